@@ -1,0 +1,527 @@
+//! [`Client`]: the engine's public face. One per profile; cheap to clone.
+
+use crate::connection::{transport, Auth, Connection, Context, Status};
+use crate::content::{self, PayloadCipher, Plaintext};
+use crate::error::CoreError;
+use crate::events::{ClientEvent, ConnectionState};
+use crate::model::{Account, ChatSummary, MessageView, SearchHit};
+use crate::outbox::OutboxItem;
+use crate::profile::ProfileDir;
+use crate::store::{Coverage, SavedSession, Store};
+use ring::rand::{SecureRandom, SystemRandom};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::sync::{broadcast, watch, Mutex};
+use wren_proto::rules::{self, MAX_HISTORY_PAGE};
+use wren_proto::{
+    AccountId, AccountInfo, ChatId, ClientMsgId, DeviceId, DeviceInfo, Request, Response, Seq,
+};
+
+/// How to open a client.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// The profile directory (one account per directory).
+    pub profile_dir: PathBuf,
+    /// The local passcode; `None` uses the OS keychain.
+    pub passcode: Option<String>,
+    /// This device's name in the account's device list.
+    pub device_name: String,
+    /// This program's name and version, for the server's logs.
+    pub client_name: String,
+}
+
+struct Inner {
+    options: ClientOptions,
+    store: Store,
+    events: broadcast::Sender<ClientEvent>,
+    cipher: Arc<dyn PayloadCipher>,
+    connection: Mutex<Option<Connection>>,
+    me: RwLock<Option<AccountInfo>>,
+}
+
+/// The Wren client engine for one profile.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl Client {
+    /// Unlocks (or creates) the profile and, if it has a session, starts syncing.
+    pub async fn open(options: ClientOptions) -> Result<Client, CoreError> {
+        let profile = ProfileDir::new(&options.profile_dir);
+        let passcode = options.passcode.clone();
+        let unlock = {
+            let profile = profile.clone();
+            tokio::task::spawn_blocking(move || profile.unlock_or_create(passcode.as_deref()))
+        };
+        let key = unlock.await.map_err(|_| CoreError::Closed)??;
+        let store = Store::open(profile.database(), key).await?;
+        let session = store.session().await?;
+        let (events, _) = broadcast::channel(1024);
+        let client = Client {
+            inner: Arc::new(Inner {
+                options: ClientOptions {
+                    passcode: None,
+                    ..options
+                },
+                store,
+                events,
+                cipher: Arc::new(Plaintext),
+                connection: Mutex::new(None),
+                me: RwLock::new(None),
+            }),
+        };
+        if let Some(session) = session {
+            client.set_me(Some(AccountInfo {
+                id: session.account,
+                username: session.username.clone(),
+            }));
+            let auth = Auth {
+                me: AccountInfo {
+                    id: session.account,
+                    username: session.username,
+                },
+                token: session.token,
+            };
+            client.connect(&session.server_url, Some(auth)).await;
+        }
+        Ok(client)
+    }
+
+    /// The signed-in account.
+    pub fn account(&self) -> Option<Account> {
+        self.me_info().map(|me| Account {
+            id: me.id,
+            username: me.username,
+        })
+    }
+
+    /// Subscribes to events for a UI.
+    pub fn events(&self) -> broadcast::Receiver<ClientEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// The connection's current state.
+    pub async fn connection_state(&self) -> ConnectionState {
+        match self.status().await {
+            Some(status) => status.borrow().connection,
+            None => ConnectionState::Offline,
+        }
+    }
+
+    /// The server this profile uses, if it has signed in.
+    pub async fn server_url(&self) -> Option<String> {
+        self.inner
+            .connection
+            .lock()
+            .await
+            .as_ref()
+            .map(|c| c.url().to_string())
+    }
+
+    /// Creates an account on `server` and signs this profile in as it.
+    pub async fn register(&self, server: &str, username: &str, password: &str) -> Result<Account, CoreError> {
+        let username = rules::normalize_username(username);
+        rules::validate_username(&username).map_err(|e| CoreError::Invalid(e.to_string()))?;
+        rules::validate_password(password).map_err(|e| CoreError::Invalid(e.to_string()))?;
+        self.sign_in(
+            server,
+            &username,
+            Request::Register {
+                username: username.clone(),
+                password: password.into(),
+                device_name: self.inner.options.device_name.clone(),
+            },
+        )
+        .await
+    }
+
+    /// Signs this profile in to an existing account on `server`.
+    pub async fn login(&self, server: &str, username: &str, password: &str) -> Result<Account, CoreError> {
+        let username = rules::normalize_username(username);
+        self.sign_in(
+            server,
+            &username,
+            Request::Login {
+                username: username.clone(),
+                password: password.into(),
+                device_name: self.inner.options.device_name.clone(),
+            },
+        )
+        .await
+    }
+
+    async fn sign_in(&self, server: &str, username: &str, request: Request) -> Result<Account, CoreError> {
+        if let Some((_, owner)) = self.inner.store.owner().await? {
+            if owner != username {
+                return Err(CoreError::ProfileInUse(owner));
+            }
+        }
+        let url = transport::websocket_url(server)?;
+        self.connect(&url, None).await;
+        let session = match self.request(request).await? {
+            Response::Session(session) => session,
+            other => return Err(unexpected(other)),
+        };
+        self.inner
+            .store
+            .save_session(SavedSession {
+                server_url: url,
+                account: session.account.id,
+                username: session.account.username.clone(),
+                device: session.device,
+                token: session.token.clone(),
+            })
+            .await?;
+        self.set_me(Some(session.account.clone()));
+        let connection = self.inner.connection.lock().await;
+        if let Some(connection) = connection.as_ref() {
+            connection.signed_in(Auth {
+                me: session.account.clone(),
+                token: session.token,
+            })?;
+        }
+        Ok(Account {
+            id: session.account.id,
+            username: session.account.username,
+        })
+    }
+
+    /// Signs this device out (revoking its token on the server when reachable).
+    pub async fn logout(&self) -> Result<(), CoreError> {
+        if let Err(e) = self.request(Request::Logout).await {
+            tracing::warn!(error = %e, "the server did not confirm the sign-out");
+        }
+        self.inner.store.forget_token().await?;
+        self.set_me(None);
+        if let Some(connection) = self.inner.connection.lock().await.take() {
+            connection.shutdown().await;
+        }
+        Ok(())
+    }
+
+    /// Stops syncing and closes the store.
+    pub async fn close(self) {
+        if let Some(connection) = self.inner.connection.lock().await.take() {
+            connection.shutdown().await;
+        }
+    }
+
+    /// Waits until the store has everything the server has (or fails after `timeout`).
+    pub async fn wait_synced(&self, timeout: Duration) -> Result<(), CoreError> {
+        self.wait_status(timeout, |s| s.connection == ConnectionState::Online && s.caught_up)
+            .await
+    }
+
+    /// Waits until every queued message has been stored by the server.
+    pub async fn wait_outbox_empty(&self, timeout: Duration) -> Result<(), CoreError> {
+        self.wait_status(timeout, |s| s.outbox == 0).await
+    }
+
+    /// How many messages wait in the outbox.
+    pub async fn outbox_len(&self) -> usize {
+        match self.status().await {
+            Some(status) => status.borrow().outbox,
+            None => 0,
+        }
+    }
+
+    async fn wait_status(&self, timeout: Duration, done: impl Fn(&Status) -> bool) -> Result<(), CoreError> {
+        let mut status = self.status().await.ok_or(CoreError::NotSignedIn)?;
+        // The watch borrow must end before the last error can be read.
+        let outcome = {
+            let wait = status.wait_for(|s| done(s) || s.signed_out);
+            match tokio::time::timeout(timeout, wait).await {
+                Ok(Ok(s)) if s.signed_out => Err(CoreError::NotSignedIn),
+                Ok(Ok(_)) => Ok(true),
+                Ok(Err(_)) => Err(CoreError::Closed),
+                Err(_) => Ok(false),
+            }
+        };
+        match outcome {
+            Ok(true) => Ok(()),
+            Err(e) => Err(e),
+            Ok(false) => {
+                let last = status.borrow().last_error.clone();
+                Err(CoreError::Offline(last.unwrap_or_else(|| "the server did not answer in time".into())))
+            }
+        }
+    }
+
+    /// The chat list, pinned first, then by last activity.
+    pub async fn chats(&self) -> Result<Vec<ChatSummary>, CoreError> {
+        let me = self.me()?;
+        Ok(self.inner.store.chats(me).await?)
+    }
+
+    /// One chat of the list.
+    pub async fn chat(&self, chat: ChatId) -> Result<Option<ChatSummary>, CoreError> {
+        let me = self.me()?;
+        Ok(self.inner.store.chat(me, chat).await?)
+    }
+
+    /// Messages older than `before` (or the newest), newest first. Reads the store, and asks
+    /// the server first when the store may be missing some of them and the server is
+    /// reachable.
+    pub async fn history(&self, chat: ChatId, before: Option<Seq>, limit: u32) -> Result<Vec<MessageView>, CoreError> {
+        let me = self.me()?;
+        let limit = limit.clamp(1, MAX_HISTORY_PAGE);
+        if self.inner.store.coverage(chat, before, limit).await? == Coverage::Incomplete
+            && self.connection_state().await == ConnectionState::Online
+        {
+            match self.request(Request::GetHistory { chat, before, limit }).await {
+                Ok(Response::History(mut page)) => {
+                    for message in &mut page {
+                        content::open_message(self.inner.cipher.as_ref(), message);
+                    }
+                    self.inner.store.store_history(chat, before, limit, page).await?;
+                }
+                Ok(other) => return Err(unexpected(other)),
+                Err(CoreError::Offline(_) | CoreError::Timeout) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.inner.store.history(me, chat, before, limit).await?)
+    }
+
+    /// Queues a message; it is saved before this returns and delivered exactly once, even
+    /// across crashes and outages.
+    pub async fn send(&self, chat: ChatId, text: &str, reply_to: Option<Seq>) -> Result<MessageView, CoreError> {
+        let me = self.me()?;
+        let text = text.trim_end();
+        if text.trim().is_empty() {
+            return Err(CoreError::Invalid("a message cannot be empty".into()));
+        }
+        if content::encode_text(text).len() > rules::MAX_PAYLOAD_BYTES {
+            return Err(CoreError::Invalid(format!(
+                "a message has at most {} KiB",
+                rules::MAX_PAYLOAD_BYTES / 1024
+            )));
+        }
+        if self.inner.store.chat(me, chat).await?.is_none() {
+            return Err(CoreError::Invalid(format!("there is no chat {chat}")));
+        }
+        let item = OutboxItem {
+            chat,
+            client_msg_id: ClientMsgId(random_u64()?),
+            text: text.into(),
+            reply_to,
+        };
+        let local = self.inner.store.enqueue(me, item.clone(), now_ms()).await?;
+        if let Some(connection) = self.inner.connection.lock().await.as_ref() {
+            connection.push_outbox(item)?;
+        }
+        let view = self
+            .inner
+            .store
+            .messages(me, vec![local])
+            .await?
+            .pop()
+            .ok_or(CoreError::Closed)?;
+        let _ = self.inner.events.send(ClientEvent::MessageUpserted { message: view.clone() });
+        if let Some(chat) = self.inner.store.chat(me, chat).await? {
+            let _ = self.inner.events.send(ClientEvent::ChatUpdated { chat });
+        }
+        Ok(view)
+    }
+
+    /// Replaces the text of one of this account's messages.
+    pub async fn edit(&self, chat: ChatId, seq: Seq, text: &str) -> Result<(), CoreError> {
+        if text.trim().is_empty() {
+            return Err(CoreError::Invalid("a message cannot be empty".into()));
+        }
+        let payload = self
+            .inner
+            .cipher
+            .seal(chat, content::encode_text(text.trim_end()))
+            .map_err(|e| CoreError::Invalid(e.to_string()))?;
+        self.done(Request::EditMessage { chat, seq, payload }).await
+    }
+
+    /// Deletes a message for everyone.
+    pub async fn delete(&self, chat: ChatId, seq: Seq) -> Result<(), CoreError> {
+        self.done(Request::DeleteMessage { chat, seq }).await
+    }
+
+    /// Marks a chat read up to and including `up_to`.
+    pub async fn mark_read(&self, chat: ChatId, up_to: Seq) -> Result<(), CoreError> {
+        self.done(Request::MarkRead { chat, up_to }).await
+    }
+
+    /// Tells the other members this account is typing.
+    pub async fn typing(&self, chat: ChatId) -> Result<(), CoreError> {
+        self.done(Request::SetTyping { chat }).await
+    }
+
+    /// Finds an account by username.
+    pub async fn lookup(&self, username: &str) -> Result<Account, CoreError> {
+        match self.request(Request::LookupUser { username: username.into() }).await? {
+            Response::User(user) => Ok(Account {
+                id: user.id,
+                username: user.username,
+            }),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// The direct chat with a user, created when it does not exist yet.
+    pub async fn open_direct(&self, username: &str) -> Result<ChatSummary, CoreError> {
+        let peer = self.lookup(username).await?;
+        self.store_chat_answer(Request::OpenDirect { peer: peer.id }).await
+    }
+
+    /// A new group with this account as admin.
+    pub async fn create_group(&self, title: &str, usernames: &[String]) -> Result<ChatSummary, CoreError> {
+        if !rules::validate_title(title) {
+            return Err(CoreError::Invalid(format!(
+                "a group title has 1 to {} characters",
+                rules::MAX_TITLE_CHARS
+            )));
+        }
+        let mut members = Vec::with_capacity(usernames.len());
+        for name in usernames {
+            members.push(self.lookup(name).await?.id);
+        }
+        self.store_chat_answer(Request::CreateGroup {
+            title: title.trim().into(),
+            members,
+        })
+        .await
+    }
+
+    /// Adds a user to a group (admins only).
+    pub async fn add_member(&self, chat: ChatId, username: &str) -> Result<(), CoreError> {
+        let account = self.lookup(username).await?.id;
+        self.done(Request::AddMember { chat, account }).await
+    }
+
+    /// Removes a member from a group (admins only).
+    pub async fn remove_member(&self, chat: ChatId, account: AccountId) -> Result<(), CoreError> {
+        self.done(Request::RemoveMember { chat, account }).await
+    }
+
+    /// Leaves a group.
+    pub async fn leave(&self, chat: ChatId) -> Result<(), CoreError> {
+        self.done(Request::LeaveChat { chat }).await
+    }
+
+    /// Renames a group (admins only).
+    pub async fn rename(&self, chat: ChatId, title: &str) -> Result<(), CoreError> {
+        self.done(Request::RenameChat {
+            chat,
+            title: title.trim().into(),
+        })
+        .await
+    }
+
+    /// Pins or unpins a chat (on this device).
+    pub async fn set_pinned(&self, chat: ChatId, pinned: bool) -> Result<(), CoreError> {
+        Ok(self.inner.store.set_pinned(chat, pinned).await?)
+    }
+
+    /// Searches stored messages, newest first.
+    pub async fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>, CoreError> {
+        let me = self.me()?;
+        Ok(self.inner.store.search(me, query.into(), limit).await?)
+    }
+
+    /// The devices signed in to this account.
+    pub async fn devices(&self) -> Result<Vec<DeviceInfo>, CoreError> {
+        match self.request(Request::ListDevices).await? {
+            Response::Devices(devices) => Ok(devices),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Signs another device of this account out.
+    pub async fn revoke_device(&self, device: DeviceId) -> Result<(), CoreError> {
+        self.done(Request::RevokeDevice { device }).await
+    }
+
+    async fn store_chat_answer(&self, request: Request) -> Result<ChatSummary, CoreError> {
+        let me = self.me()?;
+        let info = match self.request(request).await? {
+            Response::Chat(info) => info,
+            other => return Err(unexpected(other)),
+        };
+        let id = info.id;
+        self.inner.store.store_chat(info).await?;
+        self.inner
+            .store
+            .chat(me, id)
+            .await?
+            .ok_or_else(|| CoreError::Protocol("the new chat was not stored".into()))
+    }
+
+    async fn done(&self, request: Request) -> Result<(), CoreError> {
+        match self.request(request).await? {
+            Response::Done => Ok(()),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    async fn request(&self, request: Request) -> Result<Response, CoreError> {
+        let connection = self.inner.connection.lock().await;
+        let connection = connection.as_ref().ok_or(CoreError::NotSignedIn)?;
+        let answer = connection.request(request);
+        answer.await
+    }
+
+    /// Starts (or restarts, for another server) the connection task.
+    async fn connect(&self, url: &str, auth: Option<Auth>) {
+        let mut slot = self.inner.connection.lock().await;
+        if slot.as_ref().is_some_and(|c| c.url() == url) {
+            return;
+        }
+        if let Some(old) = slot.take() {
+            old.shutdown().await;
+        }
+        *slot = Some(Connection::start(Context {
+            url: url.into(),
+            client_name: self.inner.options.client_name.clone(),
+            store: self.inner.store.clone(),
+            events: self.inner.events.clone(),
+            cipher: self.inner.cipher.clone(),
+            auth,
+            seed: random_u64().unwrap_or(1),
+        }));
+    }
+
+    async fn status(&self) -> Option<watch::Receiver<Status>> {
+        self.inner.connection.lock().await.as_ref().map(Connection::status)
+    }
+
+    fn me_info(&self) -> Option<AccountInfo> {
+        self.inner.me.read().ok().and_then(|me| me.clone())
+    }
+
+    fn me(&self) -> Result<AccountId, CoreError> {
+        self.me_info().map(|me| me.id).ok_or(CoreError::NotSignedIn)
+    }
+
+    fn set_me(&self, me: Option<AccountInfo>) {
+        if let Ok(mut slot) = self.inner.me.write() {
+            *slot = me;
+        }
+    }
+}
+
+fn unexpected(answer: Response) -> CoreError {
+    CoreError::Protocol(format!("unexpected answer {answer:?}"))
+}
+
+fn random_u64() -> Result<u64, CoreError> {
+    let mut bytes = [0u8; 8];
+    SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| CoreError::Invalid("the system random generator failed".into()))?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,382 @@
+//! The connection task's life: connect, sign in, serve, and after a disconnect wait out a
+//! backoff delay (failing requests at once meanwhile) before the next attempt.
+
+use super::{transport, Auth, Command, Context, Status, REQUEST_TIMEOUT};
+use crate::backoff::Backoff;
+use crate::content;
+use crate::error::CoreError;
+use crate::events::{ClientEvent, ConnectionState};
+use crate::outbox::{Outbox, OutboxItem};
+use crate::sync::SyncEngine;
+use futures_util::{SinkExt, StreamExt};
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use wren_proto::{ChatId, ClientFrame, ClientMsgId, Pts, Request, RequestFrame, RequestId, Response};
+
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+const DEAD_AFTER: Duration = Duration::from_secs(40);
+
+/// What a request in flight was for.
+pub(super) enum Pending {
+    User {
+        reply: oneshot::Sender<Result<Response, CoreError>>,
+        deadline: Instant,
+    },
+    Resume,
+    Ready,
+    Heartbeat,
+    Difference,
+    Send { chat: ChatId, id: ClientMsgId },
+    Reset { current: Pts },
+    FetchChat,
+}
+
+/// Why `serve` returned.
+pub(super) enum Exit {
+    Disconnected(String),
+    SignedOut,
+    Shutdown,
+}
+
+pub(crate) struct Driver {
+    pub(super) ctx: Context,
+    commands: mpsc::UnboundedReceiver<Command>,
+    pub(super) status: watch::Sender<Status>,
+    pub(super) sync: SyncEngine,
+    pub(super) outbox: Outbox,
+    backoff: Backoff,
+    next_id: u64,
+    pub(super) pending: HashMap<RequestId, Pending>,
+    held: Vec<(Request, oneshot::Sender<Result<Response, CoreError>>)>,
+    /// User requests may go out (handshake done, and signed in if there is a session).
+    ready: bool,
+    /// Sync and outbox run (signed in and the server's `pts` known).
+    pub(super) active: bool,
+}
+
+impl Driver {
+    pub(super) fn new(ctx: Context, commands: mpsc::UnboundedReceiver<Command>, status: watch::Sender<Status>) -> Self {
+        let backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(30), ctx.seed);
+        Driver {
+            ctx,
+            commands,
+            status,
+            sync: SyncEngine::new(Pts(0)),
+            outbox: Outbox::default(),
+            backoff,
+            next_id: 1,
+            pending: HashMap::new(),
+            held: Vec::new(),
+            ready: false,
+            active: false,
+        }
+    }
+
+    pub(super) async fn run(mut self) {
+        if self.ctx.auth.is_some() {
+            if let Err(e) = self.load_session_state().await {
+                tracing::error!(error = %e, "cannot load the outbox and sync state");
+                return;
+            }
+        }
+        loop {
+            self.set_connection(ConnectionState::Connecting, None);
+            let exit = match transport::connect(&self.ctx.url, &self.ctx.client_name).await {
+                Ok(socket) => {
+                    self.backoff.reset();
+                    self.serve(socket).await
+                }
+                Err(e) => Exit::Disconnected(e.to_string()),
+            };
+            let reason = match exit {
+                Exit::Disconnected(reason) => reason,
+                Exit::SignedOut => {
+                    self.after_disconnect("signed out");
+                    self.status.send_modify(|s| s.signed_out = true);
+                    let _ = self.ctx.events.send(ClientEvent::SignedOut);
+                    self.wait_for_shutdown().await;
+                    return;
+                }
+                Exit::Shutdown => {
+                    self.after_disconnect("closed");
+                    return;
+                }
+            };
+            tracing::info!(%reason, "disconnected");
+            self.after_disconnect(&reason);
+            if !self.wait_backoff(&reason).await {
+                return;
+            }
+        }
+    }
+
+    /// Reads the outbox and the stored `pts` of the signed-in account.
+    async fn load_session_state(&mut self) -> Result<(), CoreError> {
+        self.sync = SyncEngine::new(self.ctx.store.pts().await?);
+        self.outbox = Outbox::default();
+        for item in self.ctx.store.outbox().await? {
+            self.outbox.push(item);
+        }
+        self.status.send_modify(|s| s.outbox = self.outbox.len());
+        Ok(())
+    }
+
+    async fn serve(&mut self, mut socket: transport::Socket) -> Exit {
+        self.ready = false;
+        self.active = false;
+        if let Some(auth) = self.ctx.auth.clone() {
+            let resume = Request::Resume { token: auth.token };
+            if let Err(exit) = self.send(&mut socket, resume, Pending::Resume).await {
+                return exit;
+            }
+        } else if let Err(exit) = self.become_ready(&mut socket).await {
+            return exit;
+        }
+        let mut last_heard = Instant::now();
+        let mut next_ping = Instant::now() + HEARTBEAT_EVERY;
+        loop {
+            if let Err(exit) = self.flush_outbox(&mut socket).await {
+                return exit;
+            }
+            let wake = [
+                Some(next_ping),
+                Some(last_heard + DEAD_AFTER),
+                self.sync.poll_timeout().map(Instant::from_std),
+                self.outbox.poll_timeout().map(Instant::from_std),
+                self.earliest_deadline(),
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(next_ping);
+            let step = tokio::select! {
+                message = socket.next() => {
+                    last_heard = Instant::now();
+                    match message {
+                        Some(Ok(WsMessage::Binary(bytes))) => self.on_frame(&mut socket, &bytes).await,
+                        Some(Ok(WsMessage::Close(frame))) => Err(Exit::Disconnected(format!("server closed the connection {frame:?}"))),
+                        Some(Ok(_)) => Ok(()),
+                        Some(Err(e)) => Err(Exit::Disconnected(e.to_string())),
+                        None => Err(Exit::Disconnected("connection closed".into())),
+                    }
+                }
+                command = self.commands.recv() => self.on_command(&mut socket, command).await,
+                () = tokio::time::sleep_until(wake) => {
+                    let now = Instant::now();
+                    if now >= last_heard + DEAD_AFTER {
+                        Err(Exit::Disconnected("the server stopped answering".into()))
+                    } else {
+                        if now >= next_ping {
+                            next_ping = now + HEARTBEAT_EVERY;
+                            if let Err(exit) = self.send(&mut socket, Request::Ping, Pending::Heartbeat).await {
+                                return exit;
+                            }
+                        }
+                        self.expire_requests(now);
+                        let actions = self.sync.handle_timeout(now.into_std());
+                        self.run_sync_actions(&mut socket, actions).await
+                    }
+                }
+            };
+            if let Err(exit) = step {
+                if let Exit::Shutdown = exit {
+                    let _ = socket.close(None).await;
+                }
+                return exit;
+            }
+        }
+    }
+
+    async fn on_command(&mut self, socket: &mut transport::Socket, command: Option<Command>) -> Result<(), Exit> {
+        match command {
+            None | Some(Command::Shutdown) => Err(Exit::Shutdown),
+            Some(Command::Request { body, reply }) => {
+                if self.ready {
+                    let deadline = Instant::now() + REQUEST_TIMEOUT;
+                    self.send(socket, body, Pending::User { reply, deadline }).await
+                } else {
+                    self.held.push((body, reply));
+                    Ok(())
+                }
+            }
+            Some(Command::Outbox(item)) => {
+                self.push_outbox(item);
+                Ok(())
+            }
+            Some(Command::SignedIn(auth)) => {
+                self.ctx.auth = Some(auth);
+                self.load_session_state()
+                    .await
+                    .map_err(|e| Exit::Disconnected(e.to_string()))?;
+                self.send(socket, Request::Ping, Pending::Ready).await
+            }
+        }
+    }
+
+    pub(super) fn push_outbox(&mut self, item: OutboxItem) {
+        self.outbox.push(item);
+        self.status.send_modify(|s| s.outbox = self.outbox.len());
+    }
+
+    /// Lets held user requests go out.
+    pub(super) async fn become_ready(&mut self, socket: &mut transport::Socket) -> Result<(), Exit> {
+        self.ready = true;
+        self.set_connection(ConnectionState::Online, None);
+        for (body, reply) in std::mem::take(&mut self.held) {
+            let deadline = Instant::now() + REQUEST_TIMEOUT;
+            self.send(socket, body, Pending::User { reply, deadline }).await?;
+        }
+        Ok(())
+    }
+
+    /// Starts sync and the outbox once the server's `pts` is known.
+    pub(super) async fn activate(&mut self, socket: &mut transport::Socket, remote: Pts) -> Result<(), Exit> {
+        self.active = true;
+        self.outbox.on_connected();
+        let actions = self.sync.on_connected(remote);
+        self.run_sync_actions(socket, actions).await
+    }
+
+    async fn flush_outbox(&mut self, socket: &mut transport::Socket) -> Result<(), Exit> {
+        if !self.active {
+            return Ok(());
+        }
+        while let Some(item) = self.outbox.poll_transmit(std::time::Instant::now()) {
+            let payload = match self.ctx.cipher.seal(item.chat, content::encode_text(&item.text)) {
+                Ok(payload) => payload,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot seal a message; it is marked failed");
+                    self.on_send_refused(item.chat, item.client_msg_id, wren_proto::ErrorCode::BadRequest)
+                        .await;
+                    continue;
+                }
+            };
+            let request = Request::SendMessage {
+                chat: item.chat,
+                client_msg_id: item.client_msg_id,
+                payload,
+                reply_to: item.reply_to,
+            };
+            let pending = Pending::Send {
+                chat: item.chat,
+                id: item.client_msg_id,
+            };
+            self.send(socket, request, pending).await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn send(&mut self, socket: &mut transport::Socket, body: Request, pending: Pending) -> Result<(), Exit> {
+        let id = RequestId(self.next_id);
+        self.next_id += 1;
+        let frame = ClientFrame::Request(RequestFrame { id, body });
+        let bytes = match wren_proto::encode(&frame) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                if let Pending::User { reply, .. } = pending {
+                    let _ = reply.send(Err(CoreError::Protocol(e.to_string())));
+                }
+                return Ok(());
+            }
+        };
+        self.pending.insert(id, pending);
+        socket
+            .send(WsMessage::Binary(bytes.into()))
+            .await
+            .map_err(|e| Exit::Disconnected(e.to_string()))
+    }
+
+    fn earliest_deadline(&self) -> Option<Instant> {
+        self.pending
+            .values()
+            .filter_map(|p| match p {
+                Pending::User { deadline, .. } => Some(*deadline),
+                _ => None,
+            })
+            .min()
+    }
+
+    fn expire_requests(&mut self, now: Instant) {
+        let expired: Vec<RequestId> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| matches!(p, Pending::User { deadline, .. } if *deadline <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in expired {
+            if let Some(Pending::User { reply, .. }) = self.pending.remove(&id) {
+                let _ = reply.send(Err(CoreError::Timeout));
+            }
+        }
+    }
+
+    fn after_disconnect(&mut self, reason: &str) {
+        for (_, pending) in self.pending.drain() {
+            if let Pending::User { reply, .. } = pending {
+                let _ = reply.send(Err(CoreError::Offline(format!("connection lost: {reason}"))));
+            }
+        }
+        for (_, reply) in self.held.drain(..) {
+            let _ = reply.send(Err(CoreError::Offline(reason.to_string())));
+        }
+        self.ready = false;
+        self.active = false;
+        self.sync.on_disconnected();
+        self.outbox.on_disconnected();
+        self.set_connection(ConnectionState::Offline, Some(reason.to_string()));
+    }
+
+    /// Waits out the backoff delay, answering requests with `Offline` meanwhile. Returns
+    /// false when the client is shutting down.
+    async fn wait_backoff(&mut self, reason: &str) -> bool {
+        let until = Instant::now() + self.backoff.next_delay();
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep_until(until) => return true,
+                command = self.commands.recv() => match command {
+                    None | Some(Command::Shutdown) => return false,
+                    Some(Command::Request { reply, .. }) => {
+                        let _ = reply.send(Err(CoreError::Offline(reason.to_string())));
+                    }
+                    Some(Command::Outbox(item)) => self.push_outbox(item),
+                    Some(Command::SignedIn(auth)) => self.ctx.auth = Some(auth),
+                },
+            }
+        }
+    }
+
+    async fn wait_for_shutdown(&mut self) {
+        while let Some(command) = self.commands.recv().await {
+            match command {
+                Command::Shutdown => return,
+                Command::Request { reply, .. } => {
+                    let _ = reply.send(Err(CoreError::NotSignedIn));
+                }
+                Command::Outbox(_) | Command::SignedIn(_) => {}
+            }
+        }
+    }
+
+    pub(super) fn set_connection(&self, state: ConnectionState, error: Option<String>) {
+        let changed = self.status.borrow().connection != state;
+        self.status.send_modify(|s| {
+            s.connection = state;
+            if error.is_some() {
+                s.last_error = error;
+            }
+            if state != ConnectionState::Online {
+                s.caught_up = false;
+            }
+        });
+        if changed {
+            let _ = self.ctx.events.send(ClientEvent::Connection { state });
+        }
+    }
+
+    pub(super) fn auth(&self) -> Option<&Auth> {
+        self.ctx.auth.as_ref()
+    }
+}

@@ -1,0 +1,124 @@
+//! The connection: one tokio task per client that owns the WebSocket and drives the sync
+//! and outbox state machines. The rest of the engine talks to it through [`Connection`].
+
+mod driver;
+mod inbound;
+pub(crate) mod transport;
+
+use crate::content::PayloadCipher;
+use crate::error::CoreError;
+use crate::events::{ClientEvent, ConnectionState};
+use crate::outbox::OutboxItem;
+use crate::store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+use wren_proto::{AccountInfo, Request, Response};
+
+/// How long a request may wait for its answer.
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Who the connection signs in as.
+#[derive(Clone, Debug)]
+pub(crate) struct Auth {
+    pub(crate) me: AccountInfo,
+    pub(crate) token: String,
+}
+
+pub(crate) enum Command {
+    Request {
+        body: Request,
+        reply: oneshot::Sender<Result<Response, CoreError>>,
+    },
+    Outbox(OutboxItem),
+    SignedIn(Auth),
+    Shutdown,
+}
+
+/// What waiters (the CLI, tests) can observe about the connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Status {
+    pub(crate) connection: ConnectionState,
+    pub(crate) caught_up: bool,
+    pub(crate) outbox: usize,
+    pub(crate) last_error: Option<String>,
+    pub(crate) signed_out: bool,
+}
+
+/// Everything the driver task needs.
+pub(crate) struct Context {
+    pub(crate) url: String,
+    pub(crate) client_name: String,
+    pub(crate) store: Store,
+    pub(crate) events: broadcast::Sender<ClientEvent>,
+    pub(crate) cipher: Arc<dyn PayloadCipher>,
+    pub(crate) auth: Option<Auth>,
+    pub(crate) seed: u64,
+}
+
+/// The handle to a running connection task.
+pub(crate) struct Connection {
+    url: String,
+    commands: mpsc::UnboundedSender<Command>,
+    status: watch::Receiver<Status>,
+    task: JoinHandle<()>,
+}
+
+impl Connection {
+    /// Starts the task; it connects at once and reconnects until shut down.
+    pub(crate) fn start(context: Context) -> Connection {
+        let (commands, queue) = mpsc::unbounded_channel();
+        let (status_tx, status) = watch::channel(Status {
+            connection: ConnectionState::Connecting,
+            caught_up: false,
+            outbox: 0,
+            last_error: None,
+            signed_out: false,
+        });
+        let url = context.url.clone();
+        let task = tokio::spawn(driver::Driver::new(context, queue, status_tx).run());
+        Connection {
+            url,
+            commands,
+            status,
+            task,
+        }
+    }
+
+    /// The server URL this connection uses.
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Sends a request and waits for its answer.
+    pub(crate) async fn request(&self, body: Request) -> Result<Response, CoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Request { body, reply })
+            .map_err(|_| CoreError::Closed)?;
+        answer.await.map_err(|_| CoreError::Closed)?
+    }
+
+    pub(crate) fn push_outbox(&self, item: OutboxItem) -> Result<(), CoreError> {
+        self.commands
+            .send(Command::Outbox(item))
+            .map_err(|_| CoreError::Closed)
+    }
+
+    pub(crate) fn signed_in(&self, auth: Auth) -> Result<(), CoreError> {
+        self.commands
+            .send(Command::SignedIn(auth))
+            .map_err(|_| CoreError::Closed)
+    }
+
+    pub(crate) fn status(&self) -> watch::Receiver<Status> {
+        self.status.clone()
+    }
+
+    /// Closes the socket and waits for the task to end.
+    pub(crate) async fn shutdown(self) {
+        let _ = self.commands.send(Command::Shutdown);
+        let _ = self.task.await;
+    }
+}

@@ -1,0 +1,65 @@
+//! What the engine tells a user interface, as it happens.
+
+use crate::model::{Account, ChatSummary, MessageView};
+use serde::Serialize;
+use wren_proto::ChatId;
+
+/// The state of the connection to the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ConnectionState {
+    /// Trying to connect or sign in.
+    Connecting,
+    /// Connected and signed in (or ready to sign in).
+    Online,
+    /// Not connected; will retry.
+    Offline,
+}
+
+/// An event for the UI. Serializes as `{"type": "...", ...}` in camelCase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ClientEvent {
+    /// A chat appeared or changed (title, members, unread count, last message).
+    #[serde(rename_all = "camelCase")]
+    ChatUpdated {
+        /// The chat as the list shows it now.
+        chat: ChatSummary,
+    },
+    /// This account left or was removed from a chat.
+    #[serde(rename_all = "camelCase")]
+    ChatRemoved {
+        /// The chat.
+        chat: ChatId,
+    },
+    /// A message appeared or changed (sent, delivered, edited, deleted, read).
+    #[serde(rename_all = "camelCase")]
+    MessageUpserted {
+        /// The message as it is now.
+        message: MessageView,
+    },
+    /// Someone is typing.
+    #[serde(rename_all = "camelCase")]
+    Typing {
+        /// Where.
+        chat: ChatId,
+        /// Who.
+        account: Account,
+    },
+    /// The connection changed state.
+    #[serde(rename_all = "camelCase")]
+    Connection {
+        /// The new state.
+        state: ConnectionState,
+    },
+    /// Catch-up progress after being offline.
+    #[serde(rename_all = "camelCase")]
+    SyncProgress {
+        /// Updates applied so far.
+        done: u64,
+        /// Updates to apply in all.
+        total: u64,
+    },
+    /// This device was signed out (revoked elsewhere, or logged out).
+    SignedOut,
+}

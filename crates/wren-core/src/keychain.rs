@@ -1,0 +1,40 @@
+//! The OS keychain (Keychain on macOS, Credential Manager on Windows, Secret Service on
+//! Linux), holding one random database key per profile.
+
+use crate::error::KeyError;
+use crate::profile::DatabaseKey;
+
+const SERVICE: &str = "wren-messenger";
+
+fn entry(name: &str) -> Result<keyring::Entry, KeyError> {
+    keyring::Entry::new(SERVICE, name).map_err(|e| KeyError::NoKeychain(e.to_string()))
+}
+
+/// Stores a new key and reads it back, so a keychain that silently drops secrets is caught
+/// before the database is encrypted with a key nobody can recover.
+pub(crate) fn store(name: &str, key: &[u8; 32]) -> Result<(), KeyError> {
+    let entry = entry(name)?;
+    entry
+        .set_secret(key)
+        .map_err(|e| KeyError::NoKeychain(e.to_string()))?;
+    match entry.get_secret() {
+        Ok(read) if read.as_slice() == key => Ok(()),
+        Ok(_) => Err(KeyError::NoKeychain("the keychain returned another secret".into())),
+        Err(e) => Err(KeyError::NoKeychain(e.to_string())),
+    }
+}
+
+/// Loads a profile's key.
+pub(crate) fn load(name: &str) -> Result<DatabaseKey, KeyError> {
+    match entry(name)?.get_secret() {
+        Ok(bytes) => {
+            let key: [u8; 32] = bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| KeyError::MissingFromKeychain)?;
+            Ok(DatabaseKey(key))
+        }
+        Err(keyring::Error::NoEntry) => Err(KeyError::MissingFromKeychain),
+        Err(e) => Err(KeyError::NoKeychain(e.to_string())),
+    }
+}

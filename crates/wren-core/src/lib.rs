@@ -1,0 +1,30 @@
+//! The Wren client engine.
+//!
+//! [`Client`] is everything a front end (the desktop app, the CLI, tests) needs: it owns the
+//! profile's encrypted SQLCipher store, keeps one WebSocket to the server, applies the
+//! account's updates in order and exactly once, and delivers what the user sends through
+//! a persistent outbox. It knows nothing of Tauri or of any UI.
+//!
+//! The protocol logic lives in state machines without IO — [`sync::SyncEngine`] and
+//! [`outbox::Outbox`] — driven by one tokio task per connection.
+
+mod backoff;
+mod client;
+mod connection;
+pub mod content;
+mod error;
+pub mod events;
+mod keychain;
+pub mod model;
+pub mod outbox;
+pub mod profile;
+mod store;
+pub mod sync;
+
+pub use backoff::Backoff;
+pub use client::{Client, ClientOptions};
+pub use connection::transport::websocket_url;
+pub use error::{CoreError, KeyError, StoreError};
+pub use events::{ClientEvent, ConnectionState};
+pub use model::{Account, ChatSummary, DeliveryState, MemberView, MessageView, SearchHit};
+pub use wren_proto::{AccountId, ChatId, ChatKind, DeviceId, DeviceInfo, Role, Seq};

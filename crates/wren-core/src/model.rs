@@ -1,0 +1,123 @@
+//! What the engine shows a user interface: chats, messages, search hits, devices.
+//! These serialize in camelCase so a web UI can use them as they are.
+
+use serde::Serialize;
+use wren_proto::{AccountId, ChatId, ChatKind, Role, Seq};
+
+/// An account as the UI shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    /// The account id.
+    pub id: AccountId,
+    /// The username, without `@`.
+    pub username: String,
+}
+
+/// A member of a chat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberView {
+    /// Who.
+    pub account: Account,
+    /// Admin or member.
+    #[serde(serialize_with = "role_name")]
+    pub role: Role,
+}
+
+/// One row of the chat list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatSummary {
+    /// The chat id.
+    pub id: ChatId,
+    /// Direct or group.
+    #[serde(serialize_with = "kind_name")]
+    pub kind: ChatKind,
+    /// The group title, or the peer's username for a direct chat.
+    pub title: String,
+    /// Current members.
+    pub members: Vec<MemberView>,
+    /// Messages from others after `read_seq`.
+    pub unread_count: u64,
+    /// How far this account has read.
+    pub read_seq: Seq,
+    /// How far any other member has read.
+    pub peers_read_seq: Seq,
+    /// The newest message, if any.
+    pub last_message: Option<MessageView>,
+    /// Unix ms of the last activity, for sorting.
+    pub last_activity_at: u64,
+    /// Pinned chats sort first.
+    pub pinned: bool,
+}
+
+/// Where an outgoing message is on its way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeliveryState {
+    /// In the outbox, not yet stored by the server.
+    Pending,
+    /// Stored by the server.
+    Sent,
+    /// A peer has read it.
+    Read,
+    /// The server refused it for good.
+    Failed,
+}
+
+/// A message as the UI shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageView {
+    /// The chat.
+    pub chat: ChatId,
+    /// The server position; `None` while in the outbox.
+    pub seq: Option<Seq>,
+    /// A local id that stays the same from sending to delivery.
+    pub local_id: String,
+    /// Who sent it.
+    pub sender: Account,
+    /// Whether this account sent it.
+    pub outgoing: bool,
+    /// The text.
+    pub text: String,
+    /// The message it replies to.
+    pub reply_to: Option<Seq>,
+    /// Unix ms when it was sent.
+    pub sent_at: u64,
+    /// Unix ms of the last edit.
+    pub edited_at: Option<u64>,
+    /// Deleted for everyone.
+    pub deleted: bool,
+    /// Delivery progress (outgoing messages).
+    pub state: DeliveryState,
+}
+
+/// A message that matched a search.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    /// The chat it is in.
+    pub chat: ChatId,
+    /// That chat's title.
+    pub chat_title: String,
+    /// The message.
+    pub message: MessageView,
+    /// The text around the match, matches wrapped in `\u{1}` and `\u{2}`.
+    pub snippet: String,
+}
+
+fn role_name<S: serde::Serializer>(role: &Role, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(match role {
+        Role::Admin => "admin",
+        Role::Member => "member",
+    })
+}
+
+fn kind_name<S: serde::Serializer>(kind: &ChatKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(match kind {
+        ChatKind::Direct => "direct",
+        ChatKind::Group => "group",
+    })
+}

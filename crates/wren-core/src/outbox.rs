@@ -1,0 +1,229 @@
+//! The outbox state machine (no IO): which queued messages to put on the wire, and when.
+//!
+//! Messages of one chat go out one at a time, in the order they were written, so the
+//! server stores them in that order; different chats go out in parallel. After a
+//! disconnect everything unacknowledged goes out again; the server answers a resend with
+//! the original position, so nothing is stored twice. Transient refusals are retried after
+//! a delay; permanent ones fail the message.
+
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::time::{Duration, Instant};
+use wren_proto::{ChatId, ClientMsgId, ErrorCode, Seq};
+
+/// A message waiting to be stored by the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxItem {
+    /// Where.
+    pub chat: ChatId,
+    /// The idempotency key, fixed when the user sent it.
+    pub client_msg_id: ClientMsgId,
+    /// The text (sealed just before it goes on the wire).
+    pub text: String,
+    /// The message it replies to.
+    pub reply_to: Option<Seq>,
+}
+
+/// What the server said about one send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Stored.
+    Stored,
+    /// Refused with this code.
+    Refused(ErrorCode),
+}
+
+/// What the driver must do with the result of [`Outbox::acknowledge`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AckAction {
+    /// The message is stored: mark it sent.
+    Delivered,
+    /// The message will never be stored: mark it failed.
+    Failed,
+    /// It will be retried; nothing to record.
+    WillRetry,
+    /// The outbox did not have that message in flight (a late duplicate answer).
+    Unknown,
+}
+
+/// The outbox state machine.
+#[derive(Debug)]
+pub struct Outbox {
+    queues: BTreeMap<ChatId, VecDeque<OutboxItem>>,
+    in_flight: HashSet<ClientMsgId>,
+    retry_at: BTreeMap<ChatId, Instant>,
+    online: bool,
+    retry_delay: Duration,
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        Outbox::new(Duration::from_secs(2))
+    }
+}
+
+impl Outbox {
+    /// An empty outbox that waits `retry_delay` after a transient refusal.
+    pub fn new(retry_delay: Duration) -> Self {
+        Outbox {
+            queues: BTreeMap::new(),
+            in_flight: HashSet::new(),
+            retry_at: BTreeMap::new(),
+            online: false,
+            retry_delay,
+        }
+    }
+
+    /// Adds a message that is already saved in the store.
+    pub fn push(&mut self, item: OutboxItem) {
+        self.queues.entry(item.chat).or_default().push_back(item);
+    }
+
+    /// The connection is up and signed in: sending may start.
+    pub fn on_connected(&mut self) {
+        self.online = true;
+    }
+
+    /// The connection is gone: whatever was in flight will be sent again.
+    pub fn on_disconnected(&mut self) {
+        self.online = false;
+        self.in_flight.clear();
+    }
+
+    /// The next message to put on the wire now, if any.
+    pub fn poll_transmit(&mut self, now: Instant) -> Option<OutboxItem> {
+        if !self.online {
+            return None;
+        }
+        let in_flight = &self.in_flight;
+        let retry_at = &self.retry_at;
+        let item = self.queues.iter().find_map(|(chat, queue)| {
+            let head = queue.front()?;
+            let waiting = retry_at.get(chat).is_some_and(|at| *at > now);
+            (!in_flight.contains(&head.client_msg_id) && !waiting).then(|| head.clone())
+        })?;
+        self.retry_at.remove(&item.chat);
+        self.in_flight.insert(item.client_msg_id);
+        Some(item)
+    }
+
+    /// Records the server's answer to a send.
+    pub fn acknowledge(&mut self, chat: ChatId, id: ClientMsgId, outcome: SendOutcome, now: Instant) -> AckAction {
+        if !self.in_flight.remove(&id) {
+            return AckAction::Unknown;
+        }
+        let retry = match outcome {
+            SendOutcome::Stored => false,
+            SendOutcome::Refused(code) => is_transient(code),
+        };
+        if retry {
+            self.retry_at.insert(chat, now + self.retry_delay);
+            return AckAction::WillRetry;
+        }
+        if let Some(queue) = self.queues.get_mut(&chat) {
+            if queue.front().is_some_and(|head| head.client_msg_id == id) {
+                queue.pop_front();
+            }
+            if queue.is_empty() {
+                self.queues.remove(&chat);
+            }
+        }
+        match outcome {
+            SendOutcome::Stored => AckAction::Delivered,
+            SendOutcome::Refused(_) => AckAction::Failed,
+        }
+    }
+
+    /// When the outbox next wants to be polled (a retry delay ending).
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if !self.online {
+            return None;
+        }
+        self.retry_at.values().min().copied()
+    }
+
+    /// How many messages are waiting or in flight.
+    pub fn len(&self) -> usize {
+        self.queues.values().map(VecDeque::len).sum()
+    }
+
+    /// Whether nothing is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.queues.is_empty()
+    }
+}
+
+fn is_transient(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::RateLimited | ErrorCode::ShuttingDown | ErrorCode::Internal | ErrorCode::Unauthorized
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(chat: u64, id: u64) -> OutboxItem {
+        OutboxItem {
+            chat: ChatId(chat),
+            client_msg_id: ClientMsgId(id),
+            text: format!("m{id}"),
+            reply_to: None,
+        }
+    }
+
+    fn drain(outbox: &mut Outbox, now: Instant) -> Vec<u64> {
+        std::iter::from_fn(|| outbox.poll_transmit(now))
+            .map(|i| i.client_msg_id.0)
+            .collect()
+    }
+
+    #[test]
+    fn nothing_goes_out_offline_and_one_per_chat_goes_out_online() {
+        let now = Instant::now();
+        let mut outbox = Outbox::default();
+        for (chat, id) in [(1, 1), (1, 2), (2, 3)] {
+            outbox.push(item(chat, id));
+        }
+        assert_eq!(drain(&mut outbox, now), Vec::<u64>::new());
+        outbox.on_connected();
+        assert_eq!(drain(&mut outbox, now), vec![1, 3]);
+        assert_eq!(outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now), AckAction::Delivered);
+        assert_eq!(drain(&mut outbox, now), vec![2]);
+    }
+
+    #[test]
+    fn a_disconnect_resends_what_was_in_flight_in_order() {
+        let now = Instant::now();
+        let mut outbox = Outbox::default();
+        outbox.push(item(1, 1));
+        outbox.push(item(1, 2));
+        outbox.on_connected();
+        assert_eq!(drain(&mut outbox, now), vec![1]);
+        outbox.on_disconnected();
+        outbox.on_connected();
+        assert_eq!(drain(&mut outbox, now), vec![1]);
+        // A late answer from the old connection for the same message is still accepted once.
+        assert_eq!(outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now), AckAction::Delivered);
+        assert_eq!(outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now), AckAction::Unknown);
+        assert_eq!(drain(&mut outbox, now), vec![2]);
+    }
+
+    #[test]
+    fn transient_refusals_wait_and_permanent_ones_fail() {
+        let now = Instant::now();
+        let mut outbox = Outbox::new(Duration::from_secs(2));
+        outbox.push(item(1, 1));
+        outbox.push(item(2, 2));
+        outbox.on_connected();
+        assert_eq!(drain(&mut outbox, now), vec![1, 2]);
+        let busy = SendOutcome::Refused(ErrorCode::RateLimited);
+        assert_eq!(outbox.acknowledge(ChatId(1), ClientMsgId(1), busy, now), AckAction::WillRetry);
+        let forbidden = SendOutcome::Refused(ErrorCode::Forbidden);
+        assert_eq!(outbox.acknowledge(ChatId(2), ClientMsgId(2), forbidden, now), AckAction::Failed);
+        assert_eq!(drain(&mut outbox, now), Vec::<u64>::new());
+        assert_eq!(outbox.poll_timeout(), Some(now + Duration::from_secs(2)));
+        assert_eq!(drain(&mut outbox, now + Duration::from_secs(2)), vec![1]);
+        assert_eq!(outbox.len(), 1);
+    }
+}

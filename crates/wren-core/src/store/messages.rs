@@ -1,0 +1,197 @@
+//! Message rows: storing what the server says, and reading messages back as views.
+
+use crate::content;
+use crate::error::StoreError;
+use crate::model::{Account, DeliveryState, MessageView};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use wren_proto::{AccountId, ChatId, ClientMsgId, Message, Seq};
+
+pub(crate) const STATE_PENDING: i64 = 0;
+pub(crate) const STATE_SENT: i64 = 1;
+pub(crate) const STATE_FAILED: i64 = 2;
+
+/// The columns `view_from_row` reads, in order.
+pub(crate) const VIEW_COLUMNS: &str = "m.id, m.chat_id, m.seq, m.sender_id, coalesce(u.username, ''),
+    m.text, m.reply_to, m.sent_at, m.edited_at, m.deleted, m.state, c.peers_read_seq";
+
+/// The joins `view_from_row` needs, after `FROM messages m`.
+pub(crate) const VIEW_JOINS: &str =
+    "JOIN chats c ON c.id = m.chat_id LEFT JOIN users u ON u.id = m.sender_id";
+
+pub(crate) fn view_from_row(row: &Row<'_>, me: AccountId) -> rusqlite::Result<MessageView> {
+    let seq: Option<i64> = row.get(2)?;
+    let sender = AccountId(row.get::<_, i64>(3)? as u64);
+    let state: i64 = row.get(10)?;
+    let peers_read_seq: i64 = row.get(11)?;
+    let outgoing = sender == me;
+    let state = match (state, seq) {
+        (STATE_FAILED, _) => DeliveryState::Failed,
+        (STATE_PENDING, _) | (_, None) => DeliveryState::Pending,
+        (_, Some(seq)) if outgoing && seq <= peers_read_seq => DeliveryState::Read,
+        _ => DeliveryState::Sent,
+    };
+    Ok(MessageView {
+        local_id: row.get::<_, i64>(0)?.to_string(),
+        chat: ChatId(row.get::<_, i64>(1)? as u64),
+        seq: seq.map(|s| Seq(s as u64)),
+        sender: Account {
+            id: sender,
+            username: row.get(4)?,
+        },
+        outgoing,
+        text: row.get(5)?,
+        reply_to: row.get::<_, Option<i64>>(6)?.map(|s| Seq(s as u64)),
+        sent_at: row.get::<_, i64>(7)? as u64,
+        edited_at: row.get::<_, Option<i64>>(8)?.map(|t| t as u64),
+        deleted: row.get(9)?,
+        state,
+    })
+}
+
+/// One message by local id.
+pub(crate) fn view(conn: &Connection, me: AccountId, local_id: i64) -> Result<Option<MessageView>, StoreError> {
+    let sql = format!("SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS} WHERE m.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([local_id], |row| view_from_row(row, me))
+        .optional()?)
+}
+
+/// The newest message of a chat (an unsent one counts as newest).
+pub(crate) fn last(conn: &Connection, me: AccountId, chat: ChatId) -> Result<Option<MessageView>, StoreError> {
+    let sql = format!(
+        "SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS} WHERE m.chat_id = ?1
+         ORDER BY m.seq IS NULL DESC, m.seq DESC, m.id DESC LIMIT 1"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([chat.0 as i64], |row| view_from_row(row, me))
+        .optional()?)
+}
+
+/// Stored messages older than `before`, newest first; with no `before`, unsent messages
+/// come first.
+pub(crate) fn history(
+    conn: &Connection,
+    me: AccountId,
+    chat: ChatId,
+    before: Option<Seq>,
+    limit: u32,
+) -> Result<Vec<MessageView>, StoreError> {
+    let mut out = Vec::new();
+    if before.is_none() {
+        let sql = format!(
+            "SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS}
+             WHERE m.chat_id = ?1 AND m.seq IS NULL ORDER BY m.id DESC LIMIT ?2"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![chat.0 as i64, limit], |row| view_from_row(row, me))?;
+        for row in rows {
+            out.push(row?);
+        }
+    }
+    let remaining = limit.saturating_sub(out.len() as u32);
+    let before = before.map(|s| s.0 as i64).unwrap_or(i64::MAX);
+    let sql = format!(
+        "SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS}
+         WHERE m.chat_id = ?1 AND m.seq < ?2 ORDER BY m.seq DESC LIMIT ?3"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![chat.0 as i64, before, remaining], |row| {
+        view_from_row(row, me)
+    })?;
+    for row in rows {
+        out.push(row?);
+    }
+    Ok(out)
+}
+
+/// Stores a message as the server has it, merging with a local copy found by the sender's
+/// idempotency key (our own unsent message) or by position. Returns the local id.
+pub(crate) fn upsert(conn: &Connection, message: &Message) -> Result<i64, StoreError> {
+    let text = content::text_of(&message.payload, message.deleted);
+    let existing: Option<(i64, String)> = conn
+        .prepare_cached("SELECT id, text FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2")?
+        .query_row(
+            params![message.sender.0 as i64, message.client_msg_id.0 as i64],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let seq = message.seq.0 as i64;
+    let edited_at = message.edited_at.map(|t| t as i64);
+    if let Some((id, old_text)) = existing {
+        conn.prepare_cached(
+            "UPDATE messages SET seq = ?2, sent_at = ?3, edited_at = ?4, deleted = ?5, state = ?6
+             WHERE id = ?1",
+        )?
+        .execute(params![id, seq, message.sent_at as i64, edited_at, message.deleted, STATE_SENT])?;
+        if old_text != text {
+            set_text(conn, id, &text)?;
+        }
+        conn.prepare_cached("DELETE FROM outbox WHERE message_id = ?1")?
+            .execute([id])?;
+        return Ok(id);
+    }
+    let id = conn
+        .prepare_cached(
+            "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text, reply_to, sent_at,
+                                   edited_at, deleted, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT(chat_id, seq) DO UPDATE SET
+                text = excluded.text, edited_at = excluded.edited_at, deleted = excluded.deleted
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                message.chat.0 as i64,
+                seq,
+                message.sender.0 as i64,
+                message.client_msg_id.0 as i64,
+                text,
+                message.reply_to.map(|s| s.0 as i64),
+                message.sent_at as i64,
+                edited_at,
+                message.deleted,
+                STATE_SENT,
+            ],
+            |row| row.get(0),
+        )?;
+    Ok(id)
+}
+
+fn set_text(conn: &Connection, id: i64, text: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE messages SET text = ?2 WHERE id = ?1")?
+        .execute(params![id, text])?;
+    Ok(())
+}
+
+/// Applies an edit to a stored message; returns its local id, if it is stored.
+pub(crate) fn edit(conn: &Connection, chat: ChatId, seq: Seq, text: &str, at: u64) -> Result<Option<i64>, StoreError> {
+    let id: Option<i64> = conn
+        .prepare_cached(
+            "UPDATE messages SET text = ?3, edited_at = ?4 WHERE chat_id = ?1 AND seq = ?2 AND deleted = 0
+             RETURNING id",
+        )?
+        .query_row(params![chat.0 as i64, seq.0 as i64, text, at as i64], |row| row.get(0))
+        .optional()?;
+    Ok(id)
+}
+
+/// Turns a stored message into a tombstone; returns its local id, if it is stored.
+pub(crate) fn tombstone(conn: &Connection, chat: ChatId, seq: Seq) -> Result<Option<i64>, StoreError> {
+    let id: Option<i64> = conn
+        .prepare_cached(
+            "UPDATE messages SET text = '', deleted = 1 WHERE chat_id = ?1 AND seq = ?2 RETURNING id",
+        )?
+        .query_row(params![chat.0 as i64, seq.0 as i64], |row| row.get(0))
+        .optional()?;
+    Ok(id)
+}
+
+/// The local id of our own message with this idempotency key.
+pub(crate) fn local_id_of(conn: &Connection, me: AccountId, id: ClientMsgId) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2")?
+        .query_row(params![me.0 as i64, id.0 as i64], |row| row.get(0))
+        .optional()?)
+}

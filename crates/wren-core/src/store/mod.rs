@@ -1,0 +1,205 @@
+//! The local encrypted store: one SQLCipher database per account, owned by one thread.
+//!
+//! [`Store`] is the async face of it; each method is one job on the store thread, and each
+//! write is one transaction.
+
+mod actor;
+mod apply;
+mod chats;
+mod messages;
+mod outbox;
+mod schema;
+mod search;
+mod session;
+
+pub(crate) use apply::Applied;
+pub(crate) use session::SavedSession;
+
+use crate::error::StoreError;
+use crate::model::{ChatSummary, MessageView, SearchHit};
+use crate::outbox::OutboxItem;
+use crate::profile::DatabaseKey;
+use actor::StoreActor;
+use std::path::PathBuf;
+use wren_proto::{AccountId, ChatId, ChatInfo, ClientMsgId, Message, Pts, Seq, UpdateEnvelope};
+
+/// Whether stored history covers a request, or the server must be asked.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Coverage {
+    /// Every message of the requested range is stored.
+    Complete,
+    /// Some may be missing: fetch from the server first.
+    Incomplete,
+}
+
+/// The async handle to the store thread.
+#[derive(Clone)]
+pub(crate) struct Store {
+    actor: StoreActor,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` with `key`.
+    pub(crate) async fn open(path: PathBuf, key: DatabaseKey) -> Result<Store, StoreError> {
+        Ok(Store {
+            actor: StoreActor::open(path, key).await?,
+        })
+    }
+
+    pub(crate) async fn session(&self) -> Result<Option<SavedSession>, StoreError> {
+        self.actor.call(|c| session::load(c)).await
+    }
+
+    pub(crate) async fn owner(&self) -> Result<Option<(AccountId, String)>, StoreError> {
+        self.actor.call(|c| session::owner(c)).await
+    }
+
+    pub(crate) async fn save_session(&self, s: SavedSession) -> Result<(), StoreError> {
+        self.actor.call(move |c| session::save(c, &s)).await
+    }
+
+    pub(crate) async fn forget_token(&self) -> Result<(), StoreError> {
+        self.actor.call(|c| session::forget_token(c)).await
+    }
+
+    pub(crate) async fn pts(&self) -> Result<Pts, StoreError> {
+        self.actor.call(|c| session::pts(c)).await
+    }
+
+    pub(crate) async fn apply(&self, me: AccountId, updates: Vec<UpdateEnvelope>) -> Result<Applied, StoreError> {
+        self.actor.call(move |c| apply::apply(c, me, &updates)).await
+    }
+
+    pub(crate) async fn reset(&self, list: Vec<ChatInfo>, pts: Pts) -> Result<Applied, StoreError> {
+        self.actor.call(move |c| apply::reset(c, &list, pts)).await
+    }
+
+    pub(crate) async fn store_chat(&self, info: ChatInfo) -> Result<(), StoreError> {
+        self.actor.call(move |c| chats::upsert_chat(c, &info).map(|_| ())).await
+    }
+
+    /// Stores a page of history fetched from the server (newest first, seq < `before`),
+    /// and extends the known-complete range when the page joins it.
+    pub(crate) async fn store_history(
+        &self,
+        chat: ChatId,
+        before: Option<Seq>,
+        limit: u32,
+        page: Vec<Message>,
+    ) -> Result<(), StoreError> {
+        self.actor
+            .call(move |conn| {
+                let tx = conn.transaction()?;
+                if !chats::exists(&tx, chat)? {
+                    return Ok(());
+                }
+                for message in &page {
+                    messages::upsert(&tx, message)?;
+                }
+                let synced = chats::synced_from(&tx, chat)?.unwrap_or(chats::NOTHING_SYNCED);
+                let joins = before.is_none_or(|b| (b.0 as i64) >= synced);
+                if joins {
+                    let lowest = if (page.len() as u32) < limit {
+                        0
+                    } else {
+                        page.iter().map(|m| m.seq.0 as i64).min().unwrap_or(synced)
+                    };
+                    chats::lower_synced_from(&tx, chat, lowest)?;
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .await
+    }
+
+    pub(crate) async fn coverage(&self, chat: ChatId, before: Option<Seq>, limit: u32) -> Result<Coverage, StoreError> {
+        self.actor
+            .call(move |conn| {
+                let Some(synced) = chats::synced_from(conn, chat)? else {
+                    return Ok(Coverage::Incomplete);
+                };
+                if synced == 0 {
+                    return Ok(Coverage::Complete);
+                }
+                let upper = before.map(|b| b.0 as i64).unwrap_or(i64::MAX);
+                if upper <= synced {
+                    return Ok(Coverage::Incomplete);
+                }
+                let stored: i64 = conn.query_row(
+                    "SELECT count(*) FROM messages WHERE chat_id = ?1 AND seq >= ?2 AND seq < ?3",
+                    rusqlite::params![chat.0 as i64, synced, upper],
+                    |row| row.get(0),
+                )?;
+                Ok(if stored >= i64::from(limit) {
+                    Coverage::Complete
+                } else {
+                    Coverage::Incomplete
+                })
+            })
+            .await
+    }
+
+    pub(crate) async fn chats(&self, me: AccountId) -> Result<Vec<ChatSummary>, StoreError> {
+        self.actor.call(move |c| chats::summaries(c, me)).await
+    }
+
+    pub(crate) async fn chat(&self, me: AccountId, chat: ChatId) -> Result<Option<ChatSummary>, StoreError> {
+        self.actor.call(move |c| chats::summary(c, me, chat)).await
+    }
+
+    pub(crate) async fn history(
+        &self,
+        me: AccountId,
+        chat: ChatId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<Vec<MessageView>, StoreError> {
+        self.actor
+            .call(move |c| messages::history(c, me, chat, before, limit))
+            .await
+    }
+
+    pub(crate) async fn messages(&self, me: AccountId, ids: Vec<i64>) -> Result<Vec<MessageView>, StoreError> {
+        self.actor
+            .call(move |c| {
+                let mut out = Vec::with_capacity(ids.len());
+                for id in ids {
+                    out.extend(messages::view(c, me, id)?);
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    pub(crate) async fn search(&self, me: AccountId, query: String, limit: u32) -> Result<Vec<SearchHit>, StoreError> {
+        self.actor.call(move |c| search::search(c, me, &query, limit)).await
+    }
+
+    pub(crate) async fn set_pinned(&self, chat: ChatId, pinned: bool) -> Result<(), StoreError> {
+        self.actor.call(move |c| chats::set_pinned(c, chat, pinned)).await
+    }
+
+    pub(crate) async fn enqueue(&self, me: AccountId, item: OutboxItem, now: u64) -> Result<i64, StoreError> {
+        self.actor.call(move |c| outbox::enqueue(c, me, &item, now)).await
+    }
+
+    pub(crate) async fn outbox(&self) -> Result<Vec<OutboxItem>, StoreError> {
+        self.actor.call(|c| outbox::pending(c)).await
+    }
+
+    pub(crate) async fn mark_sent(
+        &self,
+        me: AccountId,
+        id: ClientMsgId,
+        seq: Seq,
+        sent_at: u64,
+    ) -> Result<Option<i64>, StoreError> {
+        self.actor
+            .call(move |c| outbox::mark_sent(c, me, id, seq, sent_at))
+            .await
+    }
+
+    pub(crate) async fn mark_failed(&self, me: AccountId, id: ClientMsgId) -> Result<Option<i64>, StoreError> {
+        self.actor.call(move |c| outbox::mark_failed(c, me, id)).await
+    }
+}

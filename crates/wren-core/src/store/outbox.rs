@@ -1,0 +1,95 @@
+//! The persistent outbox: a message is written here and into `messages` in one transaction
+//! when the user sends it, and leaves the outbox when the server has stored it.
+
+use super::messages::{self, STATE_FAILED, STATE_PENDING, STATE_SENT};
+use crate::error::StoreError;
+use crate::outbox::OutboxItem;
+use rusqlite::{params, Connection};
+use wren_proto::{AccountId, ChatId, ClientMsgId, Seq};
+
+/// Queues a new message; returns its local id.
+pub(crate) fn enqueue(
+    conn: &mut Connection,
+    me: AccountId,
+    item: &OutboxItem,
+    now: u64,
+) -> Result<i64, StoreError> {
+    let tx = conn.transaction()?;
+    let id: i64 = tx
+        .prepare_cached(
+            "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text, reply_to, sent_at, state)
+             VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        )?
+        .query_row(
+            params![
+                item.chat.0 as i64,
+                me.0 as i64,
+                item.client_msg_id.0 as i64,
+                item.text,
+                item.reply_to.map(|s| s.0 as i64),
+                now as i64,
+                STATE_PENDING
+            ],
+            |row| row.get(0),
+        )?;
+    tx.prepare_cached(
+        "INSERT INTO outbox (message_id, chat_id, client_msg_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, item.chat.0 as i64, item.client_msg_id.0 as i64, now as i64])?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Everything still waiting to be sent, oldest first.
+pub(crate) fn pending(conn: &Connection) -> Result<Vec<OutboxItem>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.chat_id, o.client_msg_id, m.text, m.reply_to FROM outbox o
+         JOIN messages m ON m.id = o.message_id ORDER BY o.message_id",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok(OutboxItem {
+            chat: ChatId(row.get::<_, i64>(0)? as u64),
+            client_msg_id: ClientMsgId(row.get::<_, i64>(1)? as u64),
+            text: row.get(2)?,
+            reply_to: row.get::<_, Option<i64>>(3)?.map(|s| Seq(s as u64)),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The server stored the message at `seq`; returns its local id.
+pub(crate) fn mark_sent(
+    conn: &mut Connection,
+    me: AccountId,
+    id: ClientMsgId,
+    seq: Seq,
+    sent_at: u64,
+) -> Result<Option<i64>, StoreError> {
+    let tx = conn.transaction()?;
+    let local = messages::local_id_of(&tx, me, id)?;
+    if let Some(local) = local {
+        tx.prepare_cached(
+            "UPDATE messages SET seq = ?2, sent_at = ?3, state = ?4 WHERE id = ?1 AND seq IS NULL",
+        )?
+        .execute(params![local, seq.0 as i64, sent_at as i64, STATE_SENT])?;
+        tx.prepare_cached("DELETE FROM outbox WHERE message_id = ?1")?
+            .execute([local])?;
+    }
+    tx.commit()?;
+    Ok(local)
+}
+
+/// The server refused the message for good; returns its local id.
+pub(crate) fn mark_failed(conn: &mut Connection, me: AccountId, id: ClientMsgId) -> Result<Option<i64>, StoreError> {
+    let tx = conn.transaction()?;
+    let local = messages::local_id_of(&tx, me, id)?;
+    if let Some(local) = local {
+        tx.execute(
+            "UPDATE messages SET state = ?2 WHERE id = ?1",
+            params![local, STATE_FAILED],
+        )?;
+        tx.execute("DELETE FROM outbox WHERE message_id = ?1", [local])?;
+    }
+    tx.commit()?;
+    Ok(local)
+}

@@ -1,0 +1,46 @@
+//! Opening the encrypted database and migrating its schema.
+
+use crate::error::StoreError;
+use crate::profile::DatabaseKey;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Numbered migrations; schema version N is reached by running the first N.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+
+/// Opens (or creates) the database, checks the key, and migrates to the newest schema.
+pub(crate) fn open(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(StoreError::from_sqlite)?;
+    // A raw 256-bit key: SQLCipher skips its own key derivation.
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key.0)))
+        .map_err(StoreError::from_sqlite)?;
+    // The first read is where a wrong key shows: the page HMAC fails.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+        .map_err(StoreError::from_sqlite)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;",
+    )
+    .map_err(StoreError::from_sqlite)?;
+    migrate(conn)
+}
+
+fn migrate(mut conn: Connection) -> Result<Connection, StoreError> {
+    let known = MIGRATIONS.len() as i64;
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(StoreError::from_sqlite)?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction().map_err(StoreError::from_sqlite)?;
+        tx.execute_batch(sql).map_err(StoreError::from_sqlite)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)
+            .map_err(StoreError::from_sqlite)?;
+        tx.commit().map_err(StoreError::from_sqlite)?;
+    }
+    Ok(conn)
+}

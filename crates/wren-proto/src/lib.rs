@@ -1,0 +1,28 @@
+//! The Wren wire protocol.
+//!
+//! Every frame that crosses a Wren WebSocket is a [`ClientFrame`] or a [`ServerFrame`],
+//! encoded with [`codec`] as one binary WebSocket message. The first frame on every
+//! connection is [`ClientFrame::Hello`]; the server answers [`ServerFrame::Welcome`] or,
+//! for an unknown major version, [`ServerFrame::Fatal`] and closes.
+//!
+//! This crate does no IO: it is types, a codec and validation rules shared by the server
+//! and the client engine. See `docs/PROTOCOL.md` for the prose version.
+
+pub mod codec;
+mod error;
+mod frame;
+mod ids;
+mod model;
+mod request;
+pub mod rules;
+mod update;
+
+pub use codec::{decode_client, decode_server, encode, encoded_len, DecodeError, EncodeError};
+pub use error::{ErrorBody, ErrorCode};
+pub use frame::{ClientFrame, Hello, RequestFrame, ServerFrame, Version, Welcome, PROTOCOL_VERSION};
+pub use ids::{AccountId, ChatId, ClientMsgId, DeviceId, Pts, RequestId, Seq};
+pub use model::{
+    AccountInfo, ChatInfo, ChatKind, DeviceInfo, Member, Message, Role, Session, TypingNotice,
+};
+pub use request::{Difference, Request, Response};
+pub use update::{Update, UpdateEnvelope};

@@ -1,0 +1,120 @@
+//! The nouns of the protocol: accounts, devices, chats, members, messages.
+
+use crate::{AccountId, ChatId, ClientMsgId, DeviceId, Seq};
+use serde::{Deserialize, Serialize};
+
+/// A user as others see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    /// The account's id.
+    pub id: AccountId,
+    /// The account's unique, lower-case username.
+    pub username: String,
+}
+
+/// A signed-in device, with the secret token that resumes its session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Who signed in.
+    pub account: AccountInfo,
+    /// This device's id.
+    pub device: DeviceId,
+    /// The bearer token for [`crate::Request::Resume`]; the server keeps only its hash.
+    pub token: String,
+}
+
+/// One device of the caller's account, as listed in settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// The device's id.
+    pub id: DeviceId,
+    /// The name the device gave when it signed in.
+    pub name: String,
+    /// When it signed in, in Unix milliseconds.
+    pub created_at: u64,
+    /// When it was last connected, in Unix milliseconds.
+    pub last_seen_at: u64,
+    /// Whether this is the device making the request.
+    pub current: bool,
+}
+
+/// Whether a chat is between two people or a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ChatKind {
+    /// A one-to-one chat; exactly two members, no admins.
+    Direct,
+    /// A group of up to [`crate::rules::MAX_GROUP_MEMBERS`] members.
+    Group,
+}
+
+/// A member's rights in a chat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// May rename the chat and add or remove members.
+    Admin,
+    /// May read and send.
+    Member,
+}
+
+/// One member of a chat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// The member's account.
+    pub account: AccountInfo,
+    /// What the member may do.
+    pub role: Role,
+}
+
+/// A chat as the caller sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatInfo {
+    /// The chat's id.
+    pub id: ChatId,
+    /// Direct chat or group.
+    pub kind: ChatKind,
+    /// The group's title; empty for direct chats (clients show the peer's name).
+    pub title: String,
+    /// Every current member.
+    pub members: Vec<Member>,
+    /// The newest position in the chat's log.
+    pub last_seq: Seq,
+    /// How far the caller has read.
+    pub read_seq: Seq,
+    /// How far the other members have read (the highest of them), for read ticks.
+    pub peers_read_seq: Seq,
+    /// When the chat was created, in Unix milliseconds.
+    pub created_at: u64,
+}
+
+/// A message in its current state (edits applied, deletes as tombstones).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// The chat it belongs to.
+    pub chat: ChatId,
+    /// Its position in the chat's log, assigned when it was sent.
+    pub seq: Seq,
+    /// Who sent it.
+    pub sender: AccountId,
+    /// The sender's idempotency key.
+    pub client_msg_id: ClientMsgId,
+    /// Opaque content; the server never interprets it (ciphertext once E2E is on).
+    #[serde(with = "serde_bytes")]
+    pub payload: Vec<u8>,
+    /// The message this one replies to.
+    pub reply_to: Option<Seq>,
+    /// When the server stored it, in Unix milliseconds.
+    pub sent_at: u64,
+    /// When it was last edited, in Unix milliseconds.
+    pub edited_at: Option<u64>,
+    /// A deleted message keeps its place with an empty payload.
+    pub deleted: bool,
+}
+
+/// Someone is typing in a chat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypingNotice {
+    /// Where.
+    pub chat: ChatId,
+    /// Who.
+    pub account: AccountInfo,
+}

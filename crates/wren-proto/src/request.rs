@@ -1,0 +1,247 @@
+//! Requests a client makes and the responses it gets.
+
+use crate::{
+    AccountId, AccountInfo, ChatId, ChatInfo, ClientMsgId, DeviceId, DeviceInfo, Message, Pts,
+    Seq, Session, UpdateEnvelope,
+};
+use serde::{Deserialize, Serialize};
+
+/// Everything a client can ask. Only `Register`, `Login`, `Resume` and `Ping` work before
+/// the connection is signed in; everything else needs a signed-in device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Create an account and sign this device in.
+    Register {
+        /// See [`crate::rules::validate_username`].
+        username: String,
+        /// See [`crate::rules::validate_password`].
+        password: String,
+        /// Shown in the device list.
+        device_name: String,
+    },
+    /// Sign a new device in with username and password.
+    Login {
+        /// The account's username (case-insensitive).
+        username: String,
+        /// The account's password.
+        password: String,
+        /// Shown in the device list.
+        device_name: String,
+    },
+    /// Sign this connection in with a device token from an earlier `Register` or `Login`.
+    Resume {
+        /// The device's bearer token.
+        token: String,
+    },
+    /// Revoke this device's token and sign the connection out.
+    Logout,
+    /// The devices of the caller's account.
+    ListDevices,
+    /// Revoke one of the caller's own devices; it is disconnected at once.
+    RevokeDevice {
+        /// The device to revoke.
+        device: DeviceId,
+    },
+    /// Find an account by username.
+    LookupUser {
+        /// The username, with or without a leading `@`.
+        username: String,
+    },
+    /// Heartbeat; the answer carries the account's current `pts` so clients notice gaps.
+    Ping,
+    /// Every chat the caller is in.
+    GetChats,
+    /// One chat the caller is in.
+    GetChat {
+        /// The chat.
+        chat: ChatId,
+    },
+    /// The direct chat with a peer, created if it does not exist yet.
+    OpenDirect {
+        /// The other person.
+        peer: AccountId,
+    },
+    /// A new group with the caller as admin.
+    CreateGroup {
+        /// The group's title.
+        title: String,
+        /// Initial members besides the caller.
+        members: Vec<AccountId>,
+    },
+    /// Add a member to a group (admins only).
+    AddMember {
+        /// The group.
+        chat: ChatId,
+        /// Who to add.
+        account: AccountId,
+    },
+    /// Remove a member from a group (admins only).
+    RemoveMember {
+        /// The group.
+        chat: ChatId,
+        /// Who to remove.
+        account: AccountId,
+    },
+    /// Leave a group.
+    LeaveChat {
+        /// The group.
+        chat: ChatId,
+    },
+    /// Rename a group (admins only).
+    RenameChat {
+        /// The group.
+        chat: ChatId,
+        /// The new title.
+        title: String,
+    },
+    /// Send a message. Sending the same `client_msg_id` again returns the original result.
+    SendMessage {
+        /// Where.
+        chat: ChatId,
+        /// The sender's idempotency key.
+        client_msg_id: ClientMsgId,
+        /// Opaque content, at most [`crate::rules::MAX_PAYLOAD_BYTES`].
+        #[serde(with = "serde_bytes")]
+        payload: Vec<u8>,
+        /// The message this replies to.
+        reply_to: Option<Seq>,
+    },
+    /// Replace the payload of one of the caller's own messages.
+    EditMessage {
+        /// Where.
+        chat: ChatId,
+        /// Which message.
+        seq: Seq,
+        /// The new content.
+        #[serde(with = "serde_bytes")]
+        payload: Vec<u8>,
+    },
+    /// Delete one of the caller's own messages for everyone (group admins may delete any).
+    DeleteMessage {
+        /// Where.
+        chat: ChatId,
+        /// Which message.
+        seq: Seq,
+    },
+    /// Mark a chat read up to and including `up_to`.
+    MarkRead {
+        /// The chat.
+        chat: ChatId,
+        /// The newest position read.
+        up_to: Seq,
+    },
+    /// Tell the other members the caller is typing (not stored).
+    SetTyping {
+        /// The chat.
+        chat: ChatId,
+    },
+    /// Messages of a chat older than `before` (or the newest ones), newest first.
+    GetHistory {
+        /// The chat.
+        chat: ChatId,
+        /// Exclusive upper bound; `None` means from the newest message.
+        before: Option<Seq>,
+        /// At most this many (the server caps it at [`crate::rules::MAX_HISTORY_PAGE`]).
+        limit: u32,
+    },
+    /// The updates after `since` in the caller's update log, oldest first.
+    GetDifference {
+        /// The last `pts` the client has applied.
+        since: Pts,
+        /// At most this many (the server caps it at [`crate::rules::MAX_DIFFERENCE_PAGE`]).
+        limit: u32,
+    },
+}
+
+impl Request {
+    /// A stable short name for logs and metrics.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::Register { .. } => "register",
+            Request::Login { .. } => "login",
+            Request::Resume { .. } => "resume",
+            Request::Logout => "logout",
+            Request::ListDevices => "list_devices",
+            Request::RevokeDevice { .. } => "revoke_device",
+            Request::LookupUser { .. } => "lookup_user",
+            Request::Ping => "ping",
+            Request::GetChats => "get_chats",
+            Request::GetChat { .. } => "get_chat",
+            Request::OpenDirect { .. } => "open_direct",
+            Request::CreateGroup { .. } => "create_group",
+            Request::AddMember { .. } => "add_member",
+            Request::RemoveMember { .. } => "remove_member",
+            Request::LeaveChat { .. } => "leave_chat",
+            Request::RenameChat { .. } => "rename_chat",
+            Request::SendMessage { .. } => "send_message",
+            Request::EditMessage { .. } => "edit_message",
+            Request::DeleteMessage { .. } => "delete_message",
+            Request::MarkRead { .. } => "mark_read",
+            Request::SetTyping { .. } => "set_typing",
+            Request::GetHistory { .. } => "get_history",
+            Request::GetDifference { .. } => "get_difference",
+        }
+    }
+}
+
+/// The result of a [`Request::GetDifference`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Difference {
+    /// The next page of updates, oldest first.
+    Updates {
+        /// Consecutive updates starting at `since + 1`.
+        updates: Vec<UpdateEnvelope>,
+        /// The account's newest `pts`; more pages follow while the last update is below it.
+        current: Pts,
+    },
+    /// The client is so far behind that replaying is worse than starting over: it should
+    /// refetch its chat list and continue from `current`.
+    TooFarBehind {
+        /// The account's newest `pts`.
+        current: Pts,
+    },
+}
+
+/// Successful answers. Which variant answers which request is listed in `docs/PROTOCOL.md`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// To `Register` and `Login`: the new device session.
+    Session(Session),
+    /// To `Resume`: who this connection now acts as, and the account's newest `pts`.
+    Resumed {
+        /// The account.
+        account: AccountInfo,
+        /// This device.
+        device: DeviceId,
+        /// The account's newest `pts`.
+        pts: Pts,
+    },
+    /// The request was carried out and there is nothing to return.
+    Done,
+    /// To `ListDevices`.
+    Devices(Vec<DeviceInfo>),
+    /// To `LookupUser`.
+    User(AccountInfo),
+    /// To `Ping`: the account's newest `pts` (zero before sign-in).
+    Pong {
+        /// The account's newest `pts`.
+        pts: Pts,
+    },
+    /// To `GetChats`.
+    Chats(Vec<ChatInfo>),
+    /// To `GetChat`, `OpenDirect` and `CreateGroup`.
+    Chat(ChatInfo),
+    /// To `SendMessage`: where the message was stored (the original place on a resend).
+    Sent {
+        /// The chat.
+        chat: ChatId,
+        /// The message's position.
+        seq: Seq,
+        /// When it was stored, in Unix milliseconds.
+        sent_at: u64,
+    },
+    /// To `GetHistory`: newest first.
+    History(Vec<Message>),
+    /// To `GetDifference`.
+    Difference(Difference),
+}

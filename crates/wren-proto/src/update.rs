@@ -1,0 +1,97 @@
+//! Updates: entries of an account's update log, pushed live and replayed by difference.
+
+use crate::{AccountId, ChatId, ChatInfo, Member, Message, Pts, Seq};
+use serde::{Deserialize, Serialize};
+
+/// An update with its position in the account's update log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateEnvelope {
+    /// The position of this update; the client has applied everything before it.
+    pub pts: Pts,
+    /// What changed.
+    pub update: Update,
+}
+
+/// One change visible to an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Update {
+    /// A message was sent to a chat the account is in.
+    NewMessage(Message),
+    /// A message's payload was replaced.
+    MessageEdited {
+        /// The chat.
+        chat: ChatId,
+        /// The message that changed.
+        seq: Seq,
+        /// The chat-log position of the edit event.
+        log_seq: Seq,
+        /// The new content.
+        #[serde(with = "serde_bytes")]
+        payload: Vec<u8>,
+        /// When, in Unix milliseconds.
+        edited_at: u64,
+    },
+    /// A message was deleted for everyone.
+    MessageDeleted {
+        /// The chat.
+        chat: ChatId,
+        /// The message that was deleted.
+        seq: Seq,
+        /// The chat-log position of the delete event.
+        log_seq: Seq,
+    },
+    /// The account joined a chat (created it, or was added): the whole chat as it is now.
+    ChatJoined(ChatInfo),
+    /// Someone else joined a chat the account is in.
+    MemberAdded {
+        /// The chat.
+        chat: ChatId,
+        /// The chat-log position of this event.
+        log_seq: Seq,
+        /// The new member.
+        member: Member,
+    },
+    /// Someone left or was removed. When it is the account itself, the chat is gone for it.
+    MemberRemoved {
+        /// The chat.
+        chat: ChatId,
+        /// The chat-log position of this event.
+        log_seq: Seq,
+        /// Who is no longer a member.
+        account: AccountId,
+    },
+    /// A group got a new title.
+    ChatRenamed {
+        /// The chat.
+        chat: ChatId,
+        /// The chat-log position of this event.
+        log_seq: Seq,
+        /// The new title.
+        title: String,
+    },
+    /// A member read a chat up to a position (the account itself on another device, or a peer).
+    ReadMark {
+        /// The chat.
+        chat: ChatId,
+        /// Who read.
+        account: AccountId,
+        /// Everything up to and including this position is read.
+        up_to: Seq,
+    },
+}
+
+impl Update {
+    /// The chat this update concerns.
+    pub fn chat(&self) -> ChatId {
+        match self {
+            Update::NewMessage(m) => m.chat,
+            Update::ChatJoined(info) => info.id,
+            Update::MessageEdited { chat, .. }
+            | Update::MessageDeleted { chat, .. }
+            | Update::MemberAdded { chat, .. }
+            | Update::MemberRemoved { chat, .. }
+            | Update::ChatRenamed { chat, .. }
+            | Update::ReadMark { chat, .. } => *chat,
+        }
+    }
+}
