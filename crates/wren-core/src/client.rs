@@ -216,7 +216,12 @@ impl Client {
 
     /// Waits until every queued message has been stored by the server.
     pub async fn wait_outbox_empty(&self, timeout: Duration) -> Result<(), CoreError> {
-        self.wait_status(timeout, |s| s.outbox == 0).await
+        let pushed = match self.inner.connection.lock().await.as_ref() {
+            Some(connection) => connection.pushed(),
+            None => return Err(CoreError::NotSignedIn),
+        };
+        self.wait_status(timeout, |s| s.outbox == 0 && s.outbox_seen >= pushed)
+            .await
     }
 
     /// How many messages wait in the outbox.
@@ -304,7 +309,8 @@ impl Client {
         }
         let item = OutboxItem {
             chat,
-            client_msg_id: ClientMsgId(random_u64()?),
+            // 63 bits: stores that keep it in a signed 64-bit column need no conversion.
+            client_msg_id: ClientMsgId(random_u64()? >> 1),
             text: text.into(),
             reply_to,
         };
@@ -318,7 +324,7 @@ impl Client {
             .messages(me, vec![local])
             .await?
             .pop()
-            .ok_or(CoreError::Closed)?;
+            .ok_or_else(|| CoreError::Invalid(format!("chat {chat} is gone: you are no longer in it")))?;
         let _ = self.inner.events.send(ClientEvent::MessageUpserted { message: view.clone() });
         if let Some(chat) = self.inner.store.chat(me, chat).await? {
             let _ = self.inner.events.send(ClientEvent::ChatUpdated { chat });

@@ -38,6 +38,16 @@ pub enum ClientEvent {
         /// The message as it is now.
         message: MessageView,
     },
+    /// The server refused one of this account's messages for good.
+    #[serde(rename_all = "camelCase")]
+    MessageFailed {
+        /// The chat.
+        chat: ChatId,
+        /// The message's local id, if it is still stored.
+        local_id: Option<String>,
+        /// Why, in words.
+        reason: String,
+    },
     /// Someone is typing.
     #[serde(rename_all = "camelCase")]
     Typing {

@@ -49,6 +49,7 @@ pub enum AckAction {
 #[derive(Debug)]
 pub struct Outbox {
     queues: BTreeMap<ChatId, VecDeque<OutboxItem>>,
+    queued: HashSet<ClientMsgId>,
     in_flight: HashSet<ClientMsgId>,
     retry_at: BTreeMap<ChatId, Instant>,
     online: bool,
@@ -66,6 +67,7 @@ impl Outbox {
     pub fn new(retry_delay: Duration) -> Self {
         Outbox {
             queues: BTreeMap::new(),
+            queued: HashSet::new(),
             in_flight: HashSet::new(),
             retry_at: BTreeMap::new(),
             online: false,
@@ -73,9 +75,12 @@ impl Outbox {
         }
     }
 
-    /// Adds a message that is already saved in the store.
+    /// Adds a message that is already saved in the store; a message already queued (the
+    /// same idempotency key) is not queued twice.
     pub fn push(&mut self, item: OutboxItem) {
-        self.queues.entry(item.chat).or_default().push_back(item);
+        if self.queued.insert(item.client_msg_id) {
+            self.queues.entry(item.chat).or_default().push_back(item);
+        }
     }
 
     /// The connection is up and signed in: sending may start.
@@ -122,6 +127,7 @@ impl Outbox {
         if let Some(queue) = self.queues.get_mut(&chat) {
             if queue.front().is_some_and(|head| head.client_msg_id == id) {
                 queue.pop_front();
+                self.queued.remove(&id);
             }
             if queue.is_empty() {
                 self.queues.remove(&chat);
@@ -190,6 +196,19 @@ mod tests {
         assert_eq!(drain(&mut outbox, now), vec![1, 3]);
         assert_eq!(outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now), AckAction::Delivered);
         assert_eq!(drain(&mut outbox, now), vec![2]);
+    }
+
+    #[test]
+    fn the_same_message_is_never_queued_twice() {
+        let now = Instant::now();
+        let mut outbox = Outbox::default();
+        outbox.push(item(1, 1));
+        outbox.push(item(1, 1));
+        assert_eq!(outbox.len(), 1);
+        outbox.on_connected();
+        assert_eq!(drain(&mut outbox, now), vec![1]);
+        outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now);
+        assert!(outbox.is_empty());
     }
 
     #[test]

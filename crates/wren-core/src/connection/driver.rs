@@ -218,7 +218,10 @@ impl Driver {
 
     pub(super) fn push_outbox(&mut self, item: OutboxItem) {
         self.outbox.push(item);
-        self.status.send_modify(|s| s.outbox = self.outbox.len());
+        self.status.send_modify(|s| {
+            s.outbox = self.outbox.len();
+            s.outbox_seen += 1;
+        });
     }
 
     /// Lets held user requests go out.
@@ -249,8 +252,8 @@ impl Driver {
                 Ok(payload) => payload,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot seal a message; it is marked failed");
-                    self.on_send_refused(item.chat, item.client_msg_id, wren_proto::ErrorCode::BadRequest)
-                        .await;
+                    let body = wren_proto::ErrorBody::new(wren_proto::ErrorCode::BadRequest, e.to_string());
+                    self.on_send_refused(item.chat, item.client_msg_id, body).await;
                     continue;
                 }
             };

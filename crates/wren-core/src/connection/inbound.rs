@@ -88,7 +88,7 @@ impl Driver {
             }
             (Pending::Send { chat, id }, Err(body)) => {
                 tracing::warn!(%body, "the server refused a message");
-                self.on_send_refused(chat, id, body.code).await;
+                self.on_send_refused(chat, id, body).await;
                 Ok(())
             }
             (Pending::Reset { current }, Ok(Response::Chats(list))) => {
@@ -224,19 +224,28 @@ impl Driver {
         Ok(())
     }
 
-    pub(super) async fn on_send_refused(&mut self, chat: ChatId, id: ClientMsgId, code: ErrorCode) {
+    pub(super) async fn on_send_refused(&mut self, chat: ChatId, id: ClientMsgId, body: ErrorBody) {
         let now = Instant::now().into_std();
-        if self.outbox.acknowledge(chat, id, SendOutcome::Refused(code), now) != AckAction::Failed {
+        if self.outbox.acknowledge(chat, id, SendOutcome::Refused(body.code), now) != AckAction::Failed {
             return;
         }
         self.status.send_modify(|s| s.outbox = self.outbox.len());
         let Some(me) = self.auth().map(|a| a.me.id) else {
             return;
         };
-        match self.ctx.store.mark_failed(me, id).await {
-            Ok(local) => self.emit_messages(local.into_iter().collect()).await,
-            Err(e) => tracing::error!(error = %e, "cannot mark a message failed"),
-        }
+        let local = match self.ctx.store.mark_failed(me, id).await {
+            Ok(local) => local,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot mark a message failed");
+                None
+            }
+        };
+        let _ = self.ctx.events.send(ClientEvent::MessageFailed {
+            chat,
+            local_id: local.map(|id| id.to_string()),
+            reason: body.to_string(),
+        });
+        self.emit_messages(local.into_iter().collect()).await;
     }
 
     async fn signed_out(&mut self) -> Result<(), Exit> {

@@ -42,6 +42,8 @@ pub(crate) struct Status {
     pub(crate) connection: ConnectionState,
     pub(crate) caught_up: bool,
     pub(crate) outbox: usize,
+    /// How many `Outbox` commands the driver has taken in.
+    pub(crate) outbox_seen: u64,
     pub(crate) last_error: Option<String>,
     pub(crate) signed_out: bool,
 }
@@ -60,6 +62,7 @@ pub(crate) struct Context {
 /// The handle to a running connection task.
 pub(crate) struct Connection {
     url: String,
+    pushed: std::sync::atomic::AtomicU64,
     commands: mpsc::UnboundedSender<Command>,
     status: watch::Receiver<Status>,
     task: JoinHandle<()>,
@@ -73,6 +76,7 @@ impl Connection {
             connection: ConnectionState::Connecting,
             caught_up: false,
             outbox: 0,
+            outbox_seen: 0,
             last_error: None,
             signed_out: false,
         });
@@ -80,6 +84,7 @@ impl Connection {
         let task = tokio::spawn(driver::Driver::new(context, queue, status_tx).run());
         Connection {
             url,
+            pushed: std::sync::atomic::AtomicU64::new(0),
             commands,
             status,
             task,
@@ -101,9 +106,15 @@ impl Connection {
     }
 
     pub(crate) fn push_outbox(&self, item: OutboxItem) -> Result<(), CoreError> {
+        self.pushed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.commands
             .send(Command::Outbox(item))
             .map_err(|_| CoreError::Closed)
+    }
+
+    /// How many messages were handed to the driver so far.
+    pub(crate) fn pushed(&self) -> u64 {
+        self.pushed.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub(crate) fn signed_in(&self, auth: Auth) -> Result<(), CoreError> {

@@ -1,0 +1,62 @@
+//! register, login, logout, devices, revoke.
+
+use super::Ctx;
+use crate::{output, secrets};
+use anyhow::{anyhow, Result};
+use wren_core::DeviceId;
+
+fn server(ctx: &Ctx) -> Result<&str> {
+    ctx.server
+        .as_deref()
+        .ok_or_else(|| anyhow!("which server? pass --server URL (or set WREN_SERVER)"))
+}
+
+pub(super) async fn register(ctx: &Ctx, name: &str) -> Result<()> {
+    let server = server(ctx)?;
+    let password = secrets::password(true)?;
+    let account = ctx.client.register(server, name, &password).await?;
+    signed_in(ctx, "registered", &account)
+}
+
+pub(super) async fn login(ctx: &Ctx, name: &str) -> Result<()> {
+    let server = server(ctx)?;
+    let password = secrets::password(false)?;
+    let account = ctx.client.login(server, name, &password).await?;
+    super::sync(ctx).await?;
+    signed_in(ctx, "signed in as", &account)
+}
+
+fn signed_in(ctx: &Ctx, what: &str, account: &wren_core::Account) -> Result<()> {
+    if ctx.json {
+        output::json(account)
+    } else {
+        output::line(&format!("{what} @{} (account {})", account.username, account.id))
+    }
+}
+
+pub(super) async fn logout(ctx: &Ctx) -> Result<()> {
+    ctx.client.logout().await?;
+    if !ctx.json {
+        output::line("signed out")?;
+    }
+    Ok(())
+}
+
+pub(super) async fn devices(ctx: &Ctx) -> Result<()> {
+    let devices = ctx.client.devices().await?;
+    if ctx.json {
+        return output::json(&devices);
+    }
+    for device in &devices {
+        output::line(&output::device(device))?;
+    }
+    Ok(())
+}
+
+pub(super) async fn revoke(ctx: &Ctx, device: u64) -> Result<()> {
+    ctx.client.revoke_device(DeviceId(device)).await?;
+    if !ctx.json {
+        output::line(&format!("device {device} signed out"))?;
+    }
+    Ok(())
+}

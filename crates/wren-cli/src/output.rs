@@ -1,0 +1,133 @@
+//! Text and JSON output.
+
+use serde::Serialize;
+use std::io::Write;
+use wren_core::{ChatSummary, DeliveryState, DeviceInfo, MessageView, SearchHit};
+
+/// Prints a value as one JSON document on one line.
+pub(crate) fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Prints one line of text and flushes (for `tail` behind a pipe).
+pub(crate) fn line(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// `2026-11-24 09:14` (UTC) from Unix milliseconds.
+pub(crate) fn timestamp(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rest / 3600, rest % 3600 / 60)
+}
+
+/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// `#12 2026-11-24 09:14 alice: hello (edited) ✓✓`
+pub(crate) fn message(m: &MessageView) -> String {
+    let seq = m
+        .seq
+        .map(|s| format!("#{s}"))
+        .unwrap_or_else(|| "#-".into());
+    let text = if m.deleted { "(deleted)".to_string() } else { m.text.clone() };
+    let edited = if m.edited_at.is_some() && !m.deleted { " (edited)" } else { "" };
+    let state = match (m.outgoing, m.state) {
+        (false, _) => "",
+        (true, DeliveryState::Pending) => " [sending]",
+        (true, DeliveryState::Sent) => " ✓",
+        (true, DeliveryState::Read) => " ✓✓",
+        (true, DeliveryState::Failed) => " [failed]",
+    };
+    format!(
+        "{seq} {} {}: {text}{edited}{state}",
+        timestamp(m.sent_at),
+        m.sender.username
+    )
+}
+
+/// `12  @bob  2 unread  bob: hello`
+pub(crate) fn chat(c: &ChatSummary) -> String {
+    let title = match c.kind {
+        wren_core::ChatKind::Direct => format!("@{}", c.title),
+        wren_core::ChatKind::Group => c.title.clone(),
+    };
+    let unread = if c.unread_count > 0 {
+        format!("{} unread", c.unread_count)
+    } else {
+        String::new()
+    };
+    let last = c
+        .last_message
+        .as_ref()
+        .map(|m| {
+            let text = if m.deleted { "(deleted)" } else { m.text.as_str() };
+            format!("{}: {}", m.sender.username, preview(text))
+        })
+        .unwrap_or_default();
+    format!("{:>6}  {:<24} {:>10}  {last}", c.id, title, unread)
+}
+
+/// A search hit, with the match shown between brackets.
+pub(crate) fn hit(h: &SearchHit) -> String {
+    let snippet = h.snippet.replace('\u{1}', "[").replace('\u{2}', "]");
+    format!(
+        "{:>6}  {:<20} #{} {}: {snippet}",
+        h.chat,
+        h.chat_title,
+        h.message.seq.map(|s| s.0).unwrap_or(0),
+        h.message.sender.username
+    )
+}
+
+/// A device line.
+pub(crate) fn device(d: &DeviceInfo) -> String {
+    let current = if d.current { "  (this device)" } else { "" };
+    format!(
+        "{:>6}  {:<32} signed in {}  last seen {}{current}",
+        d.id,
+        d.name,
+        timestamp(d.created_at),
+        timestamp(d.last_seen_at)
+    )
+}
+
+fn preview(text: &str) -> String {
+    let first_line = text.lines().next().unwrap_or("");
+    let mut out: String = first_line.chars().take(60).collect();
+    if first_line.chars().count() > 60 || text.lines().count() > 1 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timestamp;
+
+    #[test]
+    fn timestamps_are_utc_calendar_dates() {
+        assert_eq!(timestamp(0), "1970-01-01 00:00");
+        assert_eq!(timestamp(1_795_512_840_000), "2026-11-24 09:34");
+        assert_eq!(timestamp(951_782_400_000), "2000-02-29 00:00");
+    }
+}

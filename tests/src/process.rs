@@ -1,0 +1,139 @@
+//! The real binaries, started as processes: the server (to SIGKILL it) and the CLI (to
+//! test the contract scripts rely on).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The path of a workspace binary next to the running test's own directory.
+pub fn binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test binary lives in target/<profile>/deps");
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is missing: build the binaries first (cargo build --workspace --bins)",
+        path.display()
+    );
+    path
+}
+
+/// A free loopback port (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A `wren-server` process.
+pub struct ServerProcess {
+    child: Child,
+    /// The port it listens on.
+    pub port: u16,
+    /// `ws://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl ServerProcess {
+    /// Starts `wren-server` on `port` with `data_dir`, and waits until it listens.
+    pub fn start(data_dir: &Path, port: u16) -> ServerProcess {
+        let mut child = Command::new(binary("wren-server"))
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--auth-per-minute")
+            .arg("100000")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start wren-server");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the listening line");
+        assert!(
+            line.contains("listening on"),
+            "wren-server did not start: {line:?}"
+        );
+        ServerProcess {
+            child,
+            port,
+            url: format!("ws://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Kills it with SIGKILL: no shutdown code runs.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `wren` CLI invocation for one profile.
+pub struct Cli {
+    /// The profile directory.
+    pub profile: PathBuf,
+    /// The server URL.
+    pub server: String,
+}
+
+impl Cli {
+    /// The command, with profile, server, password and passcode set.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(binary("wren"));
+        command
+            .arg("--profile")
+            .arg(&self.profile)
+            .arg("--server")
+            .arg(&self.server)
+            .args(args)
+            .env("WREN_PASSWORD", crate::PASSWORD)
+            .env("WREN_PASSCODE", crate::PASSCODE)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null());
+        command
+    }
+
+    /// Runs to completion.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run wren")
+    }
+
+    /// Runs and expects success; returns standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "wren {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+/// Polls `check` every 50 ms until it is true or `timeout` passes.
+pub fn wait_until(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    check()
+}

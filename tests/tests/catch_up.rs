@@ -1,0 +1,62 @@
+//! A device that was offline while 10,000 messages arrived catches up through
+//! `get_difference`, page by page, with progress.
+
+use std::time::Duration;
+use wren_core::{Client, ClientEvent};
+use wren_proto::{ClientMsgId, Request, Response};
+use wren_tests::raw::RawClient;
+use wren_tests::{register, TestServer};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_device_catches_up_ten_thousand_messages() {
+    const COUNT: usize = 10_000;
+    let server = TestServer::start().await;
+    let (bob, bob_dir) = register(&server.url, server.scratch(), "bob").await;
+    let bob_id = bob.account().expect("signed in").id;
+    bob.close().await;
+
+    let (mut alice, _) = RawClient::register(&server.url, "alice").await;
+    let chat = match alice.request(Request::OpenDirect { peer: bob_id }).await {
+        Ok(Response::Chat(info)) => info.id,
+        other => panic!("open direct: {other:?}"),
+    };
+    let sends = (0..COUNT)
+        .map(|i| Request::SendMessage {
+            chat,
+            client_msg_id: ClientMsgId(i as u64 + 1),
+            payload: wren_core::content::encode_text(&format!("message {i}")),
+            reply_to: None,
+        })
+        .collect();
+    let answers = alice.pipeline(sends, 256).await;
+    assert!(answers.iter().all(|a| matches!(a, Ok(Response::Sent { .. }))));
+
+    let bob = Client::open(wren_tests::client_options(&bob_dir)).await.expect("reopen");
+    let mut events = bob.events();
+    let progress = tokio::spawn(async move {
+        let mut last = (0, 0);
+        while let Ok(event) = events.recv().await {
+            if let ClientEvent::SyncProgress { done, total } = event {
+                last = (done, total);
+                if done == total {
+                    break;
+                }
+            }
+        }
+        last
+    });
+    bob.wait_synced(Duration::from_secs(120)).await.expect("caught up");
+    let (done, total) = tokio::time::timeout(Duration::from_secs(10), progress)
+        .await
+        .expect("progress reported")
+        .expect("progress task");
+    assert!(total as usize > COUNT, "progress total {total}");
+    assert_eq!(done, total);
+
+    let summary = bob.chat(chat).await.expect("store").expect("the chat arrived");
+    assert_eq!(summary.unread_count as usize, COUNT, "every message is stored locally");
+    assert_eq!(summary.last_message.map(|m| m.text).as_deref(), Some("message 9999"));
+    let hits = bob.search("message 4321", 5).await.expect("search");
+    assert!(hits.iter().any(|h| h.message.text == "message 4321"));
+    server.stop().await;
+}

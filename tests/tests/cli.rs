@@ -1,0 +1,81 @@
+//! The `wren` command line as scripts use it: exit status, one-line errors, JSON output.
+
+use std::time::Duration;
+use wren_tests::process::{free_port, wait_until, Cli, ServerProcess};
+
+fn one_line_error(out: &std::process::Output) -> String {
+    assert!(!out.status.success(), "expected a failure");
+    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    assert_eq!(stderr.lines().count(), 1, "one line of error, got: {stderr:?}");
+    assert!(stderr.starts_with("wren: "), "{stderr:?}");
+    stderr
+}
+
+#[test]
+fn the_cli_contract_holds_for_scripts() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&scratch.path().join("server"), free_port());
+    let cli = |name: &str| Cli {
+        profile: scratch.path().join(name),
+        server: server.url.clone(),
+    };
+    let (alice, bob, carol) = (cli("alice"), cli("bob"), cli("carol"));
+    assert!(alice.ok(&["register", "alice"]).contains("@alice"));
+    bob.ok(&["register", "bob"]);
+    carol.ok(&["register", "carol"]);
+
+    // Clear one-line errors.
+    let taken = one_line_error(&cli("alice2").run(&["register", "alice"]));
+    assert!(taken.contains("conflict") || taken.contains("taken"), "{taken}");
+    let mut wrong = cli("alice3").command(&["login", "alice"]);
+    wrong.env("WREN_PASSWORD", "not the password");
+    let refused = one_line_error(&wrong.output().expect("run"));
+    assert!(refused.contains("unauthorized"), "{refused}");
+    let nobody = one_line_error(&alice.run(&["send", "@nobody_here", "hi"]));
+    assert!(nobody.contains("not_found") || nobody.contains("no such"), "{nobody}");
+
+    // Direct messages, JSON history, search.
+    assert!(alice.ok(&["send", "@bob", "hello bob"]).starts_with("sent #"));
+    bob.ok(&["send", "@alice", "مرحبا alice"]);
+    let history: serde_json::Value =
+        serde_json::from_str(&alice.ok(&["--json", "history", "@bob"])).expect("JSON");
+    let texts: Vec<&str> = history
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|m| m["text"].as_str())
+        .collect();
+    assert_eq!(texts, ["hello bob", "مرحبا alice"]);
+    let hits: serde_json::Value =
+        serde_json::from_str(&alice.ok(&["--json", "search", "مرحبا"])).expect("JSON");
+    assert_eq!(hits[0]["message"]["text"], "مرحبا alice");
+    assert!(alice.ok(&["search", "مرحبا"]).contains("[مرحبا] alice"));
+
+    // Groups by id.
+    let group = alice.ok(&["group", "create", "Plans", "@bob"]).trim().to_string();
+    assert!(group.parse::<u64>().is_ok(), "group id: {group:?}");
+    alice.ok(&["group", "add", &group, "@carol"]);
+    carol.ok(&["send", &group, "carol here"]);
+    assert!(wait_until(Duration::from_secs(20), || bob
+        .ok(&["history", &group])
+        .contains("carol: carol here")));
+    alice.ok(&["group", "remove", &group, "@carol"]);
+    let forbidden = one_line_error(&carol.run(&["send", &group, "still here?"]));
+    assert!(
+        ["no chat", "forbidden", "no longer in it"].iter().any(|w| forbidden.contains(w)),
+        "{forbidden}"
+    );
+    let chats = alice.ok(&["chats"]);
+    assert!(chats.contains("Plans") && chats.contains("@bob"), "{chats}");
+}
+
+#[test]
+fn a_dead_server_gives_a_clear_error() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let cli = Cli {
+        profile: scratch.path().join("p"),
+        server: format!("ws://127.0.0.1:{}", free_port()),
+    };
+    let error = one_line_error(&cli.run(&["register", "alice"]));
+    assert!(error.contains("cannot reach") || error.contains("offline"), "{error}");
+}
