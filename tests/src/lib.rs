@@ -1,6 +1,7 @@
 //! The harness for Wren's cross-crate tests and benchmarks: real servers on loopback ports
 //! with fresh data directories, real clients with fresh encrypted profiles.
 
+pub mod bench;
 pub mod process;
 pub mod raw;
 

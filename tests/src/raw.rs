@@ -7,7 +7,7 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use wren_proto::{
-    ClientFrame, ErrorBody, Hello, Request, RequestFrame, RequestId, Response, ServerFrame,
+    ChatId, ClientFrame, ClientMsgId, ErrorBody, Hello, Request, RequestFrame, RequestId, Response, ServerFrame,
     Session, UpdateEnvelope, PROTOCOL_VERSION,
 };
 
@@ -127,5 +127,22 @@ impl RawClient {
             .into_iter()
             .map(|id| answers.remove(&id).expect("every request answered"))
             .collect()
+    }
+
+    /// Fills `chat` with `count` text messages, 256 requests in flight; panics on a refusal.
+    pub async fn fill_chat(&mut self, chat: ChatId, count: usize, text: impl Fn(usize) -> String) {
+        for start in (0..count).step_by(10_000) {
+            let sends = (start..(start + 10_000).min(count))
+                .map(|i| Request::SendMessage {
+                    chat,
+                    client_msg_id: ClientMsgId(i as u64 + 1),
+                    payload: wren_core::content::encode_text(&text(i)),
+                    reply_to: None,
+                })
+                .collect();
+            let answers = self.pipeline(sends, 256).await;
+            assert!(answers.iter().all(|a| matches!(a, Ok(Response::Sent { .. }))));
+            self.pushes.clear();
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 use wren_core::{Client, ClientEvent};
-use wren_proto::{ClientMsgId, Request, Response};
+use wren_proto::{Request, Response};
 use wren_tests::raw::RawClient;
 use wren_tests::{register, TestServer};
 
@@ -20,16 +20,7 @@ async fn an_offline_device_catches_up_ten_thousand_messages() {
         Ok(Response::Chat(info)) => info.id,
         other => panic!("open direct: {other:?}"),
     };
-    let sends = (0..COUNT)
-        .map(|i| Request::SendMessage {
-            chat,
-            client_msg_id: ClientMsgId(i as u64 + 1),
-            payload: wren_core::content::encode_text(&format!("message {i}")),
-            reply_to: None,
-        })
-        .collect();
-    let answers = alice.pipeline(sends, 256).await;
-    assert!(answers.iter().all(|a| matches!(a, Ok(Response::Sent { .. }))));
+    alice.fill_chat(chat, COUNT, |i| format!("message {i}")).await;
 
     let bob = Client::open(wren_tests::client_options(&bob_dir)).await.expect("reopen");
     let mut events = bob.events();

@@ -309,8 +309,7 @@ impl Client {
         }
         let item = OutboxItem {
             chat,
-            // 63 bits: stores that keep it in a signed 64-bit column need no conversion.
-            client_msg_id: ClientMsgId(random_u64()? >> 1),
+            client_msg_id: ClientMsgId(random_u64()?),
             text: text.into(),
             reply_to,
         };

@@ -15,9 +15,16 @@ use std::path::{Path, PathBuf};
 const PROFILE_FILE: &str = "profile.json";
 const DATABASE_FILE: &str = "wren.db";
 
-/// A 256-bit database key; wiped from memory is left to the OS (no secret in logs).
+/// A 256-bit database key. Its `Debug` output hides it, so it never reaches a log.
 #[derive(Clone)]
 pub struct DatabaseKey(pub(crate) [u8; 32]);
+
+impl DatabaseKey {
+    /// The key in hex, for tools that open the database directly (benchmarks, recovery).
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
 
 impl std::fmt::Debug for DatabaseKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

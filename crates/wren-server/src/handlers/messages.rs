@@ -1,0 +1,105 @@
+//! Message requests: send, edit, history, typing.
+
+use super::{submit, write, Caller, Reply};
+use crate::server::AppState;
+use crate::store::{WriteOp, WriteOutcome};
+use std::sync::Arc;
+use wren_proto::rules::{MAX_HISTORY_PAGE, MAX_PAYLOAD_BYTES};
+use wren_proto::{
+    AccountId, ChatId, ClientMsgId, ErrorBody, ErrorCode, Response, Seq, TypingNotice,
+};
+
+/// Stores a message (or returns the original place of a resend).
+pub(super) fn send(
+    state: &AppState,
+    me: AccountId,
+    chat: ChatId,
+    client_msg_id: ClientMsgId,
+    payload: Vec<u8>,
+    reply_to: Option<Seq>,
+) -> Reply {
+    if let Err(e) = check_payload(&payload) {
+        return super::ready(Err(e));
+    }
+    let committed = submit(
+        state,
+        WriteOp::SendMessage {
+            sender: me,
+            chat,
+            client_msg_id,
+            payload,
+            reply_to,
+        },
+    );
+    let metrics = Arc::clone(&state.metrics);
+    Box::pin(async move {
+        let outcome = committed.await?;
+        if let WriteOutcome::Sent { fresh: true, .. } = outcome {
+            metrics.message_stored();
+        }
+        Ok(super::into_response(outcome))
+    })
+}
+
+/// Replaces the payload of one of the caller's messages.
+pub(super) fn edit(
+    state: &AppState,
+    me: AccountId,
+    chat: ChatId,
+    seq: Seq,
+    payload: Vec<u8>,
+) -> Reply {
+    if let Err(e) = check_payload(&payload) {
+        return super::ready(Err(e));
+    }
+    write(
+        state,
+        WriteOp::EditMessage {
+            editor: me,
+            chat,
+            seq,
+            payload,
+        },
+    )
+}
+
+/// A page of history, newest first.
+pub(super) fn history(
+    state: &AppState,
+    me: AccountId,
+    chat: ChatId,
+    before: Option<Seq>,
+    limit: u32,
+) -> Reply {
+    let store = Arc::clone(&state.store);
+    let limit = limit.min(MAX_HISTORY_PAGE);
+    Box::pin(async move {
+        Ok(Response::History(
+            store.history(me, chat, before, limit).await?,
+        ))
+    })
+}
+
+/// Tells the other members' online devices that the caller is typing.
+pub(super) fn typing(state: &AppState, caller: &Caller, chat: ChatId) -> Reply {
+    let store = Arc::clone(&state.store);
+    let hub = Arc::clone(&state.hub);
+    let account = caller.account.clone();
+    Box::pin(async move {
+        let mut members = store.member_ids(account.id, chat).await?;
+        members.retain(|m| *m != account.id);
+        hub.typing(&members, &TypingNotice { chat, account });
+        Ok(Response::Done)
+    })
+}
+
+/// Refuses payloads over the protocol limit.
+fn check_payload(payload: &[u8]) -> Result<(), ErrorBody> {
+    if payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(ErrorBody::new(
+            ErrorCode::TooLarge,
+            format!("a message has at most {} KiB", MAX_PAYLOAD_BYTES / 1024),
+        ));
+    }
+    Ok(())
+}

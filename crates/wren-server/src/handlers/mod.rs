@@ -1,0 +1,179 @@
+//! Request handling: one function per request, grouped by feature.
+//!
+//! A handler validates its input synchronously and, for a write, queues it on the store
+//! *before* returning its future, so that the writes of one connection are applied in the
+//! order the client sent them even though their answers are awaited concurrently.
+
+pub(crate) mod accounts;
+mod chats;
+mod messages;
+mod sync;
+
+use crate::server::AppState;
+use crate::store::{StoreError, WriteOp, WriteOutcome};
+use futures_util::future::BoxFuture;
+use std::future::Future;
+use wren_proto::{AccountInfo, DeviceId, ErrorBody, ErrorCode, Pts, Request, Response};
+
+/// Who a signed-in connection acts as.
+#[derive(Clone, Debug)]
+pub(crate) struct Caller {
+    /// The account.
+    pub(crate) account: AccountInfo,
+    /// This device.
+    pub(crate) device: DeviceId,
+}
+
+/// A request's eventual answer.
+pub(crate) type Reply = BoxFuture<'static, Result<Response, ErrorBody>>;
+
+/// Handles every request except the sign-in changes (`Register`, `Login`, `Resume`,
+/// `Logout`), which the connection handles itself because they change who it is.
+pub(crate) fn dispatch(state: &AppState, caller: Option<&Caller>, request: Request) -> Reply {
+    let Some(caller) = caller else {
+        return ready(match request {
+            Request::Ping => Ok(Response::Pong { pts: Pts(0) }),
+            _ => Err(unauthorized()),
+        });
+    };
+    let me = caller.account.id;
+    match request {
+        Request::Ping => sync::ping(state, me),
+        Request::GetDifference { since, limit } => sync::difference(state, me, since, limit),
+        Request::ListDevices => accounts::list_devices(state, caller),
+        Request::RevokeDevice { device } => accounts::revoke_device(state, me, device),
+        Request::LookupUser { username } => accounts::lookup_user(state, &username),
+        Request::GetChats => chats::get_chats(state, me),
+        Request::GetChat { chat } => chats::get_chat(state, me, chat),
+        Request::OpenDirect { peer } => write(state, WriteOp::OpenDirect { me, peer }),
+        Request::CreateGroup { title, members } => chats::create_group(state, me, &title, members),
+        Request::AddMember { chat, account } => write(
+            state,
+            WriteOp::AddMember {
+                actor: me,
+                chat,
+                account,
+            },
+        ),
+        Request::RemoveMember { chat, account } => write(
+            state,
+            WriteOp::RemoveMember {
+                actor: me,
+                chat,
+                account,
+            },
+        ),
+        Request::LeaveChat { chat } => write(
+            state,
+            WriteOp::RemoveMember {
+                actor: me,
+                chat,
+                account: me,
+            },
+        ),
+        Request::RenameChat { chat, title } => chats::rename(state, me, chat, &title),
+        Request::SendMessage {
+            chat,
+            client_msg_id,
+            payload,
+            reply_to,
+        } => messages::send(state, me, chat, client_msg_id, payload, reply_to),
+        Request::EditMessage { chat, seq, payload } => {
+            messages::edit(state, me, chat, seq, payload)
+        }
+        Request::DeleteMessage { chat, seq } => write(
+            state,
+            WriteOp::DeleteMessage {
+                actor: me,
+                chat,
+                seq,
+            },
+        ),
+        Request::MarkRead { chat, up_to } => write(
+            state,
+            WriteOp::MarkRead {
+                reader: me,
+                chat,
+                up_to,
+            },
+        ),
+        Request::SetTyping { chat } => messages::typing(state, caller, chat),
+        Request::GetHistory {
+            chat,
+            before,
+            limit,
+        } => messages::history(state, me, chat, before, limit),
+        Request::Register { .. }
+        | Request::Login { .. }
+        | Request::Resume { .. }
+        | Request::Logout => ready(Err(internal(
+            "sign-in request reached dispatch",
+            &"the connection handles these itself",
+        ))),
+    }
+}
+
+/// Queues a write now; the future resolves with its committed outcome.
+fn submit(
+    state: &AppState,
+    op: WriteOp,
+) -> impl Future<Output = Result<WriteOutcome, ErrorBody>> + Send + 'static {
+    let ticket = state.store.write(op);
+    async move { Ok(ticket.await?) }
+}
+
+/// Queues a write now and answers with its outcome.
+fn write(state: &AppState, op: WriteOp) -> Reply {
+    let committed = submit(state, op);
+    Box::pin(async move { committed.await.map(into_response) })
+}
+
+/// The response for a committed write.
+fn into_response(outcome: WriteOutcome) -> Response {
+    match outcome {
+        WriteOutcome::SignedIn {
+            account,
+            device,
+            pts,
+        } => Response::Resumed {
+            account,
+            device,
+            pts,
+        },
+        WriteOutcome::Chat(info) => Response::Chat(info),
+        WriteOutcome::Sent {
+            chat, seq, sent_at, ..
+        } => Response::Sent { chat, seq, sent_at },
+        WriteOutcome::Done => Response::Done,
+    }
+}
+
+/// An answer that is already known.
+fn ready(result: Result<Response, ErrorBody>) -> Reply {
+    Box::pin(std::future::ready(result))
+}
+
+/// The request needs a signed-in connection.
+pub(crate) fn unauthorized() -> ErrorBody {
+    ErrorBody::new(ErrorCode::Unauthorized, "sign in first")
+}
+
+/// Arguments the user can fix.
+fn bad_request(message: impl Into<String>) -> ErrorBody {
+    ErrorBody::new(ErrorCode::BadRequest, message)
+}
+
+/// A server-side failure; the details go to the log only.
+fn internal(context: &str, error: &dyn std::fmt::Display) -> ErrorBody {
+    tracing::error!(%error, "{context}");
+    ErrorBody::new(ErrorCode::Internal, "the server failed; try again later")
+}
+
+impl From<StoreError> for ErrorBody {
+    fn from(e: StoreError) -> Self {
+        if matches!(e, StoreError::Database(_) | StoreError::Corrupt(_)) {
+            tracing::error!(error = %e, "store failed");
+        }
+        e.to_body()
+    }
+}

@@ -1,0 +1,82 @@
+//! The HTTP surface: `/ws` (the WebSocket), `/healthz`, `/metrics`.
+
+use crate::connection;
+use crate::server::AppState;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tracing::Instrument;
+
+/// The WebSocket layer refuses messages larger than this outright; anything up to it is
+/// read whole, so the protocol can answer an oversize frame with a clear `TooLarge`.
+const TRANSPORT_LIMIT: usize = wren_proto::codec::MAX_CLIENT_FRAME_BYTES + 64 * 1024;
+
+/// Errors of the plain HTTP endpoints; details stay in the logs.
+#[derive(Debug, thiserror::Error)]
+enum AppError {
+    /// The store does not answer.
+    #[error("store unavailable")]
+    Unavailable,
+    /// Metrics could not be rendered.
+    #[error("metrics unavailable")]
+    Metrics,
+    /// Every connection slot is taken.
+    #[error("the server is full; try again later")]
+    Full,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        (StatusCode::SERVICE_UNAVAILABLE, self.to_string()).into_response()
+    }
+}
+
+/// The router with every endpoint.
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/ws", get(websocket))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+async fn websocket(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Result<Response, AppError> {
+    let slot = Arc::clone(&state.connection_slots)
+        .try_acquire_owned()
+        .map_err(|_| AppError::Full)?;
+    Ok(ws
+        .max_message_size(TRANSPORT_LIMIT)
+        .max_frame_size(TRANSPORT_LIMIT)
+        .on_upgrade(move |socket| {
+            connection::serve(socket, state, peer.ip(), slot)
+                .instrument(tracing::debug_span!("connection", %peer))
+        }))
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    state.store.health().await.map_err(|e| {
+        tracing::error!(error = %e, "health check failed");
+        AppError::Unavailable
+    })?;
+    Ok("ok")
+}
+
+async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
+    let body = state.metrics.render().map_err(|_| AppError::Metrics)?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        body,
+    ))
+}

@@ -1,0 +1,159 @@
+//! Prometheus metrics, served as text at `/metrics`.
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+use std::time::Duration;
+
+/// The label of per-request metrics.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    /// `Request::name()`.
+    r#type: &'static str,
+}
+
+/// A request-latency histogram: 100 µs to about 3 s.
+fn latency_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.0001, 2.0, 16))
+}
+
+/// The server's metrics and their registry.
+#[derive(Debug)]
+pub(crate) struct Metrics {
+    registry: Registry,
+    connections: Gauge,
+    requests: Family<RequestLabels, Counter>,
+    durations: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    messages_stored: Counter,
+    pushes_dropped: Counter,
+    batch_writes: Histogram,
+}
+
+impl Metrics {
+    /// Registers every metric.
+    pub(crate) fn new() -> Self {
+        let mut registry = Registry::with_prefix("wren");
+        let connections = Gauge::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        let durations: Family<RequestLabels, Histogram, fn() -> Histogram> =
+            Family::new_with_constructor(latency_histogram);
+        let messages_stored = Counter::default();
+        let pushes_dropped = Counter::default();
+        let batch_writes = Histogram::new(exponential_buckets(1.0, 2.0, 11));
+        registry.register(
+            "connections",
+            "Open WebSocket connections",
+            connections.clone(),
+        );
+        registry.register("requests", "Requests handled, by type", requests.clone());
+        registry.register(
+            "request_duration_seconds",
+            "Time to answer a request, by type",
+            durations.clone(),
+        );
+        registry.register(
+            "messages_stored",
+            "Messages stored",
+            messages_stored.clone(),
+        );
+        registry.register(
+            "pushes_dropped",
+            "Live updates dropped because a connection's queue was full",
+            pushes_dropped.clone(),
+        );
+        registry.register(
+            "store_batch_writes",
+            "Writes applied per group commit",
+            batch_writes.clone(),
+        );
+        Metrics {
+            registry,
+            connections,
+            requests,
+            durations,
+            messages_stored,
+            pushes_dropped,
+            batch_writes,
+        }
+    }
+
+    /// A connection opened; the returned guard counts it closed when dropped.
+    pub(crate) fn connection_opened(&self) -> ConnectionGuard {
+        self.connections.inc();
+        ConnectionGuard(self.connections.clone())
+    }
+
+    /// Records one answered request.
+    pub(crate) fn request(&self, name: &'static str, took: Duration) {
+        let labels = RequestLabels { r#type: name };
+        self.requests.get_or_create(&labels).inc();
+        self.durations
+            .get_or_create(&labels)
+            .observe(took.as_secs_f64());
+    }
+
+    /// Records a newly stored message.
+    pub(crate) fn message_stored(&self) {
+        self.messages_stored.inc();
+    }
+
+    /// Records one group commit of `writes` writes.
+    pub(crate) fn batch_committed(&self, writes: usize) {
+        self.batch_writes.observe(writes as f64);
+    }
+
+    /// Records a live update that did not fit a connection's queue.
+    pub(crate) fn push_dropped(&self) {
+        self.pushes_dropped.inc();
+    }
+
+    /// The metrics in the Prometheus/OpenMetrics text format.
+    pub(crate) fn render(&self) -> Result<String, std::fmt::Error> {
+        let mut out = String::new();
+        encode(&mut out, &self.registry)?;
+        Ok(out)
+    }
+}
+
+/// Decrements the connection gauge when dropped.
+#[derive(Debug)]
+pub(crate) struct ConnectionGuard(Gauge);
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_the_documented_metric_names() {
+        let metrics = Metrics::new();
+        let guard = metrics.connection_opened();
+        metrics.request("send_message", Duration::from_millis(2));
+        metrics.message_stored();
+        let text = metrics.render().expect("render");
+        assert!(text.contains("wren_connections 1"), "{text}");
+        assert!(
+            text.contains("wren_requests_total{type=\"send_message\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("wren_request_duration_seconds_count{type=\"send_message\"} 1"),
+            "{text}"
+        );
+        assert!(text.contains("wren_messages_stored_total 1"), "{text}");
+        drop(guard);
+        assert!(metrics
+            .render()
+            .expect("render")
+            .contains("wren_connections 0"));
+    }
+}

@@ -1,0 +1,167 @@
+//! Starting and stopping: the shared state, the plain and TLS entry points, graceful shutdown.
+
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use crate::rate_limit::AuthLimiter;
+use crate::store::sqlite::SqliteStore;
+use crate::store::Store;
+use crate::tls::{server_config, NoDelay, TlsFiles};
+use axum::serve::ListenerExt;
+use crate::{http, Config, ServerError};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch, Semaphore};
+
+/// How long TLS connections get to finish after shutdown starts.
+const GRACE: Duration = Duration::from_secs(10);
+/// How often the rate limiter forgets idle IPs.
+const LIMITER_SWEEP: Duration = Duration::from_secs(60);
+
+/// Everything request handling shares.
+pub(crate) struct Shared {
+    /// The storage.
+    pub(crate) store: Arc<dyn Store>,
+    /// Online connections.
+    pub(crate) hub: Arc<Hub>,
+    /// Metrics.
+    pub(crate) metrics: Arc<Metrics>,
+    /// Sign-in rate limit.
+    pub(crate) limiter: AuthLimiter,
+    /// See [`Config::max_difference`].
+    pub(crate) max_difference: u64,
+    /// One permit per WebSocket connection; see [`Config::max_connections`].
+    pub(crate) connection_slots: Arc<Semaphore>,
+    /// Becomes `true` when the server shuts down.
+    pub(crate) shutdown: watch::Receiver<bool>,
+    /// Held by every connection task; the server waits until all are dropped.
+    pub(crate) tracker: mpsc::Sender<()>,
+}
+
+/// The shared state handed to handlers.
+pub(crate) type AppState = Arc<Shared>;
+
+/// A started server, before and after serving.
+struct Running {
+    state: AppState,
+    stop: Arc<watch::Sender<bool>>,
+    ended: mpsc::Receiver<()>,
+}
+
+/// Opens the store and builds the shared state.
+fn start(config: &Config) -> Result<Running, ServerError> {
+    let metrics = Arc::new(Metrics::new());
+    let hub = Arc::new(Hub::new(Arc::clone(&metrics)));
+    let store = SqliteStore::open(&config.data_dir, hub.clone(), config.batch_cap)?;
+    let (stop, shutdown) = watch::channel(false);
+    let (tracker, ended) = mpsc::channel(1);
+    let state = Arc::new(Shared {
+        store: Arc::new(store),
+        hub,
+        metrics,
+        limiter: AuthLimiter::new(config.auth_per_minute),
+        max_difference: config.max_difference,
+        connection_slots: Arc::new(Semaphore::new(config.max_connections)),
+        shutdown,
+        tracker,
+    });
+    tokio::spawn(sweep_limiter(Arc::downgrade(&state)));
+    Ok(Running {
+        state,
+        stop: Arc::new(stop),
+        ended,
+    })
+}
+
+/// Periodically forgets idle IPs in the rate limiter, until the server is gone.
+async fn sweep_limiter(state: Weak<Shared>) {
+    let mut tick = tokio::time::interval(LIMITER_SWEEP);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        match state.upgrade() {
+            Some(state) => state.limiter.forget_idle(),
+            None => return,
+        }
+    }
+}
+
+impl Running {
+    /// Tells every connection to close, waits for them, then flushes the store.
+    async fn finish(self) {
+        let Running {
+            state,
+            stop,
+            mut ended,
+        } = self;
+        let _ = stop.send(true);
+        let store = Arc::clone(&state.store);
+        drop(state);
+        while ended.recv().await.is_some() {}
+        store.shutdown().await;
+        tracing::info!("server stopped");
+    }
+}
+
+/// Serves plain WebSocket + HTTP on an already-bound listener until `shutdown` resolves,
+/// then closes connections gracefully and flushes the store.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let running = start(&config)?;
+    let app = http::router(Arc::clone(&running.state));
+    let stop = Arc::clone(&running.stop);
+    // Small frames must not wait for the peer's delayed ACK (Nagle).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    })
+    .await;
+    running.finish().await;
+    Ok(served?)
+}
+
+/// Like [`run`], but TLS (rustls, ring provider) on a bound std listener.
+pub async fn run_tls(
+    listener: std::net::TcpListener,
+    config: Config,
+    tls: TlsFiles,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let rustls = server_config(&tls)?;
+    listener.set_nonblocking(true)?;
+    let running = start(&config)?;
+    let app = http::router(Arc::clone(&running.state));
+    let handle = axum_server::Handle::new();
+    let stop = Arc::clone(&running.stop);
+    let on_stop = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+        on_stop.graceful_shutdown(Some(GRACE));
+    });
+    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls).acceptor(NoDelay);
+    let served = match axum_server::from_tcp(listener).map(|server| server.acceptor(acceptor)) {
+        Ok(server) => {
+            server
+                .handle(handle)
+                .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    running.finish().await;
+    Ok(served?)
+}

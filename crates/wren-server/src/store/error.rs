@@ -1,0 +1,74 @@
+//! Store errors: one enum for running operations, one for opening the store.
+
+use wren_proto::{ErrorBody, ErrorCode};
+
+/// A boxed backend error (SQLite today, PostgreSQL later).
+pub(crate) type BackendError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub(crate) enum StoreError {
+    /// The request is refused for a reason the client may learn (not a member, ...).
+    #[error("{code}: {message}")]
+    Rejected {
+        /// The wire error code.
+        code: ErrorCode,
+        /// A sentence for the user.
+        message: &'static str,
+    },
+    /// The store has shut down and takes no more work.
+    #[error("the store is shut down")]
+    Closed,
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[source] BackendError),
+    /// A stored value is not what the schema allows.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// A rejection with a code and a message for the user.
+    pub(crate) fn rejected(code: ErrorCode, message: &'static str) -> Self {
+        StoreError::Rejected { code, message }
+    }
+
+    /// The caller is not a member of the chat (or it does not exist).
+    pub(crate) fn not_member() -> Self {
+        Self::rejected(ErrorCode::Forbidden, "you are not a member of this chat")
+    }
+
+    /// The wire form: rejections as they are, everything else as a generic internal error.
+    pub(crate) fn to_body(&self) -> ErrorBody {
+        match self {
+            StoreError::Rejected { code, message } => ErrorBody::new(*code, *message),
+            StoreError::Closed => {
+                ErrorBody::new(ErrorCode::ShuttingDown, "the server is shutting down")
+            }
+            StoreError::Database(_) | StoreError::Corrupt(_) => {
+                ErrorBody::new(ErrorCode::Internal, "the server failed; try again later")
+            }
+        }
+    }
+}
+
+/// Why the store could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenStoreError {
+    /// The data directory could not be created or read.
+    #[error("cannot use data directory: {0}")]
+    Io(#[from] std::io::Error),
+    /// The database could not be opened or migrated.
+    #[error("cannot open database: {0}")]
+    Database(#[source] BackendError),
+    /// The database was written by a newer server.
+    #[error("database schema version {found} is newer than this server supports ({supported})")]
+    TooNew {
+        /// The version found on disk.
+        found: u32,
+        /// The newest version this build knows.
+        supported: u32,
+    },
+}

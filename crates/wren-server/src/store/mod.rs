@@ -1,0 +1,278 @@
+//! Server storage behind a trait, so that request handling does not know the backend.
+//!
+//! Writes are queued in call order and applied by one writer with group commit; each
+//! committed write hands its account-log updates to an [`UpdateSink`] in commit order, which
+//! is what keeps live pushes in `pts` order. Reads run concurrently.
+
+mod error;
+pub(crate) mod sqlite;
+
+pub use error::OpenStoreError;
+pub(crate) use error::StoreError;
+
+use async_trait::async_trait;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tokio::sync::oneshot;
+use wren_proto::{
+    AccountId, AccountInfo, ChatId, ChatInfo, ClientMsgId, DeviceId, DeviceInfo, Difference,
+    Message, Pts, Seq, Update,
+};
+
+/// A device being signed in: its name and the SHA-256 of its token.
+#[derive(Clone, Debug)]
+pub(crate) struct NewDevice {
+    /// The name shown in the device list.
+    pub(crate) name: String,
+    /// SHA-256 of the bearer token.
+    pub(crate) token_hash: [u8; 32],
+}
+
+/// A state change, applied atomically by the writer.
+#[derive(Clone, Debug)]
+pub(crate) enum WriteOp {
+    /// Create an account with its first device.
+    Register {
+        /// Normalized, validated username.
+        username: String,
+        /// Argon2id PHC string.
+        password_hash: String,
+        /// The first device.
+        device: NewDevice,
+    },
+    /// Sign a new device in to an existing account.
+    AddDevice {
+        /// The account.
+        account: AccountId,
+        /// The device.
+        device: NewDevice,
+    },
+    /// Find the live device with this token hash and mark it seen.
+    Resume {
+        /// SHA-256 of the bearer token.
+        token_hash: [u8; 32],
+    },
+    /// Revoke a device of `account`.
+    RevokeDevice {
+        /// The caller's account.
+        account: AccountId,
+        /// The device to revoke.
+        device: DeviceId,
+    },
+    /// Find or create the direct chat of two accounts.
+    OpenDirect {
+        /// The caller.
+        me: AccountId,
+        /// The other person.
+        peer: AccountId,
+    },
+    /// Create a group with `creator` as admin.
+    CreateGroup {
+        /// The caller.
+        creator: AccountId,
+        /// Validated, trimmed title.
+        title: String,
+        /// Other initial members.
+        members: Vec<AccountId>,
+    },
+    /// Add a member to a group.
+    AddMember {
+        /// The caller.
+        actor: AccountId,
+        /// The group.
+        chat: ChatId,
+        /// Who to add.
+        account: AccountId,
+    },
+    /// Remove a member from a group (`account == actor` means leaving).
+    RemoveMember {
+        /// The caller.
+        actor: AccountId,
+        /// The group.
+        chat: ChatId,
+        /// Who to remove.
+        account: AccountId,
+    },
+    /// Rename a group.
+    RenameChat {
+        /// The caller.
+        actor: AccountId,
+        /// The group.
+        chat: ChatId,
+        /// Validated, trimmed title.
+        title: String,
+    },
+    /// Append a message to a chat (idempotent on sender and client message id).
+    SendMessage {
+        /// The caller.
+        sender: AccountId,
+        /// The chat.
+        chat: ChatId,
+        /// The sender's idempotency key.
+        client_msg_id: ClientMsgId,
+        /// The content.
+        payload: Vec<u8>,
+        /// The message replied to.
+        reply_to: Option<Seq>,
+    },
+    /// Replace a message's payload.
+    EditMessage {
+        /// The caller.
+        editor: AccountId,
+        /// The chat.
+        chat: ChatId,
+        /// The message.
+        seq: Seq,
+        /// The new content.
+        payload: Vec<u8>,
+    },
+    /// Delete a message for everyone.
+    DeleteMessage {
+        /// The caller.
+        actor: AccountId,
+        /// The chat.
+        chat: ChatId,
+        /// The message.
+        seq: Seq,
+    },
+    /// Move the caller's read mark forward.
+    MarkRead {
+        /// The caller.
+        reader: AccountId,
+        /// The chat.
+        chat: ChatId,
+        /// The position read up to.
+        up_to: Seq,
+    },
+}
+
+/// What a committed write returns to its caller.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum WriteOutcome {
+    /// A device is signed in.
+    SignedIn {
+        /// The account.
+        account: AccountInfo,
+        /// The device.
+        device: DeviceId,
+        /// The account's newest `pts`.
+        pts: Pts,
+    },
+    /// A chat as the caller now sees it.
+    Chat(ChatInfo),
+    /// Where a message is stored.
+    Sent {
+        /// The chat.
+        chat: ChatId,
+        /// Its position.
+        seq: Seq,
+        /// When it was stored.
+        sent_at: u64,
+        /// False when this was a resend answered with the original position.
+        fresh: bool,
+    },
+    /// Done, nothing to return.
+    Done,
+}
+
+/// One account-log update to push to the account's online devices.
+#[derive(Clone, Debug)]
+pub(crate) struct Delivery {
+    /// Whose log it was appended to.
+    pub(crate) account: AccountId,
+    /// Its position in that log.
+    pub(crate) pts: Pts,
+    /// The update, shared by every recipient.
+    pub(crate) update: Arc<Update>,
+}
+
+/// Receives the updates of every committed write, in commit order.
+pub(crate) trait UpdateSink: Send + Sync {
+    /// Called once per committed write with its updates; must not block.
+    fn publish(&self, deliveries: &[Delivery]);
+    /// Called once per group commit with the number of writes it applied.
+    fn committed(&self, writes: usize);
+}
+
+/// An account's stored credentials.
+#[derive(Clone, Debug)]
+pub(crate) struct Credentials {
+    /// The account.
+    pub(crate) account: AccountInfo,
+    /// Argon2id PHC string.
+    pub(crate) password_hash: String,
+}
+
+/// A queued write; resolves when it is committed (or refused).
+#[derive(Debug)]
+pub(crate) struct WriteTicket(oneshot::Receiver<Result<WriteOutcome, StoreError>>);
+
+impl WriteTicket {
+    /// A ticket and the sender that completes it.
+    pub(crate) fn new() -> (oneshot::Sender<Result<WriteOutcome, StoreError>>, Self) {
+        let (tx, rx) = oneshot::channel();
+        (tx, WriteTicket(rx))
+    }
+}
+
+impl Future for WriteTicket {
+    type Output = Result<WriteOutcome, StoreError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|r| r.unwrap_or(Err(StoreError::Closed)))
+    }
+}
+
+/// Everything request handling needs from storage.
+#[async_trait]
+pub(crate) trait Store: Send + Sync {
+    /// Queues `op` now, so writes submitted in order are applied in order; the ticket
+    /// resolves once the write is durably committed.
+    fn write(&self, op: WriteOp) -> WriteTicket;
+    /// The credentials of a (normalized) username.
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;
+    /// The account's newest `pts`.
+    async fn pts(&self, account: AccountId) -> Result<Pts, StoreError>;
+    /// The account's live devices, `current` flagged.
+    async fn devices(
+        &self,
+        account: AccountId,
+        current: DeviceId,
+    ) -> Result<Vec<DeviceInfo>, StoreError>;
+    /// An account by (normalized) username.
+    async fn lookup_user(&self, username: &str) -> Result<Option<AccountInfo>, StoreError>;
+    /// Every chat the account is in.
+    async fn chats(&self, account: AccountId) -> Result<Vec<ChatInfo>, StoreError>;
+    /// One chat the account is in (a rejection otherwise).
+    async fn chat(&self, account: AccountId, chat: ChatId) -> Result<ChatInfo, StoreError>;
+    /// The members of a chat the account is in (a rejection otherwise).
+    async fn member_ids(
+        &self,
+        account: AccountId,
+        chat: ChatId,
+    ) -> Result<Vec<AccountId>, StoreError>;
+    /// Messages older than `before`, newest first, at most `limit`, cut to fit a frame.
+    async fn history(
+        &self,
+        account: AccountId,
+        chat: ChatId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
+    /// The account's updates after `since`, oldest first, or `TooFarBehind`.
+    async fn difference(
+        &self,
+        account: AccountId,
+        since: Pts,
+        limit: u32,
+        max_difference: u64,
+    ) -> Result<Difference, StoreError>;
+    /// Succeeds when the store answers queries.
+    async fn health(&self) -> Result<(), StoreError>;
+    /// Applies every queued write, stops the writer and flushes to disk.
+    async fn shutdown(&self);
+}

@@ -1,0 +1,177 @@
+//! Rebuilding account updates from the pointer rows of the update log.
+//!
+//! An update is rebuilt from the chat's current state: a message as it is now (edited, or a
+//! tombstone), a joined chat as it is now. Applying a difference in order therefore ends in
+//! the same state as applying the live pushes did.
+
+use super::db_err;
+use super::read::FRAME_BUDGET;
+use super::views::{account_info, account_pts, chat_info, message, role_of, update_kind};
+use crate::store::StoreError;
+use rusqlite::{params, Connection, OptionalExtension};
+use wren_proto::rules::MAX_DIFFERENCE_PAGE;
+use wren_proto::{
+    AccountId, ChatId, ChatInfo, Difference, Member, Pts, Seq, Update, UpdateEnvelope,
+};
+
+/// The account's updates after `since`, oldest first, or `TooFarBehind`.
+pub(super) fn difference(
+    conn: &mut Connection,
+    account: AccountId,
+    since: Pts,
+    limit: u32,
+    max_difference: u64,
+) -> Result<Difference, StoreError> {
+    let tx = conn.transaction().map_err(db_err)?;
+    let current = account_pts(&tx, account)?;
+    if current.saturating_sub(since.0) > max_difference {
+        return Ok(Difference::TooFarBehind {
+            current: Pts(current),
+        });
+    }
+    let pointers: Vec<(u64, i64, u64, u64, u64)> = {
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT pts, kind, chat_id, seq, extra FROM updates \
+                 WHERE account_id = ?1 AND pts > ?2 ORDER BY pts LIMIT ?3",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(
+                params![account.0, since.0, limit.min(MAX_DIFFERENCE_PAGE)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)?
+    };
+    let mut joined: Vec<ChatInfo> = Vec::new();
+    let mut updates = Vec::with_capacity(pointers.len());
+    let mut bytes = 0;
+    for (pts, kind, chat, seq, extra) in pointers {
+        let (chat, seq) = (ChatId(chat), Seq(seq));
+        let update = if kind == update_kind::CHAT_JOINED {
+            Update::ChatJoined(joined_view(&tx, &mut joined, chat, account)?)
+        } else {
+            rebuild(&tx, kind, chat, seq, extra)?
+        };
+        let envelope = UpdateEnvelope {
+            pts: Pts(pts),
+            update,
+        };
+        bytes +=
+            wren_proto::encoded_len(&envelope).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if bytes > FRAME_BUDGET && !updates.is_empty() {
+            break;
+        }
+        updates.push(envelope);
+    }
+    Ok(Difference::Updates {
+        updates,
+        current: Pts(current),
+    })
+}
+
+/// The chat as the account sees it now, computed once per page.
+fn joined_view(
+    conn: &Connection,
+    cache: &mut Vec<ChatInfo>,
+    chat: ChatId,
+    account: AccountId,
+) -> Result<ChatInfo, StoreError> {
+    if let Some(info) = cache.iter().find(|c| c.id == chat) {
+        return Ok(info.clone());
+    }
+    let info = chat_info(conn, chat, account)?.ok_or_else(|| corrupt(chat, Seq(0)))?;
+    cache.push(info.clone());
+    Ok(info)
+}
+
+/// Rebuilds one update (other than `ChatJoined`) from its pointer row.
+fn rebuild(
+    conn: &Connection,
+    kind: i64,
+    chat: ChatId,
+    seq: Seq,
+    extra: u64,
+) -> Result<Update, StoreError> {
+    match kind {
+        update_kind::NEW_MESSAGE => message(conn, chat, seq)?
+            .map(Update::NewMessage)
+            .ok_or_else(|| corrupt(chat, seq)),
+        update_kind::EDITED => {
+            let event = event(conn, chat, seq)?;
+            let target = Seq(event.target);
+            let msg = message(conn, chat, target)?.ok_or_else(|| corrupt(chat, target))?;
+            Ok(Update::MessageEdited {
+                chat,
+                seq: target,
+                log_seq: seq,
+                edited_at: msg.edited_at.unwrap_or(msg.sent_at),
+                payload: msg.payload,
+            })
+        }
+        update_kind::DELETED => Ok(Update::MessageDeleted {
+            chat,
+            seq: Seq(event(conn, chat, seq)?.target),
+            log_seq: seq,
+        }),
+        update_kind::MEMBER_ADDED => {
+            let event = event(conn, chat, seq)?;
+            let who = AccountId(event.target);
+            Ok(Update::MemberAdded {
+                chat,
+                log_seq: seq,
+                member: Member {
+                    account: account_info(conn, who)?.ok_or_else(|| corrupt(chat, seq))?,
+                    role: role_of(event.role),
+                },
+            })
+        }
+        update_kind::MEMBER_REMOVED => Ok(Update::MemberRemoved {
+            chat,
+            log_seq: seq,
+            account: AccountId(event(conn, chat, seq)?.target),
+        }),
+        update_kind::RENAMED => Ok(Update::ChatRenamed {
+            chat,
+            log_seq: seq,
+            title: event(conn, chat, seq)?.text,
+        }),
+        update_kind::READ_MARK => Ok(Update::ReadMark {
+            chat,
+            account: AccountId(extra),
+            up_to: seq,
+        }),
+        _ => Err(StoreError::Corrupt(format!("unknown update kind {kind}"))),
+    }
+}
+
+/// The parts of a chat-log event row an update needs.
+struct EventRow {
+    target: u64,
+    text: String,
+    role: i64,
+}
+
+/// The event row at `(chat, seq)`.
+fn event(conn: &Connection, chat: ChatId, seq: Seq) -> Result<EventRow, StoreError> {
+    conn.prepare_cached(
+        "SELECT COALESCE(target, 0), COALESCE(text, ''), COALESCE(role, 1) FROM chat_log \
+         WHERE chat_id = ?1 AND seq = ?2",
+    )
+    .map_err(db_err)?
+    .query_row(params![chat.0, seq.0], |r| {
+        Ok(EventRow {
+            target: r.get(0)?,
+            text: r.get(1)?,
+            role: r.get(2)?,
+        })
+    })
+    .optional()
+    .map_err(db_err)?
+    .ok_or_else(|| corrupt(chat, seq))
+}
+
+fn corrupt(chat: ChatId, seq: Seq) -> StoreError {
+    StoreError::Corrupt(format!("update points at missing row {chat}/{seq}"))
+}

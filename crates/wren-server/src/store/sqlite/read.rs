@@ -1,0 +1,150 @@
+//! Read queries: credentials, devices, chats, history.
+
+use super::db_err;
+use super::views::{
+    chat_info, log_kind, member_ids, message_from_row, require_member, MESSAGE_COLUMNS,
+};
+use crate::store::{Credentials, StoreError};
+use rusqlite::{params, Connection, OptionalExtension};
+use wren_proto::rules::MAX_HISTORY_PAGE;
+use wren_proto::{AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, Message, Seq};
+
+/// Pages are cut to stay this far under the largest server frame.
+pub(super) const FRAME_BUDGET: usize = wren_proto::codec::MAX_SERVER_FRAME_BYTES - 64 * 1024;
+
+/// An account's username and password hash.
+pub(super) fn credentials(
+    conn: &Connection,
+    username: &str,
+) -> Result<Option<Credentials>, StoreError> {
+    conn.prepare_cached("SELECT id, username, password_hash FROM accounts WHERE username = ?1")
+        .map_err(db_err)?
+        .query_row([username], |row| {
+            Ok(Credentials {
+                account: AccountInfo {
+                    id: AccountId(row.get(0)?),
+                    username: row.get(1)?,
+                },
+                password_hash: row.get(2)?,
+            })
+        })
+        .optional()
+        .map_err(db_err)
+}
+
+/// An account by username.
+pub(super) fn lookup_user(
+    conn: &Connection,
+    username: &str,
+) -> Result<Option<AccountInfo>, StoreError> {
+    Ok(credentials(conn, username)?.map(|c| c.account))
+}
+
+/// The account's devices that are not revoked.
+pub(super) fn devices(
+    conn: &Connection,
+    account: AccountId,
+    current: DeviceId,
+) -> Result<Vec<DeviceInfo>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, name, created_at, last_seen_at FROM devices \
+             WHERE account_id = ?1 AND revoked_at IS NULL ORDER BY id",
+        )
+        .map_err(db_err)?;
+    let rows = stmt
+        .query_map([account.0], |row| {
+            let id = DeviceId(row.get(0)?);
+            Ok(DeviceInfo {
+                id,
+                name: row.get(1)?,
+                created_at: row.get(2)?,
+                last_seen_at: row.get(3)?,
+                current: id == current,
+            })
+        })
+        .map_err(db_err)?;
+    rows.collect::<Result<_, _>>().map_err(db_err)
+}
+
+/// Every chat the account is in, oldest first.
+pub(super) fn chats(
+    conn: &mut Connection,
+    account: AccountId,
+) -> Result<Vec<ChatInfo>, StoreError> {
+    let tx = conn.transaction().map_err(db_err)?;
+    let ids: Vec<u64> = {
+        let mut stmt = tx
+            .prepare_cached("SELECT chat_id FROM members WHERE account_id = ?1 ORDER BY chat_id")
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map([account.0], |row| row.get(0))
+            .map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)?
+    };
+    let mut chats = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(info) = chat_info(&tx, ChatId(id), account)? {
+            chats.push(info);
+        }
+    }
+    Ok(chats)
+}
+
+/// One chat the account is in.
+pub(super) fn chat(
+    conn: &mut Connection,
+    account: AccountId,
+    chat: ChatId,
+) -> Result<ChatInfo, StoreError> {
+    let tx = conn.transaction().map_err(db_err)?;
+    require_member(&tx, chat, account)?;
+    chat_info(&tx, chat, account)?.ok_or_else(StoreError::not_member)
+}
+
+/// The members of a chat the account is in.
+pub(super) fn members_of(
+    conn: &mut Connection,
+    account: AccountId,
+    chat: ChatId,
+) -> Result<Vec<AccountId>, StoreError> {
+    let tx = conn.transaction().map_err(db_err)?;
+    require_member(&tx, chat, account)?;
+    member_ids(&tx, chat)
+}
+
+/// Messages before `before`, newest first, capped by count and by frame size.
+pub(super) fn history(
+    conn: &mut Connection,
+    account: AccountId,
+    chat: ChatId,
+    before: Option<Seq>,
+    limit: u32,
+) -> Result<Vec<Message>, StoreError> {
+    let tx = conn.transaction().map_err(db_err)?;
+    require_member(&tx, chat, account)?;
+    let before = before.map_or(i64::MAX, |s| i64::try_from(s.0).unwrap_or(i64::MAX));
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM chat_log WHERE chat_id = ?1 AND kind = {} AND seq < ?2 \
+         ORDER BY seq DESC LIMIT ?3",
+        log_kind::MESSAGE
+    );
+    let mut stmt = tx.prepare_cached(&sql).map_err(db_err)?;
+    let rows = stmt
+        .query_map(
+            params![chat.0, before, limit.min(MAX_HISTORY_PAGE)],
+            message_from_row,
+        )
+        .map_err(db_err)?;
+    let mut page = Vec::new();
+    let mut bytes = 0;
+    for row in rows {
+        let msg = row.map_err(db_err)?;
+        bytes += wren_proto::encoded_len(&msg).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if bytes > FRAME_BUDGET && !page.is_empty() {
+            break;
+        }
+        page.push(msg);
+    }
+    Ok(page)
+}

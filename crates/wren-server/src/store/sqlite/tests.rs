@@ -1,0 +1,252 @@
+//! Store tests against a temporary directory.
+
+#![allow(clippy::unwrap_used)]
+
+use super::SqliteStore;
+use crate::store::{Delivery, NewDevice, Store, StoreError, UpdateSink, WriteOp, WriteOutcome};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use wren_proto::{AccountId, ChatId, ClientMsgId, Difference, ErrorCode, Pts, Seq, Update};
+
+/// Remembers every published delivery, in publish order, and the size of every commit.
+#[derive(Default)]
+struct Collect(Mutex<Vec<Delivery>>, Mutex<Vec<usize>>);
+
+impl UpdateSink for Collect {
+    fn publish(&self, deliveries: &[Delivery]) {
+        self.0.lock().unwrap().extend_from_slice(deliveries);
+    }
+
+    fn committed(&self, writes: usize) {
+        self.1.lock().unwrap().push(writes);
+    }
+}
+
+impl Collect {
+    fn pts_of(&self, account: AccountId) -> Vec<u64> {
+        let all = self.0.lock().unwrap();
+        all.iter()
+            .filter(|d| d.account == account)
+            .map(|d| d.pts.0)
+            .collect()
+    }
+}
+
+fn open(dir: &std::path::Path) -> (SqliteStore, Arc<Collect>) {
+    let sink = Arc::new(Collect::default());
+    let store = SqliteStore::open(dir, sink.clone(), 64).unwrap();
+    (store, sink)
+}
+
+async fn account(store: &SqliteStore, name: &str) -> AccountId {
+    let op = WriteOp::Register {
+        username: name.into(),
+        password_hash: "not-a-real-hash".into(),
+        device: NewDevice {
+            name: "d".into(),
+            token_hash: crate::auth::token_hash(name),
+        },
+    };
+    match store.write(op).await.unwrap() {
+        WriteOutcome::SignedIn { account, .. } => account.id,
+        other => panic!("register: {other:?}"),
+    }
+}
+
+async fn group(store: &SqliteStore, creator: AccountId, members: &[AccountId]) -> ChatId {
+    let op = WriteOp::CreateGroup {
+        creator,
+        title: "g".into(),
+        members: members.to_vec(),
+    };
+    match store.write(op).await.unwrap() {
+        WriteOutcome::Chat(info) => info.id,
+        other => panic!("create group: {other:?}"),
+    }
+}
+
+fn send(sender: AccountId, chat: ChatId, id: u64) -> WriteOp {
+    WriteOp::SendMessage {
+        sender,
+        chat,
+        client_msg_id: ClientMsgId(id),
+        payload: id.to_le_bytes().to_vec(),
+        reply_to: None,
+    }
+}
+
+fn seq_of(outcome: &Result<WriteOutcome, StoreError>) -> Seq {
+    match outcome {
+        Ok(WriteOutcome::Sent { seq, .. }) => *seq,
+        other => panic!("send: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn seq_and_pts_are_gap_free_under_concurrent_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, sink) = open(dir.path());
+    let a = account(&store, "alice").await;
+    let b = account(&store, "bob").await;
+    let chat = group(&store, a, &[b]).await;
+    // Queue 300 sends at once so the writer commits them in batches.
+    let tickets: Vec<_> = (0..300)
+        .map(|n| store.write(send(if n % 2 == 0 { a } else { b }, chat, n)))
+        .collect();
+    let mut seqs = Vec::new();
+    for ticket in tickets {
+        seqs.push(seq_of(&ticket.await).0);
+    }
+    assert_eq!(
+        seqs,
+        (2..302).collect::<Vec<_>>(),
+        "in submission order, no gaps"
+    );
+    for who in [a, b] {
+        assert_eq!(sink.pts_of(who), (1..=301).collect::<Vec<_>>());
+        assert_eq!(store.pts(who).await.unwrap(), Pts(301));
+    }
+    store.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_refused_op_in_a_batch_does_not_undo_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _sink) = open(dir.path());
+    let a = account(&store, "alice").await;
+    let outsider = account(&store, "mallory").await;
+    let chat = group(&store, a, &[]).await;
+    let ok1 = store.write(send(a, chat, 1));
+    let refused = store.write(send(outsider, chat, 2));
+    let ok2 = store.write(send(a, chat, 3));
+    assert_eq!(seq_of(&ok1.await), Seq(2));
+    match refused.await {
+        Err(StoreError::Rejected { code, .. }) => assert_eq!(code, ErrorCode::Forbidden),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    assert_eq!(seq_of(&ok2.await), Seq(3));
+    let history = store.history(a, chat, None, 10).await.unwrap();
+    assert_eq!(
+        history.iter().map(|m| m.seq.0).collect::<Vec<_>>(),
+        vec![3, 2]
+    );
+    store.shutdown().await;
+}
+
+#[tokio::test]
+async fn resends_are_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, sink) = open(dir.path());
+    let a = account(&store, "alice").await;
+    let chat = group(&store, a, &[]).await;
+    let first = store.write(send(a, chat, 7)).await.unwrap();
+    let published = sink.0.lock().unwrap().len();
+    let again = store.write(send(a, chat, 7)).await.unwrap();
+    match (first, again) {
+        (
+            WriteOutcome::Sent {
+                seq,
+                sent_at,
+                fresh: true,
+                ..
+            },
+            WriteOutcome::Sent {
+                seq: s2,
+                sent_at: t2,
+                fresh: false,
+                ..
+            },
+        ) => assert_eq!((seq, sent_at), (s2, t2)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        sink.0.lock().unwrap().len(),
+        published,
+        "a resend publishes nothing"
+    );
+    store.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_reopened_store_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, chat) = {
+        let (store, _) = open(dir.path());
+        let a = account(&store, "alice").await;
+        let b = account(&store, "bob").await;
+        let chat = group(&store, a, &[b]).await;
+        for n in 0..5 {
+            store.write(send(b, chat, n)).await.unwrap();
+        }
+        store.shutdown().await;
+        (a, b, chat)
+    };
+    let (store, _) = open(dir.path());
+    assert_eq!(store.pts(a).await.unwrap(), Pts(6));
+    assert_eq!(store.history(a, chat, None, 50).await.unwrap().len(), 5);
+    assert_eq!(
+        seq_of(&store.write(send(b, chat, 4)).await),
+        Seq(6),
+        "still idempotent"
+    );
+    assert_eq!(
+        seq_of(&store.write(send(b, chat, 5)).await),
+        Seq(7),
+        "seq continues"
+    );
+    let credentials = store.credentials("bob").await.unwrap().unwrap();
+    assert_eq!(credentials.account.id, b);
+    store.shutdown().await;
+}
+
+#[tokio::test]
+async fn difference_rebuilds_messages_in_their_current_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    let a = account(&store, "alice").await;
+    let b = account(&store, "bob").await;
+    let chat = group(&store, a, &[b]).await;
+    let edited = seq_of(&store.write(send(a, chat, 1)).await);
+    let deleted = seq_of(&store.write(send(a, chat, 2)).await);
+    store
+        .write(WriteOp::EditMessage {
+            editor: a,
+            chat,
+            seq: edited,
+            payload: b"new".to_vec(),
+        })
+        .await
+        .unwrap();
+    store
+        .write(WriteOp::DeleteMessage {
+            actor: a,
+            chat,
+            seq: deleted,
+        })
+        .await
+        .unwrap();
+    let Difference::Updates { updates, current } =
+        store.difference(b, Pts(0), 100, 1000).await.unwrap()
+    else {
+        panic!("too far behind");
+    };
+    assert_eq!(current, Pts(5));
+    let messages: HashMap<Seq, (Vec<u8>, bool)> = updates
+        .iter()
+        .filter_map(|u| match &u.update {
+            Update::NewMessage(m) => Some((m.seq, (m.payload.clone(), m.deleted))),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(messages[&edited], (b"new".to_vec(), false));
+    assert_eq!(messages[&deleted], (Vec::new(), true));
+    assert!(matches!(
+        &updates[3].update,
+        Update::MessageEdited { seq, payload, .. } if *seq == edited && payload == b"new"
+    ));
+    assert_eq!(
+        store.difference(b, Pts(0), 100, 4).await.unwrap(),
+        Difference::TooFarBehind { current: Pts(5) }
+    );
+    store.shutdown().await;
+}

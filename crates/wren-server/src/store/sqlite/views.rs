@@ -1,0 +1,264 @@
+//! Row codes and the queries that build protocol models, shared by the writer and readers.
+
+use super::db_err;
+use crate::store::StoreError;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use wren_proto::{
+    AccountId, AccountInfo, ChatId, ChatInfo, ChatKind, ClientMsgId, Member, Message, Role, Seq,
+};
+
+/// `chat_log.kind` values.
+pub(super) mod log_kind {
+    /// A message, in its current state.
+    pub(crate) const MESSAGE: i64 = 0;
+    /// A message was edited (`target` = its seq).
+    pub(crate) const EDIT: i64 = 1;
+    /// A message was deleted (`target` = its seq).
+    pub(crate) const DELETE: i64 = 2;
+    /// A member was added (`target` = account, `role`).
+    pub(crate) const MEMBER_ADDED: i64 = 3;
+    /// A member left or was removed (`target` = account).
+    pub(crate) const MEMBER_REMOVED: i64 = 4;
+    /// The chat was renamed (`text` = title).
+    pub(crate) const RENAMED: i64 = 5;
+    /// The chat was created.
+    pub(crate) const CREATED: i64 = 6;
+}
+
+/// `updates.kind` values.
+pub(super) mod update_kind {
+    /// [`wren_proto::Update::NewMessage`]
+    pub(crate) const NEW_MESSAGE: i64 = 0;
+    /// [`wren_proto::Update::MessageEdited`]
+    pub(crate) const EDITED: i64 = 1;
+    /// [`wren_proto::Update::MessageDeleted`]
+    pub(crate) const DELETED: i64 = 2;
+    /// [`wren_proto::Update::ChatJoined`]
+    pub(crate) const CHAT_JOINED: i64 = 3;
+    /// [`wren_proto::Update::MemberAdded`]
+    pub(crate) const MEMBER_ADDED: i64 = 4;
+    /// [`wren_proto::Update::MemberRemoved`]
+    pub(crate) const MEMBER_REMOVED: i64 = 5;
+    /// [`wren_proto::Update::ChatRenamed`]
+    pub(crate) const RENAMED: i64 = 6;
+    /// [`wren_proto::Update::ReadMark`]
+    pub(crate) const READ_MARK: i64 = 7;
+}
+
+/// `chats.kind` for direct chats.
+pub(super) const KIND_DIRECT: i64 = 0;
+/// `chats.kind` for groups.
+pub(super) const KIND_GROUP: i64 = 1;
+/// `members.role` for admins.
+pub(super) const ROLE_ADMIN: i64 = 0;
+/// `members.role` for plain members.
+pub(super) const ROLE_MEMBER: i64 = 1;
+
+/// The role stored for `role`.
+pub(super) fn role_code(role: Role) -> i64 {
+    match role {
+        Role::Admin => ROLE_ADMIN,
+        Role::Member => ROLE_MEMBER,
+    }
+}
+
+/// The role a stored code means.
+pub(super) fn role_of(code: i64) -> Role {
+    if code == ROLE_ADMIN {
+        Role::Admin
+    } else {
+        Role::Member
+    }
+}
+
+/// A chat's own row.
+#[derive(Clone, Debug)]
+pub(super) struct ChatRow {
+    /// Direct or group.
+    pub(super) kind: ChatKind,
+    /// The title.
+    pub(super) title: String,
+    /// The newest log position.
+    pub(super) last_seq: Seq,
+    /// Creation time.
+    pub(super) created_at: u64,
+}
+
+/// The chat's row, if it exists.
+pub(super) fn chat_row(conn: &Connection, chat: ChatId) -> Result<Option<ChatRow>, StoreError> {
+    conn.prepare_cached("SELECT kind, title, last_seq, created_at FROM chats WHERE id = ?1")
+        .map_err(db_err)?
+        .query_row([chat.0], |row| {
+            Ok(ChatRow {
+                kind: if row.get::<_, i64>(0)? == KIND_DIRECT {
+                    ChatKind::Direct
+                } else {
+                    ChatKind::Group
+                },
+                title: row.get(1)?,
+                last_seq: Seq(row.get(2)?),
+                created_at: row.get(3)?,
+            })
+        })
+        .optional()
+        .map_err(db_err)
+}
+
+/// The account's role in the chat, or `None` if it is not a member.
+pub(super) fn role_in(
+    conn: &Connection,
+    chat: ChatId,
+    account: AccountId,
+) -> Result<Option<Role>, StoreError> {
+    conn.prepare_cached("SELECT role FROM members WHERE chat_id = ?1 AND account_id = ?2")
+        .map_err(db_err)?
+        .query_row(params![chat.0, account.0], |row| row.get::<_, i64>(0))
+        .optional()
+        .map(|r| r.map(role_of))
+        .map_err(db_err)
+}
+
+/// The account's role, or the "not a member" rejection.
+pub(super) fn require_member(
+    conn: &Connection,
+    chat: ChatId,
+    account: AccountId,
+) -> Result<Role, StoreError> {
+    role_in(conn, chat, account)?.ok_or_else(StoreError::not_member)
+}
+
+/// The member ids of a chat, most senior first.
+pub(super) fn member_ids(conn: &Connection, chat: ChatId) -> Result<Vec<AccountId>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT account_id FROM members WHERE chat_id = ?1 ORDER BY joined_seq, account_id",
+        )
+        .map_err(db_err)?;
+    let rows = stmt
+        .query_map([chat.0], |row| row.get(0).map(AccountId))
+        .map_err(db_err)?;
+    rows.collect::<Result<_, _>>().map_err(db_err)
+}
+
+/// The members of a chat with names and roles, most senior first.
+pub(super) fn members(conn: &Connection, chat: ChatId) -> Result<Vec<Member>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT m.account_id, a.username, m.role FROM members m \
+             JOIN accounts a ON a.id = m.account_id \
+             WHERE m.chat_id = ?1 ORDER BY m.joined_seq, m.account_id",
+        )
+        .map_err(db_err)?;
+    let rows = stmt
+        .query_map([chat.0], |row| {
+            Ok(Member {
+                account: AccountInfo {
+                    id: AccountId(row.get(0)?),
+                    username: row.get(1)?,
+                },
+                role: role_of(row.get(2)?),
+            })
+        })
+        .map_err(db_err)?;
+    rows.collect::<Result<_, _>>().map_err(db_err)
+}
+
+/// The chat as `viewer` sees it now; members are empty when the viewer is not a member.
+pub(super) fn chat_info(
+    conn: &Connection,
+    chat: ChatId,
+    viewer: AccountId,
+) -> Result<Option<ChatInfo>, StoreError> {
+    let Some(row) = chat_row(conn, chat)? else {
+        return Ok(None);
+    };
+    let is_member = role_in(conn, chat, viewer)?.is_some();
+    let members = if is_member {
+        members(conn, chat)?
+    } else {
+        Vec::new()
+    };
+    let (read_seq, peers_read_seq): (u64, u64) = conn
+        .prepare_cached(
+            "SELECT COALESCE(MAX(CASE WHEN account_id = ?2 THEN read_seq END), 0), \
+                    COALESCE(MAX(CASE WHEN account_id <> ?2 THEN read_seq END), 0) \
+             FROM members WHERE chat_id = ?1",
+        )
+        .map_err(db_err)?
+        .query_row(params![chat.0, viewer.0], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(db_err)?;
+    Ok(Some(ChatInfo {
+        id: chat,
+        kind: row.kind,
+        title: row.title,
+        members,
+        last_seq: row.last_seq,
+        read_seq: Seq(read_seq),
+        peers_read_seq: Seq(peers_read_seq),
+        created_at: row.created_at,
+    }))
+}
+
+/// The columns [`message_from_row`] reads, in order.
+pub(super) const MESSAGE_COLUMNS: &str =
+    "chat_id, seq, actor, client_msg_id, payload, reply_to, created_at, edited_at, deleted";
+
+/// A message from a row selected with [`MESSAGE_COLUMNS`].
+pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
+    Ok(Message {
+        chat: ChatId(row.get(0)?),
+        seq: Seq(row.get(1)?),
+        sender: AccountId(row.get(2)?),
+        // Stored bit for bit as a signed integer; every u64 is a valid id.
+        client_msg_id: ClientMsgId(row.get::<_, Option<i64>>(3)?.unwrap_or(0) as u64),
+        payload: row.get::<_, Option<Vec<u8>>>(4)?.unwrap_or_default(),
+        reply_to: row.get::<_, Option<u64>>(5)?.map(Seq),
+        sent_at: row.get(6)?,
+        edited_at: row.get(7)?,
+        deleted: row.get(8)?,
+    })
+}
+
+/// The message at `seq` in its current state, if that position holds a message.
+pub(super) fn message(
+    conn: &Connection,
+    chat: ChatId,
+    seq: Seq,
+) -> Result<Option<Message>, StoreError> {
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM chat_log WHERE chat_id = ?1 AND seq = ?2 AND kind = {}",
+        log_kind::MESSAGE
+    );
+    conn.prepare_cached(&sql)
+        .map_err(db_err)?
+        .query_row(params![chat.0, seq.0], message_from_row)
+        .optional()
+        .map_err(db_err)
+}
+
+/// The account's public info, if it exists.
+pub(super) fn account_info(
+    conn: &Connection,
+    account: AccountId,
+) -> Result<Option<AccountInfo>, StoreError> {
+    conn.prepare_cached("SELECT username FROM accounts WHERE id = ?1")
+        .map_err(db_err)?
+        .query_row([account.0], |row| {
+            Ok(AccountInfo {
+                id: account,
+                username: row.get(0)?,
+            })
+        })
+        .optional()
+        .map_err(db_err)
+}
+
+/// The account's newest `pts`.
+pub(super) fn account_pts(conn: &Connection, account: AccountId) -> Result<u64, StoreError> {
+    conn.prepare_cached("SELECT pts FROM accounts WHERE id = ?1")
+        .map_err(db_err)?
+        .query_row([account.0], |row| row.get(0))
+        .optional()
+        .map(|p| p.unwrap_or(0))
+        .map_err(db_err)
+}

@@ -1,0 +1,150 @@
+//! Accounts and devices: register, sign in, resume, revoke.
+
+use super::Applied;
+use crate::store::sqlite::db_err;
+use crate::store::sqlite::views::account_pts;
+use crate::store::{NewDevice, StoreError, WriteOutcome};
+use rusqlite::{params, Connection, OptionalExtension};
+use wren_proto::{AccountId, AccountInfo, DeviceId, ErrorCode, Pts};
+
+/// Creates an account and its first device.
+pub(super) fn register(
+    conn: &Connection,
+    username: &str,
+    password_hash: &str,
+    device: &NewDevice,
+    now: u64,
+) -> Result<Applied, StoreError> {
+    let taken = conn
+        .prepare_cached("SELECT 1 FROM accounts WHERE username = ?1")
+        .map_err(db_err)?
+        .exists([username])
+        .map_err(db_err)?;
+    if taken {
+        return Err(StoreError::rejected(
+            ErrorCode::Conflict,
+            "this username is already taken",
+        ));
+    }
+    conn.prepare_cached(
+        "INSERT INTO accounts (username, password_hash, created_at) VALUES (?1, ?2, ?3)",
+    )
+    .map_err(db_err)?
+    .execute(params![username, password_hash, now])
+    .map_err(db_err)?;
+    let account = AccountId(
+        u64::try_from(conn.last_insert_rowid())
+            .map_err(|_| StoreError::Corrupt("negative account id".into()))?,
+    );
+    add_device(conn, account, device, now)
+}
+
+/// Signs a new device in to an existing account.
+pub(super) fn add_device(
+    conn: &Connection,
+    account: AccountId,
+    device: &NewDevice,
+    now: u64,
+) -> Result<Applied, StoreError> {
+    let username: Option<String> = conn
+        .prepare_cached("SELECT username FROM accounts WHERE id = ?1")
+        .map_err(db_err)?
+        .query_row([account.0], |row| row.get(0))
+        .optional()
+        .map_err(db_err)?;
+    let username = username.ok_or(StoreError::rejected(
+        ErrorCode::Unauthorized,
+        "wrong username or password",
+    ))?;
+    conn.prepare_cached(
+        "INSERT INTO devices (account_id, name, token_hash, created_at, last_seen_at) \
+         VALUES (?1, ?2, ?3, ?4, ?4)",
+    )
+    .map_err(db_err)?
+    .execute(params![account.0, device.name, &device.token_hash[..], now])
+    .map_err(db_err)?;
+    let id = u64::try_from(conn.last_insert_rowid())
+        .map_err(|_| StoreError::Corrupt("negative device id".into()))?;
+    Ok(Applied::quiet(WriteOutcome::SignedIn {
+        account: AccountInfo {
+            id: account,
+            username,
+        },
+        device: DeviceId(id),
+        pts: Pts(account_pts(conn, account)?),
+    }))
+}
+
+/// Finds the live device with this token hash and marks it seen.
+pub(super) fn resume(
+    conn: &Connection,
+    token_hash: &[u8; 32],
+    now: u64,
+) -> Result<Applied, StoreError> {
+    let found = conn
+        .prepare_cached(
+            "SELECT d.id, d.account_id, a.username, a.pts FROM devices d \
+             JOIN accounts a ON a.id = d.account_id \
+             WHERE d.token_hash = ?1 AND d.revoked_at IS NULL",
+        )
+        .map_err(db_err)?
+        .query_row([&token_hash[..]], |row| {
+            Ok((
+                DeviceId(row.get(0)?),
+                AccountInfo {
+                    id: AccountId(row.get(1)?),
+                    username: row.get(2)?,
+                },
+                Pts(row.get(3)?),
+            ))
+        })
+        .optional()
+        .map_err(db_err)?;
+    let (device, account, pts) = found.ok_or(StoreError::rejected(
+        ErrorCode::Unauthorized,
+        "this session is no longer valid; sign in again",
+    ))?;
+    conn.prepare_cached("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1")
+        .map_err(db_err)?
+        .execute(params![device.0, now])
+        .map_err(db_err)?;
+    Ok(Applied::quiet(WriteOutcome::SignedIn {
+        account,
+        device,
+        pts,
+    }))
+}
+
+/// Revokes one of the account's devices (idempotent).
+pub(super) fn revoke_device(
+    conn: &Connection,
+    account: AccountId,
+    device: DeviceId,
+    now: u64,
+) -> Result<Applied, StoreError> {
+    let owner: Option<u64> = conn
+        .prepare_cached("SELECT account_id FROM devices WHERE id = ?1")
+        .map_err(db_err)?
+        .query_row([device.0], |row| row.get(0))
+        .optional()
+        .map_err(db_err)?;
+    match owner {
+        None => Err(StoreError::rejected(
+            ErrorCode::NotFound,
+            "there is no such device",
+        )),
+        Some(owner) if owner != account.0 => Err(StoreError::rejected(
+            ErrorCode::Forbidden,
+            "that device belongs to another account",
+        )),
+        Some(_) => {
+            conn.prepare_cached(
+                "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            )
+            .map_err(db_err)?
+            .execute(params![device.0, now])
+            .map_err(db_err)?;
+            Ok(Applied::quiet(WriteOutcome::Done))
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Applying one write op inside the writer's transaction: the chat-log and update-log
+//! rows it appends, and the updates to push once it is committed.
+
+mod accounts;
+mod chats;
+mod messages;
+
+use super::db_err;
+use super::views::{chat_info, member_ids, update_kind};
+use crate::store::{Delivery, StoreError, WriteOp, WriteOutcome};
+use rusqlite::{params, Connection};
+use std::sync::Arc;
+use wren_proto::{AccountId, ChatId, Pts, Seq, Update};
+
+/// A write op's result and the updates to publish after commit.
+#[derive(Debug)]
+pub(super) struct Applied {
+    /// The answer for the caller.
+    pub(super) outcome: WriteOutcome,
+    /// Updates for the affected accounts, in `pts` order per account.
+    pub(super) deliveries: Vec<Delivery>,
+}
+
+impl Applied {
+    /// An outcome without updates.
+    fn quiet(outcome: WriteOutcome) -> Self {
+        Applied {
+            outcome,
+            deliveries: Vec::new(),
+        }
+    }
+}
+
+/// Applies `op` at time `now` (Unix ms).
+pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied, StoreError> {
+    match op {
+        WriteOp::Register {
+            username,
+            password_hash,
+            device,
+        } => accounts::register(conn, &username, &password_hash, &device, now),
+        WriteOp::AddDevice { account, device } => accounts::add_device(conn, account, &device, now),
+        WriteOp::Resume { token_hash } => accounts::resume(conn, &token_hash, now),
+        WriteOp::RevokeDevice { account, device } => {
+            accounts::revoke_device(conn, account, device, now)
+        }
+        WriteOp::OpenDirect { me, peer } => chats::open_direct(conn, me, peer, now),
+        WriteOp::CreateGroup {
+            creator,
+            title,
+            members,
+        } => chats::create_group(conn, creator, &title, &members, now),
+        WriteOp::AddMember {
+            actor,
+            chat,
+            account,
+        } => chats::add_member(conn, actor, chat, account, now),
+        WriteOp::RemoveMember {
+            actor,
+            chat,
+            account,
+        } => chats::remove_member(conn, actor, chat, account, now),
+        WriteOp::RenameChat { actor, chat, title } => chats::rename(conn, actor, chat, &title, now),
+        WriteOp::SendMessage {
+            sender,
+            chat,
+            client_msg_id,
+            payload,
+            reply_to,
+        } => messages::send(conn, sender, chat, client_msg_id, payload, reply_to, now),
+        WriteOp::EditMessage {
+            editor,
+            chat,
+            seq,
+            payload,
+        } => messages::edit(conn, editor, chat, seq, payload, now),
+        WriteOp::DeleteMessage { actor, chat, seq } => {
+            messages::delete(conn, actor, chat, seq, now)
+        }
+        WriteOp::MarkRead {
+            reader,
+            chat,
+            up_to,
+        } => messages::mark_read(conn, reader, chat, up_to),
+    }
+}
+
+/// Takes the next position in a chat's log.
+fn next_seq(conn: &Connection, chat: ChatId) -> Result<Seq, StoreError> {
+    conn.prepare_cached("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq")
+        .map_err(db_err)?
+        .query_row([chat.0], |row| row.get(0).map(Seq))
+        .map_err(db_err)
+}
+
+/// A chat-log event row (not a message).
+struct Event<'a> {
+    chat: ChatId,
+    seq: Seq,
+    kind: i64,
+    actor: AccountId,
+    target: Option<u64>,
+    text: Option<&'a str>,
+    role: Option<i64>,
+}
+
+/// Appends an event row to a chat's log.
+fn log_event(conn: &Connection, event: &Event<'_>, now: u64) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO chat_log (chat_id, seq, kind, actor, target, text, role, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .map_err(db_err)?
+    .execute(params![
+        event.chat.0,
+        event.seq.0,
+        event.kind,
+        event.actor.0,
+        event.target,
+        event.text,
+        event.role,
+        now
+    ])
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// A pointer row for an account's update log.
+#[derive(Clone, Copy)]
+struct Pointer {
+    kind: i64,
+    chat: ChatId,
+    seq: Seq,
+    extra: u64,
+}
+
+/// Appends a pointer row to `account`'s update log and returns its `pts`.
+fn append_update(conn: &Connection, account: AccountId, p: Pointer) -> Result<Pts, StoreError> {
+    let pts: u64 = conn
+        .prepare_cached("UPDATE accounts SET pts = pts + 1 WHERE id = ?1 RETURNING pts")
+        .map_err(db_err)?
+        .query_row([account.0], |row| row.get(0))
+        .map_err(db_err)?;
+    conn.prepare_cached(
+        "INSERT INTO updates (account_id, pts, kind, chat_id, seq, extra) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .map_err(db_err)?
+    .execute(params![account.0, pts, p.kind, p.chat.0, p.seq.0, p.extra])
+    .map_err(db_err)?;
+    Ok(Pts(pts))
+}
+
+/// Appends the same update to each account's log.
+fn fan_out(
+    conn: &Connection,
+    accounts: &[AccountId],
+    p: Pointer,
+    update: Update,
+    out: &mut Vec<Delivery>,
+) -> Result<(), StoreError> {
+    let update = Arc::new(update);
+    for &account in accounts {
+        let pts = append_update(conn, account, p)?;
+        out.push(Delivery {
+            account,
+            pts,
+            update: Arc::clone(&update),
+        });
+    }
+    Ok(())
+}
+
+/// Appends `ChatJoined` with the chat as each account sees it now.
+fn announce_joined(
+    conn: &Connection,
+    chat: ChatId,
+    seq: Seq,
+    accounts: &[AccountId],
+    out: &mut Vec<Delivery>,
+) -> Result<(), StoreError> {
+    for &account in accounts {
+        let info = chat_info(conn, chat, account)?
+            .ok_or_else(|| StoreError::Corrupt(format!("chat {chat} vanished")))?;
+        let p = Pointer {
+            kind: update_kind::CHAT_JOINED,
+            chat,
+            seq,
+            extra: 0,
+        };
+        fan_out(conn, &[account], p, Update::ChatJoined(info), out)?;
+    }
+    Ok(())
+}
+
+/// Appends `update` to every member's log.
+fn notify_members(
+    conn: &Connection,
+    chat: ChatId,
+    seq: Seq,
+    kind: i64,
+    update: Update,
+) -> Result<Applied, StoreError> {
+    let members = member_ids(conn, chat)?;
+    let mut deliveries = Vec::with_capacity(members.len());
+    let p = Pointer {
+        kind,
+        chat,
+        seq,
+        extra: 0,
+    };
+    fan_out(conn, &members, p, update, &mut deliveries)?;
+    Ok(Applied {
+        outcome: WriteOutcome::Done,
+        deliveries,
+    })
+}

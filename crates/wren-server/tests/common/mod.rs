@@ -1,0 +1,301 @@
+//! A real server on a loopback port and a raw protocol client for the integration tests.
+
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
+
+use futures_util::{SinkExt, StreamExt};
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use wren_proto::{
+    decode_server, encode, AccountId, ChatId, ChatInfo, ClientFrame, ClientMsgId, ErrorBody,
+    ErrorCode, Hello, Request, RequestFrame, RequestId, Response, Seq, ServerFrame, Session,
+    TypingNotice, UpdateEnvelope, Version, PROTOCOL_VERSION,
+};
+use wren_server::{Config, ServerError};
+
+/// How long any single wait in a test may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// A server running on `127.0.0.1:0` with a fresh data directory.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), ServerError>>>,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Defaults, without the sign-in rate limit.
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Defaults changed by `tweak`.
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Self::start_in(dir, tweak).await
+    }
+
+    /// A server on an existing data directory.
+    pub async fn start_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::new(dir.path());
+        config.auth_per_minute = 0;
+        tweak(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(wren_server::run(listener, config, async move {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+            dir,
+        }
+    }
+
+    /// The WebSocket URL.
+    pub fn url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
+    /// Stops the server and waits until it has flushed; returns the data directory.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(WAIT, task)
+                .await
+                .expect("server stops in time")
+                .unwrap()
+                .unwrap();
+        }
+        let TestServer { dir, .. } = self;
+        dir
+    }
+}
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Opens a WebSocket without saying anything.
+pub async fn raw(server: &TestServer) -> Ws {
+    let (ws, _) = tokio_tungstenite::connect_async(server.url())
+        .await
+        .unwrap();
+    ws
+}
+
+/// Sends any encodable frame.
+pub async fn send_frame(ws: &mut Ws, frame: &ClientFrame) {
+    ws.send(Message::Binary(encode(frame).unwrap().into()))
+        .await
+        .unwrap();
+}
+
+/// The next server frame, or `None` once the connection is closed.
+pub async fn recv_frame(ws: &mut Ws) -> Option<ServerFrame> {
+    loop {
+        let message = tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("a frame in time");
+        match message {
+            Some(Ok(Message::Binary(bytes))) => return Some(decode_server(&bytes).unwrap()),
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+            Some(Ok(_)) => continue,
+        }
+    }
+}
+
+/// Reads until a `Fatal` frame, then checks that the server closes the connection.
+pub async fn expect_fatal(ws: &mut Ws) -> ErrorBody {
+    loop {
+        match recv_frame(ws).await {
+            Some(ServerFrame::Fatal(body)) => {
+                assert!(
+                    recv_frame(ws).await.is_none(),
+                    "connection closes after Fatal"
+                );
+                return body;
+            }
+            Some(_) => continue,
+            None => panic!("connection closed without a Fatal frame"),
+        }
+    }
+}
+
+/// The handshake frame.
+pub fn hello(version: Version) -> ClientFrame {
+    ClientFrame::Hello(Hello {
+        version,
+        client: "wren-server-tests".into(),
+    })
+}
+
+/// A protocol client that remembers pushes while it waits for responses.
+pub struct Client {
+    pub ws: Ws,
+    next_id: u64,
+    pub updates: VecDeque<UpdateEnvelope>,
+    pub typing: VecDeque<TypingNotice>,
+    pub session: Option<Session>,
+}
+
+impl Client {
+    /// Connects and completes the handshake.
+    pub async fn connect(server: &TestServer) -> Self {
+        let mut ws = raw(server).await;
+        send_frame(&mut ws, &hello(PROTOCOL_VERSION)).await;
+        match recv_frame(&mut ws).await {
+            Some(ServerFrame::Welcome(w)) => assert_eq!(w.version.major, PROTOCOL_VERSION.major),
+            other => panic!("expected Welcome, got {other:?}"),
+        }
+        Client {
+            ws,
+            next_id: 1,
+            updates: VecDeque::new(),
+            typing: VecDeque::new(),
+            session: None,
+        }
+    }
+
+    /// Connects and registers `name` with password `password123`.
+    pub async fn register(server: &TestServer, name: &str) -> Self {
+        let mut client = Self::connect(server).await;
+        let response = client
+            .call(Request::Register {
+                username: name.into(),
+                password: "password123".into(),
+                device_name: "test device".into(),
+            })
+            .await;
+        match response {
+            Ok(Response::Session(s)) => client.session = Some(s),
+            other => panic!("register {name}: {other:?}"),
+        }
+        client
+    }
+
+    /// This client's account id.
+    pub fn id(&self) -> AccountId {
+        self.session.as_ref().unwrap().account.id
+    }
+
+    /// This client's token.
+    pub fn token(&self) -> String {
+        self.session.as_ref().unwrap().token.clone()
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub async fn send(&mut self, body: Request) -> RequestId {
+        let id = RequestId(self.next_id);
+        self.next_id += 1;
+        send_frame(
+            &mut self.ws,
+            &ClientFrame::Request(RequestFrame { id, body }),
+        )
+        .await;
+        id
+    }
+
+    /// Waits for the response with this id, keeping pushes that arrive meanwhile.
+    pub async fn response(&mut self, id: RequestId) -> Result<Response, ErrorBody> {
+        loop {
+            match recv_frame(&mut self.ws).await {
+                Some(ServerFrame::Response { id: got, result }) if got == id => return result,
+                Some(ServerFrame::Response { id: got, .. }) => {
+                    panic!("response for {got:?} while waiting for {id:?}")
+                }
+                Some(ServerFrame::Update(u)) => self.updates.push_back(u),
+                Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
+                other => panic!("expected a response, got {other:?}"),
+            }
+        }
+    }
+
+    /// Sends a request and waits for its response.
+    pub async fn call(&mut self, body: Request) -> Result<Response, ErrorBody> {
+        let id = self.send(body).await;
+        self.response(id).await
+    }
+
+    /// The next pushed update.
+    pub async fn next_update(&mut self) -> UpdateEnvelope {
+        if let Some(u) = self.updates.pop_front() {
+            return u;
+        }
+        loop {
+            match recv_frame(&mut self.ws).await {
+                Some(ServerFrame::Update(u)) => return u,
+                Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
+                other => panic!("expected an update, got {other:?}"),
+            }
+        }
+    }
+
+    /// The next typing notice.
+    pub async fn next_typing(&mut self) -> TypingNotice {
+        if let Some(t) = self.typing.pop_front() {
+            return t;
+        }
+        loop {
+            match recv_frame(&mut self.ws).await {
+                Some(ServerFrame::Typing(t)) => return t,
+                Some(ServerFrame::Update(u)) => self.updates.push_back(u),
+                other => panic!("expected a typing notice, got {other:?}"),
+            }
+        }
+    }
+
+    /// Creates a group with `members`.
+    pub async fn group(&mut self, title: &str, members: &[AccountId]) -> ChatInfo {
+        match self
+            .call(Request::CreateGroup {
+                title: title.into(),
+                members: members.to_vec(),
+            })
+            .await
+        {
+            Ok(Response::Chat(info)) => info,
+            other => panic!("create group: {other:?}"),
+        }
+    }
+
+    /// Opens the direct chat with `peer`.
+    pub async fn direct(&mut self, peer: AccountId) -> ChatInfo {
+        match self.call(Request::OpenDirect { peer }).await {
+            Ok(Response::Chat(info)) => info,
+            other => panic!("open direct: {other:?}"),
+        }
+    }
+
+    /// Sends a text message and returns its seq.
+    pub async fn say(&mut self, chat: ChatId, client_msg_id: u64, text: &str) -> Seq {
+        match self
+            .call(Request::SendMessage {
+                chat,
+                client_msg_id: ClientMsgId(client_msg_id),
+                payload: text.as_bytes().to_vec(),
+                reply_to: None,
+            })
+            .await
+        {
+            Ok(Response::Sent { seq, .. }) => seq,
+            other => panic!("send: {other:?}"),
+        }
+    }
+}
+
+/// Asserts that a result is an error with `code`.
+pub fn assert_code(result: &Result<Response, ErrorBody>, code: ErrorCode) {
+    match result {
+        Err(e) => assert_eq!(e.code, code, "{e}"),
+        Ok(r) => panic!("expected {code}, got {r:?}"),
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Shared set-up for scripts/test.sh and scripts/run.sh: the system packages Wren builds
+# and runs with, installed when missing (Debian/Ubuntu), and one cargo target dir outside
+# the clone so that a fresh clone builds incrementally.
+set -euo pipefail
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/wren-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+# Packages: -dev libraries for -sys crates, tools the tests run.
+WREN_PACKAGES=(
+    pkg-config          # finds system libraries for -sys crates
+    libdbus-1-dev       # keyring: Secret Service (the OS keychain on Linux)
+    nasm                # openh264 builds its assembly
+    libasound2-dev      # cpal: ALSA
+    libclang-dev        # nokhwa: bindgen for V4L2
+    libv4l-dev          # nokhwa: cameras
+    ffmpeg              # media tests decode what the encoders wrote
+)
+
+wren_install_packages() {
+    local missing=()
+    for pkg in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$pkg")
+        fi
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        return 0
+    fi
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo="sudo"
+    fi
+    echo "==> installing system packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

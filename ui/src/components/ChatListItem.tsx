@@ -1,0 +1,90 @@
+// One row of the chat list: avatar, title, time, last-message preview, unread badge.
+
+import { Show, type JSX } from 'solid-js';
+import { formatListStamp } from '../lib/dates';
+import { tickOf } from '../lib/messages';
+import type { ChatSummary } from '../platform/types';
+import { useApp } from '../stores/app';
+import { Avatar } from './Avatar';
+import { Icon } from './Icon';
+import { Ticks } from './Ticks';
+
+export function ChatListItem(props: { chat: ChatSummary; active: boolean; now: number; onOpen: () => void }): JSX.Element {
+  const { settings } = useApp();
+  const t = settings.t;
+  const last = () => props.chat.lastMessage;
+  const sender = (): string | null => {
+    const m = last();
+    if (m === null) return null;
+    if (m.outgoing) return props.chat.kind === 'group' ? t('chat.you') : null;
+    return props.chat.kind === 'group' ? m.sender.username : null;
+  };
+  const preview = (): string => {
+    const m = last();
+    if (m === null) return t('chat.noMessages');
+    return m.deleted ? t('chat.deleted') : m.text.replace(/\s+/g, ' ');
+  };
+  const label = (): string => {
+    const parts = [props.chat.title];
+    if (props.chat.unreadCount > 0) parts.push(t('chat.unread', { count: props.chat.unreadCount }));
+    if (props.chat.pinned) parts.push(t('chat.pinned'));
+    return parts.join(', ');
+  };
+  return (
+    <li role="presentation">
+      <button
+        type="button"
+        role="option"
+        class="chat-item"
+        classList={{ active: props.active, unread: props.chat.unreadCount > 0 }}
+        aria-selected={props.active}
+        aria-label={label()}
+        data-testid={`chat-item-${props.chat.id}`}
+        onClick={() => props.onOpen()}
+      >
+        <Avatar name={props.chat.title} id={props.chat.id} size="large" />
+        <span class="chat-item-body">
+          <span class="chat-item-top">
+            <span class="chat-item-title" dir="auto" data-testid="chat-title">
+              <Show when={props.chat.kind === 'group'}>
+                <Icon name="group" size={16} class="chat-kind" />
+              </Show>
+              {props.chat.title}
+            </span>
+            <Show when={last()}>
+              {(m) => (
+                <span class="chat-item-meta">
+                  <Ticks tick={tickOf(m(), props.chat.peersReadSeq)} />
+                  <time class="chat-item-time">{formatListStamp(m().sentAt, props.now, settings.lang())}</time>
+                </span>
+              )}
+            </Show>
+          </span>
+          <span class="chat-item-bottom">
+            <span class="chat-item-preview" dir="auto" data-testid="chat-preview">
+              <Show when={sender()}>
+                {(name) => (
+                  <>
+                    <bdi class="preview-sender">{name()}</bdi>
+                    {': '}
+                  </>
+                )}
+              </Show>
+              <span classList={{ 'preview-deleted': last()?.deleted === true }}>{preview()}</span>
+            </span>
+            <Show when={props.chat.unreadCount > 0}>
+              <span class="unread-badge" data-testid="unread-badge" aria-hidden="true">
+                {props.chat.unreadCount}
+              </span>
+            </Show>
+            <Show when={props.chat.pinned && props.chat.unreadCount === 0}>
+              <span class="pin-mark" data-testid="pin-mark" aria-hidden="true">
+                <Icon name="pin" size={16} />
+              </span>
+            </Show>
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,85 @@
+// A popup menu at a point: arrow keys move, Enter picks, Esc or a click outside closes.
+
+import { For, onCleanup, onMount, type JSX } from 'solid-js';
+import { Portal } from 'solid-js/web';
+import { Icon, type IconName } from './Icon';
+
+export interface MenuItem {
+  label: string;
+  icon: IconName;
+  testId: string;
+  danger?: boolean;
+  run: () => void;
+}
+
+export function ContextMenu(props: {
+  x: number;
+  y: number;
+  label: string;
+  items: MenuItem[];
+  onClose: () => void;
+}): JSX.Element {
+  let menu!: HTMLDivElement;
+  const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const items = (): HTMLElement[] => [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+  const onOutside = (event: MouseEvent): void => {
+    if (!(event.target instanceof Node) || !menu.contains(event.target)) props.onClose();
+  };
+  onMount(() => {
+    const width = menu.offsetWidth;
+    const height = menu.offsetHeight;
+    menu.style.left = `${Math.max(4, Math.min(props.x, window.innerWidth - width - 4))}px`;
+    menu.style.top = `${Math.max(4, Math.min(props.y, window.innerHeight - height - 4))}px`;
+    items()[0]?.focus();
+    document.addEventListener('mousedown', onOutside, true);
+  });
+  onCleanup(() => {
+    document.removeEventListener('mousedown', onOutside, true);
+    previous?.focus();
+  });
+  const onKeyDown = (event: KeyboardEvent): void => {
+    const all = items();
+    const at = all.indexOf(document.activeElement as HTMLElement);
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      all[(at + step + all.length) % all.length]?.focus();
+    } else if (event.key === 'Escape' || event.key === 'Tab') {
+      event.preventDefault();
+      event.stopPropagation();
+      props.onClose();
+    }
+  };
+  return (
+    <Portal>
+      <div
+        ref={menu}
+        class="context-menu"
+        role="menu"
+        aria-label={props.label}
+        data-testid="context-menu"
+        style={{ left: `${props.x}px`, top: `${props.y}px` }}
+        onKeyDown={onKeyDown}
+      >
+        <For each={props.items}>
+          {(item) => (
+            <button
+              type="button"
+              role="menuitem"
+              class={item.danger === true ? 'menu-item danger' : 'menu-item'}
+              data-testid={item.testId}
+              tabIndex={-1}
+              onClick={() => {
+                props.onClose();
+                item.run();
+              }}
+            >
+              <Icon name={item.icon} size={20} />
+              <span>{item.label}</span>
+            </button>
+          )}
+        </For>
+      </div>
+    </Portal>
+  );
+}

@@ -1,0 +1,128 @@
+// One row of the message list: an optional day separator and "new messages" divider, then
+// the bubble with sender, reply quote, text, time and ticks.
+
+import { Show, type JSX } from 'solid-js';
+import { formatDay, formatTime, needsDaySeparator } from '../lib/dates';
+import { tickOf } from '../lib/messages';
+import type { ChatSummary, MessageView, Seq } from '../platform/types';
+import { useApp } from '../stores/app';
+import { Avatar } from './Avatar';
+import { Ticks } from './Ticks';
+
+export interface MessageRowProps {
+  message: MessageView;
+  previous: MessageView | undefined;
+  chat: ChatSummary;
+  now: number;
+  firstUnread: boolean;
+  highlighted: boolean;
+  /** The message this one replies to, when it is loaded. */
+  quoted: MessageView | undefined;
+  onMenu: (message: MessageView, x: number, y: number) => void;
+  onQuoteClick: (seq: Seq) => void;
+}
+
+export function MessageRow(props: MessageRowProps): JSX.Element {
+  const { settings } = useApp();
+  const t = settings.t;
+  const m = () => props.message;
+  const isGroup = () => props.chat.kind === 'group';
+  const daySeparator = () => needsDaySeparator(props.previous?.sentAt, m().sentAt);
+  /** First of a run of messages from one sender on one day: shows the name. */
+  const startsRun = () =>
+    daySeparator() || props.firstUnread || props.previous === undefined || props.previous.sender.id !== m().sender.id;
+  const openMenu = (event: MouseEvent): void => {
+    event.preventDefault();
+    props.onMenu(m(), event.clientX, event.clientY);
+  };
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey) || event.key === 'Enter') {
+      event.preventDefault();
+      const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
+      props.onMenu(m(), box.left + box.width / 2, box.top + box.height / 2);
+    }
+  };
+
+  return (
+    <>
+      <Show when={daySeparator()}>
+        <div class="day-separator" role="separator" data-testid="day-separator">
+          <span>{formatDay(m().sentAt, props.now, settings.lang())}</span>
+        </div>
+      </Show>
+      <Show when={props.firstUnread}>
+        <div class="unread-divider" role="separator" data-testid="unread-divider">
+          <span>{t('chat.newMessages')}</span>
+        </div>
+      </Show>
+      <div
+        class="message"
+        classList={{
+          outgoing: m().outgoing,
+          incoming: !m().outgoing,
+          'run-start': startsRun(),
+          'with-avatar': isGroup() && !m().outgoing,
+          highlighted: props.highlighted,
+        }}
+      >
+        <Show when={isGroup() && !m().outgoing}>
+          <span class="message-avatar">
+            <Show when={startsRun()}>
+              <Avatar name={m().sender.username} id={m().sender.id} size="small" />
+            </Show>
+          </span>
+        </Show>
+        <div
+          class="bubble"
+          classList={{ deleted: m().deleted }}
+          role="article"
+          tabIndex={-1}
+          aria-haspopup="menu"
+          data-testid="message"
+          data-seq={m().seq ?? ''}
+          data-local-id={m().localId}
+          data-state={m().state}
+          data-outgoing={m().outgoing ? 'true' : 'false'}
+          onContextMenu={openMenu}
+          onKeyDown={onKeyDown}
+        >
+          <Show when={isGroup() && !m().outgoing && startsRun()}>
+            <div class={`sender-name avatar-text-${m().sender.id % 8}`} dir="auto" data-testid="message-sender">
+              {m().sender.username}
+            </div>
+          </Show>
+          <Show when={m().replyTo}>
+            {(seq) => (
+              <button
+                type="button"
+                class="reply-quote"
+                data-testid="message-reply-quote"
+                tabIndex={-1}
+                onClick={() => props.onQuoteClick(seq())}
+              >
+                <span class="reply-quote-sender" dir="auto">
+                  {props.quoted?.sender.username ?? ''}
+                </span>
+                <span class="reply-quote-text" dir="auto">
+                  {props.quoted === undefined ? '…' : props.quoted.deleted ? t('chat.deleted') : props.quoted.text}
+                </span>
+              </button>
+            )}
+          </Show>
+          <span class="message-text" dir="auto" data-testid="message-text">
+            {m().deleted ? t('chat.deleted') : m().text}
+          </span>
+          <span class="message-meta">
+            <Show when={m().editedAt !== null && !m().deleted}>
+              <span class="message-edited" data-testid="message-edited">
+                {t('message.edited')}
+              </span>
+            </Show>
+            <time class="message-time">{formatTime(m().sentAt, settings.lang())}</time>
+            <Ticks tick={tickOf(m(), props.chat.peersReadSeq)} />
+          </span>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+// Search results: matching chats, then matching messages from the host's full-text search.
+
+import { For, Show, createResource, type JSX } from 'solid-js';
+import { filterChats } from '../lib/chats';
+import { formatListStamp } from '../lib/dates';
+import { parseSnippet } from '../lib/text';
+import type { ChatId, SearchHit, Seq } from '../platform/types';
+import { useApp } from '../stores/app';
+import { Avatar } from './Avatar';
+import { ChatListItem } from './ChatListItem';
+
+export function SearchResults(props: {
+  query: string;
+  now: number;
+  onOpenChat: (chat: ChatId) => void;
+  onOpenMessage: (chat: ChatId, seq: Seq) => void;
+}): JSX.Element {
+  const { platform, chats, settings } = useApp();
+  const t = settings.t;
+  const matchingChats = () => filterChats(chats.list(), props.query);
+  const [hits] = createResource(
+    () => props.query.trim(),
+    async (q): Promise<SearchHit[]> => (q === '' ? [] : platform.search(q).catch(() => [])),
+  );
+  const nothing = () => matchingChats().length === 0 && !hits.loading && (hits() ?? []).length === 0;
+  return (
+    <div class="search-results" data-testid="search-results">
+      <Show when={matchingChats().length > 0}>
+        <h3 class="list-heading">{t('sidebar.chatsHeading')}</h3>
+        <ul role="listbox" class="chat-list" aria-label={t('sidebar.chatsHeading')}>
+          <For each={matchingChats()}>
+            {(chat) => <ChatListItem chat={chat} active={false} now={props.now} onOpen={() => props.onOpenChat(chat.id)} />}
+          </For>
+        </ul>
+      </Show>
+      <Show when={(hits() ?? []).length > 0}>
+        <h3 class="list-heading">{t('sidebar.messagesHeading')}</h3>
+        <ul class="hit-list" aria-label={t('sidebar.messagesHeading')}>
+          <For each={hits()}>
+            {(hit) => (
+              <li>
+                <button
+                  type="button"
+                  class="hit-item"
+                  data-testid="search-hit"
+                  data-chat={hit.chat}
+                  data-seq={hit.message.seq ?? ''}
+                  onClick={() => hit.message.seq !== null && props.onOpenMessage(hit.chat, hit.message.seq)}
+                >
+                  <Avatar name={hit.chatTitle} id={hit.chat} size="large" />
+                  <span class="chat-item-body">
+                    <span class="chat-item-top">
+                      <span class="chat-item-title" dir="auto">
+                        {hit.chatTitle}
+                      </span>
+                      <time class="chat-item-time">{formatListStamp(hit.message.sentAt, props.now, settings.lang())}</time>
+                    </span>
+                    <span class="chat-item-preview" dir="auto" data-testid="search-snippet">
+                      <For each={parseSnippet(hit.snippet)}>
+                        {(part) => (part.match ? <mark>{part.text}</mark> : <>{part.text}</>)}
+                      </For>
+                    </span>
+                  </span>
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <Show when={nothing()}>
+        <p class="empty-note" data-testid="search-empty">
+          {t('sidebar.noResults')}
+        </p>
+      </Show>
+    </div>
+  );
+}

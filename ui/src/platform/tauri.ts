@@ -1,0 +1,114 @@
+// The desktop host: every Platform method is the Tauri command of the same name in
+// snake_case, with camelCase argument keys; core events arrive on `wren://event`.
+
+import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import { toErrorInfo } from './errors';
+import type {
+  Account,
+  AccountId,
+  ChatId,
+  ChatSummary,
+  CoreEvent,
+  Device,
+  MessageView,
+  Platform,
+  ProfileStatus,
+  SearchHit,
+  Seq,
+} from './types';
+
+const EVENT_NAME = 'wren://event';
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw toErrorInfo(error);
+  }
+}
+
+export class TauriPlatform implements Platform {
+  profileStatus(): Promise<ProfileStatus> {
+    return call('profile_status');
+  }
+  unlock(passcode: string): Promise<void> {
+    return call('unlock', { passcode });
+  }
+  register(serverUrl: string, username: string, password: string): Promise<Account> {
+    return call('register', { serverUrl, username, password });
+  }
+  login(serverUrl: string, username: string, password: string): Promise<Account> {
+    return call('login', { serverUrl, username, password });
+  }
+  logout(): Promise<void> {
+    return call('logout');
+  }
+  chats(): Promise<ChatSummary[]> {
+    return call('chats');
+  }
+  history(chat: ChatId, before: Seq | null, limit: number): Promise<MessageView[]> {
+    return call('history', { chat, before, limit });
+  }
+  send(chat: ChatId, text: string, replyTo: Seq | null): Promise<MessageView> {
+    return call('send', { chat, text, replyTo });
+  }
+  edit(chat: ChatId, seq: Seq, text: string): Promise<void> {
+    return call('edit', { chat, seq, text });
+  }
+  remove(chat: ChatId, seq: Seq): Promise<void> {
+    return call('remove', { chat, seq });
+  }
+  markRead(chat: ChatId, upTo: Seq): Promise<void> {
+    return call('mark_read', { chat, upTo });
+  }
+  typing(chat: ChatId): Promise<void> {
+    return call('typing', { chat });
+  }
+  openDirect(username: string): Promise<ChatSummary> {
+    return call('open_direct', { username });
+  }
+  createGroup(title: string, usernames: string[]): Promise<ChatSummary> {
+    return call('create_group', { title, usernames });
+  }
+  addMember(chat: ChatId, username: string): Promise<void> {
+    return call('add_member', { chat, username });
+  }
+  removeMember(chat: ChatId, account: AccountId): Promise<void> {
+    return call('remove_member', { chat, account });
+  }
+  leave(chat: ChatId): Promise<void> {
+    return call('leave', { chat });
+  }
+  rename(chat: ChatId, title: string): Promise<void> {
+    return call('rename', { chat, title });
+  }
+  setPinned(chat: ChatId, pinned: boolean): Promise<void> {
+    return call('set_pinned', { chat, pinned });
+  }
+  search(query: string): Promise<SearchHit[]> {
+    return call('search', { query });
+  }
+  devices(): Promise<Device[]> {
+    return call('devices');
+  }
+  revokeDevice(id: number): Promise<void> {
+    return call('revoke_device', { id });
+  }
+  setPasscode(passcode: string | null): Promise<void> {
+    return call('set_passcode', { passcode });
+  }
+
+  onEvent(handler: (event: CoreEvent) => void): () => void {
+    let stopped = false;
+    let unlisten: (() => void) | null = null;
+    void listen<CoreEvent>(EVENT_NAME, (event) => handler(event.payload)).then((fn) => {
+      if (stopped) fn();
+      else unlisten = fn;
+    });
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  }
+}

@@ -1,0 +1,130 @@
+// The contract between the web UI and its host (the Tauri shell over wren-core).
+// The UI talks to the host only through `Platform`; tests and the browser demo use an
+// in-memory implementation, the desktop app uses the Tauri one.
+
+export type ChatId = number;
+export type Seq = number;
+export type AccountId = number;
+
+export type ChatKind = 'direct' | 'group';
+export type Role = 'admin' | 'member';
+
+export interface Account {
+  id: AccountId;
+  username: string;
+}
+
+export interface Member {
+  account: Account;
+  role: Role;
+}
+
+/** One row of the chat list. `title` is the group title or the peer's username. */
+export interface ChatSummary {
+  id: ChatId;
+  kind: ChatKind;
+  title: string;
+  members: Member[];
+  unreadCount: number;
+  /** Newest position read by me. */
+  readSeq: Seq;
+  /** Newest position read by any other member (for read ticks). */
+  peersReadSeq: Seq;
+  lastMessage: MessageView | null;
+  /** Unix ms of the last activity, for sorting. */
+  lastActivityAt: number;
+  pinned: boolean;
+}
+
+/** pending: in the outbox; sent: stored by the server; read: a peer has read it. */
+export type DeliveryState = 'pending' | 'sent' | 'read' | 'failed';
+
+export interface MessageView {
+  chat: ChatId;
+  /** Server position; null while still in the outbox. */
+  seq: Seq | null;
+  /** Local id, stable from the moment the user pressed Enter. */
+  localId: string;
+  sender: Account;
+  outgoing: boolean;
+  text: string;
+  replyTo: Seq | null;
+  sentAt: number;
+  editedAt: number | null;
+  deleted: boolean;
+  state: DeliveryState;
+}
+
+export interface SearchHit {
+  chat: ChatId;
+  chatTitle: string;
+  message: MessageView;
+  /** The text with matches wrapped in \u0001 ... \u0002 markers. */
+  snippet: string;
+}
+
+export interface Device {
+  id: number;
+  name: string;
+  createdAt: number;
+  lastSeenAt: number;
+  current: boolean;
+}
+
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+export type CoreEvent =
+  | { type: 'chatUpdated'; chat: ChatSummary }
+  | { type: 'chatRemoved'; chat: ChatId }
+  | { type: 'messageUpserted'; message: MessageView }
+  | { type: 'typing'; chat: ChatId; account: Account }
+  | { type: 'connection'; state: ConnectionState }
+  | { type: 'syncProgress'; done: number; total: number };
+
+export interface ErrorInfo {
+  /** Stable code such as 'unauthorized', 'forbidden', 'wrong_key', 'network'. */
+  code: string;
+  message: string;
+}
+
+export interface ProfileStatus {
+  /** True when a local profile exists on this machine. */
+  exists: boolean;
+  /** True when the profile is locked by a passcode that must be entered. */
+  locked: boolean;
+  /** The signed-in account, when unlocked and signed in. */
+  account: Account | null;
+  serverUrl: string | null;
+}
+
+/** Every call rejects with an ErrorInfo on failure. */
+export interface Platform {
+  profileStatus(): Promise<ProfileStatus>;
+  unlock(passcode: string): Promise<void>;
+  register(serverUrl: string, username: string, password: string): Promise<Account>;
+  login(serverUrl: string, username: string, password: string): Promise<Account>;
+  logout(): Promise<void>;
+
+  chats(): Promise<ChatSummary[]>;
+  /** Newest first, `before` exclusive; null = from the newest. */
+  history(chat: ChatId, before: Seq | null, limit: number): Promise<MessageView[]>;
+  send(chat: ChatId, text: string, replyTo: Seq | null): Promise<MessageView>;
+  edit(chat: ChatId, seq: Seq, text: string): Promise<void>;
+  remove(chat: ChatId, seq: Seq): Promise<void>;
+  markRead(chat: ChatId, upTo: Seq): Promise<void>;
+  typing(chat: ChatId): Promise<void>;
+  openDirect(username: string): Promise<ChatSummary>;
+  createGroup(title: string, usernames: string[]): Promise<ChatSummary>;
+  addMember(chat: ChatId, username: string): Promise<void>;
+  removeMember(chat: ChatId, account: AccountId): Promise<void>;
+  leave(chat: ChatId): Promise<void>;
+  rename(chat: ChatId, title: string): Promise<void>;
+  setPinned(chat: ChatId, pinned: boolean): Promise<void>;
+  search(query: string): Promise<SearchHit[]>;
+  devices(): Promise<Device[]>;
+  revokeDevice(id: number): Promise<void>;
+  setPasscode(passcode: string | null): Promise<void>;
+
+  /** Subscribes to core events; returns an unsubscribe function. */
+  onEvent(handler: (event: CoreEvent) => void): () => void;
+}

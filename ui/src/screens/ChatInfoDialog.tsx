@@ -1,0 +1,144 @@
+// Chat info: the members of a group with admin actions (rename, add, remove), or the peer
+// of a direct chat.
+
+import { For, Show, createSignal, type JSX } from 'solid-js';
+import { Avatar } from '../components/Avatar';
+import { Dialog } from '../components/Dialog';
+import { Icon } from '../components/Icon';
+import type { ChatSummary } from '../platform/types';
+import { useApp } from '../stores/app';
+import { errorText } from './errorText';
+
+export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }): JSX.Element {
+  const app = useApp();
+  const t = app.settings.t;
+  const chat = () => app.chats.byId(props.chat.id) ?? props.chat;
+  const me = () => app.session.account();
+  const isAdmin = () => chat().members.some((m) => m.account.id === me()?.id && m.role === 'admin');
+  const [title, setTitle] = createSignal(props.chat.title);
+  const [newMember, setNewMember] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+
+  const run = async (action: () => Promise<void>): Promise<void> => {
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(errorText(t, err));
+    }
+  };
+  const rename = (event: Event): void => {
+    event.preventDefault();
+    if (title().trim() !== '' && title().trim() !== chat().title) {
+      void run(() => app.platform.rename(chat().id, title().trim()));
+    }
+  };
+  const add = (event: Event): void => {
+    event.preventDefault();
+    const name = newMember().trim().replace(/^@/, '');
+    if (name === '') return;
+    void run(async () => {
+      await app.platform.addMember(chat().id, name);
+      setNewMember('');
+    });
+  };
+  const leave = (): void => {
+    void run(async () => {
+      await app.platform.leave(chat().id);
+      props.onClose();
+    });
+  };
+
+  return (
+    <Dialog
+      title={chat().kind === 'group' ? t('group.title') : t('chat.info')}
+      testId="chat-info-dialog"
+      onClose={props.onClose}
+    >
+      <div class="info-hero">
+        <Avatar name={chat().title} id={chat().id} size="large" />
+        <div>
+          <div class="info-title" dir="auto">
+            {chat().title}
+          </div>
+          <div class="info-subtitle">
+            {chat().kind === 'group' ? t('chat.members', { count: chat().members.length }) : t('chat.direct')}
+          </div>
+        </div>
+      </div>
+      <Show when={chat().kind === 'group' && isAdmin()}>
+        <form class="inline-form" onSubmit={rename}>
+          <label class="field grow">
+            <span>{t('group.rename')}</span>
+            <input value={title()} onInput={(e) => setTitle(e.currentTarget.value)} data-testid="group-title-input" />
+          </label>
+          <button type="submit" class="button" data-testid="group-rename">
+            {t('common.save')}
+          </button>
+        </form>
+      </Show>
+      <Show when={chat().kind === 'group'}>
+        <h3 class="section-title">{t('group.members')}</h3>
+        <ul class="member-list" data-testid="member-list">
+          <For each={chat().members}>
+            {(member) => (
+              <li class="member" data-testid={`member-${member.account.id}`}>
+                <Avatar name={member.account.username} id={member.account.id} size="small" />
+                <span class="member-name" dir="auto">
+                  {member.account.username}
+                </span>
+                <Show when={member.role === 'admin'}>
+                  <span class="role-tag">{t('group.admin')}</span>
+                </Show>
+                <Show when={isAdmin() && member.account.id !== me()?.id}>
+                  <button
+                    type="button"
+                    class="icon-button small"
+                    aria-label={t('group.remove', { name: member.account.username })}
+                    title={t('group.remove', { name: member.account.username })}
+                    data-testid={`remove-member-${member.account.id}`}
+                    onClick={() => void run(() => app.platform.removeMember(chat().id, member.account.id))}
+                  >
+                    <Icon name="close" size={18} />
+                  </button>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+        <Show when={isAdmin()}>
+          <form class="inline-form" onSubmit={add}>
+            <label class="field grow">
+              <span>{t('group.add')}</span>
+              <input
+                value={newMember()}
+                placeholder={t('group.addPlaceholder')}
+                onInput={(e) => setNewMember(e.currentTarget.value)}
+                autocomplete="off"
+                spellcheck={false}
+                data-testid="add-member-input"
+              />
+            </label>
+            <button type="submit" class="button" data-testid="add-member-submit">
+              {t('group.add')}
+            </button>
+          </form>
+        </Show>
+      </Show>
+      <Show when={error()}>
+        {(text) => (
+          <p class="form-error" role="alert" data-testid="form-error">
+            {text()}
+          </p>
+        )}
+      </Show>
+      <Show when={chat().kind === 'group'}>
+        <div class="form-actions">
+          <button type="button" class="button danger" onClick={leave} data-testid="leave-group">
+            {t('group.leave')}
+          </button>
+        </div>
+      </Show>
+    </Dialog>
+  );
+}

@@ -1,0 +1,205 @@
+// The right column for one chat: header, message list, composer, and the message menu.
+
+import { Show, createSignal, onMount, type JSX } from 'solid-js';
+import { Avatar } from '../components/Avatar';
+import { Composer } from '../components/Composer';
+import { ContextMenu, type MenuItem } from '../components/ContextMenu';
+import { Icon } from '../components/Icon';
+import { MessageList, type ListController } from '../components/MessageList';
+import { isolate } from '../lib/rtl';
+import { firstUnreadSeq, lastOwnEditable } from '../lib/messages';
+import { toErrorInfo } from '../platform/errors';
+import type { ChatSummary, MessageView, Seq } from '../platform/types';
+import { useApp } from '../stores/app';
+
+export function Conversation(props: {
+  chat: ChatSummary;
+  now: number;
+  /** A message to show first (from a search hit). */
+  focusSeq: Seq | null;
+  onError: (message: string) => void;
+}): JSX.Element {
+  const app = useApp();
+  const t = app.settings.t;
+  const chatId = props.chat.id;
+  const conversation = app.conversations.get(chatId);
+  const readAtOpen = props.chat.readSeq;
+  const hadUnread = props.chat.unreadCount > 0;
+  const focusSeq = props.focusSeq;
+  let firstUnread: Seq | null = null;
+  const [replyTo, setReplyTo] = createSignal<MessageView | null>(null);
+  const [editing, setEditing] = createSignal<MessageView | null>(null);
+  const [menu, setMenu] = createSignal<{ message: MessageView; x: number; y: number } | null>(null);
+  const [ready, setReady] = createSignal(false);
+  let list: ListController | undefined;
+  let composer: HTMLTextAreaElement | undefined;
+  let lastSeen = props.chat.readSeq;
+
+  const fail = (error: unknown): void => props.onError(toErrorInfo(error).message);
+
+  onMount(async () => {
+    try {
+      if (!conversation.loaded()) await conversation.loadLatest();
+      const oldestNeeded = Math.min(hadUnread ? readAtOpen + 1 : Infinity, focusSeq ?? Infinity);
+      if (Number.isFinite(oldestNeeded)) await conversation.loadUntil(oldestNeeded);
+      if (hadUnread) firstUnread = firstUnreadSeq(conversation.messages(), readAtOpen);
+    } catch (error) {
+      fail(error);
+    }
+    setReady(true);
+    if (focusSeq !== null) list?.scrollToSeq(focusSeq);
+    composer?.focus();
+  });
+
+  const onSeen = (seq: Seq): void => {
+    const chat = app.chats.byId(chatId) ?? props.chat;
+    if (seq <= lastSeen || seq <= chat.readSeq) return;
+    lastSeen = seq;
+    void app.platform.markRead(chatId, seq).catch(fail);
+  };
+
+  const send = (text: string): void => {
+    const reply = replyTo();
+    setReplyTo(null);
+    list?.scrollToBottom();
+    app.platform
+      .send(chatId, text, reply?.seq ?? null)
+      .then((m) => conversation.upsert(m))
+      .catch(fail);
+  };
+  const saveEdit = (message: MessageView, text: string): void => {
+    setEditing(null);
+    if (message.seq !== null) void app.platform.edit(chatId, message.seq, text).catch(fail);
+  };
+  const startEdit = (message: MessageView | null): void => {
+    if (message === null) return;
+    setReplyTo(null);
+    setEditing(message);
+  };
+  const remove = (message: MessageView): void => {
+    if (message.seq !== null) void app.platform.remove(chatId, message.seq).catch(fail);
+    if (editing()?.localId === message.localId) setEditing(null);
+  };
+  const copy = (message: MessageView): void => {
+    void navigator.clipboard?.writeText(message.text).catch(() => undefined);
+  };
+
+  const menuItems = (m: MessageView): MenuItem[] => {
+    if (m.deleted) return [];
+    const items: MenuItem[] = [];
+    if (m.seq !== null) {
+      items.push({
+        label: t('message.reply'),
+        icon: 'reply',
+        testId: 'menu-reply',
+        run: () => {
+          setEditing(null);
+          setReplyTo(m);
+        },
+      });
+    }
+    if (m.outgoing && m.seq !== null) {
+      items.push({ label: t('message.edit'), icon: 'pencil', testId: 'menu-edit', run: () => startEdit(m) });
+    }
+    items.push({ label: t('message.copy'), icon: 'copy', testId: 'menu-copy', run: () => copy(m) });
+    if (m.outgoing && m.seq !== null) {
+      items.push({ label: t('message.delete'), icon: 'trash', testId: 'menu-delete', danger: true, run: () => remove(m) });
+    }
+    return items;
+  };
+
+  const subtitle = (): string => {
+    const chat = app.chats.byId(chatId) ?? props.chat;
+    const typing = app.typing.in(chatId);
+    const first = typing[0];
+    if (first !== undefined) return t('chat.typing', { name: isolate(first.username) });
+    return chat.kind === 'group' ? t('chat.members', { count: chat.members.length }) : t('chat.direct');
+  };
+  const current = (): ChatSummary => app.chats.byId(chatId) ?? props.chat;
+
+  return (
+    <section class="conversation" aria-label={current().title} data-testid="conversation" data-chat={chatId}>
+      <header class="conversation-header">
+        <button
+          type="button"
+          class="conversation-title-button"
+          aria-label={t('chat.info')}
+          data-testid="open-chat-info"
+          onClick={() => app.setDialog('chatInfo')}
+        >
+          <Avatar name={current().title} id={chatId} />
+          <span class="conversation-title-text">
+            <span class="conversation-title" dir="auto" data-testid="conversation-title">
+              {current().title}
+            </span>
+            <span
+              class="conversation-subtitle"
+              classList={{ typing: app.typing.in(chatId).length > 0 }}
+              data-testid="typing-indicator"
+              aria-live="polite"
+            >
+              {subtitle()}
+            </span>
+          </span>
+        </button>
+        <button
+          type="button"
+          class="icon-button"
+          classList={{ toggled: current().pinned }}
+          aria-pressed={current().pinned}
+          aria-label={current().pinned ? t('chat.unpin') : t('chat.pin')}
+          title={current().pinned ? t('chat.unpin') : t('chat.pin')}
+          data-testid="pin-chat"
+          onClick={() => void app.platform.setPinned(chatId, !current().pinned).catch(fail)}
+        >
+          <Icon name="pin" />
+        </button>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t('chat.info')}
+          title={t('chat.info')}
+          data-testid="chat-info-button"
+          onClick={() => app.setDialog('chatInfo')}
+        >
+          <Icon name="info" />
+        </button>
+      </header>
+      <Show when={ready()} fallback={<div class="message-list-wrap loading">{t('common.loading')}</div>}>
+        <MessageList
+          conversation={conversation}
+          chat={current()}
+          now={props.now}
+          firstUnread={firstUnread}
+          onMenu={(message, x, y) => menuItems(message).length > 0 && setMenu({ message, x, y })}
+          onSeen={onSeen}
+          controller={(c) => (list = c)}
+        />
+      </Show>
+      <Composer
+        chat={chatId}
+        replyTo={replyTo()}
+        editing={editing()}
+        onSend={send}
+        onSaveEdit={saveEdit}
+        onCancel={() => {
+          setReplyTo(null);
+          setEditing(null);
+        }}
+        onEditLast={() => startEdit(lastOwnEditable(conversation.messages()))}
+        ref={(el) => (composer = el)}
+      />
+      <Show when={menu()}>
+        {(open) => (
+          <ContextMenu
+            x={open().x}
+            y={open().y}
+            label={t('message.actions')}
+            items={menuItems(open().message)}
+            onClose={() => setMenu(null)}
+          />
+        )}
+      </Show>
+    </section>
+  );
+}

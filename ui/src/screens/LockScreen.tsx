@@ -1,0 +1,59 @@
+// The passcode prompt shown when the local profile is locked.
+
+import { Show, createSignal, type JSX } from 'solid-js';
+import { Icon } from '../components/Icon';
+import { useApp } from '../stores/app';
+import { errorText } from './errorText';
+
+export function LockScreen(): JSX.Element {
+  const app = useApp();
+  const t = app.settings.t;
+  const [passcode, setPasscode] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await app.session.unlock(passcode());
+    } catch (err) {
+      setError(errorText(t, err));
+      setPasscode('');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main class="auth-screen" data-testid="lock-screen">
+      <form class="auth-card" aria-labelledby="lock-title" onSubmit={submit}>
+        <div class="auth-logo" aria-hidden="true">
+          <Icon name="lock" size={36} />
+        </div>
+        <h1 id="lock-title">{t('lock.title')}</h1>
+        <p class="muted">{t('lock.subtitle')}</p>
+        <label class="field">
+          <span>{t('lock.passcode')}</span>
+          <input
+            type="password"
+            autofocus
+            autocomplete="current-password"
+            value={passcode()}
+            onInput={(e) => setPasscode(e.currentTarget.value)}
+            data-testid="lock-passcode"
+          />
+        </label>
+        <Show when={error()}>
+          {(text) => (
+            <p class="form-error" role="alert" data-testid="lock-error">
+              {text()}
+            </p>
+          )}
+        </Show>
+        <button type="submit" class="button primary wide" disabled={busy()} data-testid="lock-submit">
+          {t('lock.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}

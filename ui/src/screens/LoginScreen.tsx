@@ -1,0 +1,106 @@
+// Server address, sign in and register, on one form with two submit buttons.
+
+import { Show, createSignal, type JSX } from 'solid-js';
+import { useApp } from '../stores/app';
+import { errorText } from './errorText';
+
+const DEFAULT_SERVER = 'http://127.0.0.1:8080';
+
+export function LoginScreen(): JSX.Element {
+  const app = useApp();
+  const t = app.settings.t;
+  const [server, setServer] = createSignal(app.session.serverUrl() ?? DEFAULT_SERVER);
+  const [username, setUsername] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  const go = async (mode: 'login' | 'register'): Promise<void> => {
+    if (server().trim() === '' || username().trim() === '' || password() === '') {
+      setError(t('errors.invalid'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const args = [server().trim(), username().trim(), password()] as const;
+      if (mode === 'login') await app.session.login(...args);
+      else await app.session.register(...args);
+    } catch (err) {
+      setError(errorText(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="auth-screen" data-testid="login-screen">
+      <form
+        class="auth-card"
+        aria-labelledby="login-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void go('login');
+        }}
+      >
+        <div class="auth-logo" aria-hidden="true">
+          W
+        </div>
+        <h1 id="login-title">{t('login.title')}</h1>
+        <p class="muted">{t('login.subtitle')}</p>
+        <label class="field">
+          <span>{t('login.server')}</span>
+          <input
+            type="url"
+            dir="ltr"
+            value={server()}
+            onInput={(e) => setServer(e.currentTarget.value)}
+            autocomplete="url"
+            spellcheck={false}
+            data-testid="login-server"
+          />
+        </label>
+        <label class="field">
+          <span>{t('login.username')}</span>
+          <input
+            value={username()}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+            autocomplete="username"
+            spellcheck={false}
+            autofocus
+            data-testid="login-username"
+          />
+        </label>
+        <label class="field">
+          <span>{t('login.password')}</span>
+          <input
+            type="password"
+            value={password()}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            autocomplete="current-password"
+            data-testid="login-password"
+          />
+        </label>
+        <Show when={error()}>
+          {(text) => (
+            <p class="form-error" role="alert" data-testid="login-error">
+              {text()}
+            </p>
+          )}
+        </Show>
+        <button type="submit" class="button primary wide" disabled={busy()} data-testid="login-submit">
+          {busy() ? t('login.busy') : t('login.submit')}
+        </button>
+        <button
+          type="button"
+          class="button wide"
+          disabled={busy()}
+          data-testid="register-submit"
+          onClick={() => void go('register')}
+        >
+          {t('login.register')}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,141 @@
+// The signed-in window: chat list on the inline-start side, the open chat on the other, and
+// the dialogs. Owns the global shortcuts (Ctrl+K).
+
+import { Match, Show, Switch, createEffect, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { Icon } from '../components/Icon';
+import { chatRoute, parseChatRoute } from '../lib/route';
+import { toErrorInfo } from '../platform/errors';
+import type { ChatId, Seq } from '../platform/types';
+import { useApp } from '../stores/app';
+import { ChatInfoDialog } from './ChatInfoDialog';
+import { Conversation } from './Conversation';
+import { NewDirectDialog } from './NewDirectDialog';
+import { NewGroupDialog } from './NewGroupDialog';
+import { SettingsDialog } from './SettingsDialog';
+import { SEARCH_INPUT_ID, Sidebar } from './Sidebar';
+
+const CLOCK_TICK_MS = 30_000;
+const TOAST_MS = 5000;
+
+export function MainScreen(): JSX.Element {
+  const app = useApp();
+  const t = app.settings.t;
+  const [now, setNow] = createSignal(Date.now());
+  const [focus, setFocus] = createSignal<{ chat: ChatId; seq: Seq } | null>(null);
+  const [toast, setToast] = createSignal<string | null>(null);
+  let toastTimer: ReturnType<typeof setTimeout> | undefined;
+  const routed = parseChatRoute(window.location.hash);
+
+  const showError = (message: string): void => {
+    setToast(message);
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => setToast(null), TOAST_MS);
+  };
+
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      const input = document.getElementById(SEARCH_INPUT_ID);
+      if (input instanceof HTMLInputElement) {
+        app.setDialog(null);
+        input.focus();
+        input.select();
+      }
+    }
+  };
+
+  onMount(() => {
+    const clock = setInterval(() => setNow(Date.now()), CLOCK_TICK_MS);
+    document.addEventListener('keydown', onKeyDown);
+    app.chats
+      .load()
+      .then(() => {
+        if (routed !== null && app.chats.byId(routed) !== undefined) app.openChat(routed);
+      })
+      .catch((error: unknown) => showError(toErrorInfo(error).message));
+    onCleanup(() => {
+      clearInterval(clock);
+      clearTimeout(toastTimer);
+      document.removeEventListener('keydown', onKeyDown);
+    });
+  });
+
+  createEffect(() => {
+    if (!app.chats.loaded()) return;
+    const route = chatRoute(app.activeChat());
+    if (window.location.hash !== route) window.history.replaceState(null, '', route === '' ? ' ' : route);
+  });
+
+  createEffect(() => {
+    const unread = app.chats.totalUnread();
+    document.title = unread > 0 ? `${t('app.name')} (${unread})` : t('app.name');
+  });
+
+  const openMessage = (chat: ChatId, seq: Seq): void => {
+    setFocus({ chat, seq });
+    if (app.activeChat() === chat) app.openChat(null);
+    queueMicrotask(() => app.openChat(chat));
+  };
+  const closeDialog = (): void => app.setDialog(null);
+  /** The open chat as a string, so that a chat id 0 still counts as open. */
+  const openKey = createMemo(() => {
+    const id = app.activeChat();
+    return id === null ? null : String(id);
+  });
+  const activeSummary = () => {
+    const id = app.activeChat();
+    return id === null ? undefined : app.chats.byId(id);
+  };
+
+  return (
+    <div class="main-screen" data-testid="main-screen">
+      <Sidebar now={now()} onOpenMessage={openMessage} />
+      <main class="chat-area">
+        <Show
+          when={openKey()}
+          keyed
+          fallback={
+            <div class="empty-chat" data-testid="no-chat-selected">
+              <span class="empty-chat-pill">{t('chat.select')}</span>
+            </div>
+          }
+        >
+          {(key) => (
+            <Show when={app.chats.byId(Number(key))}>
+              {(chat) => (
+                <Conversation
+                  chat={chat()}
+                  now={now()}
+                  focusSeq={focus()?.chat === Number(key) ? (focus()?.seq ?? null) : null}
+                  onError={showError}
+                />
+              )}
+            </Show>
+          )}
+        </Show>
+      </main>
+      <Switch>
+        <Match when={app.dialog() === 'newDirect'}>
+          <NewDirectDialog onClose={closeDialog} />
+        </Match>
+        <Match when={app.dialog() === 'newGroup'}>
+          <NewGroupDialog onClose={closeDialog} />
+        </Match>
+        <Match when={app.dialog() === 'settings'}>
+          <SettingsDialog onClose={closeDialog} />
+        </Match>
+        <Match when={app.dialog() === 'chatInfo' && activeSummary()}>
+          {(chat) => <ChatInfoDialog chat={chat()} onClose={closeDialog} />}
+        </Match>
+      </Switch>
+      <Show when={toast()}>
+        {(text) => (
+          <div class="toast" role="alert" data-testid="error-toast">
+            <Icon name="error" size={20} />
+            <span>{text()}</span>
+          </div>
+        )}
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,219 @@
+// Settings: account and devices, appearance (theme, language), notifications, passcode.
+
+import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
+import { Dialog } from '../components/Dialog';
+import { LANGS, LANG_NAMES, isLang } from '../i18n';
+import { formatListStamp } from '../lib/dates';
+import { useApp } from '../stores/app';
+import type { Theme } from '../stores/settings';
+import { errorText } from './errorText';
+
+const THEMES: { value: Theme; key: 'settings.themeLight' | 'settings.themeDark' | 'settings.themeSystem' }[] = [
+  { value: 'light', key: 'settings.themeLight' },
+  { value: 'dark', key: 'settings.themeDark' },
+  { value: 'system', key: 'settings.themeSystem' },
+];
+
+export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
+  const app = useApp();
+  const { settings } = app;
+  const t = settings.t;
+  const [devices, { refetch }] = createResource(() => app.platform.devices().catch(() => []));
+  const [passcode, setPasscode] = createSignal('');
+  const [note, setNote] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+
+  const run = async (action: () => Promise<void>, done?: string): Promise<void> => {
+    setError(null);
+    setNote(null);
+    try {
+      await action();
+      if (done !== undefined) setNote(done);
+    } catch (err) {
+      setError(errorText(t, err));
+    }
+  };
+
+  return (
+    <Dialog title={t('settings.title')} testId="settings-dialog" onClose={props.onClose}>
+      <section class="settings-section" aria-labelledby="settings-account">
+        <h3 id="settings-account" class="section-title">
+          {t('settings.account')}
+        </h3>
+        <div class="account-row">
+          <span class="account-name" dir="auto" data-testid="settings-username">
+            {app.session.account()?.username}
+          </span>
+          <button
+            type="button"
+            class="button danger"
+            data-testid="logout"
+            onClick={() =>
+              void run(async () => {
+                props.onClose();
+                await app.session.logout();
+              })
+            }
+          >
+            {t('settings.logout')}
+          </button>
+        </div>
+        <Show when={app.session.serverUrl()}>
+          {(url) => <p class="muted" dir="auto">{t('settings.server', { url: url() })}</p>}
+        </Show>
+      </section>
+
+      <section class="settings-section" aria-labelledby="settings-appearance">
+        <h3 id="settings-appearance" class="section-title">
+          {t('settings.appearance')}
+        </h3>
+        <fieldset class="segmented" data-testid="settings-theme">
+          <legend>{t('settings.theme')}</legend>
+          <For each={THEMES}>
+            {(option) => (
+              <label class="segment" classList={{ checked: settings.theme() === option.value }}>
+                <input
+                  type="radio"
+                  name="theme"
+                  value={option.value}
+                  checked={settings.theme() === option.value}
+                  onChange={() => settings.setTheme(option.value)}
+                  data-testid={`theme-${option.value}`}
+                />
+                <span>{t(option.key)}</span>
+              </label>
+            )}
+          </For>
+        </fieldset>
+        <label class="field">
+          <span>{t('settings.language')}</span>
+          <select
+            data-testid="settings-language"
+            value={settings.lang()}
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              if (isLang(value)) settings.setLang(value);
+            }}
+          >
+            <For each={LANGS}>
+              {(lang) => (
+                <option value={lang} lang={lang} selected={settings.lang() === lang}>
+                  {LANG_NAMES[lang]}
+                </option>
+              )}
+            </For>
+          </select>
+        </label>
+      </section>
+
+      <section class="settings-section" aria-labelledby="settings-notifications">
+        <h3 id="settings-notifications" class="section-title">
+          {t('settings.notifications')}
+        </h3>
+        <label class="check-row">
+          <input
+            type="checkbox"
+            checked={settings.notificationPreview()}
+            onChange={(e) => settings.setNotificationPreview(e.currentTarget.checked)}
+            data-testid="settings-notification-preview"
+          />
+          <span>{t('settings.notificationPreview')}</span>
+        </label>
+      </section>
+
+      <section class="settings-section" aria-labelledby="settings-devices">
+        <h3 id="settings-devices" class="section-title">
+          {t('settings.devices')}
+        </h3>
+        <ul class="device-list" data-testid="device-list">
+          <For each={devices() ?? []}>
+            {(device) => (
+              <li class="device" data-testid={`device-${device.id}`}>
+                <div>
+                  <div class="device-name" dir="auto">
+                    {device.name}
+                  </div>
+                  <div class="muted">
+                    {device.current
+                      ? t('settings.thisDevice')
+                      : t('settings.lastSeen', { when: formatListStamp(device.lastSeenAt, Date.now(), settings.lang()) })}
+                  </div>
+                </div>
+                <Show when={!device.current}>
+                  <button
+                    type="button"
+                    class="button danger"
+                    aria-label={t('settings.revoke', { name: device.name })}
+                    data-testid={`revoke-device-${device.id}`}
+                    onClick={() =>
+                      void run(async () => {
+                        await app.platform.revokeDevice(device.id);
+                        await refetch();
+                      })
+                    }
+                  >
+                    {t('settings.logout')}
+                  </button>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </section>
+
+      <section class="settings-section" aria-labelledby="settings-passcode">
+        <h3 id="settings-passcode" class="section-title">
+          {t('settings.passcode')}
+        </h3>
+        <p class="muted">{t('settings.passcodeHint')}</p>
+        <form
+          class="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (passcode() === '') return;
+            void run(async () => {
+              await app.platform.setPasscode(passcode());
+              setPasscode('');
+            }, t('settings.passcodeSaved'));
+          }}
+        >
+          <label class="field grow">
+            <span>{t('settings.passcodeNew')}</span>
+            <input
+              type="password"
+              autocomplete="new-password"
+              value={passcode()}
+              onInput={(e) => setPasscode(e.currentTarget.value)}
+              data-testid="settings-passcode"
+            />
+          </label>
+          <button type="submit" class="button" data-testid="settings-passcode-set">
+            {t('settings.passcodeSet')}
+          </button>
+          <button
+            type="button"
+            class="button"
+            data-testid="settings-passcode-remove"
+            onClick={() => void run(() => app.platform.setPasscode(null), t('settings.passcodeRemoved'))}
+          >
+            {t('settings.passcodeRemove')}
+          </button>
+        </form>
+        <Show when={note()}>
+          {(text) => (
+            <p class="form-note" role="status">
+              {text()}
+            </p>
+          )}
+        </Show>
+      </section>
+      <Show when={error()}>
+        {(text) => (
+          <p class="form-error" role="alert" data-testid="form-error">
+            {text()}
+          </p>
+        )}
+      </Show>
+    </Dialog>
+  );
+}

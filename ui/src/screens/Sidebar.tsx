@@ -1,0 +1,128 @@
+// The left column: menu, search, connection state, and the chat list or search results.
+
+import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
+import { ChatListItem } from '../components/ChatListItem';
+import { Icon } from '../components/Icon';
+import { SearchResults } from '../components/SearchResults';
+import type { ChatId, Seq } from '../platform/types';
+import { useApp } from '../stores/app';
+
+export const SEARCH_INPUT_ID = 'wren-search';
+const SEARCH_DEBOUNCE_MS = 200;
+
+export function Sidebar(props: { now: number; onOpenMessage: (chat: ChatId, seq: Seq) => void }): JSX.Element {
+  const app = useApp();
+  const t = app.settings.t;
+  const [input, setInput] = createSignal('');
+  const [query, setQuery] = createSignal('');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(timer));
+  const onInput = (value: string): void => {
+    setInput(value);
+    clearTimeout(timer);
+    timer = setTimeout(() => setQuery(value), SEARCH_DEBOUNCE_MS);
+  };
+  const clear = (): void => {
+    clearTimeout(timer);
+    setInput('');
+    setQuery('');
+  };
+  const open = (chat: ChatId): void => {
+    app.openChat(chat);
+    clear();
+  };
+  const banner = (): string | null => {
+    const sync = app.sync();
+    if (app.connection() === 'offline') return t('connection.offline');
+    if (app.connection() === 'connecting') return t('connection.connecting');
+    if (sync !== null) return t('connection.syncing', { done: sync.done, total: sync.total });
+    return null;
+  };
+
+  return (
+    <nav class="sidebar" aria-label={t('sidebar.chats')}>
+      <div class="sidebar-header">
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t('sidebar.settings')}
+          data-testid="open-settings"
+          onClick={() => app.setDialog('settings')}
+        >
+          <Icon name="menu" />
+        </button>
+        <div class="search-box">
+          <Icon name="search" size={20} />
+          <input
+            id={SEARCH_INPUT_ID}
+            type="search"
+            role="searchbox"
+            placeholder={t('sidebar.search')}
+            aria-label={t('sidebar.search')}
+            aria-keyshortcuts="Control+K"
+            data-testid="search-input"
+            value={input()}
+            onInput={(e) => onInput(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape' && input() !== '') {
+                e.stopPropagation();
+                clear();
+              }
+            }}
+          />
+        </div>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t('sidebar.newDirect')}
+          title={t('sidebar.newDirect')}
+          data-testid="new-direct"
+          onClick={() => app.setDialog('newDirect')}
+        >
+          <Icon name="pencil" />
+        </button>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t('sidebar.newGroup')}
+          title={t('sidebar.newGroup')}
+          data-testid="new-group"
+          onClick={() => app.setDialog('newGroup')}
+        >
+          <Icon name="group" />
+        </button>
+      </div>
+      <Show when={banner()}>
+        {(text) => (
+          <div class="connection-banner" role="status" data-testid="connection-state" data-state={app.connection()}>
+            {text()}
+          </div>
+        )}
+      </Show>
+      <div class="sidebar-scroll">
+        <Show
+          when={query().trim() === ''}
+          fallback={<SearchResults query={query()} now={props.now} onOpenChat={open} onOpenMessage={props.onOpenMessage} />}
+        >
+          <Show
+            when={app.chats.list().length > 0 || !app.chats.loaded()}
+            fallback={<p class="empty-note">{t('sidebar.empty')}</p>}
+          >
+            <ul role="listbox" class="chat-list" aria-label={t('sidebar.chats')} data-testid="chat-list">
+              <For each={app.chats.list()}>
+                {(chat) => (
+                  <ChatListItem
+                    chat={chat}
+                    active={app.activeChat() === chat.id}
+                    now={props.now}
+                    onOpen={() => app.openChat(chat.id)}
+                  />
+                )}
+              </For>
+            </ul>
+          </Show>
+        </Show>
+      </div>
+    </nav>
+  );
+}

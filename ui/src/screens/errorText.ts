@@ -1,0 +1,20 @@
+// The message shown to the user for a failed host call.
+
+import type { MessageKey, Params } from '../i18n';
+import { toErrorInfo } from '../platform/errors';
+
+const KNOWN: Record<string, MessageKey> = {
+  unauthorized: 'errors.unauthorized',
+  forbidden: 'errors.forbidden',
+  wrong_key: 'errors.wrong_key',
+  network: 'errors.network',
+  not_found: 'errors.not_found',
+  taken: 'errors.taken',
+  invalid: 'errors.invalid',
+};
+
+export function errorText(t: (key: MessageKey, params?: Params) => string, error: unknown): string {
+  const info = toErrorInfo(error);
+  const key = KNOWN[info.code];
+  return key !== undefined ? t(key) : t('errors.unknown', { message: info.message });
+}

@@ -1,0 +1,134 @@
+// The loaded part of one chat's history, oldest first, growing upwards page by page.
+
+import { batch, createSignal, type Accessor } from 'solid-js';
+import { compareMessages } from '../lib/messages';
+import type { ChatId, MessageView, Platform, Seq } from '../platform/types';
+
+export const PAGE_SIZE = 100;
+
+export interface Conversation {
+  chat: ChatId;
+  messages: Accessor<readonly MessageView[]>;
+  /** False once the oldest message has been loaded. */
+  hasOlder: Accessor<boolean>;
+  loading: Accessor<boolean>;
+  loaded: Accessor<boolean>;
+  loadLatest(): Promise<void>;
+  /** Loads one page of older messages; resolves to how many arrived. */
+  loadOlder(): Promise<number>;
+  /** Loads older history until `seq` is in memory. */
+  loadUntil(seq: Seq): Promise<void>;
+  /** Adds or replaces a message; a stale outbox copy never replaces the stored one. */
+  upsert(message: MessageView): void;
+}
+
+function oldestSeq(messages: readonly MessageView[]): Seq | null {
+  for (const m of messages) if (m.seq !== null) return m.seq;
+  return null;
+}
+
+/** Index of the message with this local id or seq, searching from the newest end. */
+function findIndex(messages: readonly MessageView[], message: MessageView): number {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m === undefined) continue;
+    if (m.localId === message.localId) return i;
+    if (message.seq !== null && m.seq === message.seq) return i;
+  }
+  return -1;
+}
+
+export function createConversation(platform: Platform, chat: ChatId): Conversation {
+  const [messages, setMessages] = createSignal<readonly MessageView[]>([]);
+  const [hasOlder, setHasOlder] = createSignal(true);
+  const [loading, setLoading] = createSignal(false);
+  const [loaded, setLoaded] = createSignal(false);
+
+  const fetchOlder = async (limit: number): Promise<number> => {
+    const before = oldestSeq(messages());
+    if (!hasOlder() || (before === null && loaded())) return 0;
+    setLoading(true);
+    try {
+      const page = await platform.history(chat, before, limit);
+      const older = page.filter((m) => m.seq !== null).reverse();
+      batch(() => {
+        setMessages((prev) => [...older, ...prev]);
+        if (page.length < limit) setHasOlder(false);
+      });
+      return older.length;
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  return {
+    chat,
+    messages,
+    hasOlder,
+    loading,
+    loaded,
+    async loadLatest() {
+      setLoading(true);
+      try {
+        const page = await platform.history(chat, null, PAGE_SIZE);
+        const stored = page.filter((m) => m.seq !== null).length;
+        batch(() => {
+          setMessages([...page].sort(compareMessages));
+          setHasOlder(stored >= PAGE_SIZE);
+          setLoaded(true);
+        });
+      } finally {
+        setLoading(false);
+      }
+    },
+    loadOlder: () => fetchOlder(PAGE_SIZE),
+    async loadUntil(seq) {
+      const oldest = oldestSeq(messages());
+      if (oldest === null || oldest <= seq) return;
+      await fetchOlder(oldest - seq + PAGE_SIZE);
+    },
+    upsert(message) {
+      if (message.chat !== chat || !loaded()) return;
+      setMessages((prev) => {
+        const at = findIndex(prev, message);
+        if (at === -1) return [...prev, message].sort(compareMessages);
+        if (prev[at]?.seq !== null && message.seq === null) return prev;
+        const next = [...prev];
+        next[at] = message;
+        const before = next[at - 1];
+        const after = next[at + 1];
+        const inOrder =
+          (before === undefined || compareMessages(before, message) <= 0) &&
+          (after === undefined || compareMessages(message, after) <= 0);
+        return inOrder ? next : next.sort(compareMessages);
+      });
+    },
+  };
+}
+
+/** One Conversation per opened chat, kept while the app runs so switching back is instant. */
+export interface ConversationsStore {
+  get(chat: ChatId): Conversation;
+  apply(message: MessageView): void;
+  drop(chat: ChatId): void;
+}
+
+export function createConversationsStore(platform: Platform): ConversationsStore {
+  const open = new Map<ChatId, Conversation>();
+  return {
+    get(chat) {
+      let c = open.get(chat);
+      if (c === undefined) {
+        c = createConversation(platform, chat);
+        open.set(chat, c);
+      }
+      return c;
+    },
+    apply(message) {
+      open.get(message.chat)?.upsert(message);
+    },
+    drop(chat) {
+      open.delete(chat);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// Who is signed in, and whether the profile is locked.
+
+import { createSignal, type Accessor } from 'solid-js';
+import type { Account, Platform } from '../platform/types';
+
+export type Phase = 'loading' | 'signedOut' | 'locked' | 'ready';
+
+export interface SessionStore {
+  phase: Accessor<Phase>;
+  account: Accessor<Account | null>;
+  serverUrl: Accessor<string | null>;
+  refresh(): Promise<void>;
+  login(serverUrl: string, username: string, password: string): Promise<void>;
+  register(serverUrl: string, username: string, password: string): Promise<void>;
+  unlock(passcode: string): Promise<void>;
+  logout(): Promise<void>;
+}
+
+export function createSessionStore(platform: Platform): SessionStore {
+  const [phase, setPhase] = createSignal<Phase>('loading');
+  const [account, setAccount] = createSignal<Account | null>(null);
+  const [serverUrl, setServerUrl] = createSignal<string | null>(null);
+
+  const refresh = async (): Promise<void> => {
+    const status = await platform.profileStatus();
+    setServerUrl(status.serverUrl);
+    setAccount(status.account);
+    setPhase(status.locked ? 'locked' : status.account !== null ? 'ready' : 'signedOut');
+  };
+  const signedIn = (url: string, who: Account): void => {
+    setServerUrl(url);
+    setAccount(who);
+    setPhase('ready');
+  };
+
+  return {
+    phase,
+    account,
+    serverUrl,
+    refresh,
+    async login(url, username, password) {
+      signedIn(url, await platform.login(url, username, password));
+    },
+    async register(url, username, password) {
+      signedIn(url, await platform.register(url, username, password));
+    },
+    async unlock(passcode) {
+      await platform.unlock(passcode);
+      await refresh();
+    },
+    async logout() {
+      await platform.logout();
+      setAccount(null);
+      setPhase('signedOut');
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// @vitest-environment node
+
+import { describe, expect, it } from 'vitest';
+import { MemoryPlatform } from '../../src/platform/memory';
+import type { CoreEvent } from '../../src/platform/types';
+
+const BOB_CHAT = 1;
+
+describe('memory host', () => {
+  it('rejects a wrong password with an unauthorized error', async () => {
+    const host = new MemoryPlatform();
+    await expect(host.login('http://localhost:1', 'alice', 'nope')).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(host.login('http://localhost:1', 'alice', 'password')).resolves.toMatchObject({ username: 'alice' });
+  });
+
+  it('counts unread messages and clears them when read', async () => {
+    const host = new MemoryPlatform({ signedInAs: 'alice' });
+    const before = (await host.chats()).find((c) => c.id === BOB_CHAT);
+    expect(before?.unreadCount).toBe(2);
+    host.deliver(BOB_CHAT, 'bob', 'one more');
+    const after = (await host.chats()).find((c) => c.id === BOB_CHAT);
+    expect(after?.unreadCount).toBe(3);
+    await host.markRead(BOB_CHAT, after?.lastMessage?.seq ?? 0);
+    expect((await host.chats()).find((c) => c.id === BOB_CHAT)?.unreadCount).toBe(0);
+  });
+
+  it('emits the pending message, then the sent one with the same local id', async () => {
+    const host = new MemoryPlatform({ signedInAs: 'alice', ackDelay: 1 });
+    const events: CoreEvent[] = [];
+    host.onEvent((e) => events.push(e));
+    const pending = await host.send(BOB_CHAT, 'ping', null);
+    await new Promise((r) => setTimeout(r, 20));
+    const states = events.flatMap((e) => (e.type === 'messageUpserted' ? [[e.message.localId, e.message.state]] : []));
+    expect(states).toEqual([
+      [pending.localId, 'pending'],
+      [pending.localId, 'sent'],
+    ]);
+  });
+
+  it('finds messages with marked snippets, newest first', async () => {
+    const host = new MemoryPlatform({ signedInAs: 'alice' });
+    const hits = await host.search('drive');
+    expect(hits[0]?.chatTitle).toBe('Weekend trip');
+    expect(hits[0]?.snippet).toContain('\u0001drive\u0002');
+  });
+
+  it('only lets admins remove members', async () => {
+    const host = new MemoryPlatform({ signedInAs: 'bob' });
+    await expect(host.removeMember(2, 3)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});

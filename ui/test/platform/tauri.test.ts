@@ -1,0 +1,50 @@
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TauriPlatform } from '../../src/platform/tauri';
+
+afterEach(() => {
+  clearMocks();
+});
+
+describe('tauri host', () => {
+  it('calls snake_case commands with camelCase arguments', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return null;
+    });
+    const host = new TauriPlatform();
+    await host.markRead(3, 42);
+    await host.send(3, 'hi', 7);
+    await host.setPinned(3, true);
+    await host.login('http://s', 'alice', 'pw');
+    await host.revokeDevice(9);
+    await host.setPasscode(null);
+    expect(calls).toEqual([
+      ['mark_read', { chat: 3, upTo: 42 }],
+      ['send', { chat: 3, text: 'hi', replyTo: 7 }],
+      ['set_pinned', { chat: 3, pinned: true }],
+      ['login', { serverUrl: 'http://s', username: 'alice', password: 'pw' }],
+      ['revoke_device', { id: 9 }],
+      ['set_passcode', { passcode: null }],
+    ]);
+  });
+
+  it('passes a command error through as {code, message}', async () => {
+    mockIPC(() => {
+      throw { code: 'forbidden', message: 'admins only' };
+    });
+    await expect(new TauriPlatform().leave(1)).rejects.toEqual({ code: 'forbidden', message: 'admins only' });
+  });
+
+  it('delivers core events from wren://event', async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const { emit } = await import('@tauri-apps/api/event');
+    const seen: unknown[] = [];
+    const stop = new TauriPlatform().onEvent((e) => seen.push(e));
+    await new Promise((r) => setTimeout(r, 0));
+    await emit('wren://event', { type: 'connection', state: 'offline' });
+    expect(seen).toEqual([{ type: 'connection', state: 'offline' }]);
+    stop();
+  });
+});

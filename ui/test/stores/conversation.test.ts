@@ -1,0 +1,67 @@
+import { createRoot } from 'solid-js';
+import { describe, expect, it } from 'vitest';
+import { MemoryPlatform } from '../../src/platform/memory';
+import { PAGE_SIZE, createConversation } from '../../src/stores/conversation';
+
+const ARCHIVE = 5;
+
+async function archive(size = 1000) {
+  const platform = new MemoryPlatform({ signedInAs: 'alice', archiveSize: size, ackDelay: 5 });
+  const conversation = createRoot(() => createConversation(platform, ARCHIVE));
+  await conversation.loadLatest();
+  return { platform, conversation };
+}
+
+describe('conversation', () => {
+  it('loads the newest page first, oldest at the top', async () => {
+    const { conversation } = await archive();
+    const seqs = conversation.messages().map((m) => m.seq);
+    expect(seqs.length).toBe(PAGE_SIZE);
+    expect(seqs[0]).toBe(1000 - PAGE_SIZE + 1);
+    expect(seqs[seqs.length - 1]).toBe(1000);
+    expect(conversation.hasOlder()).toBe(true);
+  });
+
+  it('prepends older pages until the start of history', async () => {
+    const { conversation } = await archive(2 * PAGE_SIZE + 30);
+    expect(await conversation.loadOlder()).toBe(PAGE_SIZE);
+    expect(await conversation.loadOlder()).toBe(30);
+    expect(conversation.hasOlder()).toBe(false);
+    expect(conversation.messages().map((m) => m.seq)).toEqual(Array.from({ length: 2 * PAGE_SIZE + 30 }, (_, i) => i + 1));
+  });
+
+  it('loads back to a given message in one go', async () => {
+    const { conversation } = await archive();
+    await conversation.loadUntil(10);
+    expect(conversation.messages()[0]?.seq).toBeLessThanOrEqual(10);
+  });
+
+  it('shows a sent message once: pending, then replaced by the stored one', async () => {
+    const { platform, conversation } = await archive(10);
+    const pending = await platform.send(ARCHIVE, 'hi', null);
+    conversation.upsert(pending);
+    expect(conversation.messages().at(-1)).toMatchObject({ text: 'hi', seq: null, state: 'pending' });
+    conversation.upsert({ ...pending, seq: 11, state: 'sent' });
+    expect(conversation.messages().filter((m) => m.text === 'hi')).toHaveLength(1);
+    expect(conversation.messages().at(-1)).toMatchObject({ seq: 11, state: 'sent' });
+  });
+
+  it('keeps the sent state when the pending copy arrives late', async () => {
+    const { platform, conversation } = await archive(10);
+    const pending = await platform.send(ARCHIVE, 'race', null);
+    conversation.upsert({ ...pending, seq: 11, state: 'sent' });
+    conversation.upsert(pending);
+    expect(conversation.messages().filter((m) => m.text === 'race')).toEqual([
+      expect.objectContaining({ seq: 11, state: 'sent' }),
+    ]);
+  });
+
+  it('applies an edit in place', async () => {
+    const { conversation } = await archive(10);
+    const third = conversation.messages()[2];
+    if (third === undefined) throw new Error('no message');
+    conversation.upsert({ ...third, text: 'changed', editedAt: 1 });
+    expect(conversation.messages()[2]?.text).toBe('changed');
+    expect(conversation.messages()).toHaveLength(10);
+  });
+});
