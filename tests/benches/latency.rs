@@ -14,12 +14,16 @@ use wren_tests::{register, TestServer};
 const ROUNDS: usize = 1000;
 
 async fn echo_baseline() -> Vec<Duration> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         let (stream, _) = listener.accept().await.expect("accept");
         stream.set_nodelay(true).expect("nodelay");
-        let mut ws = tokio_tungstenite::accept_async(stream).await.expect("upgrade");
+        let mut ws = tokio_tungstenite::accept_async(stream)
+            .await
+            .expect("upgrade");
         while let Some(Ok(message)) = ws.next().await {
             if message.is_binary() && ws.send(message).await.is_err() {
                 break;
@@ -33,7 +37,9 @@ async fn echo_baseline() -> Vec<Duration> {
     let mut samples = Vec::with_capacity(ROUNDS);
     for _ in 0..ROUNDS {
         let start = Instant::now();
-        ws.send(WsMessage::Binary(payload.clone().into())).await.expect("send");
+        ws.send(WsMessage::Binary(payload.clone().into()))
+            .await
+            .expect("send");
         ws.next().await.expect("echo").expect("echo");
         samples.push(start.elapsed());
     }
@@ -44,7 +50,12 @@ async fn echo_baseline() -> Vec<Duration> {
 async fn raw_protocol(server: &TestServer) -> Vec<Duration> {
     let (mut alice, _) = RawClient::register(&server.url, "rawalice").await;
     let (mut bob, bob_session) = RawClient::register(&server.url, "rawbob").await;
-    let chat = match alice.request(Request::OpenDirect { peer: bob_session.account.id }).await {
+    let chat = match alice
+        .request(Request::OpenDirect {
+            peer: bob_session.account.id,
+        })
+        .await
+    {
         Ok(Response::Chat(info)) => info.id,
         other => panic!("{other:?}"),
     };
@@ -107,8 +118,20 @@ async fn main() {
     println!("send -> receive latency on loopback, {ROUNDS} messages of 100 bytes, one at a time");
     for p in [50.0, 99.0] {
         let echo_p = percentile_ms(&mut echo, p);
-        row(&format!("p{p} server push (raw protocol clients)"), percentile_ms(&mut raw, p), "ms", "raw WebSocket echo round trip", echo_p);
-        row(&format!("p{p} client send -> peer client stored"), percentile_ms(&mut full, p), "ms", "raw WebSocket echo round trip", echo_p);
+        row(
+            &format!("p{p} server push (raw protocol clients)"),
+            percentile_ms(&mut raw, p),
+            "ms",
+            "raw WebSocket echo round trip",
+            echo_p,
+        );
+        row(
+            &format!("p{p} client send -> peer client stored"),
+            percentile_ms(&mut full, p),
+            "ms",
+            "raw WebSocket echo round trip",
+            echo_p,
+        );
     }
     server.stop().await;
 }

@@ -10,7 +10,7 @@ use wren_tests::raw::RawClient;
 use wren_tests::TestServer;
 
 const CLIENTS: usize = 100;
-const PER_CLIENT: usize = 200;
+const PER_CLIENT: usize = 1000;
 const WINDOW: usize = 32;
 
 fn sqlite_baseline(rows: usize) -> f64 {
@@ -52,7 +52,11 @@ async fn main() {
     let ids: Vec<AccountId> = clients.iter().map(|(_, s)| s.account.id).collect();
     let mut pairs = Vec::new();
     for i in (0..CLIENTS).step_by(2) {
-        let chat = match clients[i].0.request(Request::OpenDirect { peer: ids[i + 1] }).await {
+        let chat = match clients[i]
+            .0
+            .request(Request::OpenDirect { peer: ids[i + 1] })
+            .await
+        {
             Ok(Response::Chat(info)) => info.id,
             other => panic!("{other:?}"),
         };
@@ -119,8 +123,25 @@ async fn main() {
         "server throughput: {CLIENTS} clients in {} direct chats, {PER_CLIENT} messages each, {WINDOW} in flight per client",
         CLIENTS / 2
     );
-    row("messages stored per second", rate(stored, elapsed), "msg/s", "raw SQLite inserts (WAL, FULL, 512/tx)", baseline);
-    row("messages delivered (live push) per second", rate(delivered, elapsed), "msg/s", "raw SQLite inserts (WAL, FULL, 512/tx)", baseline);
-    println!("stored {stored} of {}, pushed to the peer {delivered} of {} in {:.2} s", CLIENTS * PER_CLIENT, CLIENTS * PER_CLIENT, elapsed.as_secs_f64());
+    row(
+        "messages stored per second",
+        rate(stored, elapsed),
+        "msg/s",
+        "raw SQLite inserts (WAL, FULL, 512/tx)",
+        baseline,
+    );
+    row(
+        "messages delivered (live push) per second",
+        rate(delivered, elapsed),
+        "msg/s",
+        "raw SQLite inserts (WAL, FULL, 512/tx)",
+        baseline,
+    );
+    println!(
+        "stored {stored} of {}, pushed to the peer {delivered} of {} in {:.2} s",
+        CLIENTS * PER_CLIENT,
+        CLIENTS * PER_CLIENT,
+        elapsed.as_secs_f64()
+    );
     server.stop().await;
 }

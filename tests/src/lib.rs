@@ -103,7 +103,9 @@ fn fastrand_suffix() -> u64 {
 /// Registers `name` on `url` in a fresh profile under `root`.
 pub async fn register(url: &str, root: &Path, name: &str) -> (Client, PathBuf) {
     let dir = profile_dir(root, name);
-    let client = Client::open(client_options(&dir)).await.expect("open profile");
+    let client = Client::open(client_options(&dir))
+        .await
+        .expect("open profile");
     client
         .register(url, name, PASSWORD)
         .await
@@ -115,9 +117,45 @@ pub async fn register(url: &str, root: &Path, name: &str) -> (Client, PathBuf) {
     (client, dir)
 }
 
+/// An account whose device is offline, and a raw sender with a direct chat to it.
+pub struct OfflineRecipient {
+    /// The offline device's profile; open it with [`client_options`] to catch up.
+    pub profile: PathBuf,
+    /// The sender, a bare protocol client.
+    pub sender: raw::RawClient,
+    /// Their direct chat.
+    pub chat: wren_proto::ChatId,
+}
+
+/// Registers `bob` and takes his device offline, then registers a raw `alice` and opens
+/// the direct chat between them.
+pub async fn offline_recipient(server: &TestServer) -> OfflineRecipient {
+    let (bob, profile) = register(&server.url, server.scratch(), "bob").await;
+    let bob_id = bob.account().expect("signed in").id;
+    bob.close().await;
+    let (mut sender, _) = raw::RawClient::register(&server.url, "alice").await;
+    let chat = match sender
+        .request(wren_proto::Request::OpenDirect { peer: bob_id })
+        .await
+    {
+        Ok(wren_proto::Response::Chat(info)) => info.id,
+        other => panic!("open direct: {other:?}"),
+    };
+    OfflineRecipient {
+        profile,
+        sender,
+        chat,
+    }
+}
+
 /// Waits until `check` returns `Some`, re-checking after every client event (and at least
 /// every 100 ms); panics with `what` after `timeout`.
-pub async fn eventually<T, F, Fut>(client: &Client, timeout: Duration, what: &str, mut check: F) -> T
+pub async fn eventually<T, F, Fut>(
+    client: &Client,
+    timeout: Duration,
+    what: &str,
+    mut check: F,
+) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,

@@ -7,8 +7,8 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use wren_proto::{
-    ChatId, ClientFrame, ClientMsgId, ErrorBody, Hello, Request, RequestFrame, RequestId, Response, ServerFrame,
-    Session, UpdateEnvelope, PROTOCOL_VERSION,
+    ChatId, ClientFrame, ClientMsgId, ErrorBody, Hello, Request, RequestFrame, RequestId, Response,
+    ServerFrame, Session, UpdateEnvelope, PROTOCOL_VERSION,
 };
 
 /// A connected, handshaken protocol client.
@@ -94,7 +94,11 @@ impl RawClient {
     }
 
     /// Sends requests with up to `window` in flight; answers come back in request order.
-    pub async fn pipeline(&mut self, bodies: Vec<Request>, window: usize) -> Vec<Result<Response, ErrorBody>> {
+    pub async fn pipeline(
+        &mut self,
+        bodies: Vec<Request>,
+        window: usize,
+    ) -> Vec<Result<Response, ErrorBody>> {
         let total = bodies.len();
         let mut queue = bodies.into_iter();
         let mut order = Vec::with_capacity(total);
@@ -106,7 +110,8 @@ impl RawClient {
                 let id = RequestId(self.next_id);
                 self.next_id += 1;
                 order.push(id);
-                self.send_frame(&ClientFrame::Request(RequestFrame { id, body })).await;
+                self.send_frame(&ClientFrame::Request(RequestFrame { id, body }))
+                    .await;
                 in_flight += 1;
             }
             if in_flight == 0 {
@@ -141,7 +146,9 @@ impl RawClient {
                 })
                 .collect();
             let answers = self.pipeline(sends, 256).await;
-            assert!(answers.iter().all(|a| matches!(a, Ok(Response::Sent { .. }))));
+            assert!(answers
+                .iter()
+                .all(|a| matches!(a, Ok(Response::Sent { .. }))));
             self.pushes.clear();
         }
     }

@@ -11,7 +11,10 @@ async fn fatal_then_closed(client: &mut RawClient) -> ErrorCode {
         Some(ServerFrame::Fatal(body)) => body.code,
         other => panic!("expected a Fatal frame, got {other:?}"),
     };
-    assert!(client.next_frame().await.is_none(), "the connection is closed");
+    assert!(
+        client.next_frame().await.is_none(),
+        "the connection is closed"
+    );
     code
 }
 
@@ -24,19 +27,29 @@ async fn bad_peers_are_cut_off_and_good_ones_are_unaffected() {
 
     let mut garbage = RawClient::connect(&server.url).await;
     garbage.send_bytes(vec![0xff; 64]).await;
-    assert_eq!(fatal_then_closed(&mut garbage).await, ErrorCode::MalformedFrame);
+    assert_eq!(
+        fatal_then_closed(&mut garbage).await,
+        ErrorCode::MalformedFrame
+    );
 
     let mut future = RawClient::connect_bare(&server.url).await;
     future
         .send_frame(&ClientFrame::Hello(Hello {
-            version: Version { major: 99, minor: 0 },
+            version: Version {
+                major: 99,
+                minor: 0,
+            },
             client: "from the future".into(),
         }))
         .await;
-    assert_eq!(fatal_then_closed(&mut future).await, ErrorCode::UnsupportedVersion);
+    assert_eq!(
+        fatal_then_closed(&mut future).await,
+        ErrorCode::UnsupportedVersion
+    );
 
     let mut huge = RawClient::connect(&server.url).await;
-    huge.send_bytes(vec![1; wren_proto::codec::MAX_CLIENT_FRAME_BYTES + 1024]).await;
+    huge.send_bytes(vec![1; wren_proto::codec::MAX_CLIENT_FRAME_BYTES + 1024])
+        .await;
     let closed = tokio::time::timeout(Duration::from_secs(10), huge.next_frame()).await;
     match closed {
         Ok(None) | Ok(Some(ServerFrame::Fatal(_))) => {}
@@ -44,9 +57,18 @@ async fn bad_peers_are_cut_off_and_good_ones_are_unaffected() {
     }
 
     alice.send(chat, "still working", None).await.expect("send");
-    eventually(&bob, Duration::from_secs(20), "bob still gets messages", || async {
-        bob.history(chat, None, 5).await.ok()?.into_iter().find(|m| m.text == "still working")
-    })
+    eventually(
+        &bob,
+        Duration::from_secs(20),
+        "bob still gets messages",
+        || async {
+            bob.history(chat, None, 5)
+                .await
+                .ok()?
+                .into_iter()
+                .find(|m| m.text == "still working")
+        },
+    )
     .await;
     server.stop().await;
 }

@@ -3,26 +3,24 @@
 
 use std::time::Duration;
 use wren_core::{Client, ClientEvent};
-use wren_proto::{Request, Response};
-use wren_tests::raw::RawClient;
-use wren_tests::{register, TestServer};
+use wren_tests::TestServer;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_offline_device_catches_up_ten_thousand_messages() {
     const COUNT: usize = 10_000;
     let server = TestServer::start().await;
-    let (bob, bob_dir) = register(&server.url, server.scratch(), "bob").await;
-    let bob_id = bob.account().expect("signed in").id;
-    bob.close().await;
+    let wren_tests::OfflineRecipient {
+        profile: bob_dir,
+        sender: mut alice,
+        chat,
+    } = wren_tests::offline_recipient(&server).await;
+    alice
+        .fill_chat(chat, COUNT, |i| format!("message {i}"))
+        .await;
 
-    let (mut alice, _) = RawClient::register(&server.url, "alice").await;
-    let chat = match alice.request(Request::OpenDirect { peer: bob_id }).await {
-        Ok(Response::Chat(info)) => info.id,
-        other => panic!("open direct: {other:?}"),
-    };
-    alice.fill_chat(chat, COUNT, |i| format!("message {i}")).await;
-
-    let bob = Client::open(wren_tests::client_options(&bob_dir)).await.expect("reopen");
+    let bob = Client::open(wren_tests::client_options(&bob_dir))
+        .await
+        .expect("reopen");
     let mut events = bob.events();
     let progress = tokio::spawn(async move {
         let mut last = (0, 0);
@@ -36,7 +34,9 @@ async fn an_offline_device_catches_up_ten_thousand_messages() {
         }
         last
     });
-    bob.wait_synced(Duration::from_secs(120)).await.expect("caught up");
+    bob.wait_synced(Duration::from_secs(120))
+        .await
+        .expect("caught up");
     let (done, total) = tokio::time::timeout(Duration::from_secs(10), progress)
         .await
         .expect("progress reported")
@@ -44,9 +44,19 @@ async fn an_offline_device_catches_up_ten_thousand_messages() {
     assert!(total as usize > COUNT, "progress total {total}");
     assert_eq!(done, total);
 
-    let summary = bob.chat(chat).await.expect("store").expect("the chat arrived");
-    assert_eq!(summary.unread_count as usize, COUNT, "every message is stored locally");
-    assert_eq!(summary.last_message.map(|m| m.text).as_deref(), Some("message 9999"));
+    let summary = bob
+        .chat(chat)
+        .await
+        .expect("store")
+        .expect("the chat arrived");
+    assert_eq!(
+        summary.unread_count as usize, COUNT,
+        "every message is stored locally"
+    );
+    assert_eq!(
+        summary.last_message.map(|m| m.text).as_deref(),
+        Some("message 9999")
+    );
     let hits = bob.search("message 4321", 5).await.expect("search");
     assert!(hits.iter().any(|h| h.message.text == "message 4321"));
     server.stop().await;

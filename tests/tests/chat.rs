@@ -40,7 +40,10 @@ async fn direct_messages_flow_both_ways_with_unread_counts_and_read_ticks() {
     })
     .await;
     assert_eq!(unread.title, "alice");
-    assert_eq!(unread.last_message.map(|m| m.text).as_deref(), Some("hi bob"));
+    assert_eq!(
+        unread.last_message.map(|m| m.text).as_deref(),
+        Some("hi bob")
+    );
 
     bob.send(chat, "hi alice", None).await.expect("reply");
     eventually(&alice, WAIT, "alice gets the reply", || async {
@@ -49,7 +52,11 @@ async fn direct_messages_flow_both_ways_with_unread_counts_and_read_ticks() {
     .await;
 
     // Bob reads: his unread count drops, alice's message shows as read.
-    let first = message_with(&bob, chat, "hi bob").await.expect("stored").seq.expect("seq");
+    let first = message_with(&bob, chat, "hi bob")
+        .await
+        .expect("stored")
+        .seq
+        .expect("seq");
     bob.mark_read(chat, first).await.expect("mark read");
     eventually(&alice, WAIT, "alice's message is marked read", || async {
         let m = message_with(&alice, chat, "hi bob").await?;
@@ -79,11 +86,19 @@ async fn a_group_of_three_sees_every_message_in_the_same_order() {
     assert_eq!(group.members.len(), 3);
     for client in [&bob, &carol] {
         eventually(client, WAIT, "the group appears", || async {
-            client.chat(group.id).await.ok()?.filter(|c| c.title == "Trip")
+            client
+                .chat(group.id)
+                .await
+                .ok()?
+                .filter(|c| c.title == "Trip")
         })
         .await;
     }
-    for (client, text) in [(&alice, "from alice"), (&bob, "from bob"), (&carol, "from carol")] {
+    for (client, text) in [
+        (&alice, "from alice"),
+        (&bob, "from bob"),
+        (&carol, "from carol"),
+    ] {
         client.send(group.id, text, None).await.expect("send");
     }
     let mut orders = Vec::new();
@@ -91,7 +106,11 @@ async fn a_group_of_three_sees_every_message_in_the_same_order() {
         let order = eventually(client, WAIT, "all three messages", || async {
             let history = client.history(group.id, None, 50).await.ok()?;
             let sent: Vec<_> = history.iter().filter(|m| m.seq.is_some()).collect();
-            (sent.len() == 3).then(|| sent.iter().map(|m| (m.seq, m.text.clone())).collect::<Vec<_>>())
+            (sent.len() == 3).then(|| {
+                sent.iter()
+                    .map(|m| (m.seq, m.text.clone()))
+                    .collect::<Vec<_>>()
+            })
         })
         .await;
         orders.push(order);
@@ -101,7 +120,10 @@ async fn a_group_of_three_sees_every_message_in_the_same_order() {
 
     // Membership: carol is removed and loses the chat; bob sees her gone.
     let carol_id = carol.account().expect("signed in").id;
-    alice.remove_member(group.id, carol_id).await.expect("remove");
+    alice
+        .remove_member(group.id, carol_id)
+        .await
+        .expect("remove");
     eventually(&carol, WAIT, "carol loses the group", || async {
         carol.chat(group.id).await.ok()?.is_none().then_some(())
     })
@@ -122,8 +144,16 @@ async fn edits_and_deletes_reach_the_other_side() {
     alice.send(chat, "teh typo", None).await.expect("send");
     alice.send(chat, "regret this", None).await.expect("send");
     alice.wait_outbox_empty(WAIT).await.expect("delivered");
-    let typo = message_with(&alice, chat, "teh typo").await.expect("stored").seq.expect("seq");
-    let regret = message_with(&alice, chat, "regret this").await.expect("stored").seq.expect("seq");
+    let typo = message_with(&alice, chat, "teh typo")
+        .await
+        .expect("stored")
+        .seq
+        .expect("seq");
+    let regret = message_with(&alice, chat, "regret this")
+        .await
+        .expect("stored")
+        .seq
+        .expect("seq");
 
     alice.edit(chat, typo, "the typo").await.expect("edit");
     alice.delete(chat, regret).await.expect("delete");
@@ -131,13 +161,19 @@ async fn edits_and_deletes_reach_the_other_side() {
         let history = bob.history(chat, None, 50).await.ok()?;
         let edited = history.iter().find(|m| m.seq == Some(typo))?;
         let deleted = history.iter().find(|m| m.seq == Some(regret))?;
-        (edited.text == "the typo" && edited.edited_at.is_some() && deleted.deleted && deleted.text.is_empty())
-            .then_some(())
+        (edited.text == "the typo"
+            && edited.edited_at.is_some()
+            && deleted.deleted
+            && deleted.text.is_empty())
+        .then_some(())
     })
     .await;
     // Someone else's message cannot be edited.
     let refused = bob.edit(chat, typo, "hacked").await;
-    assert!(matches!(refused, Err(ref e) if e.code() == "forbidden"), "{refused:?}");
+    assert!(
+        matches!(refused, Err(ref e) if e.code() == "forbidden"),
+        "{refused:?}"
+    );
     // A deleted message is not found by search any more; the edited one is.
     assert!(bob.search("regret", 10).await.expect("search").is_empty());
     assert_eq!(bob.search("the typo", 10).await.expect("search").len(), 1);
@@ -151,14 +187,22 @@ async fn history_pages_back_through_a_long_chat_on_a_new_device() {
     let (bob, _) = register(&server.url, server.scratch(), "bob").await;
     let chat = alice.open_direct("bob").await.expect("open").id;
     for i in 0..120 {
-        alice.send(chat, &format!("message {i}"), None).await.expect("send");
+        alice
+            .send(chat, &format!("message {i}"), None)
+            .await
+            .expect("send");
     }
     alice.wait_outbox_empty(WAIT).await.expect("delivered");
 
     // Bob on a second device: pages from the newest back to the first message.
     let dir = wren_tests::profile_dir(server.scratch(), "bob-laptop");
-    let laptop = Client::open(wren_tests::client_options(&dir)).await.expect("open");
-    laptop.login(&server.url, "bob", wren_tests::PASSWORD).await.expect("login");
+    let laptop = Client::open(wren_tests::client_options(&dir))
+        .await
+        .expect("open");
+    laptop
+        .login(&server.url, "bob", wren_tests::PASSWORD)
+        .await
+        .expect("login");
     laptop.wait_synced(WAIT).await.expect("sync");
     let mut seen = Vec::new();
     let mut before: Option<Seq> = None;
@@ -184,7 +228,10 @@ async fn typing_reaches_the_other_member_and_is_not_stored() {
     let (alice, _) = register(&server.url, server.scratch(), "alice").await;
     let (bob, _) = register(&server.url, server.scratch(), "bob").await;
     let chat = alice.open_direct("bob").await.expect("open").id;
-    eventually(&bob, WAIT, "bob knows the chat", || async { bob.chat(chat).await.ok()? }).await;
+    eventually(&bob, WAIT, "bob knows the chat", || async {
+        bob.chat(chat).await.ok()?
+    })
+    .await;
     let mut events = bob.events();
     alice.typing(chat).await.expect("typing");
     let who = next_event(&mut events, WAIT, |e| match e {
@@ -193,6 +240,10 @@ async fn typing_reaches_the_other_member_and_is_not_stored() {
     })
     .await;
     assert_eq!(who.as_deref(), Some("alice"));
-    assert!(bob.history(chat, None, 10).await.expect("history").is_empty());
+    assert!(bob
+        .history(chat, None, 10)
+        .await
+        .expect("history")
+        .is_empty());
     server.stop().await;
 }

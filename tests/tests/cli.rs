@@ -6,7 +6,11 @@ use wren_tests::process::{free_port, wait_until, Cli, ServerProcess};
 fn one_line_error(out: &std::process::Output) -> String {
     assert!(!out.status.success(), "expected a failure");
     let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
-    assert_eq!(stderr.lines().count(), 1, "one line of error, got: {stderr:?}");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "one line of error, got: {stderr:?}"
+    );
     assert!(stderr.starts_with("wren: "), "{stderr:?}");
     stderr
 }
@@ -26,16 +30,24 @@ fn the_cli_contract_holds_for_scripts() {
 
     // Clear one-line errors.
     let taken = one_line_error(&cli("alice2").run(&["register", "alice"]));
-    assert!(taken.contains("conflict") || taken.contains("taken"), "{taken}");
+    assert!(
+        taken.contains("conflict") || taken.contains("taken"),
+        "{taken}"
+    );
     let mut wrong = cli("alice3").command(&["login", "alice"]);
     wrong.env("WREN_PASSWORD", "not the password");
     let refused = one_line_error(&wrong.output().expect("run"));
     assert!(refused.contains("unauthorized"), "{refused}");
     let nobody = one_line_error(&alice.run(&["send", "@nobody_here", "hi"]));
-    assert!(nobody.contains("not_found") || nobody.contains("no such"), "{nobody}");
+    assert!(
+        nobody.contains("not_found") || nobody.contains("no such"),
+        "{nobody}"
+    );
 
     // Direct messages, JSON history, search.
-    assert!(alice.ok(&["send", "@bob", "hello bob"]).starts_with("sent #"));
+    assert!(alice
+        .ok(&["send", "@bob", "hello bob"])
+        .starts_with("sent #"));
     bob.ok(&["send", "@alice", "مرحبا alice"]);
     let history: serde_json::Value =
         serde_json::from_str(&alice.ok(&["--json", "history", "@bob"])).expect("JSON");
@@ -52,7 +64,10 @@ fn the_cli_contract_holds_for_scripts() {
     assert!(alice.ok(&["search", "مرحبا"]).contains("[مرحبا] alice"));
 
     // Groups by id.
-    let group = alice.ok(&["group", "create", "Plans", "@bob"]).trim().to_string();
+    let group = alice
+        .ok(&["group", "create", "Plans", "@bob"])
+        .trim()
+        .to_string();
     assert!(group.parse::<u64>().is_ok(), "group id: {group:?}");
     alice.ok(&["group", "add", &group, "@carol"]);
     carol.ok(&["send", &group, "carol here"]);
@@ -62,7 +77,9 @@ fn the_cli_contract_holds_for_scripts() {
     alice.ok(&["group", "remove", &group, "@carol"]);
     let forbidden = one_line_error(&carol.run(&["send", &group, "still here?"]));
     assert!(
-        ["no chat", "forbidden", "no longer in it"].iter().any(|w| forbidden.contains(w)),
+        ["no chat", "forbidden", "no longer in it"]
+            .iter()
+            .any(|w| forbidden.contains(w)),
         "{forbidden}"
     );
     let chats = alice.ok(&["chats"]);
@@ -77,5 +94,8 @@ fn a_dead_server_gives_a_clear_error() {
         server: format!("ws://127.0.0.1:{}", free_port()),
     };
     let error = one_line_error(&cli.run(&["register", "alice"]));
-    assert!(error.contains("cannot reach") || error.contains("offline"), "{error}");
+    assert!(
+        error.contains("cannot reach") || error.contains("offline"),
+        "{error}"
+    );
 }

@@ -12,10 +12,20 @@ use wren_tests::{eventually, register};
 const WAIT: Duration = Duration::from_secs(60);
 
 /// Every message of a chat as the server has it, paged from a fresh device: text -> seqs.
-async fn server_history(url: &str, root: &std::path::Path, user: &str, chat: ChatId) -> HashMap<String, Vec<u64>> {
+async fn server_history(
+    url: &str,
+    root: &std::path::Path,
+    user: &str,
+    chat: ChatId,
+) -> HashMap<String, Vec<u64>> {
     let dir = wren_tests::profile_dir(root, "verifier");
-    let client = Client::open(wren_tests::client_options(&dir)).await.expect("open");
-    client.login(url, user, wren_tests::PASSWORD).await.expect("login");
+    let client = Client::open(wren_tests::client_options(&dir))
+        .await
+        .expect("open");
+    client
+        .login(url, user, wren_tests::PASSWORD)
+        .await
+        .expect("login");
     client.wait_synced(WAIT).await.expect("sync");
     let mut seen: HashMap<String, Vec<u64>> = HashMap::new();
     let mut before = None;
@@ -24,7 +34,9 @@ async fn server_history(url: &str, root: &std::path::Path, user: &str, chat: Cha
         let Some(last) = page.last() else { break };
         before = last.seq;
         for m in page {
-            seen.entry(m.text).or_default().push(m.seq.map(|s| s.0).unwrap_or(0));
+            seen.entry(m.text)
+                .or_default()
+                .push(m.seq.map(|s| s.0).unwrap_or(0));
         }
     }
     client.close().await;
@@ -47,15 +59,25 @@ async fn a_server_killed_mid_traffic_loses_no_acknowledged_message_and_duplicate
         .expect("group")
         .id;
     for client in [&bob, &carol] {
-        eventually(client, WAIT, "the group appears", || async { client.chat(group).await.ok()? }).await;
+        eventually(client, WAIT, "the group appears", || async {
+            client.chat(group).await.ok()?
+        })
+        .await;
     }
 
     const PER_CLIENT: usize = 60;
     let mut senders = Vec::new();
-    for (name, client) in [("alice", alice.clone()), ("bob", bob.clone()), ("carol", carol.clone())] {
+    for (name, client) in [
+        ("alice", alice.clone()),
+        ("bob", bob.clone()),
+        ("carol", carol.clone()),
+    ] {
         senders.push(tokio::spawn(async move {
             for i in 0..PER_CLIENT {
-                client.send(group, &format!("{name}-{i}"), None).await.expect("queue");
+                client
+                    .send(group, &format!("{name}-{i}"), None)
+                    .await
+                    .expect("queue");
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         }));
@@ -73,7 +95,10 @@ async fn a_server_killed_mid_traffic_loses_no_acknowledged_message_and_duplicate
         sender.await.expect("sender task");
     }
     for client in [&alice, &bob, &carol] {
-        client.wait_outbox_empty(WAIT).await.expect("outbox drained after the restart");
+        client
+            .wait_outbox_empty(WAIT)
+            .await
+            .expect("outbox drained after the restart");
     }
 
     // What each sender recorded as acknowledged matches what the server has, once each.
@@ -87,7 +112,11 @@ async fn a_server_killed_mid_traffic_loses_no_acknowledged_message_and_duplicate
                 .find(|m| m.text == text)
                 .and_then(|m| m.seq)
                 .unwrap_or_else(|| panic!("{text} was never acknowledged"));
-            assert_eq!(on_server.get(&text), Some(&vec![acked.0]), "{text}: lost, moved or duplicated");
+            assert_eq!(
+                on_server.get(&text),
+                Some(&vec![acked.0]),
+                "{text}: lost, moved or duplicated"
+            );
         }
     }
     assert_eq!(on_server.len(), 3 * PER_CLIENT);
@@ -170,11 +199,17 @@ async fn messages_written_while_the_server_is_down_arrive_when_it_returns() {
 
     let mut events = bob.events();
     for i in 0..5 {
-        alice.send(chat, &format!("offline {i}"), None).await.expect("queued while offline");
+        alice
+            .send(chat, &format!("offline {i}"), None)
+            .await
+            .expect("queued while offline");
     }
     assert_eq!(alice.outbox_len().await, 5);
     let _server = ServerProcess::start(&data, port);
-    alice.wait_outbox_empty(WAIT).await.expect("delivered after reconnect");
+    alice
+        .wait_outbox_empty(WAIT)
+        .await
+        .expect("delivered after reconnect");
     let mut arrived = Vec::new();
     while arrived.len() < 5 {
         let text = wren_tests::next_event(&mut events, WAIT, |e| match e {

@@ -13,9 +13,16 @@ async fn a_wrong_passcode_is_refused_and_the_database_holds_no_plaintext() {
     let (bob, _) = register(&server.url, server.scratch(), "bob").await;
     let chat = alice.open_direct("bob").await.expect("open").id;
     alice.send(chat, SECRET, None).await.expect("send");
-    alice.wait_outbox_empty(Duration::from_secs(20)).await.expect("delivered");
+    alice
+        .wait_outbox_empty(Duration::from_secs(20))
+        .await
+        .expect("delivered");
     eventually(&bob, Duration::from_secs(20), "bob got it", || async {
-        bob.history(chat, None, 5).await.ok()?.into_iter().find(|m| m.text == SECRET)
+        bob.history(chat, None, 5)
+            .await
+            .ok()?
+            .into_iter()
+            .find(|m| m.text == SECRET)
     })
     .await;
     alice.close().await;
@@ -34,12 +41,17 @@ async fn a_wrong_passcode_is_refused_and_the_database_holds_no_plaintext() {
             let found = bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes());
             assert!(!found, "{} contains the message text", path.display());
             let header = bytes.starts_with(b"SQLite format 3");
-            assert!(!header || name != "wren.db", "wren.db has a plaintext SQLite header");
+            assert!(
+                !header || name != "wren.db",
+                "wren.db has a plaintext SQLite header"
+            );
         }
     }
 
     // The right passcode still opens everything, nothing was damaged by the attempt.
-    let again = Client::open(client_options(&alice_dir)).await.expect("reopen");
+    let again = Client::open(client_options(&alice_dir))
+        .await
+        .expect("reopen");
     let history = again.history(chat, None, 5).await.expect("history");
     assert!(history.iter().any(|m| m.text == SECRET));
     again.close().await;

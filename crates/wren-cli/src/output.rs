@@ -26,7 +26,11 @@ pub(crate) fn timestamp(ms: u64) -> String {
     let secs = ms / 1000;
     let (days, rest) = (secs / 86_400, secs % 86_400);
     let (y, m, d) = civil_from_days(days as i64);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rest / 3600, rest % 3600 / 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60
+    )
 }
 
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
@@ -49,8 +53,16 @@ pub(crate) fn message(m: &MessageView) -> String {
         .seq
         .map(|s| format!("#{s}"))
         .unwrap_or_else(|| "#-".into());
-    let text = if m.deleted { "(deleted)".to_string() } else { m.text.clone() };
-    let edited = if m.edited_at.is_some() && !m.deleted { " (edited)" } else { "" };
+    let text = if m.deleted {
+        "(deleted)".to_string()
+    } else {
+        m.text.clone()
+    };
+    let edited = if m.edited_at.is_some() && !m.deleted {
+        " (edited)"
+    } else {
+        ""
+    };
     let state = match (m.outgoing, m.state) {
         (false, _) => "",
         (true, DeliveryState::Pending) => " [sending]",
@@ -80,7 +92,11 @@ pub(crate) fn chat(c: &ChatSummary) -> String {
         .last_message
         .as_ref()
         .map(|m| {
-            let text = if m.deleted { "(deleted)" } else { m.text.as_str() };
+            let text = if m.deleted {
+                "(deleted)"
+            } else {
+                m.text.as_str()
+            };
             format!("{}: {}", m.sender.username, preview(text))
         })
         .unwrap_or_default();

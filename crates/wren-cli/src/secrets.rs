@@ -11,7 +11,9 @@ pub(crate) fn password(confirm: bool) -> Result<String> {
 
 /// The local passcode given by the user, if any: `WREN_PASSCODE`.
 pub(crate) fn passcode_from_env() -> Option<String> {
-    std::env::var("WREN_PASSCODE").ok().filter(|p| !p.is_empty())
+    std::env::var("WREN_PASSCODE")
+        .ok()
+        .filter(|p| !p.is_empty())
 }
 
 /// Prompts for the local passcode (asked twice when creating one).
@@ -26,9 +28,11 @@ fn secret(variable: &str, label: &str, confirm: bool) -> Result<String> {
     if !std::io::stdin().is_terminal() {
         bail!("{label} needed: set {variable} (no terminal to ask on)");
     }
-    let first = rpassword::prompt_password(format!("{label}: ")).context("reading from the terminal")?;
+    let first =
+        rpassword::prompt_password(format!("{label}: ")).context("reading from the terminal")?;
     if confirm {
-        let again = rpassword::prompt_password(format!("{label} again: ")).context("reading from the terminal")?;
+        let again = rpassword::prompt_password(format!("{label} again: "))
+            .context("reading from the terminal")?;
         if again != first {
             bail!("the two entries differ");
         }

@@ -121,7 +121,12 @@ impl Client {
     }
 
     /// Creates an account on `server` and signs this profile in as it.
-    pub async fn register(&self, server: &str, username: &str, password: &str) -> Result<Account, CoreError> {
+    pub async fn register(
+        &self,
+        server: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<Account, CoreError> {
         let username = rules::normalize_username(username);
         rules::validate_username(&username).map_err(|e| CoreError::Invalid(e.to_string()))?;
         rules::validate_password(password).map_err(|e| CoreError::Invalid(e.to_string()))?;
@@ -138,7 +143,12 @@ impl Client {
     }
 
     /// Signs this profile in to an existing account on `server`.
-    pub async fn login(&self, server: &str, username: &str, password: &str) -> Result<Account, CoreError> {
+    pub async fn login(
+        &self,
+        server: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<Account, CoreError> {
         let username = rules::normalize_username(username);
         self.sign_in(
             server,
@@ -152,7 +162,12 @@ impl Client {
         .await
     }
 
-    async fn sign_in(&self, server: &str, username: &str, request: Request) -> Result<Account, CoreError> {
+    async fn sign_in(
+        &self,
+        server: &str,
+        username: &str,
+        request: Request,
+    ) -> Result<Account, CoreError> {
         if let Some((_, owner)) = self.inner.store.owner().await? {
             if owner != username {
                 return Err(CoreError::ProfileInUse(owner));
@@ -210,8 +225,10 @@ impl Client {
 
     /// Waits until the store has everything the server has (or fails after `timeout`).
     pub async fn wait_synced(&self, timeout: Duration) -> Result<(), CoreError> {
-        self.wait_status(timeout, |s| s.connection == ConnectionState::Online && s.caught_up)
-            .await
+        self.wait_status(timeout, |s| {
+            s.connection == ConnectionState::Online && s.caught_up
+        })
+        .await
     }
 
     /// Waits until every queued message has been stored by the server.
@@ -232,7 +249,11 @@ impl Client {
         }
     }
 
-    async fn wait_status(&self, timeout: Duration, done: impl Fn(&Status) -> bool) -> Result<(), CoreError> {
+    async fn wait_status(
+        &self,
+        timeout: Duration,
+        done: impl Fn(&Status) -> bool,
+    ) -> Result<(), CoreError> {
         let mut status = self.status().await.ok_or(CoreError::NotSignedIn)?;
         // The watch borrow must end before the last error can be read.
         let outcome = {
@@ -249,7 +270,9 @@ impl Client {
             Err(e) => Err(e),
             Ok(false) => {
                 let last = status.borrow().last_error.clone();
-                Err(CoreError::Offline(last.unwrap_or_else(|| "the server did not answer in time".into())))
+                Err(CoreError::Offline(last.unwrap_or_else(|| {
+                    "the server did not answer in time".into()
+                })))
             }
         }
     }
@@ -269,18 +292,33 @@ impl Client {
     /// Messages older than `before` (or the newest), newest first. Reads the store, and asks
     /// the server first when the store may be missing some of them and the server is
     /// reachable.
-    pub async fn history(&self, chat: ChatId, before: Option<Seq>, limit: u32) -> Result<Vec<MessageView>, CoreError> {
+    pub async fn history(
+        &self,
+        chat: ChatId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<Vec<MessageView>, CoreError> {
         let me = self.me()?;
         let limit = limit.clamp(1, MAX_HISTORY_PAGE);
         if self.inner.store.coverage(chat, before, limit).await? == Coverage::Incomplete
             && self.connection_state().await == ConnectionState::Online
         {
-            match self.request(Request::GetHistory { chat, before, limit }).await {
+            match self
+                .request(Request::GetHistory {
+                    chat,
+                    before,
+                    limit,
+                })
+                .await
+            {
                 Ok(Response::History(mut page)) => {
                     for message in &mut page {
                         content::open_message(self.inner.cipher.as_ref(), message);
                     }
-                    self.inner.store.store_history(chat, before, limit, page).await?;
+                    self.inner
+                        .store
+                        .store_history(chat, before, limit, page)
+                        .await?;
                 }
                 Ok(other) => return Err(unexpected(other)),
                 Err(CoreError::Offline(_) | CoreError::Timeout) => {}
@@ -292,7 +330,12 @@ impl Client {
 
     /// Queues a message; it is saved before this returns and delivered exactly once, even
     /// across crashes and outages.
-    pub async fn send(&self, chat: ChatId, text: &str, reply_to: Option<Seq>) -> Result<MessageView, CoreError> {
+    pub async fn send(
+        &self,
+        chat: ChatId,
+        text: &str,
+        reply_to: Option<Seq>,
+    ) -> Result<MessageView, CoreError> {
         let me = self.me()?;
         let text = text.trim_end();
         if text.trim().is_empty() {
@@ -304,7 +347,7 @@ impl Client {
                 rules::MAX_PAYLOAD_BYTES / 1024
             )));
         }
-        if self.inner.store.chat(me, chat).await?.is_none() {
+        if !self.inner.store.has_chat(chat).await? {
             return Err(CoreError::Invalid(format!("there is no chat {chat}")));
         }
         let item = OutboxItem {
@@ -323,8 +366,12 @@ impl Client {
             .messages(me, vec![local])
             .await?
             .pop()
-            .ok_or_else(|| CoreError::Invalid(format!("chat {chat} is gone: you are no longer in it")))?;
-        let _ = self.inner.events.send(ClientEvent::MessageUpserted { message: view.clone() });
+            .ok_or_else(|| {
+                CoreError::Invalid(format!("chat {chat} is gone: you are no longer in it"))
+            })?;
+        let _ = self.inner.events.send(ClientEvent::MessageUpserted {
+            message: view.clone(),
+        });
         if let Some(chat) = self.inner.store.chat(me, chat).await? {
             let _ = self.inner.events.send(ClientEvent::ChatUpdated { chat });
         }
@@ -361,7 +408,12 @@ impl Client {
 
     /// Finds an account by username.
     pub async fn lookup(&self, username: &str) -> Result<Account, CoreError> {
-        match self.request(Request::LookupUser { username: username.into() }).await? {
+        match self
+            .request(Request::LookupUser {
+                username: username.into(),
+            })
+            .await?
+        {
             Response::User(user) => Ok(Account {
                 id: user.id,
                 username: user.username,
@@ -373,11 +425,16 @@ impl Client {
     /// The direct chat with a user, created when it does not exist yet.
     pub async fn open_direct(&self, username: &str) -> Result<ChatSummary, CoreError> {
         let peer = self.lookup(username).await?;
-        self.store_chat_answer(Request::OpenDirect { peer: peer.id }).await
+        self.store_chat_answer(Request::OpenDirect { peer: peer.id })
+            .await
     }
 
     /// A new group with this account as admin.
-    pub async fn create_group(&self, title: &str, usernames: &[String]) -> Result<ChatSummary, CoreError> {
+    pub async fn create_group(
+        &self,
+        title: &str,
+        usernames: &[String],
+    ) -> Result<ChatSummary, CoreError> {
         if !rules::validate_title(title) {
             return Err(CoreError::Invalid(format!(
                 "a group title has 1 to {} characters",
@@ -494,7 +551,12 @@ impl Client {
     }
 
     async fn status(&self) -> Option<watch::Receiver<Status>> {
-        self.inner.connection.lock().await.as_ref().map(Connection::status)
+        self.inner
+            .connection
+            .lock()
+            .await
+            .as_ref()
+            .map(Connection::status)
     }
 
     fn me_info(&self) -> Option<AccountInfo> {

@@ -61,7 +61,12 @@ impl PayloadCipher for Plaintext {
         Ok(plaintext)
     }
 
-    fn open(&self, _chat: ChatId, _sender: AccountId, wire: Vec<u8>) -> Result<Vec<u8>, CipherError> {
+    fn open(
+        &self,
+        _chat: ChatId,
+        _sender: AccountId,
+        wire: Vec<u8>,
+    ) -> Result<Vec<u8>, CipherError> {
         Ok(wire)
     }
 }
@@ -86,9 +91,7 @@ pub fn open_message(cipher: &dyn PayloadCipher, message: &mut Message) {
 pub fn open_update(cipher: &dyn PayloadCipher, update: &mut Update) {
     match update {
         Update::NewMessage(message) => open_message(cipher, message),
-        Update::MessageEdited {
-            chat, payload, ..
-        } => {
+        Update::MessageEdited { chat, payload, .. } => {
             // An edit event names no sender; an MLS ciphertext authenticates its sender
             // itself, so the cipher does not rely on this argument.
             let wire = std::mem::take(payload);
@@ -109,6 +112,9 @@ mod tests {
         assert_eq!(text_of(&encode_text("مرحبا hello"), false), "مرحبا hello");
         assert_eq!(text_of(&encode_text("x"), true), "");
         assert_eq!(text_of(&[1, 200], false), "[unreadable message]");
-        assert_eq!(text_of(&[9, 1], false), "[message from a newer version of Wren]");
+        assert_eq!(
+            text_of(&[9, 1], false),
+            "[message from a newer version of Wren]"
+        );
     }
 }

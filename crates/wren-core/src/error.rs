@@ -10,7 +10,9 @@ pub enum StoreError {
     #[error("the local database key is wrong (wrong passcode?)")]
     WrongKey,
     /// The database file is from a newer version of Wren.
-    #[error("the local database was written by a newer Wren (schema {found}, this build knows {known})")]
+    #[error(
+        "the local database was written by a newer Wren (schema {found}, this build knows {known})"
+    )]
     TooNew {
         /// The schema version found in the file.
         found: i64,

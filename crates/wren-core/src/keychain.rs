@@ -19,7 +19,9 @@ pub(crate) fn store(name: &str, key: &[u8; 32]) -> Result<(), KeyError> {
         .map_err(|e| KeyError::NoKeychain(e.to_string()))?;
     match entry.get_secret() {
         Ok(read) if read.as_slice() == key => Ok(()),
-        Ok(_) => Err(KeyError::NoKeychain("the keychain returned another secret".into())),
+        Ok(_) => Err(KeyError::NoKeychain(
+            "the keychain returned another secret".into(),
+        )),
         Err(e) => Err(KeyError::NoKeychain(e.to_string())),
     }
 }

@@ -112,7 +112,13 @@ impl Outbox {
     }
 
     /// Records the server's answer to a send.
-    pub fn acknowledge(&mut self, chat: ChatId, id: ClientMsgId, outcome: SendOutcome, now: Instant) -> AckAction {
+    pub fn acknowledge(
+        &mut self,
+        chat: ChatId,
+        id: ClientMsgId,
+        outcome: SendOutcome,
+        now: Instant,
+    ) -> AckAction {
         if !self.in_flight.remove(&id) {
             return AckAction::Unknown;
         }
@@ -161,7 +167,10 @@ impl Outbox {
 fn is_transient(code: ErrorCode) -> bool {
     matches!(
         code,
-        ErrorCode::RateLimited | ErrorCode::ShuttingDown | ErrorCode::Internal | ErrorCode::Unauthorized
+        ErrorCode::RateLimited
+            | ErrorCode::ShuttingDown
+            | ErrorCode::Internal
+            | ErrorCode::Unauthorized
     )
 }
 
@@ -194,7 +203,10 @@ mod tests {
         assert_eq!(drain(&mut outbox, now), Vec::<u64>::new());
         outbox.on_connected();
         assert_eq!(drain(&mut outbox, now), vec![1, 3]);
-        assert_eq!(outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now), AckAction::Delivered);
+        assert_eq!(
+            outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now),
+            AckAction::Delivered
+        );
         assert_eq!(drain(&mut outbox, now), vec![2]);
     }
 
@@ -223,8 +235,14 @@ mod tests {
         outbox.on_connected();
         assert_eq!(drain(&mut outbox, now), vec![1]);
         // A late answer from the old connection for the same message is still accepted once.
-        assert_eq!(outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now), AckAction::Delivered);
-        assert_eq!(outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now), AckAction::Unknown);
+        assert_eq!(
+            outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now),
+            AckAction::Delivered
+        );
+        assert_eq!(
+            outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now),
+            AckAction::Unknown
+        );
         assert_eq!(drain(&mut outbox, now), vec![2]);
     }
 
@@ -237,9 +255,15 @@ mod tests {
         outbox.on_connected();
         assert_eq!(drain(&mut outbox, now), vec![1, 2]);
         let busy = SendOutcome::Refused(ErrorCode::RateLimited);
-        assert_eq!(outbox.acknowledge(ChatId(1), ClientMsgId(1), busy, now), AckAction::WillRetry);
+        assert_eq!(
+            outbox.acknowledge(ChatId(1), ClientMsgId(1), busy, now),
+            AckAction::WillRetry
+        );
         let forbidden = SendOutcome::Refused(ErrorCode::Forbidden);
-        assert_eq!(outbox.acknowledge(ChatId(2), ClientMsgId(2), forbidden, now), AckAction::Failed);
+        assert_eq!(
+            outbox.acknowledge(ChatId(2), ClientMsgId(2), forbidden, now),
+            AckAction::Failed
+        );
         assert_eq!(drain(&mut outbox, now), Vec::<u64>::new());
         assert_eq!(outbox.poll_timeout(), Some(now + Duration::from_secs(2)));
         assert_eq!(drain(&mut outbox, now + Duration::from_secs(2)), vec![1]);

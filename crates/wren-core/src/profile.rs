@@ -142,11 +142,14 @@ impl ProfileDir {
                 (KeySource::Keychain { entry }, DatabaseKey(key))
             }
         };
-        let text = serde_json::to_string_pretty(&ProfileFile { version: 1, key: source })
-            .map_err(|e| KeyError::ProfileFile {
-                path: self.profile_file().display().to_string(),
-                reason: e.to_string(),
-            })?;
+        let text = serde_json::to_string_pretty(&ProfileFile {
+            version: 1,
+            key: source,
+        })
+        .map_err(|e| KeyError::ProfileFile {
+            path: self.profile_file().display().to_string(),
+            reason: e.to_string(),
+        })?;
         write_atomically(&self.profile_file(), text.as_bytes())?;
         Ok(key)
     }
@@ -214,7 +217,9 @@ mod tests {
     fn the_profile_file_holds_no_secret() {
         let dir = tempfile::tempdir().expect("tempdir");
         let profile = ProfileDir::new(dir.path());
-        let key = profile.unlock_or_create(Some("correct horse")).expect("create");
+        let key = profile
+            .unlock_or_create(Some("correct horse"))
+            .expect("create");
         let text = std::fs::read_to_string(dir.path().join(PROFILE_FILE)).expect("read");
         assert!(!text.contains("correct horse"));
         assert!(!text.contains(&hex::encode(key.0)));

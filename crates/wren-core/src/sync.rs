@@ -71,7 +71,11 @@ pub struct SyncEngine {
 impl SyncEngine {
     /// An engine whose store has applied everything up to `pts`.
     pub fn new(pts: Pts) -> Self {
-        SyncEngine::with_settings(pts, Duration::from_millis(500), wren_proto::rules::MAX_DIFFERENCE_PAGE)
+        SyncEngine::with_settings(
+            pts,
+            Duration::from_millis(500),
+            wren_proto::rules::MAX_DIFFERENCE_PAGE,
+        )
     }
 
     /// As [`SyncEngine::new`], with the gap wait and difference page size chosen.

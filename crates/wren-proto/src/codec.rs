@@ -51,7 +51,8 @@ pub fn encode<T: Serialize>(frame: &T) -> Result<Vec<u8>, EncodeError> {
 
 /// The encoded size of a value, without allocating the encoding.
 pub fn encoded_len<T: Serialize>(value: &T) -> Result<usize, EncodeError> {
-    postcard::experimental::serialized_size(value).map_err(|e| EncodeError::Serialize(e.to_string()))
+    postcard::experimental::serialized_size(value)
+        .map_err(|e| EncodeError::Serialize(e.to_string()))
 }
 
 /// Decodes a frame sent by a client, as the server does.
@@ -82,7 +83,7 @@ fn decode_limited<T: DeserializeOwned>(bytes: &[u8], max: usize) -> Result<T, De
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Hello, RequestFrame, RequestId, Request, ChatId, ClientMsgId, PROTOCOL_VERSION};
+    use crate::{ChatId, ClientMsgId, Hello, Request, RequestFrame, RequestId, PROTOCOL_VERSION};
     use proptest::prelude::*;
 
     fn hello() -> ClientFrame {
@@ -135,8 +136,13 @@ mod tests {
     #[test]
     fn a_huge_length_prefix_is_an_error_not_an_allocation() {
         // Request frame, id 1, SendMessage, chat 1, client id 1, payload length ~2^63.
-        let bytes = [1, 1, 16, 1, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
-        assert!(matches!(decode_client(&bytes), Err(DecodeError::Malformed(_))));
+        let bytes = [
+            1, 1, 16, 1, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+        ];
+        assert!(matches!(
+            decode_client(&bytes),
+            Err(DecodeError::Malformed(_))
+        ));
     }
 
     proptest! {

@@ -19,7 +19,9 @@ mod update;
 
 pub use codec::{decode_client, decode_server, encode, encoded_len, DecodeError, EncodeError};
 pub use error::{ErrorBody, ErrorCode};
-pub use frame::{ClientFrame, Hello, RequestFrame, ServerFrame, Version, Welcome, PROTOCOL_VERSION};
+pub use frame::{
+    ClientFrame, Hello, RequestFrame, ServerFrame, Version, Welcome, PROTOCOL_VERSION,
+};
 pub use ids::{AccountId, ChatId, ClientMsgId, DeviceId, Pts, RequestId, Seq};
 pub use model::{
     AccountInfo, ChatInfo, ChatKind, DeviceInfo, Member, Message, Role, Session, TypingNotice,

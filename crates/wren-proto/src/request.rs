@@ -1,8 +1,8 @@
 //! Requests a client makes and the responses it gets.
 
 use crate::{
-    AccountId, AccountInfo, ChatId, ChatInfo, ClientMsgId, DeviceId, DeviceInfo, Message, Pts,
-    Seq, Session, UpdateEnvelope,
+    AccountId, AccountInfo, ChatId, ChatInfo, ClientMsgId, DeviceId, DeviceInfo, Message, Pts, Seq,
+    Session, UpdateEnvelope,
 };
 use serde::{Deserialize, Serialize};
 

@@ -100,6 +100,9 @@ mod tests {
     fn passwords() {
         assert_eq!(validate_password("short"), Err(PasswordError::TooShort));
         assert_eq!(validate_password("long enough"), Ok(()));
-        assert_eq!(validate_password(&"x".repeat(1025)), Err(PasswordError::TooLong));
+        assert_eq!(
+            validate_password(&"x".repeat(1025)),
+            Err(PasswordError::TooLong)
+        );
     }
 }

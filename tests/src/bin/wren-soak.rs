@@ -69,7 +69,10 @@ async fn main() -> Result<()> {
     let port = free_port();
     let mut server = Some(ServerProcess::start(&data, port));
     let url = format!("ws://127.0.0.1:{port}");
-    println!("soak: {} clients, {} s, {} server kills", options.clients, options.seconds, options.kills);
+    println!(
+        "soak: {} clients, {} s, {} server kills",
+        options.clients, options.seconds, options.kills
+    );
 
     let mut clients = Vec::with_capacity(options.clients);
     for i in 0..options.clients {
@@ -81,7 +84,11 @@ async fn main() -> Result<()> {
         let peer = pair[1].account().context("signed in")?.username;
         chats.push(pair[0].open_direct(&peer).await?.id);
     }
-    println!("registered {} clients in {} chats", clients.len(), chats.len());
+    println!(
+        "registered {} clients in {} chats",
+        clients.len(),
+        chats.len()
+    );
 
     let deadline = Instant::now() + Duration::from_secs(options.seconds);
     let mut senders = Vec::new();
@@ -101,7 +108,8 @@ async fn main() -> Result<()> {
     }
     for k in 1..=options.kills {
         let at = Duration::from_secs(options.seconds) * k / (options.kills + 1);
-        tokio::time::sleep_until((deadline - Duration::from_secs(options.seconds) + at).into()).await;
+        tokio::time::sleep_until((deadline - Duration::from_secs(options.seconds) + at).into())
+            .await;
         if let Some(running) = server.take() {
             running.kill();
         }
@@ -121,7 +129,8 @@ async fn main() -> Result<()> {
         client.wait_synced(Duration::from_secs(300)).await?;
     }
 
-    let (mut acknowledged, mut delivered, mut lost, mut duplicated) = (0usize, 0usize, 0usize, 0usize);
+    let (mut acknowledged, mut delivered, mut lost, mut duplicated) =
+        (0usize, 0usize, 0usize, 0usize);
     for (i, client) in clients.iter().enumerate() {
         let chat = chats[i / 2];
         let partner = &clients[i ^ 1];

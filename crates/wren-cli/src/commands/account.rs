@@ -30,7 +30,10 @@ fn signed_in(ctx: &Ctx, what: &str, account: &wren_core::Account) -> Result<()> 
     if ctx.json {
         output::json(account)
     } else {
-        output::line(&format!("{what} @{} (account {})", account.username, account.id))
+        output::line(&format!(
+            "{what} @{} (account {})",
+            account.username, account.id
+        ))
     }
 }
 

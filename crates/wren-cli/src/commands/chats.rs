@@ -70,7 +70,9 @@ pub(super) async fn group_create(ctx: &Ctx, title: &str, members: &[String]) -> 
 
 pub(super) async fn group_add(ctx: &Ctx, chat: &str, user: &str) -> Result<()> {
     let chat = profile::resolve_chat(&ctx.client, chat).await?;
-    ctx.client.add_member(chat, user.trim_start_matches('@')).await?;
+    ctx.client
+        .add_member(chat, user.trim_start_matches('@'))
+        .await?;
     Ok(())
 }
 

@@ -29,7 +29,8 @@ pub(super) async fn send(ctx: &Ctx, chat: &str, text: &str, reply_to: Option<u64
             }
         }
     };
-    let sent = outcome.map_err(|reason| anyhow::anyhow!("the server refused the message: {reason}"))?;
+    let sent =
+        outcome.map_err(|reason| anyhow::anyhow!("the server refused the message: {reason}"))?;
     if ctx.json {
         return output::json(&sent);
     }
@@ -44,16 +45,20 @@ async fn delivery(
 ) -> Option<std::result::Result<MessageView, String>> {
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
-        let event = tokio::time::timeout_at(deadline, events.recv()).await.ok()?;
+        let event = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .ok()?;
         match event {
-            Ok(ClientEvent::MessageUpserted { message }) if message.local_id == local_id && message.seq.is_some() => {
+            Ok(ClientEvent::MessageUpserted { message })
+                if message.local_id == local_id && message.seq.is_some() =>
+            {
                 return Some(Ok(message))
             }
-            Ok(ClientEvent::MessageFailed { local_id: failed, reason, .. })
-                if failed.as_deref().is_none_or(|f| f == local_id) =>
-            {
-                return Some(Err(reason))
-            }
+            Ok(ClientEvent::MessageFailed {
+                local_id: failed,
+                reason,
+                ..
+            }) if failed.as_deref().is_none_or(|f| f == local_id) => return Some(Err(reason)),
             Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
         }
@@ -103,13 +108,14 @@ pub(super) async fn tail(ctx: &Ctx) -> Result<()> {
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}

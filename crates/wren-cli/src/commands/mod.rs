@@ -45,10 +45,20 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::History { chat, limit } => chats::history(ctx, &chat, limit).await,
         Command::Search { query, limit } => chats::search(ctx, &query, limit).await,
         Command::Read { chat } => chats::read(ctx, &chat).await,
-        Command::Group(GroupCommand::Create { title, members }) => chats::group_create(ctx, &title, &members).await,
-        Command::Group(GroupCommand::Add { chat, user }) => chats::group_add(ctx, &chat, &user).await,
-        Command::Group(GroupCommand::Remove { chat, user }) => chats::group_remove(ctx, &chat, &user).await,
-        Command::Send { chat, text, reply_to } => messages::send(ctx, &chat, &text, reply_to).await,
+        Command::Group(GroupCommand::Create { title, members }) => {
+            chats::group_create(ctx, &title, &members).await
+        }
+        Command::Group(GroupCommand::Add { chat, user }) => {
+            chats::group_add(ctx, &chat, &user).await
+        }
+        Command::Group(GroupCommand::Remove { chat, user }) => {
+            chats::group_remove(ctx, &chat, &user).await
+        }
+        Command::Send {
+            chat,
+            text,
+            reply_to,
+        } => messages::send(ctx, &chat, &text, reply_to).await,
         Command::Edit { chat, seq, text } => messages::edit(ctx, &chat, seq, &text).await,
         Command::Delete { chat, seq } => messages::delete(ctx, &chat, seq).await,
         Command::Tail => messages::tail(ctx).await,
@@ -69,8 +79,10 @@ pub(crate) async fn sync(ctx: &Ctx) -> Result<()> {
                 if total >= 1000 && bar.is_hidden() {
                     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
                     bar.set_style(
-                        indicatif::ProgressStyle::with_template("syncing {bar:40} {pos}/{len} updates")
-                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                        indicatif::ProgressStyle::with_template(
+                            "syncing {bar:40} {pos}/{len} updates",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                     );
                 }
                 bar.set_length(total);

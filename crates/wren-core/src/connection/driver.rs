@@ -14,7 +14,9 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-use wren_proto::{ChatId, ClientFrame, ClientMsgId, Pts, Request, RequestFrame, RequestId, Response};
+use wren_proto::{
+    ChatId, ClientFrame, ClientMsgId, Pts, Request, RequestFrame, RequestId, Response,
+};
 
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
 const DEAD_AFTER: Duration = Duration::from_secs(40);
@@ -29,8 +31,13 @@ pub(super) enum Pending {
     Ready,
     Heartbeat,
     Difference,
-    Send { chat: ChatId, id: ClientMsgId },
-    Reset { current: Pts },
+    Send {
+        chat: ChatId,
+        id: ClientMsgId,
+    },
+    Reset {
+        current: Pts,
+    },
     FetchChat,
 }
 
@@ -58,8 +65,16 @@ pub(crate) struct Driver {
 }
 
 impl Driver {
-    pub(super) fn new(ctx: Context, commands: mpsc::UnboundedReceiver<Command>, status: watch::Sender<Status>) -> Self {
-        let backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(30), ctx.seed);
+    pub(super) fn new(
+        ctx: Context,
+        commands: mpsc::UnboundedReceiver<Command>,
+        status: watch::Sender<Status>,
+    ) -> Self {
+        let backoff = Backoff::new(
+            Duration::from_millis(250),
+            Duration::from_secs(30),
+            ctx.seed,
+        );
         Driver {
             ctx,
             commands,
@@ -190,13 +205,18 @@ impl Driver {
         }
     }
 
-    async fn on_command(&mut self, socket: &mut transport::Socket, command: Option<Command>) -> Result<(), Exit> {
+    async fn on_command(
+        &mut self,
+        socket: &mut transport::Socket,
+        command: Option<Command>,
+    ) -> Result<(), Exit> {
         match command {
             None | Some(Command::Shutdown) => Err(Exit::Shutdown),
             Some(Command::Request { body, reply }) => {
                 if self.ready {
                     let deadline = Instant::now() + REQUEST_TIMEOUT;
-                    self.send(socket, body, Pending::User { reply, deadline }).await
+                    self.send(socket, body, Pending::User { reply, deadline })
+                        .await
                 } else {
                     self.held.push((body, reply));
                     Ok(())
@@ -225,18 +245,26 @@ impl Driver {
     }
 
     /// Lets held user requests go out.
-    pub(super) async fn become_ready(&mut self, socket: &mut transport::Socket) -> Result<(), Exit> {
+    pub(super) async fn become_ready(
+        &mut self,
+        socket: &mut transport::Socket,
+    ) -> Result<(), Exit> {
         self.ready = true;
         self.set_connection(ConnectionState::Online, None);
         for (body, reply) in std::mem::take(&mut self.held) {
             let deadline = Instant::now() + REQUEST_TIMEOUT;
-            self.send(socket, body, Pending::User { reply, deadline }).await?;
+            self.send(socket, body, Pending::User { reply, deadline })
+                .await?;
         }
         Ok(())
     }
 
     /// Starts sync and the outbox once the server's `pts` is known.
-    pub(super) async fn activate(&mut self, socket: &mut transport::Socket, remote: Pts) -> Result<(), Exit> {
+    pub(super) async fn activate(
+        &mut self,
+        socket: &mut transport::Socket,
+        remote: Pts,
+    ) -> Result<(), Exit> {
         self.active = true;
         self.outbox.on_connected();
         let actions = self.sync.on_connected(remote);
@@ -248,12 +276,20 @@ impl Driver {
             return Ok(());
         }
         while let Some(item) = self.outbox.poll_transmit(std::time::Instant::now()) {
-            let payload = match self.ctx.cipher.seal(item.chat, content::encode_text(&item.text)) {
+            let payload = match self
+                .ctx
+                .cipher
+                .seal(item.chat, content::encode_text(&item.text))
+            {
                 Ok(payload) => payload,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot seal a message; it is marked failed");
-                    let body = wren_proto::ErrorBody::new(wren_proto::ErrorCode::BadRequest, e.to_string());
-                    self.on_send_refused(item.chat, item.client_msg_id, body).await;
+                    let body = wren_proto::ErrorBody::new(
+                        wren_proto::ErrorCode::BadRequest,
+                        e.to_string(),
+                    );
+                    self.on_send_refused(item.chat, item.client_msg_id, body)
+                        .await;
                     continue;
                 }
             };
@@ -272,7 +308,12 @@ impl Driver {
         Ok(())
     }
 
-    pub(super) async fn send(&mut self, socket: &mut transport::Socket, body: Request, pending: Pending) -> Result<(), Exit> {
+    pub(super) async fn send(
+        &mut self,
+        socket: &mut transport::Socket,
+        body: Request,
+        pending: Pending,
+    ) -> Result<(), Exit> {
         let id = RequestId(self.next_id);
         self.next_id += 1;
         let frame = ClientFrame::Request(RequestFrame { id, body });
@@ -319,7 +360,9 @@ impl Driver {
     fn after_disconnect(&mut self, reason: &str) {
         for (_, pending) in self.pending.drain() {
             if let Pending::User { reply, .. } = pending {
-                let _ = reply.send(Err(CoreError::Offline(format!("connection lost: {reason}"))));
+                let _ = reply.send(Err(CoreError::Offline(format!(
+                    "connection lost: {reason}"
+                ))));
             }
         }
         for (_, reply) in self.held.drain(..) {

@@ -9,7 +9,9 @@ use crate::outbox::{AckAction, SendOutcome};
 use crate::store::Applied;
 use crate::sync::SyncAction;
 use tokio::time::Instant;
-use wren_proto::{ChatId, ClientMsgId, ErrorBody, ErrorCode, Request, Response, ServerFrame, UpdateEnvelope};
+use wren_proto::{
+    ChatId, ClientMsgId, ErrorBody, ErrorCode, Request, Response, ServerFrame, UpdateEnvelope,
+};
 
 /// Above this many changed messages in one batch, the UI gets one event per chat instead.
 const MAX_MESSAGE_EVENTS: usize = 200;
@@ -40,7 +42,9 @@ impl Driver {
                 });
                 Ok(())
             }
-            ServerFrame::Fatal(body) if body.code == ErrorCode::Unauthorized && self.auth().is_some() => {
+            ServerFrame::Fatal(body)
+                if body.code == ErrorCode::Unauthorized && self.auth().is_some() =>
+            {
                 self.signed_out().await
             }
             ServerFrame::Fatal(body) => Err(Exit::Disconnected(body.to_string())),
@@ -64,7 +68,13 @@ impl Driver {
                 self.become_ready(socket).await?;
                 self.activate(socket, pts).await
             }
-            (Pending::Resume, Err(body)) if body.code == ErrorCode::Unauthorized => self.signed_out().await,
+            (Pending::Resume, Err(body)) if body.code == ErrorCode::Unauthorized => {
+                self.signed_out().await
+            }
+            // Rate limited, shutting down, failing: try again on a new connection later.
+            (Pending::Resume, Err(body)) => Err(Exit::Disconnected(format!(
+                "cannot resume the session: {body}"
+            ))),
             (Pending::Ready, Ok(Response::Pong { pts })) => self.activate(socket, pts).await,
             (Pending::Heartbeat, Ok(Response::Pong { pts })) => {
                 self.sync.on_remote_pts(pts, now);
@@ -81,7 +91,9 @@ impl Driver {
                 Ok(())
             }
             (Pending::Send { chat, id }, Ok(Response::Sent { seq, sent_at, .. })) => {
-                if self.outbox.acknowledge(chat, id, SendOutcome::Stored, now) == AckAction::Delivered {
+                if self.outbox.acknowledge(chat, id, SendOutcome::Stored, now)
+                    == AckAction::Delivered
+                {
                     self.on_sent(chat, id, seq, sent_at).await?;
                 }
                 Ok(())
@@ -120,26 +132,39 @@ impl Driver {
         }
     }
 
-    pub(super) async fn run_sync_actions(&mut self, socket: &mut Socket, actions: Vec<SyncAction>) -> Result<(), Exit> {
+    pub(super) async fn run_sync_actions(
+        &mut self,
+        socket: &mut Socket,
+        actions: Vec<SyncAction>,
+    ) -> Result<(), Exit> {
         for action in actions {
             match action {
                 SyncAction::Apply(batch) => self.apply(socket, batch).await?,
                 SyncAction::RequestDifference { since, limit } => {
-                    self.send(socket, Request::GetDifference { since, limit }, Pending::Difference)
-                        .await?;
+                    self.send(
+                        socket,
+                        Request::GetDifference { since, limit },
+                        Pending::Difference,
+                    )
+                    .await?;
                 }
                 SyncAction::Reset { current } => {
                     tracing::info!(%current, "too far behind; refetching the chat list");
-                    self.send(socket, Request::GetChats, Pending::Reset { current }).await?;
+                    self.send(socket, Request::GetChats, Pending::Reset { current })
+                        .await?;
                 }
                 SyncAction::Progress { done, total } => {
-                    let _ = self.ctx.events.send(ClientEvent::SyncProgress { done, total });
+                    let _ = self
+                        .ctx
+                        .events
+                        .send(ClientEvent::SyncProgress { done, total });
                 }
                 SyncAction::CaughtUp => {}
             }
         }
         let caught_up = self.sync.is_caught_up();
-        self.status.send_if_modified(|s| std::mem::replace(&mut s.caught_up, caught_up) != caught_up);
+        self.status
+            .send_if_modified(|s| std::mem::replace(&mut s.caught_up, caught_up) != caught_up);
         Ok(())
     }
 
@@ -156,7 +181,8 @@ impl Driver {
             }
         };
         for chat in applied.unknown_chats.clone() {
-            self.send(socket, Request::GetChat { chat }, Pending::FetchChat).await?;
+            self.send(socket, Request::GetChat { chat }, Pending::FetchChat)
+                .await?;
         }
         self.emit_applied(applied).await;
         Ok(())
@@ -164,7 +190,10 @@ impl Driver {
 
     async fn emit_applied(&self, applied: Applied) {
         for chat in &applied.removed {
-            let _ = self.ctx.events.send(ClientEvent::ChatRemoved { chat: *chat });
+            let _ = self
+                .ctx
+                .events
+                .send(ClientEvent::ChatRemoved { chat: *chat });
         }
         if applied.messages.len() <= MAX_MESSAGE_EVENTS {
             self.emit_messages(applied.messages).await;
@@ -183,7 +212,10 @@ impl Driver {
         match self.ctx.store.messages(me, ids).await {
             Ok(views) => {
                 for message in views {
-                    let _ = self.ctx.events.send(ClientEvent::MessageUpserted { message });
+                    let _ = self
+                        .ctx
+                        .events
+                        .send(ClientEvent::MessageUpserted { message });
                 }
             }
             Err(e) => tracing::warn!(error = %e, "cannot read changed messages"),
@@ -208,7 +240,13 @@ impl Driver {
         }
     }
 
-    async fn on_sent(&mut self, chat: ChatId, id: ClientMsgId, seq: wren_proto::Seq, sent_at: u64) -> Result<(), Exit> {
+    async fn on_sent(
+        &mut self,
+        chat: ChatId,
+        id: ClientMsgId,
+        seq: wren_proto::Seq,
+        sent_at: u64,
+    ) -> Result<(), Exit> {
         self.status.send_modify(|s| s.outbox = self.outbox.len());
         let Some(me) = self.auth().map(|a| a.me.id) else {
             return Ok(());
@@ -226,7 +264,11 @@ impl Driver {
 
     pub(super) async fn on_send_refused(&mut self, chat: ChatId, id: ClientMsgId, body: ErrorBody) {
         let now = Instant::now().into_std();
-        if self.outbox.acknowledge(chat, id, SendOutcome::Refused(body.code), now) != AckAction::Failed {
+        if self
+            .outbox
+            .acknowledge(chat, id, SendOutcome::Refused(body.code), now)
+            != AckAction::Failed
+        {
             return;
         }
         self.status.send_modify(|s| s.outbox = self.outbox.len());
@@ -263,7 +305,10 @@ fn open_update(driver: &Driver, mut envelope: UpdateEnvelope) -> UpdateEnvelope 
     envelope
 }
 
-fn open_difference(driver: &Driver, mut difference: wren_proto::Difference) -> wren_proto::Difference {
+fn open_difference(
+    driver: &Driver,
+    mut difference: wren_proto::Difference,
+) -> wren_proto::Difference {
     if let wren_proto::Difference::Updates { updates, .. } = &mut difference {
         for envelope in updates {
             content::open_update(driver.ctx.cipher.as_ref(), &mut envelope.update);

@@ -106,7 +106,8 @@ impl Connection {
     }
 
     pub(crate) fn push_outbox(&self, item: OutboxItem) -> Result<(), CoreError> {
-        self.pushed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.pushed
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.commands
             .send(Command::Outbox(item))
             .map_err(|_| CoreError::Closed)

@@ -26,15 +26,15 @@ pub fn websocket_url(input: &str) -> Result<String, CoreError> {
     let (scheme, rest) = match input.split_once("://") {
         Some(("ws" | "http", rest)) => ("ws", rest),
         Some(("wss" | "https", rest)) => ("wss", rest),
-        Some((other, _)) => {
-            return Err(CoreError::Invalid(format!(
-                "unsupported server address scheme {other:?}; use ws://, wss://, http:// or https://"
-            )))
-        }
+        Some((other, _)) => return Err(CoreError::Invalid(format!(
+            "unsupported server address scheme {other:?}; use ws://, wss://, http:// or https://"
+        ))),
         None => ("ws", input),
     };
     if rest.is_empty() || rest.contains(char::is_whitespace) {
-        return Err(CoreError::Invalid(format!("{input:?} is not a server address")));
+        return Err(CoreError::Invalid(format!(
+            "{input:?} is not a server address"
+        )));
     }
     let path = if rest.ends_with("/ws") { "" } else { "/ws" };
     Ok(format!("{scheme}://{rest}{path}"))
@@ -44,11 +44,13 @@ fn tls_connector() -> Result<Connector, CoreError> {
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| CoreError::Offline(format!("TLS setup failed: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| CoreError::Offline(format!("TLS setup failed: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
     Ok(Connector::Rustls(Arc::new(config)))
 }
 
@@ -62,7 +64,8 @@ pub(crate) async fn connect(url: &str, client_name: &str) -> Result<Socket, Core
     } else {
         None
     };
-    let connecting = tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector);
+    let connecting =
+        tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector);
     let (mut socket, _) = tokio::time::timeout(HANDSHAKE_TIMEOUT, connecting)
         .await
         .map_err(|_| CoreError::Offline(format!("{url}: no answer within {HANDSHAKE_TIMEOUT:?}")))?
@@ -83,12 +86,18 @@ pub(crate) async fn connect(url: &str, client_name: &str) -> Result<Socket, Core
         Some(Ok(WsMessage::Binary(bytes))) => match wren_proto::decode_server(&bytes) {
             Ok(ServerFrame::Welcome(_)) => Ok(socket),
             Ok(ServerFrame::Fatal(body)) => Err(CoreError::Server(body)),
-            Ok(other) => Err(CoreError::Protocol(format!("expected Welcome, got {other:?}"))),
+            Ok(other) => Err(CoreError::Protocol(format!(
+                "expected Welcome, got {other:?}"
+            ))),
             Err(e) => Err(CoreError::Protocol(e.to_string())),
         },
-        Some(Ok(other)) => Err(CoreError::Protocol(format!("unexpected handshake answer {other:?}"))),
+        Some(Ok(other)) => Err(CoreError::Protocol(format!(
+            "unexpected handshake answer {other:?}"
+        ))),
         Some(Err(e)) => Err(CoreError::Offline(format!("{url}: {e}"))),
-        None => Err(CoreError::Offline(format!("{url}: closed during the handshake"))),
+        None => Err(CoreError::Offline(format!(
+            "{url}: closed during the handshake"
+        ))),
     }
 }
 
@@ -98,10 +107,22 @@ mod tests {
 
     #[test]
     fn addresses_people_type_become_websocket_urls() {
-        assert_eq!(websocket_url("127.0.0.1:8080").ok().as_deref(), Some("ws://127.0.0.1:8080/ws"));
-        assert_eq!(websocket_url("http://h:1/").ok().as_deref(), Some("ws://h:1/ws"));
-        assert_eq!(websocket_url("https://h").ok().as_deref(), Some("wss://h/ws"));
-        assert_eq!(websocket_url("ws://h/ws").ok().as_deref(), Some("ws://h/ws"));
+        assert_eq!(
+            websocket_url("127.0.0.1:8080").ok().as_deref(),
+            Some("ws://127.0.0.1:8080/ws")
+        );
+        assert_eq!(
+            websocket_url("http://h:1/").ok().as_deref(),
+            Some("ws://h:1/ws")
+        );
+        assert_eq!(
+            websocket_url("https://h").ok().as_deref(),
+            Some("wss://h/ws")
+        );
+        assert_eq!(
+            websocket_url("ws://h/ws").ok().as_deref(),
+            Some("ws://h/ws")
+        );
         assert!(websocket_url("ftp://h").is_err());
         assert!(websocket_url(" ").is_err());
     }

@@ -25,7 +25,11 @@ pub(crate) struct Applied {
 }
 
 /// Applies the updates that follow the stored `pts`, skipping any already applied.
-pub(crate) fn apply(conn: &mut Connection, me: AccountId, updates: &[UpdateEnvelope]) -> Result<Applied, StoreError> {
+pub(crate) fn apply(
+    conn: &mut Connection,
+    me: AccountId,
+    updates: &[UpdateEnvelope],
+) -> Result<Applied, StoreError> {
     let tx = conn.transaction()?;
     let mut applied = Applied {
         pts: session::pts(&tx)?,
@@ -43,7 +47,12 @@ pub(crate) fn apply(conn: &mut Connection, me: AccountId, updates: &[UpdateEnvel
     Ok(applied)
 }
 
-fn apply_one(conn: &Connection, me: AccountId, update: &Update, out: &mut Applied) -> Result<(), StoreError> {
+fn apply_one(
+    conn: &Connection,
+    me: AccountId,
+    update: &Update,
+    out: &mut Applied,
+) -> Result<(), StoreError> {
     let chat = update.chat();
     if let Update::ChatJoined(info) = update {
         join(conn, info, out)?;
@@ -70,18 +79,23 @@ fn apply_one(conn: &Connection, me: AccountId, update: &Update, out: &mut Applie
             ..
         } => {
             let text = content::text_of(payload, false);
-            out.messages.extend(messages::edit(conn, chat, *seq, &text, *edited_at)?);
+            out.messages
+                .extend(messages::edit(conn, chat, *seq, &text, *edited_at)?);
             chats::touch(conn, chat, *log_seq, 0)?;
         }
         Update::MessageDeleted { seq, log_seq, .. } => {
             out.messages.extend(messages::tombstone(conn, chat, *seq)?);
             chats::touch(conn, chat, *log_seq, 0)?;
         }
-        Update::MemberAdded { log_seq, member, .. } => {
+        Update::MemberAdded {
+            log_seq, member, ..
+        } => {
             chats::upsert_member(conn, chat, member)?;
             chats::touch(conn, chat, *log_seq, 0)?;
         }
-        Update::MemberRemoved { log_seq, account, .. } => {
+        Update::MemberRemoved {
+            log_seq, account, ..
+        } => {
             if *account == me {
                 chats::delete_chat(conn, chat)?;
                 out.chats.remove(&chat);
@@ -113,7 +127,11 @@ fn join(conn: &Connection, info: &ChatInfo, out: &mut Applied) -> Result<(), Sto
 /// Replaces the chat list after the server said this store is too far behind: chats that
 /// are gone are deleted, the rest refreshed, and every chat's history marked as unknown
 /// (what is stored stays, gaps are filled from the server on demand).
-pub(crate) fn reset(conn: &mut Connection, list: &[ChatInfo], pts: Pts) -> Result<Applied, StoreError> {
+pub(crate) fn reset(
+    conn: &mut Connection,
+    list: &[ChatInfo],
+    pts: Pts,
+) -> Result<Applied, StoreError> {
     let tx = conn.transaction()?;
     let mut out = Applied {
         pts,

@@ -9,7 +9,10 @@ use wren_proto::{AccountId, ChatId, ChatInfo, ChatKind, Member, Role, Seq};
 /// `synced_from` of a chat whose history is not known locally at all.
 pub(crate) const NOTHING_SYNCED: i64 = i64::MAX;
 
-pub(crate) fn upsert_user(conn: &Connection, account: &wren_proto::AccountInfo) -> Result<(), StoreError> {
+pub(crate) fn upsert_user(
+    conn: &Connection,
+    account: &wren_proto::AccountInfo,
+) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO users (id, username) VALUES (?1, ?2)
          ON CONFLICT(id) DO UPDATE SET username = excluded.username",
@@ -18,17 +21,29 @@ pub(crate) fn upsert_user(conn: &Connection, account: &wren_proto::AccountInfo) 
     Ok(())
 }
 
-pub(crate) fn upsert_member(conn: &Connection, chat: ChatId, member: &Member) -> Result<(), StoreError> {
+pub(crate) fn upsert_member(
+    conn: &Connection,
+    chat: ChatId,
+    member: &Member,
+) -> Result<(), StoreError> {
     upsert_user(conn, &member.account)?;
     conn.prepare_cached(
         "INSERT INTO members (chat_id, account_id, role) VALUES (?1, ?2, ?3)
          ON CONFLICT(chat_id, account_id) DO UPDATE SET role = excluded.role",
     )?
-    .execute(params![chat.0 as i64, member.account.id.0 as i64, role_code(member.role)])?;
+    .execute(params![
+        chat.0 as i64,
+        member.account.id.0 as i64,
+        role_code(member.role)
+    ])?;
     Ok(())
 }
 
-pub(crate) fn remove_member(conn: &Connection, chat: ChatId, account: AccountId) -> Result<(), StoreError> {
+pub(crate) fn remove_member(
+    conn: &Connection,
+    chat: ChatId,
+    account: AccountId,
+) -> Result<(), StoreError> {
     conn.prepare_cached("DELETE FROM members WHERE chat_id = ?1 AND account_id = ?2")?
         .execute(params![chat.0 as i64, account.0 as i64])?;
     Ok(())
@@ -92,7 +107,12 @@ pub(crate) fn touch(conn: &Connection, chat: ChatId, seq: Seq, at: u64) -> Resul
 }
 
 /// Moves a read mark forward: this account's, or the highest of the other members'.
-pub(crate) fn raise_read_mark(conn: &Connection, chat: ChatId, mine: bool, up_to: Seq) -> Result<(), StoreError> {
+pub(crate) fn raise_read_mark(
+    conn: &Connection,
+    chat: ChatId,
+    mine: bool,
+    up_to: Seq,
+) -> Result<(), StoreError> {
     let sql = if mine {
         "UPDATE chats SET read_seq = max(read_seq, ?2) WHERE id = ?1"
     } else {
@@ -124,7 +144,11 @@ pub(crate) fn synced_from(conn: &Connection, chat: ChatId) -> Result<Option<i64>
         .optional()?)
 }
 
-pub(crate) fn lower_synced_from(conn: &Connection, chat: ChatId, seq: i64) -> Result<(), StoreError> {
+pub(crate) fn lower_synced_from(
+    conn: &Connection,
+    chat: ChatId,
+    seq: i64,
+) -> Result<(), StoreError> {
     conn.prepare_cached("UPDATE chats SET synced_from = min(synced_from, ?2) WHERE id = ?1")?
         .execute(params![chat.0 as i64, seq])?;
     Ok(())
@@ -156,14 +180,22 @@ fn members(conn: &Connection, chat: ChatId) -> Result<Vec<MemberView>, StoreErro
                 id: AccountId(row.get::<_, i64>(0)? as u64),
                 username: row.get(1)?,
             },
-            role: if row.get::<_, i64>(2)? == 1 { Role::Admin } else { Role::Member },
+            role: if row.get::<_, i64>(2)? == 1 {
+                Role::Admin
+            } else {
+                Role::Member
+            },
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// One chat as the chat list shows it.
-pub(crate) fn summary(conn: &Connection, me: AccountId, chat: ChatId) -> Result<Option<ChatSummary>, StoreError> {
+pub(crate) fn summary(
+    conn: &Connection,
+    me: AccountId,
+    chat: ChatId,
+) -> Result<Option<ChatSummary>, StoreError> {
     let row = conn
         .prepare_cached(
             "SELECT kind, title, read_seq, peers_read_seq, last_activity_at, pinned
@@ -183,7 +215,11 @@ pub(crate) fn summary(conn: &Connection, me: AccountId, chat: ChatId) -> Result<
     let Some((kind, title, read_seq, peers_read_seq, last_activity_at, pinned)) = row else {
         return Ok(None);
     };
-    let kind = if kind == 0 { ChatKind::Direct } else { ChatKind::Group };
+    let kind = if kind == 0 {
+        ChatKind::Direct
+    } else {
+        ChatKind::Group
+    };
     let members = members(conn, chat)?;
     let title = match kind {
         ChatKind::Group => title,
@@ -198,7 +234,9 @@ pub(crate) fn summary(conn: &Connection, me: AccountId, chat: ChatId) -> Result<
             "SELECT count(*) FROM messages WHERE chat_id = ?1 AND seq > ?2
              AND sender_id != ?3 AND deleted = 0",
         )?
-        .query_row(params![chat.0 as i64, read_seq, me.0 as i64], |row| row.get(0))?;
+        .query_row(params![chat.0 as i64, read_seq, me.0 as i64], |row| {
+            row.get(0)
+        })?;
     Ok(Some(ChatSummary {
         id: chat,
         kind,

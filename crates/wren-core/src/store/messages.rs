@@ -11,7 +11,8 @@ pub(crate) const STATE_SENT: i64 = 1;
 pub(crate) const STATE_FAILED: i64 = 2;
 
 /// The columns `view_from_row` reads, in order.
-pub(crate) const VIEW_COLUMNS: &str = "m.id, m.chat_id, m.seq, m.sender_id, coalesce(u.username, ''),
+pub(crate) const VIEW_COLUMNS: &str =
+    "m.id, m.chat_id, m.seq, m.sender_id, coalesce(u.username, ''),
     m.text, m.reply_to, m.sent_at, m.edited_at, m.deleted, m.state, c.peers_read_seq";
 
 /// The joins `view_from_row` needs, after `FROM messages m`.
@@ -49,7 +50,11 @@ pub(crate) fn view_from_row(row: &Row<'_>, me: AccountId) -> rusqlite::Result<Me
 }
 
 /// One message by local id.
-pub(crate) fn view(conn: &Connection, me: AccountId, local_id: i64) -> Result<Option<MessageView>, StoreError> {
+pub(crate) fn view(
+    conn: &Connection,
+    me: AccountId,
+    local_id: i64,
+) -> Result<Option<MessageView>, StoreError> {
     let sql = format!("SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS} WHERE m.id = ?1");
     Ok(conn
         .prepare_cached(&sql)?
@@ -58,7 +63,11 @@ pub(crate) fn view(conn: &Connection, me: AccountId, local_id: i64) -> Result<Op
 }
 
 /// The newest message of a chat (an unsent one counts as newest).
-pub(crate) fn last(conn: &Connection, me: AccountId, chat: ChatId) -> Result<Option<MessageView>, StoreError> {
+pub(crate) fn last(
+    conn: &Connection,
+    me: AccountId,
+    chat: ChatId,
+) -> Result<Option<MessageView>, StoreError> {
     let sql = format!(
         "SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS} WHERE m.chat_id = ?1
          ORDER BY m.seq IS NULL DESC, m.seq DESC, m.id DESC LIMIT 1"
@@ -111,7 +120,9 @@ pub(crate) fn history(
 pub(crate) fn upsert(conn: &Connection, message: &Message) -> Result<i64, StoreError> {
     let text = content::text_of(&message.payload, message.deleted);
     let existing: Option<(i64, String)> = conn
-        .prepare_cached("SELECT id, text FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2")?
+        .prepare_cached(
+            "SELECT id, text FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2",
+        )?
         .query_row(
             params![message.sender.0 as i64, message.client_msg_id.0 as i64],
             |row| Ok((row.get(0)?, row.get(1)?)),
@@ -124,7 +135,14 @@ pub(crate) fn upsert(conn: &Connection, message: &Message) -> Result<i64, StoreE
             "UPDATE messages SET seq = ?2, sent_at = ?3, edited_at = ?4, deleted = ?5, state = ?6
              WHERE id = ?1",
         )?
-        .execute(params![id, seq, message.sent_at as i64, edited_at, message.deleted, STATE_SENT])?;
+        .execute(params![
+            id,
+            seq,
+            message.sent_at as i64,
+            edited_at,
+            message.deleted,
+            STATE_SENT
+        ])?;
         if old_text != text {
             set_text(conn, id, &text)?;
         }
@@ -166,7 +184,13 @@ fn set_text(conn: &Connection, id: i64, text: &str) -> Result<(), StoreError> {
 }
 
 /// Applies an edit to a stored message; returns its local id, if it is stored.
-pub(crate) fn edit(conn: &Connection, chat: ChatId, seq: Seq, text: &str, at: u64) -> Result<Option<i64>, StoreError> {
+pub(crate) fn edit(
+    conn: &Connection,
+    chat: ChatId,
+    seq: Seq,
+    text: &str,
+    at: u64,
+) -> Result<Option<i64>, StoreError> {
     let id: Option<i64> = conn
         .prepare_cached(
             "UPDATE messages SET text = ?3, edited_at = ?4 WHERE chat_id = ?1 AND seq = ?2 AND deleted = 0
@@ -178,7 +202,11 @@ pub(crate) fn edit(conn: &Connection, chat: ChatId, seq: Seq, text: &str, at: u6
 }
 
 /// Turns a stored message into a tombstone; returns its local id, if it is stored.
-pub(crate) fn tombstone(conn: &Connection, chat: ChatId, seq: Seq) -> Result<Option<i64>, StoreError> {
+pub(crate) fn tombstone(
+    conn: &Connection,
+    chat: ChatId,
+    seq: Seq,
+) -> Result<Option<i64>, StoreError> {
     let id: Option<i64> = conn
         .prepare_cached(
             "UPDATE messages SET text = '', deleted = 1 WHERE chat_id = ?1 AND seq = ?2 RETURNING id",
@@ -189,7 +217,11 @@ pub(crate) fn tombstone(conn: &Connection, chat: ChatId, seq: Seq) -> Result<Opt
 }
 
 /// The local id of our own message with this idempotency key.
-pub(crate) fn local_id_of(conn: &Connection, me: AccountId, id: ClientMsgId) -> Result<Option<i64>, StoreError> {
+pub(crate) fn local_id_of(
+    conn: &Connection,
+    me: AccountId,
+    id: ClientMsgId,
+) -> Result<Option<i64>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT id FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2")?
         .query_row(params![me.0 as i64, id.0 as i64], |row| row.get(0))

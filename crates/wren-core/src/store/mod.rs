@@ -66,8 +66,14 @@ impl Store {
         self.actor.call(|c| session::pts(c)).await
     }
 
-    pub(crate) async fn apply(&self, me: AccountId, updates: Vec<UpdateEnvelope>) -> Result<Applied, StoreError> {
-        self.actor.call(move |c| apply::apply(c, me, &updates)).await
+    pub(crate) async fn apply(
+        &self,
+        me: AccountId,
+        updates: Vec<UpdateEnvelope>,
+    ) -> Result<Applied, StoreError> {
+        self.actor
+            .call(move |c| apply::apply(c, me, &updates))
+            .await
     }
 
     pub(crate) async fn reset(&self, list: Vec<ChatInfo>, pts: Pts) -> Result<Applied, StoreError> {
@@ -75,7 +81,9 @@ impl Store {
     }
 
     pub(crate) async fn store_chat(&self, info: ChatInfo) -> Result<(), StoreError> {
-        self.actor.call(move |c| chats::upsert_chat(c, &info).map(|_| ())).await
+        self.actor
+            .call(move |c| chats::upsert_chat(c, &info).map(|_| ()))
+            .await
     }
 
     /// Stores a page of history fetched from the server (newest first, seq < `before`),
@@ -112,7 +120,12 @@ impl Store {
             .await
     }
 
-    pub(crate) async fn coverage(&self, chat: ChatId, before: Option<Seq>, limit: u32) -> Result<Coverage, StoreError> {
+    pub(crate) async fn coverage(
+        &self,
+        chat: ChatId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<Coverage, StoreError> {
         self.actor
             .call(move |conn| {
                 let Some(synced) = chats::synced_from(conn, chat)? else {
@@ -143,7 +156,11 @@ impl Store {
         self.actor.call(move |c| chats::summaries(c, me)).await
     }
 
-    pub(crate) async fn chat(&self, me: AccountId, chat: ChatId) -> Result<Option<ChatSummary>, StoreError> {
+    pub(crate) async fn chat(
+        &self,
+        me: AccountId,
+        chat: ChatId,
+    ) -> Result<Option<ChatSummary>, StoreError> {
         self.actor.call(move |c| chats::summary(c, me, chat)).await
     }
 
@@ -159,7 +176,11 @@ impl Store {
             .await
     }
 
-    pub(crate) async fn messages(&self, me: AccountId, ids: Vec<i64>) -> Result<Vec<MessageView>, StoreError> {
+    pub(crate) async fn messages(
+        &self,
+        me: AccountId,
+        ids: Vec<i64>,
+    ) -> Result<Vec<MessageView>, StoreError> {
         self.actor
             .call(move |c| {
                 let mut out = Vec::with_capacity(ids.len());
@@ -171,16 +192,36 @@ impl Store {
             .await
     }
 
-    pub(crate) async fn search(&self, me: AccountId, query: String, limit: u32) -> Result<Vec<SearchHit>, StoreError> {
-        self.actor.call(move |c| search::search(c, me, &query, limit)).await
+    pub(crate) async fn search(
+        &self,
+        me: AccountId,
+        query: String,
+        limit: u32,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        self.actor
+            .call(move |c| search::search(c, me, &query, limit))
+            .await
+    }
+
+    pub(crate) async fn has_chat(&self, chat: ChatId) -> Result<bool, StoreError> {
+        self.actor.call(move |c| chats::exists(c, chat)).await
     }
 
     pub(crate) async fn set_pinned(&self, chat: ChatId, pinned: bool) -> Result<(), StoreError> {
-        self.actor.call(move |c| chats::set_pinned(c, chat, pinned)).await
+        self.actor
+            .call(move |c| chats::set_pinned(c, chat, pinned))
+            .await
     }
 
-    pub(crate) async fn enqueue(&self, me: AccountId, item: OutboxItem, now: u64) -> Result<i64, StoreError> {
-        self.actor.call(move |c| outbox::enqueue(c, me, &item, now)).await
+    pub(crate) async fn enqueue(
+        &self,
+        me: AccountId,
+        item: OutboxItem,
+        now: u64,
+    ) -> Result<i64, StoreError> {
+        self.actor
+            .call(move |c| outbox::enqueue(c, me, &item, now))
+            .await
     }
 
     pub(crate) async fn outbox(&self) -> Result<Vec<OutboxItem>, StoreError> {
@@ -199,7 +240,13 @@ impl Store {
             .await
     }
 
-    pub(crate) async fn mark_failed(&self, me: AccountId, id: ClientMsgId) -> Result<Option<i64>, StoreError> {
-        self.actor.call(move |c| outbox::mark_failed(c, me, id)).await
+    pub(crate) async fn mark_failed(
+        &self,
+        me: AccountId,
+        id: ClientMsgId,
+    ) -> Result<Option<i64>, StoreError> {
+        self.actor
+            .call(move |c| outbox::mark_failed(c, me, id))
+            .await
     }
 }

@@ -7,8 +7,20 @@ use crate::outbox::OutboxItem;
 use rusqlite::{params, Connection};
 use wren_proto::{AccountId, ChatId, ClientMsgId, Seq};
 
-/// Queues a new message; returns its local id.
+/// Queues a new message, durably even across a power cut; returns its local id.
 pub(crate) fn enqueue(
+    conn: &mut Connection,
+    me: AccountId,
+    item: &OutboxItem,
+    now: u64,
+) -> Result<i64, StoreError> {
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    let queued = insert(conn, me, item, now);
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    queued
+}
+
+fn insert(
     conn: &mut Connection,
     me: AccountId,
     item: &OutboxItem,
@@ -80,7 +92,11 @@ pub(crate) fn mark_sent(
 }
 
 /// The server refused the message for good; returns its local id.
-pub(crate) fn mark_failed(conn: &mut Connection, me: AccountId, id: ClientMsgId) -> Result<Option<i64>, StoreError> {
+pub(crate) fn mark_failed(
+    conn: &mut Connection,
+    me: AccountId,
+    id: ClientMsgId,
+) -> Result<Option<i64>, StoreError> {
     let tx = conn.transaction()?;
     let local = messages::local_id_of(&tx, me, id)?;
     if let Some(local) = local {

@@ -17,9 +17,12 @@ pub(crate) fn open(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreEr
     // The first read is where a wrong key shows: the page HMAC fails.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
         .map_err(StoreError::from_sqlite)?;
+    // NORMAL in WAL mode survives a crash of the app; what the user writes (the outbox)
+    // is committed with FULL so that it also survives a power cut. Updates from the server
+    // can always be fetched again: they roll back together with their `pts`.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
+         PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;",
     )

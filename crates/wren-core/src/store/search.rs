@@ -21,7 +21,12 @@ pub(crate) fn fts_query(input: &str) -> Option<String> {
 }
 
 /// Newest matches first.
-pub(crate) fn search(conn: &Connection, me: AccountId, input: &str, limit: u32) -> Result<Vec<SearchHit>, StoreError> {
+pub(crate) fn search(
+    conn: &Connection,
+    me: AccountId,
+    input: &str,
+    limit: u32,
+) -> Result<Vec<SearchHit>, StoreError> {
     let Some(query) = fts_query(input) else {
         return Ok(Vec::new());
     };
@@ -40,7 +45,11 @@ pub(crate) fn search(conn: &Connection, me: AccountId, input: &str, limit: u32) 
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![query, limit, me.0 as i64], |row| {
         let message = view_from_row(row, me)?;
-        Ok((message, row.get::<_, String>(12)?, row.get::<_, String>(13)?))
+        Ok((
+            message,
+            row.get::<_, String>(12)?,
+            row.get::<_, String>(13)?,
+        ))
     })?;
     let mut hits = Vec::new();
     for row in rows {
@@ -61,7 +70,10 @@ mod tests {
 
     #[test]
     fn operators_are_taken_literally() {
-        assert_eq!(fts_query("hello wor").as_deref(), Some("\"hello\" \"wor\"*"));
+        assert_eq!(
+            fts_query("hello wor").as_deref(),
+            Some("\"hello\" \"wor\"*")
+        );
         assert_eq!(fts_query("a\"b OR").as_deref(), Some("\"a\"\"b\" \"OR\"*"));
         assert_eq!(fts_query("   "), None);
     }

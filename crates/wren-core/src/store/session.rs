@@ -52,7 +52,12 @@ pub(crate) fn load(conn: &Connection) -> Result<Option<SavedSession>, StoreError
     };
     let account: Option<u64> = parse("account_id", get(conn, "account_id")?)?;
     let device: Option<u64> = parse("device_id", get(conn, "device_id")?)?;
-    match (get(conn, "server_url")?, account, get(conn, "username")?, device) {
+    match (
+        get(conn, "server_url")?,
+        account,
+        get(conn, "username")?,
+        device,
+    ) {
         (Some(server_url), Some(account), Some(username), Some(device)) => Ok(Some(SavedSession {
             server_url,
             account: AccountId(account),

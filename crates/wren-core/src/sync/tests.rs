@@ -24,7 +24,9 @@ struct Log {
 impl Log {
     fn difference(&self, since: Pts, limit: u32) -> Difference {
         if self.len - since.0 > self.too_far {
-            return Difference::TooFarBehind { current: Pts(self.len) };
+            return Difference::TooFarBehind {
+                current: Pts(self.len),
+            };
         }
         let end = (since.0 + u64::from(limit)).min(self.len);
         Difference::Updates {
@@ -35,7 +37,13 @@ impl Log {
 }
 
 /// Runs the actions, answering difference requests from the log; returns applied pts.
-fn run(engine: &mut SyncEngine, log: &Log, actions: Vec<SyncAction>, now: Instant, applied: &mut Vec<u64>) {
+fn run(
+    engine: &mut SyncEngine,
+    log: &Log,
+    actions: Vec<SyncAction>,
+    now: Instant,
+    applied: &mut Vec<u64>,
+) {
     let mut queue = std::collections::VecDeque::from(actions);
     while let Some(action) = queue.pop_front() {
         match action {
@@ -82,14 +90,29 @@ fn a_gap_that_stays_open_turns_into_a_difference_request() {
     let mut engine = SyncEngine::with_settings(Pts(0), Duration::from_millis(500), 100);
     engine.on_connected(Pts(0));
     assert_eq!(applied_pts(&engine.on_update(env(1), t0)), vec![1]);
-    assert_eq!(applied_pts(&engine.on_update(env(3), t0)), Vec::<u64>::new());
+    assert_eq!(
+        applied_pts(&engine.on_update(env(3), t0)),
+        Vec::<u64>::new()
+    );
     assert_eq!(engine.poll_timeout(), Some(t0 + Duration::from_millis(500)));
-    assert_eq!(engine.handle_timeout(t0 + Duration::from_millis(499)), vec![]);
+    assert_eq!(
+        engine.handle_timeout(t0 + Duration::from_millis(499)),
+        vec![]
+    );
     let actions = engine.handle_timeout(t0 + Duration::from_millis(500));
-    assert_eq!(actions, vec![SyncAction::RequestDifference { since: Pts(1), limit: 100 }]);
+    assert_eq!(
+        actions,
+        vec![SyncAction::RequestDifference {
+            since: Pts(1),
+            limit: 100
+        }]
+    );
     // The difference brings 2 and 3; the buffered 3 is not applied twice; 4 arrives live meanwhile.
     assert_eq!(engine.on_update(env(4), t0), vec![]);
-    let log = Log { len: 3, too_far: 1000 };
+    let log = Log {
+        len: 3,
+        too_far: 1000,
+    };
     let mut applied = Vec::new();
     run(&mut engine, &log, actions, t0, &mut applied);
     assert_eq!(applied, vec![2, 3, 4]);
@@ -101,9 +124,18 @@ fn a_gap_closed_by_a_late_update_needs_no_difference() {
     let t0 = Instant::now();
     let mut engine = SyncEngine::new(Pts(10));
     engine.on_connected(Pts(10));
-    assert_eq!(applied_pts(&engine.on_update(env(12), t0)), Vec::<u64>::new());
-    assert_eq!(applied_pts(&engine.on_update(env(13), t0)), Vec::<u64>::new());
-    assert_eq!(applied_pts(&engine.on_update(env(11), t0)), vec![11, 12, 13]);
+    assert_eq!(
+        applied_pts(&engine.on_update(env(12), t0)),
+        Vec::<u64>::new()
+    );
+    assert_eq!(
+        applied_pts(&engine.on_update(env(13), t0)),
+        Vec::<u64>::new()
+    );
+    assert_eq!(
+        applied_pts(&engine.on_update(env(11), t0)),
+        vec![11, 12, 13]
+    );
     assert_eq!(engine.poll_timeout(), None);
     assert_eq!(engine.handle_timeout(t0 + Duration::from_secs(5)), vec![]);
 }
@@ -112,14 +144,35 @@ fn a_gap_closed_by_a_late_update_needs_no_difference() {
 fn reconnecting_after_a_long_outage_fetches_page_by_page_with_progress() {
     let t0 = Instant::now();
     let mut engine = SyncEngine::with_settings(Pts(100), Duration::from_millis(500), 1000);
-    let log = Log { len: 2600, too_far: 100_000 };
+    let log = Log {
+        len: 2600,
+        too_far: 100_000,
+    };
     let actions = engine.on_connected(Pts(2600));
-    assert_eq!(actions, vec![SyncAction::RequestDifference { since: Pts(100), limit: 1000 }]);
+    assert_eq!(
+        actions,
+        vec![SyncAction::RequestDifference {
+            since: Pts(100),
+            limit: 1000
+        }]
+    );
     // Live updates arriving during the catch-up wait in the buffer.
     assert_eq!(engine.on_update(env(2601), t0), vec![]);
     let first = engine.on_difference(log.difference(Pts(100), 1000), t0);
-    assert_eq!(first[1], SyncAction::Progress { done: 1000, total: 2501 });
-    assert_eq!(first[2], SyncAction::RequestDifference { since: Pts(1100), limit: 1000 });
+    assert_eq!(
+        first[1],
+        SyncAction::Progress {
+            done: 1000,
+            total: 2501
+        }
+    );
+    assert_eq!(
+        first[2],
+        SyncAction::RequestDifference {
+            since: Pts(1100),
+            limit: 1000
+        }
+    );
     let mut applied = applied_pts(&first);
     run(&mut engine, &log, vec![first[2].clone()], t0, &mut applied);
     assert_eq!(applied, (101..=2601).collect::<Vec<_>>());
@@ -130,14 +183,20 @@ fn reconnecting_after_a_long_outage_fetches_page_by_page_with_progress() {
 fn too_far_behind_resets_and_continues_from_the_server_pts() {
     let t0 = Instant::now();
     let mut engine = SyncEngine::new(Pts(5));
-    let log = Log { len: 500_000, too_far: 100_000 };
+    let log = Log {
+        len: 500_000,
+        too_far: 100_000,
+    };
     let actions = engine.on_connected(Pts(500_000));
     let mut applied = Vec::new();
     run(&mut engine, &log, actions, t0, &mut applied);
     assert_eq!(applied, vec![u64::MAX]);
     assert_eq!(engine.pts(), Pts(500_000));
     assert!(engine.is_caught_up());
-    assert_eq!(applied_pts(&engine.on_update(env(500_001), t0)), vec![500_001]);
+    assert_eq!(
+        applied_pts(&engine.on_update(env(500_001), t0)),
+        vec![500_001]
+    );
 }
 
 #[test]
@@ -150,7 +209,10 @@ fn a_heartbeat_reporting_a_higher_pts_opens_a_gap() {
     let due = engine.poll_timeout().expect("a deadline");
     assert_eq!(
         engine.handle_timeout(due),
-        vec![SyncAction::RequestDifference { since: Pts(7), limit: 1000 }]
+        vec![SyncAction::RequestDifference {
+            since: Pts(7),
+            limit: 1000
+        }]
     );
 }
 
@@ -159,11 +221,17 @@ fn an_unhelpful_difference_waits_before_asking_again() {
     let t0 = Instant::now();
     let mut engine = SyncEngine::new(Pts(0));
     engine.on_connected(Pts(3));
-    let empty = Difference::Updates { updates: vec![], current: Pts(3) };
+    let empty = Difference::Updates {
+        updates: vec![],
+        current: Pts(3),
+    };
     assert_eq!(engine.on_difference(empty, t0), vec![]);
     assert_eq!(engine.poll_timeout(), Some(t0 + Duration::from_millis(500)));
     engine.on_difference_failed(t0);
-    assert_eq!(applied_pts(&engine.handle_timeout(t0 + Duration::from_secs(1))), Vec::<u64>::new());
+    assert_eq!(
+        applied_pts(&engine.handle_timeout(t0 + Duration::from_secs(1))),
+        Vec::<u64>::new()
+    );
 }
 
 #[test]
