@@ -12,6 +12,7 @@ WREN_PACKAGES=(
     pkg-config          # finds system libraries for -sys crates
     libdbus-1-dev       # keyring: Secret Service (the OS keychain on Linux)
     nasm                # openh264 builds its assembly
+    cmake               # audiopus_sys builds libopus
     libasound2-dev      # cpal: ALSA
     libclang-dev        # nokhwa: bindgen for V4L2
     libv4l-dev          # nokhwa: cameras

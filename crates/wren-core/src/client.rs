@@ -2,7 +2,7 @@
 
 use crate::connection::{transport, Auth, Connection, Context, Status};
 use crate::content::{self, PayloadCipher, Plaintext};
-use crate::error::CoreError;
+use crate::error::{CoreError, KeyError, StoreError};
 use crate::events::{ClientEvent, ConnectionState};
 use crate::model::{Account, ChatSummary, MessageView, SearchHit};
 use crate::outbox::OutboxItem;
@@ -50,13 +50,7 @@ impl Client {
     /// Unlocks (or creates) the profile and, if it has a session, starts syncing.
     pub async fn open(options: ClientOptions) -> Result<Client, CoreError> {
         let profile = ProfileDir::new(&options.profile_dir);
-        let passcode = options.passcode.clone();
-        let unlock = {
-            let profile = profile.clone();
-            tokio::task::spawn_blocking(move || profile.unlock_or_create(passcode.as_deref()))
-        };
-        let key = unlock.await.map_err(|_| CoreError::Closed)??;
-        let store = Store::open(profile.database(), key).await?;
+        let store = open_store(&profile, options.passcode.clone()).await?;
         let session = store.session().await?;
         let (events, _) = broadcast::channel(1024);
         let client = Client {
@@ -87,6 +81,21 @@ impl Client {
             client.connect(&session.server_url, Some(auth)).await;
         }
         Ok(client)
+    }
+
+    /// Changes how the store's key is protected: a new passcode, or (`None`) the OS
+    /// keychain. The database is re-encrypted; a crash midway loses nothing, the next
+    /// open finishes or abandons the change.
+    pub async fn set_passcode(&self, passcode: Option<String>) -> Result<(), CoreError> {
+        let profile = ProfileDir::new(&self.inner.options.profile_dir);
+        let key = blocking({
+            let profile = profile.clone();
+            move || profile.begin_key_change(passcode.as_deref())
+        })
+        .await?;
+        self.inner.store.rekey(key).await?;
+        blocking(move || profile.finish_key_change()).await?;
+        Ok(())
     }
 
     /// The signed-in account.
@@ -574,6 +583,44 @@ impl Client {
     }
 }
 
+/// Opens the store with the profile's key, finishing or abandoning a key change that a
+/// crash interrupted.
+async fn open_store(profile: &ProfileDir, passcode: Option<String>) -> Result<Store, CoreError> {
+    let (key, pending) = blocking({
+        let profile = profile.clone();
+        move || {
+            let key = profile.unlock_or_create(passcode.as_deref())?;
+            let pending = profile.pending_key(passcode.as_deref())?;
+            Ok((key, pending))
+        }
+    })
+    .await?;
+    match (Store::open(profile.database(), key).await, pending) {
+        (Ok(store), None) => Ok(store),
+        (Ok(store), Some(_)) => {
+            let profile = profile.clone();
+            blocking(move || profile.abandon_key_change()).await?;
+            Ok(store)
+        }
+        (Err(StoreError::WrongKey), Some(pending)) => {
+            let store = Store::open(profile.database(), pending).await?;
+            let profile = profile.clone();
+            blocking(move || profile.finish_key_change()).await?;
+            Ok(store)
+        }
+        (Err(e), _) => Err(e.into()),
+    }
+}
+
+/// Runs key work (Argon2id, keychain, files) off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, KeyError> + Send + 'static,
+) -> Result<T, CoreError> {
+    Ok(tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| CoreError::Closed)??)
+}
+
 fn unexpected(answer: Response) -> CoreError {
     CoreError::Protocol(format!("unexpected answer {answer:?}"))
 }
@@ -591,4 +638,62 @@ fn now_ms() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(dir: &std::path::Path, passcode: &str) -> ClientOptions {
+        ClientOptions {
+            profile_dir: dir.to_path_buf(),
+            passcode: Some(passcode.into()),
+            device_name: "test".into(),
+            client_name: "test".into(),
+        }
+    }
+
+    async fn opens(dir: &std::path::Path, passcode: &str) -> Result<(), CoreError> {
+        Client::open(options(dir, passcode)).await?.close().await;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_new_passcode_reencrypts_the_store() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let client = Client::open(options(dir.path(), "first")).await.expect("create");
+        client.set_passcode(Some("second".into())).await.expect("change");
+        client.close().await;
+        assert!(matches!(
+            opens(dir.path(), "first").await,
+            Err(CoreError::Store(StoreError::WrongKey))
+        ));
+        opens(dir.path(), "second").await.expect("the new passcode opens it");
+    }
+
+    #[tokio::test]
+    async fn a_change_interrupted_before_the_rekey_is_abandoned() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        opens(dir.path(), "first").await.expect("create");
+        let profile = ProfileDir::new(dir.path());
+        profile.begin_key_change(Some("never applied")).expect("begin");
+        opens(dir.path(), "first").await.expect("the old passcode still opens it");
+        assert!(profile.pending_key(Some("never applied")).expect("read").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_change_interrupted_after_the_rekey_is_finished() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let client = Client::open(options(dir.path(), "first")).await.expect("create");
+        let profile = ProfileDir::new(dir.path());
+        let key = profile.begin_key_change(Some("second")).expect("begin");
+        client.inner.store.rekey(key).await.expect("rekey");
+        client.close().await;
+        opens(dir.path(), "second").await.expect("the pending key opens it");
+        assert!(profile.pending_key(Some("second")).expect("read").is_none());
+        assert!(matches!(
+            opens(dir.path(), "first").await,
+            Err(CoreError::Store(StoreError::WrongKey))
+        ));
+    }
 }

@@ -40,3 +40,12 @@ pub(crate) fn load(name: &str) -> Result<DatabaseKey, KeyError> {
         Err(e) => Err(KeyError::NoKeychain(e.to_string())),
     }
 }
+
+/// Deletes a key that is no longer used; a failure only leaves an unused secret behind.
+pub(crate) fn remove(name: &str) {
+    if let Ok(entry) = entry(name) {
+        if let Err(e) = entry.delete_credential() {
+            tracing::warn!(error = %e, "cannot delete an old key from the OS keychain");
+        }
+    }
+}

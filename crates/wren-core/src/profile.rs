@@ -58,6 +58,9 @@ pub enum KeySource {
 struct ProfileFile {
     version: u32,
     key: KeySource,
+    /// A key change in progress: the database may already be encrypted with this key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pending_key: Option<KeySource>,
 }
 
 /// The paths of a profile directory.
@@ -91,19 +94,33 @@ impl ProfileDir {
         self.profile_file().exists()
     }
 
-    /// The recorded key source, if the profile exists.
-    pub fn key_source(&self) -> Result<Option<KeySource>, KeyError> {
+    fn read(&self) -> Result<Option<ProfileFile>, KeyError> {
         let path = self.profile_file();
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e.into()),
         };
-        let file: ProfileFile = serde_json::from_str(&text).map_err(|e| KeyError::ProfileFile {
-            path: path.display().to_string(),
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| KeyError::ProfileFile {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })
+    }
+
+    fn write(&self, file: &ProfileFile) -> Result<(), KeyError> {
+        let text = serde_json::to_string_pretty(file).map_err(|e| KeyError::ProfileFile {
+            path: self.profile_file().display().to_string(),
             reason: e.to_string(),
         })?;
-        Ok(Some(file.key))
+        write_atomically(&self.profile_file(), text.as_bytes())?;
+        Ok(())
+    }
+
+    /// The recorded key source, if the profile exists.
+    pub fn key_source(&self) -> Result<Option<KeySource>, KeyError> {
+        Ok(self.read()?.map(|file| file.key))
     }
 
     /// Obtains the key of an existing profile, or creates the profile with a new key.
@@ -112,46 +129,93 @@ impl ProfileDir {
     pub fn unlock_or_create(&self, passcode: Option<&str>) -> Result<DatabaseKey, KeyError> {
         match self.key_source()? {
             Some(source) => key_for(&source, passcode),
-            None => self.create(passcode),
+            None => {
+                std::fs::create_dir_all(&self.root)?;
+                let (key_source, key) = new_key(passcode)?;
+                self.write(&ProfileFile {
+                    version: 1,
+                    key: key_source,
+                    pending_key: None,
+                })?;
+                Ok(key)
+            }
         }
     }
 
-    fn create(&self, passcode: Option<&str>) -> Result<DatabaseKey, KeyError> {
-        std::fs::create_dir_all(&self.root)?;
-        let rng = SystemRandom::new();
-        let (source, key) = match passcode {
-            Some(passcode) => {
-                let mut salt = [0u8; 16];
-                fill(&rng, &mut salt)?;
-                let source = KeySource::Passcode {
-                    salt: hex::encode(salt),
-                    m_cost: Params::DEFAULT_M_COST,
-                    t_cost: Params::DEFAULT_T_COST,
-                    p_cost: Params::DEFAULT_P_COST,
-                };
-                let key = key_for(&source, Some(passcode))?;
-                (source, key)
-            }
-            None => {
-                let mut id = [0u8; 16];
-                fill(&rng, &mut id)?;
-                let mut key = [0u8; 32];
-                fill(&rng, &mut key)?;
-                let entry = hex::encode(id);
-                keychain::store(&entry, &key)?;
-                (KeySource::Keychain { entry }, DatabaseKey(key))
-            }
-        };
-        let text = serde_json::to_string_pretty(&ProfileFile {
-            version: 1,
-            key: source,
-        })
-        .map_err(|e| KeyError::ProfileFile {
-            path: self.profile_file().display().to_string(),
-            reason: e.to_string(),
-        })?;
-        write_atomically(&self.profile_file(), text.as_bytes())?;
+    /// The key of a key change that was interrupted, if there is one and it can be
+    /// obtained (with the same passcode, for a passcode key).
+    pub fn pending_key(&self, passcode: Option<&str>) -> Result<Option<DatabaseKey>, KeyError> {
+        match self.read()?.and_then(|file| file.pending_key) {
+            Some(source) => Ok(key_for(&source, passcode).ok()),
+            None => Ok(None),
+        }
+    }
+
+    /// Starts a key change: a new key (from `passcode`, or the OS keychain for `None`) is
+    /// recorded as pending before the database is re-encrypted with it.
+    pub(crate) fn begin_key_change(&self, passcode: Option<&str>) -> Result<DatabaseKey, KeyError> {
+        let mut file = self.read()?.ok_or(KeyError::PasscodeRequired)?;
+        let (source, key) = new_key(passcode)?;
+        file.pending_key = Some(source);
+        self.write(&file)?;
         Ok(key)
+    }
+
+    /// The database now uses the pending key: make it the key.
+    pub(crate) fn finish_key_change(&self) -> Result<(), KeyError> {
+        let Some(mut file) = self.read()? else {
+            return Ok(());
+        };
+        if let Some(pending) = file.pending_key.take() {
+            let old = std::mem::replace(&mut file.key, pending);
+            self.write(&file)?;
+            if let KeySource::Keychain { entry } = old {
+                keychain::remove(&entry);
+            }
+        }
+        Ok(())
+    }
+
+    /// The database still uses the current key: forget the pending one.
+    pub(crate) fn abandon_key_change(&self) -> Result<(), KeyError> {
+        let Some(mut file) = self.read()? else {
+            return Ok(());
+        };
+        if let Some(pending) = file.pending_key.take() {
+            self.write(&file)?;
+            if let KeySource::Keychain { entry } = pending {
+                keychain::remove(&entry);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A fresh key: derived from a passcode with a new salt, or random in the OS keychain.
+fn new_key(passcode: Option<&str>) -> Result<(KeySource, DatabaseKey), KeyError> {
+    let rng = SystemRandom::new();
+    match passcode {
+        Some(passcode) => {
+            let mut salt = [0u8; 16];
+            fill(&rng, &mut salt)?;
+            let source = KeySource::Passcode {
+                salt: hex::encode(salt),
+                m_cost: Params::DEFAULT_M_COST,
+                t_cost: Params::DEFAULT_T_COST,
+                p_cost: Params::DEFAULT_P_COST,
+            };
+            let key = key_for(&source, Some(passcode))?;
+            Ok((source, key))
+        }
+        None => {
+            let mut id = [0u8; 16];
+            fill(&rng, &mut id)?;
+            let mut key = [0u8; 32];
+            fill(&rng, &mut key)?;
+            let entry = hex::encode(id);
+            keychain::store(&entry, &key)?;
+            Ok((KeySource::Keychain { entry }, DatabaseKey(key)))
+        }
     }
 }
 

@@ -46,6 +46,11 @@ impl Store {
         })
     }
 
+    /// Re-encrypts the whole database with `key`.
+    pub(crate) async fn rekey(&self, key: DatabaseKey) -> Result<(), StoreError> {
+        self.actor.call(move |c| schema::rekey(c, &key)).await
+    }
+
     pub(crate) async fn session(&self) -> Result<Option<SavedSession>, StoreError> {
         self.actor.call(|c| session::load(c)).await
     }

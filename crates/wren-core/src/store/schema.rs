@@ -30,6 +30,12 @@ pub(crate) fn open(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreEr
     migrate(conn)
 }
 
+/// Re-encrypts every page with a new key (SQLCipher's `rekey`).
+pub(crate) fn rekey(conn: &Connection, key: &DatabaseKey) -> Result<(), StoreError> {
+    conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex::encode(key.0)))
+        .map_err(StoreError::from_sqlite)
+}
+
 fn migrate(mut conn: Connection) -> Result<Connection, StoreError> {
     let known = MIGRATIONS.len() as i64;
     let found: i64 = conn
