@@ -661,14 +661,21 @@ mod tests {
     #[tokio::test]
     async fn a_new_passcode_reencrypts_the_store() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let client = Client::open(options(dir.path(), "first")).await.expect("create");
-        client.set_passcode(Some("second".into())).await.expect("change");
+        let client = Client::open(options(dir.path(), "first"))
+            .await
+            .expect("create");
+        client
+            .set_passcode(Some("second".into()))
+            .await
+            .expect("change");
         client.close().await;
         assert!(matches!(
             opens(dir.path(), "first").await,
             Err(CoreError::Store(StoreError::WrongKey))
         ));
-        opens(dir.path(), "second").await.expect("the new passcode opens it");
+        opens(dir.path(), "second")
+            .await
+            .expect("the new passcode opens it");
     }
 
     #[tokio::test]
@@ -676,20 +683,31 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         opens(dir.path(), "first").await.expect("create");
         let profile = ProfileDir::new(dir.path());
-        profile.begin_key_change(Some("never applied")).expect("begin");
-        opens(dir.path(), "first").await.expect("the old passcode still opens it");
-        assert!(profile.pending_key(Some("never applied")).expect("read").is_none());
+        profile
+            .begin_key_change(Some("never applied"))
+            .expect("begin");
+        opens(dir.path(), "first")
+            .await
+            .expect("the old passcode still opens it");
+        assert!(profile
+            .pending_key(Some("never applied"))
+            .expect("read")
+            .is_none());
     }
 
     #[tokio::test]
     async fn a_change_interrupted_after_the_rekey_is_finished() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let client = Client::open(options(dir.path(), "first")).await.expect("create");
+        let client = Client::open(options(dir.path(), "first"))
+            .await
+            .expect("create");
         let profile = ProfileDir::new(dir.path());
         let key = profile.begin_key_change(Some("second")).expect("begin");
         client.inner.store.rekey(key).await.expect("rekey");
         client.close().await;
-        opens(dir.path(), "second").await.expect("the pending key opens it");
+        opens(dir.path(), "second")
+            .await
+            .expect("the pending key opens it");
         assert!(profile.pending_key(Some("second")).expect("read").is_none());
         assert!(matches!(
             opens(dir.path(), "first").await,

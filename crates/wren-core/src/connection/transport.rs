@@ -26,9 +26,11 @@ pub fn websocket_url(input: &str) -> Result<String, CoreError> {
     let (scheme, rest) = match input.split_once("://") {
         Some(("ws" | "http", rest)) => ("ws", rest),
         Some(("wss" | "https", rest)) => ("wss", rest),
-        Some((other, _)) => return Err(CoreError::Invalid(format!(
+        Some((other, _)) => {
+            return Err(CoreError::Invalid(format!(
             "unsupported server address scheme {other:?}; use ws://, wss://, http:// or https://"
-        ))),
+        )))
+        }
         None => ("ws", input),
     };
     if rest.is_empty() || rest.contains(char::is_whitespace) {
