@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn hello_bytes_are_stable() {
         // variant 0 (Hello), major 1, minor 0, string of length 1 "t"
-        assert_eq!(encode(&hello()).unwrap(), vec![0, 1, 0, 1, b't']);
+        assert_eq!(encode(&hello()).expect("encode"), vec![0, 1, 0, 1, b't']);
     }
 
     #[test]
@@ -110,8 +110,8 @@ mod tests {
                 reply_to: None,
             },
         });
-        let bytes = encode(&frame).unwrap();
-        assert_eq!(decode_client(&bytes).unwrap(), frame);
+        let bytes = encode(&frame).expect("encode");
+        assert_eq!(decode_client(&bytes).expect("decode"), frame);
     }
 
     #[test]
@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn trailing_bytes_are_refused() {
-        let mut bytes = encode(&hello()).unwrap();
+        let mut bytes = encode(&hello()).expect("encode");
         bytes.push(0);
         assert_eq!(decode_client(&bytes), Err(DecodeError::TrailingBytes(1)));
     }
@@ -162,7 +162,7 @@ mod tests {
                 id: RequestId(1),
                 body: Request::Register { username: text.clone(), password: text, device_name: "d".into() },
             });
-            let mut bytes = encode(&frame).unwrap();
+            let mut bytes = encode(&frame).expect("encode");
             let at = flip % bytes.len();
             bytes[at] = value;
             let _ = decode_client(&bytes);
