@@ -37,3 +37,10 @@ wren_install_packages() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# Installs the UI's npm packages as package-lock.json pins them. Not `npm ci`: npm 11
+# leaves rollup's other-platform packages out of the lock it writes and then `npm ci`
+# refuses that same lock (npm/cli#4828); `npm install` follows the lock and completes it.
+wren_npm_install() {
+    (cd ui && npm install --no-audit --no-fund)
+}

@@ -17,7 +17,8 @@ echo "==> cargo test"
 cargo test --workspace --locked
 
 if [ -f ui/package.json ]; then
-    echo "==> web UI: npm ci, type check, tests, build"
-    (cd ui && npm ci --no-audit --no-fund && npm run typecheck && npm test && npm run build)
+    echo "==> web UI: npm install, type check, tests, build"
+    wren_npm_install
+    (cd ui && npm run typecheck && npm test && npm run build)
 fi
 echo "==> all tests passed"
