@@ -268,7 +268,10 @@ impl Driver {
         self.active = true;
         self.outbox.on_connected();
         let actions = self.sync.on_connected(remote);
-        self.run_sync_actions(socket, actions).await
+        self.run_sync_actions(socket, actions).await?;
+        // The server starts pushing to this connection only after it answered the sign-in:
+        // a ping answered after that reports anything committed in between as a gap.
+        self.send(socket, Request::Ping, Pending::Heartbeat).await
     }
 
     async fn flush_outbox(&mut self, socket: &mut transport::Socket) -> Result<(), Exit> {
