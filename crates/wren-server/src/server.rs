@@ -4,7 +4,7 @@ use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::rate_limit::AuthLimiter;
 use crate::store::sqlite::SqliteStore;
-use crate::store::Store;
+use crate::store::{Store, WriteOp};
 use crate::tls::{server_config, NoDelay, TlsFiles};
 use crate::{http, Config, ServerError};
 use axum::serve::ListenerExt;
@@ -16,6 +16,8 @@ use tokio::sync::{mpsc, watch, Semaphore};
 
 /// How long TLS connections get to finish after shutdown starts.
 const GRACE: Duration = Duration::from_secs(10);
+/// How often the update log is pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
 /// How often the rate limiter forgets idle IPs.
 const LIMITER_SWEEP: Duration = Duration::from_secs(60);
 
@@ -67,11 +69,30 @@ fn start(config: &Config) -> Result<Running, ServerError> {
         tracker,
     });
     tokio::spawn(sweep_limiter(Arc::downgrade(&state)));
+    tokio::spawn(prune_updates(Arc::downgrade(&state)));
     Ok(Running {
         state,
         stop: Arc::new(stop),
         ended,
     })
+}
+
+/// Periodically deletes update-log rows too old to be asked for, until the server is gone.
+async fn prune_updates(state: Weak<Shared>) {
+    let mut tick = tokio::time::interval(PRUNE_EVERY);
+    loop {
+        tick.tick().await;
+        let Some(state) = state.upgrade() else { return };
+        if state.max_difference == u64::MAX {
+            return;
+        }
+        let op = WriteOp::PruneUpdates {
+            keep: state.max_difference,
+        };
+        if let Err(e) = state.store.write(op).await {
+            tracing::warn!(error = %e, "cannot prune the update log");
+        }
+    }
 }
 
 /// Periodically forgets idle IPs in the rate limiter, until the server is gone.

@@ -146,6 +146,12 @@ pub(crate) enum WriteOp {
         /// The position read up to.
         up_to: Seq,
     },
+    /// Delete update-log rows more than `keep` behind their account's newest `pts`: a
+    /// client that far behind is told to start over, so nobody can ask for them.
+    PruneUpdates {
+        /// How many of each account's newest updates to keep.
+        keep: u64,
+    },
 }
 
 /// What a committed write returns to its caller.

@@ -250,3 +250,37 @@ async fn difference_rebuilds_messages_in_their_current_state() {
     );
     store.shutdown().await;
 }
+
+#[tokio::test]
+async fn pruning_keeps_every_update_a_client_can_still_ask_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    let a = account(&store, "alice").await;
+    let chat = group(&store, a, &[]).await;
+    for id in 1..=10 {
+        store.write(send(a, chat, id)).await.unwrap();
+    }
+    // pts 1 is the group, 2..=11 the messages.
+    store
+        .write(WriteOp::PruneUpdates { keep: 4 })
+        .await
+        .unwrap();
+    let Difference::Updates { updates, current } =
+        store.difference(a, Pts(7), 100, 4).await.unwrap()
+    else {
+        panic!("a client 4 behind is still served");
+    };
+    assert_eq!(current, Pts(11));
+    let served: Vec<u64> = updates.iter().map(|u| u.pts.0).collect();
+    assert_eq!(served, vec![8, 9, 10, 11]);
+    assert_eq!(
+        store.difference(a, Pts(6), 100, 4).await.unwrap(),
+        Difference::TooFarBehind { current: Pts(11) }
+    );
+    let rows: i64 = rusqlite::Connection::open(dir.path().join("wren.db"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM updates", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(rows, 4, "only the newest 4 updates are kept");
+    store.shutdown().await;
+}

@@ -82,7 +82,33 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             chat,
             up_to,
         } => messages::mark_read(conn, reader, chat, up_to),
+        WriteOp::PruneUpdates { keep } => prune_updates(conn, keep),
     }
+}
+
+/// Deletes the update-log rows no client can be served any more (see
+/// [`WriteOp::PruneUpdates`]), one primary-key range per account.
+fn prune_updates(conn: &Connection, keep: u64) -> Result<Applied, StoreError> {
+    let accounts: Vec<(u64, u64)> = conn
+        .prepare_cached("SELECT id, pts FROM accounts WHERE pts > ?1")
+        .map_err(db_err)?
+        .query_map([keep], |row| Ok((row.get(0)?, row.get(1)?)))
+        .map_err(db_err)?
+        .collect::<Result<_, _>>()
+        .map_err(db_err)?;
+    let mut deleted = 0;
+    let mut delete = conn
+        .prepare_cached("DELETE FROM updates WHERE account_id = ?1 AND pts <= ?2")
+        .map_err(db_err)?;
+    for (account, pts) in accounts {
+        deleted += delete
+            .execute(params![account, pts - keep])
+            .map_err(db_err)?;
+    }
+    if deleted > 0 {
+        tracing::info!(deleted, keep, "pruned the update log");
+    }
+    Ok(Applied::quiet(WriteOutcome::Done))
 }
 
 /// Takes the next position in a chat's log.
