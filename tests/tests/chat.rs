@@ -132,6 +132,15 @@ async fn a_group_of_three_sees_every_message_in_the_same_order() {
         (bob.chat(group.id).await.ok()??.members.len() == 2).then_some(())
     })
     .await;
+
+    // The only admin leaves: bob, the earliest remaining member, becomes admin.
+    alice.leave(group.id).await.expect("leave");
+    eventually(&bob, WAIT, "bob is the admin now", || async {
+        let chat = bob.chat(group.id).await.ok()??;
+        let me = chat.members.iter().find(|m| m.account.username == "bob")?;
+        (chat.members.len() == 1 && me.role == wren_core::Role::Admin).then_some(())
+    })
+    .await;
     server.stop().await;
 }
 

@@ -1,6 +1,6 @@
 //! Updates: entries of an account's update log, pushed live and replayed by difference.
 
-use crate::{AccountId, ChatId, ChatInfo, Member, Message, Pts, Seq};
+use crate::{AccountId, ChatId, ChatInfo, Member, Message, Pts, Role, Seq};
 use serde::{Deserialize, Serialize};
 
 /// An update with its position in the account's update log.
@@ -69,6 +69,18 @@ pub enum Update {
         /// The new title.
         title: String,
     },
+    /// A member's rights changed (the earliest member becomes admin when the last admin
+    /// leaves).
+    RoleChanged {
+        /// The chat.
+        chat: ChatId,
+        /// The chat-log position of this event.
+        log_seq: Seq,
+        /// Whose rights changed.
+        account: AccountId,
+        /// The new role.
+        role: Role,
+    },
     /// A member read a chat up to a position (the account itself on another device, or a peer).
     ReadMark {
         /// The chat.
@@ -91,6 +103,7 @@ impl Update {
             | Update::MemberAdded { chat, .. }
             | Update::MemberRemoved { chat, .. }
             | Update::ChatRenamed { chat, .. }
+            | Update::RoleChanged { chat, .. }
             | Update::ReadMark { chat, .. } => *chat,
         }
     }

@@ -7,8 +7,8 @@ mod common;
 use common::*;
 use std::collections::BTreeMap;
 use wren_proto::{
-    AccountId, ChatId, ClientMsgId, Difference, ErrorCode, Pts, Request, Response, Seq, Update,
-    UpdateEnvelope,
+    AccountId, ChatId, ClientMsgId, Difference, ErrorCode, Pts, Request, Response, Role, Seq,
+    Update, UpdateEnvelope,
 };
 
 /// Fetches one difference page.
@@ -30,6 +30,7 @@ async fn difference(client: &mut Client, since: u64, limit: u32) -> Difference {
 struct View {
     titles: BTreeMap<ChatId, String>,
     members: BTreeMap<ChatId, Vec<AccountId>>,
+    roles: BTreeMap<(ChatId, AccountId), Role>,
     messages: BTreeMap<(ChatId, Seq), (Vec<u8>, bool)>,
     read: BTreeMap<(ChatId, AccountId), Seq>,
     last_pts: u64,
@@ -59,18 +60,31 @@ impl View {
                 self.titles.insert(info.id, info.title.clone());
                 self.members
                     .insert(info.id, info.members.iter().map(|m| m.account.id).collect());
+                for member in &info.members {
+                    self.roles.insert((info.id, member.account.id), member.role);
+                }
             }
             Update::MemberAdded { chat, member, .. } => {
                 let members = self.members.get_mut(chat).unwrap();
                 if !members.contains(&member.account.id) {
                     members.push(member.account.id);
                 }
+                self.roles.insert((*chat, member.account.id), member.role);
             }
             Update::MemberRemoved { chat, account, .. } => {
                 self.members.get_mut(chat).unwrap().retain(|m| m != account);
+                self.roles.remove(&(*chat, *account));
             }
             Update::ChatRenamed { chat, title, .. } => {
                 self.titles.insert(*chat, title.clone());
+            }
+            Update::RoleChanged {
+                chat,
+                account,
+                role,
+                ..
+            } => {
+                self.roles.insert((*chat, *account), *role);
             }
             Update::ReadMark {
                 chat,
@@ -127,6 +141,11 @@ async fn the_difference_ends_in_the_same_state_as_live_pushes() {
         .await,
         Ok(Response::Done)
     );
+    // The only admin leaves: the earliest remaining member is promoted, and told so.
+    assert_eq!(
+        alice.call(Request::LeaveChat { chat: group.id }).await,
+        Ok(Response::Done)
+    );
     let current = match bob.call(Request::Ping).await {
         Ok(Response::Pong { pts }) => pts,
         other => panic!("ping: {other:?}"),
@@ -157,10 +176,9 @@ async fn the_difference_ends_in_the_same_state_as_live_pushes() {
         (b"final".to_vec(), false)
     );
     assert_eq!(live.messages[&(group.id, third)], (Vec::new(), true));
-    assert_eq!(
-        live.members[&group.id],
-        vec![alice.id(), bob.id(), carol.id()]
-    );
+    assert_eq!(live.members[&group.id], vec![bob.id(), carol.id()]);
+    assert_eq!(live.roles[&(group.id, bob.id())], Role::Admin);
+    assert_eq!(live.roles[&(group.id, carol.id())], Role::Member);
     assert_eq!(live.read[&(group.id, alice.id())], second);
 }
 

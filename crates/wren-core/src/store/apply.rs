@@ -109,6 +109,15 @@ fn apply_one(
             chats::rename(conn, chat, title)?;
             chats::touch(conn, chat, *log_seq, 0)?;
         }
+        Update::RoleChanged {
+            log_seq,
+            account,
+            role,
+            ..
+        } => {
+            chats::set_role(conn, chat, *account, *role)?;
+            chats::touch(conn, chat, *log_seq, 0)?;
+        }
         Update::ReadMark { account, up_to, .. } => {
             chats::raise_read_mark(conn, chat, *account == me, *up_to)?;
         }

@@ -39,6 +39,17 @@ pub(crate) fn upsert_member(
     Ok(())
 }
 
+pub(crate) fn set_role(
+    conn: &Connection,
+    chat: ChatId,
+    account: AccountId,
+    role: Role,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE members SET role = ?3 WHERE chat_id = ?1 AND account_id = ?2")?
+        .execute(params![chat.0 as i64, account.0 as i64, role_code(role)])?;
+    Ok(())
+}
+
 pub(crate) fn remove_member(
     conn: &Connection,
     chat: ChatId,

@@ -137,6 +137,15 @@ fn rebuild(
             log_seq: seq,
             title: event(conn, chat, seq)?.text,
         }),
+        update_kind::ROLE_CHANGED => {
+            let event = event(conn, chat, seq)?;
+            Ok(Update::RoleChanged {
+                chat,
+                log_seq: seq,
+                account: AccountId(event.target),
+                role: role_of(event.role),
+            })
+        }
         update_kind::READ_MARK => Ok(Update::ReadMark {
             chat,
             account: AccountId(extra),

@@ -23,6 +23,8 @@ pub(super) mod log_kind {
     pub(crate) const RENAMED: i64 = 5;
     /// The chat was created.
     pub(crate) const CREATED: i64 = 6;
+    /// A member's role changed (`target` = account, `role`).
+    pub(crate) const ROLE_CHANGED: i64 = 7;
 }
 
 /// `updates.kind` values.
@@ -43,6 +45,8 @@ pub(super) mod update_kind {
     pub(crate) const RENAMED: i64 = 6;
     /// [`wren_proto::Update::ReadMark`]
     pub(crate) const READ_MARK: i64 = 7;
+    /// [`wren_proto::Update::RoleChanged`]
+    pub(crate) const ROLE_CHANGED: i64 = 8;
 }
 
 /// `chats.kind` for direct chats.

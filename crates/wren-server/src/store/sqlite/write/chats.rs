@@ -8,7 +8,7 @@ use crate::store::sqlite::views::{
     account_info, chat_info, chat_row, log_kind, member_ids, require_member, role_code,
     update_kind, ChatRow, KIND_DIRECT, KIND_GROUP, ROLE_ADMIN,
 };
-use crate::store::{StoreError, WriteOutcome};
+use crate::store::{Delivery, StoreError, WriteOutcome};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_GROUP_MEMBERS;
 use wren_proto::{AccountId, ChatId, ChatKind, ErrorCode, Member, Role, Seq, Update};
@@ -195,7 +195,7 @@ pub(super) fn remove_member(
         .map_err(db_err)?
         .execute(params![chat.0, account.0])
         .map_err(db_err)?;
-    promote_if_no_admin(conn, chat)?;
+    let promoted = promote_if_no_admin(conn, chat)?;
     let mut deliveries = Vec::with_capacity(before.len());
     let p = Pointer {
         kind: update_kind::MEMBER_REMOVED,
@@ -209,6 +209,10 @@ pub(super) fn remove_member(
         account,
     };
     fan_out(conn, &before, p, update, &mut deliveries)?;
+    if let Some(promoted) = promoted {
+        let remaining: Vec<AccountId> = before.into_iter().filter(|m| *m != account).collect();
+        announce_promotion(conn, chat, promoted, &remaining, now, &mut deliveries)?;
+    }
     Ok(Applied {
         outcome: WriteOutcome::Done,
         deliveries,
@@ -251,17 +255,56 @@ pub(super) fn rename(
 }
 
 /// Makes the most senior member admin when no admin is left.
-fn promote_if_no_admin(conn: &Connection, chat: ChatId) -> Result<(), StoreError> {
+fn promote_if_no_admin(conn: &Connection, chat: ChatId) -> Result<Option<AccountId>, StoreError> {
     conn.prepare_cached(
         "UPDATE members SET role = ?2 WHERE chat_id = ?1 \
          AND NOT EXISTS (SELECT 1 FROM members WHERE chat_id = ?1 AND role = ?2) \
          AND account_id = (SELECT account_id FROM members WHERE chat_id = ?1 \
-                           ORDER BY joined_seq, account_id LIMIT 1)",
+                           ORDER BY joined_seq, account_id LIMIT 1) \
+         RETURNING account_id",
     )
     .map_err(db_err)?
-    .execute(params![chat.0, ROLE_ADMIN])
-    .map_err(db_err)?;
-    Ok(())
+    .query_row(params![chat.0, ROLE_ADMIN], |row| row.get(0).map(AccountId))
+    .optional()
+    .map_err(db_err)
+}
+
+/// Logs and announces to `members` that `account` is now an admin.
+fn announce_promotion(
+    conn: &Connection,
+    chat: ChatId,
+    account: AccountId,
+    members: &[AccountId],
+    now: u64,
+    deliveries: &mut Vec<Delivery>,
+) -> Result<(), StoreError> {
+    let seq = next_seq(conn, chat)?;
+    log_event(
+        conn,
+        &Event {
+            chat,
+            seq,
+            kind: log_kind::ROLE_CHANGED,
+            actor: account,
+            target: Some(account.0),
+            text: None,
+            role: Some(role_code(Role::Admin)),
+        },
+        now,
+    )?;
+    let p = Pointer {
+        kind: update_kind::ROLE_CHANGED,
+        chat,
+        seq,
+        extra: 0,
+    };
+    let update = Update::RoleChanged {
+        chat,
+        log_seq: seq,
+        account,
+        role: Role::Admin,
+    };
+    fan_out(conn, members, p, update, deliveries)
 }
 
 /// The chat as `viewer` sees it; it must exist.
