@@ -23,7 +23,7 @@ pub mod sync;
 
 pub use backoff::Backoff;
 pub use client::{Client, ClientOptions};
-pub use connection::transport::websocket_url;
+pub use connection::transport::{websocket_url, CA_FILE_VARIABLE};
 pub use error::{CoreError, KeyError, StoreError};
 pub use events::{ClientEvent, ConnectionState};
 pub use model::{Account, ChatSummary, DeliveryState, MemberView, MessageView, SearchHit};

@@ -42,10 +42,17 @@ pub fn websocket_url(input: &str) -> Result<String, CoreError> {
     Ok(format!("{scheme}://{rest}{path}"))
 }
 
+/// The environment variable naming a PEM file of extra trusted certificates, for servers
+/// with a private certificate authority (self-hosted, tests).
+pub const CA_FILE_VARIABLE: &str = "WREN_CA_FILE";
+
 fn tls_connector() -> Result<Connector, CoreError> {
-    let roots = rustls::RootCertStore {
+    let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    if let Some(path) = std::env::var_os(CA_FILE_VARIABLE) {
+        add_roots(&mut roots, std::path::Path::new(&path))?;
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -54,6 +61,17 @@ fn tls_connector() -> Result<Connector, CoreError> {
     .with_root_certificates(roots)
     .with_no_client_auth();
     Ok(Connector::Rustls(Arc::new(config)))
+}
+
+fn add_roots(roots: &mut rustls::RootCertStore, path: &std::path::Path) -> Result<(), CoreError> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let bad = |e: &dyn std::fmt::Display| {
+        CoreError::Invalid(format!("{CA_FILE_VARIABLE}={}: {e}", path.display()))
+    };
+    for cert in CertificateDer::pem_file_iter(path).map_err(|e| bad(&e))? {
+        roots.add(cert.map_err(|e| bad(&e))?).map_err(|e| bad(&e))?;
+    }
+    Ok(())
 }
 
 /// Connects and completes the `Hello` / `Welcome` handshake.
