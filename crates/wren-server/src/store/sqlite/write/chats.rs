@@ -1,8 +1,6 @@
 //! Chats and membership: direct chats, groups, add, remove, leave, rename.
 
-use super::{
-    announce_joined, fan_out, log_event, next_seq, notify_members, Applied, Event, Pointer,
-};
+use super::{announce_joined, append_event, fan_out, notify_members, Applied, Event, Pointer};
 use crate::store::sqlite::db_err;
 use crate::store::sqlite::views::{
     account_info, chat_info, chat_row, log_kind, member_ids, require_member, role_code,
@@ -82,12 +80,7 @@ pub(super) fn create_group(
     // Nobody has read anything yet, so every member sees the same chat.
     let info = view(conn, chat, creator)?;
     let mut deliveries = Vec::with_capacity(everyone.len());
-    let p = Pointer {
-        kind: update_kind::CHAT_JOINED,
-        chat,
-        seq,
-        extra: 0,
-    };
+    let p = Pointer::event(update_kind::CHAT_JOINED, chat, seq);
     fan_out(
         conn,
         &everyone,
@@ -118,28 +111,15 @@ pub(super) fn add_member(
     if current.len() >= MAX_GROUP_MEMBERS {
         return Err(too_many_members());
     }
-    let seq = next_seq(conn, chat)?;
-    log_event(
-        conn,
-        &Event {
-            chat,
-            seq,
-            kind: log_kind::MEMBER_ADDED,
-            actor,
-            target: Some(account.0),
-            text: None,
-            role: Some(role_code(Role::Member)),
-        },
-        now,
-    )?;
+    let event = Event {
+        target: Some(account.0),
+        role: Some(role_code(Role::Member)),
+        ..Event::new(log_kind::MEMBER_ADDED, actor)
+    };
+    let seq = append_event(conn, chat, &event, now)?;
     insert_member(conn, chat, account, Role::Member, seq)?;
     let mut deliveries = Vec::with_capacity(current.len() + 1);
-    let p = Pointer {
-        kind: update_kind::MEMBER_ADDED,
-        chat,
-        seq,
-        extra: 0,
-    };
+    let p = Pointer::event(update_kind::MEMBER_ADDED, chat, seq);
     let update = Update::MemberAdded {
         chat,
         log_seq: seq,
@@ -177,32 +157,18 @@ pub(super) fn remove_member(
             "that person is not a member of this chat",
         ));
     }
-    let seq = next_seq(conn, chat)?;
-    log_event(
-        conn,
-        &Event {
-            chat,
-            seq,
-            kind: log_kind::MEMBER_REMOVED,
-            actor,
-            target: Some(account.0),
-            text: None,
-            role: None,
-        },
-        now,
-    )?;
+    let event = Event {
+        target: Some(account.0),
+        ..Event::new(log_kind::MEMBER_REMOVED, actor)
+    };
+    let seq = append_event(conn, chat, &event, now)?;
     conn.prepare_cached("DELETE FROM members WHERE chat_id = ?1 AND account_id = ?2")
         .map_err(db_err)?
         .execute(params![chat.0, account.0])
         .map_err(db_err)?;
     let promoted = promote_if_no_admin(conn, chat)?;
     let mut deliveries = Vec::with_capacity(before.len());
-    let p = Pointer {
-        kind: update_kind::MEMBER_REMOVED,
-        chat,
-        seq,
-        extra: 0,
-    };
+    let p = Pointer::event(update_kind::MEMBER_REMOVED, chat, seq);
     let update = Update::MemberRemoved {
         chat,
         log_seq: seq,
@@ -228,20 +194,11 @@ pub(super) fn rename(
     now: u64,
 ) -> Result<Applied, StoreError> {
     require_admin(conn, chat, actor, "only admins can rename the group")?;
-    let seq = next_seq(conn, chat)?;
-    log_event(
-        conn,
-        &Event {
-            chat,
-            seq,
-            kind: log_kind::RENAMED,
-            actor,
-            target: None,
-            text: Some(title),
-            role: None,
-        },
-        now,
-    )?;
+    let event = Event {
+        text: Some(title),
+        ..Event::new(log_kind::RENAMED, actor)
+    };
+    let seq = append_event(conn, chat, &event, now)?;
     conn.prepare_cached("UPDATE chats SET title = ?2 WHERE id = ?1")
         .map_err(db_err)?
         .execute(params![chat.0, title])
@@ -278,26 +235,13 @@ fn announce_promotion(
     now: u64,
     deliveries: &mut Vec<Delivery>,
 ) -> Result<(), StoreError> {
-    let seq = next_seq(conn, chat)?;
-    log_event(
-        conn,
-        &Event {
-            chat,
-            seq,
-            kind: log_kind::ROLE_CHANGED,
-            actor: account,
-            target: Some(account.0),
-            text: None,
-            role: Some(role_code(Role::Admin)),
-        },
-        now,
-    )?;
-    let p = Pointer {
-        kind: update_kind::ROLE_CHANGED,
-        chat,
-        seq,
-        extra: 0,
+    let event = Event {
+        target: Some(account.0),
+        role: Some(role_code(Role::Admin)),
+        ..Event::new(log_kind::ROLE_CHANGED, account)
     };
+    let seq = append_event(conn, chat, &event, now)?;
+    let p = Pointer::event(update_kind::ROLE_CHANGED, chat, seq);
     let update = Update::RoleChanged {
         chat,
         log_seq: seq,
@@ -389,20 +333,7 @@ fn created_event(
     actor: AccountId,
     now: u64,
 ) -> Result<Seq, StoreError> {
-    let seq = next_seq(conn, chat)?;
-    log_event(
-        conn,
-        &Event {
-            chat,
-            seq,
-            kind: log_kind::CREATED,
-            actor,
-            target: None,
-            text: None,
-            role: None,
-        },
-        now,
-    )?;
+    let seq = append_event(conn, chat, &Event::new(log_kind::CREATED, actor), now)?;
     Ok(seq)
 }
 

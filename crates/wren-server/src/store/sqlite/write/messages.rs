@@ -1,6 +1,6 @@
 //! Messages and read marks: send, edit, delete, mark read.
 
-use super::{fan_out, log_event, next_seq, notify_members, Applied, Event, Pointer};
+use super::{append_event, fan_out, next_seq, notify_members, Applied, Event, Pointer};
 use crate::store::sqlite::db_err;
 use crate::store::sqlite::views::{
     chat_row, log_kind, member_ids, message, require_member, update_kind,
@@ -68,12 +68,7 @@ pub(super) fn send(
     .execute(params![chat.0, seq.0, sender.0, client_msg_id.0 as i64, payload, reply_to.map(|s| s.0), now])
     .map_err(db_err)?;
     let mut deliveries = Vec::with_capacity(members.len());
-    let p = Pointer {
-        kind: update_kind::NEW_MESSAGE,
-        chat,
-        seq,
-        extra: 0,
-    };
+    let p = Pointer::event(update_kind::NEW_MESSAGE, chat, seq);
     let msg = Message {
         chat,
         seq,
@@ -116,8 +111,12 @@ pub(super) fn edit(
             "you can only edit your own messages",
         ));
     }
-    let seq = next_seq(conn, chat)?;
-    log_event(conn, &event(chat, seq, log_kind::EDIT, editor, target), now)?;
+    let seq = append_event(
+        conn,
+        chat,
+        &pointing_at(log_kind::EDIT, editor, target),
+        now,
+    )?;
     conn.prepare_cached(
         "UPDATE chat_log SET payload = ?3, edited_at = ?4 WHERE chat_id = ?1 AND seq = ?2",
     )
@@ -155,10 +154,10 @@ pub(super) fn delete(
             "you can only delete your own messages",
         ));
     }
-    let seq = next_seq(conn, chat)?;
-    log_event(
+    let seq = append_event(
         conn,
-        &event(chat, seq, log_kind::DELETE, actor, target),
+        chat,
+        &pointing_at(log_kind::DELETE, actor, target),
         now,
     )?;
     conn.prepare_cached(
@@ -227,15 +226,10 @@ pub(super) fn mark_read(
 }
 
 /// An edit or delete event row pointing at a message.
-fn event(chat: ChatId, seq: Seq, kind: i64, actor: AccountId, target: Seq) -> Event<'static> {
+fn pointing_at(kind: i64, actor: AccountId, target: Seq) -> Event<'static> {
     Event {
-        chat,
-        seq,
-        kind,
-        actor,
         target: Some(target.0),
-        text: None,
-        role: None,
+        ..Event::new(kind, actor)
     }
 }
 

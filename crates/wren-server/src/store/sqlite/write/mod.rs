@@ -121,8 +121,6 @@ fn next_seq(conn: &Connection, chat: ChatId) -> Result<Seq, StoreError> {
 
 /// A chat-log event row (not a message).
 struct Event<'a> {
-    chat: ChatId,
-    seq: Seq,
     kind: i64,
     actor: AccountId,
     target: Option<u64>,
@@ -130,16 +128,35 @@ struct Event<'a> {
     role: Option<i64>,
 }
 
-/// Appends an event row to a chat's log.
-fn log_event(conn: &Connection, event: &Event<'_>, now: u64) -> Result<(), StoreError> {
+impl Event<'_> {
+    /// An event of `kind` by `actor`, with no target, text or role.
+    fn new(kind: i64, actor: AccountId) -> Self {
+        Event {
+            kind,
+            actor,
+            target: None,
+            text: None,
+            role: None,
+        }
+    }
+}
+
+/// Appends an event row to a chat's log at its next position, which it returns.
+fn append_event(
+    conn: &Connection,
+    chat: ChatId,
+    event: &Event<'_>,
+    now: u64,
+) -> Result<Seq, StoreError> {
+    let seq = next_seq(conn, chat)?;
     conn.prepare_cached(
         "INSERT INTO chat_log (chat_id, seq, kind, actor, target, text, role, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
     .map_err(db_err)?
     .execute(params![
-        event.chat.0,
-        event.seq.0,
+        chat.0,
+        seq.0,
         event.kind,
         event.actor.0,
         event.target,
@@ -148,7 +165,7 @@ fn log_event(conn: &Connection, event: &Event<'_>, now: u64) -> Result<(), Store
         now
     ])
     .map_err(db_err)?;
-    Ok(())
+    Ok(seq)
 }
 
 /// A pointer row for an account's update log.
@@ -158,6 +175,18 @@ struct Pointer {
     chat: ChatId,
     seq: Seq,
     extra: u64,
+}
+
+impl Pointer {
+    /// A pointer to the chat-log event at `(chat, seq)`, with no extra data.
+    fn event(kind: i64, chat: ChatId, seq: Seq) -> Self {
+        Pointer {
+            kind,
+            chat,
+            seq,
+            extra: 0,
+        }
+    }
 }
 
 /// Appends a pointer row to `account`'s update log and returns its `pts`.
@@ -208,12 +237,7 @@ fn announce_joined(
     for &account in accounts {
         let info = chat_info(conn, chat, account)?
             .ok_or_else(|| StoreError::Corrupt(format!("chat {chat} vanished")))?;
-        let p = Pointer {
-            kind: update_kind::CHAT_JOINED,
-            chat,
-            seq,
-            extra: 0,
-        };
+        let p = Pointer::event(update_kind::CHAT_JOINED, chat, seq);
         fan_out(conn, &[account], p, Update::ChatJoined(info), out)?;
     }
     Ok(())
