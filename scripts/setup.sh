@@ -19,6 +19,25 @@ WREN_PACKAGES=(
     ffmpeg              # media tests decode what the encoders wrote
 )
 
+# The desktop app (Tauri 2 on WebKitGTK): to build it and to run it.
+WREN_DESKTOP_PACKAGES=(
+    libwebkit2gtk-4.1-dev         # Tauri: the WebKitGTK webview
+    libgtk-3-dev                  # Tauri: windows, menus
+    librsvg2-dev                  # Tauri: SVG icons in GTK
+    libayatana-appindicator3-dev  # Tauri: the tray icon
+    libssl-dev                    # Tauri's build tools
+    nodejs                        # the web UI's build (Vite)
+    npm                           # the web UI's dependencies
+)
+
+# End-to-end tests of the app in its real window.
+WREN_E2E_PACKAGES=(
+    xvfb                # a virtual display
+    xauth               # Xvfb's authority files
+    webkit2gtk-driver   # WebKitWebDriver, which tauri-driver drives
+    imagemagick         # `import`: screenshots of the virtual display
+)
+
 wren_install_packages() {
     local missing=()
     for pkg in "$@"; do
@@ -38,9 +57,27 @@ wren_install_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Installs nodejs/npm only when no `npm` is on the PATH (a newer Node may already be there).
+wren_install_desktop_packages() {
+    local wanted=()
+    for pkg in "${WREN_DESKTOP_PACKAGES[@]}"; do
+        if [[ "$pkg" == nodejs || "$pkg" == npm ]] && command -v npm >/dev/null 2>&1; then
+            continue
+        fi
+        wanted+=("$pkg")
+    done
+    wren_install_packages "${wanted[@]}"
+}
+
 # Installs the UI's npm packages as package-lock.json pins them. Not `npm ci`: npm 11
 # leaves rollup's other-platform packages out of the lock it writes and then `npm ci`
 # refuses that same lock (npm/cli#4828); `npm install` follows the lock and completes it.
 wren_npm_install() {
     (cd ui && npm install --no-audit --no-fund)
+}
+
+# Builds the web UI into ui/dist, which the desktop app embeds when it is compiled.
+wren_build_ui() {
+    wren_npm_install
+    (cd ui && npm run build)
 }

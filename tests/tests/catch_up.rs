@@ -61,3 +61,41 @@ async fn an_offline_device_catches_up_ten_thousand_messages() {
     assert!(hits.iter().any(|h| h.message.text == "message 4321"));
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_too_far_behind_starts_over_and_still_pages_back_to_the_first_message() {
+    const COUNT: usize = 500;
+    let server = TestServer::start_with(|c| c.max_difference = 100).await;
+    let wren_tests::OfflineRecipient {
+        profile: bob_dir,
+        sender: mut alice,
+        chat,
+    } = wren_tests::offline_recipient(&server).await;
+    alice
+        .fill_chat(chat, COUNT, |i| format!("message {i}"))
+        .await;
+
+    let bob = Client::open(wren_tests::client_options(&bob_dir))
+        .await
+        .expect("reopen");
+    bob.wait_synced(Duration::from_secs(60))
+        .await
+        .expect("caught up");
+    assert!(
+        bob.chat(chat).await.expect("store").is_some(),
+        "the chat list was refetched"
+    );
+    let mut texts = Vec::new();
+    let mut before = None;
+    loop {
+        let page = bob.history(chat, before, 100).await.expect("page");
+        let Some(last) = page.last() else { break };
+        before = last.seq;
+        texts.extend(page.into_iter().map(|m| m.text));
+    }
+    texts.reverse();
+    let expected: Vec<String> = (0..COUNT).map(|i| format!("message {i}")).collect();
+    assert_eq!(texts.len(), expected.len());
+    assert_eq!(texts, expected);
+    server.stop().await;
+}

@@ -26,6 +26,9 @@ export const ar: Record<MessageKey, string> = {
   'lock.subtitle': 'أدخل رمز القفل المحلي لفتحه.',
   'lock.passcode': 'رمز القفل',
   'lock.submit': 'فتح',
+  'lock.chooseTitle': 'اختر رمز قفل',
+  'lock.chooseSubtitle':
+    'لا توجد سلسلة مفاتيح على هذا الحاسوب لحماية رسائلك. اختر رمز قفل محليًا؛ ستدخله في كل مرة يبدأ فيها رِن.',
 
   'errors.unauthorized': 'اسم المستخدم أو كلمة المرور غير صحيحة.',
   'errors.forbidden': 'غير مسموح لك بذلك.',

@@ -24,6 +24,9 @@ export const en = {
   'lock.subtitle': 'Enter your local passcode to unlock.',
   'lock.passcode': 'Passcode',
   'lock.submit': 'Unlock',
+  'lock.chooseTitle': 'Choose a passcode',
+  'lock.chooseSubtitle':
+    'This computer has no keychain to protect your messages. Choose a local passcode; you will enter it each time Wren starts.',
 
   'errors.unauthorized': 'Wrong username or password.',
   'errors.forbidden': 'You are not allowed to do that.',

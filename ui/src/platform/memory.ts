@@ -100,6 +100,8 @@ export class MemoryPlatform implements Platform {
   private nextAccountId = 1;
   private nextChatId = 1;
   private nextLocalId = 1;
+  /** What the UI last asked about notification previews (tests read it). */
+  notificationPreview = true;
 
   constructor(options: MemoryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -334,6 +336,10 @@ export class MemoryPlatform implements Platform {
     this.unlocked = true;
   }
 
+  async setNotificationPreview(show: boolean): Promise<void> {
+    this.notificationPreview = show;
+  }
+
   onEvent(handler: (event: CoreEvent) => void): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
@@ -360,6 +366,11 @@ export class MemoryPlatform implements Platform {
   peerTyping(chat: ChatId, from: string): void {
     const account = this.accountByName(from);
     if (account !== undefined) this.emit({ type: 'typing', chat, account });
+  }
+
+  /** Emits any event as the real host would (e.g. `signedOut`, `messageFailed`). */
+  hostEvent(event: CoreEvent): void {
+    this.emit(event);
   }
 
   /** Emits a connection state change. */

@@ -98,6 +98,9 @@ export class TauriPlatform implements Platform {
   setPasscode(passcode: string | null): Promise<void> {
     return call('set_passcode', { passcode });
   }
+  setNotificationPreview(show: boolean): Promise<void> {
+    return call('set_notification_preview', { show });
+  }
 
   onEvent(handler: (event: CoreEvent) => void): () => void {
     let stopped = false;

@@ -77,9 +77,13 @@ export type CoreEvent =
   | { type: 'chatUpdated'; chat: ChatSummary }
   | { type: 'chatRemoved'; chat: ChatId }
   | { type: 'messageUpserted'; message: MessageView }
+  /** The server refused an outgoing message for good; `localId` is null if it is gone. */
+  | { type: 'messageFailed'; chat: ChatId; localId: string | null; reason: string }
   | { type: 'typing'; chat: ChatId; account: Account }
   | { type: 'connection'; state: ConnectionState }
-  | { type: 'syncProgress'; done: number; total: number };
+  | { type: 'syncProgress'; done: number; total: number }
+  /** This device was signed out (revoked elsewhere, or logged out). */
+  | { type: 'signedOut' };
 
 export interface ErrorInfo {
   /** Stable code such as 'unauthorized', 'forbidden', 'wrong_key', 'network'. */
@@ -124,6 +128,8 @@ export interface Platform {
   devices(): Promise<Device[]>;
   revokeDevice(id: number): Promise<void>;
   setPasscode(passcode: string | null): Promise<void>;
+  /** Shows or hides the message text in native notifications. */
+  setNotificationPreview(show: boolean): Promise<void>;
 
   /** Subscribes to core events; returns an unsubscribe function. */
   onEvent(handler: (event: CoreEvent) => void): () => void;

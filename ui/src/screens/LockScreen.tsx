@@ -30,8 +30,8 @@ export function LockScreen(): JSX.Element {
         <div class="auth-logo" aria-hidden="true">
           <Icon name="lock" size={36} />
         </div>
-        <h1 id="lock-title">{t('lock.title')}</h1>
-        <p class="muted">{t('lock.subtitle')}</p>
+        <h1 id="lock-title">{app.session.profileExists() ? t('lock.title') : t('lock.chooseTitle')}</h1>
+        <p class="muted">{app.session.profileExists() ? t('lock.subtitle') : t('lock.chooseSubtitle')}</p>
         <label class="field">
           <span>{t('lock.passcode')}</span>
           <input

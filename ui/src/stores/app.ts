@@ -46,6 +46,16 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const [dialog, setDialog] = createSignal<DialogKind | null>(null);
   const [connection, setConnection] = createSignal<ConnectionState>('online');
   const [sync, setSync] = createSignal<{ done: number; total: number } | null>(null);
+  const session = createSessionStore(platform);
+  const settings = createSettingsStore(storage, options.systemLang);
+  const tellHost = (show: boolean): void => {
+    platform.setNotificationPreview(show).catch(() => undefined);
+  };
+  const setPreview = settings.setNotificationPreview;
+  settings.setNotificationPreview = (show) => {
+    setPreview(show);
+    tellHost(show);
+  };
 
   const handle = (event: CoreEvent): void => {
     switch (event.type) {
@@ -70,24 +80,36 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       case 'syncProgress':
         setSync(event.done >= event.total ? null : { done: event.done, total: event.total });
         break;
+      case 'messageFailed':
+        if (event.localId !== null) conversations.failed(event.chat, event.localId);
+        break;
+      case 'signedOut':
+        setDialog(null);
+        setActiveChat(null);
+        conversations.clear();
+        session.signedOut();
+        break;
     }
   };
 
   return {
     platform,
-    session: createSessionStore(platform),
+    session,
     chats,
     conversations,
     drafts: createDraftsStore(storage),
     typing,
-    settings: createSettingsStore(storage, options.systemLang),
+    settings,
     activeChat,
     openChat: setActiveChat,
     dialog,
     setDialog,
     connection,
     sync,
-    start: () => platform.onEvent(handle),
+    start: () => {
+      tellHost(settings.notificationPreview());
+      return platform.onEvent(handle);
+    },
   };
 }
 

@@ -20,6 +20,8 @@ export interface Conversation {
   loadUntil(seq: Seq): Promise<void>;
   /** Adds or replaces a message; a stale outbox copy never replaces the stored one. */
   upsert(message: MessageView): void;
+  /** Shows the outgoing message with this local id as not sent. */
+  markFailed(localId: string): void;
 }
 
 function oldestSeq(messages: readonly MessageView[]): Seq | null {
@@ -87,6 +89,11 @@ export function createConversation(platform: Platform, chat: ChatId): Conversati
       if (oldest === null || oldest <= seq) return;
       await fetchOlder(oldest - seq + PAGE_SIZE);
     },
+    markFailed(localId) {
+      setMessages((prev) =>
+        prev.map((m) => (m.localId === localId && m.state === 'pending' ? { ...m, state: 'failed' } : m)),
+      );
+    },
     upsert(message) {
       if (message.chat !== chat || !loaded()) return;
       setMessages((prev) => {
@@ -110,7 +117,11 @@ export function createConversation(platform: Platform, chat: ChatId): Conversati
 export interface ConversationsStore {
   get(chat: ChatId): Conversation;
   apply(message: MessageView): void;
+  /** Marks an outgoing message of an opened chat as failed. */
+  failed(chat: ChatId, localId: string): void;
   drop(chat: ChatId): void;
+  /** Forgets every opened chat (after signing out). */
+  clear(): void;
 }
 
 export function createConversationsStore(platform: Platform): ConversationsStore {
@@ -127,8 +138,14 @@ export function createConversationsStore(platform: Platform): ConversationsStore
     apply(message) {
       open.get(message.chat)?.upsert(message);
     },
+    failed(chat, localId) {
+      open.get(chat)?.markFailed(localId);
+    },
     drop(chat) {
       open.delete(chat);
+    },
+    clear() {
+      open.clear();
     },
   };
 }

@@ -9,21 +9,27 @@ export interface SessionStore {
   phase: Accessor<Phase>;
   account: Accessor<Account | null>;
   serverUrl: Accessor<string | null>;
+  /** False until this machine has a profile: the lock screen then asks to choose a passcode. */
+  profileExists: Accessor<boolean>;
   refresh(): Promise<void>;
   login(serverUrl: string, username: string, password: string): Promise<void>;
   register(serverUrl: string, username: string, password: string): Promise<void>;
   unlock(passcode: string): Promise<void>;
   logout(): Promise<void>;
+  /** The host signed this device out (revoked elsewhere): back to the sign-in screen. */
+  signedOut(): void;
 }
 
 export function createSessionStore(platform: Platform): SessionStore {
   const [phase, setPhase] = createSignal<Phase>('loading');
   const [account, setAccount] = createSignal<Account | null>(null);
   const [serverUrl, setServerUrl] = createSignal<string | null>(null);
+  const [profileExists, setProfileExists] = createSignal(true);
 
   const refresh = async (): Promise<void> => {
     const status = await platform.profileStatus();
     setServerUrl(status.serverUrl);
+    setProfileExists(status.exists);
     setAccount(status.account);
     setPhase(status.locked ? 'locked' : status.account !== null ? 'ready' : 'signedOut');
   };
@@ -37,6 +43,7 @@ export function createSessionStore(platform: Platform): SessionStore {
     phase,
     account,
     serverUrl,
+    profileExists,
     refresh,
     async login(url, username, password) {
       signedIn(url, await platform.login(url, username, password));
@@ -50,6 +57,10 @@ export function createSessionStore(platform: Platform): SessionStore {
     },
     async logout() {
       await platform.logout();
+      setAccount(null);
+      setPhase('signedOut');
+    },
+    signedOut() {
       setAccount(null);
       setPhase('signedOut');
     },

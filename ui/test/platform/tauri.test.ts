@@ -20,6 +20,7 @@ describe('tauri host', () => {
     await host.login('http://s', 'alice', 'pw');
     await host.revokeDevice(9);
     await host.setPasscode(null);
+    await host.setNotificationPreview(false);
     expect(calls).toEqual([
       ['mark_read', { chat: 3, upTo: 42 }],
       ['send', { chat: 3, text: 'hi', replyTo: 7 }],
@@ -27,6 +28,7 @@ describe('tauri host', () => {
       ['login', { serverUrl: 'http://s', username: 'alice', password: 'pw' }],
       ['revoke_device', { id: 9 }],
       ['set_passcode', { passcode: null }],
+      ['set_notification_preview', { show: false }],
     ]);
   });
 

@@ -1,0 +1,222 @@
+//! The commands the web UI invokes: one per `Platform` method, named in snake_case, each a
+//! thin call into the client engine.
+
+use crate::error::{Error, Result};
+use crate::models::{Device, ProfileStatus};
+use crate::state::AppState;
+use tauri::{AppHandle, State};
+use wren_core::{Account, AccountId, ChatId, ChatSummary, DeviceId, MessageView, SearchHit, Seq};
+
+/// How many hits a search returns.
+const SEARCH_LIMIT: u32 = 100;
+
+/// Whether a profile exists, is locked, and who is signed in.
+#[tauri::command]
+pub(crate) async fn profile_status(state: State<'_, AppState>) -> Result<ProfileStatus> {
+    Ok(state.status().await)
+}
+
+/// Opens a passcode profile (or creates a new one with this passcode).
+#[tauri::command]
+pub(crate) async fn unlock(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    passcode: String,
+) -> Result<()> {
+    if passcode.is_empty() {
+        return Err(Error::Invalid("enter the passcode".into()));
+    }
+    state.open(&app, Some(passcode)).await
+}
+
+/// Creates an account on a server and signs in.
+#[tauri::command]
+pub(crate) async fn register(
+    state: State<'_, AppState>,
+    server_url: String,
+    username: String,
+    password: String,
+) -> Result<Account> {
+    let client = state.client().await?;
+    client
+        .register(&server_url, &username, &password)
+        .await
+        .map_err(Error::on_register)
+}
+
+/// Signs in to an existing account.
+#[tauri::command]
+pub(crate) async fn login(
+    state: State<'_, AppState>,
+    server_url: String,
+    username: String,
+    password: String,
+) -> Result<Account> {
+    let client = state.client().await?;
+    Ok(client.login(&server_url, &username, &password).await?)
+}
+
+/// Signs this device out.
+#[tauri::command]
+pub(crate) async fn logout(state: State<'_, AppState>) -> Result<()> {
+    Ok(state.client().await?.logout().await?)
+}
+
+/// The chat list.
+#[tauri::command]
+pub(crate) async fn chats(state: State<'_, AppState>) -> Result<Vec<ChatSummary>> {
+    Ok(state.client().await?.chats().await?)
+}
+
+/// Messages older than `before`, newest first.
+#[tauri::command]
+pub(crate) async fn history(
+    state: State<'_, AppState>,
+    chat: ChatId,
+    before: Option<Seq>,
+    limit: u32,
+) -> Result<Vec<MessageView>> {
+    Ok(state.client().await?.history(chat, before, limit).await?)
+}
+
+/// Queues a message.
+#[tauri::command]
+pub(crate) async fn send(
+    state: State<'_, AppState>,
+    chat: ChatId,
+    text: String,
+    reply_to: Option<Seq>,
+) -> Result<MessageView> {
+    Ok(state.client().await?.send(chat, &text, reply_to).await?)
+}
+
+/// Replaces the text of an own message.
+#[tauri::command]
+pub(crate) async fn edit(
+    state: State<'_, AppState>,
+    chat: ChatId,
+    seq: Seq,
+    text: String,
+) -> Result<()> {
+    Ok(state.client().await?.edit(chat, seq, &text).await?)
+}
+
+/// Deletes a message for everyone.
+#[tauri::command]
+pub(crate) async fn remove(state: State<'_, AppState>, chat: ChatId, seq: Seq) -> Result<()> {
+    Ok(state.client().await?.delete(chat, seq).await?)
+}
+
+/// Marks a chat read up to `up_to`.
+#[tauri::command]
+pub(crate) async fn mark_read(state: State<'_, AppState>, chat: ChatId, up_to: Seq) -> Result<()> {
+    Ok(state.client().await?.mark_read(chat, up_to).await?)
+}
+
+/// Tells the chat this account is typing.
+#[tauri::command]
+pub(crate) async fn typing(state: State<'_, AppState>, chat: ChatId) -> Result<()> {
+    Ok(state.client().await?.typing(chat).await?)
+}
+
+/// The direct chat with a user (created if needed).
+#[tauri::command]
+pub(crate) async fn open_direct(
+    state: State<'_, AppState>,
+    username: String,
+) -> Result<ChatSummary> {
+    Ok(state.client().await?.open_direct(&username).await?)
+}
+
+/// A new group.
+#[tauri::command]
+pub(crate) async fn create_group(
+    state: State<'_, AppState>,
+    title: String,
+    usernames: Vec<String>,
+) -> Result<ChatSummary> {
+    Ok(state
+        .client()
+        .await?
+        .create_group(&title, &usernames)
+        .await?)
+}
+
+/// Adds a user to a group.
+#[tauri::command]
+pub(crate) async fn add_member(
+    state: State<'_, AppState>,
+    chat: ChatId,
+    username: String,
+) -> Result<()> {
+    Ok(state.client().await?.add_member(chat, &username).await?)
+}
+
+/// Removes a member from a group.
+#[tauri::command]
+pub(crate) async fn remove_member(
+    state: State<'_, AppState>,
+    chat: ChatId,
+    account: AccountId,
+) -> Result<()> {
+    Ok(state.client().await?.remove_member(chat, account).await?)
+}
+
+/// Leaves a group.
+#[tauri::command]
+pub(crate) async fn leave(state: State<'_, AppState>, chat: ChatId) -> Result<()> {
+    Ok(state.client().await?.leave(chat).await?)
+}
+
+/// Renames a group.
+#[tauri::command]
+pub(crate) async fn rename(state: State<'_, AppState>, chat: ChatId, title: String) -> Result<()> {
+    Ok(state.client().await?.rename(chat, &title).await?)
+}
+
+/// Pins or unpins a chat.
+#[tauri::command]
+pub(crate) async fn set_pinned(
+    state: State<'_, AppState>,
+    chat: ChatId,
+    pinned: bool,
+) -> Result<()> {
+    Ok(state.client().await?.set_pinned(chat, pinned).await?)
+}
+
+/// Searches stored messages.
+#[tauri::command]
+pub(crate) async fn search(state: State<'_, AppState>, query: String) -> Result<Vec<SearchHit>> {
+    Ok(state.client().await?.search(&query, SEARCH_LIMIT).await?)
+}
+
+/// The account's signed-in devices.
+#[tauri::command]
+pub(crate) async fn devices(state: State<'_, AppState>) -> Result<Vec<Device>> {
+    let devices = state.client().await?.devices().await?;
+    Ok(devices.into_iter().map(Device::from).collect())
+}
+
+/// Signs another device out.
+#[tauri::command]
+pub(crate) async fn revoke_device(state: State<'_, AppState>, id: u64) -> Result<()> {
+    Ok(state.client().await?.revoke_device(DeviceId(id)).await?)
+}
+
+/// Sets a new passcode, or (`None`) moves the key to the OS keychain.
+#[tauri::command]
+pub(crate) async fn set_passcode(
+    state: State<'_, AppState>,
+    passcode: Option<String>,
+) -> Result<()> {
+    if passcode.as_deref() == Some("") {
+        return Err(Error::Invalid("a passcode cannot be empty".into()));
+    }
+    Ok(state.client().await?.set_passcode(passcode).await?)
+}
+
+/// Shows or hides message text in notifications.
+#[tauri::command]
+pub(crate) fn set_notification_preview(state: State<'_, AppState>, show: bool) {
+    state.notifier.set_preview(show);
+}

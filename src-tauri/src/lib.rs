@@ -1,0 +1,93 @@
+//! The Wren desktop app: a Tauri 2 shell that embeds the client engine (`wren-core`) and
+//! shows the web UI (`ui/dist`). The UI calls the commands in [`commands`] and listens to
+//! the core's events on `wren://event`.
+//!
+//! Environment: `WREN_PROFILE_DIR` (a profile directory other than the app-data dir's; such
+//! an app is not single-instance and does not register the `wren://` scheme),
+//! `WREN_SERVER` (the server address the sign-in screen proposes), `WREN_PASSCODE` (the
+//! profile's passcode, for headless runs), `RUST_LOG` (log filter).
+
+mod commands;
+mod deep_link;
+mod error;
+mod events;
+mod logging;
+mod models;
+mod notify;
+mod state;
+mod tray;
+
+use state::{AppState, PROFILE_ENV, SERVER_ENV};
+use std::path::PathBuf;
+use tauri::Manager;
+
+/// Runs the app until its window is closed; exits the process with status 1 if it cannot
+/// start.
+pub fn run() {
+    let own_profile = std::env::var_os(PROFILE_ENV).map(PathBuf::from);
+    let mut builder = tauri::Builder::default();
+    if own_profile.is_none() {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            tracing::info!(?args, "started again; showing the running app");
+            tray::show_window(app);
+        }));
+    }
+    let result = builder
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_notification::init())
+        .setup(move |app| setup(app, own_profile))
+        .invoke_handler(tauri::generate_handler![
+            commands::profile_status,
+            commands::unlock,
+            commands::register,
+            commands::login,
+            commands::logout,
+            commands::chats,
+            commands::history,
+            commands::send,
+            commands::edit,
+            commands::remove,
+            commands::mark_read,
+            commands::typing,
+            commands::open_direct,
+            commands::create_group,
+            commands::add_member,
+            commands::remove_member,
+            commands::leave,
+            commands::rename,
+            commands::set_pinned,
+            commands::search,
+            commands::devices,
+            commands::revoke_device,
+            commands::set_passcode,
+            commands::set_notification_preview,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the app failed");
+        eprintln!("wren-desktop: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn setup(
+    app: &mut tauri::App,
+    own_profile: Option<PathBuf>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let data = app.path().app_data_dir()?;
+    let (profile, logs) = match &own_profile {
+        Some(dir) => (dir.clone(), dir.join("logs")),
+        None => (data.join("profile"), data.join("logs")),
+    };
+    app.manage(logging::init(&logs)?);
+    tracing::info!(profile = %profile.display(), "starting");
+    let server = std::env::var(SERVER_ENV).ok().filter(|s| !s.is_empty());
+    app.manage(AppState::new(profile, server));
+    let handle = app.handle().clone();
+    if let Err(e) = tray::create(&handle) {
+        tracing::warn!(error = %e, "no tray icon");
+    }
+    deep_link::listen(&handle, own_profile.is_none());
+    tauri::async_runtime::block_on(handle.state::<AppState>().start(&handle));
+    Ok(())
+}

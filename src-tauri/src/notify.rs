@@ -1,0 +1,125 @@
+//! Native notifications for new incoming messages while the window is not focused, with
+//! the sender and (unless hidden in the settings) a preview of the text.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use tauri::{AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
+use wren_core::{ChatId, MessageView, Seq};
+
+/// A message older than this when it arrives (catch-up after being offline) is not announced.
+const FRESH_MS: u64 = 60_000;
+/// How many announced messages are remembered, so an update of one is not announced again.
+const REMEMBERED: usize = 256;
+/// The longest preview, in characters.
+const PREVIEW_CHARS: usize = 120;
+
+/// Decides which messages to announce, and announces them.
+pub(crate) struct Notifier {
+    preview: AtomicBool,
+    announced: Mutex<VecDeque<(ChatId, Seq)>>,
+}
+
+impl Default for Notifier {
+    fn default() -> Notifier {
+        Notifier {
+            preview: AtomicBool::new(true),
+            announced: Mutex::new(VecDeque::new()),
+        }
+    }
+}
+
+impl Notifier {
+    /// Shows or hides the message text in notifications.
+    pub(crate) fn set_preview(&self, show: bool) {
+        tracing::info!(show, "notification preview");
+        self.preview.store(show, Ordering::Relaxed);
+    }
+
+    /// Announces `message` if it is a new incoming one and the window is not focused.
+    pub(crate) fn on_message(&self, app: &AppHandle, message: &MessageView) {
+        let Some(seq) = message.seq else { return };
+        if message.outgoing
+            || message.deleted
+            || message.edited_at.is_some()
+            || now_ms().saturating_sub(message.sent_at) > FRESH_MS
+            || window_focused(app)
+            || !self.first_time(message.chat, seq)
+        {
+            return;
+        }
+        let body = if self.preview.load(Ordering::Relaxed) {
+            preview(&message.text)
+        } else {
+            "New message".to_string()
+        };
+        let shown = app
+            .notification()
+            .builder()
+            .title(&message.sender.username)
+            .body(body)
+            .show();
+        if let Err(e) = shown {
+            tracing::warn!(error = %e, "cannot show a notification");
+        }
+    }
+
+    fn first_time(&self, chat: ChatId, seq: Seq) -> bool {
+        let Ok(mut announced) = self.announced.lock() else {
+            return false;
+        };
+        if announced.contains(&(chat, seq)) {
+            return false;
+        }
+        if announced.len() == REMEMBERED {
+            announced.pop_front();
+        }
+        announced.push_back((chat, seq));
+        true
+    }
+}
+
+fn window_focused(app: &AppHandle) -> bool {
+    app.get_webview_window("main")
+        .and_then(|w| w.is_focused().ok())
+        .unwrap_or(false)
+}
+
+fn preview(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(PREVIEW_CHARS).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_preview_is_cut_on_a_character_boundary() {
+        let text = "ش".repeat(PREVIEW_CHARS + 5);
+        let out = preview(&text);
+        assert_eq!(out.chars().count(), PREVIEW_CHARS + 1);
+        assert!(out.ends_with('…'));
+        assert_eq!(preview("hi"), "hi");
+    }
+
+    #[test]
+    fn a_message_is_announced_once() {
+        let notifier = Notifier::default();
+        assert!(notifier.first_time(ChatId(1), Seq(2)));
+        assert!(!notifier.first_time(ChatId(1), Seq(2)));
+        assert!(notifier.first_time(ChatId(1), Seq(3)));
+    }
+}

@@ -1,0 +1,128 @@
+//! The tray icon: shows the unread count, brings the window back, quits.
+
+use std::collections::HashMap;
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager};
+use wren_core::{ChatId, ClientEvent};
+
+const TRAY_ID: &str = "wren";
+
+/// Creates the tray icon with its menu.
+pub(crate) fn create(app: &AppHandle) -> tauri::Result<()> {
+    let show = MenuItem::with_id(app, "show", "Show Wren", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&show, &quit])?;
+    let mut tray = TrayIconBuilder::with_id(TRAY_ID)
+        .tooltip("Wren")
+        .menu(&menu)
+        .on_menu_event(|app, event| match event.id().as_ref() {
+            "show" => show_window(app),
+            "quit" => app.exit(0),
+            _ => {}
+        });
+    if let Some(icon) = app.default_window_icon() {
+        tray = tray.icon(icon.clone());
+    }
+    tray.build(app)?;
+    Ok(())
+}
+
+/// Shows, unminimizes and focuses the main window.
+pub(crate) fn show_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let shown = window
+            .show()
+            .and_then(|()| window.unminimize())
+            .and_then(|()| window.set_focus());
+        if let Err(e) = shown {
+            tracing::warn!(error = %e, "cannot show the window");
+        }
+    }
+}
+
+/// Unread counts per chat, kept up to date from the client's events.
+#[derive(Default)]
+pub(crate) struct Unread {
+    per_chat: HashMap<ChatId, u64>,
+}
+
+impl Unread {
+    /// Starts from the chat list.
+    pub(crate) fn from_chats(chats: &[wren_core::ChatSummary]) -> Unread {
+        Unread {
+            per_chat: chats.iter().map(|c| (c.id, c.unread_count)).collect(),
+        }
+    }
+
+    /// Applies an event; true when the total may have changed.
+    pub(crate) fn apply(&mut self, event: &ClientEvent) -> bool {
+        match event {
+            ClientEvent::ChatUpdated { chat } => {
+                self.per_chat.insert(chat.id, chat.unread_count) != Some(chat.unread_count)
+            }
+            ClientEvent::ChatRemoved { chat } => self.per_chat.remove(chat).is_some(),
+            ClientEvent::SignedOut => {
+                self.per_chat.clear();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Unread messages in all chats.
+    pub(crate) fn total(&self) -> u64 {
+        self.per_chat.values().sum()
+    }
+}
+
+/// Shows the unread total on the tray icon (as its label and tooltip).
+pub(crate) fn show_unread(app: &AppHandle, total: u64) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else {
+        return;
+    };
+    let (title, tooltip) = match total {
+        0 => (None, "Wren".to_string()),
+        n => (Some(n.to_string()), format!("Wren: {n} unread")),
+    };
+    if let Err(e) = tray
+        .set_title(title.as_deref())
+        .and_then(|()| tray.set_tooltip(Some(tooltip)))
+    {
+        tracing::warn!(error = %e, "cannot update the tray icon");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wren_core::{ChatKind, ChatSummary, Seq};
+
+    fn chat(id: u64, unread: u64) -> ChatSummary {
+        ChatSummary {
+            id: ChatId(id),
+            kind: ChatKind::Direct,
+            title: format!("chat {id}"),
+            members: Vec::new(),
+            unread_count: unread,
+            read_seq: Seq(0),
+            peers_read_seq: Seq(0),
+            last_message: None,
+            last_activity_at: 0,
+            pinned: false,
+        }
+    }
+
+    #[test]
+    fn the_unread_total_follows_chat_updates_removals_and_sign_out() {
+        let mut unread = Unread::from_chats(&[chat(1, 2), chat(2, 0)]);
+        assert_eq!(unread.total(), 2);
+        assert!(unread.apply(&ClientEvent::ChatUpdated { chat: chat(2, 3) }));
+        assert_eq!(unread.total(), 5);
+        assert!(!unread.apply(&ClientEvent::ChatUpdated { chat: chat(2, 3) }));
+        assert!(unread.apply(&ClientEvent::ChatRemoved { chat: ChatId(1) }));
+        assert_eq!(unread.total(), 3);
+        assert!(unread.apply(&ClientEvent::SignedOut));
+        assert_eq!(unread.total(), 0);
+    }
+}

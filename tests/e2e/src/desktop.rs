@@ -1,0 +1,347 @@
+//! The desktop app under test: tauri-driver on a virtual display, and WebDriver sessions
+//! that each run the app once.
+
+use crate::display::VirtualDisplay;
+use crate::webdriver::{Element, Session};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use wren_tests::process::{binary, free_port};
+
+/// How long a page condition may take before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// One app at a time: a WebKit window per test on two cores makes timings flaky.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Xvfb plus tauri-driver, with the app's environment; stopped when dropped.
+pub struct Desktop {
+    driver: Child,
+    port: u16,
+    name: String,
+    display: String,
+    // Dropped after the driver: the display outlives the app.
+    _display: VirtualDisplay,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl Desktop {
+    /// Starts the display and tauri-driver for the test `name`. The app will use the
+    /// profile directory `root/profile`, XDG directories under `root/xdg`, propose
+    /// `server`, and open its profile with the test passcode. `None` when `WREN_SKIP_E2E`
+    /// is set.
+    pub fn start(name: &str, root: &Path, server: &str) -> Option<Desktop> {
+        let profile = root.join("profile");
+        Desktop::start_with(name, root, &profile, server, Some(wren_tests::PASSCODE))
+    }
+
+    /// Like [`Desktop::start`] with an existing profile directory (opened with the test
+    /// passcode), for benchmarks on a prepared store.
+    pub fn start_on_profile(
+        name: &str,
+        root: &Path,
+        profile: &Path,
+        server: &str,
+    ) -> Option<Desktop> {
+        Desktop::start_with(name, root, profile, server, Some(wren_tests::PASSCODE))
+    }
+
+    /// Like [`Desktop::start`], but the app gets no passcode from its environment and
+    /// finds no OS keychain (its D-Bus session address leads nowhere): the user must
+    /// choose or enter the passcode on the lock screen.
+    pub fn start_locked(name: &str, root: &Path, server: &str) -> Option<Desktop> {
+        Desktop::start_with(name, root, &root.join("profile"), server, None)
+    }
+
+    fn start_with(
+        name: &str,
+        root: &Path,
+        profile: &Path,
+        server: &str,
+        passcode: Option<&str>,
+    ) -> Option<Desktop> {
+        if std::env::var_os("WREN_SKIP_E2E").is_some() {
+            eprintln!("{name}: skipped (WREN_SKIP_E2E is set)");
+            return None;
+        }
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let display = VirtualDisplay::start();
+        let port = free_port();
+        let xdg = root.join("xdg");
+        let mut command = Command::new(tauri_driver());
+        command
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--native-port")
+            .arg(free_port().to_string())
+            .env("DISPLAY", &display.name)
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .env("WREN_PROFILE_DIR", profile)
+            .env("WREN_SERVER", server)
+            .env("XDG_DATA_HOME", xdg.join("data"))
+            .env("XDG_CONFIG_HOME", xdg.join("config"))
+            .env("XDG_CACHE_HOME", xdg.join("cache"))
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        match passcode {
+            Some(passcode) => command.env("WREN_PASSCODE", passcode),
+            None => command.env_remove("WREN_PASSCODE").env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!("unix:path={}", root.join("no-session-bus").display()),
+            ),
+        };
+        let driver = command.spawn().unwrap_or_else(|e| {
+            panic!("cannot start tauri-driver (cargo install tauri-driver --version '^2' --locked): {e}")
+        });
+        let desktop = Desktop {
+            driver,
+            port,
+            name: name.to_string(),
+            display: display.name.clone(),
+            _display: display,
+            _turn: turn,
+        };
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(desktop)
+    }
+
+    /// Starts the app in a new WebDriver session and waits until its first screen shows.
+    pub fn launch(&self) -> App<'_> {
+        let capabilities = json!({
+            "browserName": "wry",
+            "tauri:options": { "application": binary("wren-desktop") },
+        });
+        let session = Session::start(self.port, capabilities)
+            .unwrap_or_else(|e| panic!("cannot start the app through WebDriver: {e}"));
+        let app = App {
+            session: Some(session),
+            desktop: self,
+        };
+        app.wait_for_any(&["login-screen", "main-screen", "lock-screen"]);
+        app
+    }
+}
+
+impl Drop for Desktop {
+    /// Stops tauri-driver with SIGTERM, so it stops WebKitWebDriver too; SIGKILL if it
+    /// does not exit within five seconds.
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.driver.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.driver.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The directory screenshots are saved in: `e2e-screenshots` in the cargo target dir.
+pub fn screenshot_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    // <target>/<profile>/deps/<test binary>
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("target"));
+    target.join("e2e-screenshots")
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return path.into();
+    }
+    let in_cargo_bin = std::env::var_os("HOME")
+        .map(|home| PathBuf::from(home).join(".cargo/bin/tauri-driver"))
+        .filter(|p| p.exists());
+    in_cargo_bin.unwrap_or_else(|| PathBuf::from("tauri-driver"))
+}
+
+/// The CSS selector of a `data-testid`.
+pub fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// The running app, seen through WebDriver.
+pub struct App<'a> {
+    session: Option<Session>,
+    desktop: &'a Desktop,
+}
+
+impl App<'_> {
+    fn session(&self) -> &Session {
+        self.session
+            .as_ref()
+            .unwrap_or_else(|| panic!("the session has ended"))
+    }
+
+    /// Saves a screenshot of the whole virtual display (the real window, as a user sees
+    /// it) as `<test>-<label>.png` and returns its path. Uses ImageMagick's `import`:
+    /// WebKitWebDriver's own screenshot hangs on some pages of this app.
+    pub fn screenshot(&self, label: &str) -> PathBuf {
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let path = dir.join(format!("{}-{label}.png", self.desktop.name));
+        let status = Command::new("import")
+            .args(["-display", &self.desktop.display, "-window", "root"])
+            .arg(&path)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run import (apt-get install imagemagick): {e}"));
+        assert!(status.success(), "import failed: {status}");
+        let png = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+        path
+    }
+
+    /// Fails the test, with a screenshot of what the page showed.
+    pub fn fail(&self, what: &str) -> ! {
+        let shot = std::panic::catch_unwind(|| self.screenshot("FAILED")).ok();
+        panic!(
+            "{what} (page at failure: {})",
+            shot.map(|p| p.display().to_string())
+                .unwrap_or_else(|| "no screenshot".into())
+        );
+    }
+
+    /// Polls `check` until it returns `Some` or [`PATIENCE`] passes, then fails with `what`.
+    pub fn wait<T>(&self, what: &str, mut check: impl FnMut(&Self) -> Option<T>) -> T {
+        self.wait_longer(PATIENCE, what, &mut check)
+    }
+
+    /// [`App::wait`] with another timeout.
+    pub fn wait_longer<T>(
+        &self,
+        patience: Duration,
+        what: &str,
+        mut check: impl FnMut(&Self) -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + patience;
+        loop {
+            if let Some(found) = check(self) {
+                return found;
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("timed out after {patience:?} waiting for {what}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Every element matching `css` (none when the page cannot answer now).
+    pub fn all(&self, css: &str) -> Vec<Element> {
+        self.session().find_all(css).unwrap_or_default()
+    }
+
+    /// Waits until an element with this `data-testid` exists.
+    pub fn wait_for(&self, id: &str) -> Element {
+        let css = testid(id);
+        self.wait(&css, |app| app.all(&css).into_iter().next())
+    }
+
+    fn wait_for_any(&self, ids: &[&str]) -> Element {
+        let css = ids
+            .iter()
+            .map(|id| testid(id))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.wait(&css, |app| app.all(&css).into_iter().next())
+    }
+
+    /// The visible text of an element ("" when it is gone).
+    pub fn text(&self, element: &Element) -> String {
+        self.session().text(element).unwrap_or_default()
+    }
+
+    /// A DOM attribute of an element (`None` when absent, or when the element has been
+    /// re-rendered since it was found), read by script.
+    pub fn attribute(&self, element: &Element, name: &str) -> Option<String> {
+        self.session()
+            .execute(
+                "return arguments[0].getAttribute(arguments[1]);",
+                json!([element.to_json(), name]),
+            )
+            .ok()?
+            .as_str()
+            .map(str::to_string)
+    }
+
+    /// Runs JavaScript in the page.
+    pub fn script(&self, script: &str, args: Value) -> Value {
+        self.session()
+            .execute(script, args)
+            .unwrap_or_else(|e| self.fail(&format!("script failed: {e}")))
+    }
+
+    /// Runs asynchronous JavaScript: it gets `args` and, last, the callback to answer with.
+    pub fn script_async(&self, script: &str, args: Value) -> Value {
+        self.session()
+            .execute_async(script, args)
+            .unwrap_or_else(|e| self.fail(&format!("script failed: {e}")))
+    }
+
+    /// Clicks the element with this `data-testid` once it exists.
+    pub fn click(&self, id: &str) {
+        let element = self.wait_for(id);
+        self.click_element(&element);
+    }
+
+    /// Clicks an element.
+    pub fn click_element(&self, element: &Element) {
+        if let Err(e) = self.session().click(element) {
+            self.fail(&format!("click: {e}"));
+        }
+    }
+
+    /// Right-clicks an element.
+    pub fn context_click(&self, element: &Element) {
+        if let Err(e) = self.session().context_click(element) {
+            self.fail(&format!("right-click: {e}"));
+        }
+    }
+
+    /// Types into the element with this `data-testid` once it exists.
+    pub fn type_into(&self, id: &str, text: &str) {
+        let element = self.wait_for(id);
+        if let Err(e) = self.session().send_keys(&element, text) {
+            self.fail(&format!("typing into {id}: {e}"));
+        }
+    }
+
+    /// A DOM property of an element (`value`, `checked`, ...).
+    pub fn property(&self, element: &Element, name: &str) -> Value {
+        self.session()
+            .property(element, name)
+            .unwrap_or(Value::Null)
+    }
+
+    /// Ends the session: the app exits.
+    pub fn quit(mut self) {
+        if let Some(session) = self.session.take() {
+            if let Err(e) = session.end() {
+                eprintln!("ending the WebDriver session: {e}");
+            }
+        }
+    }
+}
+
+impl Drop for App<'_> {
+    fn drop(&mut self) {
+        if let Some(session) = self.session.take() {
+            let _ = session.end();
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! The desktop app in its real window, driven like a user drives it, against a real
+//! server on loopback and a `wren` CLI peer.
+
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Duration;
+use wren_e2e::desktop::testid;
+use wren_e2e::webdriver::Element;
+use wren_e2e::{App, Desktop};
+use wren_tests::process::{free_port, wait_until, Cli, ServerProcess};
+
+const ENTER: &str = "\u{E007}";
+
+/// Registers `username` on the sign-in screen, which proposes the `WREN_SERVER` address.
+fn register(app: &App<'_>, server: &str, username: &str) {
+    let field = app.wait_for("login-server");
+    assert_eq!(
+        app.property(&field, "value"),
+        json!(server),
+        "the sign-in screen proposes WREN_SERVER"
+    );
+    app.type_into("login-username", username);
+    app.type_into("login-password", wren_tests::PASSWORD);
+    app.click("register-submit");
+    app.wait_for("main-screen");
+}
+
+/// The first chat row of the list.
+fn first_chat(app: &App<'_>) -> Element {
+    app.wait("a chat in the list", |app| {
+        app.all("[data-testid^=\"chat-item-\"]").into_iter().next()
+    })
+}
+
+/// The message bubble showing `text`, once it is on screen.
+fn message(app: &App<'_>, text: &str) -> Element {
+    app.wait(&format!("the message {text:?}"), |app| {
+        app.all(&testid("message"))
+            .into_iter()
+            .find(|m| app.text(m).contains(text))
+    })
+}
+
+/// The delivery state (`data-state`) of the message showing `text`, if it is on screen.
+fn state_of(app: &App<'_>, text: &str) -> Option<String> {
+    let row = app
+        .all(&testid("message"))
+        .into_iter()
+        .find(|m| app.text(m).contains(text))?;
+    app.attribute(&row, "data-state")
+}
+
+/// The messages of the CLI profile's direct chat with `peer`, as JSON.
+fn cli_history(cli: &Cli, peer: &str) -> Vec<Value> {
+    let out = cli.ok(&["--json", "history", peer]);
+    serde_json::from_str::<Value>(&out)
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+}
+
+fn cli_has(cli: &Cli, peer: &str, check: impl Fn(&Value) -> bool) -> bool {
+    wait_until(Duration::from_secs(30), || {
+        cli_history(cli, peer).iter().any(&check)
+    })
+}
+
+fn peer(root: &Path, server: &ServerProcess, name: &str) -> Cli {
+    let cli = Cli {
+        profile: root.join(name),
+        server: server.url.clone(),
+    };
+    cli.ok(&["register", name]);
+    cli
+}
+
+#[test]
+fn chatting_with_a_cli_peer_edit_delete_and_search() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let Some(desktop) = Desktop::start("chat", root.path(), &server.url) else {
+        return;
+    };
+    let app = desktop.launch();
+    register(&app, &server.url, "alice");
+    app.screenshot("1-registered");
+
+    // A message from the CLI appears with an unread badge.
+    let bob = peer(root.path(), &server, "bob");
+    bob.ok(&["send", "@alice", "hello from the cli"]);
+    let row = first_chat(&app);
+    let badge = app.wait("the unread badge", |app| {
+        app.all(&format!(
+            "[data-testid^=\"chat-item-\"] {}",
+            testid("unread-badge")
+        ))
+        .into_iter()
+        .next()
+    });
+    assert_eq!(app.text(&badge), "1");
+    assert!(app.text(&row).contains("hello from the cli"));
+    app.screenshot("2-unread");
+
+    // The app replies; the CLI receives it.
+    app.click_element(&row);
+    message(&app, "hello from the cli");
+    app.type_into("composer", &format!("hello from the app{ENTER}"));
+    app.wait("the reply to be stored by the server", |app| {
+        matches!(
+            state_of(app, "hello from the app").as_deref(),
+            Some("sent" | "read")
+        )
+        .then_some(())
+    });
+    assert!(
+        cli_has(&bob, "@alice", |m| m["text"] == "hello from the app"),
+        "the CLI peer did not receive the app's reply"
+    );
+
+    // An edit by the CLI shows in the app.
+    let seq = cli_history(&bob, "@alice")
+        .iter()
+        .find(|m| m["text"] == "hello from the cli")
+        .and_then(|m| m["seq"].as_u64())
+        .expect("the CLI's message has a seq");
+    bob.ok(&["edit", "@alice", &seq.to_string(), "edited by the cli"]);
+    let edited = message(&app, "edited by the cli");
+    assert!(
+        !app.all(&format!(
+            "[data-seq=\"{seq}\"] {}",
+            testid("message-edited")
+        ))
+        .is_empty(),
+        "the edited message is marked edited"
+    );
+    assert!(!app.text(&edited).contains("hello from the cli"));
+
+    // A delete in the app (context menu) reaches the CLI.
+    app.context_click(&message(&app, "hello from the app"));
+    app.click("menu-delete");
+    assert!(
+        cli_has(&bob, "@alice", |m| m["deleted"] == true
+            && m["sender"]["username"] == "alice"),
+        "the CLI peer did not see the deletion"
+    );
+    app.wait("the deleted message to leave the list", |app| {
+        (!app
+            .all(&testid("message"))
+            .iter()
+            .any(|m| app.text(m).contains("hello from the app")))
+        .then_some(())
+    });
+    app.screenshot("3-edited-and-deleted");
+
+    // Search finds a message.
+    app.type_into("search-input", "edited");
+    let hit = app.wait_for("search-hit");
+    assert!(app.text(&hit).contains("edited by the cli"));
+    app.screenshot("4-search");
+    app.quit();
+}
+
+#[test]
+fn switching_to_arabic_flips_the_layout_to_right_to_left() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let Some(desktop) = Desktop::start("arabic", root.path(), &server.url) else {
+        return;
+    };
+    let app = desktop.launch();
+    register(&app, &server.url, "layla");
+    let html_dir = |app: &App<'_>| {
+        app.script(
+            "return document.documentElement.getAttribute('dir');",
+            json!([]),
+        )
+    };
+    assert_eq!(html_dir(&app), json!("ltr"));
+    app.click("open-settings");
+    app.wait_for("settings-language");
+    let arabic = app.wait("the Arabic option", |app| {
+        app.all(&format!(
+            "{} option[value=\"ar\"]",
+            testid("settings-language")
+        ))
+        .into_iter()
+        .next()
+    });
+    app.click_element(&arabic);
+    app.wait("dir=\"rtl\" on <html>", |app| {
+        (html_dir(app) == json!("rtl")).then_some(())
+    });
+    let lang = app.script("return document.documentElement.lang;", json!([]));
+    assert_eq!(lang, json!("ar"));
+    // The sidebar really moved to the right-hand side.
+    let sidebar_right = app.script(
+        "const r = document.querySelector('[data-testid=\"search-input\"]').getBoundingClientRect(); return r.left > window.innerWidth / 2;",
+        json!([]),
+    );
+    assert_eq!(sidebar_right, json!(true), "the sidebar is on the right");
+    app.click("dialog-close");
+    app.wait("the settings to close", |app| {
+        app.all(&testid("settings-dialog")).is_empty().then_some(())
+    });
+    app.screenshot("rtl");
+    app.quit();
+}
+
+#[test]
+fn a_restarted_app_shows_history_offline_and_sends_the_queued_message_later() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let data = root.path().join("server");
+    let port = free_port();
+    let server = ServerProcess::start(&data, port);
+    let url = server.url.clone();
+    let Some(desktop) = Desktop::start("offline", root.path(), &url) else {
+        return;
+    };
+    let app = desktop.launch();
+    register(&app, &url, "olga");
+    let bob = peer(root.path(), &server, "bob");
+    bob.ok(&["send", "@olga", "before the outage"]);
+    app.click_element(&first_chat(&app));
+    message(&app, "before the outage");
+    app.quit();
+
+    // Restarted without the server: the history is there, offline.
+    server.kill();
+    let app = desktop.launch();
+    app.wait_for("main-screen");
+    app.click_element(&first_chat(&app));
+    message(&app, "before the outage");
+    app.wait("the offline banner", |app| {
+        let banner = app.all(&testid("connection-state")).into_iter().next()?;
+        matches!(
+            app.attribute(&banner, "data-state").as_deref(),
+            Some("offline" | "connecting")
+        )
+        .then_some(())
+    });
+    app.type_into("composer", &format!("sent while offline{ENTER}"));
+    app.wait("the queued message, pending", |app| {
+        (state_of(app, "sent while offline").as_deref() == Some("pending")).then_some(())
+    });
+    app.screenshot("1-offline");
+
+    // The server returns: the queued message goes out.
+    let _server = ServerProcess::start(&data, port);
+    app.wait_longer(
+        Duration::from_secs(90),
+        "the queued message to be sent",
+        |app| {
+            matches!(
+                state_of(app, "sent while offline").as_deref(),
+                Some("sent" | "read")
+            )
+            .then_some(())
+        },
+    );
+    assert!(
+        cli_has(&bob, "@olga", |m| m["text"] == "sent while offline"),
+        "the CLI peer did not receive the queued message"
+    );
+    app.screenshot("2-back-online");
+    app.quit();
+}
+
+#[test]
+fn without_a_keychain_the_lock_screen_sets_the_passcode_then_asks_for_it() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let Some(desktop) = Desktop::start_locked("lock", root.path(), &server.url) else {
+        return;
+    };
+    let unlock = |app: &App<'_>, passcode: &str| {
+        app.type_into("lock-passcode", passcode);
+        app.click("lock-submit");
+    };
+
+    // A new profile on a machine without a keychain: the passcode typed here becomes its
+    // passcode.
+    let app = desktop.launch();
+    let lock = app.wait_for("lock-screen");
+    assert!(
+        app.text(&lock).contains("Choose a passcode"),
+        "{}",
+        app.text(&lock)
+    );
+    app.screenshot("1-choose-passcode");
+    unlock(&app, "local secret");
+    register(&app, &server.url, "pia");
+    app.quit();
+
+    // Started again: locked until the right passcode is entered.
+    let app = desktop.launch();
+    let lock = app.wait_for("lock-screen");
+    assert!(!app.text(&lock).contains("Choose a passcode"));
+    unlock(&app, "not the passcode");
+    app.wait_for("lock-error");
+    assert!(app.all(&testid("main-screen")).is_empty());
+    app.screenshot("2-wrong-passcode");
+    unlock(&app, "local secret");
+    app.wait_for("main-screen");
+    app.click("open-settings");
+    let username = app.wait_for("settings-username");
+    assert!(app.text(&username).contains("pia"));
+    app.quit();
+}

@@ -1,0 +1,43 @@
+import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
+import { describe, expect, it } from 'vitest';
+import { renderApp } from '../render';
+
+const BOB = 1;
+
+describe('host events and calls', () => {
+  it('a message the server refused shows as not sent', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice', ackDelay: 60_000 });
+    fireEvent.click(await screen.findByTestId(`chat-item-${BOB}`));
+    const composer = (await screen.findByTestId('composer')) as HTMLTextAreaElement;
+    fireEvent.input(composer, { target: { value: 'refused one' } });
+    fireEvent.keyDown(composer, { key: 'Enter' });
+    const pending = await waitFor(() => {
+      const rows = screen.getAllByTestId('message').filter((m) => m.textContent?.includes('refused one'));
+      expect(rows[0]?.dataset['state']).toBe('pending');
+      return rows[0] as HTMLElement;
+    });
+    const localId = pending.dataset['localId'] ?? '';
+    platform.hostEvent({ type: 'messageFailed', chat: BOB, localId, reason: 'too big' });
+    await waitFor(() => {
+      const row = screen.getAllByTestId('message').find((m) => m.dataset['localId'] === localId);
+      expect(row?.dataset['state']).toBe('failed');
+    });
+  });
+
+  it('being signed out elsewhere returns to the sign-in screen', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    await screen.findByTestId('main-screen');
+    platform.hostEvent({ type: 'signedOut' });
+    await screen.findByTestId('login-screen');
+    expect(screen.queryByTestId('main-screen')).toBeNull();
+  });
+
+  it('tells the host when message previews are hidden in notifications', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    fireEvent.click(await screen.findByTestId('open-settings'));
+    const toggle = (await screen.findByTestId('settings-notification-preview')) as HTMLInputElement;
+    expect(platform.notificationPreview).toBe(true);
+    fireEvent.click(toggle);
+    await waitFor(() => expect(platform.notificationPreview).toBe(false));
+  });
+});
