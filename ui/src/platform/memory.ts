@@ -3,6 +3,7 @@
 
 import { markMatches } from '../lib/text';
 import { hostError } from './errors';
+import { HISTORY_PAGE_MAX } from './types';
 import type {
   Account,
   AccountId,
@@ -175,7 +176,7 @@ export class MemoryPlatform implements Platform {
     const me = this.requireMe();
     const c = this.memberChat(chat, me.id);
     const end = before === null ? c.messages.length : lowerBound(c.messages, before);
-    const start = Math.max(0, end - Math.max(0, limit));
+    const start = Math.max(0, end - Math.min(HISTORY_PAGE_MAX, Math.max(0, limit)));
     const stored = c.messages.slice(start, end).reverse().map((m) => this.view(c, m, me.id));
     if (before !== null) return stored;
     const pending = [...c.outbox].reverse().map((p) => this.pendingView(c, p));

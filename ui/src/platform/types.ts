@@ -3,6 +3,9 @@
 // in-memory implementation, the desktop app uses the Tauri one.
 
 export type ChatId = number;
+
+/** The most messages one `history` call returns (the engine's page cap). */
+export const HISTORY_PAGE_MAX = 200;
 export type Seq = number;
 export type AccountId = number;
 
@@ -110,7 +113,11 @@ export interface Platform {
   logout(): Promise<void>;
 
   chats(): Promise<ChatSummary[]>;
-  /** Newest first, `before` exclusive; null = from the newest. */
+  /**
+   * Newest first, `before` exclusive; null = from the newest. Returns at most
+   * `HISTORY_PAGE_MAX` messages whatever `limit` asks for, so fewer than `limit` does not
+   * by itself mean the start of history was reached.
+   */
   history(chat: ChatId, before: Seq | null, limit: number): Promise<MessageView[]>;
   send(chat: ChatId, text: string, replyTo: Seq | null): Promise<MessageView>;
   edit(chat: ChatId, seq: Seq, text: string): Promise<void>;

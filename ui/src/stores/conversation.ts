@@ -5,6 +5,8 @@ import { compareMessages } from '../lib/messages';
 import type { ChatId, MessageView, Platform, Seq } from '../platform/types';
 
 export const PAGE_SIZE = 100;
+/** The most pages `loadUntil` loads in one go. */
+export const MAX_JUMP_PAGES = 20;
 
 export interface Conversation {
   chat: ChatId;
@@ -85,9 +87,13 @@ export function createConversation(platform: Platform, chat: ChatId): Conversati
     },
     loadOlder: () => fetchOlder(PAGE_SIZE),
     async loadUntil(seq) {
-      const oldest = oldestSeq(messages());
-      if (oldest === null || oldest <= seq) return;
-      await fetchOlder(oldest - seq + PAGE_SIZE);
+      // Page by page, and not without bound: jumping to the first unread of a very long
+      // backlog stops after MAX_JUMP_PAGES pages, and scrolling up loads the rest.
+      for (let page = 0; page < MAX_JUMP_PAGES; page++) {
+        const oldest = oldestSeq(messages());
+        if (oldest === null || oldest <= seq || !hasOlder()) return;
+        if ((await fetchOlder(PAGE_SIZE)) === 0) return;
+      }
     },
     markFailed(localId) {
       setMessages((prev) =>

@@ -1,7 +1,7 @@
 import { createRoot } from 'solid-js';
 import { describe, expect, it } from 'vitest';
 import { MemoryPlatform } from '../../src/platform/memory';
-import { PAGE_SIZE, createConversation } from '../../src/stores/conversation';
+import { MAX_JUMP_PAGES, PAGE_SIZE, createConversation } from '../../src/stores/conversation';
 
 const ARCHIVE = 5;
 
@@ -30,10 +30,19 @@ describe('conversation', () => {
     expect(conversation.messages().map((m) => m.seq)).toEqual(Array.from({ length: 2 * PAGE_SIZE + 30 }, (_, i) => i + 1));
   });
 
-  it('loads back to a given message in one go', async () => {
+  it('loads back to a given message page by page', async () => {
     const { conversation } = await archive();
     await conversation.loadUntil(10);
     expect(conversation.messages()[0]?.seq).toBeLessThanOrEqual(10);
+    expect(conversation.hasOlder()).toBe(true);
+  });
+
+  it('jumps back at most MAX_JUMP_PAGES pages into a long backlog and can still scroll further', async () => {
+    const { conversation } = await archive(100_000);
+    await conversation.loadUntil(1);
+    expect(conversation.messages()).toHaveLength((MAX_JUMP_PAGES + 1) * PAGE_SIZE);
+    expect(conversation.hasOlder()).toBe(true);
+    expect(await conversation.loadOlder()).toBe(PAGE_SIZE);
   });
 
   it('shows a sent message once: pending, then replaced by the stored one', async () => {
