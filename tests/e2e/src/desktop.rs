@@ -295,8 +295,16 @@ impl App<'_> {
 
     /// Clicks the element with this `data-testid` once it exists.
     pub fn click(&self, id: &str) {
-        let element = self.wait_for(id);
-        self.click_element(&element);
+        self.click_css(&testid(id));
+    }
+
+    /// Clicks the first element matching `css` once it exists. An element the page
+    /// re-rendered between finding and clicking it is found again, not clicked stale.
+    pub fn click_css(&self, css: &str) {
+        self.wait(&format!("{css} to be clickable"), |app| {
+            let element = app.all(css).into_iter().next()?;
+            app.unless_stale(&format!("click {css}"), app.session().click(&element))
+        });
     }
 
     /// Clicks an element.
@@ -306,10 +314,28 @@ impl App<'_> {
         }
     }
 
-    /// Right-clicks an element.
-    pub fn context_click(&self, element: &Element) {
-        if let Err(e) = self.session().context_click(element) {
-            self.fail(&format!("right-click: {e}"));
+    /// Right-clicks the first element matching `css` whose text contains `text`, found
+    /// again if the page re-rendered it meanwhile.
+    pub fn context_click_text(&self, css: &str, text: &str) {
+        self.wait(
+            &format!("{css} showing {text:?} to be right-clicked"),
+            |app| {
+                let element = app
+                    .all(css)
+                    .into_iter()
+                    .find(|e| app.text(e).contains(text))?;
+                app.unless_stale("right-click", app.session().context_click(&element))
+            },
+        );
+    }
+
+    /// `Some` when an action on an element succeeded, `None` when the element had gone
+    /// stale (so the caller finds it again); fails the test on any other error.
+    fn unless_stale(&self, what: &str, result: crate::webdriver::Result<()>) -> Option<()> {
+        match result {
+            Ok(()) => Some(()),
+            Err(e) if e.0.contains("stale element") => None,
+            Err(e) => self.fail(&format!("{what}: {e}")),
         }
     }
 

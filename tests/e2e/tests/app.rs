@@ -28,9 +28,12 @@ fn register(app: &App<'_>, server: &str, username: &str) {
 /// The first chat row of the list.
 fn first_chat(app: &App<'_>) -> Element {
     app.wait("a chat in the list", |app| {
-        app.all("[data-testid^=\"chat-item-\"]").into_iter().next()
+        app.all(FIRST_CHAT).into_iter().next()
     })
 }
+
+/// The first row of the chat list.
+const FIRST_CHAT: &str = "[data-testid^=\"chat-item-\"]";
 
 /// The message bubble showing `text`, once it is on screen.
 fn message(app: &App<'_>, text: &str) -> Element {
@@ -88,7 +91,6 @@ fn chatting_with_a_cli_peer_edit_delete_and_search() {
     // A message from the CLI appears with an unread badge.
     let bob = peer(root.path(), &server, "bob");
     bob.ok(&["send", "@alice", "hello from the cli"]);
-    let row = first_chat(&app);
     let badge = app.wait("the unread badge", |app| {
         app.all(&format!(
             "[data-testid^=\"chat-item-\"] {}",
@@ -98,11 +100,11 @@ fn chatting_with_a_cli_peer_edit_delete_and_search() {
         .next()
     });
     assert_eq!(app.text(&badge), "1");
-    assert!(app.text(&row).contains("hello from the cli"));
+    assert!(app.text(&first_chat(&app)).contains("hello from the cli"));
     app.screenshot("2-unread");
 
     // The app replies; the CLI receives it.
-    app.click_element(&row);
+    app.click_css(FIRST_CHAT);
     message(&app, "hello from the cli");
     app.type_into("composer", &format!("hello from the app{ENTER}"));
     app.wait("the reply to be stored by the server", |app| {
@@ -136,7 +138,7 @@ fn chatting_with_a_cli_peer_edit_delete_and_search() {
     assert!(!app.text(&edited).contains("hello from the cli"));
 
     // A delete in the app (context menu) reaches the CLI.
-    app.context_click(&message(&app, "hello from the app"));
+    app.context_click_text(&testid("message"), "hello from the app");
     app.click("menu-delete");
     assert!(
         cli_has(&bob, "@alice", |m| m["deleted"] == true
@@ -220,7 +222,7 @@ fn a_restarted_app_shows_history_offline_and_sends_the_queued_message_later() {
     register(&app, &url, "olga");
     let bob = peer(root.path(), &server, "bob");
     bob.ok(&["send", "@olga", "before the outage"]);
-    app.click_element(&first_chat(&app));
+    app.click_css(FIRST_CHAT);
     message(&app, "before the outage");
     app.quit();
 
@@ -228,7 +230,7 @@ fn a_restarted_app_shows_history_offline_and_sends_the_queued_message_later() {
     server.kill();
     let app = desktop.launch();
     app.wait_for("main-screen");
-    app.click_element(&first_chat(&app));
+    app.click_css(FIRST_CHAT);
     message(&app, "before the outage");
     app.wait("the offline banner", |app| {
         let banner = app.all(&testid("connection-state")).into_iter().next()?;

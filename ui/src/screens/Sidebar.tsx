@@ -109,14 +109,18 @@ export function Sidebar(props: { now: number; onOpenMessage: (chat: ChatId, seq:
             fallback={<p class="empty-note">{t('sidebar.empty')}</p>}
           >
             <ul role="listbox" class="chat-list" aria-label={t('sidebar.chats')} data-testid="chat-list">
-              <For each={app.chats.list()}>
-                {(chat) => (
-                  <ChatListItem
-                    chat={chat}
-                    active={app.activeChat() === chat.id}
-                    now={props.now}
-                    onOpen={() => app.openChat(chat.id)}
-                  />
+              <For each={app.chats.ids()}>
+                {(id) => (
+                  <Show when={app.chats.byId(id)}>
+                    {(chat) => (
+                      <ChatListItem
+                        chat={chat()}
+                        active={app.activeChat() === id}
+                        now={props.now}
+                        onOpen={() => app.openChat(id)}
+                      />
+                    )}
+                  </Show>
                 )}
               </For>
             </ul>

@@ -7,6 +7,8 @@ import type { ChatId, ChatSummary, CoreEvent, Platform } from '../platform/types
 export interface ChatsStore {
   /** Pinned first, then by last activity. */
   list: Accessor<ChatSummary[]>;
+  /** The ids of [`list`], in the same order: rows keyed by id keep their DOM nodes when a chat changes. */
+  ids: Accessor<ChatId[]>;
   byId(id: ChatId): ChatSummary | undefined;
   totalUnread: Accessor<number>;
   loaded: Accessor<boolean>;
@@ -25,6 +27,7 @@ export function createChatsStore(platform: Platform): ChatsStore {
   };
   return {
     list,
+    ids: createMemo(() => list().map((c) => c.id)),
     byId: (id) => chats().get(id),
     totalUnread: createMemo(() => totalUnread(list())),
     loaded,

@@ -65,6 +65,17 @@ describe('chat list', () => {
     expect(within(carol).getByTestId('chat-preview').textContent).toContain('Are you there?');
   });
 
+  it('updates a chat row in place, so keyboard focus stays on it when a message arrives', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    const row = await screen.findByTestId('chat-item-2');
+    row.focus();
+    expect(document.activeElement).toBe(row);
+    platform.deliver(2, 'bob', 'Still there?');
+    await waitFor(() => expect(within(row).getByTestId('chat-preview').textContent).toContain('Still there?'));
+    expect(screen.getByTestId('chat-item-2')).toBe(row);
+    expect(document.activeElement).toBe(row);
+  });
+
   it('says when it is offline or reconnecting', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
