@@ -1,6 +1,7 @@
 //! The commands the web UI invokes: one per `Platform` method, named in snake_case, each a
 //! thin call into the client engine.
 
+use crate::deep_link::{DeepLink, DeepLinks};
 use crate::error::{Error, Result};
 use crate::models::{Device, ProfileStatus};
 use crate::state::AppState;
@@ -215,8 +216,19 @@ pub(crate) async fn set_passcode(
     Ok(state.client().await?.set_passcode(passcode).await?)
 }
 
-/// Shows or hides message text in notifications.
+/// Shows or hides the message text in notifications; `hidden_text` (in the UI's language)
+/// stands in for it when hidden.
 #[tauri::command]
-pub(crate) fn set_notification_preview(state: State<'_, AppState>, show: bool) {
-    state.notifier.set_preview(show);
+pub(crate) fn set_notification_preview(
+    state: State<'_, AppState>,
+    show: bool,
+    hidden_text: String,
+) {
+    state.notifier.set_preview(show, hidden_text);
+}
+
+/// The `wren://` links opened since the UI last asked, oldest first.
+#[tauri::command]
+pub(crate) fn take_deep_links(links: State<'_, DeepLinks>) -> Vec<DeepLink> {
+    links.take()
 }

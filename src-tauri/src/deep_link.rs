@@ -1,14 +1,108 @@
-//! `wren://` links, reserved for joining chats and channels. Joining is not built yet: a
-//! link is logged and handed to the UI as the Tauri event `wren://deep-link`.
+//! `wren://` links: `wren://user/NAME` opens the direct chat with a user, `wren://chat/ID`
+//! a chat the user is in, and `wren://join/CODE` is reserved for joining by invite (which
+//! the server does not offer yet; the UI says so).
+//!
+//! A link may arrive before the UI has loaded (the app was started by it) or while the
+//! profile is locked, so links wait in [`DeepLinks`] until the UI takes them; the event
+//! `linkOpened` on `wren://event` tells a running UI to take them now.
 
-use tauri::{AppHandle, Emitter};
+use serde::Serialize;
+use std::sync::Mutex;
+use tauri::{AppHandle, Emitter, Manager, Url};
 use tauri_plugin_deep_link::DeepLinkExt;
 
-/// The Tauri event carrying an opened `wren://` URL as a string.
-const EVENT: &str = "wren://deep-link";
+/// The scheme Wren registers.
+const SCHEME: &str = "wren";
+/// Links kept at most while nobody takes them; older ones are dropped first.
+const MAX_WAITING: usize = 16;
+
+/// What a `wren://` link asks for (`DeepLink` in the UI contract).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub(crate) enum DeepLink {
+    /// `wren://user/NAME`: the direct chat with this user.
+    User {
+        /// The username, without a leading `@`.
+        username: String,
+    },
+    /// `wren://chat/ID`: a chat the user already belongs to.
+    Chat {
+        /// The chat's id.
+        id: u64,
+    },
+    /// `wren://join/CODE`: joining a chat or channel by invite.
+    Invite {
+        /// The invite code.
+        code: String,
+    },
+    /// A link this version cannot open.
+    Invalid {
+        /// The link as it was given.
+        url: String,
+    },
+}
+
+impl DeepLink {
+    /// Reads a link; anything unexpected becomes [`DeepLink::Invalid`].
+    pub(crate) fn parse(raw: &str) -> DeepLink {
+        let invalid = || DeepLink::Invalid {
+            url: raw.chars().take(200).collect(),
+        };
+        let Ok(url) = Url::parse(raw) else {
+            return invalid();
+        };
+        if url.scheme() != SCHEME {
+            return invalid();
+        }
+        let segments: Vec<&str> = url
+            .path_segments()
+            .map(|s| s.filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default();
+        match (url.host_str(), segments.as_slice()) {
+            (Some("user"), [name]) => match name.strip_prefix('@').unwrap_or(name) {
+                "" => invalid(),
+                name => DeepLink::User {
+                    username: name.to_string(),
+                },
+            },
+            (Some("chat"), [id]) => id
+                .parse()
+                .map_or_else(|_| invalid(), |id| DeepLink::Chat { id }),
+            (Some("join"), [code]) => DeepLink::Invite {
+                code: (*code).to_string(),
+            },
+            _ => invalid(),
+        }
+    }
+}
+
+/// Links opened and not yet taken by the UI.
+#[derive(Default)]
+pub(crate) struct DeepLinks {
+    waiting: Mutex<Vec<DeepLink>>,
+}
+
+impl DeepLinks {
+    fn push(&self, link: DeepLink) {
+        if let Ok(mut waiting) = self.waiting.lock() {
+            if waiting.len() == MAX_WAITING {
+                waiting.remove(0);
+            }
+            waiting.push(link);
+        }
+    }
+
+    /// Removes and returns the waiting links, oldest first.
+    pub(crate) fn take(&self) -> Vec<DeepLink> {
+        self.waiting
+            .lock()
+            .map(|mut waiting| std::mem::take(&mut *waiting))
+            .unwrap_or_default()
+    }
+}
 
 /// Registers the scheme (when `register` is set) and listens for opened links, including
-/// the one the app was started with.
+/// the one the app was started with. Needs [`DeepLinks`] managed.
 pub(crate) fn listen(app: &AppHandle, register: bool) {
     let links = app.deep_link();
     if register {
@@ -20,20 +114,98 @@ pub(crate) fn listen(app: &AppHandle, register: bool) {
     let handle = app.clone();
     links.on_open_url(move |event| {
         for url in event.urls() {
-            forward(&handle, url.as_str());
+            opened(&handle, url.as_str());
         }
     });
     if let Ok(Some(urls)) = links.get_current() {
         for url in urls {
-            forward(app, url.as_str());
+            opened(app, url.as_str());
         }
     }
 }
 
-fn forward(app: &AppHandle, url: &str) {
-    tracing::info!(%url, "wren:// link opened (joining is not built yet)");
+fn opened(app: &AppHandle, url: &str) {
+    let link = DeepLink::parse(url);
+    tracing::info!(?link, "wren:// link opened");
+    app.state::<DeepLinks>().push(link);
     crate::tray::show_window(app);
-    if let Err(e) = app.emit(EVENT, url) {
-        tracing::warn!(error = %e, "cannot send the link to the UI");
+    let nudge = serde_json::json!({ "type": "linkOpened" });
+    if let Err(e) = app.emit(crate::events::EVENT, nudge) {
+        tracing::warn!(error = %e, "cannot tell the UI about the link");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_chat_and_join_links_are_read() {
+        assert_eq!(
+            DeepLink::parse("wren://user/bob"),
+            DeepLink::User {
+                username: "bob".into()
+            }
+        );
+        assert_eq!(
+            DeepLink::parse("wren://user/@bob/"),
+            DeepLink::User {
+                username: "bob".into()
+            }
+        );
+        assert_eq!(DeepLink::parse("wren://chat/42"), DeepLink::Chat { id: 42 });
+        assert_eq!(
+            DeepLink::parse("wren://join/AbC123"),
+            DeepLink::Invite {
+                code: "AbC123".into()
+            }
+        );
+    }
+
+    #[test]
+    fn anything_else_is_invalid_and_kept_short() {
+        for raw in [
+            "wren://chat/abc",
+            "wren://chat/",
+            "wren://user/@",
+            "wren://user/a/b",
+            "wren://settings",
+            "https://user/bob",
+            "not a url",
+        ] {
+            assert_eq!(
+                DeepLink::parse(raw),
+                DeepLink::Invalid { url: raw.into() },
+                "{raw}"
+            );
+        }
+        let long = format!("wren://{}", "x".repeat(500));
+        assert!(
+            matches!(DeepLink::parse(&long), DeepLink::Invalid { url } if url.chars().count() == 200)
+        );
+    }
+
+    #[test]
+    fn links_wait_in_order_until_taken_and_the_oldest_are_dropped() {
+        let links = DeepLinks::default();
+        for id in 0..(MAX_WAITING as u64 + 2) {
+            links.push(DeepLink::Chat { id });
+        }
+        let taken = links.take();
+        assert_eq!(taken.len(), MAX_WAITING);
+        assert_eq!(taken.first(), Some(&DeepLink::Chat { id: 2 }));
+        assert!(links.take().is_empty());
+    }
+
+    #[test]
+    fn links_serialize_as_the_ui_expects() {
+        let json = serde_json::to_value(DeepLink::User {
+            username: "bob".into(),
+        })
+        .ok();
+        assert_eq!(
+            json,
+            Some(serde_json::json!({ "kind": "user", "username": "bob" }))
+        );
     }
 }

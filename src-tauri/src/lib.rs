@@ -61,6 +61,7 @@ pub fn run() {
             commands::revoke_device,
             commands::set_passcode,
             commands::set_notification_preview,
+            commands::take_deep_links,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
@@ -87,7 +88,12 @@ fn setup(
     if let Err(e) = tray::create(&handle) {
         tracing::warn!(error = %e, "no tray icon");
     }
+    app.manage(deep_link::DeepLinks::default());
     deep_link::listen(&handle, own_profile.is_none());
-    tauri::async_runtime::block_on(handle.state::<AppState>().start(&handle));
+    // The profile opens while the window and its web view start: `profile_status` waits
+    // for it, nothing else needs it earlier.
+    tauri::async_runtime::spawn(async move {
+        handle.state::<AppState>().start(&handle).await;
+    });
     Ok(())
 }

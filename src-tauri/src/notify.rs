@@ -18,6 +18,8 @@ const PREVIEW_CHARS: usize = 120;
 /// Decides which messages to announce, and announces them.
 pub(crate) struct Notifier {
     preview: AtomicBool,
+    /// The body shown instead of the text when previews are hidden, in the UI's language.
+    hidden_text: Mutex<String>,
     announced: Mutex<VecDeque<(ChatId, Seq)>>,
 }
 
@@ -25,16 +27,21 @@ impl Default for Notifier {
     fn default() -> Notifier {
         Notifier {
             preview: AtomicBool::new(true),
+            hidden_text: Mutex::new("New message".into()),
             announced: Mutex::new(VecDeque::new()),
         }
     }
 }
 
 impl Notifier {
-    /// Shows or hides the message text in notifications.
-    pub(crate) fn set_preview(&self, show: bool) {
+    /// Shows or hides the message text in notifications; `hidden_text` stands in for it
+    /// when hidden.
+    pub(crate) fn set_preview(&self, show: bool, hidden_text: String) {
         tracing::info!(show, "notification preview");
         self.preview.store(show, Ordering::Relaxed);
+        if let Ok(mut text) = self.hidden_text.lock() {
+            *text = hidden_text;
+        }
     }
 
     /// Announces `message` if it is a new incoming one and the window is not focused.
@@ -52,7 +59,10 @@ impl Notifier {
         let body = if self.preview.load(Ordering::Relaxed) {
             preview(&message.text)
         } else {
-            "New message".to_string()
+            self.hidden_text
+                .lock()
+                .map(|text| text.clone())
+                .unwrap_or_default()
         };
         let shown = app
             .notification()

@@ -6,7 +6,7 @@ use crate::models::ProfileStatus;
 use crate::notify::Notifier;
 use std::path::PathBuf;
 use tauri::AppHandle;
-use tokio::sync::RwLock;
+use tokio::sync::{watch, RwLock};
 use wren_core::profile::{KeySource, ProfileDir};
 use wren_core::{Client, ClientOptions, CoreError, KeyError};
 
@@ -22,6 +22,8 @@ pub(crate) struct AppState {
     profile: ProfileDir,
     default_server: Option<String>,
     client: RwLock<Option<Client>>,
+    /// Becomes true once [`AppState::start`] has opened the profile, or given up on it.
+    started: watch::Sender<bool>,
     /// Shows native notifications for incoming messages.
     pub(crate) notifier: Notifier,
 }
@@ -33,6 +35,7 @@ impl AppState {
             profile: ProfileDir::new(profile_dir),
             default_server,
             client: RwLock::new(None),
+            started: watch::Sender::new(false),
             notifier: Notifier::default(),
         }
     }
@@ -48,6 +51,11 @@ impl AppState {
     /// a machine without a keychain, the passcode the user types there becomes its
     /// passcode).
     pub(crate) async fn start(&self, app: &AppHandle) {
+        self.open_at_start(app).await;
+        self.started.send_replace(true);
+    }
+
+    async fn open_at_start(&self, app: &AppHandle) {
         let passcode = std::env::var(PASSCODE_ENV).ok().filter(|p| !p.is_empty());
         let source = match self.profile.key_source() {
             Ok(source) => source,
@@ -94,7 +102,13 @@ impl AppState {
     }
 
     /// What the UI shows first: sign-in, lock screen or the chats.
+    /// Waits for [`AppState::start`] first, so a profile still opening is not reported as
+    /// locked.
     pub(crate) async fn status(&self) -> ProfileStatus {
+        let mut started = self.started.subscribe();
+        if started.wait_for(|started| *started).await.is_err() {
+            tracing::warn!("start-up ended without opening the profile");
+        }
         let client = self.client.read().await.clone();
         let (account, server) = match &client {
             Some(client) => (client.account(), client.server_url().await),

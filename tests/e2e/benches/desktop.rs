@@ -86,6 +86,36 @@ fn sum_mib(pids: &[u32], file: &str, field: &str) -> f64 {
     kib as f64 / 1024.0
 }
 
+/// The page's time origin and the UI's chat-list paint mark, once the mark exists.
+const PAINT_MARK_SCRIPT: &str = r#"
+const mark = performance.getEntriesByName('wren:chat-list-painted')[0];
+return mark ? { origin: performance.timeOrigin, mark: mark.startTime } : null;
+"#;
+
+/// When process `pid` started, in ms since the epoch (to the kernel's 10 ms tick).
+fn process_start_ms(pid: u32) -> Option<f64> {
+    let ticks_per_s: f64 = std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse().ok())?;
+    let stat = proc_file(pid, "stat")?;
+    let started_ticks: f64 = stat
+        .rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(19)?
+        .parse()
+        .ok()?;
+    let uptime_s: f64 = std::fs::read_to_string("/proc/uptime")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some(now_ms() - (uptime_s - started_ticks / ticks_per_s) * 1000.0)
+}
+
 const SCROLL_SCRIPT: &str = r#"
 const [duration, done] = arguments;
 const list = document.querySelector('[data-testid="message-list"]');
@@ -145,15 +175,24 @@ fn main() {
     };
     let app_binary: PathBuf = binary("wren-desktop");
 
-    // Cold start: from asking WebDriver to start the process to the chat row on screen.
-    let started = now_ms();
+    // Cold start: from the app process's start to the chat list painted, both read on the
+    // wall clock (the process start from /proc, the paint from the Performance API mark
+    // the UI sets in the frame that showed the list).
+    let requested = now_ms();
     let app = desktop.launch();
     app.wait_for(&format!("chat-item-{chat}"));
-    let painted = now_ms();
-    let page_origin = app
-        .script("return performance.timeOrigin;", json!([]))
-        .as_f64()
-        .unwrap_or(started);
+    let observed = now_ms();
+    let paint = app.wait("the chat-list paint mark", |app| {
+        app.script(PAINT_MARK_SCRIPT, json!([]))
+            .as_object()
+            .cloned()
+    });
+    let page_origin = paint["origin"].as_f64().unwrap_or(requested);
+    let painted = page_origin + paint["mark"].as_f64().unwrap_or(0.0);
+    let process_start = app_tree(&app_binary)
+        .first()
+        .and_then(|&pid| process_start_ms(pid))
+        .unwrap_or(requested);
     app.screenshot("1-chat-list");
 
     // Memory after opening the 100,000-message chat.
@@ -163,6 +202,18 @@ fn main() {
     let tree = app_tree(&app_binary);
     let rss = sum_mib(&tree, "status", "VmRSS:");
     let pss = sum_mib(&tree, "smaps_rollup", "Pss:");
+    let per_process: Vec<String> = tree
+        .iter()
+        .map(|&pid| {
+            let name = proc_file(pid, "comm").unwrap_or_default();
+            format!(
+                "{} RSS {:.0} / PSS {:.0}",
+                name.trim(),
+                sum_mib(&[pid], "status", "VmRSS:"),
+                sum_mib(&[pid], "smaps_rollup", "Pss:")
+            )
+        })
+        .collect();
     app.screenshot("2-chat-open");
 
     // Scrolling up through the history.
@@ -183,17 +234,27 @@ fn main() {
         "desktop app, release build, {MESSAGES} messages in one chat (Xvfb, software rendering)"
     );
     println!(
-        "  cold start → chat list on screen: {:>7.0} ms  (WebDriver-observed, includes starting WebKitWebDriver; target < 1000 ms)",
-        painted - started
+        "  cold start → chat list painted:   {:>7.0} ms from process start (target < 1000 ms)",
+        painted - process_start
     );
     println!(
-        "    of which before the page began loading: {:>7.0} ms",
-        page_origin - started
+        "    process start → page starts loading: {:>5.0} ms (shell, profile, WebKit processes)",
+        page_origin - process_start
+    );
+    println!(
+        "    page starts loading → list painted:  {:>5.0} ms",
+        painted - page_origin
+    );
+    println!(
+        "    baseline: WebDriver request → process start {:>5.0} ms; → list seen by WebDriver {:>5.0} ms",
+        process_start - requested,
+        observed - requested
     );
     println!(
         "  whole app after opening the chat ({} processes): RSS {rss:>6.0} MiB, PSS {pss:>6.0} MiB (target RSS < 300 MiB)",
         tree.len()
     );
+    println!("    per process (MiB): {}", per_process.join("; "));
     if scrolled > 0.0 {
         println!(
             "  scrolling up for {} s: {} frames, longest {longest:.0} ms, {over_50} frames > 50 ms, {scrolled:.0} messages scrolled",

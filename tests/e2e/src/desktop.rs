@@ -114,9 +114,15 @@ impl Desktop {
 
     /// Starts the app in a new WebDriver session and waits until its first screen shows.
     pub fn launch(&self) -> App<'_> {
+        self.launch_with(&[])
+    }
+
+    /// [`Desktop::launch`] with command-line arguments for the app (such as a `wren://`
+    /// link, as the desktop environment passes one).
+    pub fn launch_with(&self, args: &[&str]) -> App<'_> {
         let capabilities = json!({
             "browserName": "wry",
-            "tauri:options": { "application": binary("wren-desktop") },
+            "tauri:options": { "application": binary("wren-desktop"), "args": args },
         });
         let session = Session::start(self.port, capabilities)
             .unwrap_or_else(|e| panic!("cannot start the app through WebDriver: {e}"));
@@ -264,6 +270,23 @@ impl App<'_> {
     /// The visible text of an element ("" when it is gone).
     pub fn text(&self, element: &Element) -> String {
         self.session().text(element).unwrap_or_default()
+    }
+
+    /// The text content of every element matching `css`, in document order, read by
+    /// script (WebDriver's visible text is empty for some clipped elements).
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        let found = self.script(
+            "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent);",
+            json!([css]),
+        );
+        found
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// A DOM attribute of an element (`None` when absent, or when the element has been

@@ -308,3 +308,44 @@ fn without_a_keychain_the_lock_screen_sets_the_passcode_then_asks_for_it() {
     assert!(app.text(&username).contains("pia"));
     app.quit();
 }
+
+#[test]
+fn a_wren_link_opens_the_direct_chat_and_an_invite_link_says_it_cannot_join_yet() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let Some(desktop) = Desktop::start("deep-link", root.path(), &server.url) else {
+        return;
+    };
+    let app = desktop.launch();
+    register(&app, &server.url, "dana");
+    let _erin = peer(root.path(), &server, "erin");
+    app.quit();
+
+    // Started by a link, as the desktop environment starts it: the chat with erin opens.
+    let app = desktop.launch_with(&["wren://user/erin"]);
+    app.wait("the chat with erin to open from the link", |app| {
+        (app.texts(&testid("conversation-title")) == ["erin"]).then_some(())
+    });
+    assert!(
+        app.texts(&testid("chat-title"))
+            .contains(&"erin".to_string()),
+        "erin's chat is in the list"
+    );
+    app.screenshot("1-user-link");
+    app.quit();
+
+    // An invite link: the app says plainly that it cannot join by invite yet.
+    let app = desktop.launch_with(&["wren://join/AbC123"]);
+    let notice = app.wait_for("notice");
+    assert!(
+        app.text(&notice).to_lowercase().contains("invite"),
+        "the notice explains the invite link: {:?}",
+        app.text(&notice)
+    );
+    app.screenshot("2-invite-link");
+    app.click("notice-close");
+    app.wait("the notice to close", |app| {
+        app.all(&testid("notice")).is_empty().then_some(())
+    });
+    app.quit();
+}

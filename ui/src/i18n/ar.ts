@@ -39,6 +39,13 @@ export const ar: Record<MessageKey, string> = {
   'errors.invalid': 'يرجى ملء جميع الحقول.',
   'errors.unknown': 'حدث خطأ: {message}',
 
+  'notifications.hiddenText': 'رسالة جديدة',
+
+  'links.userNotFound': 'لا يوجد مستخدم باسم {name}.',
+  'links.chatNotFound': 'هذه المحادثة ليست في قائمتك.',
+  'links.invite': 'الانضمام عبر رابط دعوة غير متاح في هذا الإصدار من رِن بعد.',
+  'links.invalid': 'لا يمكن فتح هذا الرابط: {url}',
+
   'connection.connecting': 'جارٍ الاتصال…',
   'connection.offline': 'في انتظار الشبكة…',
   'connection.syncing': 'جارٍ التحديث… {done}/{total}',

@@ -37,6 +37,13 @@ export const en = {
   'errors.invalid': 'Please fill in every field.',
   'errors.unknown': 'Something went wrong: {message}',
 
+  'notifications.hiddenText': 'New message',
+
+  'links.userNotFound': 'No user {name}.',
+  'links.chatNotFound': 'This chat is not in your list.',
+  'links.invite': 'Joining by invite link is not available in this version of Wren yet.',
+  'links.invalid': 'This link cannot be opened: {url}',
+
   'connection.connecting': 'Connecting…',
   'connection.offline': 'Waiting for network…',
   'connection.syncing': 'Updating… {done}/{total}',

@@ -11,6 +11,7 @@ import type {
   ChatKind,
   ChatSummary,
   CoreEvent,
+  DeepLink,
   Device,
   Member,
   MessageView,
@@ -34,6 +35,8 @@ export interface MemoryOptions {
   signedInAs?: string;
   /** A passcode the profile is locked with at start. */
   passcode?: string;
+  /** `wren://` links the app was started with, waiting for the UI. */
+  links?: DeepLink[];
 }
 
 interface StoredMessage {
@@ -101,8 +104,11 @@ export class MemoryPlatform implements Platform {
   private nextAccountId = 1;
   private nextChatId = 1;
   private nextLocalId = 1;
+  private waitingLinks: DeepLink[] = [];
   /** What the UI last asked about notification previews (tests read it). */
   notificationPreview = true;
+  /** The body the UI last gave for notifications with hidden previews (tests read it). */
+  notificationHiddenText: string | null = null;
 
   constructor(options: MemoryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -110,6 +116,7 @@ export class MemoryPlatform implements Platform {
     this.simulatePeers = options.simulatePeers ?? false;
     this.passcode = options.passcode ?? null;
     this.unlocked = this.passcode === null;
+    this.waitingLinks = [...(options.links ?? [])];
     for (const name of SEEDED_USERS) this.addAccount(name, PASSWORD);
     this.seed(options.archiveSize ?? 0);
     const now = this.now();
@@ -337,8 +344,15 @@ export class MemoryPlatform implements Platform {
     this.unlocked = true;
   }
 
-  async setNotificationPreview(show: boolean): Promise<void> {
+  async setNotificationPreview(show: boolean, hiddenText: string): Promise<void> {
     this.notificationPreview = show;
+    this.notificationHiddenText = hiddenText;
+  }
+
+  async takeDeepLinks(): Promise<DeepLink[]> {
+    const links = this.waitingLinks;
+    this.waitingLinks = [];
+    return links;
   }
 
   onEvent(handler: (event: CoreEvent) => void): () => void {
@@ -372,6 +386,12 @@ export class MemoryPlatform implements Platform {
   /** Emits any event as the real host would (e.g. `signedOut`, `messageFailed`). */
   hostEvent(event: CoreEvent): void {
     this.emit(event);
+  }
+
+  /** The app is opened with a `wren://` link: it waits until the UI takes it. */
+  openLink(link: DeepLink): void {
+    this.waitingLinks.push(link);
+    this.emit({ type: 'linkOpened' });
   }
 
   /** Emits a connection state change. */

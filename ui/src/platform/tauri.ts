@@ -10,6 +10,7 @@ import type {
   ChatId,
   ChatSummary,
   CoreEvent,
+  DeepLink,
   Device,
   MessageView,
   Platform,
@@ -98,8 +99,11 @@ export class TauriPlatform implements Platform {
   setPasscode(passcode: string | null): Promise<void> {
     return call('set_passcode', { passcode });
   }
-  setNotificationPreview(show: boolean): Promise<void> {
-    return call('set_notification_preview', { show });
+  setNotificationPreview(show: boolean, hiddenText: string): Promise<void> {
+    return call('set_notification_preview', { show, hiddenText });
+  }
+  takeDeepLinks(): Promise<DeepLink[]> {
+    return call('take_deep_links');
   }
 
   onEvent(handler: (event: CoreEvent) => void): () => void {

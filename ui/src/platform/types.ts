@@ -76,6 +76,17 @@ export interface Device {
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
+/** A `wren://` link the app was opened with, as the host read it. */
+export type DeepLink =
+  /** wren://user/NAME: open (or start) the direct chat with NAME. */
+  | { kind: 'user'; username: string }
+  /** wren://chat/ID: open a chat the user already belongs to. */
+  | { kind: 'chat'; id: ChatId }
+  /** wren://join/CODE: join by invite (not offered by the server yet). */
+  | { kind: 'invite'; code: string }
+  /** Anything else. */
+  | { kind: 'invalid'; url: string };
+
 export type CoreEvent =
   | { type: 'chatUpdated'; chat: ChatSummary }
   | { type: 'chatRemoved'; chat: ChatId }
@@ -86,7 +97,9 @@ export type CoreEvent =
   | { type: 'connection'; state: ConnectionState }
   | { type: 'syncProgress'; done: number; total: number }
   /** This device was signed out (revoked elsewhere, or logged out). */
-  | { type: 'signedOut' };
+  | { type: 'signedOut' }
+  /** `wren://` links are waiting: call `takeDeepLinks`. */
+  | { type: 'linkOpened' };
 
 export interface ErrorInfo {
   /** Stable code such as 'unauthorized', 'forbidden', 'wrong_key', 'network'. */
@@ -135,8 +148,13 @@ export interface Platform {
   devices(): Promise<Device[]>;
   revokeDevice(id: number): Promise<void>;
   setPasscode(passcode: string | null): Promise<void>;
-  /** Shows or hides the message text in native notifications. */
-  setNotificationPreview(show: boolean): Promise<void>;
+  /**
+   * Shows or hides the message text in native notifications; `hiddenText` (in the UI's
+   * language) is the body shown instead when hidden.
+   */
+  setNotificationPreview(show: boolean, hiddenText: string): Promise<void>;
+  /** Returns and forgets the `wren://` links waiting in the host, oldest first. */
+  takeDeepLinks(): Promise<DeepLink[]>;
 
   /** Subscribes to core events; returns an unsubscribe function. */
   onEvent(handler: (event: CoreEvent) => void): () => void;

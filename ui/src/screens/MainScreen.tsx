@@ -1,14 +1,17 @@
 // The signed-in window: chat list on the inline-start side, the open chat on the other, and
-// the dialogs. Owns the global shortcuts (Ctrl+K).
+// the dialogs. Owns the global shortcuts (Ctrl+K, Esc for the notice) and opens the
+// `wren://` links waiting in the store once the chat list is loaded.
 
 import { Match, Show, Switch, createEffect, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { Icon } from '../components/Icon';
+import { Notice } from '../components/Notice';
 import { chatRoute, parseChatRoute } from '../lib/route';
 import { toErrorInfo } from '../platform/errors';
-import type { ChatId, Seq } from '../platform/types';
+import type { ChatId, DeepLink, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 import { ChatInfoDialog } from './ChatInfoDialog';
 import { Conversation } from './Conversation';
+import { resolveDeepLink } from './deepLinks';
 import { NewDirectDialog } from './NewDirectDialog';
 import { NewGroupDialog } from './NewGroupDialog';
 import { SettingsDialog } from './SettingsDialog';
@@ -23,7 +26,12 @@ export function MainScreen(): JSX.Element {
   const [now, setNow] = createSignal(Date.now());
   const [focus, setFocus] = createSignal<{ chat: ChatId; seq: Seq } | null>(null);
   const [toast, setToast] = createSignal<string | null>(null);
+  const [notice, setNotice] = createSignal<string | null>(null);
+  /** True once the chat list has been loaded (or failed to): links can be opened. */
+  const [chatsReady, setChatsReady] = createSignal(false);
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
+  let alive = true;
+  let links = Promise.resolve();
   const routed = parseChatRoute(window.location.hash);
 
   const showError = (message: string): void => {
@@ -41,7 +49,23 @@ export function MainScreen(): JSX.Element {
         input.focus();
         input.select();
       }
+    } else if (event.key === 'Escape' && notice() !== null && !event.defaultPrevented && !event.cancelBubble) {
+      // Only an Esc nothing else used (a dialog, menu, search box or reply strip stops it).
+      setNotice(null);
     }
+  };
+
+  const openLink = async (link: DeepLink): Promise<void> => {
+    const outcome = await resolveDeepLink(app.platform, app.chats, t, link);
+    if (!alive) return;
+    if ('notice' in outcome) {
+      setNotice(outcome.notice);
+      return;
+    }
+    app.chats.put(outcome.open);
+    app.setDialog(null);
+    setNotice(null);
+    app.openChat(outcome.open.id);
   };
 
   onMount(() => {
@@ -52,12 +76,20 @@ export function MainScreen(): JSX.Element {
       .then(() => {
         if (routed !== null && app.chats.byId(routed) !== undefined) app.openChat(routed);
       })
-      .catch((error: unknown) => showError(toErrorInfo(error).message));
+      .catch((error: unknown) => showError(toErrorInfo(error).message))
+      .finally(() => setChatsReady(true));
     onCleanup(() => {
+      alive = false;
       clearInterval(clock);
       clearTimeout(toastTimer);
       document.removeEventListener('keydown', onKeyDown);
     });
+  });
+
+  // Links wait in the store until this window is up; they are opened one after another.
+  createEffect(() => {
+    if (!chatsReady() || app.links.pending().length === 0) return;
+    for (const link of app.links.drain()) links = links.then(() => openLink(link)).catch(() => undefined);
   });
 
   createEffect(() => {
@@ -128,6 +160,7 @@ export function MainScreen(): JSX.Element {
           {(chat) => <ChatInfoDialog chat={chat()} onClose={closeDialog} />}
         </Match>
       </Switch>
+      <Show when={notice()}>{(text) => <Notice text={text()} onClose={() => setNotice(null)} />}</Show>
       <Show when={toast()}>
         {(text) => (
           <div class="toast" role="alert" data-testid="error-toast">

@@ -1,9 +1,10 @@
 // The left column: menu, search, connection state, and the chat list or search results.
 
-import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Show, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
 import { ChatListItem } from '../components/ChatListItem';
 import { Icon } from '../components/Icon';
 import { SearchResults } from '../components/SearchResults';
+import { markChatListPainted } from '../lib/startup';
 import type { ChatId, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 
@@ -17,6 +18,9 @@ export function Sidebar(props: { now: number; onOpenMessage: (chat: ChatId, seq:
   const [query, setQuery] = createSignal('');
   let timer: ReturnType<typeof setTimeout> | undefined;
   onCleanup(() => clearTimeout(timer));
+  createEffect(() => {
+    if (app.chats.loaded()) markChatListPainted();
+  });
   const onInput = (value: string): void => {
     setInput(value);
     clearTimeout(timer);

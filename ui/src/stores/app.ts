@@ -6,6 +6,7 @@ import type { ChatId, ConnectionState, CoreEvent, Platform } from '../platform/t
 import { createChatsStore, type ChatsStore } from './chats';
 import { createConversationsStore, type ConversationsStore } from './conversation';
 import { createDraftsStore, type DraftsStore } from './drafts';
+import { createLinksStore, type LinksStore } from './links';
 import { createSessionStore, type SessionStore } from './session';
 import { createSettingsStore, type SettingsStore } from './settings';
 import { createTypingStore, type TypingStore } from './typing';
@@ -20,6 +21,8 @@ export interface AppState {
   drafts: DraftsStore;
   typing: TypingStore;
   settings: SettingsStore;
+  /** `wren://` links waiting for the main window. */
+  links: LinksStore;
   activeChat: Accessor<ChatId | null>;
   openChat(chat: ChatId | null): void;
   dialog: Accessor<DialogKind | null>;
@@ -48,13 +51,26 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const [sync, setSync] = createSignal<{ done: number; total: number } | null>(null);
   const session = createSessionStore(platform);
   const settings = createSettingsStore(storage, options.systemLang);
-  const tellHost = (show: boolean): void => {
-    platform.setNotificationPreview(show).catch(() => undefined);
+  const links = createLinksStore(platform);
+  const takeLinks = (): void => {
+    links.take().catch(() => undefined);
+  };
+  // The host shows the notifications: it needs the preview choice and, for hidden
+  // previews, the stand-in text in the current language.
+  const tellHost = (): void => {
+    platform
+      .setNotificationPreview(settings.notificationPreview(), settings.t('notifications.hiddenText'))
+      .catch(() => undefined);
   };
   const setPreview = settings.setNotificationPreview;
   settings.setNotificationPreview = (show) => {
     setPreview(show);
-    tellHost(show);
+    tellHost();
+  };
+  const setLang = settings.setLang;
+  settings.setLang = (lang) => {
+    setLang(lang);
+    tellHost();
   };
 
   const handle = (event: CoreEvent): void => {
@@ -89,6 +105,9 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
         conversations.clear();
         session.signedOut();
         break;
+      case 'linkOpened':
+        takeLinks();
+        break;
     }
   };
 
@@ -100,6 +119,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     drafts: createDraftsStore(storage),
     typing,
     settings,
+    links,
     activeChat,
     openChat: setActiveChat,
     dialog,
@@ -107,8 +127,11 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     connection,
     sync,
     start: () => {
-      tellHost(settings.notificationPreview());
-      return platform.onEvent(handle);
+      tellHost();
+      const stop = platform.onEvent(handle);
+      // The app may have been started by a link.
+      takeLinks();
+      return stop;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { renderApp } from '../render';
 
 const BOB = 1;
@@ -39,5 +39,19 @@ describe('host events and calls', () => {
     expect(platform.notificationPreview).toBe(true);
     fireEvent.click(toggle);
     await waitFor(() => expect(platform.notificationPreview).toBe(false));
+  });
+
+  it('sends the notification stand-in text in the current language', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    await screen.findByTestId('main-screen');
+    expect(platform.notificationHiddenText).toBe('New message');
+    const calls = vi.spyOn(platform, 'setNotificationPreview');
+    fireEvent.click(screen.getByTestId('open-settings'));
+    fireEvent.change(await screen.findByTestId('settings-language'), { target: { value: 'ar' } });
+    expect(calls).toHaveBeenLastCalledWith(true, 'رسالة جديدة');
+    fireEvent.click(screen.getByTestId('settings-notification-preview'));
+    expect(calls).toHaveBeenLastCalledWith(false, 'رسالة جديدة');
+    await waitFor(() => expect(platform.notificationHiddenText).toBe('رسالة جديدة'));
+    expect(platform.notificationPreview).toBe(false);
   });
 });

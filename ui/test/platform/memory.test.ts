@@ -48,4 +48,18 @@ describe('memory host', () => {
     const host = new MemoryPlatform({ signedInAs: 'bob' });
     await expect(host.removeMember(2, 3)).rejects.toMatchObject({ code: 'forbidden' });
   });
+
+  it('keeps opened links until taken and tells the UI with linkOpened', async () => {
+    const host = new MemoryPlatform({ links: [{ kind: 'chat', id: 2 }] });
+    const events: CoreEvent[] = [];
+    host.onEvent((e) => events.push(e));
+    host.openLink({ kind: 'user', username: 'bob' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(events).toEqual([{ type: 'linkOpened' }]);
+    expect(await host.takeDeepLinks()).toEqual([
+      { kind: 'chat', id: 2 },
+      { kind: 'user', username: 'bob' },
+    ]);
+    expect(await host.takeDeepLinks()).toEqual([]);
+  });
 });

@@ -20,7 +20,7 @@ describe('tauri host', () => {
     await host.login('http://s', 'alice', 'pw');
     await host.revokeDevice(9);
     await host.setPasscode(null);
-    await host.setNotificationPreview(false);
+    await host.setNotificationPreview(false, 'رسالة جديدة');
     expect(calls).toEqual([
       ['mark_read', { chat: 3, upTo: 42 }],
       ['send', { chat: 3, text: 'hi', replyTo: 7 }],
@@ -28,8 +28,24 @@ describe('tauri host', () => {
       ['login', { serverUrl: 'http://s', username: 'alice', password: 'pw' }],
       ['revoke_device', { id: 9 }],
       ['set_passcode', { passcode: null }],
-      ['set_notification_preview', { show: false }],
+      ['set_notification_preview', { show: false, hiddenText: 'رسالة جديدة' }],
     ]);
+  });
+
+  it('takes the waiting wren:// links with take_deep_links', async () => {
+    const calls: [string, unknown][] = [];
+    const waiting = [
+      { kind: 'user', username: 'bob' },
+      { kind: 'chat', id: 7 },
+      { kind: 'invite', code: 'x1' },
+      { kind: 'invalid', url: 'wren://nope' },
+    ];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return cmd === 'take_deep_links' ? waiting : null;
+    });
+    await expect(new TauriPlatform().takeDeepLinks()).resolves.toEqual(waiting);
+    expect(calls.map(([cmd]) => cmd)).toEqual(['take_deep_links']);
   });
 
   it('passes a command error through as {code, message}', async () => {
