@@ -36,6 +36,9 @@ WREN_E2E_PACKAGES=(
     xauth               # Xvfb's authority files
     webkit2gtk-driver   # WebKitWebDriver, which tauri-driver drives
     imagemagick         # `import`: screenshots of the virtual display
+    xdotool             # moves the pointer off the window, so the window loses the focus
+    dbus-daemon         # a private session bus for the app's notifications and tray icon
+    dbus-bin            # dbus-monitor: records what the app asks of the desktop there
 )
 
 wren_install_packages() {

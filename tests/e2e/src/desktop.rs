@@ -1,6 +1,7 @@
 //! The desktop app under test: tauri-driver on a virtual display, and WebDriver sessions
 //! that each run the app once.
 
+use crate::bus::SessionBus;
 use crate::display::VirtualDisplay;
 use crate::webdriver::{Element, Session};
 use serde_json::{json, Value};
@@ -34,7 +35,27 @@ impl Desktop {
     /// is set.
     pub fn start(name: &str, root: &Path, server: &str) -> Option<Desktop> {
         let profile = root.join("profile");
-        Desktop::start_with(name, root, &profile, server, Some(wren_tests::PASSCODE))
+        Desktop::start_with(
+            name,
+            root,
+            &profile,
+            server,
+            Some(wren_tests::PASSCODE),
+            None,
+        )
+    }
+
+    /// Like [`Desktop::start`], with `bus` as the app's D-Bus session bus (where it shows
+    /// notifications and its tray icon).
+    pub fn start_on_bus(
+        name: &str,
+        root: &Path,
+        server: &str,
+        bus: &SessionBus,
+    ) -> Option<Desktop> {
+        let profile = root.join("profile");
+        let passcode = Some(wren_tests::PASSCODE);
+        Desktop::start_with(name, root, &profile, server, passcode, Some(&bus.address))
     }
 
     /// Like [`Desktop::start`] with an existing profile directory (opened with the test
@@ -45,14 +66,21 @@ impl Desktop {
         profile: &Path,
         server: &str,
     ) -> Option<Desktop> {
-        Desktop::start_with(name, root, profile, server, Some(wren_tests::PASSCODE))
+        Desktop::start_with(
+            name,
+            root,
+            profile,
+            server,
+            Some(wren_tests::PASSCODE),
+            None,
+        )
     }
 
     /// Like [`Desktop::start`], but the app gets no passcode from its environment and
     /// finds no OS keychain (its D-Bus session address leads nowhere): the user must
     /// choose or enter the passcode on the lock screen.
     pub fn start_locked(name: &str, root: &Path, server: &str) -> Option<Desktop> {
-        Desktop::start_with(name, root, &root.join("profile"), server, None)
+        Desktop::start_with(name, root, &root.join("profile"), server, None, None)
     }
 
     fn start_with(
@@ -61,6 +89,7 @@ impl Desktop {
         profile: &Path,
         server: &str,
         passcode: Option<&str>,
+        session_bus: Option<&str>,
     ) -> Option<Desktop> {
         if std::env::var_os("WREN_SKIP_E2E").is_some() {
             eprintln!("{name}: skipped (WREN_SKIP_E2E is set)");
@@ -86,6 +115,9 @@ impl Desktop {
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
+        if let Some(address) = session_bus {
+            command.env("DBUS_SESSION_BUS_ADDRESS", address);
+        }
         match passcode {
             Some(passcode) => command.env("WREN_PASSCODE", passcode),
             None => command.env_remove("WREN_PASSCODE").env(
@@ -110,6 +142,23 @@ impl Desktop {
             std::thread::sleep(Duration::from_millis(50));
         }
         Some(desktop)
+    }
+
+    /// Gives the app's window the focus, or takes it away, as a user does by moving the
+    /// pointer: with no window manager, focus follows the pointer, so the pointer goes to
+    /// the middle of the window or to the display's far corner, off the window.
+    pub fn set_window_focus(&self, focused: bool) {
+        let (x, y) = if focused {
+            ("400", "300")
+        } else {
+            ("1279", "799")
+        };
+        let status = Command::new("xdotool")
+            .args(["mousemove", x, y])
+            .env("DISPLAY", &self.display)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run xdotool (apt-get install xdotool): {e}"));
+        assert!(status.success(), "xdotool failed: {status}");
     }
 
     /// Starts the app in a new WebDriver session and waits until its first screen shows.

@@ -51,7 +51,19 @@ impl VirtualDisplay {
 }
 
 impl Drop for VirtualDisplay {
+    /// Stops Xvfb with SIGTERM, so it removes its lock file and socket (SIGKILL would leave
+    /// them, and the display number would stay taken); SIGKILL if it lingers.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

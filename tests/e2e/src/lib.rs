@@ -10,6 +10,7 @@
 //! (`cargo build --workspace --bins`); `scripts/test.sh` installs and builds them all.
 //! `WREN_SKIP_E2E=1` skips these tests (they then print that they were skipped).
 
+pub mod bus;
 pub mod desktop;
 pub mod display;
 pub mod webdriver;

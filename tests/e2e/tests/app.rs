@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
+use wren_e2e::bus::{Notification, SessionBus};
 use wren_e2e::desktop::testid;
 use wren_e2e::webdriver::Element;
 use wren_e2e::{App, Desktop};
@@ -347,5 +348,95 @@ fn a_wren_link_opens_the_direct_chat_and_an_invite_link_says_it_cannot_join_yet(
     app.wait("the notice to close", |app| {
         app.all(&testid("notice")).is_empty().then_some(())
     });
+    app.quit();
+}
+
+#[test]
+fn an_unfocused_app_notifies_new_messages_and_counts_them_on_the_tray() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let bus = SessionBus::start(root.path());
+    let Some(desktop) = Desktop::start_on_bus("notify", root.path(), &server.url, &bus) else {
+        return;
+    };
+    let app = desktop.launch();
+    register(&app, &server.url, "nina");
+    let omar = peer(root.path(), &server, "omar");
+
+    // While the user looks at the app, a new message is not announced.
+    desktop.set_window_focus(true);
+    omar.ok(&["send", "@nina", "seen in the window"]);
+    app.wait("the first message in the chat list", |app| {
+        app.texts(&testid("chat-preview"))
+            .iter()
+            .any(|p| p.contains("seen in the window"))
+            .then_some(())
+    });
+
+    // The user looks away: the next one is announced, with the sender and the text, and
+    // the tray counts both.
+    desktop.set_window_focus(false);
+    omar.ok(&["send", "@nina", "are you coming tonight?"]);
+    let announced = Notification {
+        summary: "omar".into(),
+        body: "are you coming tonight?".into(),
+    };
+    app.wait("the notification of the second message", |_| {
+        bus.notifications().contains(&announced).then_some(())
+    });
+    assert_eq!(
+        bus.notifications(),
+        vec![announced],
+        "only the message that came while the window was unfocused is announced"
+    );
+    app.wait("the tray to show 2 unread", |_| {
+        (bus.tray_labels().last().map(String::as_str) == Some("2")).then_some(())
+    });
+    app.screenshot("1-notified");
+
+    // With previews hidden and the app in Arabic, the text stays private and the stand-in
+    // is in Arabic.
+    app.click("open-settings");
+    app.click("settings-notification-preview");
+    app.click_css(&format!(
+        "{} option[value=\"ar\"]",
+        testid("settings-language")
+    ));
+    app.wait("the app in Arabic", |app| {
+        (app.script("return document.documentElement.lang;", json!([])) == json!("ar"))
+            .then_some(())
+    });
+    app.click("dialog-close");
+    desktop.set_window_focus(false);
+    omar.ok(&["send", "@nina", "the secret plan"]);
+    let hidden = Notification {
+        summary: "omar".into(),
+        body: "رسالة جديدة".into(),
+    };
+    app.wait("the notification without the text", |_| {
+        bus.notifications().contains(&hidden).then_some(())
+    });
+    assert!(
+        !bus.notifications()
+            .iter()
+            .any(|n| n.body.contains("secret")),
+        "a hidden preview leaked the text: {:?}",
+        bus.notifications()
+    );
+    app.wait("the tray to show 3 unread", |_| {
+        (bus.tray_labels().last().map(String::as_str) == Some("3")).then_some(())
+    });
+
+    // Reading the chat clears the tray's count.
+    app.click_css(FIRST_CHAT);
+    message(&app, "the secret plan");
+    app.wait("the tray count to clear", |_| {
+        bus.tray_labels()
+            .last()
+            .map(String::as_str)
+            .filter(|l| l.is_empty())
+            .map(|_| ())
+    });
+    app.screenshot("2-read");
     app.quit();
 }
