@@ -5,7 +5,8 @@ use crate::deep_link::{DeepLink, DeepLinks};
 use crate::error::{Error, Result};
 use crate::models::{Device, ProfileStatus};
 use crate::state::AppState;
-use tauri::{AppHandle, State};
+use crate::tray::TrayMenu;
+use tauri::{AppHandle, Manager, State};
 use wren_core::{Account, AccountId, ChatId, ChatSummary, DeviceId, MessageView, SearchHit, Seq};
 
 /// How many hits a search returns.
@@ -225,6 +226,17 @@ pub(crate) fn set_notification_preview(
     hidden_text: String,
 ) {
     state.notifier.set_preview(show, hidden_text);
+}
+
+/// Labels the tray menu's items in the UI's language.
+#[tauri::command]
+pub(crate) fn set_tray_texts(app: AppHandle, show: String, quit: String) {
+    let Some(menu) = app.try_state::<TrayMenu>() else {
+        return;
+    };
+    if let Err(e) = menu.set_texts(&show, &quit) {
+        tracing::warn!(error = %e, "cannot relabel the tray menu");
+    }
 }
 
 /// The `wren://` links opened since the UI last asked, oldest first.

@@ -61,6 +61,7 @@ pub fn run() {
             commands::revoke_device,
             commands::set_passcode,
             commands::set_notification_preview,
+            commands::set_tray_texts,
             commands::take_deep_links,
         ])
         .run(tauri::generate_context!());
@@ -85,8 +86,11 @@ fn setup(
     let server = std::env::var(SERVER_ENV).ok().filter(|s| !s.is_empty());
     app.manage(AppState::new(profile, server));
     let handle = app.handle().clone();
-    if let Err(e) = tray::create(&handle) {
-        tracing::warn!(error = %e, "no tray icon");
+    match tray::create(&handle) {
+        Ok(menu) => {
+            app.manage(menu);
+        }
+        Err(e) => tracing::warn!(error = %e, "no tray icon"),
     }
     app.manage(deep_link::DeepLinks::default());
     deep_link::listen(&handle, own_profile.is_none());

@@ -3,13 +3,27 @@
 use std::collections::HashMap;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Wry};
 use wren_core::{ChatId, ClientEvent};
 
 const TRAY_ID: &str = "wren";
 
-/// Creates the tray icon with its menu.
-pub(crate) fn create(app: &AppHandle) -> tauri::Result<()> {
+/// The tray menu's items, kept to relabel them in the UI's language.
+pub(crate) struct TrayMenu {
+    show: MenuItem<Wry>,
+    quit: MenuItem<Wry>,
+}
+
+impl TrayMenu {
+    /// Relabels the items.
+    pub(crate) fn set_texts(&self, show: &str, quit: &str) -> tauri::Result<()> {
+        self.show.set_text(show)?;
+        self.quit.set_text(quit)
+    }
+}
+
+/// Creates the tray icon with its menu (in English until the UI gives its language).
+pub(crate) fn create(app: &AppHandle) -> tauri::Result<TrayMenu> {
     let show = MenuItem::with_id(app, "show", "Show Wren", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
     let menu = Menu::with_items(app, &[&show, &quit])?;
@@ -25,7 +39,7 @@ pub(crate) fn create(app: &AppHandle) -> tauri::Result<()> {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
-    Ok(())
+    Ok(TrayMenu { show, quit })
 }
 
 /// Shows, unminimizes and focuses the main window.

@@ -41,6 +41,9 @@ export const ar: Record<MessageKey, string> = {
 
   'notifications.hiddenText': 'رسالة جديدة',
 
+  'tray.show': 'إظهار رِن',
+  'tray.quit': 'إنهاء',
+
   'links.userNotFound': 'لا يوجد مستخدم باسم {name}.',
   'links.chatNotFound': 'هذه المحادثة ليست في قائمتك.',
   'links.invite': 'الانضمام عبر رابط دعوة غير متاح في هذا الإصدار من رِن بعد.',

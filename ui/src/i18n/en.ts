@@ -39,6 +39,9 @@ export const en = {
 
   'notifications.hiddenText': 'New message',
 
+  'tray.show': 'Show Wren',
+  'tray.quit': 'Quit',
+
   'links.userNotFound': 'No user {name}.',
   'links.chatNotFound': 'This chat is not in your list.',
   'links.invite': 'Joining by invite link is not available in this version of Wren yet.',

@@ -109,6 +109,8 @@ export class MemoryPlatform implements Platform {
   notificationPreview = true;
   /** The body the UI last gave for notifications with hidden previews (tests read it). */
   notificationHiddenText: string | null = null;
+  /** The tray menu labels the UI last gave, `[show, quit]` (tests read them). */
+  trayTexts: [string, string] | null = null;
 
   constructor(options: MemoryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -342,6 +344,10 @@ export class MemoryPlatform implements Platform {
   async setPasscode(passcode: string | null): Promise<void> {
     this.passcode = passcode === '' ? null : passcode;
     this.unlocked = true;
+  }
+
+  async setTrayTexts(show: string, quit: string): Promise<void> {
+    this.trayTexts = [show, quit];
   }
 
   async setNotificationPreview(show: boolean, hiddenText: string): Promise<void> {

@@ -99,6 +99,9 @@ export class TauriPlatform implements Platform {
   setPasscode(passcode: string | null): Promise<void> {
     return call('set_passcode', { passcode });
   }
+  setTrayTexts(show: string, quit: string): Promise<void> {
+    return call('set_tray_texts', { show, quit });
+  }
   setNotificationPreview(show: boolean, hiddenText: string): Promise<void> {
     return call('set_notification_preview', { show, hiddenText });
   }

@@ -153,6 +153,8 @@ export interface Platform {
    * language) is the body shown instead when hidden.
    */
   setNotificationPreview(show: boolean, hiddenText: string): Promise<void>;
+  /** The tray menu's item labels, in the UI's language. */
+  setTrayTexts(show: string, quit: string): Promise<void>;
   /** Returns and forgets the `wren://` links waiting in the host, oldest first. */
   takeDeepLinks(): Promise<DeepLink[]>;
 

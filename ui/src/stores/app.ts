@@ -67,10 +67,14 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     setPreview(show);
     tellHost();
   };
+  const tellTray = (): void => {
+    platform.setTrayTexts(settings.t('tray.show'), settings.t('tray.quit')).catch(() => undefined);
+  };
   const setLang = settings.setLang;
   settings.setLang = (lang) => {
     setLang(lang);
     tellHost();
+    tellTray();
   };
 
   const handle = (event: CoreEvent): void => {
@@ -128,6 +132,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     sync,
     start: () => {
       tellHost();
+      tellTray();
       const stop = platform.onEvent(handle);
       // The app may have been started by a link.
       takeLinks();

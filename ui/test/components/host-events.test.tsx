@@ -54,4 +54,13 @@ describe('host events and calls', () => {
     await waitFor(() => expect(platform.notificationHiddenText).toBe('رسالة جديدة'));
     expect(platform.notificationPreview).toBe(false);
   });
+
+  it('gives the tray menu its labels in the current language', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    await screen.findByTestId('main-screen');
+    expect(platform.trayTexts).toEqual(['Show Wren', 'Quit']);
+    fireEvent.click(screen.getByTestId('open-settings'));
+    fireEvent.change(await screen.findByTestId('settings-language'), { target: { value: 'ar' } });
+    await waitFor(() => expect(platform.trayTexts).toEqual(['إظهار رِن', 'إنهاء']));
+  });
 });

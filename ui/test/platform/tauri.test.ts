@@ -21,6 +21,7 @@ describe('tauri host', () => {
     await host.revokeDevice(9);
     await host.setPasscode(null);
     await host.setNotificationPreview(false, 'رسالة جديدة');
+    await host.setTrayTexts('Show Wren', 'Quit');
     expect(calls).toEqual([
       ['mark_read', { chat: 3, upTo: 42 }],
       ['send', { chat: 3, text: 'hi', replyTo: 7 }],
@@ -29,6 +30,7 @@ describe('tauri host', () => {
       ['revoke_device', { id: 9 }],
       ['set_passcode', { passcode: null }],
       ['set_notification_preview', { show: false, hiddenText: 'رسالة جديدة' }],
+      ['set_tray_texts', { show: 'Show Wren', quit: 'Quit' }],
     ]);
   });
 
