@@ -43,6 +43,10 @@ pub struct Config {
     /// Register/login/resume attempts allowed per minute per client IP (burst = the same
     /// number); 0 turns the limit off. Default 30.
     pub auth_per_minute: u32,
+    /// Wrong passwords allowed per account in 15 minutes, from any IPs; after that every
+    /// login to the account is refused until the 15 minutes from the first one have
+    /// passed. 0 turns the limit off. Default 10.
+    pub failed_logins_per_account: u32,
     /// Group-commit batch cap (writes per transaction). Default 512.
     pub batch_cap: usize,
     /// Open WebSocket connections allowed at once; more get HTTP 503. Default 10 000.
@@ -56,6 +60,7 @@ impl Config {
             data_dir: data_dir.into(),
             max_difference: 100_000,
             auth_per_minute: 30,
+            failed_logins_per_account: 10,
             batch_cap: 512,
             max_connections: 10_000,
         }

@@ -29,6 +29,9 @@ struct Args {
     /// Sign-in attempts allowed per minute per client IP (0 = no limit).
     #[arg(long, default_value_t = 30)]
     auth_per_minute: u32,
+    /// Wrong passwords allowed per account in 15 minutes, from any IPs (0 = no limit).
+    #[arg(long, default_value_t = 10)]
+    failed_logins_per_account: u32,
 }
 
 #[tokio::main]
@@ -43,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
     let mut config = Config::new(&args.data_dir);
     config.max_difference = args.max_difference;
     config.auth_per_minute = args.auth_per_minute;
+    config.failed_logins_per_account = args.failed_logins_per_account;
     let tls = match (args.tls_cert, args.tls_key) {
         (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
         _ => None,

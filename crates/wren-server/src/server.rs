@@ -2,7 +2,7 @@
 
 use crate::hub::Hub;
 use crate::metrics::Metrics;
-use crate::rate_limit::AuthLimiter;
+use crate::rate_limit::{AuthLimiter, FailedLogins};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, WriteOp};
 use crate::tls::{server_config, NoDelay, TlsFiles};
@@ -11,15 +11,17 @@ use axum::serve::ListenerExt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch, Semaphore};
 
 /// How long TLS connections get to finish after shutdown starts.
 const GRACE: Duration = Duration::from_secs(10);
 /// How often the update log is pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
-/// How often the rate limiter forgets idle IPs.
+/// How often the rate limiters forget idle IPs and accounts.
 const LIMITER_SWEEP: Duration = Duration::from_secs(60);
+/// The window of [`Config::failed_logins_per_account`].
+const FAILED_LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Everything request handling shares.
 pub(crate) struct Shared {
@@ -29,8 +31,10 @@ pub(crate) struct Shared {
     pub(crate) hub: Arc<Hub>,
     /// Metrics.
     pub(crate) metrics: Arc<Metrics>,
-    /// Sign-in rate limit.
+    /// Sign-in rate limit per IP.
     pub(crate) limiter: AuthLimiter,
+    /// Failed passwords per account.
+    pub(crate) failed_logins: FailedLogins,
     /// See [`Config::max_difference`].
     pub(crate) max_difference: u64,
     /// One permit per WebSocket connection; see [`Config::max_connections`].
@@ -63,6 +67,7 @@ fn start(config: &Config) -> Result<Running, ServerError> {
         hub,
         metrics,
         limiter: AuthLimiter::new(config.auth_per_minute),
+        failed_logins: FailedLogins::new(config.failed_logins_per_account, FAILED_LOGIN_WINDOW),
         max_difference: config.max_difference,
         connection_slots: Arc::new(Semaphore::new(config.max_connections)),
         shutdown,
@@ -95,14 +100,18 @@ async fn prune_updates(state: Weak<Shared>) {
     }
 }
 
-/// Periodically forgets idle IPs in the rate limiter, until the server is gone.
+/// Periodically forgets idle IPs and accounts in the rate limiters, until the server is
+/// gone.
 async fn sweep_limiter(state: Weak<Shared>) {
     let mut tick = tokio::time::interval(LIMITER_SWEEP);
     tick.tick().await;
     loop {
         tick.tick().await;
         match state.upgrade() {
-            Some(state) => state.limiter.forget_idle(),
+            Some(state) => {
+                state.limiter.forget_idle();
+                state.failed_logins.forget_idle(Instant::now());
+            }
             None => return,
         }
     }

@@ -295,6 +295,37 @@ async fn sign_in_attempts_are_rate_limited_per_ip() {
 }
 
 #[tokio::test]
+async fn wrong_passwords_for_one_account_lock_its_logins_from_any_connection() {
+    let server = TestServer::start_with(|c| c.failed_logins_per_account = 3).await;
+    let _alice = Client::register(&server, "alice").await;
+    let _bob = Client::register(&server, "bob").await;
+    let login = |username: &str, password: &str| Request::Login {
+        username: username.into(),
+        password: password.into(),
+        device_name: "x".into(),
+    };
+    // Three guesses, each from a fresh connection (as from many IPs).
+    for guess in ["guess-one-1", "guess-two-2", "guess-three-3"] {
+        let mut attacker = Client::connect(&server).await;
+        assert_code(
+            &attacker.call(login("alice", guess)).await,
+            ErrorCode::Unauthorized,
+        );
+    }
+    // Now even the right password waits; the answer says for how long.
+    let mut owner = Client::connect(&server).await;
+    let locked = owner.call(login("Alice", "password123")).await;
+    assert_code(&locked, ErrorCode::RateLimited);
+    assert!(locked
+        .unwrap_err()
+        .retry_after_ms
+        .is_some_and(|ms| ms > 0 && ms <= 15 * 60 * 1000));
+    // Other accounts are not affected.
+    let mut other = Client::connect(&server).await;
+    assert!(other.call(login("bob", "password123")).await.is_ok());
+}
+
+#[tokio::test]
 async fn shutdown_closes_connections_and_restart_keeps_everything() {
     let server = TestServer::start().await;
     let mut alice = Client::register(&server, "alice").await;

@@ -35,6 +35,7 @@ export const ar: Record<MessageKey, string> = {
   'errors.wrong_key': 'رمز القفل غير صحيح.',
   'errors.network': 'تعذّر الوصول إلى الخادم. تحقّق من العنوان ومن اتصالك.',
   'errors.not_found': 'لا يوجد مستخدم بهذا الاسم.',
+  'errors.rate_limited': 'محاولات كثيرة جدًا. انتظر بضع دقائق ثم حاول مرة أخرى.',
   'errors.taken': 'اسم المستخدم هذا محجوز.',
   'errors.invalid': 'يرجى ملء جميع الحقول.',
   'errors.unknown': 'حدث خطأ: {message}',

@@ -33,6 +33,7 @@ export const en = {
   'errors.wrong_key': 'Wrong passcode.',
   'errors.network': 'Cannot reach the server. Check the address and your connection.',
   'errors.not_found': 'No such user.',
+  'errors.rate_limited': 'Too many attempts. Wait a few minutes and try again.',
   'errors.taken': 'That username is taken.',
   'errors.invalid': 'Please fill in every field.',
   'errors.unknown': 'Something went wrong: {message}',

@@ -72,6 +72,8 @@ interface StoredChat {
 
 const SEEDED_USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
 const PASSWORD = 'password';
+/** Wrong passwords after which an account's logins are refused for a while (as the server does). */
+const MAX_FAILED_LOGINS = 10;
 const REPLIES = [
   'Sounds good!',
   'Haha, true 😄',
@@ -105,6 +107,8 @@ export class MemoryPlatform implements Platform {
   private nextChatId = 1;
   private nextLocalId = 1;
   private waitingLinks: DeepLink[] = [];
+  /** Wrong passwords per username since its last good login (the server's limit). */
+  private failedLogins = new Map<string, number>();
   /** What the UI last asked about notification previews (tests read it). */
   notificationPreview = true;
   /** The body the UI last gave for notifications with hidden previews (tests read it). */
@@ -163,8 +167,15 @@ export class MemoryPlatform implements Platform {
 
   async login(serverUrl: string, username: string, password: string): Promise<Account> {
     this.checkServer(serverUrl);
-    const entry = [...this.accounts.values()].find((a) => a.account.username === username.trim());
-    if (entry === undefined || entry.password !== password) throw hostError('unauthorized', 'bad credentials');
+    const name = username.trim();
+    const failures = this.failedLogins.get(name) ?? 0;
+    if (failures >= MAX_FAILED_LOGINS) throw hostError('rate_limited', 'too many wrong passwords for this account');
+    const entry = [...this.accounts.values()].find((a) => a.account.username === name);
+    if (entry === undefined || entry.password !== password) {
+      this.failedLogins.set(name, failures + 1);
+      throw hostError('unauthorized', 'bad credentials');
+    }
+    this.failedLogins.delete(name);
     this.me = entry.account;
     this.serverUrl = serverUrl;
     return entry.account;

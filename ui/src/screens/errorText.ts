@@ -11,6 +11,7 @@ const KNOWN: Record<string, MessageKey> = {
   not_found: 'errors.not_found',
   taken: 'errors.taken',
   invalid: 'errors.invalid',
+  rate_limited: 'errors.rate_limited',
 };
 
 export function errorText(t: (key: MessageKey, params?: Params) => string, error: unknown): string {

@@ -20,6 +20,20 @@ describe('sign in', () => {
     expect(screen.getByTestId('chat-item-1').textContent).toContain('bob');
   });
 
+  it('says to wait after too many wrong passwords, as the server refuses them', async () => {
+    renderApp();
+    await screen.findByTestId('login-screen');
+    fill('login-username', 'alice');
+    for (let i = 0; i < 10; i++) {
+      fill('login-password', `wrong-${i}`);
+      fireEvent.click(screen.getByTestId('login-submit'));
+      expect((await screen.findByTestId('login-error')).textContent).toBe('Wrong username or password.');
+    }
+    fill('login-password', 'password');
+    fireEvent.click(screen.getByTestId('login-submit'));
+    expect((await screen.findByText('Too many attempts. Wait a few minutes and try again.')).getAttribute('data-testid')).toBe('login-error');
+  });
+
   it('registers a new account and lands on an empty chat list', async () => {
     renderApp();
     await screen.findByTestId('login-screen');

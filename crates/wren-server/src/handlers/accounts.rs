@@ -6,6 +6,7 @@ use crate::server::AppState;
 use crate::store::{NewDevice, WriteOp, WriteOutcome};
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Instant;
 use wren_proto::rules::{normalize_username, validate_password, validate_username};
 use wren_proto::{AccountId, DeviceId, ErrorBody, ErrorCode, Response, Session};
 
@@ -55,20 +56,21 @@ pub(crate) async fn login(
 ) -> Result<Session, ErrorBody> {
     state.limiter.check(ip)?;
     let name = device_name_of(&device_name)?;
-    let credentials = state
-        .store
-        .credentials(&normalize_username(&username))
-        .await?;
+    let username = normalize_username(&username);
+    state.failed_logins.check(&username, Instant::now())?;
+    let credentials = state.store.credentials(&username).await?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     let valid = tokio::task::spawn_blocking(move || verify_password(stored.as_deref(), &password))
         .await
         .map_err(|e| internal("password check task failed", &e))?;
     let Some(credentials) = credentials.filter(|_| valid) else {
+        state.failed_logins.failed(&username, Instant::now());
         return Err(ErrorBody::new(
             ErrorCode::Unauthorized,
             "wrong username or password",
         ));
     };
+    state.failed_logins.succeeded(&username);
     let (token, token_hash) = new_token().map_err(|e| internal("token", &e))?;
     let op = WriteOp::AddDevice {
         account: credentials.account.id,
