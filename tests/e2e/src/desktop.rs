@@ -5,8 +5,9 @@ use crate::bus::SessionBus;
 use crate::display::VirtualDisplay;
 use crate::webdriver::{Element, Session};
 use serde_json::{json, Value};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use wren_tests::process::{binary, free_port};
@@ -17,12 +18,43 @@ pub const PATIENCE: Duration = Duration::from_secs(30);
 /// One app at a time: a WebKit window per test on two cores makes timings flaky.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
+/// Where the app under test keeps its profile.
+enum ProfileAt<'a> {
+    /// `<test root>/profile`, through `WREN_PROFILE_DIR`.
+    TestDir,
+    /// This directory, through `WREN_PROFILE_DIR`.
+    Dir(&'a Path),
+    /// The app-data dir, as installed: the app is then a single instance.
+    AppData,
+}
+
+/// How the app under test finds its profile, passcode and session bus.
+struct AppSetup<'a> {
+    profile: ProfileAt<'a>,
+    /// `WREN_PASSCODE`; `None`: the user enters it on the lock screen.
+    passcode: Option<&'a str>,
+    /// `DBUS_SESSION_BUS_ADDRESS`; `None`: inherited.
+    session_bus: Option<&'a str>,
+}
+
+impl Default for AppSetup<'_> {
+    fn default() -> Self {
+        AppSetup {
+            profile: ProfileAt::TestDir,
+            passcode: Some(wren_tests::PASSCODE),
+            session_bus: None,
+        }
+    }
+}
+
 /// Xvfb plus tauri-driver, with the app's environment; stopped when dropped.
 pub struct Desktop {
     driver: Child,
     port: u16,
     name: String,
     display: String,
+    /// The app's environment (beside what it inherits).
+    env: Vec<(&'static str, OsString)>,
     // Dropped after the driver: the display outlives the app.
     _display: VirtualDisplay,
     _turn: MutexGuard<'static, ()>,
@@ -34,15 +66,7 @@ impl Desktop {
     /// `server`, and open its profile with the test passcode. `None` when `WREN_SKIP_E2E`
     /// is set.
     pub fn start(name: &str, root: &Path, server: &str) -> Option<Desktop> {
-        let profile = root.join("profile");
-        Desktop::start_with(
-            name,
-            root,
-            &profile,
-            server,
-            Some(wren_tests::PASSCODE),
-            None,
-        )
+        Desktop::start_with(name, root, server, AppSetup::default())
     }
 
     /// Like [`Desktop::start`], with `bus` as the app's D-Bus session bus (where it shows
@@ -53,9 +77,27 @@ impl Desktop {
         server: &str,
         bus: &SessionBus,
     ) -> Option<Desktop> {
-        let profile = root.join("profile");
-        let passcode = Some(wren_tests::PASSCODE);
-        Desktop::start_with(name, root, &profile, server, passcode, Some(&bus.address))
+        let setup = AppSetup {
+            session_bus: Some(&bus.address),
+            ..AppSetup::default()
+        };
+        Desktop::start_with(name, root, server, setup)
+    }
+
+    /// The app as installed: its profile in the app-data dir (under `root/xdg`), a single
+    /// instance on the session bus `bus`, opened with the test passcode.
+    pub fn start_installed(
+        name: &str,
+        root: &Path,
+        server: &str,
+        bus: &SessionBus,
+    ) -> Option<Desktop> {
+        let setup = AppSetup {
+            profile: ProfileAt::AppData,
+            session_bus: Some(&bus.address),
+            ..AppSetup::default()
+        };
+        Desktop::start_with(name, root, server, setup)
     }
 
     /// Like [`Desktop::start`] with an existing profile directory (opened with the test
@@ -66,31 +108,27 @@ impl Desktop {
         profile: &Path,
         server: &str,
     ) -> Option<Desktop> {
-        Desktop::start_with(
-            name,
-            root,
-            profile,
-            server,
-            Some(wren_tests::PASSCODE),
-            None,
-        )
+        let setup = AppSetup {
+            profile: ProfileAt::Dir(profile),
+            ..AppSetup::default()
+        };
+        Desktop::start_with(name, root, server, setup)
     }
 
     /// Like [`Desktop::start`], but the app gets no passcode from its environment and
     /// finds no OS keychain (its D-Bus session address leads nowhere): the user must
     /// choose or enter the passcode on the lock screen.
     pub fn start_locked(name: &str, root: &Path, server: &str) -> Option<Desktop> {
-        Desktop::start_with(name, root, &root.join("profile"), server, None, None)
+        let no_bus = format!("unix:path={}", root.join("no-session-bus").display());
+        let setup = AppSetup {
+            passcode: None,
+            session_bus: Some(&no_bus),
+            ..AppSetup::default()
+        };
+        Desktop::start_with(name, root, server, setup)
     }
 
-    fn start_with(
-        name: &str,
-        root: &Path,
-        profile: &Path,
-        server: &str,
-        passcode: Option<&str>,
-        session_bus: Option<&str>,
-    ) -> Option<Desktop> {
+    fn start_with(name: &str, root: &Path, server: &str, setup: AppSetup<'_>) -> Option<Desktop> {
         if std::env::var_os("WREN_SKIP_E2E").is_some() {
             eprintln!("{name}: skipped (WREN_SKIP_E2E is set)");
             return None;
@@ -99,32 +137,37 @@ impl Desktop {
         let display = VirtualDisplay::start();
         let port = free_port();
         let xdg = root.join("xdg");
+        let mut env: Vec<(&'static str, OsString)> = vec![
+            ("DISPLAY", display.name.clone().into()),
+            ("WEBKIT_DISABLE_DMABUF_RENDERER", "1".into()),
+            ("WREN_SERVER", server.into()),
+            ("XDG_DATA_HOME", xdg.join("data").into()),
+            ("XDG_CONFIG_HOME", xdg.join("config").into()),
+            ("XDG_CACHE_HOME", xdg.join("cache").into()),
+            ("RUST_LOG", "info".into()),
+        ];
+        match setup.profile {
+            ProfileAt::TestDir => env.push(("WREN_PROFILE_DIR", root.join("profile").into())),
+            ProfileAt::Dir(dir) => env.push(("WREN_PROFILE_DIR", dir.into())),
+            ProfileAt::AppData => {}
+        }
+        if let Some(passcode) = setup.passcode {
+            env.push(("WREN_PASSCODE", passcode.into()));
+        }
+        if let Some(address) = setup.session_bus {
+            env.push(("DBUS_SESSION_BUS_ADDRESS", address.into()));
+        }
         let mut command = Command::new(tauri_driver());
         command
             .arg("--port")
             .arg(port.to_string())
             .arg("--native-port")
             .arg(free_port().to_string())
-            .env("DISPLAY", &display.name)
-            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-            .env("WREN_PROFILE_DIR", profile)
-            .env("WREN_SERVER", server)
-            .env("XDG_DATA_HOME", xdg.join("data"))
-            .env("XDG_CONFIG_HOME", xdg.join("config"))
-            .env("XDG_CACHE_HOME", xdg.join("cache"))
-            .env("RUST_LOG", "info")
+            .env_remove("WREN_PROFILE_DIR")
+            .env_remove("WREN_PASSCODE")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        if let Some(address) = session_bus {
-            command.env("DBUS_SESSION_BUS_ADDRESS", address);
-        }
-        match passcode {
-            Some(passcode) => command.env("WREN_PASSCODE", passcode),
-            None => command.env_remove("WREN_PASSCODE").env(
-                "DBUS_SESSION_BUS_ADDRESS",
-                format!("unix:path={}", root.join("no-session-bus").display()),
-            ),
-        };
         let driver = command.spawn().unwrap_or_else(|e| {
             panic!("cannot start tauri-driver (cargo install tauri-driver --version '^2' --locked): {e}")
         });
@@ -133,6 +176,7 @@ impl Desktop {
             port,
             name: name.to_string(),
             display: display.name.clone(),
+            env,
             _display: display,
             _turn: turn,
         };
@@ -142,6 +186,33 @@ impl Desktop {
             std::thread::sleep(Duration::from_millis(50));
         }
         Some(desktop)
+    }
+
+    /// Starts the app again, outside WebDriver, with `args` and the same environment, as
+    /// the desktop does when the user opens a `wren://` link while the app runs, and
+    /// returns how it exited (a second instance hands its arguments over and exits).
+    pub fn start_second_instance(&self, args: &[&str]) -> ExitStatus {
+        let mut second = Command::new(binary("wren-desktop"))
+            .args(args)
+            .env_remove("WREN_PROFILE_DIR")
+            .env_remove("WREN_PASSCODE")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start wren-desktop: {e}"));
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(Some(status)) = second.try_wait() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = second.kill();
+                let _ = second.wait();
+                panic!("the second instance did not exit within {PATIENCE:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Gives the app's window the focus, or takes it away, as a user does by moving the

@@ -440,3 +440,26 @@ fn an_unfocused_app_notifies_new_messages_and_counts_them_on_the_tray() {
     app.screenshot("2-read");
     app.quit();
 }
+
+#[test]
+fn a_link_opened_while_the_app_runs_goes_to_the_running_app() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let bus = SessionBus::start(root.path());
+    let Some(desktop) = Desktop::start_installed("single", root.path(), &server.url, &bus) else {
+        return;
+    };
+    let app = desktop.launch();
+    register(&app, &server.url, "pia");
+    let _quinn = peer(root.path(), &server, "quinn");
+
+    // The desktop starts the app again for the link: that instance hands the link to the
+    // running one and exits.
+    let second = desktop.start_second_instance(&["wren://user/quinn"]);
+    assert!(second.success(), "the second instance exited with {second}");
+    app.wait("the running app to open the chat with quinn", |app| {
+        (app.texts(&testid("conversation-title")) == ["quinn"]).then_some(())
+    });
+    app.screenshot("1-link-handed-over");
+    app.quit();
+}
