@@ -256,21 +256,9 @@ impl Desktop {
 }
 
 impl Drop for Desktop {
-    /// Stops tauri-driver with SIGTERM, so it stops WebKitWebDriver too; SIGKILL if it
-    /// does not exit within five seconds.
+    /// Stops tauri-driver, which stops WebKitWebDriver too.
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.driver.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.driver.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        crate::display::stop(&mut self.driver);
     }
 }
 
