@@ -51,8 +51,15 @@ impl AppState {
     /// a machine without a keychain, the passcode the user types there becomes its
     /// passcode).
     pub(crate) async fn start(&self, app: &AppHandle) {
+        /// Marks the start-up done however it ends, so `status` never waits forever.
+        struct Done<'a>(&'a watch::Sender<bool>);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                self.0.send_replace(true);
+            }
+        }
+        let _done = Done(&self.started);
         self.open_at_start(app).await;
-        self.started.send_replace(true);
     }
 
     async fn open_at_start(&self, app: &AppHandle) {
