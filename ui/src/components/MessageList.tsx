@@ -182,6 +182,12 @@ export function MessageList(props: MessageListProps): JSX.Element {
     const r = range();
     return rows.slice(r.start, r.end);
   });
+  /** The message `m` replies to, when it is loaded. */
+  const quotedBy = (m: MessageView): MessageView | undefined =>
+    m.replyTo === null ? undefined : rows[(version(), seqIndex(m.replyTo))];
+  /** Rows are keyed by local id: a message that changes (ticks, edits) keeps its DOM node. */
+  const visibleKeys = createMemo(() => visible().map((m) => m.localId));
+  const visibleByKey = createMemo(() => new Map(visible().map((m) => [m.localId, m])));
 
   const reportSeen = (): void => {
     const top = scroller.scrollTop;
@@ -269,32 +275,36 @@ export function MessageList(props: MessageListProps): JSX.Element {
         onKeyDown={onKeyDown}
       >
         <div ref={spacer} class="message-list-spacer">
-          <For each={visible()}>
-            {(message, offset) => {
+          <For each={visibleKeys()}>
+            {(key, offset) => {
               const i = () => range().start + offset();
               return (
-                <div
-                  class="message-row"
-                  data-key={message.localId}
-                  data-index={i()}
-                  style={{ top: `${(version(), index.offsetOf(i()))}px` }}
-                  ref={(el) => {
-                    observer?.observe(el);
-                    onCleanup(() => observer?.unobserve(el));
-                  }}
-                >
-                  <MessageRow
-                    message={message}
-                    previous={rows[i() - 1]}
-                    chat={props.chat}
-                    now={props.now}
-                    firstUnread={message.seq !== null && message.seq === props.firstUnread}
-                    highlighted={highlight() === message.localId}
-                    quoted={message.replyTo === null ? undefined : rows[(version(), seqIndex(message.replyTo))]}
-                    onMenu={props.onMenu}
-                    onQuoteClick={scrollToSeq}
-                  />
-                </div>
+                <Show when={visibleByKey().get(key)}>
+                  {(message) => (
+                    <div
+                      class="message-row"
+                      data-key={key}
+                      data-index={i()}
+                      style={{ top: `${(version(), index.offsetOf(i()))}px` }}
+                      ref={(el) => {
+                        observer?.observe(el);
+                        onCleanup(() => observer?.unobserve(el));
+                      }}
+                    >
+                      <MessageRow
+                        message={message()}
+                        previous={(version(), rows[i() - 1])}
+                        chat={props.chat}
+                        now={props.now}
+                        firstUnread={message().seq !== null && message().seq === props.firstUnread}
+                        highlighted={highlight() === key}
+                        quoted={quotedBy(message())}
+                        onMenu={props.onMenu}
+                        onQuoteClick={scrollToSeq}
+                      />
+                    </div>
+                  )}
+                </Show>
               );
             }}
           </For>

@@ -24,6 +24,23 @@ describe('host events and calls', () => {
     });
   });
 
+  it('an edited message updates in its bubble, which keeps the keyboard focus', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    fireEvent.click(await screen.findByTestId(`chat-item-${BOB}`));
+    const [newest] = await platform.history(BOB, null, 1);
+    if (newest === undefined) throw new Error('the seeded chat has messages');
+    const bubble = await waitFor(() => {
+      const found = screen.getAllByTestId('message').find((m) => m.dataset['localId'] === newest.localId);
+      expect(found).toBeDefined();
+      return found as HTMLElement;
+    });
+    bubble.focus();
+    platform.hostEvent({ type: 'messageUpserted', message: { ...newest, text: 'changed in place', editedAt: Date.now() } });
+    await waitFor(() => expect(bubble.textContent).toContain('changed in place'));
+    expect(screen.getAllByTestId('message').find((m) => m.dataset['localId'] === newest.localId)).toBe(bubble);
+    expect(document.activeElement).toBe(bubble);
+  });
+
   it('being signed out elsewhere returns to the sign-in screen', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('main-screen');
