@@ -30,6 +30,7 @@ pub use store::OpenStoreError;
 pub use tls::TlsFiles;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// How a server runs.
 #[derive(Clone, Debug)]
@@ -51,6 +52,12 @@ pub struct Config {
     pub batch_cap: usize,
     /// Open WebSocket connections allowed at once; more get HTTP 503. Default 10 000.
     pub max_connections: usize,
+    /// How long a new connection may take to say `Hello` before it gets
+    /// `HandshakeRequired` and is closed. Default 30 s.
+    pub handshake_timeout: Duration,
+    /// A peer that sends nothing for this long, not even the pong to the server's
+    /// heartbeat ping (every 60 s), is disconnected. Default 150 s.
+    pub idle_timeout: Duration,
 }
 
 impl Config {
@@ -63,6 +70,8 @@ impl Config {
             failed_logins_per_account: 10,
             batch_cap: 512,
             max_connections: 10_000,
+            handshake_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(150),
         }
     }
 }

@@ -37,6 +37,10 @@ pub(crate) struct Shared {
     pub(crate) failed_logins: FailedLogins,
     /// See [`Config::max_difference`].
     pub(crate) max_difference: u64,
+    /// See [`Config::handshake_timeout`].
+    pub(crate) handshake_timeout: Duration,
+    /// See [`Config::idle_timeout`].
+    pub(crate) idle_timeout: Duration,
     /// One permit per WebSocket connection; see [`Config::max_connections`].
     pub(crate) connection_slots: Arc<Semaphore>,
     /// Becomes `true` when the server shuts down.
@@ -69,6 +73,8 @@ fn start(config: &Config) -> Result<Running, ServerError> {
         limiter: AuthLimiter::new(config.auth_per_minute),
         failed_logins: FailedLogins::new(config.failed_logins_per_account, FAILED_LOGIN_WINDOW),
         max_difference: config.max_difference,
+        handshake_timeout: config.handshake_timeout,
+        idle_timeout: config.idle_timeout,
         connection_slots: Arc::new(Semaphore::new(config.max_connections)),
         shutdown,
         tracker,

@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use futures_util::SinkExt;
 use std::collections::HashSet;
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::Message;
 use wren_proto::codec::MAX_CLIENT_FRAME_BYTES;
@@ -323,6 +324,39 @@ async fn wrong_passwords_for_one_account_lock_its_logins_from_any_connection() {
     // Other accounts are not affected.
     let mut other = Client::connect(&server).await;
     assert!(other.call(login("bob", "password123")).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_connection_that_never_says_hello_gets_a_clear_error_and_is_closed() {
+    let server = TestServer::start_with(|c| c.handshake_timeout = Duration::from_millis(200)).await;
+    let mut silent = raw(&server).await;
+    let fatal = expect_fatal(&mut silent).await;
+    assert_eq!(fatal.code, ErrorCode::HandshakeRequired);
+    assert!(fatal.message.contains("Hello"), "{}", fatal.message);
+    let mut other = Client::register(&server, "alice").await;
+    assert!(
+        other.call(Request::Ping).await.is_ok(),
+        "others are unaffected"
+    );
+}
+
+#[tokio::test]
+async fn a_silent_peer_is_disconnected_while_an_active_one_stays() {
+    let server = TestServer::start_with(|c| c.idle_timeout = Duration::from_millis(300)).await;
+    let mut silent = Client::register(&server, "alice").await;
+    let mut active = Client::register(&server, "bob").await;
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(active.call(Request::Ping).await.is_ok());
+    }
+    assert!(
+        recv_frame(&mut silent.ws).await.is_none(),
+        "the silent connection was closed"
+    );
+    assert!(
+        active.call(Request::Ping).await.is_ok(),
+        "the active one stays"
+    );
 }
 
 #[tokio::test]

@@ -29,10 +29,6 @@ use writer::{write_loop, Outgoing, Queues};
 const PUSH_QUEUE: usize = 1024;
 /// Requests of one connection answered but not yet written; reading pauses beyond this.
 const MAX_IN_FLIGHT: u32 = 256;
-/// How long a new connection may take to say `Hello`.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
-/// A peer that sends nothing, not even the pong to our heartbeat ping, for this long is gone.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(2 * writer::HEARTBEAT.as_secs() + 30);
 /// How long a closing connection waits for the answers to requests already read.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -48,7 +44,7 @@ pub(crate) async fn serve(
     let (mut sink, mut stream) = socket.split();
     let mut shutdown = state.shutdown.clone();
     let first = tokio::select! {
-        first = tokio::time::timeout(HANDSHAKE_TIMEOUT, stream.next()) => first,
+        first = tokio::time::timeout(state.handshake_timeout, stream.next()) => first,
         _ = shutdown.wait_for(|stop| *stop) => return,
     };
     let welcome = match first {
@@ -56,7 +52,7 @@ pub(crate) async fn serve(
         Ok(_) => return,
         Err(_) => Err(ErrorBody::new(
             ErrorCode::HandshakeRequired,
-            "no Hello within 30 seconds",
+            format!("no Hello within {:?}", state.handshake_timeout),
         )),
     };
     let failed = welcome.is_err();
@@ -116,9 +112,10 @@ impl Connection {
         writer: &mut JoinHandle<()>,
     ) -> bool {
         let mut shutdown = self.state.shutdown.clone();
+        let idle_timeout = self.state.idle_timeout;
         loop {
             let message = tokio::select! {
-                message = tokio::time::timeout(IDLE_TIMEOUT, stream.next()) => match message {
+                message = tokio::time::timeout(idle_timeout, stream.next()) => match message {
                     Ok(message) => Some(message),
                     Err(_) => {
                         tracing::debug!("peer silent for too long; closing");
