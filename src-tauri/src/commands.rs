@@ -3,7 +3,7 @@
 
 use crate::deep_link::{DeepLink, DeepLinks};
 use crate::error::{Error, Result};
-use crate::models::{Device, ProfileStatus};
+use crate::models::{Device, GroupAddsChoice, PrivacyView, ProfileStatus};
 use crate::state::AppState;
 use crate::tray::TrayMenu;
 use tauri::{AppHandle, Manager, State};
@@ -18,7 +18,8 @@ pub(crate) async fn profile_status(state: State<'_, AppState>) -> Result<Profile
     Ok(state.status().await)
 }
 
-/// Opens a passcode profile (or creates a new one with this passcode).
+/// Opens a passcode profile (or creates a new one with this passcode, which must have at
+/// least [`MIN_PASSCODE_CHARS`](wren_core::profile::MIN_PASSCODE_CHARS) characters).
 #[tauri::command]
 pub(crate) async fn unlock(
     app: AppHandle,
@@ -31,30 +32,35 @@ pub(crate) async fn unlock(
     state.open(&app, Some(passcode)).await
 }
 
-/// Creates an account on a server and signs in.
+/// Creates an account on a server and signs in. `allow_insecure`: the user ticked "allow
+/// an unencrypted connection" for a `ws://` or `http://` address to another computer.
 #[tauri::command]
 pub(crate) async fn register(
     state: State<'_, AppState>,
     server_url: String,
     username: String,
     password: String,
+    allow_insecure: bool,
 ) -> Result<Account> {
     let client = state.client().await?;
+    client.allow_insecure(allow_insecure);
     client
         .register(&server_url, &username, &password)
         .await
         .map_err(Error::on_register)
 }
 
-/// Signs in to an existing account.
+/// Signs in to an existing account (`allow_insecure` as for [`register`]).
 #[tauri::command]
 pub(crate) async fn login(
     state: State<'_, AppState>,
     server_url: String,
     username: String,
     password: String,
+    allow_insecure: bool,
 ) -> Result<Account> {
     let client = state.client().await?;
+    client.allow_insecure(allow_insecure);
     Ok(client.login(&server_url, &username, &password).await?)
 }
 
@@ -203,6 +209,21 @@ pub(crate) async fn devices(state: State<'_, AppState>) -> Result<Vec<Device>> {
 #[tauri::command]
 pub(crate) async fn revoke_device(state: State<'_, AppState>, id: u64) -> Result<()> {
     Ok(state.client().await?.revoke_device(DeviceId(id)).await?)
+}
+
+/// The account's privacy settings; with `group_adds`, first sets who may add the account
+/// to groups.
+#[tauri::command]
+pub(crate) async fn privacy(
+    state: State<'_, AppState>,
+    group_adds: Option<GroupAddsChoice>,
+) -> Result<PrivacyView> {
+    let client = state.client().await?;
+    let privacy = match group_adds {
+        Some(allowed) => client.set_group_adds(allowed.into()).await?,
+        None => client.privacy().await?,
+    };
+    Ok(privacy.into())
 }
 
 /// Sets a new passcode, or (`None`) moves the key to the OS keychain.

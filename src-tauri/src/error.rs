@@ -74,6 +74,12 @@ mod tests {
         assert_eq!(Error::Core(CoreError::Timeout).code(), "network");
         assert_eq!(Error::Core(CoreError::NotSignedIn).code(), "not_signed_in");
         assert_eq!(Error::Invalid("limit".into()).code(), "invalid");
+        let weak = wren_core::KeyError::WeakPasscode(wren_core::profile::PasscodeError::TooShort);
+        assert_eq!(Error::Core(CoreError::Key(weak)).code(), "weak_passcode");
+        let removed = Error::Core(CoreError::NotMember(wren_core::ChatId(4)));
+        assert_eq!(removed.code(), "not_member");
+        let cleartext = Error::Core(CoreError::Insecure("ws://example.org".into()));
+        assert_eq!(cleartext.code(), "insecure");
     }
 
     #[test]

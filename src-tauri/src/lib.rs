@@ -59,6 +59,7 @@ pub fn run() {
             commands::search,
             commands::devices,
             commands::revoke_device,
+            commands::privacy,
             commands::set_passcode,
             commands::set_notification_preview,
             commands::set_tray_texts,

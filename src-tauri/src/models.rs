@@ -1,8 +1,8 @@
 //! The shapes the shell adds to the UI contract (`ui/src/platform/types.ts`); the core's
 //! own view types already serialize as the UI expects.
 
-use serde::Serialize;
-use wren_core::{Account, DeviceInfo};
+use serde::{Deserialize, Serialize};
+use wren_core::{Account, DeviceInfo, GroupAdds, Privacy};
 
 /// `ProfileStatus` in the UI contract.
 #[derive(Debug, Serialize)]
@@ -38,5 +38,58 @@ impl From<DeviceInfo> for Device {
             last_seen_at: d.last_seen_at,
             current: d.current,
         }
+    }
+}
+
+/// `GroupAdds` in the UI contract: who may add the account to groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum GroupAddsChoice {
+    /// Anyone who knows the username.
+    Everybody,
+    /// Nobody.
+    Nobody,
+}
+
+impl From<GroupAddsChoice> for GroupAdds {
+    fn from(choice: GroupAddsChoice) -> GroupAdds {
+        match choice {
+            GroupAddsChoice::Everybody => GroupAdds::Everybody,
+            GroupAddsChoice::Nobody => GroupAdds::Nobody,
+        }
+    }
+}
+
+/// `Privacy` in the UI contract.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PrivacyView {
+    group_adds: GroupAddsChoice,
+}
+
+impl From<Privacy> for PrivacyView {
+    fn from(p: Privacy) -> PrivacyView {
+        PrivacyView {
+            group_adds: match p.group_adds {
+                GroupAdds::Everybody => GroupAddsChoice::Everybody,
+                GroupAdds::Nobody => GroupAddsChoice::Nobody,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn privacy_crosses_to_the_ui_in_its_shapes() {
+        let view = PrivacyView::from(Privacy {
+            group_adds: GroupAdds::Nobody,
+        });
+        let json = serde_json::to_string(&view).ok();
+        assert_eq!(json.as_deref(), Some(r#"{"groupAdds":"nobody"}"#));
+        let choice: Option<GroupAddsChoice> = serde_json::from_str(r#""everybody""#).ok();
+        assert_eq!(choice.map(GroupAdds::from), Some(GroupAdds::Everybody));
     }
 }

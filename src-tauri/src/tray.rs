@@ -124,6 +124,7 @@ mod tests {
             last_message: None,
             last_activity_at: 0,
             pinned: false,
+            is_member: true,
         }
     }
 

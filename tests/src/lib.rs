@@ -42,8 +42,7 @@ impl TestServer {
             .await
             .expect("bind a loopback port");
         let port = listener.local_addr().expect("local address").port();
-        let mut config = wren_server::Config::new(data.path().join("server"));
-        config.auth_per_minute = 100_000;
+        let mut config = wren_server::Config::new(data.path().join("server")).without_limits();
         configure(&mut config);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

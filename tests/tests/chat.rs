@@ -118,16 +118,23 @@ async fn a_group_of_three_sees_every_message_in_the_same_order() {
     assert_eq!(orders[0], orders[1]);
     assert_eq!(orders[1], orders[2]);
 
-    // Membership: carol is removed and loses the chat; bob sees her gone.
+    // Membership: carol is removed and keeps the group read-only (its history stays, sending
+    // fails without the server); bob sees her gone.
     let carol_id = carol.account().expect("signed in").id;
     alice
         .remove_member(group.id, carol_id)
         .await
         .expect("remove");
-    eventually(&carol, WAIT, "carol loses the group", || async {
-        carol.chat(group.id).await.ok()?.is_none().then_some(())
+    eventually(&carol, WAIT, "carol is no longer a member", || async {
+        (!carol.chat(group.id).await.ok()??.is_member).then_some(())
     })
     .await;
+    let kept = carol.history(group.id, None, 50).await.expect("history");
+    assert_eq!(kept.iter().filter(|m| m.seq.is_some()).count(), 3);
+    assert!(matches!(
+        carol.send(group.id, "still here?", None).await,
+        Err(wren_core::CoreError::NotMember(_))
+    ));
     eventually(&bob, WAIT, "bob sees two members", || async {
         (bob.chat(group.id).await.ok()??.members.len() == 2).then_some(())
     })
@@ -135,6 +142,7 @@ async fn a_group_of_three_sees_every_message_in_the_same_order() {
 
     // The only admin leaves: bob, the earliest remaining member, becomes admin.
     alice.leave(group.id).await.expect("leave");
+    assert!(alice.chat(group.id).await.expect("read").is_none());
     eventually(&bob, WAIT, "bob is the admin now", || async {
         let chat = bob.chat(group.id).await.ok()??;
         let me = chat.members.iter().find(|m| m.account.username == "bob")?;

@@ -99,3 +99,32 @@ fn a_dead_server_gives_a_clear_error() {
         "{error}"
     );
 }
+
+#[test]
+fn an_unencrypted_address_to_another_computer_needs_allow_insecure() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    // Not loopback by the rule (only 127.0.0.0/8, ::1 and localhost are), yet it fails fast.
+    let cli = Cli {
+        profile: scratch.path().join("p"),
+        server: format!("ws://0.0.0.0:{}", free_port()),
+    };
+    let refused = one_line_error(&cli.run(&["register", "alice"]));
+    assert!(refused.contains("not encrypted"), "{refused}");
+
+    let flagged = cli.command(&["--allow-insecure", "register", "alice"]);
+    let mut by_env = cli.command(&["register", "alice"]);
+    by_env.env("WREN_ALLOW_INSECURE", "1");
+    for mut allowed in [flagged, by_env] {
+        let out = allowed.output().expect("run");
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("warning") && stderr.contains("unencrypted"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("not encrypted"),
+            "allowed, it tries: {stderr}"
+        );
+    }
+}

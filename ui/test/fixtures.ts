@@ -38,6 +38,7 @@ export function chat(overrides: Partial<ChatSummary> = {}): ChatSummary {
     lastMessage: null,
     lastActivityAt: 0,
     pinned: false,
+    isMember: true,
     ...overrides,
   };
 }

@@ -1,15 +1,26 @@
 //! The command line, as scripts see it. Changing a name here breaks scripts.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// wren: the Wren messenger from the command line.
 #[derive(Debug, Parser)]
 #[command(name = "wren", version, about, long_about = None)]
 pub(crate) struct Cli {
-    /// Server address (ws://, wss://, http:// or host:port). Needed for register and login.
+    /// Server address (host[:port] or wss:// or https://, which use TLS; ws:// and http://
+    /// only to this computer unless --allow-insecure). Needed for register and login.
     #[arg(long, env = "WREN_SERVER", global = true)]
     pub(crate) server: Option<String>,
+
+    /// Allow an unencrypted connection (ws:// or http://) to another computer: UNSAFE, the
+    /// password and the session can be read by anyone on the network.
+    #[arg(
+        long,
+        env = "WREN_ALLOW_INSECURE",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub(crate) allow_insecure: bool,
 
     /// Profile directory (one account per directory). Defaults to the user's data directory.
     #[arg(long, env = "WREN_PROFILE", global = true)]
@@ -99,6 +110,12 @@ pub(crate) enum Command {
         /// The device id (see `devices`).
         device: u64,
     },
+    /// Show your privacy settings, or change one (`privacy groups nobody`).
+    Privacy {
+        /// The setting to change; without one, the settings are shown.
+        #[command(subcommand)]
+        change: Option<PrivacyCommand>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,4 +141,73 @@ pub(crate) enum GroupCommand {
         /// The member to remove.
         user: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PrivacyCommand {
+    /// Who may add you to groups: everybody or nobody.
+    Groups {
+        /// Who may.
+        allowed: GroupAddsArg,
+    },
+}
+
+/// Who may add this account to groups, as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GroupAddsArg {
+    /// Anyone who knows your username.
+    Everybody,
+    /// Nobody.
+    Nobody,
+}
+
+impl From<GroupAddsArg> for wren_core::GroupAdds {
+    fn from(arg: GroupAddsArg) -> Self {
+        match arg {
+            GroupAddsArg::Everybody => wren_core::GroupAdds::Everybody,
+            GroupAddsArg::Nobody => wren_core::GroupAdds::Nobody,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_insecure_is_off_unless_asked_for_anywhere_on_the_line() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args).map(|cli| cli.allow_insecure);
+        assert_eq!(parse(&["wren", "chats"]).ok(), Some(false));
+        assert_eq!(
+            parse(&["wren", "--allow-insecure", "chats"]).ok(),
+            Some(true)
+        );
+        assert_eq!(
+            parse(&["wren", "login", "alice", "--allow-insecure"]).ok(),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn privacy_shows_the_settings_or_changes_who_may_add_to_groups() {
+        let parse = |args: &[&str]| match Cli::try_parse_from(args).map(|cli| cli.command) {
+            Ok(Command::Privacy { change: None }) => Some(None),
+            Ok(Command::Privacy {
+                change: Some(PrivacyCommand::Groups { allowed }),
+            }) => Some(Some(allowed)),
+            _ => None,
+        };
+        assert_eq!(parse(&["wren", "privacy"]), Some(None));
+        assert_eq!(parse(&["wren", "--json", "privacy"]), Some(None));
+        assert_eq!(
+            parse(&["wren", "privacy", "groups", "nobody"]),
+            Some(Some(GroupAddsArg::Nobody))
+        );
+        assert_eq!(
+            parse(&["wren", "privacy", "groups", "everybody", "--json"]),
+            Some(Some(GroupAddsArg::Everybody))
+        );
+        assert_eq!(parse(&["wren", "privacy", "groups"]), None);
+        assert_eq!(parse(&["wren", "privacy", "groups", "friends"]), None);
+    }
 }

@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 use std::io::Write;
-use wren_core::{ChatSummary, DeliveryState, DeviceInfo, MessageView, SearchHit};
+use wren_core::{
+    ChatSummary, DeliveryState, DeviceInfo, GroupAdds, MessageView, Privacy, SearchHit,
+};
 
 /// Prints a value as one JSON document on one line.
 pub(crate) fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
@@ -127,6 +129,32 @@ pub(crate) fn device(d: &DeviceInfo) -> String {
     )
 }
 
+/// `privacy` as text: `who can add you to groups: nobody`.
+pub(crate) fn privacy(p: &Privacy) -> String {
+    format!("who can add you to groups: {}", group_adds(p.group_adds))
+}
+
+/// `privacy --json`: `{"group_adds":"nobody"}`, in the words the command line takes.
+#[derive(Debug, Serialize)]
+pub(crate) struct PrivacyJson {
+    group_adds: &'static str,
+}
+
+impl From<Privacy> for PrivacyJson {
+    fn from(p: Privacy) -> Self {
+        PrivacyJson {
+            group_adds: group_adds(p.group_adds),
+        }
+    }
+}
+
+fn group_adds(allowed: GroupAdds) -> &'static str {
+    match allowed {
+        GroupAdds::Everybody => "everybody",
+        GroupAdds::Nobody => "nobody",
+    }
+}
+
 fn preview(text: &str) -> String {
     let first_line = text.lines().next().unwrap_or("");
     let mut out: String = first_line.chars().take(60).collect();
@@ -138,12 +166,22 @@ fn preview(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::timestamp;
+    use super::*;
 
     #[test]
     fn timestamps_are_utc_calendar_dates() {
         assert_eq!(timestamp(0), "1970-01-01 00:00");
         assert_eq!(timestamp(1_795_512_840_000), "2026-11-24 09:34");
         assert_eq!(timestamp(951_782_400_000), "2000-02-29 00:00");
+    }
+
+    #[test]
+    fn privacy_is_shown_in_the_words_the_command_line_takes() {
+        let nobody = Privacy {
+            group_adds: GroupAdds::Nobody,
+        };
+        assert_eq!(privacy(&nobody), "who can add you to groups: nobody");
+        let json = serde_json::to_string(&PrivacyJson::from(Privacy::default())).ok();
+        assert_eq!(json.as_deref(), Some(r#"{"group_adds":"everybody"}"#));
     }
 }

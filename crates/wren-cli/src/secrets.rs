@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use std::io::IsTerminal;
+use wren_core::profile::validate_passcode;
 
 /// The account password: `WREN_PASSWORD`, or a prompt (asked twice when `confirm`).
 pub(crate) fn password(confirm: bool) -> Result<String> {
@@ -16,9 +17,22 @@ pub(crate) fn passcode_from_env() -> Option<String> {
         .filter(|p| !p.is_empty())
 }
 
-/// Prompts for the local passcode (asked twice when creating one).
-pub(crate) fn prompt_passcode(confirm: bool) -> Result<String> {
-    secret("WREN_PASSCODE", "Local passcode", confirm)
+/// Prompts for the local passcode. When creating one (`choosing`) it is asked twice and
+/// must follow the strength rule (at least 6 characters); a weak one is asked again.
+pub(crate) fn prompt_passcode(choosing: bool) -> Result<String> {
+    if !choosing {
+        return secret("WREN_PASSCODE", "Local passcode", false);
+    }
+    for _ in 0..3 {
+        let passcode = secret("WREN_PASSCODE", "New local passcode", true)?;
+        match validate_passcode(&passcode) {
+            Ok(()) => return Ok(passcode),
+            // From the environment there is nobody to ask again.
+            Err(e) if std::env::var_os("WREN_PASSCODE").is_some() => bail!("WREN_PASSCODE: {e}"),
+            Err(e) => eprintln!("wren: {e}; try again."),
+        }
+    }
+    bail!("no acceptable passcode was entered")
 }
 
 fn secret(variable: &str, label: &str, confirm: bool) -> Result<String> {

@@ -10,13 +10,16 @@ use crate::profile::ProfileDir;
 use crate::store::{Coverage, SavedSession, Store};
 use ring::rand::{SecureRandom, SystemRandom};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::sync::{broadcast, watch, Mutex};
 use wren_proto::rules::{self, MAX_HISTORY_PAGE};
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, ClientMsgId, DeviceId, DeviceInfo, Request, Response, Seq,
+    AccountId, AccountInfo, ChatId, ClientMsgId, DeviceId, DeviceInfo, GroupAdds, Privacy, Request,
+    Response, Seq,
 };
+use zeroize::Zeroizing;
 
 /// How to open a client.
 #[derive(Clone, Debug)]
@@ -38,6 +41,8 @@ struct Inner {
     cipher: Arc<dyn PayloadCipher>,
     connection: Mutex<Option<Connection>>,
     me: RwLock<Option<AccountInfo>>,
+    /// The user allowed signing in over `ws://` to a host other than this computer.
+    insecure_allowed: AtomicBool,
 }
 
 /// The Wren client engine for one profile.
@@ -48,22 +53,22 @@ pub struct Client {
 
 impl Client {
     /// Unlocks (or creates) the profile and, if it has a session, starts syncing.
-    pub async fn open(options: ClientOptions) -> Result<Client, CoreError> {
+    pub async fn open(mut options: ClientOptions) -> Result<Client, CoreError> {
         let profile = ProfileDir::new(&options.profile_dir);
-        let store = open_store(&profile, options.passcode.clone()).await?;
+        // The passcode is wiped from memory once the key is derived.
+        let passcode = options.passcode.take().map(Zeroizing::new);
+        let store = open_store(&profile, passcode).await?;
         let session = store.session().await?;
         let (events, _) = broadcast::channel(1024);
         let client = Client {
             inner: Arc::new(Inner {
-                options: ClientOptions {
-                    passcode: None,
-                    ..options
-                },
+                options,
                 store,
                 events,
                 cipher: Arc::new(Plaintext),
                 connection: Mutex::new(None),
                 me: RwLock::new(None),
+                insecure_allowed: AtomicBool::new(false),
             }),
         };
         if let Some(session) = session {
@@ -83,14 +88,16 @@ impl Client {
         Ok(client)
     }
 
-    /// Changes how the store's key is protected: a new passcode, or (`None`) the OS
+    /// Changes how the store's key is protected: a new passcode (which must pass
+    /// [`validate_passcode`](crate::profile::validate_passcode)), or (`None`) the OS
     /// keychain. The database is re-encrypted; a crash midway loses nothing, the next
     /// open finishes or abandons the change.
     pub async fn set_passcode(&self, passcode: Option<String>) -> Result<(), CoreError> {
+        let passcode = passcode.map(Zeroizing::new);
         let profile = ProfileDir::new(&self.inner.options.profile_dir);
         let key = blocking({
             let profile = profile.clone();
-            move || profile.begin_key_change(passcode.as_deref())
+            move || profile.begin_key_change(passcode.as_ref().map(|p| p.as_str()))
         })
         .await?;
         self.inner.store.rekey(key).await?;
@@ -129,7 +136,17 @@ impl Client {
             .map(|c| c.url().to_string())
     }
 
-    /// Creates an account on `server` and signs this profile in as it.
+    /// Whether signing in may use an unencrypted address (`ws://`, `http://`) to a host
+    /// other than this computer. Off by default: the password and the session token would
+    /// cross the network readable. Only the user may turn it on, knowingly.
+    pub fn allow_insecure(&self, allowed: bool) {
+        self.inner
+            .insecure_allowed
+            .store(allowed, Ordering::Relaxed);
+    }
+
+    /// Creates an account on `server` and signs this profile in as it. An address without
+    /// a scheme uses TLS; see [`websocket_url`](crate::websocket_url).
     pub async fn register(
         &self,
         server: &str,
@@ -182,7 +199,8 @@ impl Client {
                 return Err(CoreError::ProfileInUse(owner));
             }
         }
-        let url = transport::websocket_url(server)?;
+        let allow_insecure = self.inner.insecure_allowed.load(Ordering::Relaxed);
+        let url = transport::websocket_url(server, allow_insecure)?;
         self.connect(&url, None).await;
         let session = match self.request(request).await? {
             Response::Session(session) => session,
@@ -356,8 +374,10 @@ impl Client {
                 rules::MAX_PAYLOAD_BYTES / 1024
             )));
         }
-        if !self.inner.store.has_chat(chat).await? {
-            return Err(CoreError::Invalid(format!("there is no chat {chat}")));
+        match self.inner.store.is_member(chat).await? {
+            Some(true) => {}
+            Some(false) => return Err(CoreError::NotMember(chat)),
+            None => return Err(CoreError::Invalid(format!("there is no chat {chat}"))),
         }
         let item = OutboxItem {
             chat,
@@ -392,6 +412,7 @@ impl Client {
         if text.trim().is_empty() {
             return Err(CoreError::Invalid("a message cannot be empty".into()));
         }
+        self.check_member(chat).await?;
         let payload = self
             .inner
             .cipher
@@ -402,16 +423,27 @@ impl Client {
 
     /// Deletes a message for everyone.
     pub async fn delete(&self, chat: ChatId, seq: Seq) -> Result<(), CoreError> {
+        self.check_member(chat).await?;
         self.done(Request::DeleteMessage { chat, seq }).await
     }
 
-    /// Marks a chat read up to and including `up_to`.
+    /// Marks a chat read up to and including `up_to`. In a chat this account is no longer
+    /// a member of, only this device's mark moves.
     pub async fn mark_read(&self, chat: ChatId, up_to: Seq) -> Result<(), CoreError> {
+        if self.inner.store.is_member(chat).await? == Some(false) {
+            let me = self.me()?;
+            self.inner.store.mark_read_locally(chat, up_to).await?;
+            if let Some(chat) = self.inner.store.chat(me, chat).await? {
+                let _ = self.inner.events.send(ClientEvent::ChatUpdated { chat });
+            }
+            return Ok(());
+        }
         self.done(Request::MarkRead { chat, up_to }).await
     }
 
     /// Tells the other members this account is typing.
     pub async fn typing(&self, chat: ChatId) -> Result<(), CoreError> {
+        self.check_member(chat).await?;
         self.done(Request::SetTyping { chat }).await
     }
 
@@ -444,18 +476,14 @@ impl Client {
         title: &str,
         usernames: &[String],
     ) -> Result<ChatSummary, CoreError> {
-        if !rules::validate_title(title) {
-            return Err(CoreError::Invalid(format!(
-                "a group title has 1 to {} characters",
-                rules::MAX_TITLE_CHARS
-            )));
-        }
+        let title = rules::validate_title(title)
+            .map_err(|e| CoreError::Invalid(format!("this group title cannot be used: {e}")))?;
         let mut members = Vec::with_capacity(usernames.len());
         for name in usernames {
             members.push(self.lookup(name).await?.id);
         }
         self.store_chat_answer(Request::CreateGroup {
-            title: title.trim().into(),
+            title: title.into(),
             members,
         })
         .await
@@ -472,16 +500,27 @@ impl Client {
         self.done(Request::RemoveMember { chat, account }).await
     }
 
-    /// Leaves a group.
+    /// Leaves a group, and deletes it with its history from this device (as other
+    /// messengers do). A group this account was removed from is only deleted here.
     pub async fn leave(&self, chat: ChatId) -> Result<(), CoreError> {
-        self.done(Request::LeaveChat { chat }).await
+        if self.inner.store.is_member(chat).await? != Some(false) {
+            self.done(Request::LeaveChat { chat }).await?;
+        }
+        self.inner.store.forget_chat(chat).await?;
+        let _ = self.inner.events.send(ClientEvent::ChatRemoved { chat });
+        Ok(())
     }
 
-    /// Renames a group (admins only).
+    /// Renames a group (admins only). The title follows the server's rule for names
+    /// others see: 1 to [`rules::MAX_TITLE_CHARS`] characters, none of them invisible or
+    /// text-reordering.
     pub async fn rename(&self, chat: ChatId, title: &str) -> Result<(), CoreError> {
+        let title = rules::validate_title(title)
+            .map_err(|e| CoreError::Invalid(format!("this group title cannot be used: {e}")))?;
+        self.check_member(chat).await?;
         self.done(Request::RenameChat {
             chat,
-            title: title.trim().into(),
+            title: title.into(),
         })
         .await
     }
@@ -510,6 +549,25 @@ impl Client {
         self.done(Request::RevokeDevice { device }).await
     }
 
+    /// This account's privacy settings, as the server keeps and enforces them.
+    pub async fn privacy(&self) -> Result<Privacy, CoreError> {
+        self.privacy_answer(Request::GetPrivacy).await
+    }
+
+    /// Chooses who may add this account to groups, and returns the settings now in force.
+    /// With [`GroupAdds::Nobody`] the server refuses others' attempts to add this account
+    /// (`Forbidden`, naming the user); groups it is already in are not affected.
+    pub async fn set_group_adds(&self, allowed: GroupAdds) -> Result<Privacy, CoreError> {
+        self.privacy_answer(Request::SetGroupAdds { allowed }).await
+    }
+
+    async fn privacy_answer(&self, request: Request) -> Result<Privacy, CoreError> {
+        match self.request(request).await? {
+            Response::Privacy(privacy) => Ok(privacy),
+            other => Err(unexpected(other)),
+        }
+    }
+
     async fn store_chat_answer(&self, request: Request) -> Result<ChatSummary, CoreError> {
         let me = self.me()?;
         let info = match self.request(request).await? {
@@ -523,6 +581,14 @@ impl Client {
             .chat(me, id)
             .await?
             .ok_or_else(|| CoreError::Protocol("the new chat was not stored".into()))
+    }
+
+    /// Refuses, without asking the server, to act in a chat this account was removed from.
+    async fn check_member(&self, chat: ChatId) -> Result<(), CoreError> {
+        match self.inner.store.is_member(chat).await? {
+            Some(false) => Err(CoreError::NotMember(chat)),
+            Some(true) | None => Ok(()),
+        }
     }
 
     async fn done(&self, request: Request) -> Result<(), CoreError> {
@@ -585,12 +651,16 @@ impl Client {
 
 /// Opens the store with the profile's key, finishing or abandoning a key change that a
 /// crash interrupted.
-async fn open_store(profile: &ProfileDir, passcode: Option<String>) -> Result<Store, CoreError> {
+async fn open_store(
+    profile: &ProfileDir,
+    passcode: Option<Zeroizing<String>>,
+) -> Result<Store, CoreError> {
     let (key, pending) = blocking({
         let profile = profile.clone();
         move || {
-            let key = profile.unlock_or_create(passcode.as_deref())?;
-            let pending = profile.pending_key(passcode.as_deref())?;
+            let passcode = passcode.as_ref().map(|p| p.as_str());
+            let key = profile.unlock_or_create(passcode)?;
+            let pending = profile.pending_key(passcode)?;
             Ok((key, pending))
         }
     })
@@ -644,6 +714,8 @@ fn now_ms() -> u64 {
 mod tests {
     use super::*;
 
+    use wren_proto::{ChatInfo, ChatKind, Member, Pts, Role, Update, UpdateEnvelope};
+
     fn options(dir: &std::path::Path, passcode: &str) -> ClientOptions {
         ClientOptions {
             profile_dir: dir.to_path_buf(),
@@ -661,19 +733,23 @@ mod tests {
     #[tokio::test]
     async fn a_new_passcode_reencrypts_the_store() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let client = Client::open(options(dir.path(), "first"))
+        let client = Client::open(options(dir.path(), "first passcode"))
             .await
             .expect("create");
+        assert!(matches!(
+            client.set_passcode(Some("short".into())).await,
+            Err(CoreError::Key(KeyError::WeakPasscode(_)))
+        ));
         client
-            .set_passcode(Some("second".into()))
+            .set_passcode(Some("second passcode".into()))
             .await
             .expect("change");
         client.close().await;
         assert!(matches!(
-            opens(dir.path(), "first").await,
+            opens(dir.path(), "first passcode").await,
             Err(CoreError::Store(StoreError::WrongKey))
         ));
-        opens(dir.path(), "second")
+        opens(dir.path(), "second passcode")
             .await
             .expect("the new passcode opens it");
     }
@@ -681,12 +757,12 @@ mod tests {
     #[tokio::test]
     async fn a_change_interrupted_before_the_rekey_is_abandoned() {
         let dir = tempfile::tempdir().expect("tempdir");
-        opens(dir.path(), "first").await.expect("create");
+        opens(dir.path(), "first passcode").await.expect("create");
         let profile = ProfileDir::new(dir.path());
         profile
             .begin_key_change(Some("never applied"))
             .expect("begin");
-        opens(dir.path(), "first")
+        opens(dir.path(), "first passcode")
             .await
             .expect("the old passcode still opens it");
         assert!(profile
@@ -698,20 +774,144 @@ mod tests {
     #[tokio::test]
     async fn a_change_interrupted_after_the_rekey_is_finished() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let client = Client::open(options(dir.path(), "first"))
+        let client = Client::open(options(dir.path(), "first passcode"))
             .await
             .expect("create");
         let profile = ProfileDir::new(dir.path());
-        let key = profile.begin_key_change(Some("second")).expect("begin");
+        let key = profile
+            .begin_key_change(Some("second passcode"))
+            .expect("begin");
         client.inner.store.rekey(key).await.expect("rekey");
         client.close().await;
-        opens(dir.path(), "second")
+        opens(dir.path(), "second passcode")
             .await
             .expect("the pending key opens it");
-        assert!(profile.pending_key(Some("second")).expect("read").is_none());
+        assert!(profile
+            .pending_key(Some("second passcode"))
+            .expect("read")
+            .is_none());
         assert!(matches!(
-            opens(dir.path(), "first").await,
+            opens(dir.path(), "first passcode").await,
             Err(CoreError::Store(StoreError::WrongKey))
         ));
+    }
+
+    /// A profile signed in as account 1 to a server that is not there.
+    async fn signed_in(dir: &std::path::Path) -> Client {
+        let client = Client::open(options(dir, "first passcode"))
+            .await
+            .expect("create");
+        client
+            .inner
+            .store
+            .save_session(SavedSession {
+                server_url: "ws://127.0.0.1:9/ws".into(),
+                account: AccountId(1),
+                username: "me".into(),
+                device: DeviceId(1),
+                token: "token".into(),
+            })
+            .await
+            .expect("session");
+        client.close().await;
+        Client::open(options(dir, "first passcode"))
+            .await
+            .expect("reopen")
+    }
+
+    #[tokio::test]
+    async fn a_group_this_account_was_removed_from_is_read_only_and_refuses_sends_locally() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let client = signed_in(dir.path()).await;
+        let me = AccountId(1);
+        let chat = ChatId(10);
+        let member = |id: u64, name: &str| Member {
+            account: AccountInfo {
+                id: AccountId(id),
+                username: name.into(),
+            },
+            role: Role::Member,
+        };
+        let info = ChatInfo {
+            id: chat,
+            kind: ChatKind::Group,
+            title: "Plans".into(),
+            members: vec![member(1, "me"), member(2, "bob")],
+            last_seq: Seq(0),
+            read_seq: Seq(0),
+            peers_read_seq: Seq(0),
+            created_at: 1,
+        };
+        let updates = vec![
+            UpdateEnvelope {
+                pts: Pts(1),
+                update: Update::ChatJoined(info),
+            },
+            UpdateEnvelope {
+                pts: Pts(2),
+                update: Update::MemberRemoved {
+                    chat,
+                    log_seq: Seq(1),
+                    account: me,
+                },
+            },
+        ];
+        client.inner.store.apply(me, updates).await.expect("apply");
+        let summary = client.chat(chat).await.expect("read").expect("kept");
+        assert!(!summary.is_member);
+
+        assert!(matches!(
+            client.send(chat, "hello?", None).await,
+            Err(CoreError::NotMember(c)) if c == chat
+        ));
+        assert_eq!(client.outbox_len().await, 0);
+        assert!(client
+            .history(chat, None, 50)
+            .await
+            .expect("history")
+            .is_empty());
+        assert!(matches!(
+            client.typing(chat).await,
+            Err(CoreError::NotMember(_))
+        ));
+        client
+            .mark_read(chat, Seq(1))
+            .await
+            .expect("marked on this device");
+
+        // Deleting it needs no server either.
+        let mut events = client.events();
+        client.leave(chat).await.expect("delete");
+        assert!(client.chat(chat).await.expect("read").is_none());
+        assert_eq!(
+            events.recv().await.ok(),
+            Some(ClientEvent::ChatRemoved { chat })
+        );
+        client.close().await;
+    }
+
+    #[tokio::test]
+    async fn titles_and_addresses_are_checked_before_anything_is_sent() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let client = Client::open(options(dir.path(), "first passcode"))
+            .await
+            .expect("create");
+        assert!(matches!(
+            client.rename(ChatId(1), "invoice\u{202E}fdp.exe").await,
+            Err(CoreError::Invalid(_))
+        ));
+        assert!(matches!(
+            client
+                .register("ws://chat.example.org", "alice", "a long password")
+                .await,
+            Err(CoreError::Insecure(_))
+        ));
+        assert!(matches!(
+            client
+                .login("http://10.0.0.5:8080", "alice", "a long password")
+                .await,
+            Err(CoreError::Insecure(_))
+        ));
+        client.close().await;
     }
 }

@@ -1,6 +1,6 @@
 //! The errors of the client engine.
 
-use wren_proto::ErrorBody;
+use wren_proto::{ChatId, ErrorBody};
 
 /// Opening or using the local encrypted store failed.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +68,22 @@ pub enum KeyError {
     /// Reading or writing the profile directory failed.
     #[error("profile directory: {0}")]
     Io(#[from] std::io::Error),
+    /// A new passcode is too weak.
+    #[error(transparent)]
+    WeakPasscode(#[from] crate::profile::PasscodeError),
+    /// `profile.json` names a key derivation outside the accepted bounds: too weak to
+    /// protect the key, or so costly that unlocking would exhaust the machine.
+    #[error("profile.json: Argon2id {parameter} = {value} is outside {min}..={max}")]
+    UnsafeKdf {
+        /// Which parameter.
+        parameter: &'static str,
+        /// Its value in the file.
+        value: u64,
+        /// The least accepted.
+        min: u64,
+        /// The most accepted.
+        max: u64,
+    },
 }
 
 /// Everything that can go wrong in the client engine.
@@ -101,6 +117,15 @@ pub enum CoreError {
     /// The user's input is not acceptable.
     #[error("{0}")]
     Invalid(String),
+    /// This account is no longer a member of the chat: it is read-only.
+    #[error("chat {0} is read-only: you are no longer in it")]
+    NotMember(ChatId),
+    /// The server address is not encrypted and the user did not allow that.
+    #[error(
+        "{0} is not encrypted: the password and the session would cross the network readable; \
+         use wss:// or https://, or allow an unencrypted connection explicitly"
+    )]
+    Insecure(String),
     /// The client has been closed.
     #[error("the client is closed")]
     Closed,
@@ -114,6 +139,7 @@ impl CoreError {
             CoreError::Store(StoreError::DiskFull) => "disk_full",
             CoreError::Store(_) => "store",
             CoreError::Key(KeyError::PasscodeRequired) => "passcode_required",
+            CoreError::Key(KeyError::WeakPasscode(_)) => "weak_passcode",
             CoreError::Key(_) => "key",
             CoreError::Server(body) => body.code.as_str(),
             CoreError::Offline(_) => "offline",
@@ -122,6 +148,8 @@ impl CoreError {
             CoreError::NotSignedIn => "not_signed_in",
             CoreError::ProfileInUse(_) => "profile_in_use",
             CoreError::Invalid(_) => "invalid",
+            CoreError::NotMember(_) => "not_member",
+            CoreError::Insecure(_) => "insecure",
             CoreError::Closed => "closed",
         }
     }

@@ -3,6 +3,7 @@
 
 use crate::error::KeyError;
 use crate::profile::DatabaseKey;
+use zeroize::Zeroizing;
 
 const SERVICE: &str = "wren-messenger";
 
@@ -12,13 +13,13 @@ fn entry(name: &str) -> Result<keyring::Entry, KeyError> {
 
 /// Stores a new key and reads it back, so a keychain that silently drops secrets is caught
 /// before the database is encrypted with a key nobody can recover.
-pub(crate) fn store(name: &str, key: &[u8; 32]) -> Result<(), KeyError> {
+pub(crate) fn store(name: &str, key: &DatabaseKey) -> Result<(), KeyError> {
     let entry = entry(name)?;
     entry
-        .set_secret(key)
+        .set_secret(&key.0)
         .map_err(|e| KeyError::NoKeychain(e.to_string()))?;
-    match entry.get_secret() {
-        Ok(read) if read.as_slice() == key => Ok(()),
+    match entry.get_secret().map(Zeroizing::new) {
+        Ok(read) if read.as_slice() == key.0 => Ok(()),
         Ok(_) => Err(KeyError::NoKeychain(
             "the keychain returned another secret".into(),
         )),
@@ -28,14 +29,13 @@ pub(crate) fn store(name: &str, key: &[u8; 32]) -> Result<(), KeyError> {
 
 /// Loads a profile's key.
 pub(crate) fn load(name: &str) -> Result<DatabaseKey, KeyError> {
-    match entry(name)?.get_secret() {
-        Ok(bytes) => {
-            let key: [u8; 32] = bytes
-                .as_slice()
-                .try_into()
-                .map_err(|_| KeyError::MissingFromKeychain)?;
-            Ok(DatabaseKey(key))
+    match entry(name)?.get_secret().map(Zeroizing::new) {
+        Ok(bytes) if bytes.len() == 32 => {
+            let mut key = DatabaseKey([0u8; 32]);
+            key.0.copy_from_slice(&bytes);
+            Ok(key)
         }
+        Ok(_) => Err(KeyError::MissingFromKeychain),
         Err(keyring::Error::NoEntry) => Err(KeyError::MissingFromKeychain),
         Err(e) => Err(KeyError::NoKeychain(e.to_string())),
     }

@@ -27,4 +27,6 @@ pub use connection::transport::{websocket_url, CA_FILE_VARIABLE};
 pub use error::{CoreError, KeyError, StoreError};
 pub use events::{ClientEvent, ConnectionState};
 pub use model::{Account, ChatSummary, DeliveryState, MemberView, MessageView, SearchHit};
-pub use wren_proto::{AccountId, ChatId, ChatKind, DeviceId, DeviceInfo, Role, Seq};
+pub use wren_proto::{
+    AccountId, ChatId, ChatKind, DeviceId, DeviceInfo, GroupAdds, Privacy, Role, Seq,
+};

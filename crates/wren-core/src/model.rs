@@ -50,6 +50,9 @@ pub struct ChatSummary {
     pub last_activity_at: u64,
     /// Pinned chats sort first.
     pub pinned: bool,
+    /// Whether this account is still a member. A group it was removed from stays in the
+    /// list with its history, read-only: nothing can be sent to it.
+    pub is_member: bool,
 }
 
 /// Where an outgoing message is on its way.

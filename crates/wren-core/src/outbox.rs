@@ -145,6 +145,16 @@ impl Outbox {
         }
     }
 
+    /// Drops everything queued for `chat` (this account can no longer send to it); a late
+    /// answer for a message that was in flight is then [`AckAction::Unknown`].
+    pub fn forget_chat(&mut self, chat: ChatId) {
+        self.retry_at.remove(&chat);
+        for item in self.queues.remove(&chat).unwrap_or_default() {
+            self.queued.remove(&item.client_msg_id);
+            self.in_flight.remove(&item.client_msg_id);
+        }
+    }
+
     /// When the outbox next wants to be polled (a retry delay ending).
     pub fn poll_timeout(&self) -> Option<Instant> {
         if !self.online {
@@ -244,6 +254,29 @@ mod tests {
             AckAction::Unknown
         );
         assert_eq!(drain(&mut outbox, now), vec![2]);
+    }
+
+    #[test]
+    fn a_forgotten_chat_sends_nothing_more_and_other_chats_go_on() {
+        let now = Instant::now();
+        let mut outbox = Outbox::default();
+        for (chat, id) in [(1, 1), (1, 2), (2, 3)] {
+            outbox.push(item(chat, id));
+        }
+        outbox.on_connected();
+        assert_eq!(drain(&mut outbox, now), vec![1, 3]);
+        outbox.forget_chat(ChatId(1));
+        assert_eq!(outbox.len(), 1);
+        assert_eq!(
+            outbox.acknowledge(ChatId(1), ClientMsgId(1), SendOutcome::Stored, now),
+            AckAction::Unknown
+        );
+        assert_eq!(drain(&mut outbox, now), Vec::<u64>::new());
+        assert_eq!(
+            outbox.acknowledge(ChatId(2), ClientMsgId(3), SendOutcome::Stored, now),
+            AckAction::Delivered
+        );
+        assert!(outbox.is_empty());
     }
 
     #[test]

@@ -3,26 +3,111 @@
 //!
 //! The key is 32 random bytes kept in the OS keychain, or 32 bytes derived from a local
 //! passcode with Argon2id. The plaintext file holds no secret: only the key source and,
-//! for a passcode, the Argon2id salt and parameters.
+//! for a passcode, the Argon2id salt and parameters. Parameters read back from the file
+//! must lie within [`KDF_BOUNDS`]: a file edited to make the derivation cheap (or so costly
+//! that unlocking exhausts the machine) is refused.
 
 use crate::error::KeyError;
 use crate::keychain;
 use argon2::{Algorithm, Argon2, Params, Version};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use zeroize::Zeroize;
 
 const PROFILE_FILE: &str = "profile.json";
 const DATABASE_FILE: &str = "wren.db";
 
-/// A 256-bit database key. Its `Debug` output hides it, so it never reaches a log.
+/// The fewest characters a new passcode may have. An attacker with a copy of the profile
+/// guesses offline at the speed Argon2id allows, so the passcode's length is what protects
+/// the messages; six characters of any kind is the floor.
+pub const MIN_PASSCODE_CHARS: usize = 6;
+
+/// Why a new passcode is not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PasscodeError {
+    /// Fewer than [`MIN_PASSCODE_CHARS`] characters.
+    #[error("a passcode needs at least {MIN_PASSCODE_CHARS} characters")]
+    TooShort,
+}
+
+/// Checks a passcode the user is choosing (not one that unlocks an existing profile).
+pub fn validate_passcode(passcode: &str) -> Result<(), PasscodeError> {
+    if passcode.chars().count() < MIN_PASSCODE_CHARS {
+        return Err(PasscodeError::TooShort);
+    }
+    Ok(())
+}
+
+/// Argon2id parameters, as `profile.json` records them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KdfParams {
+    /// Memory cost in KiB.
+    pub m_cost: u32,
+    /// Iterations.
+    pub t_cost: u32,
+    /// Lanes.
+    pub p_cost: u32,
+}
+
+/// The parameters of every new passcode key: 19 MiB, 2 passes, 1 lane (OWASP's
+/// recommended minimum for Argon2id). Pinned here rather than taken from the argon2
+/// crate's defaults, so that a dependency update cannot change them.
+pub const KDF_PARAMS: KdfParams = KdfParams {
+    m_cost: 19 * 1024,
+    t_cost: 2,
+    p_cost: 1,
+};
+
+/// The accepted range of each Argon2id parameter read from `profile.json`: never weaker
+/// than [`KDF_PARAMS`], never more than 1 GiB, 32 passes or 16 lanes.
+pub const KDF_BOUNDS: [(&str, RangeInclusive<u32>); 3] = [
+    ("m_cost", KDF_PARAMS.m_cost..=1024 * 1024),
+    ("t_cost", KDF_PARAMS.t_cost..=32),
+    ("p_cost", KDF_PARAMS.p_cost..=16),
+];
+
+/// The accepted salt length in bytes (new profiles use 16).
+const SALT_BYTES: RangeInclusive<usize> = 16..=64;
+
+impl KdfParams {
+    /// Checks the parameters against [`KDF_BOUNDS`].
+    pub fn check(&self) -> Result<(), KeyError> {
+        let values = [self.m_cost, self.t_cost, self.p_cost];
+        for ((parameter, range), value) in KDF_BOUNDS.into_iter().zip(values) {
+            if !range.contains(&value) {
+                return Err(KeyError::UnsafeKdf {
+                    parameter,
+                    value: u64::from(value),
+                    min: u64::from(*range.start()),
+                    max: u64::from(*range.end()),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A 256-bit database key. Its `Debug` output hides it, so it never reaches a log, and it
+/// is wiped from memory when dropped.
 #[derive(Clone)]
 pub struct DatabaseKey(pub(crate) [u8; 32]);
 
 impl DatabaseKey {
     /// The key in hex, for tools that open the database directly (benchmarks, recovery).
+    /// The engine itself never formats the key; a caller should wipe this copy when done
+    /// (`zeroize::Zeroizing::new(key.to_hex())`).
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
+    }
+}
+
+impl Drop for DatabaseKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
     }
 }
 
@@ -125,7 +210,8 @@ impl ProfileDir {
 
     /// Obtains the key of an existing profile, or creates the profile with a new key.
     ///
-    /// A new profile uses the passcode when one is given, else the OS keychain.
+    /// A new profile uses the passcode when one is given (it must pass
+    /// [`validate_passcode`]), else the OS keychain.
     pub fn unlock_or_create(&self, passcode: Option<&str>) -> Result<DatabaseKey, KeyError> {
         match self.key_source()? {
             Some(source) => key_for(&source, passcode),
@@ -191,18 +277,19 @@ impl ProfileDir {
     }
 }
 
-/// A fresh key: derived from a passcode with a new salt, or random in the OS keychain.
+/// A fresh key: derived from a new passcode with a new salt, or random in the OS keychain.
 fn new_key(passcode: Option<&str>) -> Result<(KeySource, DatabaseKey), KeyError> {
     let rng = SystemRandom::new();
     match passcode {
         Some(passcode) => {
+            validate_passcode(passcode)?;
             let mut salt = [0u8; 16];
             fill(&rng, &mut salt)?;
             let source = KeySource::Passcode {
                 salt: hex::encode(salt),
-                m_cost: Params::DEFAULT_M_COST,
-                t_cost: Params::DEFAULT_T_COST,
-                p_cost: Params::DEFAULT_P_COST,
+                m_cost: KDF_PARAMS.m_cost,
+                t_cost: KDF_PARAMS.t_cost,
+                p_cost: KDF_PARAMS.p_cost,
             };
             let key = key_for(&source, Some(passcode))?;
             Ok((source, key))
@@ -210,11 +297,11 @@ fn new_key(passcode: Option<&str>) -> Result<(KeySource, DatabaseKey), KeyError>
         None => {
             let mut id = [0u8; 16];
             fill(&rng, &mut id)?;
-            let mut key = [0u8; 32];
-            fill(&rng, &mut key)?;
+            let mut key = DatabaseKey([0u8; 32]);
+            fill(&rng, &mut key.0)?;
             let entry = hex::encode(id);
             keychain::store(&entry, &key)?;
-            Ok((KeySource::Keychain { entry }, DatabaseKey(key)))
+            Ok((KeySource::Keychain { entry }, key))
         }
     }
 }
@@ -233,14 +320,28 @@ fn key_for(source: &KeySource, passcode: Option<&str>) -> Result<DatabaseKey, Ke
                 path: PROFILE_FILE.into(),
                 reason,
             };
+            KdfParams {
+                m_cost: *m_cost,
+                t_cost: *t_cost,
+                p_cost: *p_cost,
+            }
+            .check()?;
             let salt = hex::decode(salt).map_err(|e| bad(format!("salt: {e}")))?;
+            if !SALT_BYTES.contains(&salt.len()) {
+                return Err(KeyError::UnsafeKdf {
+                    parameter: "salt bytes",
+                    value: salt.len() as u64,
+                    min: *SALT_BYTES.start() as u64,
+                    max: *SALT_BYTES.end() as u64,
+                });
+            }
             let params = Params::new(*m_cost, *t_cost, *p_cost, Some(32))
                 .map_err(|e| bad(format!("argon2 parameters: {e}")))?;
-            let mut key = [0u8; 32];
+            let mut key = DatabaseKey([0u8; 32]);
             Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-                .hash_password_into(passcode.as_bytes(), &salt, &mut key)
+                .hash_password_into(passcode.as_bytes(), &salt, &mut key.0)
                 .map_err(|e| bad(format!("argon2: {e}")))?;
-            Ok(DatabaseKey(key))
+            Ok(key)
         }
     }
 }
@@ -250,12 +351,47 @@ fn fill(rng: &SystemRandom, buf: &mut [u8]) -> Result<(), KeyError> {
         .map_err(|_| KeyError::Io(std::io::Error::other("the system random generator failed")))
 }
 
-/// Writes a file so that a crash leaves either the old or the new contents.
+/// Writes a file so that a crash or a power cut leaves either the old or the new contents:
+/// a new file beside it (a name of its own, so two writers cannot mix their bytes) is
+/// written and flushed to disk, renamed over the old one, and the rename itself is
+/// flushed by syncing the directory.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::File::open(&tmp)?.sync_all()?;
-    std::fs::rename(&tmp, path)
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{:016x}.tmp", fastrand::u64(..)));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
+    sync_dir(dir)
+}
+
+/// Makes a rename in `dir` durable.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// Windows cannot open a directory as a file; its rename is journalled by NTFS.
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]
@@ -266,9 +402,9 @@ mod tests {
     fn a_passcode_profile_reopens_with_the_same_key_and_not_with_another() {
         let dir = tempfile::tempdir().expect("tempdir");
         let profile = ProfileDir::new(dir.path());
-        let first = profile.unlock_or_create(Some("1234")).expect("create");
-        let again = profile.unlock_or_create(Some("1234")).expect("reopen");
-        let other = profile.unlock_or_create(Some("4321")).expect("derive");
+        let first = profile.unlock_or_create(Some("123456")).expect("create");
+        let again = profile.unlock_or_create(Some("123456")).expect("reopen");
+        let other = profile.unlock_or_create(Some("654321")).expect("derive");
         assert_eq!(first.0, again.0);
         assert_ne!(first.0, other.0);
         assert!(matches!(
@@ -287,5 +423,118 @@ mod tests {
         let text = std::fs::read_to_string(dir.path().join(PROFILE_FILE)).expect("read");
         assert!(!text.contains("correct horse"));
         assert!(!text.contains(&hex::encode(key.0)));
+    }
+
+    #[test]
+    fn a_new_passcode_has_at_least_six_characters_but_any_passcode_may_try_to_unlock() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let profile = ProfileDir::new(dir.path());
+        assert!(matches!(
+            profile.unlock_or_create(Some("12345")),
+            Err(KeyError::WeakPasscode(PasscodeError::TooShort))
+        ));
+        assert!(!profile.exists(), "nothing is created with a weak passcode");
+        assert_eq!(validate_passcode("ßéçret"), Ok(()));
+        assert_eq!(validate_passcode("日本語"), Err(PasscodeError::TooShort));
+        profile.unlock_or_create(Some("123456")).expect("create");
+        // Unlocking is not choosing: a short attempt derives a (wrong) key like any other.
+        profile.unlock_or_create(Some("1")).expect("derive");
+        assert!(matches!(
+            profile.begin_key_change(Some("short")),
+            Err(KeyError::WeakPasscode(PasscodeError::TooShort))
+        ));
+    }
+
+    fn write_params(dir: &Path, salt: &str, m_cost: u32, t_cost: u32, p_cost: u32) {
+        let file = ProfileFile {
+            version: 1,
+            key: KeySource::Passcode {
+                salt: salt.into(),
+                m_cost,
+                t_cost,
+                p_cost,
+            },
+            pending_key: None,
+        };
+        ProfileDir::new(dir).write(&file).expect("write");
+    }
+
+    #[test]
+    fn new_profiles_use_the_pinned_parameters_and_files_outside_the_bounds_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let profile = ProfileDir::new(dir.path());
+        profile
+            .unlock_or_create(Some("correct horse"))
+            .expect("create");
+        let Some(KeySource::Passcode {
+            salt,
+            m_cost,
+            t_cost,
+            p_cost,
+        }) = profile.key_source().expect("read")
+        else {
+            panic!("a passcode profile");
+        };
+        assert_eq!(
+            KdfParams {
+                m_cost,
+                t_cost,
+                p_cost
+            },
+            KDF_PARAMS
+        );
+        assert_eq!(salt.len(), 32);
+        let salt = "00".repeat(16);
+        for (m, t, p, parameter) in [
+            (8, 2, 1, "m_cost"),
+            (KDF_PARAMS.m_cost - 1, 2, 1, "m_cost"),
+            (u32::MAX, 2, 1, "m_cost"),
+            (KDF_PARAMS.m_cost, 1, 1, "t_cost"),
+            (KDF_PARAMS.m_cost, 1_000_000, 1, "t_cost"),
+            (KDF_PARAMS.m_cost, 2, 0, "p_cost"),
+            (KDF_PARAMS.m_cost, 2, 255, "p_cost"),
+        ] {
+            write_params(dir.path(), &salt, m, t, p);
+            match profile.unlock_or_create(Some("correct horse")) {
+                Err(KeyError::UnsafeKdf { parameter: p, .. }) => assert_eq!(p, parameter),
+                other => panic!("m={m} t={t} p={p}: {other:?}"),
+            }
+        }
+        write_params(dir.path(), "00", KDF_PARAMS.m_cost, 2, 1);
+        assert!(matches!(
+            profile.unlock_or_create(Some("correct horse")),
+            Err(KeyError::UnsafeKdf {
+                parameter: "salt bytes",
+                ..
+            })
+        ));
+        write_params(dir.path(), &salt, 64 * 1024, 3, 4);
+        profile
+            .unlock_or_create(Some("correct horse"))
+            .expect("stronger parameters within the bounds are fine");
+    }
+
+    #[test]
+    fn the_profile_file_is_replaced_whole_and_no_temporary_file_stays() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let profile = ProfileDir::new(dir.path());
+        profile
+            .unlock_or_create(Some("first passcode"))
+            .expect("create");
+        profile
+            .begin_key_change(Some("second passcode"))
+            .expect("begin");
+        profile.finish_key_change().expect("finish");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec![PROFILE_FILE.to_string()]);
+        let again = profile
+            .unlock_or_create(Some("second passcode"))
+            .expect("the new passcode is the key");
+        let pending = profile.pending_key(Some("second passcode")).expect("read");
+        assert!(pending.is_none());
+        assert_eq!(format!("{again:?}"), "DatabaseKey(..)");
     }
 }

@@ -95,8 +95,8 @@ mod tests {
 
     #[test]
     fn hello_bytes_are_stable() {
-        // variant 0 (Hello), major 1, minor 0, string of length 1 "t"
-        assert_eq!(encode(&hello()).expect("encode"), vec![0, 1, 0, 1, b't']);
+        // variant 0 (Hello), major 2, minor 0, string of length 1 "t"
+        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 0, 1, b't']);
     }
 
     #[test]

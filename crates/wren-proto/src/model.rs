@@ -118,3 +118,20 @@ pub struct TypingNotice {
     /// Who.
     pub account: AccountInfo,
 }
+
+/// Who may add an account to groups (Telegram's "Who can add me to group chats").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GroupAdds {
+    /// Anyone who knows the username.
+    #[default]
+    Everybody,
+    /// Nobody: others cannot put this account into a group.
+    Nobody,
+}
+
+/// An account's privacy settings, enforced by the server.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Privacy {
+    /// Who may add this account to groups.
+    pub group_adds: GroupAdds,
+}

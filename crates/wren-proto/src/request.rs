@@ -49,8 +49,11 @@ pub enum Request {
     },
     /// Heartbeat; the answer carries the account's current `pts` so clients notice gaps.
     Ping,
-    /// Every chat the caller is in.
-    GetChats,
+    /// One page of the chats the caller is in, by ascending id, cut to fit one frame.
+    GetChats {
+        /// Only chats with a larger id; `None` for the first page.
+        after: Option<ChatId>,
+    },
     /// One chat the caller is in.
     GetChat {
         /// The chat.
@@ -151,9 +154,58 @@ pub enum Request {
         /// At most this many (the server caps it at [`crate::rules::MAX_DIFFERENCE_PAGE`]).
         limit: u32,
     },
+    /// Who may add the caller to groups (see [`crate::GroupAdds`]).
+    SetGroupAdds {
+        /// The new setting.
+        allowed: crate::GroupAdds,
+    },
+    /// The caller's privacy settings.
+    GetPrivacy,
 }
 
 impl Request {
+    /// Whether every id and position in the request is at most `i64::MAX`, the largest
+    /// value a server stores. A request that fails this names nothing that can exist, so a
+    /// server refuses it as `BadRequest` before touching storage.
+    pub fn ids_in_range(&self) -> bool {
+        fn ok(v: u64) -> bool {
+            i64::try_from(v).is_ok()
+        }
+        match self {
+            Request::RevokeDevice { device } => ok(device.0),
+            Request::GetChats { after } => after.is_none_or(|c| ok(c.0)),
+            Request::GetChat { chat }
+            | Request::LeaveChat { chat }
+            | Request::RenameChat { chat, .. }
+            | Request::SetTyping { chat } => ok(chat.0),
+            Request::OpenDirect { peer } => ok(peer.0),
+            Request::CreateGroup { members, .. } => members.iter().all(|m| ok(m.0)),
+            Request::AddMember { chat, account } | Request::RemoveMember { chat, account } => {
+                ok(chat.0) && ok(account.0)
+            }
+            Request::SendMessage { chat, reply_to, .. } => {
+                ok(chat.0) && reply_to.is_none_or(|s| ok(s.0))
+            }
+            Request::EditMessage { chat, seq, .. } | Request::DeleteMessage { chat, seq } => {
+                ok(chat.0) && ok(seq.0)
+            }
+            Request::MarkRead { chat, up_to } => ok(chat.0) && ok(up_to.0),
+            Request::GetHistory { chat, before, .. } => {
+                ok(chat.0) && before.is_none_or(|s| ok(s.0))
+            }
+            Request::GetDifference { since, .. } => ok(since.0),
+            Request::Register { .. }
+            | Request::Login { .. }
+            | Request::Resume { .. }
+            | Request::Logout
+            | Request::ListDevices
+            | Request::LookupUser { .. }
+            | Request::Ping
+            | Request::SetGroupAdds { .. }
+            | Request::GetPrivacy => true,
+        }
+    }
+
     /// A stable short name for logs and metrics.
     pub fn name(&self) -> &'static str {
         match self {
@@ -165,7 +217,9 @@ impl Request {
             Request::RevokeDevice { .. } => "revoke_device",
             Request::LookupUser { .. } => "lookup_user",
             Request::Ping => "ping",
-            Request::GetChats => "get_chats",
+            Request::GetChats { .. } => "get_chats",
+            Request::SetGroupAdds { .. } => "set_group_adds",
+            Request::GetPrivacy => "get_privacy",
             Request::GetChat { .. } => "get_chat",
             Request::OpenDirect { .. } => "open_direct",
             Request::CreateGroup { .. } => "create_group",
@@ -227,8 +281,15 @@ pub enum Response {
         /// The account's newest `pts`.
         pts: Pts,
     },
-    /// To `GetChats`.
-    Chats(Vec<ChatInfo>),
+    /// To `GetChats`: one page, by ascending id.
+    Chats {
+        /// The chats of this page.
+        chats: Vec<ChatInfo>,
+        /// Whether more chats follow: ask again with `after` = the last id of this page.
+        more: bool,
+    },
+    /// To `GetPrivacy` and `SetGroupAdds`: the caller's privacy settings.
+    Privacy(crate::Privacy),
     /// To `GetChat`, `OpenDirect` and `CreateGroup`.
     Chat(ChatInfo),
     /// To `SendMessage`: where the message was stored (the original place on a resend).

@@ -76,10 +76,61 @@ pub fn validate_password(password: &str) -> Result<(), PasswordError> {
     Ok(())
 }
 
-/// Checks a group title: 1 to [`MAX_TITLE_CHARS`] characters after trimming.
-pub fn validate_title(title: &str) -> bool {
-    let n = title.trim().chars().count();
-    (1..=MAX_TITLE_CHARS).contains(&n)
+/// Checks a group title: 1 to [`MAX_TITLE_CHARS`] visible characters after trimming.
+pub fn validate_title(title: &str) -> Result<&str, VisibleTextError> {
+    visible_text(title, MAX_TITLE_CHARS)
+}
+
+/// The longest client name a `Hello` may carry, in bytes.
+pub const MAX_CLIENT_NAME_BYTES: usize = 64;
+
+/// Whether `c` is invisible or reorders the text around it: controls, bidirectional
+/// embeddings, overrides and isolates, direction marks, zero-width spaces and joiners that
+/// are not needed to write any language. The zero-width joiner and non-joiner stay
+/// allowed: emoji sequences and Persian or Arabic script need them.
+pub fn is_hidden_or_reordering(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'                      // soft hyphen
+            | '\u{061C}'                    // Arabic letter mark
+            | '\u{180E}'                    // Mongolian vowel separator
+            | '\u{200B}'                    // zero-width space
+            | '\u{200E}'..='\u{200F}'       // left-to-right and right-to-left marks
+            | '\u{2028}'..='\u{202E}'       // line/paragraph separators, embeddings, overrides
+            | '\u{2060}'..='\u{2064}'       // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}'       // isolates
+            | '\u{FEFF}'                    // zero-width no-break space
+            | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+        )
+}
+
+/// Why a name that others will see (a group title, a device name) is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VisibleTextError {
+    /// Empty after trimming, or longer than allowed.
+    #[error("it has 1 to {max} characters")]
+    Length {
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// It contains a control, direction-override or zero-width character.
+    #[error("it contains an invisible or text-reordering character (U+{0:04X})")]
+    Hidden(u32),
+}
+
+/// Checks a name others will see: 1 to `max` characters after trimming, none of them
+/// [hidden or reordering](is_hidden_or_reordering). Returns the trimmed name.
+pub fn visible_text(raw: &str, max: usize) -> Result<&str, VisibleTextError> {
+    let text = raw.trim();
+    if !(1..=max).contains(&text.chars().count()) {
+        return Err(VisibleTextError::Length { max });
+    }
+    match text.chars().find(|&c| is_hidden_or_reordering(c)) {
+        Some(c) => Err(VisibleTextError::Hidden(u32::from(c))),
+        None => Ok(text),
+    }
 }
 
 #[cfg(test)]
@@ -104,5 +155,61 @@ mod tests {
             validate_password(&"x".repeat(1025)),
             Err(PasswordError::TooLong)
         );
+    }
+
+    #[test]
+    fn visible_text_refuses_what_hides_or_reorders_text() {
+        assert_eq!(validate_title("  Weekend  "), Ok("Weekend"));
+        assert_eq!(validate_title("عطلة نهاية الأسبوع"), Ok("عطلة نهاية الأسبوع"));
+        assert_eq!(
+            validate_title("👨\u{200D}👩\u{200D}👧 family"),
+            Ok("👨\u{200D}👩\u{200D}👧 family")
+        );
+        assert_eq!(validate_title("می\u{200C}خواهم"), Ok("می\u{200C}خواهم"));
+        assert_eq!(
+            validate_title("invoice\u{202E}fdp.exe"),
+            Err(VisibleTextError::Hidden(0x202E))
+        );
+        assert_eq!(
+            validate_title("a\u{200B}dmin"),
+            Err(VisibleTextError::Hidden(0x200B))
+        );
+        assert_eq!(
+            validate_title("two\nlines"),
+            Err(VisibleTextError::Hidden(0x0A))
+        );
+        assert_eq!(
+            validate_title("\u{2067}x"),
+            Err(VisibleTextError::Hidden(0x2067))
+        );
+        assert_eq!(
+            validate_title("   "),
+            Err(VisibleTextError::Length {
+                max: MAX_TITLE_CHARS
+            })
+        );
+        assert!(validate_title(&"x".repeat(MAX_TITLE_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn ids_beyond_what_a_server_stores_are_out_of_range() {
+        use crate::{ChatId, Request, Seq};
+        let fine = Request::GetHistory {
+            chat: ChatId(1),
+            before: Some(Seq(i64::MAX as u64)),
+            limit: 5,
+        };
+        assert!(fine.ids_in_range());
+        let huge = Request::GetHistory {
+            chat: ChatId(u64::MAX),
+            before: None,
+            limit: 5,
+        };
+        assert!(!huge.ids_in_range());
+        assert!(!Request::MarkRead {
+            chat: ChatId(1),
+            up_to: Seq(1 << 63)
+        }
+        .ids_in_range());
     }
 }

@@ -1,15 +1,16 @@
-//! The HTTP surface: `/ws` (the WebSocket), `/healthz`, `/metrics`.
+//! The HTTP surface: `/ws` (the WebSocket), `/healthz`, `/metrics` (on the main listener
+//! or on its own address).
 
+use crate::accept::SlotHandle;
 use crate::connection;
 use crate::server::AppState;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Extension, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use tracing::Instrument;
 
 /// The WebSocket layer refuses messages larger than this outright; anything up to it is
@@ -25,9 +26,6 @@ enum AppError {
     /// Metrics could not be rendered.
     #[error("metrics unavailable")]
     Metrics,
-    /// Every connection slot is taken.
-    #[error("the server is full; try again later")]
-    Full,
 }
 
 impl IntoResponse for AppError {
@@ -36,11 +34,22 @@ impl IntoResponse for AppError {
     }
 }
 
-/// The router with every endpoint.
-pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
+/// The router of the main listener; `/metrics` only `with_metrics`.
+pub(crate) fn router(state: AppState, with_metrics: bool) -> Router {
+    let router = Router::new()
         .route("/ws", get(websocket))
-        .route("/healthz", get(healthz))
+        .route("/healthz", get(healthz));
+    let router = if with_metrics {
+        router.route("/metrics", get(metrics))
+    } else {
+        router
+    };
+    router.with_state(state)
+}
+
+/// The router of the separate metrics listener.
+pub(crate) fn metrics_router(state: AppState) -> Router {
+    Router::new()
         .route("/metrics", get(metrics))
         .with_state(state)
 }
@@ -49,10 +58,8 @@ async fn websocket(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(slot): Extension<SlotHandle>,
 ) -> Result<Response, AppError> {
-    let slot = Arc::clone(&state.connection_slots)
-        .try_acquire_owned()
-        .map_err(|_| AppError::Full)?;
     Ok(ws
         .max_message_size(TRANSPORT_LIMIT)
         .max_frame_size(TRANSPORT_LIMIT)

@@ -10,18 +10,26 @@ use wren_proto::{
     AccountId, DeviceId, ErrorBody, ErrorCode, Pts, ServerFrame, TypingNotice, Update,
 };
 
-/// A live event queued for one connection.
+/// A live account-log update queued for one connection.
 #[derive(Clone, Debug)]
-pub(crate) enum Push {
-    /// An account-log update.
-    Update {
-        /// Its position in the account's log.
-        pts: Pts,
-        /// The update, shared with the other recipients.
-        update: Arc<Update>,
-    },
-    /// Someone is typing.
-    Typing(TypingNotice),
+pub(crate) struct UpdatePush {
+    /// Its position in the account's log.
+    pub(crate) pts: Pts,
+    /// The update, shared with the other recipients.
+    pub(crate) update: Arc<Update>,
+}
+
+/// The queues through which the hub reaches one signed-in connection.
+#[derive(Debug)]
+pub(crate) struct Outlets {
+    /// Bounded: an update that does not fit is dropped (the client resyncs by `pts`).
+    pub(crate) updates: mpsc::Sender<UpdatePush>,
+    /// Bounded and small: typing notices that do not fit are dropped; they never take an
+    /// update's place.
+    pub(crate) typing: mpsc::Sender<TypingNotice>,
+    /// Unbounded: for the fatal frame that signs the connection out. The connection's
+    /// reading side takes it, so that it stops acting for the device at once.
+    pub(crate) control: mpsc::UnboundedSender<ServerFrame>,
 }
 
 /// The hub's table.
@@ -39,10 +47,7 @@ struct Online {
 struct Entry {
     id: u64,
     device: DeviceId,
-    /// Bounded: a push that does not fit is dropped (the client resyncs by `pts`).
-    pushes: mpsc::Sender<Push>,
-    /// Unbounded: for the fatal frame that signs the connection out.
-    control: mpsc::UnboundedSender<ServerFrame>,
+    outlets: Outlets,
 }
 
 /// The proof of a registration, needed to unregister.
@@ -79,20 +84,18 @@ impl Hub {
         &self,
         account: AccountId,
         device: DeviceId,
-        pushes: mpsc::Sender<Push>,
-        control: mpsc::UnboundedSender<ServerFrame>,
+        outlets: Outlets,
     ) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut online = self.online();
         if online.revoked.contains(&device) {
-            let _ = control.send(ServerFrame::Fatal(signed_out()));
+            let _ = outlets.control.send(ServerFrame::Fatal(signed_out()));
             return Registration { account, id };
         }
         online.accounts.entry(account).or_default().push(Entry {
             id,
             device,
-            pushes,
-            control,
+            outlets,
         });
         Registration { account, id }
     }
@@ -115,7 +118,7 @@ impl Hub {
         if let Some(entries) = online.accounts.get_mut(&account) {
             entries.retain(|e| {
                 if e.device == device {
-                    let _ = e.control.send(ServerFrame::Fatal(signed_out()));
+                    let _ = e.outlets.control.send(ServerFrame::Fatal(signed_out()));
                     false
                 } else {
                     true
@@ -132,16 +135,17 @@ impl Hub {
         let online = self.online();
         for account in recipients {
             for entry in online.accounts.get(account).into_iter().flatten() {
-                self.offer(entry, Push::Typing(notice.clone()));
+                // A full typing queue just means the notice is stale by now.
+                let _ = entry.outlets.typing.try_send(notice.clone());
             }
         }
     }
 
-    /// Queues a push; drops it if the connection's queue is full.
-    fn offer(&self, entry: &Entry, push: Push) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = entry.pushes.try_send(push) {
+    /// Queues an update; drops it if the connection's queue is full.
+    fn offer(&self, entry: &Entry, push: UpdatePush) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = entry.outlets.updates.try_send(push) {
             self.metrics.push_dropped();
-            tracing::debug!(connection = entry.id, "push queue full; update dropped");
+            tracing::debug!(connection = entry.id, "update queue full; update dropped");
         }
     }
 }
@@ -154,7 +158,7 @@ impl UpdateSink for Hub {
         let online = self.online();
         for d in deliveries {
             for entry in online.accounts.get(&d.account).into_iter().flatten() {
-                let push = Push::Update {
+                let push = UpdatePush {
                     pts: d.pts,
                     update: Arc::clone(&d.update),
                 };

@@ -32,6 +32,19 @@ struct Args {
     /// Wrong passwords allowed per account in 15 minutes, from any IPs (0 = no limit).
     #[arg(long, default_value_t = 10)]
     failed_logins_per_account: u32,
+    /// Connections allowed at once from one client IP, IPv6 per /64 (0 = no cap).
+    #[arg(long, default_value_t = 64)]
+    max_connections_per_ip: usize,
+    /// Messages (sends, edits, deletes) one account may make per second (0 = no quota).
+    #[arg(long, default_value_t = 20)]
+    messages_per_second: u32,
+    /// Serve /metrics on this address only (for example 127.0.0.1:9090), not on --listen.
+    #[arg(long)]
+    metrics_listen: Option<SocketAddr>,
+    /// Turn off every per-IP and per-account limit: for benchmarks and tests on one
+    /// machine, never for a server people use.
+    #[arg(long)]
+    no_limits: bool,
 }
 
 #[tokio::main]
@@ -47,6 +60,13 @@ async fn main() -> anyhow::Result<()> {
     config.max_difference = args.max_difference;
     config.auth_per_minute = args.auth_per_minute;
     config.failed_logins_per_account = args.failed_logins_per_account;
+    config.max_connections_per_ip = args.max_connections_per_ip;
+    config.messages_per_second = args.messages_per_second;
+    config.metrics_listen = args.metrics_listen;
+    if args.no_limits {
+        tracing::warn!("every rate limit and quota is off (--no-limits)");
+        config = config.without_limits();
+    }
     let tls = match (args.tls_cert, args.tls_key) {
         (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
         _ => None,

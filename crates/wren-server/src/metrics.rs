@@ -30,6 +30,7 @@ pub(crate) struct Metrics {
     durations: Family<RequestLabels, Histogram, fn() -> Histogram>,
     messages_stored: Counter,
     pushes_dropped: Counter,
+    connections_refused: Counter,
     batch_writes: Histogram,
 }
 
@@ -43,6 +44,7 @@ impl Metrics {
             Family::new_with_constructor(latency_histogram);
         let messages_stored = Counter::default();
         let pushes_dropped = Counter::default();
+        let connections_refused = Counter::default();
         let batch_writes = Histogram::new(exponential_buckets(1.0, 2.0, 11));
         registry.register(
             "connections",
@@ -66,6 +68,11 @@ impl Metrics {
             pushes_dropped.clone(),
         );
         registry.register(
+            "connections_refused",
+            "TCP connections closed at once: no slot left for the server or the client's address",
+            connections_refused.clone(),
+        );
+        registry.register(
             "store_batch_writes",
             "Writes applied per group commit",
             batch_writes.clone(),
@@ -77,6 +84,7 @@ impl Metrics {
             durations,
             messages_stored,
             pushes_dropped,
+            connections_refused,
             batch_writes,
         }
     }
@@ -104,6 +112,11 @@ impl Metrics {
     /// Records one group commit of `writes` writes.
     pub(crate) fn batch_committed(&self, writes: usize) {
         self.batch_writes.observe(writes as f64);
+    }
+
+    /// Records a connection closed at accept for want of a slot.
+    pub(crate) fn connection_refused(&self) {
+        self.connections_refused.inc();
     }
 
     /// Records a live update that did not fit a connection's queue.

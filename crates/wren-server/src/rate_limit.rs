@@ -1,10 +1,12 @@
-//! Limits on signing in: attempts per client IP (register, login, resume), and failed
-//! passwords per account, whatever IPs they come from.
+//! Limits on signing in: password attempts per client IP (register, login), failed
+//! passwords per account whatever IPs they come from, and failed token resumes per IP.
+//! IPv6 clients are counted per /64 ([`client_key`]).
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::hash::Hash;
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -32,7 +34,7 @@ impl AuthLimiter {
         let Some(limiter) = &self.limiter else {
             return Ok(());
         };
-        limiter.check_key(&ip).map_err(|not_until| {
+        limiter.check_key(&client_key(ip)).map_err(|not_until| {
             rate_limited(
                 "too many sign-in attempts; wait a moment and try again",
                 not_until.wait_time_from(self.clock.now()),
@@ -49,63 +51,74 @@ impl AuthLimiter {
     }
 }
 
-/// Failed passwords per account: after `max` failures, counted from the first one, every
-/// login to that account is refused until `window` has passed since that first failure.
-/// A successful login clears the count. Guessing one account's password from many IPs is
-/// bounded by this, not by the per-IP limit.
+/// Failures per key (an account, an IP) in a fixed window: after `max` failures, counted
+/// from the first one, the key is refused until `window` has passed since that first
+/// failure. A success clears the count. The table holds at most `capacity` keys; when it
+/// is full, expired keys are forgotten first, and a key that still finds no room is
+/// refused, so that nobody can make the server remember without bound.
 #[derive(Debug)]
-pub(crate) struct FailedLogins {
+pub(crate) struct Failures<K> {
     max: u32,
     window: Duration,
-    accounts: Mutex<HashMap<String, Failures>>,
+    capacity: usize,
+    keys: Mutex<HashMap<K, Window>>,
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Failures {
+struct Window {
     first: Instant,
     count: u32,
 }
 
-impl FailedLogins {
-    /// At most `max` failed passwords per account per `window`; 0 means no limit.
-    pub(crate) fn new(max: u32, window: Duration) -> Self {
-        FailedLogins {
+impl<K: Hash + Eq + Clone> Failures<K> {
+    /// At most `max` failures per key per `window`, for at most `capacity` keys at once;
+    /// `max` 0 means no limit.
+    pub(crate) fn new(max: u32, window: Duration, capacity: usize) -> Self {
+        Failures {
             max,
             window,
-            accounts: Mutex::new(HashMap::new()),
+            capacity,
+            keys: Mutex::new(HashMap::new()),
         }
     }
 
-    fn accounts(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
-        self.accounts.lock().unwrap_or_else(|e| e.into_inner())
+    fn keys(&self) -> std::sync::MutexGuard<'_, HashMap<K, Window>> {
+        self.keys.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Refuses a login to `username` (normalized) while it has used up its failures.
-    pub(crate) fn check(&self, username: &str, now: Instant) -> Result<(), ErrorBody> {
+    /// How long `key` must wait before its next attempt, if it has used up its failures.
+    pub(crate) fn wait(&self, key: &K, now: Instant) -> Option<Duration> {
         if self.max == 0 {
-            return Ok(());
+            return None;
         }
-        match self.accounts().get(username) {
-            Some(f) if f.count >= self.max && now < f.first + self.window => Err(rate_limited(
-                "too many wrong passwords for this account; wait and try again",
-                f.first + self.window - now,
-            )),
-            _ => Ok(()),
+        match self.keys().get(key) {
+            Some(w) if w.count >= self.max && now < w.first + self.window => {
+                Some(w.first + self.window - now)
+            }
+            _ => None,
         }
     }
 
-    /// Counts a wrong password for `username`.
-    pub(crate) fn failed(&self, username: &str, now: Instant) {
+    /// Counts a failure for `key`.
+    pub(crate) fn failed(&self, key: &K, now: Instant) {
         if self.max == 0 {
             return;
         }
-        let mut accounts = self.accounts();
-        let entry = accounts.entry(username.to_string()).or_insert(Failures {
+        let mut keys = self.keys();
+        if !keys.contains_key(key) && keys.len() >= self.capacity {
+            let window = self.window;
+            keys.retain(|_, w| now < w.first + window);
+            if keys.len() >= self.capacity {
+                tracing::warn!("failure table full; not counting a failure");
+                return;
+            }
+        }
+        let entry = keys.entry(key.clone()).or_insert(Window {
             first: now,
             count: 0,
         });
         if now >= entry.first + self.window {
-            *entry = Failures {
+            *entry = Window {
                 first: now,
                 count: 0,
             };
@@ -113,19 +126,42 @@ impl FailedLogins {
         entry.count = entry.count.saturating_add(1);
     }
 
-    /// Clears `username`'s failures after a right password.
-    pub(crate) fn succeeded(&self, username: &str) {
-        self.accounts().remove(username);
+    /// Clears `key`'s failures after a success.
+    pub(crate) fn succeeded(&self, key: &K) {
+        self.keys().remove(key);
     }
 
-    /// Forgets accounts whose window has passed, so the table does not grow forever.
+    /// Forgets keys whose window has passed, so the table does not grow forever.
     pub(crate) fn forget_idle(&self, now: Instant) {
         let window = self.window;
-        self.accounts().retain(|_, f| now < f.first + window);
+        self.keys().retain(|_, w| now < w.first + window);
+    }
+
+    /// How many keys are remembered.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.keys().len()
     }
 }
 
-fn rate_limited(message: &str, wait: Duration) -> ErrorBody {
+/// The key per-IP limits count under: an IPv4 address, or the /64 network of an IPv6
+/// address (one subscriber usually holds a whole /64), with IPv4-mapped IPv6 addresses
+/// counted as the IPv4 address they are.
+pub(crate) fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(Ipv6Addr::from(bits))
+            }
+        },
+    }
+}
+
+/// A `RateLimited` error that says how long to wait.
+pub(crate) fn rate_limited(message: &str, wait: Duration) -> ErrorBody {
     ErrorBody {
         code: ErrorCode::RateLimited,
         message: message.into(),
@@ -140,54 +176,85 @@ mod tests {
     const WINDOW: Duration = Duration::from_secs(900);
 
     #[test]
-    fn an_account_is_refused_after_its_failures_until_the_window_ends() {
-        let failures = FailedLogins::new(3, WINDOW);
+    fn a_key_is_refused_after_its_failures_until_the_window_ends() {
+        let failures = Failures::new(3, WINDOW, 100);
         let start = Instant::now();
         for i in 0..3 {
             let at = start + Duration::from_secs(i);
-            assert!(failures.check("alice", at).is_ok());
-            failures.failed("alice", at);
+            assert_eq!(failures.wait(&"alice", at), None);
+            failures.failed(&"alice", at);
         }
-        let refused = failures
-            .check("alice", start + Duration::from_secs(60))
-            .expect_err("fourth attempt");
-        assert_eq!(refused.code, ErrorCode::RateLimited);
-        assert_eq!(refused.retry_after_ms, Some(840_000));
-        assert!(
-            failures.check("bob", start).is_ok(),
-            "other accounts are unaffected"
+        assert_eq!(
+            failures.wait(&"alice", start + Duration::from_secs(60)),
+            Some(Duration::from_secs(840))
         );
-        assert!(
-            failures.check("alice", start + WINDOW).is_ok(),
+        assert_eq!(
+            failures.wait(&"bob", start),
+            None,
+            "other keys are unaffected"
+        );
+        assert_eq!(
+            failures.wait(&"alice", start + WINDOW),
+            None,
             "the window ended"
         );
     }
 
     #[test]
-    fn a_right_password_clears_the_count_and_old_failures_expire() {
-        let failures = FailedLogins::new(2, WINDOW);
+    fn a_success_clears_the_count_and_old_failures_expire() {
+        let failures = Failures::new(2, WINDOW, 100);
         let start = Instant::now();
-        failures.failed("alice", start);
-        failures.succeeded("alice");
-        failures.failed("alice", start);
-        assert!(failures.check("alice", start).is_ok());
-        failures.failed("alice", start + WINDOW);
-        assert!(
-            failures.check("alice", start + WINDOW).is_ok(),
+        failures.failed(&"alice", start);
+        failures.succeeded(&"alice");
+        failures.failed(&"alice", start);
+        assert_eq!(failures.wait(&"alice", start), None);
+        failures.failed(&"alice", start + WINDOW);
+        assert_eq!(
+            failures.wait(&"alice", start + WINDOW),
+            None,
             "a new window began"
         );
         failures.forget_idle(start + WINDOW + WINDOW);
-        assert!(failures.accounts().is_empty());
+        assert_eq!(failures.len(), 0);
     }
 
     #[test]
     fn zero_failures_means_no_limit() {
-        let failures = FailedLogins::new(0, WINDOW);
+        let failures = Failures::new(0, WINDOW, 100);
         let now = Instant::now();
         for _ in 0..100 {
-            failures.failed("alice", now);
+            failures.failed(&"alice", now);
         }
-        assert!(failures.check("alice", now).is_ok());
+        assert_eq!(failures.wait(&"alice", now), None);
+    }
+
+    #[test]
+    fn the_table_never_holds_more_than_its_capacity() {
+        let failures = Failures::new(5, WINDOW, 1000);
+        let now = Instant::now();
+        for i in 0..100_000u32 {
+            failures.failed(&i, now);
+        }
+        assert_eq!(failures.len(), 1000);
+        failures.failed(&200_000, now + WINDOW);
+        assert_eq!(failures.len(), 1, "expired keys make room");
+    }
+
+    #[test]
+    fn ipv6_clients_count_per_64_and_mapped_ipv4_as_ipv4() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().expect("ip");
+        let b: IpAddr = "2001:db8:1:2:ffff:1:2:3".parse().expect("ip");
+        let c: IpAddr = "2001:db8:1:3::1".parse().expect("ip");
+        assert_eq!(client_key(a), client_key(b));
+        assert_ne!(client_key(a), client_key(c));
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().expect("ip");
+        assert_eq!(
+            client_key(mapped),
+            "192.0.2.7".parse::<IpAddr>().expect("ip")
+        );
+        let limiter = AuthLimiter::new(1);
+        assert!(limiter.check(a).is_ok());
+        assert!(limiter.check(b).is_err(), "same /64, same budget");
     }
 
     #[test]

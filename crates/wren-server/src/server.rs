@@ -1,23 +1,30 @@
 //! Starting and stopping: the shared state, the plain and TLS entry points, graceful shutdown.
 
+use crate::accept::{accept_loop, Slots, Transport};
 use crate::hub::Hub;
 use crate::metrics::Metrics;
-use crate::rate_limit::{AuthLimiter, FailedLogins};
+use crate::quota::Quotas;
+use crate::rate_limit::{AuthLimiter, Failures};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Store, WriteOp};
-use crate::tls::{server_config, NoDelay, TlsFiles};
+use crate::store::{Store, WriteOp, WriteOutcome};
+use crate::tls::{server_config, TlsFiles};
 use crate::{http, Config, ServerError};
-use axum::serve::ListenerExt;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::sync::{mpsc, watch};
+use wren_proto::AccountId;
 
-/// How long TLS connections get to finish after shutdown starts.
-const GRACE: Duration = Duration::from_secs(10);
 /// How often the update log is pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
+/// Update-log rows one pruning write deletes at most; the writer serves other writes
+/// between two of them.
+const PRUNE_BATCH: u64 = 2_000;
+/// The window of [`Config::failed_resumes_per_minute`].
+const FAILED_RESUME_WINDOW: Duration = Duration::from_secs(60);
+/// The most accounts or addresses the failure tables remember at once.
+const FAILURE_TABLE_CAPACITY: usize = 100_000;
 /// How often the rate limiters forget idle IPs and accounts.
 const LIMITER_SWEEP: Duration = Duration::from_secs(60);
 /// The window of [`Config::failed_logins_per_account`].
@@ -31,18 +38,24 @@ pub(crate) struct Shared {
     pub(crate) hub: Arc<Hub>,
     /// Metrics.
     pub(crate) metrics: Arc<Metrics>,
-    /// Sign-in rate limit per IP.
+    /// Password sign-in rate limit per IP.
     pub(crate) limiter: AuthLimiter,
     /// Failed passwords per account.
-    pub(crate) failed_logins: FailedLogins,
+    pub(crate) failed_logins: Failures<AccountId>,
+    /// Failed token resumes per client IP (see [`crate::rate_limit::client_key`]).
+    pub(crate) failed_resumes: Failures<IpAddr>,
+    /// Per-account quotas.
+    pub(crate) quotas: Quotas,
     /// See [`Config::max_difference`].
     pub(crate) max_difference: u64,
     /// See [`Config::handshake_timeout`].
     pub(crate) handshake_timeout: Duration,
     /// See [`Config::idle_timeout`].
     pub(crate) idle_timeout: Duration,
-    /// One permit per WebSocket connection; see [`Config::max_connections`].
-    pub(crate) connection_slots: Arc<Semaphore>,
+    /// See [`Config::sign_in_timeout`].
+    pub(crate) sign_in_timeout: Duration,
+    /// Connection slots, taken at accept; see [`Config::max_connections`].
+    pub(crate) slots: Arc<Slots>,
     /// Becomes `true` when the server shuts down.
     pub(crate) shutdown: watch::Receiver<bool>,
     /// Held by every connection task; the server waits until all are dropped.
@@ -71,11 +84,22 @@ fn start(config: &Config) -> Result<Running, ServerError> {
         hub,
         metrics,
         limiter: AuthLimiter::new(config.auth_per_minute),
-        failed_logins: FailedLogins::new(config.failed_logins_per_account, FAILED_LOGIN_WINDOW),
+        failed_logins: Failures::new(
+            config.failed_logins_per_account,
+            FAILED_LOGIN_WINDOW,
+            FAILURE_TABLE_CAPACITY,
+        ),
+        failed_resumes: Failures::new(
+            config.failed_resumes_per_minute,
+            FAILED_RESUME_WINDOW,
+            FAILURE_TABLE_CAPACITY,
+        ),
+        quotas: Quotas::new(config),
         max_difference: config.max_difference,
         handshake_timeout: config.handshake_timeout,
         idle_timeout: config.idle_timeout,
-        connection_slots: Arc::new(Semaphore::new(config.max_connections)),
+        sign_in_timeout: config.sign_in_timeout,
+        slots: Slots::new(config.max_connections, config.max_connections_per_ip),
         shutdown,
         tracker,
     });
@@ -93,17 +117,50 @@ async fn prune_updates(state: Weak<Shared>) {
     let mut tick = tokio::time::interval(PRUNE_EVERY);
     loop {
         tick.tick().await;
-        let Some(state) = state.upgrade() else { return };
-        if state.max_difference == u64::MAX {
+        let Some(store) = state.upgrade().and_then(|s| {
+            (s.max_difference != u64::MAX).then(|| (Arc::clone(&s.store), s.max_difference))
+        }) else {
             return;
-        }
-        let op = WriteOp::PruneUpdates {
-            keep: state.max_difference,
         };
-        if let Err(e) = state.store.write(op).await {
-            tracing::warn!(error = %e, "cannot prune the update log");
+        prune_in_batches(store.0.as_ref(), store.1).await;
+    }
+}
+
+/// One pass over the update log, in writes of at most [`PRUNE_BATCH`] rows.
+pub(crate) async fn prune_in_batches(store: &dyn Store, keep: u64) -> u64 {
+    let mut after = AccountId(0);
+    let mut total = 0;
+    loop {
+        let op = WriteOp::PruneUpdates {
+            keep,
+            after,
+            batch: PRUNE_BATCH,
+        };
+        match store.write(op).await {
+            Ok(WriteOutcome::Pruned {
+                deleted,
+                resume_after,
+            }) => {
+                total += deleted;
+                match resume_after {
+                    Some(next) => after = next,
+                    None => break,
+                }
+            }
+            Ok(other) => {
+                tracing::error!(?other, "unexpected answer to pruning");
+                break;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot prune the update log");
+                break;
+            }
         }
     }
+    if total > 0 {
+        tracing::info!(deleted = total, keep, "pruned the update log");
+    }
+    total
 }
 
 /// Periodically forgets idle IPs and accounts in the rate limiters, until the server is
@@ -116,7 +173,9 @@ async fn sweep_limiter(state: Weak<Shared>) {
         match state.upgrade() {
             Some(state) => {
                 state.limiter.forget_idle();
+                state.quotas.forget_idle();
                 state.failed_logins.forget_idle(Instant::now());
+                state.failed_resumes.forget_idle(Instant::now());
             }
             None => return,
         }
@@ -147,26 +206,7 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let running = start(&config)?;
-    let app = http::router(Arc::clone(&running.state));
-    let stop = Arc::clone(&running.stop);
-    // Small frames must not wait for the peer's delayed ACK (Nagle).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
-        }
-    });
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        let _ = stop.send(true);
-    })
-    .await;
-    running.finish().await;
-    Ok(served?)
+    serve(listener, Transport::Plain, config, shutdown).await
 }
 
 /// Like [`run`], but TLS (rustls, ring provider) on a bound std listener.
@@ -178,26 +218,52 @@ pub async fn run_tls(
 ) -> Result<(), ServerError> {
     let rustls = server_config(&tls)?;
     listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let acceptor = tokio_rustls::TlsAcceptor::from(rustls);
+    serve(listener, Transport::Tls(acceptor), config, shutdown).await
+}
+
+/// Serves on `listener` (and `/metrics` on its own address when configured) until
+/// `shutdown` resolves, then ends every connection and flushes the store.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    transport: Transport,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let metrics_listener = match config.metrics_listen {
+        Some(addr) => Some(tokio::net::TcpListener::bind(addr).await?),
+        None => None,
+    };
     let running = start(&config)?;
-    let app = http::router(Arc::clone(&running.state));
-    let handle = axum_server::Handle::new();
+    let router = http::router(Arc::clone(&running.state), metrics_listener.is_none());
+    if let Some(metrics_listener) = metrics_listener {
+        let app = http::metrics_router(Arc::clone(&running.state));
+        let mut stop = running.state.shutdown.clone();
+        tokio::spawn(async move {
+            let served = axum::serve(metrics_listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|stop| *stop).await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "the metrics listener failed");
+            }
+        });
+    }
     let stop = Arc::clone(&running.stop);
-    let on_stop = handle.clone();
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);
-        on_stop.graceful_shutdown(Some(GRACE));
     });
-    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls).acceptor(NoDelay);
-    let served = match axum_server::from_tcp(listener).map(|server| server.acceptor(acceptor)) {
-        Ok(server) => {
-            server
-                .handle(handle)
-                .serve(app.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    accept_loop(
+        listener,
+        transport,
+        router,
+        Arc::clone(&running.state),
+        config.upgrade_timeout,
+    )
+    .await;
     running.finish().await;
-    Ok(served?)
+    Ok(())
 }

@@ -1,7 +1,6 @@
 //! TLS for the server: rustls with the ring provider, certificate chain and key from PEM files.
 
 use crate::ServerError;
-use axum_server::tls_rustls::RustlsConfig;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::path::PathBuf;
@@ -17,7 +16,7 @@ pub struct TlsFiles {
 }
 
 /// Loads the files into a rustls server configuration using the ring provider.
-pub(crate) fn server_config(files: &TlsFiles) -> Result<RustlsConfig, ServerError> {
+pub(crate) fn server_config(files: &TlsFiles) -> Result<Arc<rustls::ServerConfig>, ServerError> {
     let what = |path: &PathBuf, e: &dyn std::fmt::Display| {
         ServerError::Tls(format!("{}: {e}", path.display()))
     };
@@ -36,23 +35,5 @@ pub(crate) fn server_config(files: &TlsFiles) -> Result<RustlsConfig, ServerErro
         .with_single_cert(certs, key)
         .map_err(|e| ServerError::Tls(e.to_string()))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(RustlsConfig::from_config(Arc::new(config)))
-}
-
-/// Sets `TCP_NODELAY` on each accepted connection before TLS, so small frames are not held
-/// back waiting for the peer's delayed ACK.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct NoDelay;
-
-impl<S> axum_server::accept::Accept<tokio::net::TcpStream, S> for NoDelay {
-    type Stream = tokio::net::TcpStream;
-    type Service = S;
-    type Future = std::future::Ready<std::io::Result<(Self::Stream, Self::Service)>>;
-
-    fn accept(&self, stream: tokio::net::TcpStream, service: S) -> Self::Future {
-        if let Err(e) = stream.set_nodelay(true) {
-            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
-        }
-        std::future::ready(Ok((stream, service)))
-    }
+    Ok(Arc::new(config))
 }

@@ -74,8 +74,11 @@ async fn outsiders_are_forbidden_everything_in_a_chat_existing_or_not() {
         }
     }
     assert_eq!(
-        carol.call(Request::GetChats).await,
-        Ok(Response::Chats(vec![]))
+        carol.call(Request::GetChats { after: None }).await,
+        Ok(Response::Chats {
+            chats: vec![],
+            more: false
+        })
     );
     assert_eq!(
         carol.call(Request::Ping).await,
@@ -311,7 +314,7 @@ async fn logout_signs_this_connection_out_and_kills_the_token() {
         ErrorCode::Unauthorized
     );
     assert_code(
-        &alice.call(Request::GetChats).await,
+        &alice.call(Request::GetChats { after: None }).await,
         ErrorCode::Unauthorized,
     );
     assert_code(

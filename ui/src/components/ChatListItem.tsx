@@ -2,6 +2,7 @@
 
 import { Show, type JSX } from 'solid-js';
 import { formatListStamp } from '../lib/dates';
+import { isolate } from '../lib/rtl';
 import { tickOf } from '../lib/messages';
 import type { ChatSummary } from '../platform/types';
 import { useApp } from '../stores/app';
@@ -25,7 +26,7 @@ export function ChatListItem(props: { chat: ChatSummary; active: boolean; now: n
     return m.deleted ? t('chat.deleted') : m.text.replace(/\s+/g, ' ');
   };
   const label = (): string => {
-    const parts = [props.chat.title];
+    const parts = [isolate(props.chat.title)];
     if (props.chat.unreadCount > 0) parts.push(t('chat.unread', { count: props.chat.unreadCount }));
     if (props.chat.pinned) parts.push(t('chat.pinned'));
     return parts.join(', ');
@@ -49,7 +50,7 @@ export function ChatListItem(props: { chat: ChatSummary; active: boolean; now: n
               <Show when={props.chat.kind === 'group'}>
                 <Icon name="group" size={16} class="chat-kind" />
               </Show>
-              {props.chat.title}
+              <bdi>{props.chat.title}</bdi>
             </span>
             <Show when={last()}>
               {(m) => (

@@ -2,6 +2,7 @@
 // last own message, Esc cancels a reply or an edit. Keeps a draft per chat.
 
 import { Show, createEffect, createSignal, on, type JSX } from 'solid-js';
+import { isolate } from '../lib/rtl';
 import type { ChatId, MessageView } from '../platform/types';
 import { useApp } from '../stores/app';
 import { Icon } from './Icon';
@@ -93,7 +94,8 @@ export function Composer(props: ComposerProps): JSX.Element {
   const context = (): { title: string; body: string } | null => {
     if (props.editing !== null) return { title: t('composer.editing'), body: props.editing.text };
     if (props.replyTo !== null) {
-      return { title: t('composer.replyingTo', { name: props.replyTo.sender.username }), body: props.replyTo.text };
+      const name = isolate(props.replyTo.sender.username);
+      return { title: t('composer.replyingTo', { name }), body: props.replyTo.text };
     }
     return null;
   };

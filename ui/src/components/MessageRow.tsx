@@ -88,7 +88,7 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
         >
           <Show when={isGroup() && !m().outgoing && startsRun()}>
             <div class={`sender-name avatar-text-${m().sender.id % 8}`} dir="auto" data-testid="message-sender">
-              {m().sender.username}
+              <bdi>{m().sender.username}</bdi>
             </div>
           </Show>
           <Show when={m().replyTo}>
@@ -101,7 +101,7 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
                 onClick={() => props.onQuoteClick(seq())}
               >
                 <span class="reply-quote-sender" dir="auto">
-                  {props.quoted?.sender.username ?? ''}
+                  <bdi>{props.quoted?.sender.username ?? ''}</bdi>
                 </span>
                 <span class="reply-quote-text" dir="auto">
                   {props.quoted === undefined ? '…' : props.quoted.deleted ? t('chat.deleted') : props.quoted.text}

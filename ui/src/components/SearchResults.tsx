@@ -51,7 +51,7 @@ export function SearchResults(props: {
                   <span class="chat-item-body">
                     <span class="chat-item-top">
                       <span class="chat-item-title" dir="auto">
-                        {hit.chatTitle}
+                        <bdi>{hit.chatTitle}</bdi>
                       </span>
                       <time class="chat-item-time">{formatListStamp(hit.message.sentAt, props.now, settings.lang())}</time>
                     </span>

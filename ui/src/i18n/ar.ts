@@ -21,12 +21,16 @@ export const ar: Record<MessageKey, string> = {
   'login.toRegister': 'جديد على رِن؟ أنشئ حسابًا',
   'login.toLogin': 'لديك حساب بالفعل؟ سجّل الدخول',
   'login.busy': 'يرجى الانتظار…',
+  'login.allowInsecure': 'السماح باتصال غير مشفّر (غير آمن)',
+  'login.insecureWarning':
+    'هذا العنوان غير مشفّر: يستطيع أي أحد على الشبكة بينك وبين الخادم قراءة كلمة المرور والرسائل. استخدم https:// إلا إذا كان هذا خادم تجربة تتحكم فيه.',
 
   'lock.title': 'رِن مقفل',
   'lock.subtitle': 'أدخل رمز القفل المحلي لفتحه.',
   'lock.passcode': 'رمز القفل',
   'lock.submit': 'فتح',
   'lock.chooseTitle': 'اختر رمز قفل',
+  'lock.chooseHint': '6 أحرف على الأقل.',
   'lock.chooseSubtitle':
     'لا توجد سلسلة مفاتيح على هذا الحاسوب لحماية رسائلك. اختر رمز قفل محليًا؛ ستدخله في كل مرة يبدأ فيها رِن.',
 
@@ -38,6 +42,10 @@ export const ar: Record<MessageKey, string> = {
   'errors.rate_limited': 'محاولات كثيرة جدًا. انتظر بضع دقائق ثم حاول مرة أخرى.',
   'errors.taken': 'اسم المستخدم هذا محجوز.',
   'errors.invalid': 'يرجى ملء جميع الحقول.',
+  'errors.weak_passcode': 'يجب أن يتكوّن رمز القفل من 6 أحرف على الأقل.',
+  'errors.not_member': 'لم تعد عضوًا في هذه المجموعة.',
+  'errors.insecure':
+    'عنوان الخادم هذا غير مشفّر. استخدم https:// أو اسمح باتصال غير مشفّر إن كنت تثق بالشبكة.',
   'errors.unknown': 'حدث خطأ: {message}',
 
   'notifications.hiddenText': 'رسالة جديدة',
@@ -82,6 +90,7 @@ export const ar: Record<MessageKey, string> = {
   'chat.scrollToBottom': 'الانتقال إلى أحدث الرسائل',
   'chat.jumpToUnread': 'الانتقال إلى أول رسالة غير مقروءة',
   'chat.messages': 'الرسائل',
+  'chat.notMember': 'لم تعد عضوًا في هذه المجموعة',
 
   'message.edited': 'معدّلة',
   'message.pending': 'جارٍ الإرسال',
@@ -119,6 +128,7 @@ export const ar: Record<MessageKey, string> = {
   'group.addPlaceholder': 'اسم المستخدم',
   'group.remove': 'إزالة {name}',
   'group.leave': 'مغادرة المجموعة',
+  'group.delete': 'حذف المحادثة',
   'group.directWith': 'محادثة خاصة مع {name}',
 
   'settings.title': 'الإعدادات',
@@ -133,12 +143,16 @@ export const ar: Record<MessageKey, string> = {
   'settings.language': 'اللغة',
   'settings.notifications': 'الإشعارات',
   'settings.notificationPreview': 'إظهار نص الرسالة في الإشعارات',
+  'settings.privacy': 'الخصوصية',
+  'settings.groupAdds': 'من يمكنه إضافتي إلى المجموعات',
+  'settings.groupAddsEverybody': 'الجميع',
+  'settings.groupAddsNobody': 'لا أحد',
   'settings.devices': 'الأجهزة',
   'settings.thisDevice': 'هذا الجهاز',
   'settings.lastSeen': 'آخر نشاط {when}',
   'settings.revoke': 'تسجيل خروج {name}',
   'settings.passcode': 'رمز القفل المحلي',
-  'settings.passcodeHint': 'يطلب رمز القفل عند تشغيل رِن.',
+  'settings.passcodeHint': 'يطلب رمز القفل عند تشغيل رِن. 6 أحرف على الأقل.',
   'settings.passcodeNew': 'رمز قفل جديد',
   'settings.passcodeSet': 'تعيين رمز القفل',
   'settings.passcodeRemove': 'إزالة رمز القفل',

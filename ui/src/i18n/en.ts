@@ -19,12 +19,16 @@ export const en = {
   'login.toRegister': 'New to Wren? Create an account',
   'login.toLogin': 'Already have an account? Sign in',
   'login.busy': 'Please wait…',
+  'login.allowInsecure': 'Allow an unencrypted connection (unsafe)',
+  'login.insecureWarning':
+    'This address is not encrypted: anyone on the network between you and the server can read your password and messages. Use https:// unless this is a test server you control.',
 
   'lock.title': 'Wren is locked',
   'lock.subtitle': 'Enter your local passcode to unlock.',
   'lock.passcode': 'Passcode',
   'lock.submit': 'Unlock',
   'lock.chooseTitle': 'Choose a passcode',
+  'lock.chooseHint': 'At least 6 characters.',
   'lock.chooseSubtitle':
     'This computer has no keychain to protect your messages. Choose a local passcode; you will enter it each time Wren starts.',
 
@@ -36,6 +40,10 @@ export const en = {
   'errors.rate_limited': 'Too many attempts. Wait a few minutes and try again.',
   'errors.taken': 'That username is taken.',
   'errors.invalid': 'Please fill in every field.',
+  'errors.weak_passcode': 'A passcode needs at least 6 characters.',
+  'errors.not_member': 'You are no longer a member of this group.',
+  'errors.insecure':
+    'This server address is not encrypted. Use https://, or allow an unencrypted connection if you trust the network.',
   'errors.unknown': 'Something went wrong: {message}',
 
   'notifications.hiddenText': 'New message',
@@ -80,6 +88,7 @@ export const en = {
   'chat.scrollToBottom': 'Scroll to the newest messages',
   'chat.jumpToUnread': 'Jump to first unread',
   'chat.messages': 'Messages',
+  'chat.notMember': 'You are no longer a member of this group',
 
   'message.edited': 'edited',
   'message.pending': 'Sending',
@@ -117,6 +126,7 @@ export const en = {
   'group.addPlaceholder': 'Username',
   'group.remove': 'Remove {name}',
   'group.leave': 'Leave group',
+  'group.delete': 'Delete chat',
   'group.directWith': 'Direct chat with {name}',
 
   'settings.title': 'Settings',
@@ -131,12 +141,16 @@ export const en = {
   'settings.language': 'Language',
   'settings.notifications': 'Notifications',
   'settings.notificationPreview': 'Show message text in notifications',
+  'settings.privacy': 'Privacy',
+  'settings.groupAdds': 'Who can add me to groups',
+  'settings.groupAddsEverybody': 'Everybody',
+  'settings.groupAddsNobody': 'Nobody',
   'settings.devices': 'Devices',
   'settings.thisDevice': 'This device',
   'settings.lastSeen': 'Last active {when}',
   'settings.revoke': 'Sign out {name}',
   'settings.passcode': 'Local passcode',
-  'settings.passcodeHint': 'Asks for the passcode when Wren starts.',
+  'settings.passcodeHint': 'Asks for the passcode when Wren starts. At least 6 characters.',
   'settings.passcodeNew': 'New passcode',
   'settings.passcodeSet': 'Set passcode',
   'settings.passcodeRemove': 'Remove passcode',

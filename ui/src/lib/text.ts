@@ -1,8 +1,12 @@
 // Small text helpers: avatar initials and colours, search snippets.
 
-/** Up to two letters for an avatar: the initials of the first two words. */
+/**
+ * Up to two letters for an avatar: the initials of the first two words. Invisible and
+ * direction-changing characters (controls, marks, overrides) are never taken as a letter.
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/[\s._-]+/u).filter((w) => w.length > 0);
+  const visible = name.replace(/[\p{Cc}\p{Cf}]/gu, '');
+  const words = visible.trim().split(/[\s._-]+/u).filter((w) => w.length > 0);
   const first = words[0];
   if (first === undefined) return '?';
   const second = words[1];

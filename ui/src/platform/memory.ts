@@ -1,6 +1,8 @@
 // An in-memory host: a fake server with a few users and chats and simulated peers.
 // Vitest uses it to render screens; the browser demo (no Tauri) runs on it too.
 
+import { isStrongEnough } from '../lib/passcode';
+import { isUnencryptedRemote } from '../lib/server';
 import { markMatches } from '../lib/text';
 import { hostError } from './errors';
 import { HISTORY_PAGE_MAX } from './types';
@@ -13,9 +15,11 @@ import type {
   CoreEvent,
   DeepLink,
   Device,
+  GroupAdds,
   Member,
   MessageView,
   Platform,
+  Privacy,
   ProfileStatus,
   Role,
   SearchHit,
@@ -63,6 +67,8 @@ interface StoredChat {
   kind: ChatKind;
   title: string;
   members: Map<AccountId, Role>;
+  /** Accounts removed from the group: they keep it, read-only. */
+  removed: Set<AccountId>;
   messages: StoredMessage[];
   outbox: PendingMessage[];
   readSeq: Map<AccountId, Seq>;
@@ -107,6 +113,8 @@ export class MemoryPlatform implements Platform {
   private nextChatId = 1;
   private nextLocalId = 1;
   private waitingLinks: DeepLink[] = [];
+  /** Who may add each account to groups; absent means everybody. */
+  private groupAdds = new Map<AccountId, GroupAdds>();
   /** Wrong passwords per username since its last good login (the server's limit). */
   private failedLogins = new Map<string, number>();
   /** What the UI last asked about notification previews (tests read it). */
@@ -154,8 +162,8 @@ export class MemoryPlatform implements Platform {
     this.unlocked = true;
   }
 
-  async register(serverUrl: string, username: string, password: string): Promise<Account> {
-    this.checkServer(serverUrl);
+  async register(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<Account> {
+    this.checkServer(serverUrl, allowInsecure);
     const name = username.trim();
     if (name === '' || password === '') throw hostError('invalid', 'username and password are required');
     if (this.accountByName(name) !== undefined) throw hostError('taken', 'username taken');
@@ -165,8 +173,8 @@ export class MemoryPlatform implements Platform {
     return account;
   }
 
-  async login(serverUrl: string, username: string, password: string): Promise<Account> {
-    this.checkServer(serverUrl);
+  async login(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<Account> {
+    this.checkServer(serverUrl, allowInsecure);
     const name = username.trim();
     const failures = this.failedLogins.get(name) ?? 0;
     if (failures >= MAX_FAILED_LOGINS) throw hostError('rate_limited', 'too many wrong passwords for this account');
@@ -189,17 +197,19 @@ export class MemoryPlatform implements Platform {
 
   async chats(): Promise<ChatSummary[]> {
     const me = this.requireMe();
-    return [...this.chatsById.values()].filter((c) => c.members.has(me.id)).map((c) => this.summary(c, me.id));
+    return [...this.chatsById.values()]
+      .filter((c) => c.members.has(me.id) || c.removed.has(me.id))
+      .map((c) => this.summary(c, me.id));
   }
 
   async history(chat: ChatId, before: Seq | null, limit: number): Promise<MessageView[]> {
     const me = this.requireMe();
-    const c = this.memberChat(chat, me.id);
+    const c = this.readableChat(chat, me.id);
     const end = before === null ? c.messages.length : lowerBound(c.messages, before);
     const start = Math.max(0, end - Math.min(HISTORY_PAGE_MAX, Math.max(0, limit)));
     const stored = c.messages.slice(start, end).reverse().map((m) => this.view(c, m, me.id));
     if (before !== null) return stored;
-    const pending = [...c.outbox].reverse().map((p) => this.pendingView(c, p));
+    const pending = [...c.outbox].reverse().map((p) => this.pendingView(c, p, c.removed.has(me.id)));
     return [...pending, ...stored];
   }
 
@@ -243,7 +253,7 @@ export class MemoryPlatform implements Platform {
 
   async markRead(chat: ChatId, upTo: Seq): Promise<void> {
     const me = this.requireMe();
-    const c = this.memberChat(chat, me.id);
+    const c = this.readableChat(chat, me.id);
     if (upTo <= (c.readSeq.get(me.id) ?? 0)) return;
     c.readSeq.set(me.id, upTo);
     this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
@@ -273,6 +283,7 @@ export class MemoryPlatform implements Platform {
     const ids = usernames.map((name) => {
       const account = this.accountByName(name.trim());
       if (account === undefined) throw hostError('not_found', `no user ${name}`);
+      this.requireAddable(account);
       return account.id;
     });
     const chat = this.addChat('group', title.trim(), [me.id, ...ids], me.id);
@@ -286,6 +297,7 @@ export class MemoryPlatform implements Platform {
     const c = this.adminChat(chat, me.id);
     const account = this.accountByName(username.trim());
     if (account === undefined) throw hostError('not_found', `no user ${username}`);
+    this.requireAddable(account);
     c.members.set(account.id, 'member');
     this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
   }
@@ -299,8 +311,9 @@ export class MemoryPlatform implements Platform {
 
   async leave(chat: ChatId): Promise<void> {
     const me = this.requireMe();
-    const c = this.memberChat(chat, me.id);
+    const c = this.readableChat(chat, me.id);
     c.members.delete(me.id);
+    c.removed.delete(me.id);
     this.emit({ type: 'chatRemoved', chat });
   }
 
@@ -352,8 +365,17 @@ export class MemoryPlatform implements Platform {
     this.devicesList = this.devicesList.filter((d) => d.id !== id);
   }
 
+  async privacy(groupAdds: GroupAdds | null): Promise<Privacy> {
+    const me = this.requireMe();
+    if (groupAdds !== null) this.groupAdds.set(me.id, groupAdds);
+    return { groupAdds: this.groupAdds.get(me.id) ?? 'everybody' };
+  }
+
   async setPasscode(passcode: string | null): Promise<void> {
-    this.passcode = passcode === '' ? null : passcode;
+    if (passcode !== null && !isStrongEnough(passcode)) {
+      throw hostError('weak_passcode', 'a passcode needs at least 6 characters');
+    }
+    this.passcode = passcode;
     this.unlocked = true;
   }
 
@@ -394,6 +416,20 @@ export class MemoryPlatform implements Platform {
     return view;
   }
 
+  /**
+   * An admin removes the signed-in user from a group: it stays in the list, read-only, and
+   * whatever was still unsent to it fails in place.
+   */
+  removeMe(chat: ChatId): void {
+    const c = this.chatsById.get(chat);
+    const me = this.me;
+    if (c === undefined || me === null) throw new Error('unknown chat');
+    c.members.delete(me.id);
+    c.removed.add(me.id);
+    for (const p of c.outbox) this.emit({ type: 'messageUpserted', message: this.pendingView(c, p, true) });
+    this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
+  }
+
   /** A peer starts typing in a chat. */
   peerTyping(chat: ChatId, from: string): void {
     const account = this.accountByName(from);
@@ -426,7 +462,8 @@ export class MemoryPlatform implements Platform {
 
   private acknowledge(c: StoredChat, pending: PendingMessage, meId: AccountId): void {
     const at = c.outbox.indexOf(pending);
-    if (at === -1) return;
+    // Removed from the group meanwhile: it stays unsent, shown as failed.
+    if (at === -1 || !c.members.has(pending.sender)) return;
     c.outbox.splice(at, 1);
     const m = this.append(c, pending.sender, pending.text, pending.replyTo, pending.localId, pending.sentAt);
     if (this.me?.id !== meId) return;
@@ -485,7 +522,9 @@ export class MemoryPlatform implements Platform {
     for (const [id, seq] of c.readSeq) if (id !== meId && c.members.has(id)) peersReadSeq = Math.max(peersReadSeq, seq);
     const pending = c.outbox[c.outbox.length - 1];
     const last = c.messages[c.messages.length - 1];
-    const lastMessage = pending !== undefined ? this.pendingView(c, pending) : last !== undefined ? this.view(c, last, meId) : null;
+    const isMember = c.members.has(meId);
+    const lastMessage =
+      pending !== undefined ? this.pendingView(c, pending, !isMember) : last !== undefined ? this.view(c, last, meId) : null;
     const members: Member[] = [...c.members].flatMap(([id, role]) => {
       const account = this.accounts.get(id)?.account;
       return account === undefined ? [] : [{ account, role }];
@@ -501,6 +540,7 @@ export class MemoryPlatform implements Platform {
       lastMessage,
       lastActivityAt: lastMessage?.sentAt ?? c.createdAt,
       pinned: c.pinnedBy.has(meId),
+      isMember,
     };
   }
 
@@ -523,7 +563,7 @@ export class MemoryPlatform implements Platform {
     };
   }
 
-  private pendingView(c: StoredChat, p: PendingMessage): MessageView {
+  private pendingView(c: StoredChat, p: PendingMessage, failed = false): MessageView {
     const sender = this.accounts.get(p.sender)?.account ?? { id: p.sender, username: 'unknown' };
     return {
       chat: c.id,
@@ -536,7 +576,7 @@ export class MemoryPlatform implements Platform {
       sentAt: p.sentAt,
       editedAt: null,
       deleted: false,
-      state: 'pending',
+      state: failed ? 'failed' : 'pending',
     };
   }
 
@@ -563,6 +603,7 @@ export class MemoryPlatform implements Platform {
       kind,
       title,
       members: new Map(memberIds.map((id) => [id, id === admin ? 'admin' : 'member'])),
+      removed: new Set(),
       messages: [],
       outbox: [],
       readSeq: new Map(),
@@ -573,14 +614,28 @@ export class MemoryPlatform implements Platform {
     return chat;
   }
 
+  /** Refuses, as the server does, to put an account that allows nobody into a group. */
+  private requireAddable(account: Account): void {
+    if (this.groupAdds.get(account.id) === 'nobody') {
+      throw hostError('forbidden', `@${account.username} does not allow being added to groups`);
+    }
+  }
+
   private requireMe(): Account {
     if (this.me === null || !this.unlocked) throw hostError('unauthorized', 'not signed in');
     return this.me;
   }
 
   private memberChat(chat: ChatId, meId: AccountId): StoredChat {
+    const c = this.readableChat(chat, meId);
+    if (!c.members.has(meId)) throw hostError('not_member', `chat ${chat} is read-only: you are no longer in it`);
+    return c;
+  }
+
+  /** A chat the user is in, or was removed from (kept read-only). */
+  private readableChat(chat: ChatId, meId: AccountId): StoredChat {
     const c = this.chatsById.get(chat);
-    if (c === undefined || !c.members.has(meId)) throw hostError('not_found', 'no such chat');
+    if (c === undefined || !(c.members.has(meId) || c.removed.has(meId))) throw hostError('not_found', 'no such chat');
     return c;
   }
 
@@ -662,7 +717,8 @@ export class MemoryPlatform implements Platform {
     }
   }
 
-  private checkServer(serverUrl: string): void {
+  private checkServer(serverUrl: string, allowInsecure: boolean): void {
+    if (isUnencryptedRemote(serverUrl) && !allowInsecure) throw hostError('insecure', `${serverUrl} is not encrypted`);
     if (!/^(https?|wss?):\/\/[^\s/]+/.test(serverUrl.trim())) throw hostError('network', `cannot reach ${serverUrl}`);
   }
 }

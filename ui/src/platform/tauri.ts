@@ -12,8 +12,10 @@ import type {
   CoreEvent,
   DeepLink,
   Device,
+  GroupAdds,
   MessageView,
   Platform,
+  Privacy,
   ProfileStatus,
   SearchHit,
   Seq,
@@ -36,11 +38,11 @@ export class TauriPlatform implements Platform {
   unlock(passcode: string): Promise<void> {
     return call('unlock', { passcode });
   }
-  register(serverUrl: string, username: string, password: string): Promise<Account> {
-    return call('register', { serverUrl, username, password });
+  register(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<Account> {
+    return call('register', { serverUrl, username, password, allowInsecure });
   }
-  login(serverUrl: string, username: string, password: string): Promise<Account> {
-    return call('login', { serverUrl, username, password });
+  login(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<Account> {
+    return call('login', { serverUrl, username, password, allowInsecure });
   }
   logout(): Promise<void> {
     return call('logout');
@@ -95,6 +97,9 @@ export class TauriPlatform implements Platform {
   }
   revokeDevice(id: number): Promise<void> {
     return call('revoke_device', { id });
+  }
+  privacy(groupAdds: GroupAdds | null): Promise<Privacy> {
+    return call('privacy', { groupAdds });
   }
   setPasscode(passcode: string | null): Promise<void> {
     return call('set_passcode', { passcode });

@@ -37,6 +37,11 @@ export interface ChatSummary {
   /** Unix ms of the last activity, for sorting. */
   lastActivityAt: number;
   pinned: boolean;
+  /**
+   * False once this account was removed from the group: the chat stays with its history,
+   * read-only (nothing can be sent; unsent messages show as failed).
+   */
+  isMember: boolean;
 }
 
 /** pending: in the outbox; sent: stored by the server; read: a peer has read it. */
@@ -72,6 +77,14 @@ export interface Device {
   createdAt: number;
   lastSeenAt: number;
   current: boolean;
+}
+
+/** Who may add the account to groups; the server refuses others' adds with 'forbidden'. */
+export type GroupAdds = 'everybody' | 'nobody';
+
+/** The account's privacy settings, kept and enforced by the server. */
+export interface Privacy {
+  groupAdds: GroupAdds;
 }
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -121,8 +134,12 @@ export interface ProfileStatus {
 export interface Platform {
   profileStatus(): Promise<ProfileStatus>;
   unlock(passcode: string): Promise<void>;
-  register(serverUrl: string, username: string, password: string): Promise<Account>;
-  login(serverUrl: string, username: string, password: string): Promise<Account>;
+  /**
+   * `allowInsecure`: the user allowed an unencrypted address (ws://, http://) to another
+   * computer; without it such an address is refused with the code 'insecure'.
+   */
+  register(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<Account>;
+  login(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<Account>;
   logout(): Promise<void>;
 
   chats(): Promise<ChatSummary[]>;
@@ -141,12 +158,19 @@ export interface Platform {
   createGroup(title: string, usernames: string[]): Promise<ChatSummary>;
   addMember(chat: ChatId, username: string): Promise<void>;
   removeMember(chat: ChatId, account: AccountId): Promise<void>;
+  /** Leaves a group and deletes it here; a group this account was removed from is only deleted. */
   leave(chat: ChatId): Promise<void>;
   rename(chat: ChatId, title: string): Promise<void>;
   setPinned(chat: ChatId, pinned: boolean): Promise<void>;
   search(query: string): Promise<SearchHit[]>;
   devices(): Promise<Device[]>;
   revokeDevice(id: number): Promise<void>;
+  /**
+   * The account's privacy settings (asks the server); with `groupAdds`, first changes who
+   * may add the account to groups. Resolves to the settings now in force.
+   */
+  privacy(groupAdds: GroupAdds | null): Promise<Privacy>;
+  /** A new passcode needs at least 6 characters (else the code 'weak_passcode'). */
   setPasscode(passcode: string | null): Promise<void>;
   /**
    * Shows or hides the message text in native notifications; `hiddenText` (in the UI's

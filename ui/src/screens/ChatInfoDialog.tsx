@@ -5,6 +5,7 @@ import { For, Show, createSignal, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
 import { Dialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
+import { isolate } from '../lib/rtl';
 import type { ChatSummary } from '../platform/types';
 import { useApp } from '../stores/app';
 import { errorText } from './errorText';
@@ -58,8 +59,8 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
       <div class="info-hero">
         <Avatar name={chat().title} id={chat().id} size="large" />
         <div>
-          <div class="info-title" dir="auto">
-            {chat().title}
+          <div class="info-title" dir="auto" data-testid="info-title">
+            <bdi>{chat().title}</bdi>
           </div>
           <div class="info-subtitle">
             {chat().kind === 'group' ? t('chat.members', { count: chat().members.length }) : t('chat.direct')}
@@ -85,7 +86,7 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
               <li class="member" data-testid={`member-${member.account.id}`}>
                 <Avatar name={member.account.username} id={member.account.id} size="small" />
                 <span class="member-name" dir="auto">
-                  {member.account.username}
+                  <bdi>{member.account.username}</bdi>
                 </span>
                 <Show when={member.role === 'admin'}>
                   <span class="role-tag">{t('group.admin')}</span>
@@ -94,8 +95,8 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
                   <button
                     type="button"
                     class="icon-button small"
-                    aria-label={t('group.remove', { name: member.account.username })}
-                    title={t('group.remove', { name: member.account.username })}
+                    aria-label={t('group.remove', { name: isolate(member.account.username) })}
+                    title={t('group.remove', { name: isolate(member.account.username) })}
                     data-testid={`remove-member-${member.account.id}`}
                     onClick={() => void run(() => app.platform.removeMember(chat().id, member.account.id))}
                   >
@@ -135,7 +136,7 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
       <Show when={chat().kind === 'group'}>
         <div class="form-actions">
           <button type="button" class="button danger" onClick={leave} data-testid="leave-group">
-            {t('group.leave')}
+            {chat().isMember ? t('group.leave') : t('group.delete')}
           </button>
         </div>
       </Show>

@@ -87,7 +87,8 @@ export function Conversation(props: {
   const menuItems = (m: MessageView): MenuItem[] => {
     if (m.deleted) return [];
     const items: MenuItem[] = [];
-    if (m.seq !== null) {
+    const member = current().isMember;
+    if (m.seq !== null && member) {
       items.push({
         label: t('message.reply'),
         icon: 'reply',
@@ -98,11 +99,11 @@ export function Conversation(props: {
         },
       });
     }
-    if (m.outgoing && m.seq !== null) {
+    if (m.outgoing && m.seq !== null && member) {
       items.push({ label: t('message.edit'), icon: 'pencil', testId: 'menu-edit', run: () => startEdit(m) });
     }
     items.push({ label: t('message.copy'), icon: 'copy', testId: 'menu-copy', run: () => copy(m) });
-    if (m.outgoing && m.seq !== null) {
+    if (m.outgoing && m.seq !== null && member) {
       items.push({ label: t('message.delete'), icon: 'trash', testId: 'menu-delete', danger: true, run: () => remove(m) });
     }
     return items;
@@ -130,7 +131,7 @@ export function Conversation(props: {
           <Avatar name={current().title} id={chatId} />
           <span class="conversation-title-text">
             <span class="conversation-title" dir="auto" data-testid="conversation-title">
-              {current().title}
+              <bdi>{current().title}</bdi>
             </span>
             <span
               class="conversation-subtitle"
@@ -176,19 +177,28 @@ export function Conversation(props: {
           controller={(c) => (list = c)}
         />
       </Show>
-      <Composer
-        chat={chatId}
-        replyTo={replyTo()}
-        editing={editing()}
-        onSend={send}
-        onSaveEdit={saveEdit}
-        onCancel={() => {
-          setReplyTo(null);
-          setEditing(null);
-        }}
-        onEditLast={() => startEdit(lastOwnEditable(conversation.messages()))}
-        ref={(el) => (composer = el)}
-      />
+      <Show
+        when={current().isMember}
+        fallback={
+          <p class="composer-closed" role="status" data-testid="not-member">
+            {t('chat.notMember')}
+          </p>
+        }
+      >
+        <Composer
+          chat={chatId}
+          replyTo={replyTo()}
+          editing={editing()}
+          onSend={send}
+          onSaveEdit={saveEdit}
+          onCancel={() => {
+            setReplyTo(null);
+            setEditing(null);
+          }}
+          onEditLast={() => startEdit(lastOwnEditable(conversation.messages()))}
+          ref={(el) => (composer = el)}
+        />
+      </Show>
       <Show when={menu()}>
         {(open) => (
           <ContextMenu

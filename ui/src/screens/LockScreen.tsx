@@ -2,6 +2,7 @@
 
 import { Show, createSignal, type JSX } from 'solid-js';
 import { Icon } from '../components/Icon';
+import { isStrongEnough } from '../lib/passcode';
 import { useApp } from '../stores/app';
 import { errorText } from './errorText';
 
@@ -13,6 +14,11 @@ export function LockScreen(): JSX.Element {
   const [busy, setBusy] = createSignal(false);
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
+    // A new passcode must be strong enough; an existing one is whatever it was.
+    if (!app.session.profileExists() && !isStrongEnough(passcode())) {
+      setError(t('errors.weak_passcode'));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -37,12 +43,18 @@ export function LockScreen(): JSX.Element {
           <input
             type="password"
             autofocus
-            autocomplete="current-password"
+            autocomplete={app.session.profileExists() ? 'current-password' : 'new-password'}
             value={passcode()}
             onInput={(e) => setPasscode(e.currentTarget.value)}
+            aria-describedby={app.session.profileExists() ? undefined : 'lock-hint'}
             data-testid="lock-passcode"
           />
         </label>
+        <Show when={!app.session.profileExists()}>
+          <p id="lock-hint" class="muted" data-testid="lock-hint">
+            {t('lock.chooseHint')}
+          </p>
+        </Show>
         <Show when={error()}>
           {(text) => (
             <p class="form-error" role="alert" data-testid="lock-error">

@@ -1,6 +1,9 @@
-// Server address, sign in and register, on one form with two submit buttons.
+// Server address, sign in and register, on one form with two submit buttons. An
+// unencrypted address to another computer needs the user's explicit, warned consent.
 
 import { Show, createSignal, type JSX } from 'solid-js';
+import { isUnencryptedRemote } from '../lib/server';
+import { toErrorInfo } from '../platform/errors';
 import { useApp } from '../stores/app';
 import { errorText } from './errorText';
 
@@ -14,6 +17,10 @@ export function LoginScreen(): JSX.Element {
   const [password, setPassword] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  const [allowInsecure, setAllowInsecure] = createSignal(false);
+  /** The host refused the address as unencrypted (its rule is the one that counts). */
+  const [refusedInsecure, setRefusedInsecure] = createSignal(false);
+  const askInsecure = (): boolean => isUnencryptedRemote(server()) || refusedInsecure();
 
   const go = async (mode: 'login' | 'register'): Promise<void> => {
     if (server().trim() === '' || username().trim() === '' || password() === '') {
@@ -23,10 +30,11 @@ export function LoginScreen(): JSX.Element {
     setBusy(true);
     setError(null);
     try {
-      const args = [server().trim(), username().trim(), password()] as const;
+      const args = [server().trim(), username().trim(), password(), askInsecure() && allowInsecure()] as const;
       if (mode === 'login') await app.session.login(...args);
       else await app.session.register(...args);
     } catch (err) {
+      if (toErrorInfo(err).code === 'insecure') setRefusedInsecure(true);
       setError(errorText(t, err));
     } finally {
       setBusy(false);
@@ -54,12 +62,31 @@ export function LoginScreen(): JSX.Element {
             type="url"
             dir="ltr"
             value={server()}
-            onInput={(e) => setServer(e.currentTarget.value)}
+            onInput={(e) => {
+              setServer(e.currentTarget.value);
+              setRefusedInsecure(false);
+            }}
             autocomplete="url"
             spellcheck={false}
             data-testid="login-server"
           />
         </label>
+        <Show when={askInsecure()}>
+          <div class="insecure-consent" data-testid="insecure-consent">
+            <p class="form-warning" role="alert" data-testid="insecure-warning">
+              {t('login.insecureWarning')}
+            </p>
+            <label class="check-row">
+              <input
+                type="checkbox"
+                checked={allowInsecure()}
+                onChange={(e) => setAllowInsecure(e.currentTarget.checked)}
+                data-testid="allow-insecure"
+              />
+              <span>{t('login.allowInsecure')}</span>
+            </label>
+          </div>
+        </Show>
         <label class="field">
           <span>{t('login.username')}</span>
           <input

@@ -1,9 +1,13 @@
-// Settings: account and devices, appearance (theme, language), notifications, passcode.
+// Settings: account and devices, appearance (theme, language), notifications, privacy,
+// passcode.
 
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
 import { LANGS, LANG_NAMES, isLang } from '../i18n';
 import { formatListStamp } from '../lib/dates';
+import { isolate } from '../lib/rtl';
+import { isStrongEnough } from '../lib/passcode';
+import type { GroupAdds } from '../platform/types';
 import { useApp } from '../stores/app';
 import type { Theme } from '../stores/settings';
 import { errorText } from './errorText';
@@ -14,11 +18,18 @@ const THEMES: { value: Theme; key: 'settings.themeLight' | 'settings.themeDark' 
   { value: 'system', key: 'settings.themeSystem' },
 ];
 
+const GROUP_ADDS: { value: GroupAdds; key: 'settings.groupAddsEverybody' | 'settings.groupAddsNobody' }[] = [
+  { value: 'everybody', key: 'settings.groupAddsEverybody' },
+  { value: 'nobody', key: 'settings.groupAddsNobody' },
+];
+
 export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
   const app = useApp();
   const { settings } = app;
   const t = settings.t;
   const [devices, { refetch }] = createResource(() => app.platform.devices().catch(() => []));
+  // The server keeps the privacy settings: null while it cannot be asked.
+  const [privacy, { mutate: setPrivacy }] = createResource(() => app.platform.privacy(null).catch(() => null));
   const [passcode, setPasscode] = createSignal('');
   const [note, setNote] = createSignal<string | null>(null);
   const [error, setError] = createSignal<string | null>(null);
@@ -34,6 +45,26 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
     }
   };
 
+  // The radios show what the server has: a click is held back until the server has the
+  // new choice, and a refused choice is undone.
+  let groupAddsField: HTMLFieldSetElement | undefined;
+  const showGroupAdds = (): void => {
+    const current = privacy()?.groupAdds;
+    groupAddsField?.querySelectorAll('input').forEach((input) => {
+      input.checked = input.value === current;
+    });
+  };
+  const chooseGroupAdds = (groupAdds: GroupAdds): void => {
+    if (privacy()?.groupAdds === groupAdds) return;
+    void run(async () => {
+      try {
+        setPrivacy(await app.platform.privacy(groupAdds));
+      } finally {
+        showGroupAdds();
+      }
+    });
+  };
+
   return (
     <Dialog title={t('settings.title')} testId="settings-dialog" onClose={props.onClose}>
       <section class="settings-section" aria-labelledby="settings-account">
@@ -42,7 +73,7 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
         </h3>
         <div class="account-row">
           <span class="account-name" dir="auto" data-testid="settings-username">
-            {app.session.account()?.username}
+            <bdi>{app.session.account()?.username}</bdi>
           </span>
           <button
             type="button"
@@ -121,6 +152,33 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
         </label>
       </section>
 
+      <section class="settings-section" aria-labelledby="settings-privacy">
+        <h3 id="settings-privacy" class="section-title">
+          {t('settings.privacy')}
+        </h3>
+        <fieldset class="segmented" data-testid="settings-group-adds" disabled={!privacy()} ref={groupAddsField}>
+          <legend>{t('settings.groupAdds')}</legend>
+          <For each={GROUP_ADDS}>
+            {(option) => (
+              <label class="segment" classList={{ checked: privacy()?.groupAdds === option.value }}>
+                <input
+                  type="radio"
+                  name="group-adds"
+                  value={option.value}
+                  checked={privacy()?.groupAdds === option.value}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    chooseGroupAdds(option.value);
+                  }}
+                  data-testid={`group-adds-${option.value}`}
+                />
+                <span>{t(option.key)}</span>
+              </label>
+            )}
+          </For>
+        </fieldset>
+      </section>
+
       <section class="settings-section" aria-labelledby="settings-devices">
         <h3 id="settings-devices" class="section-title">
           {t('settings.devices')}
@@ -130,8 +188,8 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
             {(device) => (
               <li class="device" data-testid={`device-${device.id}`}>
                 <div>
-                  <div class="device-name" dir="auto">
-                    {device.name}
+                  <div class="device-name" dir="auto" data-testid="device-name">
+                    <bdi>{device.name}</bdi>
                   </div>
                   <div class="muted">
                     {device.current
@@ -143,7 +201,7 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
                   <button
                     type="button"
                     class="button danger"
-                    aria-label={t('settings.revoke', { name: device.name })}
+                    aria-label={t('settings.revoke', { name: isolate(device.name) })}
                     data-testid={`revoke-device-${device.id}`}
                     onClick={() =>
                       void run(async () => {
@@ -171,6 +229,11 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
           onSubmit={(e) => {
             e.preventDefault();
             if (passcode() === '') return;
+            if (!isStrongEnough(passcode())) {
+              setNote(null);
+              setError(t('errors.weak_passcode'));
+              return;
+            }
             void run(async () => {
               await app.platform.setPasscode(passcode());
               setPasscode('');

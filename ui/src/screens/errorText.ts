@@ -12,6 +12,9 @@ const KNOWN: Record<string, MessageKey> = {
   taken: 'errors.taken',
   invalid: 'errors.invalid',
   rate_limited: 'errors.rate_limited',
+  weak_passcode: 'errors.weak_passcode',
+  not_member: 'errors.not_member',
+  insecure: 'errors.insecure',
 };
 
 export function errorText(t: (key: MessageKey, params?: Params) => string, error: unknown): string {

@@ -12,8 +12,8 @@ export interface SessionStore {
   /** False until this machine has a profile: the lock screen then asks to choose a passcode. */
   profileExists: Accessor<boolean>;
   refresh(): Promise<void>;
-  login(serverUrl: string, username: string, password: string): Promise<void>;
-  register(serverUrl: string, username: string, password: string): Promise<void>;
+  login(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<void>;
+  register(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<void>;
   unlock(passcode: string): Promise<void>;
   logout(): Promise<void>;
   /** The host signed this device out (revoked elsewhere): back to the sign-in screen. */
@@ -45,11 +45,11 @@ export function createSessionStore(platform: Platform): SessionStore {
     serverUrl,
     profileExists,
     refresh,
-    async login(url, username, password) {
-      signedIn(url, await platform.login(url, username, password));
+    async login(url, username, password, allowInsecure) {
+      signedIn(url, await platform.login(url, username, password, allowInsecure));
     },
-    async register(url, username, password) {
-      signedIn(url, await platform.register(url, username, password));
+    async register(url, username, password, allowInsecure) {
+      signedIn(url, await platform.register(url, username, password, allowInsecure));
     },
     async unlock(passcode) {
       await platform.unlock(passcode);

@@ -174,7 +174,7 @@ describe('conversation', () => {
     const second = await screen.findByTestId('context-menu');
     expect(within(second).queryByTestId('menu-delete')).toBeNull();
     fireEvent.click(within(second).getByTestId('menu-reply'));
-    expect((await screen.findByTestId('reply-bar')).textContent).toContain('Reply to bob');
+    expect((await screen.findByTestId('reply-bar')).textContent).toContain('Reply to \u2068bob\u2069');
     type('Thanks!');
     fireEvent.keyDown(composer(), { key: 'Enter' });
     const reply = (await within(screen.getByTestId('message-list')).findByText('Thanks!')).closest('[data-testid="message"]') as HTMLElement;

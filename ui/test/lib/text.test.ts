@@ -12,6 +12,11 @@ describe('initials', () => {
     expect(initials('  ')).toBe('?');
   });
 
+  it('never takes an invisible or direction-changing character as a letter', () => {
+    expect(initials('\u202Eevil')).toBe('E');
+    expect(initials('\u200F\u2066bob smith')).toBe('BS');
+  });
+
   it('gives every id a stable colour', () => {
     expect(avatarColour(3)).toBe(avatarColour(3));
     expect(avatarColour(3)).not.toBe(avatarColour(4));

@@ -9,8 +9,8 @@ const BOB_CHAT = 1;
 describe('memory host', () => {
   it('rejects a wrong password with an unauthorized error', async () => {
     const host = new MemoryPlatform();
-    await expect(host.login('http://localhost:1', 'alice', 'nope')).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(host.login('http://localhost:1', 'alice', 'password')).resolves.toMatchObject({ username: 'alice' });
+    await expect(host.login('http://localhost:1', 'alice', 'nope', false)).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(host.login('http://localhost:1', 'alice', 'password', false)).resolves.toMatchObject({ username: 'alice' });
   });
 
   it('counts unread messages and clears them when read', async () => {

@@ -17,7 +17,7 @@ describe('tauri host', () => {
     await host.markRead(3, 42);
     await host.send(3, 'hi', 7);
     await host.setPinned(3, true);
-    await host.login('http://s', 'alice', 'pw');
+    await host.login('http://s', 'alice', 'pw', true);
     await host.revokeDevice(9);
     await host.setPasscode(null);
     await host.setNotificationPreview(false, 'رسالة جديدة');
@@ -26,7 +26,7 @@ describe('tauri host', () => {
       ['mark_read', { chat: 3, upTo: 42 }],
       ['send', { chat: 3, text: 'hi', replyTo: 7 }],
       ['set_pinned', { chat: 3, pinned: true }],
-      ['login', { serverUrl: 'http://s', username: 'alice', password: 'pw' }],
+      ['login', { serverUrl: 'http://s', username: 'alice', password: 'pw', allowInsecure: true }],
       ['revoke_device', { id: 9 }],
       ['set_passcode', { passcode: null }],
       ['set_notification_preview', { show: false, hiddenText: 'رسالة جديدة' }],

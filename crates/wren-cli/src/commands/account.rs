@@ -1,6 +1,7 @@
-//! register, login, logout, devices, revoke.
+//! register, login, logout, devices, revoke, privacy.
 
 use super::Ctx;
+use crate::args::PrivacyCommand;
 use crate::{output, secrets};
 use anyhow::{anyhow, Result};
 use wren_core::DeviceId;
@@ -62,4 +63,17 @@ pub(super) async fn revoke(ctx: &Ctx, device: u64) -> Result<()> {
         output::line(&format!("device {device} signed out"))?;
     }
     Ok(())
+}
+
+pub(super) async fn privacy(ctx: &Ctx, change: Option<PrivacyCommand>) -> Result<()> {
+    let privacy = match change {
+        None => ctx.client.privacy().await?,
+        Some(PrivacyCommand::Groups { allowed }) => {
+            ctx.client.set_group_adds(allowed.into()).await?
+        }
+    };
+    if ctx.json {
+        return output::json(&output::PrivacyJson::from(privacy));
+    }
+    output::line(&output::privacy(&privacy))
 }

@@ -24,6 +24,13 @@ pub(crate) struct Ctx {
 pub(crate) async fn run(cli: Cli) -> Result<()> {
     let dir = profile::profile_dir(cli.profile)?;
     let client = profile::open(dir).await?;
+    if cli.allow_insecure {
+        eprintln!(
+            "wren: warning: --allow-insecure: an unencrypted server address is accepted; \
+             your password and session can be read by anyone on the network"
+        );
+        client.allow_insecure(true);
+    }
     let ctx = Ctx {
         client: client.clone(),
         json: cli.json,
@@ -41,6 +48,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Logout => account::logout(ctx).await,
         Command::Devices => account::devices(ctx).await,
         Command::Revoke { device } => account::revoke(ctx, device).await,
+        Command::Privacy { change } => account::privacy(ctx, change).await,
         Command::Chats => chats::list(ctx).await,
         Command::History { chat, limit } => chats::history(ctx, &chat, limit).await,
         Command::Search { query, limit } => chats::search(ctx, &query, limit).await,

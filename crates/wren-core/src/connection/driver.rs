@@ -6,8 +6,8 @@ use crate::backoff::Backoff;
 use crate::content;
 use crate::error::CoreError;
 use crate::events::{ClientEvent, ConnectionState};
-use crate::outbox::{Outbox, OutboxItem};
-use crate::sync::SyncEngine;
+use crate::outbox::{Outbox, OutboxItem, SendOutcome};
+use crate::sync::{SyncEngine, SyncSettings, Ticket};
 use futures_util::{SinkExt, StreamExt};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use wren_proto::{
-    ChatId, ClientFrame, ClientMsgId, Pts, Request, RequestFrame, RequestId, Response,
+    ChatId, ClientFrame, ClientMsgId, ErrorCode, Pts, Request, RequestFrame, RequestId, Response,
 };
 
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
@@ -25,20 +25,31 @@ const DEAD_AFTER: Duration = Duration::from_secs(40);
 pub(super) enum Pending {
     User {
         reply: oneshot::Sender<Result<Response, CoreError>>,
-        deadline: Instant,
     },
     Resume,
     Ready,
     Heartbeat,
-    Difference,
     Send {
         chat: ChatId,
         id: ClientMsgId,
     },
-    Reset {
-        current: Pts,
+    /// The sync engine's requests: their answers go back to it with the ticket.
+    Difference {
+        ticket: Ticket,
     },
-    FetchChat,
+    Chats {
+        ticket: Ticket,
+    },
+    Chat {
+        ticket: Ticket,
+        chat: ChatId,
+    },
+}
+
+/// A request in flight: what it was for, and when it counts as unanswered.
+pub(super) struct InFlight {
+    pub(super) what: Pending,
+    deadline: Instant,
 }
 
 /// Why `serve` returned.
@@ -56,7 +67,7 @@ pub(crate) struct Driver {
     pub(super) outbox: Outbox,
     backoff: Backoff,
     next_id: u64,
-    pub(super) pending: HashMap<RequestId, Pending>,
+    pub(super) pending: HashMap<RequestId, InFlight>,
     held: Vec<(Request, oneshot::Sender<Result<Response, CoreError>>)>,
     /// User requests may go out (handshake done, and signed in if there is a session).
     ready: bool,
@@ -75,11 +86,12 @@ impl Driver {
             Duration::from_secs(30),
             ctx.seed,
         );
+        let sync = sync_engine(Pts(0), ctx.seed);
         Driver {
             ctx,
             commands,
             status,
-            sync: SyncEngine::new(Pts(0)),
+            sync,
             outbox: Outbox::default(),
             backoff,
             next_id: 1,
@@ -130,7 +142,7 @@ impl Driver {
 
     /// Reads the outbox and the stored `pts` of the signed-in account.
     async fn load_session_state(&mut self) -> Result<(), CoreError> {
-        self.sync = SyncEngine::new(self.ctx.store.pts().await?);
+        self.sync = sync_engine(self.ctx.store.pts().await?, self.ctx.seed);
         self.outbox = Outbox::default();
         for item in self.ctx.store.outbox().await? {
             self.outbox.push(item);
@@ -190,7 +202,9 @@ impl Driver {
                                 return exit;
                             }
                         }
-                        self.expire_requests(now);
+                        if let Err(exit) = self.expire_requests(now) {
+                            return exit;
+                        }
                         let actions = self.sync.handle_timeout(now.into_std());
                         self.run_sync_actions(&mut socket, actions).await
                     }
@@ -214,9 +228,7 @@ impl Driver {
             None | Some(Command::Shutdown) => Err(Exit::Shutdown),
             Some(Command::Request { body, reply }) => {
                 if self.ready {
-                    let deadline = Instant::now() + REQUEST_TIMEOUT;
-                    self.send(socket, body, Pending::User { reply, deadline })
-                        .await
+                    self.send(socket, body, Pending::User { reply }).await
                 } else {
                     self.held.push((body, reply));
                     Ok(())
@@ -252,9 +264,7 @@ impl Driver {
         self.ready = true;
         self.set_connection(ConnectionState::Online, None);
         for (body, reply) in std::mem::take(&mut self.held) {
-            let deadline = Instant::now() + REQUEST_TIMEOUT;
-            self.send(socket, body, Pending::User { reply, deadline })
-                .await?;
+            self.send(socket, body, Pending::User { reply }).await?;
         }
         Ok(())
     }
@@ -267,7 +277,7 @@ impl Driver {
     ) -> Result<(), Exit> {
         self.active = true;
         self.outbox.on_connected();
-        let actions = self.sync.on_connected(remote);
+        let actions = self.sync.on_connected(remote, Instant::now().into_std());
         self.run_sync_actions(socket, actions).await?;
         // The server starts pushing to this connection only after it answered the sign-in:
         // a ping answered after that reports anything committed in between as a gap.
@@ -329,7 +339,14 @@ impl Driver {
                 return Ok(());
             }
         };
-        self.pending.insert(id, pending);
+        let deadline = Instant::now() + REQUEST_TIMEOUT;
+        self.pending.insert(
+            id,
+            InFlight {
+                what: pending,
+                deadline,
+            },
+        );
         socket
             .send(WsMessage::Binary(bytes.into()))
             .await
@@ -337,32 +354,50 @@ impl Driver {
     }
 
     fn earliest_deadline(&self) -> Option<Instant> {
-        self.pending
-            .values()
-            .filter_map(|p| match p {
-                Pending::User { deadline, .. } => Some(*deadline),
-                _ => None,
-            })
-            .min()
+        self.pending.values().map(|p| p.deadline).min()
     }
 
-    fn expire_requests(&mut self, now: Instant) {
+    /// Gives up on requests unanswered for [`REQUEST_TIMEOUT`]. An unanswered sign-in or
+    /// heartbeat means the connection is of no use: a new one is made.
+    fn expire_requests(&mut self, now: Instant) -> Result<(), Exit> {
         let expired: Vec<RequestId> = self
             .pending
             .iter()
-            .filter(|(_, p)| matches!(p, Pending::User { deadline, .. } if *deadline <= now))
+            .filter(|(_, p)| p.deadline <= now)
             .map(|(id, _)| *id)
             .collect();
+        let mut lost = None;
         for id in expired {
-            if let Some(Pending::User { reply, .. }) = self.pending.remove(&id) {
-                let _ = reply.send(Err(CoreError::Timeout));
+            let Some(in_flight) = self.pending.remove(&id) else {
+                continue;
+            };
+            match in_flight.what {
+                Pending::User { reply } => {
+                    let _ = reply.send(Err(CoreError::Timeout));
+                }
+                Pending::Resume | Pending::Ready => lost = Some("the sign-in"),
+                Pending::Heartbeat => lost = Some("a heartbeat"),
+                // Sent again after the outbox's retry delay, under the same idempotency key.
+                Pending::Send { chat, id } => {
+                    let refused = SendOutcome::Refused(ErrorCode::Internal);
+                    self.outbox.acknowledge(chat, id, refused, now.into_std());
+                }
+                // The sync engine times its requests out on its own clock (the same
+                // timeout); a late answer would find nothing here and be dropped.
+                Pending::Difference { .. } | Pending::Chats { .. } | Pending::Chat { .. } => {}
             }
+        }
+        match lost {
+            Some(what) => Err(Exit::Disconnected(format!(
+                "the server did not answer {what} in time"
+            ))),
+            None => Ok(()),
         }
     }
 
     fn after_disconnect(&mut self, reason: &str) {
         for (_, pending) in self.pending.drain() {
-            if let Pending::User { reply, .. } = pending {
+            if let Pending::User { reply } = pending.what {
                 let _ = reply.send(Err(CoreError::Offline(format!(
                     "connection lost: {reason}"
                 ))));
@@ -428,4 +463,16 @@ impl Driver {
     pub(super) fn auth(&self) -> Option<&Auth> {
         self.ctx.auth.as_ref()
     }
+}
+
+/// The sync engine of a connection, timing its requests out as the driver does the others.
+fn sync_engine(pts: Pts, seed: u64) -> SyncEngine {
+    SyncEngine::with_settings(
+        pts,
+        SyncSettings {
+            request_timeout: REQUEST_TIMEOUT,
+            seed,
+            ..SyncSettings::default()
+        },
+    )
 }

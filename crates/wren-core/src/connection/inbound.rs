@@ -8,9 +8,11 @@ use crate::model::Account;
 use crate::outbox::{AckAction, SendOutcome};
 use crate::store::Applied;
 use crate::sync::SyncAction;
+use std::collections::VecDeque;
 use tokio::time::Instant;
 use wren_proto::{
-    ChatId, ClientMsgId, ErrorBody, ErrorCode, Request, Response, ServerFrame, UpdateEnvelope,
+    ChatId, ChatInfo, ClientMsgId, ErrorBody, ErrorCode, Pts, Request, Response, ServerFrame,
+    UpdateEnvelope,
 };
 
 /// Above this many changed messages in one batch, the UI gets one event per chat instead.
@@ -23,8 +25,9 @@ impl Driver {
             Exit::Disconnected(format!("bad frame from the server: {e}"))
         })?;
         match frame {
+            // An answer to a request given up on finds nothing here and is dropped.
             ServerFrame::Response { id, result } => match self.pending.remove(&id) {
-                Some(pending) => self.on_response(socket, pending, result).await,
+                Some(in_flight) => self.on_response(socket, in_flight.what, result).await,
                 None => Ok(()),
             },
             ServerFrame::Update(envelope) => {
@@ -60,7 +63,7 @@ impl Driver {
     ) -> Result<(), Exit> {
         let now = Instant::now().into_std();
         match (pending, result) {
-            (Pending::User { reply, .. }, result) => {
+            (Pending::User { reply }, result) => {
                 let _ = reply.send(result.map_err(crate::error::CoreError::Server));
                 Ok(())
             }
@@ -76,19 +79,50 @@ impl Driver {
                 "cannot resume the session: {body}"
             ))),
             (Pending::Ready, Ok(Response::Pong { pts })) => self.activate(socket, pts).await,
+            // Sync would never start on this connection: make a new one.
+            (Pending::Ready, Err(body)) => Err(Exit::Disconnected(format!(
+                "the server refused the first heartbeat: {body}"
+            ))),
             (Pending::Heartbeat, Ok(Response::Pong { pts })) => {
                 self.sync.on_remote_pts(pts, now);
                 Ok(())
             }
-            (Pending::Difference, Ok(Response::Difference(difference))) => {
+            (Pending::Difference { ticket }, Ok(Response::Difference(difference))) => {
                 let difference = open_difference(self, difference);
-                let actions = self.sync.on_difference(difference, now);
+                let actions = self.sync.on_difference(ticket, difference, now);
                 self.run_sync_actions(socket, actions).await
             }
-            (Pending::Difference, other) => {
-                tracing::warn!(answer = ?other.err(), "difference request failed");
-                self.sync.on_difference_failed(now);
-                Ok(())
+            (Pending::Chats { ticket }, Ok(Response::Chats { chats, more })) => {
+                let actions = self.sync.on_chats(ticket, chats, more, now);
+                self.run_sync_actions(socket, actions).await
+            }
+            (Pending::Chat { chat, .. }, Ok(Response::Chat(info))) => {
+                let id = info.id;
+                self.ctx
+                    .store
+                    .store_chat(info)
+                    .await
+                    .map_err(|e| Exit::Disconnected(e.to_string()))?;
+                self.emit_chats(&[id]).await;
+                self.sync.on_chat_fetched(chat);
+                self.run_sync_actions(socket, Vec::new()).await
+            }
+            // Not the account's to see (any more): there is nothing to fetch.
+            (Pending::Chat { chat, .. }, Err(body))
+                if matches!(body.code, ErrorCode::NotFound | ErrorCode::Forbidden) =>
+            {
+                self.sync.on_chat_fetched(chat);
+                self.run_sync_actions(socket, Vec::new()).await
+            }
+            (
+                Pending::Difference { ticket }
+                | Pending::Chats { ticket }
+                | Pending::Chat { ticket, .. },
+                Err(body),
+            ) => {
+                tracing::warn!(%body, "a sync request failed");
+                let actions = self.sync.on_request_failed(ticket, now);
+                self.run_sync_actions(socket, actions).await
             }
             (Pending::Send { chat, id }, Ok(Response::Sent { seq, sent_at, .. })) => {
                 if self.outbox.acknowledge(chat, id, SendOutcome::Stored, now)
@@ -103,27 +137,6 @@ impl Driver {
                 self.on_send_refused(chat, id, body).await;
                 Ok(())
             }
-            (Pending::Reset { current }, Ok(Response::Chats(list))) => {
-                let applied = self
-                    .ctx
-                    .store
-                    .reset(list, current)
-                    .await
-                    .map_err(|e| Exit::Disconnected(e.to_string()))?;
-                self.emit_applied(applied).await;
-                let actions = self.sync.on_reset(current, now);
-                self.run_sync_actions(socket, actions).await
-            }
-            (Pending::FetchChat, Ok(Response::Chat(info))) => {
-                let chat = info.id;
-                self.ctx
-                    .store
-                    .store_chat(info)
-                    .await
-                    .map_err(|e| Exit::Disconnected(e.to_string()))?;
-                self.emit_chats(&[chat]).await;
-                Ok(())
-            }
             (_, Err(body)) => {
                 tracing::warn!(%body, "an internal request failed");
                 Ok(())
@@ -132,27 +145,50 @@ impl Driver {
         }
     }
 
+    /// Carries out the sync engine's actions (and those its answers lead to), then
+    /// publishes whether sync is caught up.
     pub(super) async fn run_sync_actions(
         &mut self,
         socket: &mut Socket,
         actions: Vec<SyncAction>,
     ) -> Result<(), Exit> {
-        for action in actions {
+        let mut queue = VecDeque::from(actions);
+        while let Some(action) = queue.pop_front() {
             match action {
-                SyncAction::Apply(batch) => self.apply(socket, batch).await?,
-                SyncAction::RequestDifference { since, limit } => {
+                SyncAction::Apply(batch) => queue.extend(self.apply(batch).await?),
+                SyncAction::RequestDifference {
+                    ticket,
+                    since,
+                    limit,
+                } => {
                     self.send(
                         socket,
                         Request::GetDifference { since, limit },
-                        Pending::Difference,
+                        Pending::Difference { ticket },
                     )
                     .await?;
                 }
-                SyncAction::Reset { current } => {
-                    tracing::info!(%current, "too far behind; refetching the chat list");
-                    self.send(socket, Request::GetChats, Pending::Reset { current })
-                        .await?;
+                SyncAction::RequestChats { ticket, after } => {
+                    if after.is_none() {
+                        tracing::info!("too far behind; refetching the chat list");
+                    }
+                    self.send(
+                        socket,
+                        Request::GetChats { after },
+                        Pending::Chats { ticket },
+                    )
+                    .await?;
                 }
+                SyncAction::Reset { chats, pts } => self.reset(chats, pts).await?,
+                SyncAction::RequestChat { ticket, chat } => {
+                    self.send(
+                        socket,
+                        Request::GetChat { chat },
+                        Pending::Chat { ticket, chat },
+                    )
+                    .await?;
+                }
+                SyncAction::Reconnect { reason } => return Err(Exit::Disconnected(reason)),
                 SyncAction::Progress { done, total } => {
                     let _ = self
                         .ctx
@@ -168,9 +204,11 @@ impl Driver {
         Ok(())
     }
 
-    async fn apply(&mut self, socket: &mut Socket, batch: Vec<UpdateEnvelope>) -> Result<(), Exit> {
+    /// Stores a batch; returns the engine's actions for chats the batch mentions that the
+    /// store does not have.
+    async fn apply(&mut self, batch: Vec<UpdateEnvelope>) -> Result<Vec<SyncAction>, Exit> {
         let Some(me) = self.auth().map(|a| a.me.id) else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         let applied = match self.ctx.store.apply(me, batch).await {
             Ok(applied) => applied,
@@ -180,21 +218,52 @@ impl Driver {
                 return Err(Exit::Disconnected(format!("local store: {e}")));
             }
         };
-        for chat in applied.unknown_chats.clone() {
-            self.send(socket, Request::GetChat { chat }, Pending::FetchChat)
-                .await?;
-        }
+        let now = Instant::now().into_std();
+        let fetches = self
+            .sync
+            .on_unknown_chats(applied.unknown_chats.iter().copied(), now);
+        self.forget_left(&applied);
+        self.emit_applied(applied).await;
+        Ok(fetches)
+    }
+
+    /// Replaces the chat list with the one a reset fetched, and the stored `pts` with `pts`.
+    async fn reset(&mut self, chats: Vec<ChatInfo>, pts: Pts) -> Result<(), Exit> {
+        let Some(me) = self.auth().map(|a| a.me.id) else {
+            return Ok(());
+        };
+        tracing::info!(chats = chats.len(), %pts, "replacing the chat list");
+        let applied = self
+            .ctx
+            .store
+            .reset(me, chats, pts)
+            .await
+            .map_err(|e| Exit::Disconnected(format!("local store: {e}")))?;
+        self.forget_left(&applied);
         self.emit_applied(applied).await;
         Ok(())
     }
 
-    async fn emit_applied(&self, applied: Applied) {
-        for chat in &applied.removed {
-            let _ = self
-                .ctx
-                .events
-                .send(ClientEvent::ChatRemoved { chat: *chat });
+    /// Stops sending to chats this account is no longer a member of: the store has marked
+    /// what was queued for them failed, so the server is not asked to refuse it.
+    fn forget_left(&mut self, applied: &Applied) {
+        if applied.left.is_empty() {
+            return;
         }
+        for chat in &applied.left {
+            self.outbox.forget_chat(*chat);
+        }
+        self.status.send_modify(|s| s.outbox = self.outbox.len());
+        for (chat, local) in &applied.failed {
+            let _ = self.ctx.events.send(ClientEvent::MessageFailed {
+                chat: *chat,
+                local_id: Some(local.to_string()),
+                reason: crate::error::CoreError::NotMember(*chat).to_string(),
+            });
+        }
+    }
+
+    async fn emit_applied(&self, applied: Applied) {
         if applied.messages.len() <= MAX_MESSAGE_EVENTS {
             self.emit_messages(applied.messages).await;
         }

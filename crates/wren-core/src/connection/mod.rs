@@ -3,6 +3,8 @@
 
 mod driver;
 mod inbound;
+#[cfg(test)]
+mod tests;
 pub(crate) mod transport;
 
 use crate::content::PayloadCipher;

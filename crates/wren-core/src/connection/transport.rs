@@ -16,30 +16,76 @@ pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Turns what a user typed (`127.0.0.1:8080`, `http://host`, `wss://host/ws`) into the
-/// server's WebSocket URL.
-pub fn websocket_url(input: &str) -> Result<String, CoreError> {
+/// Turns what a user typed (`chat.example.org`, `https://host`, `ws://127.0.0.1:8080`) into
+/// the server's WebSocket URL.
+///
+/// An address without a scheme uses TLS (`wss://`), as does `https://`. A cleartext address
+/// (`ws://`, or `http://`, which becomes `ws://`) is refused with [`CoreError::Insecure`]
+/// for any host but this computer (127.0.0.0/8, `::1`, `localhost`) unless
+/// `allow_insecure`: the password and the session token would cross the network readable.
+pub fn websocket_url(input: &str, allow_insecure: bool) -> Result<String, CoreError> {
     let input = input.trim().trim_end_matches('/');
     if input.is_empty() {
         return Err(CoreError::Invalid("the server address is empty".into()));
     }
     let (scheme, rest) = match input.split_once("://") {
-        Some(("ws" | "http", rest)) => ("ws", rest),
-        Some(("wss" | "https", rest)) => ("wss", rest),
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("ws") || scheme.eq_ignore_ascii_case("http") =>
+        {
+            ("ws", rest)
+        }
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("wss") || scheme.eq_ignore_ascii_case("https") =>
+        {
+            ("wss", rest)
+        }
         Some((other, _)) => {
             return Err(CoreError::Invalid(format!(
-            "unsupported server address scheme {other:?}; use ws://, wss://, http:// or https://"
+            "unsupported server address scheme {other:?}; use wss://, https://, ws:// or http://"
         )))
         }
-        None => ("ws", input),
+        None => ("wss", input),
     };
-    if rest.is_empty() || rest.contains(char::is_whitespace) {
-        return Err(CoreError::Invalid(format!(
-            "{input:?} is not a server address"
-        )));
+    let not_an_address = || CoreError::Invalid(format!("{input:?} is not a server address"));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    // Host names, IPv4 and bracketed IPv6 literals, a port: nothing that could make this
+    // check and the WebSocket library see different hosts (user info, escapes).
+    let plain =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']');
+    if authority.is_empty() || !authority.chars().all(plain) || rest.contains(char::is_whitespace) {
+        return Err(not_an_address());
+    }
+    if scheme == "ws" && !allow_insecure && !is_loopback(host_of(authority)) {
+        return Err(CoreError::Insecure(input.to_string()));
     }
     let path = if rest.ends_with("/ws") { "" } else { "/ws" };
     Ok(format!("{scheme}://{rest}{path}"))
+}
+
+/// The host of `host[:port]` or `[ipv6][:port]`.
+fn host_of(authority: &str) -> &str {
+    if let Some(bracketed) = authority.strip_prefix('[') {
+        return bracketed
+            .split_once(']')
+            .map_or(bracketed, |(host, _)| host);
+    }
+    authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, _)| host)
+}
+
+/// Whether `host` is this computer: `localhost`, 127.0.0.0/8 or `::1`.
+fn is_loopback(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    host.eq_ignore_ascii_case("localhost")
+        || match host.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback(),
+            Ok(std::net::IpAddr::V6(ip)) => {
+                ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+            }
+            Err(_) => false,
+        }
 }
 
 /// The environment variable naming a PEM file of extra trusted certificates, for servers
@@ -124,26 +170,94 @@ pub(crate) async fn connect(url: &str, client_name: &str) -> Result<Socket, Core
 #[cfg(test)]
 mod tests {
     use super::websocket_url;
+    use crate::error::CoreError;
+
+    fn url(input: &str) -> Option<String> {
+        websocket_url(input, false).ok()
+    }
+
+    fn refused_as_insecure(input: &str) -> bool {
+        matches!(websocket_url(input, false), Err(CoreError::Insecure(_)))
+    }
 
     #[test]
     fn addresses_people_type_become_websocket_urls() {
         assert_eq!(
-            websocket_url("127.0.0.1:8080").ok().as_deref(),
+            url("ws://127.0.0.1:8080").as_deref(),
             Some("ws://127.0.0.1:8080/ws")
         );
         assert_eq!(
-            websocket_url("http://h:1/").ok().as_deref(),
-            Some("ws://h:1/ws")
+            url("http://localhost:1/").as_deref(),
+            Some("ws://localhost:1/ws")
+        );
+        assert_eq!(url("https://h").as_deref(), Some("wss://h/ws"));
+        assert_eq!(url("HTTPS://h").as_deref(), Some("wss://h/ws"));
+        assert_eq!(url("wss://h/ws").as_deref(), Some("wss://h/ws"));
+        assert!(websocket_url("ftp://h", true).is_err());
+        assert!(websocket_url(" ", true).is_err());
+    }
+
+    #[test]
+    fn an_address_without_a_scheme_uses_tls() {
+        assert_eq!(
+            url("chat.example.org").as_deref(),
+            Some("wss://chat.example.org/ws")
         );
         assert_eq!(
-            websocket_url("https://h").ok().as_deref(),
-            Some("wss://h/ws")
+            url("10.0.0.5:8443").as_deref(),
+            Some("wss://10.0.0.5:8443/ws")
         );
         assert_eq!(
-            websocket_url("ws://h/ws").ok().as_deref(),
-            Some("ws://h/ws")
+            url("127.0.0.1:8080").as_deref(),
+            Some("wss://127.0.0.1:8080/ws")
         );
-        assert!(websocket_url("ftp://h").is_err());
-        assert!(websocket_url(" ").is_err());
+    }
+
+    #[test]
+    fn cleartext_goes_only_to_this_computer_unless_allowed() {
+        for loopback in [
+            "ws://127.0.0.1:1",
+            "ws://127.9.8.7",
+            "http://LOCALHOST:8080",
+            "ws://localhost.:1",
+            "ws://[::1]:8080",
+            "ws://[::ffff:127.0.0.1]:1",
+        ] {
+            assert!(url(loopback).is_some(), "{loopback} is this computer");
+        }
+        for remote in [
+            "ws://example.org",
+            "http://10.0.0.5:8080",
+            "ws://128.0.0.1",
+            "ws://[::2]:1",
+            "ws://localhost.example.org",
+            "ws://127.0.0.1.example.org",
+        ] {
+            assert!(refused_as_insecure(remote), "{remote} must be refused");
+            assert_eq!(
+                websocket_url(remote, true)
+                    .ok()
+                    .map(|u| u.starts_with("ws://")),
+                Some(true),
+                "{remote} is allowed when the user says so"
+            );
+        }
+    }
+
+    #[test]
+    fn addresses_that_could_hide_another_host_are_refused() {
+        for tricky in [
+            "ws://127.0.0.1@example.org",
+            "ws://example.org\\@127.0.0.1",
+            "ws://user:pw@localhost",
+            "ws://exa%6dple.org",
+            "ws:///ws",
+        ] {
+            assert!(
+                matches!(websocket_url(tricky, true), Err(CoreError::Invalid(_))),
+                "{tricky}"
+            );
+        }
+        assert!(refused_as_insecure("ws://example.org#@127.0.0.1"));
     }
 }

@@ -2,7 +2,7 @@
 //! transaction: after a crash either both are stored or neither, so every update is
 //! applied exactly once.
 
-use super::{chats, messages, session};
+use super::{chats, messages, outbox, session};
 use crate::content;
 use crate::error::StoreError;
 use rusqlite::Connection;
@@ -14,10 +14,13 @@ use wren_proto::{AccountId, ChatId, ChatInfo, Pts, Update, UpdateEnvelope};
 pub(crate) struct Applied {
     /// Chats whose row or messages changed.
     pub(crate) chats: BTreeSet<ChatId>,
-    /// Chats this account is no longer in.
-    pub(crate) removed: BTreeSet<ChatId>,
+    /// Chats this account is no longer a member of: they stay, read-only, and nothing
+    /// more is sent to them.
+    pub(crate) left: BTreeSet<ChatId>,
     /// Local ids of messages that were added or changed, in order.
     pub(crate) messages: Vec<i64>,
+    /// Unsent messages (chat, local id) that failed because this account left the chat.
+    pub(crate) failed: Vec<(ChatId, i64)>,
     /// Chats mentioned by an update but not stored: the engine fetches them.
     pub(crate) unknown_chats: BTreeSet<ChatId>,
     /// The `pts` stored after the batch.
@@ -58,8 +61,14 @@ fn apply_one(
         join(conn, info, out)?;
         return Ok(());
     }
+    let removes_me = matches!(update, Update::MemberRemoved { account, .. } if *account == me);
     if !chats::exists(conn, chat)? {
-        out.unknown_chats.insert(chat);
+        if removes_me {
+            // Left on this device (already deleted here) or never stored: nothing to fetch.
+            out.left.insert(chat);
+        } else {
+            out.unknown_chats.insert(chat);
+        }
         return Ok(());
     }
     out.chats.insert(chat);
@@ -96,14 +105,12 @@ fn apply_one(
         Update::MemberRemoved {
             log_seq, account, ..
         } => {
-            if *account == me {
-                chats::delete_chat(conn, chat)?;
-                out.chats.remove(&chat);
-                out.removed.insert(chat);
+            if removes_me {
+                no_longer_member(conn, me, chat, out)?;
             } else {
                 chats::remove_member(conn, chat, *account)?;
-                chats::touch(conn, chat, *log_seq, 0)?;
             }
+            chats::touch(conn, chat, *log_seq, 0)?;
         }
         Update::ChatRenamed { log_seq, title, .. } => {
             chats::rename(conn, chat, title)?;
@@ -129,15 +136,35 @@ fn apply_one(
 fn join(conn: &Connection, info: &ChatInfo, out: &mut Applied) -> Result<(), StoreError> {
     chats::upsert_chat(conn, info)?;
     out.chats.insert(info.id);
-    out.removed.remove(&info.id);
+    out.left.remove(&info.id);
+    Ok(())
+}
+
+/// This account was removed from a chat: the chat and its history stay, read-only (as in
+/// other messengers), and what was still waiting in the outbox fails in place.
+fn no_longer_member(
+    conn: &Connection,
+    me: AccountId,
+    chat: ChatId,
+    out: &mut Applied,
+) -> Result<(), StoreError> {
+    chats::mark_not_member(conn, me, chat)?;
+    for local in outbox::fail_chat(conn, chat)? {
+        out.messages.push(local);
+        out.failed.push((chat, local));
+    }
+    out.chats.insert(chat);
+    out.left.insert(chat);
     Ok(())
 }
 
 /// Replaces the chat list after the server said this store is too far behind: chats that
-/// are gone are deleted, the rest refreshed, and every chat's history marked as unknown
-/// (what is stored stays, gaps are filled from the server on demand).
+/// are no longer in it are kept read-only (this account was removed from them or left
+/// them elsewhere), the rest refreshed, and every chat's history marked as unknown (what
+/// is stored stays, gaps are filled from the server on demand).
 pub(crate) fn reset(
     conn: &mut Connection,
+    me: AccountId,
     list: &[ChatInfo],
     pts: Pts,
 ) -> Result<Applied, StoreError> {
@@ -148,9 +175,8 @@ pub(crate) fn reset(
     };
     let keep: BTreeSet<ChatId> = list.iter().map(|c| c.id).collect();
     for chat in chats::chat_ids(&tx)? {
-        if !keep.contains(&chat) {
-            chats::delete_chat(&tx, chat)?;
-            out.removed.insert(chat);
+        if !keep.contains(&chat) && chats::is_member(&tx, chat)? == Some(true) {
+            no_longer_member(&tx, me, chat, &mut out)?;
         }
     }
     for info in list {
@@ -160,4 +186,234 @@ pub(crate) fn reset(
     session::set_pts(&tx, pts)?;
     tx.commit()?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DeliveryState;
+    use crate::outbox::OutboxItem;
+    use crate::profile::DatabaseKey;
+    use crate::store::{outbox, schema};
+    use wren_proto::{AccountInfo, ChatKind, ClientMsgId, Member, Message, Role, Seq};
+
+    const ME: AccountId = AccountId(1);
+    const BOB: AccountId = AccountId(2);
+    const GROUP: ChatId = ChatId(10);
+
+    fn store() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let conn = schema::open(&dir.path().join("wren.db"), &DatabaseKey([7; 32])).expect("open");
+        (dir, conn)
+    }
+
+    fn member(id: AccountId, name: &str, role: Role) -> Member {
+        Member {
+            account: AccountInfo {
+                id,
+                username: name.into(),
+            },
+            role,
+        }
+    }
+
+    fn group(id: ChatId) -> ChatInfo {
+        ChatInfo {
+            id,
+            kind: ChatKind::Group,
+            title: "Plans".into(),
+            members: vec![
+                member(ME, "me", Role::Member),
+                member(BOB, "bob", Role::Admin),
+            ],
+            last_seq: Seq(0),
+            read_seq: Seq(0),
+            peers_read_seq: Seq(0),
+            created_at: 1,
+        }
+    }
+
+    fn from_bob(chat: ChatId, seq: u64, text: &str) -> Update {
+        Update::NewMessage(Message {
+            chat,
+            seq: Seq(seq),
+            sender: BOB,
+            client_msg_id: ClientMsgId(1000 + seq),
+            payload: content::encode_text(text),
+            reply_to: None,
+            sent_at: 100 + seq,
+            edited_at: None,
+            deleted: false,
+        })
+    }
+
+    fn removed(chat: ChatId, log_seq: u64, account: AccountId) -> Update {
+        Update::MemberRemoved {
+            chat,
+            log_seq: Seq(log_seq),
+            account,
+        }
+    }
+
+    /// Applies updates with the next `pts` values.
+    fn apply_all(conn: &mut Connection, updates: Vec<Update>) -> Applied {
+        let first = session::pts(conn).expect("pts").0 + 1;
+        let envelopes: Vec<UpdateEnvelope> = updates
+            .into_iter()
+            .zip(first..)
+            .map(|(update, pts)| UpdateEnvelope {
+                pts: Pts(pts),
+                update,
+            })
+            .collect();
+        apply(conn, ME, &envelopes).expect("apply")
+    }
+
+    fn queue(conn: &mut Connection, chat: ChatId, id: u64, text: &str) -> i64 {
+        let item = OutboxItem {
+            chat,
+            client_msg_id: ClientMsgId(id),
+            text: text.into(),
+            reply_to: None,
+        };
+        outbox::enqueue(conn, ME, &item, 500).expect("enqueue")
+    }
+
+    #[test]
+    fn being_removed_keeps_the_history_read_only_and_fails_what_was_unsent() {
+        let (_dir, mut conn) = store();
+        apply_all(
+            &mut conn,
+            vec![
+                Update::ChatJoined(group(GROUP)),
+                from_bob(GROUP, 1, "welcome"),
+            ],
+        );
+        let unsent = queue(&mut conn, GROUP, 7, "are you still there?");
+
+        let applied = apply_all(&mut conn, vec![removed(GROUP, 2, ME)]);
+
+        let summary = chats::summary(&conn, ME, GROUP)
+            .expect("read")
+            .expect("the chat stays");
+        assert!(!summary.is_member);
+        assert_eq!(summary.title, "Plans");
+        assert_eq!(
+            summary
+                .members
+                .iter()
+                .map(|m| m.account.id)
+                .collect::<Vec<_>>(),
+            vec![BOB]
+        );
+        let history = messages::history(&conn, ME, GROUP, None, 50).expect("history");
+        let shown: Vec<(&str, DeliveryState)> =
+            history.iter().map(|m| (m.text.as_str(), m.state)).collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("are you still there?", DeliveryState::Failed),
+                ("welcome", DeliveryState::Sent),
+            ]
+        );
+        assert!(outbox::pending(&conn).expect("outbox").is_empty());
+        assert!(applied.left.contains(&GROUP));
+        assert!(applied.chats.contains(&GROUP));
+        assert!(applied.messages.contains(&unsent));
+        assert_eq!(applied.failed, vec![(GROUP, unsent)]);
+        assert!(applied.unknown_chats.is_empty());
+
+        // Added again later: a member again, with the history still there.
+        let applied = apply_all(&mut conn, vec![Update::ChatJoined(group(GROUP))]);
+        assert!(!applied.left.contains(&GROUP));
+        let summary = chats::summary(&conn, ME, GROUP)
+            .expect("read")
+            .expect("chat");
+        assert!(summary.is_member);
+        assert_eq!(
+            messages::history(&conn, ME, GROUP, None, 50)
+                .expect("history")
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn another_member_leaving_only_changes_the_member_list() {
+        let (_dir, mut conn) = store();
+        apply_all(&mut conn, vec![Update::ChatJoined(group(GROUP))]);
+        queue(&mut conn, GROUP, 7, "hi");
+        let applied = apply_all(&mut conn, vec![removed(GROUP, 1, BOB)]);
+        let summary = chats::summary(&conn, ME, GROUP)
+            .expect("read")
+            .expect("chat");
+        assert!(summary.is_member);
+        assert_eq!(summary.members.len(), 1);
+        assert!(applied.left.is_empty() && applied.failed.is_empty());
+        assert_eq!(outbox::pending(&conn).expect("outbox").len(), 1);
+    }
+
+    #[test]
+    fn being_removed_from_a_chat_this_store_does_not_have_fetches_nothing() {
+        let (_dir, mut conn) = store();
+        let applied = apply_all(&mut conn, vec![removed(GROUP, 3, ME)]);
+        assert!(applied.unknown_chats.is_empty());
+        assert!(applied.left.contains(&GROUP));
+        assert!(!chats::exists(&conn, GROUP).expect("read"));
+    }
+
+    #[test]
+    fn a_reset_keeps_chats_missing_from_the_new_list_read_only() {
+        let (_dir, mut conn) = store();
+        let other = ChatId(11);
+        apply_all(
+            &mut conn,
+            vec![
+                Update::ChatJoined(group(GROUP)),
+                Update::ChatJoined(group(other)),
+                from_bob(GROUP, 1, "kept"),
+            ],
+        );
+        queue(&mut conn, GROUP, 7, "unsent");
+        let applied = reset(&mut conn, ME, &[group(other)], Pts(50)).expect("reset");
+        assert!(applied.left.contains(&GROUP) && !applied.left.contains(&other));
+        let gone = chats::summary(&conn, ME, GROUP)
+            .expect("read")
+            .expect("kept");
+        assert!(!gone.is_member);
+        assert!(
+            chats::summary(&conn, ME, other)
+                .expect("read")
+                .expect("chat")
+                .is_member
+        );
+        let history = messages::history(&conn, ME, GROUP, None, 50).expect("history");
+        assert_eq!(history.len(), 2);
+        assert!(outbox::pending(&conn).expect("outbox").is_empty());
+        assert_eq!(session::pts(&conn).expect("pts"), Pts(50));
+    }
+
+    #[test]
+    fn a_store_of_schema_one_keeps_its_chats_as_member_chats() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("wren.db");
+        let key = DatabaseKey([9; 32]);
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode([9u8; 32])))
+                .expect("key");
+            conn.execute_batch(include_str!("migrations/001_init.sql"))
+                .expect("schema 1");
+            conn.pragma_update(None, "user_version", 1)
+                .expect("version");
+            conn.execute(
+                "INSERT INTO chats (id, kind, title, created_at, last_activity_at, synced_from)
+                 VALUES (10, 1, 'Plans', 1, 1, 0)",
+                [],
+            )
+            .expect("insert");
+        }
+        let conn = schema::open(&path, &key).expect("migrate");
+        assert_eq!(chats::is_member(&conn, GROUP).expect("read"), Some(true));
+    }
 }

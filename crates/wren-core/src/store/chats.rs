@@ -60,8 +60,8 @@ pub(crate) fn remove_member(
     Ok(())
 }
 
-/// Stores a chat as the server describes it; a chat new to this store starts with no
-/// known history. Returns whether the chat was new.
+/// Stores a chat as the server describes it (so this account is a member of it); a chat
+/// new to this store starts with no known history. Returns whether the chat was new.
 pub(crate) fn upsert_chat(conn: &Connection, info: &ChatInfo) -> Result<bool, StoreError> {
     let existed = exists(conn, info.id)?;
     conn.prepare_cached(
@@ -69,7 +69,7 @@ pub(crate) fn upsert_chat(conn: &Connection, info: &ChatInfo) -> Result<bool, St
                             last_activity_at, synced_from)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)
          ON CONFLICT(id) DO UPDATE SET
-            kind = excluded.kind, title = excluded.title,
+            kind = excluded.kind, title = excluded.title, is_member = 1,
             last_seq = max(last_seq, excluded.last_seq),
             read_seq = max(read_seq, excluded.read_seq),
             peers_read_seq = max(peers_read_seq, excluded.peers_read_seq)",
@@ -105,6 +105,26 @@ pub(crate) fn exists(conn: &Connection, chat: ChatId) -> Result<bool, StoreError
 pub(crate) fn delete_chat(conn: &Connection, chat: ChatId) -> Result<(), StoreError> {
     conn.execute("DELETE FROM chats WHERE id = ?1", [chat.0 as i64])?;
     Ok(())
+}
+
+/// Whether this account is still a member of a stored chat; `None` if it is not stored.
+pub(crate) fn is_member(conn: &Connection, chat: ChatId) -> Result<Option<bool>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT is_member FROM chats WHERE id = ?1")?
+        .query_row([chat.0 as i64], |row| row.get(0))
+        .optional()?)
+}
+
+/// This account is no longer a member: the chat and its history stay, read-only, and
+/// this account leaves its member list.
+pub(crate) fn mark_not_member(
+    conn: &Connection,
+    me: AccountId,
+    chat: ChatId,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE chats SET is_member = 0 WHERE id = ?1")?
+        .execute([chat.0 as i64])?;
+    remove_member(conn, chat, me)
 }
 
 /// Moves `last_seq` and the activity time forward (never back).
@@ -209,7 +229,7 @@ pub(crate) fn summary(
 ) -> Result<Option<ChatSummary>, StoreError> {
     let row = conn
         .prepare_cached(
-            "SELECT kind, title, read_seq, peers_read_seq, last_activity_at, pinned
+            "SELECT kind, title, read_seq, peers_read_seq, last_activity_at, pinned, is_member
              FROM chats WHERE id = ?1",
         )?
         .query_row([chat.0 as i64], |row| {
@@ -220,10 +240,12 @@ pub(crate) fn summary(
                 row.get::<_, i64>(3)?,
                 row.get::<_, i64>(4)?,
                 row.get::<_, bool>(5)?,
+                row.get::<_, bool>(6)?,
             ))
         })
         .optional()?;
-    let Some((kind, title, read_seq, peers_read_seq, last_activity_at, pinned)) = row else {
+    let Some((kind, title, read_seq, peers_read_seq, last_activity_at, pinned, is_member)) = row
+    else {
         return Ok(None);
     };
     let kind = if kind == 0 {
@@ -259,6 +281,7 @@ pub(crate) fn summary(
         last_message: messages::last(conn, me, chat)?,
         last_activity_at: last_activity_at as u64,
         pinned,
+        is_member,
     }))
 }
 

@@ -81,8 +81,15 @@ impl Store {
             .await
     }
 
-    pub(crate) async fn reset(&self, list: Vec<ChatInfo>, pts: Pts) -> Result<Applied, StoreError> {
-        self.actor.call(move |c| apply::reset(c, &list, pts)).await
+    pub(crate) async fn reset(
+        &self,
+        me: AccountId,
+        list: Vec<ChatInfo>,
+        pts: Pts,
+    ) -> Result<Applied, StoreError> {
+        self.actor
+            .call(move |c| apply::reset(c, me, &list, pts))
+            .await
     }
 
     pub(crate) async fn store_chat(&self, info: ChatInfo) -> Result<(), StoreError> {
@@ -133,6 +140,11 @@ impl Store {
     ) -> Result<Coverage, StoreError> {
         self.actor
             .call(move |conn| {
+                if chats::is_member(conn, chat)? == Some(false) {
+                    // The server no longer shows this account the chat: what is stored is
+                    // all there is.
+                    return Ok(Coverage::Complete);
+                }
                 let Some(synced) = chats::synced_from(conn, chat)? else {
                     return Ok(Coverage::Incomplete);
                 };
@@ -208,8 +220,26 @@ impl Store {
             .await
     }
 
-    pub(crate) async fn has_chat(&self, chat: ChatId) -> Result<bool, StoreError> {
-        self.actor.call(move |c| chats::exists(c, chat)).await
+    /// Whether this account is a member of a stored chat; `None` if it is not stored.
+    pub(crate) async fn is_member(&self, chat: ChatId) -> Result<Option<bool>, StoreError> {
+        self.actor.call(move |c| chats::is_member(c, chat)).await
+    }
+
+    /// Deletes a chat with its history (after this account left it).
+    pub(crate) async fn forget_chat(&self, chat: ChatId) -> Result<(), StoreError> {
+        self.actor.call(move |c| chats::delete_chat(c, chat)).await
+    }
+
+    /// Moves this account's read mark forward on this device only (a chat it is no longer
+    /// a member of, where the server would refuse).
+    pub(crate) async fn mark_read_locally(
+        &self,
+        chat: ChatId,
+        up_to: Seq,
+    ) -> Result<(), StoreError> {
+        self.actor
+            .call(move |c| chats::raise_read_mark(c, chat, true, up_to))
+            .await
     }
 
     pub(crate) async fn set_pinned(&self, chat: ChatId, pinned: bool) -> Result<(), StoreError> {

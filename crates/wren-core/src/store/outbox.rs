@@ -109,3 +109,19 @@ pub(crate) fn mark_failed(
     tx.commit()?;
     Ok(local)
 }
+
+/// Nothing more can be sent to `chat` (this account is no longer a member): everything
+/// still queued for it is marked failed, in place. Returns their local ids.
+pub(crate) fn fail_chat(conn: &Connection, chat: ChatId) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE messages SET state = ?2
+         WHERE id IN (SELECT message_id FROM outbox WHERE chat_id = ?1) RETURNING id",
+    )?;
+    let mut ids = stmt
+        .query_map(params![chat.0 as i64, STATE_FAILED], |row| row.get(0))?
+        .collect::<Result<Vec<i64>, _>>()?;
+    ids.sort_unstable();
+    conn.prepare_cached("DELETE FROM outbox WHERE chat_id = ?1")?
+        .execute([chat.0 as i64])?;
+    Ok(ids)
+}

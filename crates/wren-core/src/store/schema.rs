@@ -4,15 +4,19 @@ use crate::error::StoreError;
 use crate::profile::DatabaseKey;
 use rusqlite::Connection;
 use std::path::Path;
+use zeroize::Zeroizing;
 
 /// Numbered migrations; schema version N is reached by running the first N.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_membership.sql"),
+];
 
 /// Opens (or creates) the database, checks the key, and migrates to the newest schema.
 pub(crate) fn open(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> {
     let conn = Connection::open(path).map_err(StoreError::from_sqlite)?;
     // A raw 256-bit key: SQLCipher skips its own key derivation.
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key.0)))
+    conn.execute_batch(&key_pragma("key", key))
         .map_err(StoreError::from_sqlite)?;
     // The first read is where a wrong key shows: the page HMAC fails.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
@@ -32,8 +36,27 @@ pub(crate) fn open(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreEr
 
 /// Re-encrypts every page with a new key (SQLCipher's `rekey`).
 pub(crate) fn rekey(conn: &Connection, key: &DatabaseKey) -> Result<(), StoreError> {
-    conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex::encode(key.0)))
+    conn.execute_batch(&key_pragma("rekey", key))
         .map_err(StoreError::from_sqlite)
+}
+
+/// `PRAGMA <pragma> = "x'<hex key>'";`, built in one allocation of the final size that is
+/// wiped when dropped, so no copy of the key in hex outlives the statement.
+fn key_pragma(pragma: &str, key: &DatabaseKey) -> Zeroizing<String> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = &key.0;
+    let mut sql = Zeroizing::new(String::with_capacity(
+        "PRAGMA  = \"x''\";".len() + pragma.len() + 2 * bytes.len(),
+    ));
+    sql.push_str("PRAGMA ");
+    sql.push_str(pragma);
+    sql.push_str(" = \"x'");
+    for &byte in bytes {
+        sql.push(char::from(HEX[usize::from(byte >> 4)]));
+        sql.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    sql.push_str("'\";");
+    sql
 }
 
 fn migrate(mut conn: Connection) -> Result<Connection, StoreError> {
@@ -52,4 +75,18 @@ fn migrate(mut conn: Connection) -> Result<Connection, StoreError> {
         tx.commit().map_err(StoreError::from_sqlite)?;
     }
     Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_pragma_names_the_raw_key_in_hex_and_fills_its_buffer_exactly() {
+        let key = DatabaseKey([0xa5; 32]);
+        let sql = key_pragma("rekey", &key);
+        assert_eq!(*sql, format!("PRAGMA rekey = \"x'{}'\";", "a5".repeat(32)));
+        // No reallocation happened: the only copy is the one that is wiped on drop.
+        assert_eq!(sql.len(), sql.capacity());
+    }
 }

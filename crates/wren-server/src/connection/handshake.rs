@@ -2,6 +2,7 @@
 
 use axum::extract::ws::Message;
 use wren_proto::codec::MAX_CLIENT_FRAME_BYTES;
+use wren_proto::rules::MAX_CLIENT_NAME_BYTES;
 use wren_proto::{
     decode_client, ClientFrame, DecodeError, ErrorBody, ErrorCode, Welcome, PROTOCOL_VERSION,
 };
@@ -15,6 +16,12 @@ pub(super) fn handshake(message: Message) -> Result<Welcome, ErrorBody> {
         ));
     };
     match decode_client(&bytes) {
+        Ok(ClientFrame::Hello(hello)) if hello.client.len() > MAX_CLIENT_NAME_BYTES => {
+            Err(ErrorBody::new(
+                ErrorCode::MalformedFrame,
+                format!("the client name has at most {MAX_CLIENT_NAME_BYTES} bytes"),
+            ))
+        }
         Ok(ClientFrame::Hello(hello)) if hello.version.major == PROTOCOL_VERSION.major => {
             tracing::debug!(client = %hello.client, "handshake");
             Ok(Welcome {

@@ -2,43 +2,50 @@
 //!
 //! Sign-in changes (`Register`, `Login`, `Resume`, `Logout`) are handled in order on the
 //! reading task because they change who the connection is; every other request is
-//! dispatched at once (its write, if any, is queued in arrival order) and answered by a
-//! spawned task, at most [`MAX_IN_FLIGHT`] unwritten answers at a time.
+//! dispatched at once (its write, if any, is queued in arrival order, waiting while the
+//! store's queue is full) and answered by a task of its own.
+//!
+//! What the connection holds for its peer is bounded ([`budget`]): the reading side stops
+//! reading while answers are not drained, and at most [`MAX_HEAVY`] page requests
+//! (history, difference, chat list) are computed at once. A connection that does not
+//! sign in within [`crate::Config::sign_in_timeout`] of its `Hello` (or of signing out)
+//! is closed. When the device is revoked, the reading side drops the session at once and
+//! cancels the requests still being answered.
 
+mod budget;
 mod handshake;
 mod writer;
 
+use crate::accept::SlotHandle;
 use crate::handlers::{self, accounts, Caller};
-use crate::hub::{Push, Registration};
+use crate::hub::{Outlets, Registration};
 use crate::server::AppState;
 use axum::extract::ws::{Message, WebSocket};
+use budget::{Budget, Held};
 use futures_util::stream::SplitStream;
 use futures_util::StreamExt;
 use handshake::{decode_error, handshake, is_oversize, oversize};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
-use tokio::task::JoinHandle;
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::{JoinHandle, JoinSet};
 use wren_proto::{
     decode_client, ClientFrame, ErrorBody, ErrorCode, Request, RequestFrame, Response, ServerFrame,
 };
 use writer::{write_loop, Outgoing, Queues};
 
-/// Live pushes queued per connection before new ones are dropped.
-const PUSH_QUEUE: usize = 1024;
-/// Requests of one connection answered but not yet written; reading pauses beyond this.
-const MAX_IN_FLIGHT: u32 = 256;
+/// Live updates queued per connection before new ones are dropped.
+const UPDATE_QUEUE: usize = 1024;
+/// Typing notices queued per connection before new ones are dropped.
+const TYPING_QUEUE: usize = 16;
+/// Page requests (history, difference, chat list) of one connection computed at once.
+const MAX_HEAVY: usize = 2;
 /// How long a closing connection waits for the answers to requests already read.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Serves one WebSocket until it closes, the device is signed out or the server stops.
-pub(crate) async fn serve(
-    socket: WebSocket,
-    state: AppState,
-    ip: IpAddr,
-    _slot: OwnedSemaphorePermit,
-) {
+pub(crate) async fn serve(socket: WebSocket, state: AppState, ip: IpAddr, _slot: SlotHandle) {
     let _tracker = state.tracker.clone();
     let _gauge = state.metrics.connection_opened();
     let (mut sink, mut stream) = socket.split();
@@ -57,27 +64,38 @@ pub(crate) async fn serve(
     };
     let failed = welcome.is_err();
     let first = welcome.map_or_else(ServerFrame::Fatal, ServerFrame::Welcome);
-    if writer::send(&mut sink, &first).await.is_err() || failed {
+    let sent = match Outgoing::encode(&first, None) {
+        Some(first) => writer::send(&mut sink, first.bytes).await,
+        None => Err(()),
+    };
+    if sent.is_err() || failed {
         writer::close(sink).await;
         return;
     }
     let (out, out_rx) = mpsc::unbounded_channel();
     let (control, control_rx) = mpsc::unbounded_channel();
-    let (pushes, push_rx) = mpsc::channel(PUSH_QUEUE);
+    let (updates, updates_rx) = mpsc::channel(UPDATE_QUEUE);
+    let (typing, typing_rx) = mpsc::channel(TYPING_QUEUE);
     let queues = Queues {
-        control: control_rx,
         out: out_rx,
-        pushes: push_rx,
+        updates: updates_rx,
+        typing: typing_rx,
     };
     let mut writer = tokio::spawn(write_loop(sink, queues));
+    let sign_in_by = Some(tokio::time::Instant::now() + state.sign_in_timeout);
     let mut conn = Connection {
         state,
         ip,
         out,
         control,
-        pushes,
+        control_rx,
+        updates,
+        typing,
         session: None,
-        slots: Arc::new(Semaphore::new(MAX_IN_FLIGHT as usize)),
+        sign_in_by,
+        budget: Budget::new(),
+        heavy: Arc::new(Semaphore::new(MAX_HEAVY)),
+        answering: JoinSet::new(),
     };
     let writer_ended = conn.read_loop(&mut stream, &mut writer).await;
     conn.forget_session();
@@ -93,15 +111,37 @@ struct Session {
     registration: Registration,
 }
 
+/// What ended the wait for the next thing to do.
+enum Event {
+    /// A WebSocket message, or the end of the stream.
+    Read(Option<Result<Message, axum::Error>>),
+    /// The hub signed the device out.
+    Control(ServerFrame),
+    /// Some answers were written; the budget may have room again.
+    Drained,
+    /// An answering task finished.
+    Answered,
+    /// The server is shutting down.
+    ShuttingDown,
+    /// The connection stayed signed out for too long.
+    SignInTimeout,
+}
+
 /// The reading side of one connection.
 struct Connection {
     state: AppState,
     ip: IpAddr,
     out: mpsc::UnboundedSender<Outgoing>,
     control: mpsc::UnboundedSender<ServerFrame>,
-    pushes: mpsc::Sender<Push>,
+    control_rx: mpsc::UnboundedReceiver<ServerFrame>,
+    updates: mpsc::Sender<crate::hub::UpdatePush>,
+    typing: mpsc::Sender<wren_proto::TypingNotice>,
     session: Option<Session>,
-    slots: Arc<Semaphore>,
+    /// While signed out: when the connection is closed unless it signs in.
+    sign_in_by: Option<tokio::time::Instant>,
+    budget: Arc<Budget>,
+    heavy: Arc<Semaphore>,
+    answering: JoinSet<()>,
 }
 
 impl Connection {
@@ -113,26 +153,53 @@ impl Connection {
     ) -> bool {
         let mut shutdown = self.state.shutdown.clone();
         let idle_timeout = self.state.idle_timeout;
+        let mut idle_by = tokio::time::Instant::now() + idle_timeout;
         loop {
-            let message = tokio::select! {
-                message = tokio::time::timeout(idle_timeout, stream.next()) => match message {
-                    Ok(message) => Some(message),
-                    Err(_) => {
-                        tracing::debug!("peer silent for too long; closing");
-                        return false;
-                    }
-                },
+            let room = self.budget.has_room();
+            let sign_in_by = self.sign_in_by;
+            let event = tokio::select! {
+                biased;
+                Some(frame) = self.control_rx.recv() => Event::Control(frame),
+                _ = &mut *writer => return true,
                 stop = shutdown.wait_for(|stop| *stop) => {
                     drop(stop);
-                    None
+                    Event::ShuttingDown
                 }
-                _ = &mut *writer => return true,
+                _ = tokio::time::sleep_until(idle_by) => {
+                    tracing::debug!("peer silent for too long; closing");
+                    return false;
+                }
+                _ = sleep_until_some(sign_in_by) => Event::SignInTimeout,
+                Some(_) = self.answering.join_next(), if !self.answering.is_empty() => Event::Answered,
+                message = stream.next(), if room => Event::Read(message),
+                _ = self.budget.drained(), if !room => Event::Drained,
             };
-            let Some(message) = message else {
-                let body = ErrorBody::new(ErrorCode::ShuttingDown, "the server is shutting down");
-                self.close_with(body).await;
-                return false;
+            let message = match event {
+                Event::Read(message) => message,
+                Event::Control(frame) => {
+                    self.revoked(frame);
+                    return false;
+                }
+                Event::Drained | Event::Answered => continue,
+                Event::ShuttingDown => {
+                    let body =
+                        ErrorBody::new(ErrorCode::ShuttingDown, "the server is shutting down");
+                    self.close_with(body).await;
+                    return false;
+                }
+                Event::SignInTimeout => {
+                    let body = ErrorBody::new(
+                        ErrorCode::Unauthorized,
+                        format!(
+                            "sign in within {:?} of connecting",
+                            self.state.sign_in_timeout
+                        ),
+                    );
+                    self.close_with(body).await;
+                    return false;
+                }
             };
+            idle_by = tokio::time::Instant::now() + idle_timeout;
             let frame = match message {
                 Some(Ok(Message::Binary(bytes))) => decode_client(&bytes),
                 Some(Ok(Message::Text(_))) => {
@@ -173,22 +240,39 @@ impl Connection {
         }
     }
 
+    /// The device was signed out elsewhere: stop acting for it now, cancel what is still
+    /// being answered, and send the fatal frame.
+    fn revoked(&mut self, frame: ServerFrame) {
+        self.forget_session();
+        self.answering.abort_all();
+        if let Some(outgoing) = Outgoing::encode(&frame, None) {
+            let _ = self.out.send(outgoing);
+        }
+    }
+
     /// Lets the requests already read be answered, then queues a fatal frame, after which
     /// the writer closes the socket.
     async fn close_with(&self, body: ErrorBody) {
-        let drained = self.slots.acquire_many(MAX_IN_FLIGHT);
-        let _ = tokio::time::timeout(DRAIN_TIMEOUT, drained).await;
-        self.answer(ServerFrame::Fatal(body), None);
+        let _ = tokio::time::timeout(DRAIN_TIMEOUT, self.budget.all_written()).await;
+        if let Some(outgoing) = Outgoing::encode(&ServerFrame::Fatal(body), None) {
+            let _ = self.out.send(outgoing);
+        }
     }
 
-    /// Queues a frame for the writer.
-    fn answer(&self, frame: ServerFrame, slot: Option<OwnedSemaphorePermit>) {
-        let _ = self.out.send(Outgoing { frame, slot });
+    /// Queues an answer for the writer, its bytes counted against the budget.
+    fn answer(out: &mpsc::UnboundedSender<Outgoing>, frame: &ServerFrame, mut held: Held) {
+        if let Some(outgoing) = Outgoing::encode(frame, None) {
+            held.charge(outgoing.bytes.len());
+            let _ = out.send(Outgoing {
+                held: Some(held),
+                ..outgoing
+            });
+        }
     }
 
     /// Handles one request: sign-in changes here, in order; everything else concurrently.
     async fn request(&mut self, frame: RequestFrame) {
-        let Ok(slot) = Arc::clone(&self.slots).acquire_owned().await else {
+        let Some(held) = self.budget.take_request() else {
             return;
         };
         let RequestFrame { id, body } = frame;
@@ -221,24 +305,26 @@ impl Connection {
             Request::Logout => self.logout().await,
             Request::RevokeDevice { device } if Some(device) == own_device => self.logout().await,
             body => {
+                let heavy = if is_page(&body) {
+                    Arc::clone(&self.heavy).acquire_owned().await.ok()
+                } else {
+                    None
+                };
                 let caller = self.session.as_ref().map(|s| &s.caller);
-                let reply = handlers::dispatch(&self.state, caller, body);
+                let reply = handlers::dispatch(&self.state, caller, body).await;
                 let out = self.out.clone();
                 let state = Arc::clone(&self.state);
-                tokio::spawn(async move {
+                self.answering.spawn(async move {
                     let result = reply.await;
+                    drop(heavy);
                     state.metrics.request(name, started.elapsed());
-                    let frame = ServerFrame::Response { id, result };
-                    let _ = out.send(Outgoing {
-                        frame,
-                        slot: Some(slot),
-                    });
+                    Self::answer(&out, &ServerFrame::Response { id, result }, held);
                 });
                 return;
             }
         };
         self.state.metrics.request(name, started.elapsed());
-        self.answer(ServerFrame::Response { id, result }, Some(slot));
+        Self::answer(&self.out, &ServerFrame::Response { id, result }, held);
     }
 
     /// Makes a successful sign-in this connection's session.
@@ -258,16 +344,20 @@ impl Connection {
         };
         self.forget_session();
         tracing::info!(account = %caller.account.id, device = %caller.device, "signed in");
-        let registration = self.state.hub.register(
-            caller.account.id,
-            caller.device,
-            self.pushes.clone(),
-            self.control.clone(),
-        );
+        let outlets = Outlets {
+            updates: self.updates.clone(),
+            typing: self.typing.clone(),
+            control: self.control.clone(),
+        };
+        let registration = self
+            .state
+            .hub
+            .register(caller.account.id, caller.device, outlets);
         self.session = Some(Session {
             caller,
             registration,
         });
+        self.sign_in_by = None;
         result
     }
 
@@ -277,6 +367,7 @@ impl Connection {
             return Err(handlers::unauthorized());
         };
         self.forget_session();
+        self.sign_in_by = Some(tokio::time::Instant::now() + self.state.sign_in_timeout);
         accounts::logout(&self.state, &caller).await?;
         Ok(Response::Done)
     }
@@ -286,5 +377,21 @@ impl Connection {
         if let Some(session) = self.session.take() {
             self.state.hub.unregister(&session.registration);
         }
+    }
+}
+
+/// Whether `request` asks for a page that may be megabytes long.
+fn is_page(request: &Request) -> bool {
+    matches!(
+        request,
+        Request::GetHistory { .. } | Request::GetDifference { .. } | Request::GetChats { .. }
+    )
+}
+
+/// Sleeps until `deadline`, or forever without one.
+async fn sleep_until_some(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }

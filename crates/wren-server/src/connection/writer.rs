@@ -1,52 +1,69 @@
 //! The writing half of a connection: one task that owns the socket's sink.
 //!
-//! Three queues feed it, in priority order: control (a fatal frame from elsewhere, such as
-//! a revoked device), responses (never dropped; each carries the request slot it frees once
-//! written, which bounds how many unsent responses a connection can pile up), and live
-//! pushes (bounded; the hub drops what does not fit). A `Fatal` frame is always the last:
-//! the writer closes the socket after it. Every [`HEARTBEAT`] it sends a WebSocket ping, so
-//! that a live peer always has something to answer.
+//! Three queues feed it, in priority order: answers (already encoded, never dropped; each
+//! carries its share of the connection's [`Budget`](super::budget::Budget), given back
+//! once written), live updates (bounded; the hub drops what does not fit and the client
+//! resyncs by `pts`), and typing notices (a small queue of their own, so that they never
+//! take an update's place). A `Fatal` frame is always the last: the writer closes the
+//! socket after it. Every [`HEARTBEAT`] it sends a WebSocket ping, so that a live peer
+//! always has something to answer.
 
-use crate::hub::Push;
+use super::budget::Held;
+use crate::hub::UpdatePush;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::SplitSink;
 use futures_util::SinkExt;
 use std::time::Duration;
-use tokio::sync::{mpsc, OwnedSemaphorePermit};
-use wren_proto::{encode, ServerFrame, UpdateEnvelope};
+use tokio::sync::mpsc;
+use wren_proto::{encode, ServerFrame, TypingNotice, UpdateEnvelope};
 
 /// How long one frame may take to be written before the peer is given up on.
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often the server pings; the peer's pongs keep the reading side from timing out.
 pub(super) const HEARTBEAT: Duration = Duration::from_secs(60);
 
-/// A frame for the writer, with the request slot it frees once written.
+/// An encoded frame for the writer, with the budget it gives back once written.
 #[derive(Debug)]
 pub(super) struct Outgoing {
-    /// The frame.
-    pub(super) frame: ServerFrame,
-    /// Released when the frame has been written.
-    pub(super) slot: Option<OwnedSemaphorePermit>,
+    /// The encoded frame.
+    pub(super) bytes: Vec<u8>,
+    /// Whether it is a `Fatal` frame, after which the socket is closed.
+    pub(super) fatal: bool,
+    /// Given back when the frame has been written.
+    pub(super) held: Option<Held>,
+}
+
+impl Outgoing {
+    /// Encodes `frame`; `None` (logged) if it cannot be encoded.
+    pub(super) fn encode(frame: &ServerFrame, held: Option<Held>) -> Option<Self> {
+        let bytes = encode(frame)
+            .map_err(|e| tracing::error!(error = %e, "cannot encode frame"))
+            .ok()?;
+        Some(Outgoing {
+            bytes,
+            fatal: matches!(frame, ServerFrame::Fatal(_)),
+            held,
+        })
+    }
 }
 
 /// The queues the writer reads.
 #[derive(Debug)]
 pub(super) struct Queues {
-    /// Fatal frames from outside the connection.
-    pub(super) control: mpsc::UnboundedReceiver<ServerFrame>,
-    /// Responses and the connection's own fatal frames.
+    /// Answers and the connection's fatal frame.
     pub(super) out: mpsc::UnboundedReceiver<Outgoing>,
-    /// Live pushes.
-    pub(super) pushes: mpsc::Receiver<Push>,
+    /// Live updates.
+    pub(super) updates: mpsc::Receiver<UpdatePush>,
+    /// Typing notices.
+    pub(super) typing: mpsc::Receiver<TypingNotice>,
 }
 
-/// Encodes and sends one frame; a peer that does not take it within [`SEND_TIMEOUT`] is
+/// Sends one encoded frame; a peer that does not take it within [`SEND_TIMEOUT`] is
 /// given up on, so a stalled client can neither pile up memory nor hold up shutdown.
 pub(super) async fn send(
     sink: &mut SplitSink<WebSocket, Message>,
-    frame: &ServerFrame,
+    bytes: Vec<u8>,
 ) -> Result<(), ()> {
-    let bytes = encode(frame).map_err(|e| tracing::error!(error = %e, "cannot encode frame"))?;
     match tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::Binary(bytes.into()))).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => {
@@ -60,19 +77,27 @@ pub(super) async fn send(
     }
 }
 
-/// Writes frames until the response queue closes or a fatal frame was sent.
+/// Writes frames until the answer queue closes or a fatal frame was sent.
 pub(super) async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut queues: Queues) {
     let mut heartbeat =
         tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
     loop {
-        let (frame, slot) = tokio::select! {
+        let next = tokio::select! {
             biased;
-            Some(frame) = queues.control.recv() => (frame, None),
             outgoing = queues.out.recv() => match outgoing {
-                Some(Outgoing { frame, slot }) => (frame, slot),
+                Some(outgoing) => outgoing,
                 None => break,
             },
-            Some(push) = queues.pushes.recv() => (push_frame(push), None),
+            Some(push) = queues.updates.recv() => match update_frame(push) {
+                Some(outgoing) => outgoing,
+                None => continue,
+            },
+            Some(notice) = queues.typing.recv() => {
+                match Outgoing::encode(&ServerFrame::Typing(notice), None) {
+                    Some(outgoing) => outgoing,
+                    None => continue,
+                }
+            }
             _ = heartbeat.tick() => {
                 let ping = sink.send(Message::Ping(Default::default()));
                 match tokio::time::timeout(SEND_TIMEOUT, ping).await {
@@ -81,9 +106,9 @@ pub(super) async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut queu
                 }
             }
         };
-        let fatal = matches!(frame, ServerFrame::Fatal(_));
-        let sent = send(&mut sink, &frame).await;
-        drop(slot);
+        let Outgoing { bytes, fatal, held } = next;
+        let sent = send(&mut sink, bytes).await;
+        drop(held);
         if sent.is_err() {
             return;
         }
@@ -99,13 +124,11 @@ pub(super) async fn close(mut sink: SplitSink<WebSocket, Message>) {
     let _ = tokio::time::timeout(SEND_TIMEOUT, sink.close()).await;
 }
 
-/// The frame for a live push.
-fn push_frame(push: Push) -> ServerFrame {
-    match push {
-        Push::Update { pts, update } => ServerFrame::Update(UpdateEnvelope {
-            pts,
-            update: update.as_ref().clone(),
-        }),
-        Push::Typing(notice) => ServerFrame::Typing(notice),
-    }
+/// The encoded frame for a live update.
+fn update_frame(push: UpdatePush) -> Option<Outgoing> {
+    let frame = ServerFrame::Update(UpdateEnvelope {
+        pts: push.pts,
+        update: push.update.as_ref().clone(),
+    });
+    Outgoing::encode(&frame, None)
 }

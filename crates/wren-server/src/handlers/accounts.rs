@@ -2,13 +2,17 @@
 
 use super::{bad_request, internal, ready, write, Caller, Reply};
 use crate::auth::{hash_password, new_token, token_hash, verify_password};
+use crate::rate_limit::{client_key, rate_limited};
 use crate::server::AppState;
 use crate::store::{NewDevice, WriteOp, WriteOutcome};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
-use wren_proto::rules::{normalize_username, validate_password, validate_username};
+use wren_proto::rules::{normalize_username, validate_password, validate_username, visible_text};
 use wren_proto::{AccountId, DeviceId, ErrorBody, ErrorCode, Response, Session};
+
+/// The length of a device token: 32 random bytes, hex-encoded.
+const TOKEN_LEN: usize = 64;
 
 /// The longest device name, in characters.
 const MAX_DEVICE_NAME_CHARS: usize = 64;
@@ -57,20 +61,29 @@ pub(crate) async fn login(
     state.limiter.check(ip)?;
     let name = device_name_of(&device_name)?;
     let username = normalize_username(&username);
-    state.failed_logins.check(&username, Instant::now())?;
-    let credentials = state.store.credentials(&username).await?;
+    // A name no account can have is not looked up, and not remembered either.
+    let credentials = match validate_username(&username) {
+        Ok(()) => state.store.credentials(&username).await?,
+        Err(_) => None,
+    };
+    let account = credentials.as_ref().map(|c| c.account.id);
+    if let Some(wait) = account.and_then(|a| state.failed_logins.wait(&a, Instant::now())) {
+        return Err(rate_limited(
+            "too many wrong passwords for this account; wait and try again",
+            wait,
+        ));
+    }
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     let valid = tokio::task::spawn_blocking(move || verify_password(stored.as_deref(), &password))
         .await
         .map_err(|e| internal("password check task failed", &e))?;
     let Some(credentials) = credentials.filter(|_| valid) else {
-        state.failed_logins.failed(&username, Instant::now());
-        return Err(ErrorBody::new(
-            ErrorCode::Unauthorized,
-            "wrong username or password",
-        ));
+        if let Some(account) = account {
+            state.failed_logins.failed(&account, Instant::now());
+        }
+        return Err(wrong_password());
     };
-    state.failed_logins.succeeded(&username);
+    state.failed_logins.succeeded(&credentials.account.id);
     let (token, token_hash) = new_token().map_err(|e| internal("token", &e))?;
     let op = WriteOp::AddDevice {
         account: credentials.account.id,
@@ -79,13 +92,33 @@ pub(crate) async fn login(
     session(state.store.write(op).await?, token)
 }
 
-/// Signs in with an existing device token.
+/// Signs in with an existing device token. Valid tokens are never limited (a reconnect
+/// storm after a restart must get everyone back); failed resumes count per client
+/// address, and an address over its budget is refused before any lookup.
 pub(crate) async fn resume(
     state: &AppState,
     ip: IpAddr,
     token: &str,
 ) -> Result<Response, ErrorBody> {
-    state.limiter.check(ip)?;
+    let key = client_key(ip);
+    if let Some(wait) = state.failed_resumes.wait(&key, Instant::now()) {
+        return Err(rate_limited(
+            "too many invalid sessions from this address; wait and try again",
+            wait,
+        ));
+    }
+    let owner = if token.len() == TOKEN_LEN {
+        state.store.token_owner(token_hash(token)).await?
+    } else {
+        None
+    };
+    if owner.is_none() {
+        state.failed_resumes.failed(&key, Instant::now());
+        return Err(ErrorBody::new(
+            ErrorCode::Unauthorized,
+            "this session is no longer valid; sign in again",
+        ));
+    }
     let op = WriteOp::Resume {
         token_hash: token_hash(token),
     };
@@ -112,15 +145,19 @@ pub(super) fn list_devices(state: &AppState, caller: &Caller) -> Reply {
     Box::pin(async move { Ok(Response::Devices(store.devices(account, device).await?)) })
 }
 
+/// The caller's privacy settings.
+pub(super) fn privacy(state: &AppState, me: AccountId) -> Reply {
+    let store = Arc::clone(&state.store);
+    Box::pin(async move { Ok(Response::Privacy(store.privacy(me).await?)) })
+}
+
 /// Revokes another device of the caller's account and disconnects it.
-pub(super) fn revoke_device(state: &AppState, me: AccountId, device: DeviceId) -> Reply {
-    let revoked = write(
-        state,
-        WriteOp::RevokeDevice {
-            account: me,
-            device,
-        },
-    );
+pub(super) async fn revoke_device(state: &AppState, me: AccountId, device: DeviceId) -> Reply {
+    let op = WriteOp::RevokeDevice {
+        account: me,
+        device,
+    };
+    let revoked = write(state, op).await;
     let hub = Arc::clone(&state.hub);
     Box::pin(async move {
         let response = revoked.await?;
@@ -163,14 +200,13 @@ fn session(outcome: WriteOutcome, token: String) -> Result<Session, ErrorBody> {
 
 /// The trimmed device name, or why it is not acceptable.
 fn device_name_of(raw: &str) -> Result<String, ErrorBody> {
-    let name = raw.trim();
-    let n = name.chars().count();
-    if n == 0 || n > MAX_DEVICE_NAME_CHARS {
-        return Err(bad_request(format!(
-            "a device name has 1 to {MAX_DEVICE_NAME_CHARS} characters"
-        )));
-    }
-    Ok(name.to_owned())
+    visible_text(raw, MAX_DEVICE_NAME_CHARS)
+        .map(str::to_owned)
+        .map_err(|e| bad_request(format!("this device name cannot be used: {e}")))
+}
+
+fn wrong_password() -> ErrorBody {
+    ErrorBody::new(ErrorCode::Unauthorized, "wrong username or password")
 }
 
 fn no_such_user() -> ErrorBody {

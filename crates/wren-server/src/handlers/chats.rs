@@ -4,13 +4,19 @@ use super::{bad_request, write, Reply};
 use crate::server::AppState;
 use crate::store::WriteOp;
 use std::sync::Arc;
-use wren_proto::rules::{validate_title, MAX_GROUP_MEMBERS, MAX_TITLE_CHARS};
+use wren_proto::rules::{validate_title, MAX_GROUP_MEMBERS};
 use wren_proto::{AccountId, ChatId, ErrorBody, ErrorCode, Response};
 
-/// Every chat of the caller.
-pub(super) fn get_chats(state: &AppState, me: AccountId) -> Reply {
+/// One page of the caller's chats.
+pub(super) fn get_chats(state: &AppState, me: AccountId, after: Option<ChatId>) -> Reply {
     let store = Arc::clone(&state.store);
-    Box::pin(async move { Ok(Response::Chats(store.chats(me).await?)) })
+    Box::pin(async move {
+        let page = store.chats(me, after).await?;
+        Ok(Response::Chats {
+            chats: page.chats,
+            more: page.more,
+        })
+    })
 }
 
 /// One chat of the caller.
@@ -20,7 +26,7 @@ pub(super) fn get_chat(state: &AppState, me: AccountId, chat: ChatId) -> Reply {
 }
 
 /// A new group with the caller as admin.
-pub(super) fn create_group(
+pub(super) async fn create_group(
     state: &AppState,
     me: AccountId,
     title: &str,
@@ -36,38 +42,32 @@ pub(super) fn create_group(
             format!("a group has at most {MAX_GROUP_MEMBERS} members"),
         )));
     }
-    write(
-        state,
-        WriteOp::CreateGroup {
-            creator: me,
-            title,
-            members,
-        },
-    )
+    let op = WriteOp::CreateGroup {
+        creator: me,
+        title,
+        members,
+    };
+    write(state, op).await
 }
 
 /// Renames a group.
-pub(super) fn rename(state: &AppState, me: AccountId, chat: ChatId, title: &str) -> Reply {
+pub(super) async fn rename(state: &AppState, me: AccountId, chat: ChatId, title: &str) -> Reply {
     match checked_title(title) {
-        Ok(title) => write(
-            state,
-            WriteOp::RenameChat {
+        Ok(title) => {
+            let op = WriteOp::RenameChat {
                 actor: me,
                 chat,
                 title,
-            },
-        ),
+            };
+            write(state, op).await
+        }
         Err(e) => super::ready(Err(e)),
     }
 }
 
 /// The trimmed title, or why it is not acceptable.
 fn checked_title(title: &str) -> Result<String, ErrorBody> {
-    if validate_title(title) {
-        Ok(title.trim().to_owned())
-    } else {
-        Err(bad_request(format!(
-            "a group title has 1 to {MAX_TITLE_CHARS} characters"
-        )))
-    }
+    validate_title(title)
+        .map(str::to_owned)
+        .map_err(|e| bad_request(format!("this group title cannot be used: {e}")))
 }

@@ -10,7 +10,7 @@ use wren_proto::{
 };
 
 /// Stores a message (or returns the original place of a resend).
-pub(super) fn send(
+pub(super) async fn send(
     state: &AppState,
     me: AccountId,
     chat: ChatId,
@@ -30,7 +30,8 @@ pub(super) fn send(
             payload,
             reply_to,
         },
-    );
+    )
+    .await;
     let metrics = Arc::clone(&state.metrics);
     Box::pin(async move {
         let outcome = committed.await?;
@@ -42,7 +43,7 @@ pub(super) fn send(
 }
 
 /// Replaces the payload of one of the caller's messages.
-pub(super) fn edit(
+pub(super) async fn edit(
     state: &AppState,
     me: AccountId,
     chat: ChatId,
@@ -52,15 +53,13 @@ pub(super) fn edit(
     if let Err(e) = check_payload(&payload) {
         return super::ready(Err(e));
     }
-    write(
-        state,
-        WriteOp::EditMessage {
-            editor: me,
-            chat,
-            seq,
-            payload,
-        },
-    )
+    let op = WriteOp::EditMessage {
+        editor: me,
+        chat,
+        seq,
+        payload,
+    };
+    write(state, op).await
 }
 
 /// A page of history, newest first.

@@ -1,8 +1,11 @@
 //! Request handling: one function per request, grouped by feature.
 //!
-//! A handler validates its input synchronously and, for a write, queues it on the store
-//! *before* returning its future, so that the writes of one connection are applied in the
-//! order the client sent them even though their answers are awaited concurrently.
+//! A handler validates its input and, for a write, queues it on the store *before*
+//! returning its future (waiting while the store's queue is full, which is what pushes
+//! back on a connection that writes faster than the store commits), so that the writes of
+//! one connection are applied in the order the client sent them even though their answers
+//! are awaited concurrently. Before that, every request is checked against the id range
+//! the store can hold and charged to the caller's quotas.
 
 pub(crate) mod accounts;
 mod chats;
@@ -29,74 +32,95 @@ pub(crate) type Reply = BoxFuture<'static, Result<Response, ErrorBody>>;
 
 /// Handles every request except the sign-in changes (`Register`, `Login`, `Resume`,
 /// `Logout`), which the connection handles itself because they change who it is.
-pub(crate) fn dispatch(state: &AppState, caller: Option<&Caller>, request: Request) -> Reply {
+pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request: Request) -> Reply {
     let Some(caller) = caller else {
         return ready(match request {
             Request::Ping => Ok(Response::Pong { pts: Pts(0) }),
             _ => Err(unauthorized()),
         });
     };
+    if !request.ids_in_range() {
+        return ready(Err(bad_request("an id in this request is out of range")));
+    }
     let me = caller.account.id;
+    match state.quotas.charge(me, &request) {
+        Err(refused) => return ready(Err(refused)),
+        Ok(false) => return ready(Ok(Response::Done)),
+        Ok(true) => {}
+    }
     match request {
         Request::Ping => sync::ping(state, me),
         Request::GetDifference { since, limit } => sync::difference(state, me, since, limit),
         Request::ListDevices => accounts::list_devices(state, caller),
-        Request::RevokeDevice { device } => accounts::revoke_device(state, me, device),
+        Request::RevokeDevice { device } => accounts::revoke_device(state, me, device).await,
         Request::LookupUser { username } => accounts::lookup_user(state, &username),
-        Request::GetChats => chats::get_chats(state, me),
+        Request::GetChats { after } => chats::get_chats(state, me, after),
         Request::GetChat { chat } => chats::get_chat(state, me, chat),
-        Request::OpenDirect { peer } => write(state, WriteOp::OpenDirect { me, peer }),
-        Request::CreateGroup { title, members } => chats::create_group(state, me, &title, members),
-        Request::AddMember { chat, account } => write(
-            state,
-            WriteOp::AddMember {
+        Request::OpenDirect { peer } => write(state, WriteOp::OpenDirect { me, peer }).await,
+        Request::CreateGroup { title, members } => {
+            chats::create_group(state, me, &title, members).await
+        }
+        Request::AddMember { chat, account } => {
+            let op = WriteOp::AddMember {
                 actor: me,
                 chat,
                 account,
-            },
-        ),
-        Request::RemoveMember { chat, account } => write(
-            state,
-            WriteOp::RemoveMember {
+            };
+            write(state, op).await
+        }
+        Request::RemoveMember { chat, account } => {
+            let op = WriteOp::RemoveMember {
                 actor: me,
                 chat,
                 account,
-            },
-        ),
-        Request::LeaveChat { chat } => write(
-            state,
-            WriteOp::RemoveMember {
+            };
+            write(state, op).await
+        }
+        Request::LeaveChat { chat } => {
+            let op = WriteOp::RemoveMember {
                 actor: me,
                 chat,
                 account: me,
-            },
-        ),
-        Request::RenameChat { chat, title } => chats::rename(state, me, chat, &title),
+            };
+            write(state, op).await
+        }
+        Request::RenameChat { chat, title } => chats::rename(state, me, chat, &title).await,
         Request::SendMessage {
             chat,
             client_msg_id,
             payload,
             reply_to,
-        } => messages::send(state, me, chat, client_msg_id, payload, reply_to),
+        } => messages::send(state, me, chat, client_msg_id, payload, reply_to).await,
         Request::EditMessage { chat, seq, payload } => {
-            messages::edit(state, me, chat, seq, payload)
+            messages::edit(state, me, chat, seq, payload).await
         }
-        Request::DeleteMessage { chat, seq } => write(
-            state,
-            WriteOp::DeleteMessage {
+        Request::DeleteMessage { chat, seq } => {
+            let op = WriteOp::DeleteMessage {
                 actor: me,
                 chat,
                 seq,
-            },
-        ),
-        Request::MarkRead { chat, up_to } => write(
-            state,
-            WriteOp::MarkRead {
+            };
+            write(state, op).await
+        }
+        Request::MarkRead { chat, up_to } => {
+            let op = WriteOp::MarkRead {
                 reader: me,
                 chat,
                 up_to,
-            },
-        ),
+            };
+            write(state, op).await
+        }
+        Request::SetGroupAdds { allowed } => {
+            write(
+                state,
+                WriteOp::SetGroupAdds {
+                    account: me,
+                    allowed,
+                },
+            )
+            .await
+        }
+        Request::GetPrivacy => accounts::privacy(state, me),
         Request::SetTyping { chat } => messages::typing(state, caller, chat),
         Request::GetHistory {
             chat,
@@ -113,18 +137,19 @@ pub(crate) fn dispatch(state: &AppState, caller: Option<&Caller>, request: Reque
     }
 }
 
-/// Queues a write now; the future resolves with its committed outcome.
-fn submit(
+/// Queues a write (waiting while the store's queue is full); the returned future
+/// resolves with its committed outcome.
+async fn submit(
     state: &AppState,
     op: WriteOp,
 ) -> impl Future<Output = Result<WriteOutcome, ErrorBody>> + Send + 'static {
-    let ticket = state.store.write(op);
+    let ticket = state.store.submit(op).await;
     async move { Ok(ticket.await?) }
 }
 
-/// Queues a write now and answers with its outcome.
-fn write(state: &AppState, op: WriteOp) -> Reply {
-    let committed = submit(state, op);
+/// Queues a write and answers with its outcome.
+async fn write(state: &AppState, op: WriteOp) -> Reply {
+    let committed = submit(state, op).await;
     Box::pin(async move { committed.await.map(into_response) })
 }
 
@@ -144,7 +169,8 @@ fn into_response(outcome: WriteOutcome) -> Response {
         WriteOutcome::Sent {
             chat, seq, sent_at, ..
         } => Response::Sent { chat, seq, sent_at },
-        WriteOutcome::Done => Response::Done,
+        WriteOutcome::Privacy(privacy) => Response::Privacy(privacy),
+        WriteOutcome::Done | WriteOutcome::Pruned { .. } => Response::Done,
     }
 }
 

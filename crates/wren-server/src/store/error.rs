@@ -1,5 +1,6 @@
 //! Store errors: one enum for running operations, one for opening the store.
 
+use std::borrow::Cow;
 use wren_proto::{ErrorBody, ErrorCode};
 
 /// A boxed backend error (SQLite today, PostgreSQL later).
@@ -15,7 +16,7 @@ pub(crate) enum StoreError {
         /// The wire error code.
         code: ErrorCode,
         /// A sentence for the user.
-        message: &'static str,
+        message: Cow<'static, str>,
     },
     /// The store has shut down and takes no more work.
     #[error("the store is shut down")]
@@ -30,8 +31,11 @@ pub(crate) enum StoreError {
 
 impl StoreError {
     /// A rejection with a code and a message for the user.
-    pub(crate) fn rejected(code: ErrorCode, message: &'static str) -> Self {
-        StoreError::Rejected { code, message }
+    pub(crate) fn rejected(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        StoreError::Rejected {
+            code,
+            message: message.into(),
+        }
     }
 
     /// The caller is not a member of the chat (or it does not exist).
@@ -42,7 +46,7 @@ impl StoreError {
     /// The wire form: rejections as they are, everything else as a generic internal error.
     pub(crate) fn to_body(&self) -> ErrorBody {
         match self {
-            StoreError::Rejected { code, message } => ErrorBody::new(*code, *message),
+            StoreError::Rejected { code, message } => ErrorBody::new(*code, message.clone()),
             StoreError::Closed => {
                 ErrorBody::new(ErrorCode::ShuttingDown, "the server is shutting down")
             }

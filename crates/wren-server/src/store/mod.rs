@@ -18,7 +18,7 @@ use std::task::{Context, Poll};
 use tokio::sync::oneshot;
 use wren_proto::{
     AccountId, AccountInfo, ChatId, ChatInfo, ClientMsgId, DeviceId, DeviceInfo, Difference,
-    Message, Pts, Seq, Update,
+    GroupAdds, Message, Privacy, Pts, Seq, Update,
 };
 
 /// A device being signed in: its name and the SHA-256 of its token.
@@ -146,11 +146,24 @@ pub(crate) enum WriteOp {
         /// The position read up to.
         up_to: Seq,
     },
-    /// Delete update-log rows more than `keep` behind their account's newest `pts`: a
-    /// client that far behind is told to start over, so nobody can ask for them.
+    /// Delete update-log rows more than `keep` behind their account's newest `pts` (a
+    /// client that far behind is told to start over, so nobody can ask for them), going
+    /// through the accounts after `after` by id and stopping after `batch` rows, so that
+    /// pruning never holds the writer for long. Answers [`WriteOutcome::Pruned`].
     PruneUpdates {
         /// How many of each account's newest updates to keep.
         keep: u64,
+        /// Start with the accounts after this one (`AccountId(0)`: from the first).
+        after: AccountId,
+        /// The most rows one op deletes.
+        batch: u64,
+    },
+    /// Change who may add the account to groups.
+    SetGroupAdds {
+        /// The caller.
+        account: AccountId,
+        /// The new setting.
+        allowed: GroupAdds,
     },
 }
 
@@ -181,6 +194,33 @@ pub(crate) enum WriteOutcome {
     },
     /// Done, nothing to return.
     Done,
+    /// What one [`WriteOp::PruneUpdates`] did.
+    Pruned {
+        /// Rows deleted.
+        deleted: u64,
+        /// Where the next op continues; `None` once every account is done.
+        resume_after: Option<AccountId>,
+    },
+    /// The account's privacy settings after the change.
+    Privacy(Privacy),
+}
+
+/// One page of an account's chats.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ChatPage {
+    /// By ascending id.
+    pub(crate) chats: Vec<ChatInfo>,
+    /// Whether more chats follow the last one.
+    pub(crate) more: bool,
+}
+
+/// A device found by its token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TokenOwner {
+    /// The account.
+    pub(crate) account: AccountId,
+    /// The device.
+    pub(crate) device: DeviceId,
 }
 
 /// One account-log update to push to the account's online devices.
@@ -236,9 +276,18 @@ impl Future for WriteTicket {
 /// Everything request handling needs from storage.
 #[async_trait]
 pub(crate) trait Store: Send + Sync {
-    /// Queues `op` now, so writes submitted in order are applied in order; the ticket
+    /// Queues `op`, waiting while the write queue is full (that wait is the back-pressure
+    /// on connections); writes submitted in order are applied in order. The ticket
     /// resolves once the write is durably committed.
-    fn write(&self, op: WriteOp) -> WriteTicket;
+    async fn submit(&self, op: WriteOp) -> WriteTicket;
+    /// Queues `op` and waits for its commit.
+    async fn write(&self, op: WriteOp) -> Result<WriteOutcome, StoreError> {
+        self.submit(op).await.await
+    }
+    /// The live device whose token has this SHA-256, if any.
+    async fn token_owner(&self, token_hash: [u8; 32]) -> Result<Option<TokenOwner>, StoreError>;
+    /// The account's privacy settings.
+    async fn privacy(&self, account: AccountId) -> Result<Privacy, StoreError>;
     /// The credentials of a (normalized) username.
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;
     /// The account's newest `pts`.
@@ -251,8 +300,12 @@ pub(crate) trait Store: Send + Sync {
     ) -> Result<Vec<DeviceInfo>, StoreError>;
     /// An account by (normalized) username.
     async fn lookup_user(&self, username: &str) -> Result<Option<AccountInfo>, StoreError>;
-    /// Every chat the account is in.
-    async fn chats(&self, account: AccountId) -> Result<Vec<ChatInfo>, StoreError>;
+    /// The account's chats with ids above `after`, by ascending id, cut to fit a frame.
+    async fn chats(
+        &self,
+        account: AccountId,
+        after: Option<ChatId>,
+    ) -> Result<ChatPage, StoreError>;
     /// One chat the account is in (a rejection otherwise).
     async fn chat(&self, account: AccountId, chat: ChatId) -> Result<ChatInfo, StoreError>;
     /// The members of a chat the account is in (a rejection otherwise).
@@ -277,7 +330,8 @@ pub(crate) trait Store: Send + Sync {
         limit: u32,
         max_difference: u64,
     ) -> Result<Difference, StoreError>;
-    /// Succeeds when the store answers queries.
+    /// Succeeds when the store answers queries; uses a connection of its own, so that a
+    /// flood of user reads cannot make a healthy server look dead.
     async fn health(&self) -> Result<(), StoreError>;
     /// Applies every queued write, stops the writer and flushes to disk.
     async fn shutdown(&self);

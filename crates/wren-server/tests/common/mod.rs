@@ -30,7 +30,7 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Defaults, without the sign-in rate limit.
+    /// Defaults, without the per-IP and per-account limits.
     pub async fn start() -> Self {
         Self::start_with(|_| {}).await
     }
@@ -43,8 +43,7 @@ impl TestServer {
 
     /// A server on an existing data directory.
     pub async fn start_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> Self {
-        let mut config = Config::new(dir.path());
-        config.auth_per_minute = 0;
+        let mut config = Config::new(dir.path()).without_limits();
         tweak(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -99,6 +98,19 @@ pub async fn send_frame(ws: &mut Ws, frame: &ClientFrame) {
         .unwrap();
 }
 
+/// A WebSocket to the server from `source`, a loopback address of the caller's choice.
+pub async fn raw_from(server: &TestServer, source: [u8; 4]) -> Ws {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket
+        .bind(SocketAddr::from((source, 0)))
+        .expect("bind a loopback source address");
+    let tcp = socket.connect(server.addr).await.unwrap();
+    let (ws, _) = tokio_tungstenite::client_async(server.url(), MaybeTlsStream::Plain(tcp))
+        .await
+        .unwrap();
+    ws
+}
+
 /// The next server frame, or `None` once the connection is closed.
 pub async fn recv_frame(ws: &mut Ws) -> Option<ServerFrame> {
     loop {
@@ -150,7 +162,22 @@ pub struct Client {
 impl Client {
     /// Connects and completes the handshake.
     pub async fn connect(server: &TestServer) -> Self {
-        let mut ws = raw(server).await;
+        Self::handshake(raw(server).await).await
+    }
+
+    /// Connects from another loopback address (so that the per-IP limits of an attacker
+    /// on 127.0.0.1 do not apply) and completes the handshake.
+    pub async fn connect_from(server: &TestServer, source: [u8; 4]) -> Self {
+        Self::handshake(raw_from(server, source).await).await
+    }
+
+    /// Connects from another loopback address and registers `name`.
+    pub async fn register_from(server: &TestServer, source: [u8; 4], name: &str) -> Self {
+        let client = Self::connect_from(server, source).await;
+        client.registered(name).await
+    }
+
+    async fn handshake(mut ws: Ws) -> Self {
         send_frame(&mut ws, &hello(PROTOCOL_VERSION)).await;
         match recv_frame(&mut ws).await {
             Some(ServerFrame::Welcome(w)) => assert_eq!(w.version.major, PROTOCOL_VERSION.major),
@@ -167,7 +194,11 @@ impl Client {
 
     /// Connects and registers `name` with password `password123`.
     pub async fn register(server: &TestServer, name: &str) -> Self {
-        let mut client = Self::connect(server).await;
+        Self::connect(server).await.registered(name).await
+    }
+
+    async fn registered(self, name: &str) -> Self {
+        let mut client = self;
         let response = client
             .call(Request::Register {
                 username: name.into(),

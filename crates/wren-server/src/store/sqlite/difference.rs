@@ -3,10 +3,17 @@
 //! An update is rebuilt from the chat's current state: a message as it is now (edited, or a
 //! tombstone), a joined chat as it is now. Applying a difference in order therefore ends in
 //! the same state as applying the live pushes did.
+//!
+//! Except for a former member: an update of a chat the account has since left (or was
+//! removed from) is rebuilt as the chat was at the departure, so that nothing that
+//! happened afterwards (a new title, later edits, the chat's length) reaches them.
 
 use super::db_err;
 use super::read::FRAME_BUDGET;
-use super::views::{account_info, account_pts, chat_info, message, role_of, update_kind};
+use super::views::{
+    account_info, account_pts, chat_info, chat_info_as_of, departure_at_or_after, message,
+    message_as_of, role_of, update_kind,
+};
 use crate::store::StoreError;
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_DIFFERENCE_PAGE;
@@ -49,10 +56,15 @@ pub(super) fn difference(
     let mut bytes = 0;
     for (pts, kind, chat, seq, extra) in pointers {
         let (chat, seq) = (ChatId(chat), Seq(seq));
-        let update = if kind == update_kind::CHAT_JOINED {
-            Update::ChatJoined(joined_view(&tx, &mut joined, chat, account)?)
-        } else {
-            rebuild(&tx, kind, chat, seq, extra)?
+        let left = departure_at_or_after(&tx, chat, account, seq)?;
+        let update = match (kind, left) {
+            (update_kind::CHAT_JOINED, None) => {
+                Update::ChatJoined(joined_view(&tx, &mut joined, chat, account)?)
+            }
+            (update_kind::CHAT_JOINED, Some(left)) => Update::ChatJoined(
+                chat_info_as_of(&tx, chat, left)?.ok_or_else(|| corrupt(chat, seq))?,
+            ),
+            _ => rebuild(&tx, kind, chat, seq, extra, left)?,
         };
         let envelope = UpdateEnvelope {
             pts: Pts(pts),
@@ -86,22 +98,28 @@ fn joined_view(
     Ok(info)
 }
 
-/// Rebuilds one update (other than `ChatJoined`) from its pointer row.
+/// Rebuilds one update (other than `ChatJoined`) from its pointer row, as the chat is now
+/// or, for a former member, as it was when they `left`.
 fn rebuild(
     conn: &Connection,
     kind: i64,
     chat: ChatId,
     seq: Seq,
     extra: u64,
+    left: Option<Seq>,
 ) -> Result<Update, StoreError> {
+    let message_then = |target: Seq| match left {
+        Some(left) => message_as_of(conn, chat, target, left),
+        None => message(conn, chat, target),
+    };
     match kind {
-        update_kind::NEW_MESSAGE => message(conn, chat, seq)?
+        update_kind::NEW_MESSAGE => message_then(seq)?
             .map(Update::NewMessage)
             .ok_or_else(|| corrupt(chat, seq)),
         update_kind::EDITED => {
             let event = event(conn, chat, seq)?;
             let target = Seq(event.target);
-            let msg = message(conn, chat, target)?.ok_or_else(|| corrupt(chat, target))?;
+            let msg = message_then(target)?.ok_or_else(|| corrupt(chat, target))?;
             Ok(Update::MessageEdited {
                 chat,
                 seq: target,

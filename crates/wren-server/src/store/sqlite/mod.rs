@@ -9,15 +9,17 @@ mod write;
 mod writer;
 
 use crate::store::{
-    Credentials, OpenStoreError, Store, StoreError, UpdateSink, WriteOp, WriteTicket,
+    ChatPage, Credentials, OpenStoreError, Store, StoreError, TokenOwner, UpdateSink, WriteOp,
+    WriteTicket,
 };
 use async_trait::async_trait;
 use reader::ReaderPool;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, Difference, Message, Pts, Seq,
+    AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, Difference, Message, Privacy,
+    Pts, Seq,
 };
 use writer::Command;
 
@@ -25,6 +27,8 @@ use writer::Command;
 const DB_FILE: &str = "wren.db";
 /// How many read connections to keep.
 const READERS: usize = 4;
+/// Writes queued for the writer before submitters wait (back-pressure).
+pub(super) const WRITE_QUEUE: usize = 1024;
 
 /// Wraps a SQLite error.
 fn db_err(e: rusqlite::Error) -> StoreError {
@@ -34,8 +38,10 @@ fn db_err(e: rusqlite::Error) -> StoreError {
 /// A [`Store`] on one SQLite file.
 #[derive(Debug)]
 pub(crate) struct SqliteStore {
-    commands: mpsc::UnboundedSender<Command>,
+    commands: mpsc::Sender<Command>,
     readers: Arc<ReaderPool>,
+    /// The health check's own connection, outside the reader pool.
+    health: Arc<Mutex<rusqlite::Connection>>,
 }
 
 impl SqliteStore {
@@ -52,21 +58,38 @@ impl SqliteStore {
         let mut conn = schema::open_connection(&path).map_err(open_err)?;
         schema::migrate(&mut conn)?;
         let readers = ReaderPool::open(&path, READERS).map_err(open_err)?;
-        let (commands, rx) = mpsc::unbounded_channel();
+        let health = Arc::new(Mutex::new(
+            schema::open_connection(&path).map_err(open_err)?,
+        ));
+        let (commands, rx) = mpsc::channel(WRITE_QUEUE);
         std::thread::Builder::new()
             .name("wren-store-writer".into())
             .spawn(move || writer::run(conn, rx, sink, batch_cap.max(1)))?;
-        Ok(SqliteStore { commands, readers })
+        Ok(SqliteStore {
+            commands,
+            readers,
+            health,
+        })
     }
 }
 
 #[async_trait]
 impl Store for SqliteStore {
-    fn write(&self, op: WriteOp) -> WriteTicket {
+    async fn submit(&self, op: WriteOp) -> WriteTicket {
         let (reply, ticket) = WriteTicket::new();
         // If the writer is gone the reply is dropped and the ticket resolves to `Closed`.
-        let _ = self.commands.send(Command::Write(op, reply));
+        let _ = self.commands.send(Command::Write(op, reply)).await;
         ticket
+    }
+
+    async fn token_owner(&self, token_hash: [u8; 32]) -> Result<Option<TokenOwner>, StoreError> {
+        self.readers
+            .with(move |c| read::token_owner(c, &token_hash))
+            .await
+    }
+
+    async fn privacy(&self, account: AccountId) -> Result<Privacy, StoreError> {
+        self.readers.with(move |c| views::privacy(c, account)).await
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
@@ -99,8 +122,14 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn chats(&self, account: AccountId) -> Result<Vec<ChatInfo>, StoreError> {
-        self.readers.with(move |c| read::chats(c, account)).await
+    async fn chats(
+        &self,
+        account: AccountId,
+        after: Option<ChatId>,
+    ) -> Result<ChatPage, StoreError> {
+        self.readers
+            .with(move |c| read::chats(c, account, after))
+            .await
     }
 
     async fn chat(&self, account: AccountId, chat: ChatId) -> Result<ChatInfo, StoreError> {
@@ -144,14 +173,20 @@ impl Store for SqliteStore {
     }
 
     async fn health(&self) -> Result<(), StoreError> {
-        self.readers
-            .with(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(db_err))
-            .await
+        let health = Arc::clone(&self.health);
+        tokio::task::spawn_blocking(move || {
+            let conn = health
+                .lock()
+                .map_err(|_| StoreError::Corrupt("health connection poisoned".into()))?;
+            conn.query_row("SELECT 1", [], |_| Ok(())).map_err(db_err)
+        })
+        .await
+        .map_err(|e| StoreError::Database(Box::new(e)))?
     }
 
     async fn shutdown(&self) {
         let (done, stopped) = oneshot::channel();
-        if self.commands.send(Command::Stop(done)).is_ok() {
+        if self.commands.send(Command::Stop(done)).await.is_ok() {
             let _ = stopped.await;
         }
     }

@@ -4,10 +4,13 @@ use super::db_err;
 use super::views::{
     chat_info, log_kind, member_ids, message_from_row, require_member, MESSAGE_COLUMNS,
 };
-use crate::store::{Credentials, StoreError};
+use crate::store::{ChatPage, Credentials, StoreError, TokenOwner};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_HISTORY_PAGE;
 use wren_proto::{AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, Message, Seq};
+
+/// The most chats one `GetChats` page holds.
+pub(super) const MAX_CHATS_PAGE: usize = 500;
 
 /// Pages are cut to stay this far under the largest server frame.
 pub(super) const FRAME_BUDGET: usize = wren_proto::codec::MAX_SERVER_FRAME_BYTES - 64 * 1024;
@@ -67,28 +70,62 @@ pub(super) fn devices(
     rows.collect::<Result<_, _>>().map_err(db_err)
 }
 
-/// Every chat the account is in, oldest first.
+/// The account's chats after `after`, oldest first, at most [`MAX_CHATS_PAGE`] and cut to
+/// fit a frame (a page always has at least one chat when any follows).
 pub(super) fn chats(
     conn: &mut Connection,
     account: AccountId,
-) -> Result<Vec<ChatInfo>, StoreError> {
+    after: Option<ChatId>,
+) -> Result<ChatPage, StoreError> {
     let tx = conn.transaction().map_err(db_err)?;
+    let after = after.map_or(0, |c| c.0);
     let ids: Vec<u64> = {
         let mut stmt = tx
-            .prepare_cached("SELECT chat_id FROM members WHERE account_id = ?1 ORDER BY chat_id")
+            .prepare_cached(
+                "SELECT chat_id FROM members WHERE account_id = ?1 AND chat_id > ?2                  ORDER BY chat_id LIMIT ?3",
+            )
             .map_err(db_err)?;
         let rows = stmt
-            .query_map([account.0], |row| row.get(0))
+            .query_map(params![account.0, after, MAX_CHATS_PAGE + 1], |row| {
+                row.get(0)
+            })
             .map_err(db_err)?;
         rows.collect::<Result<_, _>>().map_err(db_err)?
     };
-    let mut chats = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(info) = chat_info(&tx, ChatId(id), account)? {
-            chats.push(info);
+    let mut more = ids.len() > MAX_CHATS_PAGE;
+    let mut chats = Vec::with_capacity(ids.len().min(MAX_CHATS_PAGE));
+    let mut bytes = 0;
+    for id in ids.into_iter().take(MAX_CHATS_PAGE) {
+        let Some(info) = chat_info(&tx, ChatId(id), account)? else {
+            continue;
+        };
+        bytes += wren_proto::encoded_len(&info).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if bytes > FRAME_BUDGET && !chats.is_empty() {
+            more = true;
+            break;
         }
+        chats.push(info);
     }
-    Ok(chats)
+    Ok(ChatPage { chats, more })
+}
+
+/// The live device with this token hash.
+pub(super) fn token_owner(
+    conn: &Connection,
+    token_hash: &[u8; 32],
+) -> Result<Option<TokenOwner>, StoreError> {
+    conn.prepare_cached(
+        "SELECT id, account_id FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
+    )
+    .map_err(db_err)?
+    .query_row([&token_hash[..]], |row| {
+        Ok(TokenOwner {
+            device: DeviceId(row.get(0)?),
+            account: AccountId(row.get(1)?),
+        })
+    })
+    .optional()
+    .map_err(db_err)
 }
 
 /// One chat the account is in.

@@ -7,7 +7,10 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The migrations, in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_privacy_and_departures.sql"),
+];
 
 /// Opens a connection with the pragmas every connection needs.
 pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {

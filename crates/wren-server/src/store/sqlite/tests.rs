@@ -90,9 +90,14 @@ async fn seq_and_pts_are_gap_free_under_concurrent_writes() {
     let b = account(&store, "bob").await;
     let chat = group(&store, a, &[b]).await;
     // Queue 300 sends at once so the writer commits them in batches.
-    let tickets: Vec<_> = (0..300)
-        .map(|n| store.write(send(if n % 2 == 0 { a } else { b }, chat, n)))
-        .collect();
+    let mut tickets = Vec::new();
+    for n in 0..300 {
+        tickets.push(
+            store
+                .submit(send(if n % 2 == 0 { a } else { b }, chat, n))
+                .await,
+        );
+    }
     let mut seqs = Vec::new();
     for ticket in tickets {
         seqs.push(seq_of(&ticket.await).0);
@@ -116,9 +121,9 @@ async fn a_refused_op_in_a_batch_does_not_undo_the_others() {
     let a = account(&store, "alice").await;
     let outsider = account(&store, "mallory").await;
     let chat = group(&store, a, &[]).await;
-    let ok1 = store.write(send(a, chat, 1));
-    let refused = store.write(send(outsider, chat, 2));
-    let ok2 = store.write(send(a, chat, 3));
+    let ok1 = store.submit(send(a, chat, 1)).await;
+    let refused = store.submit(send(outsider, chat, 2)).await;
+    let ok2 = store.submit(send(a, chat, 3)).await;
     assert_eq!(seq_of(&ok1.await), Seq(2));
     match refused.await {
         Err(StoreError::Rejected { code, .. }) => assert_eq!(code, ErrorCode::Forbidden),
@@ -260,11 +265,33 @@ async fn pruning_keeps_every_update_a_client_can_still_ask_for() {
     for id in 1..=10 {
         store.write(send(a, chat, id)).await.unwrap();
     }
-    // pts 1 is the group, 2..=11 the messages.
-    store
-        .write(WriteOp::PruneUpdates { keep: 4 })
-        .await
-        .unwrap();
+    // pts 1 is the group, 2..=11 the messages: 7 rows to delete, 3 per write.
+    let mut after = AccountId(0);
+    let mut writes = Vec::new();
+    loop {
+        let op = WriteOp::PruneUpdates {
+            keep: 4,
+            after,
+            batch: 3,
+        };
+        let WriteOutcome::Pruned {
+            deleted,
+            resume_after,
+        } = store.write(op).await.unwrap()
+        else {
+            panic!("pruning answers Pruned");
+        };
+        writes.push(deleted);
+        match resume_after {
+            Some(next) => after = next,
+            None => break,
+        }
+    }
+    assert_eq!(
+        writes,
+        vec![3, 3, 1],
+        "small batches, never more than asked"
+    );
     let Difference::Updates { updates, current } =
         store.difference(a, Pts(7), 100, 4).await.unwrap()
     else {
@@ -282,5 +309,90 @@ async fn pruning_keeps_every_update_a_client_can_still_ask_for() {
         .query_row("SELECT count(*) FROM updates", [], |row| row.get(0))
         .unwrap();
     assert_eq!(rows, 4, "only the newest 4 updates are kept");
+    store.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_chat_list_comes_in_pages_that_fit_a_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    // 999 others with the longest usernames: each group's member list is about 36 KB.
+    let me = account(&store, "me").await;
+    let mut others = Vec::new();
+    for n in 0..999 {
+        others.push(account(&store, &format!("{n:0>32}")).await);
+    }
+    let mut tickets = Vec::new();
+    for _ in 0..240 {
+        let op = WriteOp::CreateGroup {
+            creator: me,
+            title: "big".into(),
+            members: others.clone(),
+        };
+        tickets.push(store.submit(op).await);
+    }
+    for ticket in tickets {
+        assert!(matches!(ticket.await, Ok(WriteOutcome::Chat(_))));
+    }
+    let mut after = None;
+    let mut pages = Vec::new();
+    loop {
+        let page = store.chats(me, after).await.unwrap();
+        let bytes = wren_proto::encoded_len(&page.chats).unwrap();
+        assert!(
+            bytes < wren_proto::codec::MAX_SERVER_FRAME_BYTES,
+            "{bytes} bytes"
+        );
+        after = page.chats.last().map(|c| c.id);
+        pages.push(page.chats.len());
+        if !page.more {
+            break;
+        }
+    }
+    assert!(pages.len() >= 2, "cut by size: {pages:?}");
+    assert_eq!(pages.iter().sum::<usize>(), 240, "every chat, once");
+    store.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_write_queue_makes_submitters_wait_instead_of_growing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    let store = Arc::new(store);
+    let a = account(&store, "alice").await;
+    let chat = group(&store, a, &[]).await;
+    // Another process holds the database: the writer blocks on its first batch.
+    let blocker = rusqlite::Connection::open(dir.path().join("wren.db")).unwrap();
+    blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let queued = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let submitter = {
+        let (store, queued) = (Arc::clone(&store), Arc::clone(&queued));
+        tokio::spawn(async move {
+            let mut tickets = Vec::new();
+            for n in 0..3000 {
+                tickets.push(store.submit(send(a, chat, n)).await);
+                queued.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            tickets
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let waiting_at = queued.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        waiting_at <= super::WRITE_QUEUE + 64 + 1,
+        "the queue took {waiting_at} writes while the writer was stuck"
+    );
+    blocker.execute_batch("COMMIT").unwrap();
+    let tickets = submitter.await.unwrap();
+    let mut committed = 0;
+    for ticket in tickets {
+        if matches!(ticket.await, Ok(WriteOutcome::Sent { .. })) {
+            committed += 1;
+        }
+    }
+    assert_eq!(
+        committed, 3000,
+        "every write waited its turn and was committed"
+    );
     store.shutdown().await;
 }

@@ -4,7 +4,8 @@ use super::db_err;
 use crate::store::StoreError;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, ChatInfo, ChatKind, ClientMsgId, Member, Message, Role, Seq,
+    AccountId, AccountInfo, ChatId, ChatInfo, ChatKind, ClientMsgId, GroupAdds, Member, Message,
+    Privacy, Role, Seq,
 };
 
 /// `chat_log.kind` values.
@@ -265,4 +266,134 @@ pub(super) fn account_pts(conn: &Connection, account: AccountId) -> Result<u64, 
         .optional()
         .map(|p| p.unwrap_or(0))
         .map_err(db_err)
+}
+
+/// Where `account`'s membership that covers position `seq` of `chat` ended: the first time
+/// at or after `seq` that it left or was removed, or `None` while it is still a member.
+pub(super) fn departure_at_or_after(
+    conn: &Connection,
+    chat: ChatId,
+    account: AccountId,
+    seq: Seq,
+) -> Result<Option<Seq>, StoreError> {
+    let sql = format!(
+        "SELECT MIN(seq) FROM chat_log WHERE chat_id = ?1 AND kind = {} AND target = ?2 \
+         AND seq >= ?3",
+        log_kind::MEMBER_REMOVED
+    );
+    conn.prepare_cached(&sql)
+        .map_err(db_err)?
+        .query_row(params![chat.0, account.0, seq.0], |row| {
+            row.get::<_, Option<u64>>(0)
+        })
+        .map(|s| s.map(Seq))
+        .map_err(db_err)
+}
+
+/// The chat as a former member last saw it, at `left` (the position of their departure):
+/// its title then, no member list, no read marks.
+pub(super) fn chat_info_as_of(
+    conn: &Connection,
+    chat: ChatId,
+    left: Seq,
+) -> Result<Option<ChatInfo>, StoreError> {
+    let Some(row) = chat_row(conn, chat)? else {
+        return Ok(None);
+    };
+    let sql = format!(
+        "SELECT text FROM chat_log WHERE chat_id = ?1 AND seq <= ?2 AND kind IN ({}, {}) \
+         ORDER BY seq DESC LIMIT 1",
+        log_kind::RENAMED,
+        log_kind::CREATED
+    );
+    let title: Option<String> = conn
+        .prepare_cached(&sql)
+        .map_err(db_err)?
+        .query_row(params![chat.0, left.0], |r| r.get(0))
+        .optional()
+        .map_err(db_err)?
+        .flatten();
+    Ok(Some(ChatInfo {
+        id: chat,
+        kind: row.kind,
+        title: title.unwrap_or_default(),
+        members: Vec::new(),
+        last_seq: left,
+        read_seq: Seq(0),
+        peers_read_seq: Seq(0),
+        created_at: row.created_at,
+    }))
+}
+
+/// The message at `seq` as it was at position `horizon` of the chat's log: edits made
+/// later are undone from the payloads their edit events kept. A message deleted for
+/// everyone stays deleted, since its content is gone from the server.
+pub(super) fn message_as_of(
+    conn: &Connection,
+    chat: ChatId,
+    seq: Seq,
+    horizon: Seq,
+) -> Result<Option<Message>, StoreError> {
+    let Some(mut msg) = message(conn, chat, seq)? else {
+        return Ok(None);
+    };
+    if msg.deleted || msg.edited_at.is_none() {
+        return Ok(Some(msg));
+    }
+    let later = format!(
+        "SELECT payload FROM chat_log WHERE chat_id = ?1 AND kind = {} AND target = ?2 \
+         AND seq > ?3 ORDER BY seq LIMIT 1",
+        log_kind::EDIT
+    );
+    let replaced: Option<Option<Vec<u8>>> = conn
+        .prepare_cached(&later)
+        .map_err(db_err)?
+        .query_row(params![chat.0, seq.0, horizon.0], |r| r.get(0))
+        .optional()
+        .map_err(db_err)?;
+    let Some(replaced) = replaced else {
+        return Ok(Some(msg));
+    };
+    let earlier = format!(
+        "SELECT MAX(created_at) FROM chat_log WHERE chat_id = ?1 AND kind = {} \
+         AND target = ?2 AND seq <= ?3",
+        log_kind::EDIT
+    );
+    msg.edited_at = conn
+        .prepare_cached(&earlier)
+        .map_err(db_err)?
+        .query_row(params![chat.0, seq.0, horizon.0], |r| r.get(0))
+        .map_err(db_err)?;
+    msg.payload = replaced.unwrap_or_default();
+    Ok(Some(msg))
+}
+
+/// `accounts.group_adds` for [`GroupAdds::Everybody`].
+const GROUP_ADDS_EVERYBODY: i64 = 0;
+/// `accounts.group_adds` for [`GroupAdds::Nobody`].
+const GROUP_ADDS_NOBODY: i64 = 1;
+
+/// The code stored for a group-adds setting.
+pub(super) fn group_adds_code(allowed: GroupAdds) -> i64 {
+    match allowed {
+        GroupAdds::Everybody => GROUP_ADDS_EVERYBODY,
+        GroupAdds::Nobody => GROUP_ADDS_NOBODY,
+    }
+}
+
+/// The account's privacy settings (the defaults for an unknown account).
+pub(super) fn privacy(conn: &Connection, account: AccountId) -> Result<Privacy, StoreError> {
+    let code: Option<i64> = conn
+        .prepare_cached("SELECT group_adds FROM accounts WHERE id = ?1")
+        .map_err(db_err)?
+        .query_row([account.0], |row| row.get(0))
+        .optional()
+        .map_err(db_err)?;
+    Ok(Privacy {
+        group_adds: if code == Some(GROUP_ADDS_NOBODY) {
+            GroupAdds::Nobody
+        } else {
+            GroupAdds::Everybody
+        },
+    })
 }

@@ -27,7 +27,7 @@ pub(super) enum Command {
 /// Runs the writer until it is stopped or every sender is gone.
 pub(super) fn run(
     mut conn: Connection,
-    mut commands: mpsc::UnboundedReceiver<Command>,
+    mut commands: mpsc::Receiver<Command>,
     sink: Arc<dyn UpdateSink>,
     batch_cap: usize,
 ) {

@@ -3,9 +3,10 @@
 use super::Applied;
 use crate::store::sqlite::db_err;
 use crate::store::sqlite::views::account_pts;
+use crate::store::sqlite::views::{group_adds_code, privacy};
 use crate::store::{NewDevice, StoreError, WriteOutcome};
 use rusqlite::{params, Connection, OptionalExtension};
-use wren_proto::{AccountId, AccountInfo, DeviceId, ErrorCode, Pts};
+use wren_proto::{AccountId, AccountInfo, DeviceId, ErrorCode, GroupAdds, Pts};
 
 /// Creates an account and its first device.
 pub(super) fn register(
@@ -147,4 +148,19 @@ pub(super) fn revoke_device(
             Ok(Applied::quiet(WriteOutcome::Done))
         }
     }
+}
+
+/// Changes who may add the account to groups.
+pub(super) fn set_group_adds(
+    conn: &Connection,
+    account: AccountId,
+    allowed: GroupAdds,
+) -> Result<Applied, StoreError> {
+    conn.prepare_cached("UPDATE accounts SET group_adds = ?2 WHERE id = ?1")
+        .map_err(db_err)?
+        .execute(params![account.0, group_adds_code(allowed)])
+        .map_err(db_err)?;
+    Ok(Applied::quiet(WriteOutcome::Privacy(privacy(
+        conn, account,
+    )?)))
 }

@@ -3,13 +3,15 @@
 use super::{announce_joined, append_event, fan_out, notify_members, Applied, Event, Pointer};
 use crate::store::sqlite::db_err;
 use crate::store::sqlite::views::{
-    account_info, chat_info, chat_row, log_kind, member_ids, require_member, role_code,
+    account_info, chat_info, chat_row, log_kind, member_ids, privacy, require_member, role_code,
     update_kind, ChatRow, KIND_DIRECT, KIND_GROUP, ROLE_ADMIN,
 };
 use crate::store::{Delivery, StoreError, WriteOutcome};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_GROUP_MEMBERS;
-use wren_proto::{AccountId, ChatId, ChatKind, ErrorCode, Member, Role, Seq, Update};
+use wren_proto::{
+    AccountId, AccountInfo, ChatId, ChatKind, ErrorCode, GroupAdds, Member, Role, Seq, Update,
+};
 
 /// Returns the direct chat of `me` and `peer`, creating it if needed.
 pub(super) fn open_direct(
@@ -40,7 +42,7 @@ pub(super) fn open_direct(
         )?)));
     }
     let chat = insert_chat(conn, KIND_DIRECT, "", Some(&key), now)?;
-    let seq = created_event(conn, chat, me, now)?;
+    let seq = created_event(conn, chat, me, "", now)?;
     insert_member(conn, chat, me, Role::Member, seq)?;
     insert_member(conn, chat, peer, Role::Member, seq)?;
     let mut deliveries = Vec::new();
@@ -69,10 +71,10 @@ pub(super) fn create_group(
         return Err(too_many_members());
     }
     for &m in &everyone[1..] {
-        require_account(conn, m)?;
+        require_addable(conn, m)?;
     }
     let chat = insert_chat(conn, KIND_GROUP, title, None, now)?;
-    let seq = created_event(conn, chat, creator, now)?;
+    let seq = created_event(conn, chat, creator, title, now)?;
     for (i, &m) in everyone.iter().enumerate() {
         let role = if i == 0 { Role::Admin } else { Role::Member };
         insert_member(conn, chat, m, role, seq)?;
@@ -103,11 +105,11 @@ pub(super) fn add_member(
     now: u64,
 ) -> Result<Applied, StoreError> {
     require_admin(conn, chat, actor, "only admins can add members")?;
-    let added = account_info(conn, account)?.ok_or(no_such_user())?;
     let current = member_ids(conn, chat)?;
     if current.contains(&account) {
         return Ok(Applied::quiet(WriteOutcome::Done));
     }
+    let added = require_addable(conn, account)?;
     if current.len() >= MAX_GROUP_MEMBERS {
         return Err(too_many_members());
     }
@@ -289,6 +291,18 @@ fn require_group(conn: &Connection, chat: ChatId) -> Result<ChatRow, StoreError>
     Ok(row)
 }
 
+/// Checks that an account exists and lets others add it to groups.
+fn require_addable(conn: &Connection, account: AccountId) -> Result<AccountInfo, StoreError> {
+    let info = account_info(conn, account)?.ok_or(no_such_user())?;
+    if privacy(conn, account)?.group_adds == GroupAdds::Nobody {
+        return Err(StoreError::rejected(
+            ErrorCode::Forbidden,
+            format!("@{} does not allow being added to groups", info.username),
+        ));
+    }
+    Ok(info)
+}
+
 /// Checks that an account exists.
 fn require_account(conn: &Connection, account: AccountId) -> Result<(), StoreError> {
     account_info(conn, account)?
@@ -326,15 +340,19 @@ fn insert_chat(
         .map_err(|_| StoreError::Corrupt("negative chat id".into()))
 }
 
-/// Logs the "chat created" event, the first position of every chat.
+/// Logs the "chat created" event with the first title, the first position of every chat.
 fn created_event(
     conn: &Connection,
     chat: ChatId,
     actor: AccountId,
+    title: &str,
     now: u64,
 ) -> Result<Seq, StoreError> {
-    let seq = append_event(conn, chat, &Event::new(log_kind::CREATED, actor), now)?;
-    Ok(seq)
+    let event = Event {
+        text: Some(title),
+        ..Event::new(log_kind::CREATED, actor)
+    };
+    append_event(conn, chat, &event, now)
 }
 
 /// Inserts a membership row.

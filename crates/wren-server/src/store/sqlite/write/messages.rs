@@ -117,6 +117,12 @@ pub(super) fn edit(
         &pointing_at(log_kind::EDIT, editor, target),
         now,
     )?;
+    // The edit event keeps the payload it replaces, so that a former member can be shown
+    // the message as it was when they left.
+    conn.prepare_cached("UPDATE chat_log SET payload = ?3 WHERE chat_id = ?1 AND seq = ?2")
+        .map_err(db_err)?
+        .execute(params![chat.0, seq.0, msg.payload])
+        .map_err(db_err)?;
     conn.prepare_cached(
         "UPDATE chat_log SET payload = ?3, edited_at = ?4 WHERE chat_id = ?1 AND seq = ?2",
     )
@@ -163,6 +169,14 @@ pub(super) fn delete(
     conn.prepare_cached(
         "UPDATE chat_log SET payload = X'', deleted = 1 WHERE chat_id = ?1 AND seq = ?2",
     )
+    .map_err(db_err)?
+    .execute(params![chat.0, target.0])
+    .map_err(db_err)?;
+    // Deleted for everyone means its earlier versions too.
+    conn.prepare_cached(&format!(
+        "UPDATE chat_log SET payload = NULL WHERE chat_id = ?1 AND kind = {} AND target = ?2",
+        log_kind::EDIT
+    ))
     .map_err(db_err)?
     .execute(params![chat.0, target.0])
     .map_err(db_err)?;

@@ -82,33 +82,50 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             chat,
             up_to,
         } => messages::mark_read(conn, reader, chat, up_to),
-        WriteOp::PruneUpdates { keep } => prune_updates(conn, keep),
+        WriteOp::PruneUpdates { keep, after, batch } => prune_updates(conn, keep, after, batch),
+        WriteOp::SetGroupAdds { account, allowed } => {
+            accounts::set_group_adds(conn, account, allowed)
+        }
     }
 }
 
-/// Deletes the update-log rows no client can be served any more (see
-/// [`WriteOp::PruneUpdates`]), one primary-key range per account.
-fn prune_updates(conn: &Connection, keep: u64) -> Result<Applied, StoreError> {
-    let accounts: Vec<(u64, u64)> = conn
-        .prepare_cached("SELECT id, pts FROM accounts WHERE pts > ?1")
-        .map_err(db_err)?
-        .query_map([keep], |row| Ok((row.get(0)?, row.get(1)?)))
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
+/// Deletes at most `batch` update-log rows no client can be served any more (see
+/// [`WriteOp::PruneUpdates`]), oldest first within each account, accounts by id.
+fn prune_updates(
+    conn: &Connection,
+    keep: u64,
+    after: AccountId,
+    batch: u64,
+) -> Result<Applied, StoreError> {
+    let mut accounts = conn
+        .prepare_cached("SELECT id, pts FROM accounts WHERE id > ?1 AND pts > ?2 ORDER BY id")
+        .map_err(db_err)?;
+    let mut rows = accounts.query(params![after.0, keep]).map_err(db_err)?;
+    let mut delete = conn
+        .prepare_cached(
+            "DELETE FROM updates WHERE account_id = ?1 AND pts IN \
+             (SELECT pts FROM updates WHERE account_id = ?1 AND pts <= ?2 ORDER BY pts LIMIT ?3)",
+        )
         .map_err(db_err)?;
     let mut deleted = 0;
-    let mut delete = conn
-        .prepare_cached("DELETE FROM updates WHERE account_id = ?1 AND pts <= ?2")
-        .map_err(db_err)?;
-    for (account, pts) in accounts {
-        deleted += delete
-            .execute(params![account, pts - keep])
-            .map_err(db_err)?;
+    let mut resume_after = None;
+    while let Some(row) = rows.next().map_err(db_err)? {
+        let (account, pts): (u64, u64) = (row.get(0).map_err(db_err)?, row.get(1).map_err(db_err)?);
+        let budget = batch - deleted;
+        let n = delete
+            .execute(params![account, pts - keep, budget])
+            .map_err(db_err)? as u64;
+        deleted += n;
+        if deleted >= batch {
+            // This account may have more; the next op starts with it again.
+            resume_after = Some(AccountId(account.saturating_sub(1)));
+            break;
+        }
     }
-    if deleted > 0 {
-        tracing::info!(deleted, keep, "pruned the update log");
-    }
-    Ok(Applied::quiet(WriteOutcome::Done))
+    Ok(Applied::quiet(WriteOutcome::Pruned {
+        deleted,
+        resume_after,
+    }))
 }
 
 /// Takes the next position in a chat's log.
