@@ -32,6 +32,8 @@ pub enum ErrorCode {
     ShuttingDown,
     /// The server failed; details are in its logs, never in the response.
     Internal,
+    /// The account asked for (to add to a group) does not allow it in its privacy settings.
+    PrivacyRestricted,
 }
 
 impl ErrorCode {
@@ -51,6 +53,7 @@ impl ErrorCode {
             ErrorCode::TooManyMembers => "too_many_members",
             ErrorCode::ShuttingDown => "shutting_down",
             ErrorCode::Internal => "internal",
+            ErrorCode::PrivacyRestricted => "privacy_restricted",
         }
     }
 }

@@ -3,6 +3,7 @@
 use crate::accept::{accept_loop, Slots, Transport};
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::password_pool::PasswordPool;
 use crate::quota::Quotas;
 use crate::rate_limit::{AuthLimiter, Failures};
 use crate::store::sqlite::SqliteStore;
@@ -46,6 +47,8 @@ pub(crate) struct Shared {
     pub(crate) failed_resumes: Failures<IpAddr>,
     /// Per-account quotas.
     pub(crate) quotas: Quotas,
+    /// Where Argon2id runs.
+    pub(crate) passwords: PasswordPool,
     /// See [`Config::max_difference`].
     pub(crate) max_difference: u64,
     /// See [`Config::handshake_timeout`].
@@ -95,6 +98,7 @@ fn start(config: &Config) -> Result<Running, ServerError> {
             FAILURE_TABLE_CAPACITY,
         ),
         quotas: Quotas::new(config),
+        passwords: PasswordPool::start(PasswordPool::threads_for_this_machine())?,
         max_difference: config.max_difference,
         handshake_timeout: config.handshake_timeout,
         idle_timeout: config.idle_timeout,

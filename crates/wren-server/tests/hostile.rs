@@ -165,7 +165,7 @@ async fn nobody_can_put_someone_into_a_group_who_said_nobody_may() {
             members: vec![bob.id()],
         })
         .await;
-    assert_code(&refused, ErrorCode::Forbidden);
+    assert_code(&refused, ErrorCode::PrivacyRestricted);
     assert!(refused.unwrap_err().message.contains("@bob"));
     let chat = alice.group("fine", &[]).await;
     assert_code(
@@ -175,7 +175,7 @@ async fn nobody_can_put_someone_into_a_group_who_said_nobody_may() {
                 account: bob.id(),
             })
             .await,
-        ErrorCode::Forbidden,
+        ErrorCode::PrivacyRestricted,
     );
     let Ok(Response::Chats { chats, more: false }) =
         bob.call(Request::GetChats { after: None }).await

@@ -36,6 +36,7 @@ export const ar: Record<MessageKey, string> = {
 
   'errors.unauthorized': 'اسم المستخدم أو كلمة المرور غير صحيحة.',
   'errors.forbidden': 'غير مسموح لك بذلك.',
+  'errors.privacy_restricted': 'أحد الأشخاص الذين اخترتهم لا يسمح للآخرين بإضافته إلى المجموعات.',
   'errors.wrong_key': 'رمز القفل غير صحيح.',
   'errors.network': 'تعذّر الوصول إلى الخادم. تحقّق من العنوان ومن اتصالك.',
   'errors.not_found': 'لا يوجد مستخدم بهذا الاسم.',

@@ -34,6 +34,7 @@ export const en = {
 
   'errors.unauthorized': 'Wrong username or password.',
   'errors.forbidden': 'You are not allowed to do that.',
+  'errors.privacy_restricted': 'Someone you chose does not allow others to add them to groups.',
   'errors.wrong_key': 'Wrong passcode.',
   'errors.network': 'Cannot reach the server. Check the address and your connection.',
   'errors.not_found': 'No such user.',

@@ -617,7 +617,7 @@ export class MemoryPlatform implements Platform {
   /** Refuses, as the server does, to put an account that allows nobody into a group. */
   private requireAddable(account: Account): void {
     if (this.groupAdds.get(account.id) === 'nobody') {
-      throw hostError('forbidden', `@${account.username} does not allow being added to groups`);
+      throw hostError('privacy_restricted', `@${account.username} does not allow being added to groups`);
     }
   }
 

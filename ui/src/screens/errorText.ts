@@ -6,6 +6,7 @@ import { toErrorInfo } from '../platform/errors';
 const KNOWN: Record<string, MessageKey> = {
   unauthorized: 'errors.unauthorized',
   forbidden: 'errors.forbidden',
+  privacy_restricted: 'errors.privacy_restricted',
   wrong_key: 'errors.wrong_key',
   network: 'errors.network',
   not_found: 'errors.not_found',

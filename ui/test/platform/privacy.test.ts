@@ -14,7 +14,7 @@ describe('privacy on the hosts', () => {
     await expect(host.privacy('nobody')).resolves.toEqual({ groupAdds: 'nobody' });
     await host.logout();
     await host.login('http://127.0.0.1:8080', 'bob', 'password', false);
-    const refused = { code: 'forbidden', message: '@alice does not allow being added to groups' };
+    const refused = { code: 'privacy_restricted', message: '@alice does not allow being added to groups' };
     await expect(host.createGroup('Trip', ['carol', 'alice'])).rejects.toEqual(refused);
     const group = await host.createGroup('Trip', ['carol']);
     await expect(host.addMember(group.id, 'alice')).rejects.toEqual(refused);

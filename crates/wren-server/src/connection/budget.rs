@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
-/// Bytes of unwritten answers above which the connection stops reading requests.
-pub(super) const HIGH_WATER: usize = 16 * 1024 * 1024;
+/// Bytes of unwritten answers above which the connection stops reading requests: one
+/// full page, so a connection holds at most two pages for a peer that does not read.
+pub(super) const HIGH_WATER: usize = wren_proto::codec::MAX_SERVER_FRAME_BYTES;
 /// Requests of one connection answered but not yet written; reading pauses beyond this.
 pub(super) const MAX_IN_FLIGHT: usize = 256;
 

@@ -36,7 +36,9 @@ pub(crate) async fn register(
             "this username is already taken",
         ));
     }
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
+    let password_hash = state
+        .passwords
+        .run(move || hash_password(&password))
         .await
         .map_err(|e| internal("password hashing task failed", &e))?
         .map_err(|e| internal("password hashing failed", &e))?;
@@ -74,7 +76,9 @@ pub(crate) async fn login(
         ));
     }
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let valid = tokio::task::spawn_blocking(move || verify_password(stored.as_deref(), &password))
+    let valid = state
+        .passwords
+        .run(move || verify_password(stored.as_deref(), &password))
         .await
         .map_err(|e| internal("password check task failed", &e))?;
     let Some(credentials) = credentials.filter(|_| valid) else {

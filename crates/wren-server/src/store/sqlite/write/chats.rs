@@ -296,7 +296,7 @@ fn require_addable(conn: &Connection, account: AccountId) -> Result<AccountInfo,
     let info = account_info(conn, account)?.ok_or(no_such_user())?;
     if privacy(conn, account)?.group_adds == GroupAdds::Nobody {
         return Err(StoreError::rejected(
-            ErrorCode::Forbidden,
+            ErrorCode::PrivacyRestricted,
             format!("@{} does not allow being added to groups", info.username),
         ));
     }
