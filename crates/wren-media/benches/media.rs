@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use wren_media::codec::{
     H264Config, H264Decoder, H264Encoder, OpusConfig, OpusDecoder, OpusEncoder,
 };
+use wren_media::device::Resampler;
 use wren_media::frame::{VideoFrame, AUDIO_FRAME};
 use wren_media::io::AudioSource;
 use wren_media::pipeline::{
@@ -26,6 +27,7 @@ fn main() -> Result<(), wren_media::MediaError> {
         video(name, width, height)?;
     }
     opus()?;
+    resample()?;
     for loss in [0.0, 0.1] {
         pipeline(loss)?;
     }
@@ -97,6 +99,35 @@ fn opus() -> Result<(), wren_media::MediaError> {
     println!(
         "opus 20 ms mono 32 kbit/s: encode + decode {codec_us:.1} us per frame ({:.2}% of real time) | baseline: frame copy {copy_us:.2} us",
         codec_us / 20_000.0 * 100.0
+    );
+    Ok(())
+}
+
+fn resample() -> Result<(), wren_media::MediaError> {
+    // Five seconds of a 44.1 kHz microphone, in 20 ms callbacks.
+    let input: Vec<f32> = (0..44_100 * 5)
+        .map(|n| (n as f32 * 2.0 * std::f32::consts::PI * 440.0 / 44_100.0).sin() * 0.5)
+        .collect();
+    let chunks: Vec<&[f32]> = input.chunks(882).collect();
+    let mut out = Vec::new();
+    let started = Instant::now();
+    for chunk in &chunks {
+        out.clear();
+        out.extend_from_slice(chunk);
+        black_box(&out);
+    }
+    let copy_us = started.elapsed().as_secs_f64() * 1e6 / chunks.len() as f64;
+    let mut resampler = Resampler::new(44_100, 48_000)?;
+    let started = Instant::now();
+    for chunk in &chunks {
+        out.clear();
+        resampler.process(chunk, &mut out)?;
+        black_box(&out);
+    }
+    let resample_us = started.elapsed().as_secs_f64() * 1e6 / chunks.len() as f64;
+    println!(
+        "resample 44.1 -> 48 kHz mono (rubato sinc, 128 taps): {resample_us:.1} us per 20 ms ({:.2}% of real time) | baseline: chunk copy {copy_us:.2} us",
+        resample_us / 20_000.0 * 100.0
     );
     Ok(())
 }

@@ -48,6 +48,9 @@ pub enum MediaError {
     /// A frame is too large to packetize.
     #[error("frame of {0} bytes is too large to packetize")]
     FrameTooLarge(usize),
+    /// The sample-rate converter (rubato) rejected its settings or a buffer.
+    #[error("resampler: {0}")]
+    Resampler(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Writing an output file failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),

@@ -185,7 +185,7 @@ where
     f32: FromSample<T>,
 {
     let channels = usize::from(config.channels.max(1));
-    let mut resampler = Resampler::new(config.sample_rate, SAMPLE_RATE);
+    let mut resampler = Resampler::new(config.sample_rate, SAMPLE_RATE)?;
     let (mut mono, mut resampled) = (Vec::new(), Vec::new());
     let data_shared = Arc::clone(shared);
     let error_shared = Arc::clone(shared);
@@ -197,7 +197,9 @@ where
                 frame.iter().map(|s| s.to_sample::<f32>()).sum::<f32>() / frame.len() as f32
             }));
             resampled.clear();
-            resampler.process(&mono, &mut resampled);
+            if let Err(err) = resampler.process(&mono, &mut resampled) {
+                tracing::warn!(%err, "resampling microphone audio failed");
+            }
             data_shared
                 .moved
                 .fetch_add(data.len() as u64, Ordering::Relaxed);

@@ -43,7 +43,7 @@ impl SpeakerSink {
             choice,
             stream,
             shared,
-            resampler: Resampler::new(SAMPLE_RATE, rate),
+            resampler: Resampler::new(SAMPLE_RATE, rate)?,
             scratch: (Vec::new(), Vec::new()),
         })
     }
@@ -110,13 +110,13 @@ impl AudioSink for SpeakerSink {
             let (stream, rate) = start_output(&self.choice, &self.shared)
                 .map_err(|e| MediaError::DeviceLost(format!("{error}; reopening failed: {e}")))?;
             self.stream = stream;
-            self.resampler = Resampler::new(SAMPLE_RATE, rate);
+            self.resampler = Resampler::new(SAMPLE_RATE, rate)?;
         }
         let (input, output) = &mut self.scratch;
         input.clear();
         input.extend(frame.samples.iter().map(|&s| f32::from(s) / 32768.0));
         output.clear();
-        self.resampler.process(input, output);
+        self.resampler.process(input, output)?;
         let mut queue = self
             .shared
             .samples
