@@ -55,6 +55,10 @@ pub(super) struct InFlight {
 /// Why `serve` returned.
 pub(super) enum Exit {
     Disconnected(String),
+    /// The local store refused what sync handed it. The engine had already counted those
+    /// updates as applied, so it starts again from the store's `pts` before reconnecting;
+    /// otherwise they would be skipped for good.
+    StoreFailed(String),
     SignedOut,
     Shutdown,
 }
@@ -120,6 +124,10 @@ impl Driver {
             };
             let reason = match exit {
                 Exit::Disconnected(reason) => reason,
+                Exit::StoreFailed(reason) => {
+                    self.restart_sync_from_store().await;
+                    reason
+                }
                 Exit::SignedOut => {
                     self.after_disconnect("signed out");
                     self.status.send_modify(|s| s.signed_out = true);
@@ -138,6 +146,19 @@ impl Driver {
                 return;
             }
         }
+    }
+
+    /// Puts the sync engine back at the store's `pts`; if even that cannot be read, at 0,
+    /// which makes the next connection rebuild the chat list (nothing is skipped).
+    async fn restart_sync_from_store(&mut self) {
+        let pts = match self.ctx.store.pts().await {
+            Ok(pts) => pts,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the stored pts; starting sync over");
+                Pts(0)
+            }
+        };
+        self.sync = sync_engine(pts, self.ctx.seed);
     }
 
     /// Reads the outbox and the stored `pts` of the signed-in account.

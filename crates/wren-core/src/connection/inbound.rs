@@ -215,7 +215,7 @@ impl Driver {
             Err(e) => {
                 // Nothing of the batch was stored: start over from what the store has.
                 tracing::error!(error = %e, "cannot store updates");
-                return Err(Exit::Disconnected(format!("local store: {e}")));
+                return Err(Exit::StoreFailed(format!("local store: {e}")));
             }
         };
         let now = Instant::now().into_std();
@@ -238,7 +238,7 @@ impl Driver {
             .store
             .reset(me, chats, pts)
             .await
-            .map_err(|e| Exit::Disconnected(format!("local store: {e}")))?;
+            .map_err(|e| Exit::StoreFailed(format!("local store: {e}")))?;
         self.forget_left(&applied);
         self.emit_applied(applied).await;
         Ok(())
