@@ -95,8 +95,32 @@ mod tests {
 
     #[test]
     fn hello_bytes_are_stable() {
-        // variant 0 (Hello), major 2, minor 0, string of length 1 "t"
-        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 0, 1, b't']);
+        // variant 0 (Hello), major 2, minor 1, string of length 1 "t"
+        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 1, 1, b't']);
+    }
+
+    #[test]
+    fn key_package_requests_come_after_every_older_variant() {
+        // Appended variants keep the older indices: GetPrivacy is still 24.
+        assert_eq!(encode(&Request::GetPrivacy).expect("encode"), vec![24]);
+        assert_eq!(
+            encode(&Request::GetKeyPackageCount).expect("encode"),
+            vec![28]
+        );
+        let upload = Request::UploadKeyPackages {
+            packages: vec![vec![1, 2], vec![3]],
+            last_resort: Some(vec![9]),
+        };
+        assert_eq!(
+            encode(&upload).expect("encode"),
+            vec![26, 2, 2, 1, 2, 1, 3, 1, 1, 9]
+        );
+        let frame = ClientFrame::Request(RequestFrame {
+            id: RequestId(1),
+            body: upload,
+        });
+        let bytes = encode(&frame).expect("encode");
+        assert_eq!(decode_client(&bytes).expect("decode"), frame);
     }
 
     #[test]

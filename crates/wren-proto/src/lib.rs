@@ -24,8 +24,8 @@ pub use frame::{
 };
 pub use ids::{AccountId, ChatId, ClientMsgId, DeviceId, Pts, RequestId, Seq};
 pub use model::{
-    AccountInfo, ChatInfo, ChatKind, DeviceInfo, GroupAdds, Member, Message, Privacy, Role,
-    Session, TypingNotice,
+    AccountInfo, ChatInfo, ChatKind, ClaimedKeyPackage, DeviceInfo, DeviceKey, GroupAdds, Member,
+    Message, Privacy, Role, Session, TypingNotice,
 };
 pub use request::{Difference, Request, Response};
 pub use update::{Update, UpdateEnvelope};

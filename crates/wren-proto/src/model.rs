@@ -135,3 +135,28 @@ pub struct Privacy {
     /// Who may add this account to groups.
     pub group_adds: GroupAdds,
 }
+
+/// A device's identity key, as listed by `ListAccountDevices`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceKey {
+    /// The device.
+    pub device: DeviceId,
+    /// Its Ed25519 public key ([`crate::rules::IDENTITY_KEY_BYTES`] bytes).
+    #[serde(with = "serde_bytes")]
+    pub identity_key: Vec<u8>,
+}
+
+/// One device's share of a `ClaimKeyPackages` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimedKeyPackage {
+    /// The device.
+    pub device: DeviceId,
+    /// Its Ed25519 public key.
+    #[serde(with = "serde_bytes")]
+    pub identity_key: Vec<u8>,
+    /// The MLS key package taken for it; `None` when it has none (the device is missing).
+    #[serde(with = "serde_bytes")]
+    pub package: Option<Vec<u8>>,
+    /// Whether `package` is the device's last-resort package (which stays on the server).
+    pub last_resort: bool,
+}

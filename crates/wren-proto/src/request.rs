@@ -1,8 +1,8 @@
 //! Requests a client makes and the responses it gets.
 
 use crate::{
-    AccountId, AccountInfo, ChatId, ChatInfo, ClientMsgId, DeviceId, DeviceInfo, Message, Pts, Seq,
-    Session, UpdateEnvelope,
+    AccountId, AccountInfo, ChatId, ChatInfo, ClaimedKeyPackage, ClientMsgId, DeviceId, DeviceInfo,
+    DeviceKey, Message, Pts, Seq, Session, UpdateEnvelope,
 };
 use serde::{Deserialize, Serialize};
 
@@ -161,6 +161,35 @@ pub enum Request {
     },
     /// The caller's privacy settings.
     GetPrivacy,
+    /// Set the calling device's Ed25519 identity (signature) public key. It is set once:
+    /// the same key again is `Done`, a different one is `Conflict`.
+    SetIdentityKey {
+        /// Exactly [`crate::rules::IDENTITY_KEY_BYTES`] bytes.
+        #[serde(with = "serde_bytes")]
+        key: Vec<u8>,
+    },
+    /// Add MLS key packages (opaque to the server) to the calling device's pool. Needs the
+    /// device's identity key first.
+    UploadKeyPackages {
+        /// At most [`crate::rules::MAX_KEY_PACKAGES_PER_UPLOAD`], each 1 to
+        /// [`crate::rules::MAX_KEY_PACKAGE_BYTES`] bytes.
+        packages: Vec<Vec<u8>>,
+        /// Replaces the device's last-resort package, handed out when its pool is empty.
+        #[serde(with = "serde_bytes")]
+        last_resort: Option<Vec<u8>>,
+    },
+    /// Take one key package of every live device of an account, atomically.
+    ClaimKeyPackages {
+        /// Whose devices.
+        account: AccountId,
+    },
+    /// How many key packages the calling device has left in its pool.
+    GetKeyPackageCount,
+    /// The live devices of an account that have an identity key, with that key.
+    ListAccountDevices {
+        /// Whose devices.
+        account: AccountId,
+    },
 }
 
 impl Request {
@@ -194,6 +223,9 @@ impl Request {
                 ok(chat.0) && before.is_none_or(|s| ok(s.0))
             }
             Request::GetDifference { since, .. } => ok(since.0),
+            Request::ClaimKeyPackages { account } | Request::ListAccountDevices { account } => {
+                ok(account.0)
+            }
             Request::Register { .. }
             | Request::Login { .. }
             | Request::Resume { .. }
@@ -202,7 +234,10 @@ impl Request {
             | Request::LookupUser { .. }
             | Request::Ping
             | Request::SetGroupAdds { .. }
-            | Request::GetPrivacy => true,
+            | Request::GetPrivacy
+            | Request::SetIdentityKey { .. }
+            | Request::UploadKeyPackages { .. }
+            | Request::GetKeyPackageCount => true,
         }
     }
 
@@ -234,6 +269,11 @@ impl Request {
             Request::SetTyping { .. } => "set_typing",
             Request::GetHistory { .. } => "get_history",
             Request::GetDifference { .. } => "get_difference",
+            Request::SetIdentityKey { .. } => "set_identity_key",
+            Request::UploadKeyPackages { .. } => "upload_key_packages",
+            Request::ClaimKeyPackages { .. } => "claim_key_packages",
+            Request::GetKeyPackageCount => "get_key_package_count",
+            Request::ListAccountDevices { .. } => "list_account_devices",
         }
     }
 }
@@ -305,4 +345,13 @@ pub enum Response {
     History(Vec<Message>),
     /// To `GetDifference`.
     Difference(Difference),
+    /// To `UploadKeyPackages` and `GetKeyPackageCount`: the calling device's pool.
+    KeyPackageCount {
+        /// Key packages left (the last-resort one not counted).
+        remaining: u32,
+    },
+    /// To `ClaimKeyPackages`: one entry per live device with an identity key, by id.
+    KeyPackages(Vec<ClaimedKeyPackage>),
+    /// To `ListAccountDevices`: by device id.
+    AccountDevices(Vec<DeviceKey>),
 }

@@ -11,6 +11,14 @@ pub const MAX_TITLE_CHARS: usize = 128;
 pub const MAX_HISTORY_PAGE: u32 = 200;
 /// The most updates one difference page returns.
 pub const MAX_DIFFERENCE_PAGE: u32 = 1000;
+/// The length of a device's Ed25519 identity public key, in bytes.
+pub const IDENTITY_KEY_BYTES: usize = 32;
+/// The largest MLS key package the server keeps, in bytes.
+pub const MAX_KEY_PACKAGE_BYTES: usize = 4096;
+/// The most key packages one `UploadKeyPackages` may carry.
+pub const MAX_KEY_PACKAGES_PER_UPLOAD: usize = 100;
+/// The most key packages a device's pool holds (its last-resort package not counted).
+pub const MAX_KEY_PACKAGE_POOL: usize = 200;
 
 /// Why a username is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

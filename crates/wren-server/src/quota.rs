@@ -1,7 +1,7 @@
 //! Per-account quotas on what one signed-in account may do, whatever connections it uses:
-//! messages, new groups, new direct chats, reaching other people (lookups and adds), and
-//! typing notices. Over a quota a request gets `RateLimited` with a retry hint (typing
-//! notices are dropped quietly instead, since they are best effort).
+//! messages, new groups, new direct chats, reaching other people (lookups, adds, key
+//! package claims), and typing notices. Over a quota a request gets `RateLimited` with a
+//! retry hint (typing notices are dropped quietly instead, since they are best effort).
 
 use crate::rate_limit::rate_limited;
 use crate::Config;
@@ -25,7 +25,8 @@ enum Cost {
     Group(u32),
     /// A direct chat opened.
     Direct,
-    /// Reaching `n` other people: a lookup by username, a member added.
+    /// Reaching `n` other people: a lookup by username, a member added, a claim of an
+    /// account's key packages.
     Reach(u32),
     /// A typing notice.
     Typing,
@@ -133,7 +134,9 @@ fn cost(request: &Request) -> Cost {
             Cost::Group(u32::try_from(members.len()).unwrap_or(u32::MAX))
         }
         Request::OpenDirect { .. } => Cost::Direct,
-        Request::LookupUser { .. } | Request::AddMember { .. } => Cost::Reach(1),
+        Request::LookupUser { .. }
+        | Request::AddMember { .. }
+        | Request::ClaimKeyPackages { .. } => Cost::Reach(1),
         Request::SetTyping { .. } => Cost::Typing,
         _ => Cost::Free,
     }
@@ -195,6 +198,21 @@ mod tests {
         );
         assert_eq!(quotas.charge(me, &group(4)), Ok(true));
         assert!(quotas.charge(me, &group(1)).is_err(), "reach used up");
+    }
+
+    #[test]
+    fn key_package_claims_reach_someone() {
+        let quotas = Quotas::new(&config());
+        let claim = Request::ClaimKeyPackages {
+            account: AccountId(2),
+        };
+        for _ in 0..10 {
+            assert_eq!(quotas.charge(AccountId(1), &claim), Ok(true));
+        }
+        assert!(
+            quotas.charge(AccountId(1), &claim).is_err(),
+            "reach used up"
+        );
     }
 
     #[test]

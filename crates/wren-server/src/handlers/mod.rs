@@ -9,6 +9,7 @@
 
 pub(crate) mod accounts;
 mod chats;
+mod keys;
 mod messages;
 mod sync;
 
@@ -127,6 +128,14 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
             before,
             limit,
         } => messages::history(state, me, chat, before, limit),
+        Request::SetIdentityKey { key } => keys::set_identity_key(state, caller, &key).await,
+        Request::UploadKeyPackages {
+            packages,
+            last_resort,
+        } => keys::upload(state, caller, packages, last_resort).await,
+        Request::ClaimKeyPackages { account } => keys::claim(state, account).await,
+        Request::GetKeyPackageCount => keys::count(state, caller),
+        Request::ListAccountDevices { account } => keys::account_devices(state, account),
         Request::Register { .. }
         | Request::Login { .. }
         | Request::Resume { .. }
@@ -170,6 +179,8 @@ fn into_response(outcome: WriteOutcome) -> Response {
             chat, seq, sent_at, ..
         } => Response::Sent { chat, seq, sent_at },
         WriteOutcome::Privacy(privacy) => Response::Privacy(privacy),
+        WriteOutcome::KeyPackageCount(remaining) => Response::KeyPackageCount { remaining },
+        WriteOutcome::KeyPackages(claimed) => Response::KeyPackages(claimed),
         WriteOutcome::Done | WriteOutcome::Pruned { .. } => Response::Done,
     }
 }

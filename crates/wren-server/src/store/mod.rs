@@ -17,8 +17,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::sync::oneshot;
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, ChatInfo, ClientMsgId, DeviceId, DeviceInfo, Difference,
-    GroupAdds, Message, Privacy, Pts, Seq, Update,
+    AccountId, AccountInfo, ChatId, ChatInfo, ClaimedKeyPackage, ClientMsgId, DeviceId, DeviceInfo,
+    DeviceKey, Difference, GroupAdds, Message, Privacy, Pts, Seq, Update,
 };
 
 /// A device being signed in: its name and the SHA-256 of its token.
@@ -165,6 +165,33 @@ pub(crate) enum WriteOp {
         /// The new setting.
         allowed: GroupAdds,
     },
+    /// Set a live device's identity key, once (the same key again is a no-op).
+    SetIdentityKey {
+        /// The caller's account.
+        account: AccountId,
+        /// The caller's device.
+        device: DeviceId,
+        /// The Ed25519 public key.
+        key: [u8; 32],
+    },
+    /// Add key packages to a live device's pool (checked for size and count by the
+    /// handler; the pool limit is checked here). Answers [`WriteOutcome::KeyPackageCount`].
+    UploadKeyPackages {
+        /// The caller's account.
+        account: AccountId,
+        /// The caller's device.
+        device: DeviceId,
+        /// The packages, in the order they are to be handed out.
+        packages: Vec<Vec<u8>>,
+        /// The device's new last-resort package, if any.
+        last_resort: Option<Vec<u8>>,
+    },
+    /// Take one key package of every live device of `account` that has an identity key.
+    /// Answers [`WriteOutcome::KeyPackages`].
+    ClaimKeyPackages {
+        /// Whose devices.
+        account: AccountId,
+    },
 }
 
 /// What a committed write returns to its caller.
@@ -203,6 +230,10 @@ pub(crate) enum WriteOutcome {
     },
     /// The account's privacy settings after the change.
     Privacy(Privacy),
+    /// Key packages left in a device's pool.
+    KeyPackageCount(u32),
+    /// One claimed key package per device.
+    KeyPackages(Vec<ClaimedKeyPackage>),
 }
 
 /// One page of an account's chats.
@@ -298,6 +329,11 @@ pub(crate) trait Store: Send + Sync {
         account: AccountId,
         current: DeviceId,
     ) -> Result<Vec<DeviceInfo>, StoreError>;
+    /// How many key packages are left in a device's pool.
+    async fn key_package_count(&self, device: DeviceId) -> Result<u32, StoreError>;
+    /// The live devices of an account that have an identity key, by id (`NotFound` for an
+    /// unknown account).
+    async fn device_keys(&self, account: AccountId) -> Result<Vec<DeviceKey>, StoreError>;
     /// An account by (normalized) username.
     async fn lookup_user(&self, username: &str) -> Result<Option<AccountInfo>, StoreError>;
     /// The account's chats with ids above `after`, by ascending id, cut to fit a frame.

@@ -18,8 +18,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, Difference, Message, Privacy,
-    Pts, Seq,
+    AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, DeviceKey, Difference, Message,
+    Privacy, Pts, Seq,
 };
 use writer::Command;
 
@@ -112,6 +112,18 @@ impl Store for SqliteStore {
     ) -> Result<Vec<DeviceInfo>, StoreError> {
         self.readers
             .with(move |c| read::devices(c, account, current))
+            .await
+    }
+
+    async fn key_package_count(&self, device: DeviceId) -> Result<u32, StoreError> {
+        self.readers
+            .with(move |c| read::key_package_count(c, device))
+            .await
+    }
+
+    async fn device_keys(&self, account: AccountId) -> Result<Vec<DeviceKey>, StoreError> {
+        self.readers
+            .with(move |c| read::device_keys(c, account))
             .await
     }
 

@@ -7,7 +7,10 @@ use super::views::{
 use crate::store::{ChatPage, Credentials, StoreError, TokenOwner};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_HISTORY_PAGE;
-use wren_proto::{AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, Message, Seq};
+use wren_proto::{
+    AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, DeviceKey, ErrorCode, Message,
+    Seq,
+};
 
 /// The most chats one `GetChats` page holds.
 pub(super) const MAX_CHATS_PAGE: usize = 500;
@@ -64,6 +67,50 @@ pub(super) fn devices(
                 created_at: row.get(2)?,
                 last_seen_at: row.get(3)?,
                 current: id == current,
+            })
+        })
+        .map_err(db_err)?;
+    rows.collect::<Result<_, _>>().map_err(db_err)
+}
+
+/// How many key packages are left in a device's pool.
+pub(super) fn key_package_count(conn: &Connection, device: DeviceId) -> Result<u32, StoreError> {
+    let n: u64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM key_packages WHERE device_id = ?1")
+        .map_err(db_err)?
+        .query_row([device.0], |row| row.get(0))
+        .map_err(db_err)?;
+    u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("{n} key packages")))
+}
+
+/// The live devices of an account that have an identity key, by id.
+pub(super) fn device_keys(
+    conn: &mut Connection,
+    account: AccountId,
+) -> Result<Vec<DeviceKey>, StoreError> {
+    let tx = conn.transaction().map_err(db_err)?;
+    let exists = tx
+        .prepare_cached("SELECT 1 FROM accounts WHERE id = ?1")
+        .map_err(db_err)?
+        .exists([account.0])
+        .map_err(db_err)?;
+    if !exists {
+        return Err(StoreError::rejected(
+            ErrorCode::NotFound,
+            "there is no such account",
+        ));
+    }
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT id, identity_key FROM devices WHERE account_id = ?1 \
+             AND revoked_at IS NULL AND identity_key IS NOT NULL ORDER BY id",
+        )
+        .map_err(db_err)?;
+    let rows = stmt
+        .query_map([account.0], |row| {
+            Ok(DeviceKey {
+                device: DeviceId(row.get(0)?),
+                identity_key: row.get(1)?,
             })
         })
         .map_err(db_err)?;

@@ -10,6 +10,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_privacy_and_departures.sql"),
+    include_str!("migrations/003_key_packages.sql"),
 ];
 
 /// Opens a connection with the pragmas every connection needs.

@@ -6,7 +6,9 @@ use super::SqliteStore;
 use crate::store::{Delivery, NewDevice, Store, StoreError, UpdateSink, WriteOp, WriteOutcome};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use wren_proto::{AccountId, ChatId, ClientMsgId, Difference, ErrorCode, Pts, Seq, Update};
+use wren_proto::{
+    AccountId, ChatId, ClientMsgId, DeviceId, Difference, ErrorCode, Pts, Seq, Update,
+};
 
 /// Remembers every published delivery, in publish order, and the size of every commit.
 #[derive(Default)]
@@ -394,5 +396,97 @@ async fn a_full_write_queue_makes_submitters_wait_instead_of_growing() {
         committed, 3000,
         "every write waited its turn and was committed"
     );
+    store.shutdown().await;
+}
+
+/// Registers `name` and returns its account and first device.
+async fn account_with_device(store: &SqliteStore, name: &str) -> (AccountId, DeviceId) {
+    let op = WriteOp::Register {
+        username: name.into(),
+        password_hash: "not-a-real-hash".into(),
+        device: NewDevice {
+            name: "d".into(),
+            token_hash: crate::auth::token_hash(name),
+        },
+    };
+    match store.write(op).await.unwrap() {
+        WriteOutcome::SignedIn {
+            account, device, ..
+        } => (account.id, device),
+        other => panic!("register: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn claims_in_one_batch_never_share_a_key_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _sink) = open(dir.path());
+    let (a, device) = account_with_device(&store, "alice").await;
+    let set = WriteOp::SetIdentityKey {
+        account: a,
+        device,
+        key: [1; 32],
+    };
+    assert_eq!(store.write(set).await.unwrap(), WriteOutcome::Done);
+    let upload = |packages: Vec<Vec<u8>>| WriteOp::UploadKeyPackages {
+        account: a,
+        device,
+        packages,
+        last_resort: Some(b"last".to_vec()),
+    };
+    let pool: Vec<Vec<u8>> = (0u8..10).map(|n| vec![n]).collect();
+    assert_eq!(
+        store.write(upload(pool)).await.unwrap(),
+        WriteOutcome::KeyPackageCount(10)
+    );
+    // All queued before the writer answers any, so they share group commits.
+    let mut tickets = Vec::new();
+    for _ in 0..30 {
+        tickets.push(store.submit(WriteOp::ClaimKeyPackages { account: a }).await);
+    }
+    let mut taken = Vec::new();
+    let mut last_resort = 0;
+    for ticket in tickets {
+        match ticket.await.unwrap() {
+            WriteOutcome::KeyPackages(claimed) => {
+                assert_eq!(claimed.len(), 1);
+                let c = &claimed[0];
+                assert_eq!(
+                    (c.device, c.identity_key.as_slice()),
+                    (device, &[1; 32][..])
+                );
+                if c.last_resort {
+                    assert_eq!(c.package.as_deref(), Some(&b"last"[..]));
+                    last_resort += 1;
+                } else {
+                    taken.push(c.package.clone().unwrap());
+                }
+            }
+            other => panic!("claim: {other:?}"),
+        }
+    }
+    assert_eq!(
+        taken,
+        (0u8..10).map(|n| vec![n]).collect::<Vec<_>>(),
+        "each once, oldest first"
+    );
+    assert_eq!(last_resort, 20);
+    assert_eq!(store.key_package_count(device).await.unwrap(), 0);
+
+    // Revoking the device drops its packages, its last resort and its listing.
+    store.write(upload(vec![vec![42]])).await.unwrap();
+    let revoke = WriteOp::RevokeDevice { account: a, device };
+    store.write(revoke).await.unwrap();
+    assert_eq!(store.key_package_count(device).await.unwrap(), 0);
+    assert!(store.device_keys(a).await.unwrap().is_empty());
+    match store.write(WriteOp::ClaimKeyPackages { account: a }).await {
+        Ok(WriteOutcome::KeyPackages(claimed)) => assert!(claimed.is_empty()),
+        other => panic!("claim: {other:?}"),
+    }
+    // A revoked device cannot upload again.
+    match store.write(upload(vec![vec![43]])).await {
+        Err(StoreError::Rejected { code, .. }) => assert_eq!(code, ErrorCode::Unauthorized),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
     store.shutdown().await;
 }

@@ -116,7 +116,7 @@ pub(super) fn resume(
     }))
 }
 
-/// Revokes one of the account's devices (idempotent).
+/// Revokes one of the account's devices (idempotent), deleting its key packages.
 pub(super) fn revoke_device(
     conn: &Connection,
     account: AccountId,
@@ -145,6 +145,7 @@ pub(super) fn revoke_device(
             .map_err(db_err)?
             .execute(params![device.0, now])
             .map_err(db_err)?;
+            super::keys::forget_packages(conn, device)?;
             Ok(Applied::quiet(WriteOutcome::Done))
         }
     }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod chats;
+mod keys;
 mod messages;
 
 use super::db_err;
@@ -86,6 +87,18 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
         WriteOp::SetGroupAdds { account, allowed } => {
             accounts::set_group_adds(conn, account, allowed)
         }
+        WriteOp::SetIdentityKey {
+            account,
+            device,
+            key,
+        } => keys::set_identity_key(conn, account, device, &key),
+        WriteOp::UploadKeyPackages {
+            account,
+            device,
+            packages,
+            last_resort,
+        } => keys::upload(conn, account, device, &packages, last_resort.as_deref()),
+        WriteOp::ClaimKeyPackages { account } => keys::claim(conn, account),
     }
 }
 
