@@ -16,8 +16,8 @@ use std::time::Duration;
 use tokio::sync::{broadcast, watch, Mutex};
 use wren_proto::rules::{self, MAX_HISTORY_PAGE};
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, ClientMsgId, DeviceId, DeviceInfo, GroupAdds, Privacy, Request,
-    Response, Seq,
+    AccountId, AccountInfo, ChatId, ClaimedKeyPackage, ClientMsgId, DeviceId, DeviceInfo,
+    DeviceKey, GroupAdds, Privacy, Request, Response, Seq,
 };
 use zeroize::Zeroizing;
 
@@ -81,6 +81,7 @@ impl Client {
                     id: session.account,
                     username: session.username,
                 },
+                device: session.device,
                 token: session.token,
             };
             client.connect(&session.server_url, Some(auth)).await;
@@ -221,6 +222,7 @@ impl Client {
         if let Some(connection) = connection.as_ref() {
             connection.signed_in(Auth {
                 me: session.account.clone(),
+                device: session.device,
                 token: session.token,
             })?;
         }
@@ -540,6 +542,49 @@ impl Client {
     pub async fn devices(&self) -> Result<Vec<DeviceInfo>, CoreError> {
         match self.request(Request::ListDevices).await? {
             Response::Devices(devices) => Ok(devices),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// This device's MLS identity (Ed25519) public key, once it has been made (at the first
+    /// sign-in of this device).
+    pub async fn identity_key(&self) -> Result<Option<Vec<u8>>, CoreError> {
+        let session = self
+            .inner
+            .store
+            .session()
+            .await?
+            .ok_or(CoreError::NotSignedIn)?;
+        Ok(self.inner.store.identity_public_key(session.device).await?)
+    }
+
+    /// The devices of an account that published an MLS identity key, with that key.
+    pub async fn account_devices(&self, account: AccountId) -> Result<Vec<DeviceKey>, CoreError> {
+        match self
+            .request(Request::ListAccountDevices { account })
+            .await?
+        {
+            Response::AccountDevices(devices) => Ok(devices),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Takes one key package of every device of an account from the server (each is handed
+    /// out once; check them with [`verify_key_package`](crate::e2e::verify_key_package)).
+    pub async fn claim_key_packages(
+        &self,
+        account: AccountId,
+    ) -> Result<Vec<ClaimedKeyPackage>, CoreError> {
+        match self.request(Request::ClaimKeyPackages { account }).await? {
+            Response::KeyPackages(packages) => Ok(packages),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// How many one-time key packages of this device the server still holds.
+    pub async fn key_package_count(&self) -> Result<u32, CoreError> {
+        match self.request(Request::GetKeyPackageCount).await? {
+            Response::KeyPackageCount { remaining } => Ok(remaining),
             other => Err(unexpected(other)),
         }
     }

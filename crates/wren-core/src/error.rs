@@ -31,6 +31,9 @@ pub enum StoreError {
     /// Stored data could not be decoded.
     #[error("corrupt local data: {0}")]
     Corrupt(String),
+    /// Creating, storing or reading MLS key material failed.
+    #[error(transparent)]
+    Mls(#[from] crate::e2e::E2eError),
 }
 
 impl StoreError {

@@ -12,6 +12,7 @@ mod backoff;
 mod client;
 mod connection;
 pub mod content;
+pub mod e2e;
 mod error;
 pub mod events;
 mod keychain;
@@ -28,5 +29,6 @@ pub use error::{CoreError, KeyError, StoreError};
 pub use events::{ClientEvent, ConnectionState};
 pub use model::{Account, ChatSummary, DeliveryState, MemberView, MessageView, SearchHit};
 pub use wren_proto::{
-    AccountId, ChatId, ChatKind, DeviceId, DeviceInfo, GroupAdds, Privacy, Role, Seq,
+    AccountId, ChatId, ChatKind, ClaimedKeyPackage, DeviceId, DeviceInfo, DeviceKey, GroupAdds,
+    Privacy, Role, Seq,
 };

@@ -55,7 +55,7 @@ fn options() -> Result<Options> {
             other => bail!("unknown option {other}; use --clients N --hostile H --seconds S"),
         }
     }
-    if options.clients < 10 || options.clients % 10 != 0 {
+    if options.clients < 10 || !options.clients.is_multiple_of(10) {
         bail!("--clients must be a multiple of 10");
     }
     Ok(options)
@@ -287,7 +287,7 @@ async fn run_normal(conn: Conn, chat: ChatId, until: Instant, tally: Arc<Tally>,
         n += 1;
         next_id += 1;
         let id = RequestId(next_id);
-        let body = if n % 10 == 0 {
+        let body = if n.is_multiple_of(10) {
             Request::GetDifference {
                 since: Pts(0),
                 limit: 100,

@@ -35,7 +35,7 @@ fn options() -> Result<Options> {
             other => bail!("unknown option {other}; use --clients N --seconds S --kills K"),
         }
     }
-    if options.clients < 2 || options.clients % 2 != 0 {
+    if options.clients < 2 || !options.clients.is_multiple_of(2) {
         bail!("--clients must be an even number of at least 2");
     }
     Ok(options)

@@ -1,7 +1,7 @@
 //! The connection task's life: connect, sign in, serve, and after a disconnect wait out a
 //! backoff delay (failing requests at once meanwhile) before the next attempt.
 
-use super::{transport, Auth, Command, Context, Status, REQUEST_TIMEOUT};
+use super::{transport, Auth, Command, Context, Requester, Status, REQUEST_TIMEOUT};
 use crate::backoff::Backoff;
 use crate::content;
 use crate::error::CoreError;
@@ -77,6 +77,10 @@ pub(crate) struct Driver {
     ready: bool,
     /// Sync and outbox run (signed in and the server's `pts` known).
     pub(super) active: bool,
+    /// Makes requests on this connection for the MLS key upkeep.
+    requester: Requester,
+    /// The MLS key upkeep started by the last sign-in, while it runs.
+    upkeep: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Driver {
@@ -84,6 +88,7 @@ impl Driver {
         ctx: Context,
         commands: mpsc::UnboundedReceiver<Command>,
         status: watch::Sender<Status>,
+        requester: Requester,
     ) -> Self {
         let backoff = Backoff::new(
             Duration::from_millis(250),
@@ -103,6 +108,8 @@ impl Driver {
             held: Vec::new(),
             ready: false,
             active: false,
+            requester,
+            upkeep: None,
         }
     }
 
@@ -297,12 +304,30 @@ impl Driver {
         remote: Pts,
     ) -> Result<(), Exit> {
         self.active = true;
+        self.start_key_upkeep();
         self.outbox.on_connected();
         let actions = self.sync.on_connected(remote, Instant::now().into_std());
         self.run_sync_actions(socket, actions).await?;
         // The server starts pushing to this connection only after it answered the sign-in:
         // a ping answered after that reports anything committed in between as a gap.
         self.send(socket, Request::Ping, Pending::Heartbeat).await
+    }
+
+    /// Publishes this device's identity key and tops up its key packages, beside sync
+    /// (its requests go through the command queue like the user's). One run at a time.
+    fn start_key_upkeep(&mut self) {
+        if self.upkeep.as_ref().is_some_and(|task| !task.is_finished()) {
+            return;
+        }
+        let Some(auth) = self.auth() else {
+            return;
+        };
+        self.upkeep = Some(tokio::spawn(crate::e2e::upkeep::run(
+            self.ctx.store.clone(),
+            self.requester.clone(),
+            auth.me.id,
+            auth.device,
+        )));
     }
 
     async fn flush_outbox(&mut self, socket: &mut transport::Socket) -> Result<(), Exit> {

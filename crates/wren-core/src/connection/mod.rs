@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
-use wren_proto::{AccountInfo, Request, Response};
+use wren_proto::{AccountInfo, DeviceId, Request, Response};
 
 /// How long a request may wait for its answer.
 pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -25,6 +25,7 @@ pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug)]
 pub(crate) struct Auth {
     pub(crate) me: AccountInfo,
+    pub(crate) device: DeviceId,
     pub(crate) token: String,
 }
 
@@ -36,6 +37,24 @@ pub(crate) enum Command {
     Outbox(OutboxItem),
     SignedIn(Auth),
     Shutdown,
+}
+
+/// Lets work beside the driver (the MLS key upkeep) make requests on its connection. It
+/// holds the command queue weakly, so it never keeps a dropped connection's task alive.
+#[derive(Clone)]
+pub(crate) struct Requester(mpsc::WeakUnboundedSender<Command>);
+
+impl Requester {
+    /// Sends a request and waits for its answer.
+    pub(crate) async fn request(&self, body: Request) -> Result<Response, CoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.0
+            .upgrade()
+            .ok_or(CoreError::Closed)?
+            .send(Command::Request { body, reply })
+            .map_err(|_| CoreError::Closed)?;
+        answer.await.map_err(|_| CoreError::Closed)?
+    }
 }
 
 /// What waiters (the CLI, tests) can observe about the connection.
@@ -83,7 +102,8 @@ impl Connection {
             signed_out: false,
         });
         let url = context.url.clone();
-        let task = tokio::spawn(driver::Driver::new(context, queue, status_tx).run());
+        let requester = Requester(commands.downgrade());
+        let task = tokio::spawn(driver::Driver::new(context, queue, status_tx, requester).run());
         Connection {
             url,
             pushed: std::sync::atomic::AtomicU64::new(0),

@@ -6,6 +6,7 @@
 mod actor;
 mod apply;
 mod chats;
+mod identity;
 mod messages;
 mod outbox;
 mod schema;
@@ -15,13 +16,18 @@ mod session;
 pub(crate) use apply::Applied;
 pub(crate) use session::SavedSession;
 
+use crate::e2e::identity::DeviceIdentity;
+use crate::e2e::packages::{self, NewKeyPackages};
+use crate::e2e::E2eError;
 use crate::error::StoreError;
 use crate::model::{ChatSummary, MessageView, SearchHit};
 use crate::outbox::OutboxItem;
 use crate::profile::DatabaseKey;
 use actor::StoreActor;
 use std::path::PathBuf;
-use wren_proto::{AccountId, ChatId, ChatInfo, ClientMsgId, Message, Pts, Seq, UpdateEnvelope};
+use wren_proto::{
+    AccountId, ChatId, ChatInfo, ClientMsgId, DeviceId, Message, Pts, Seq, UpdateEnvelope,
+};
 
 /// Whether stored history covers a request, or the server must be asked.
 #[derive(Debug, PartialEq, Eq)]
@@ -65,6 +71,79 @@ impl Store {
 
     pub(crate) async fn forget_token(&self) -> Result<(), StoreError> {
         self.actor.call(|c| session::forget_token(c)).await
+    }
+
+    /// This device's MLS identity: its public key and whether the first key packages were
+    /// uploaded. Made and stored on first use (for this device id).
+    pub(crate) async fn device_identity(
+        &self,
+        account: AccountId,
+        device: DeviceId,
+    ) -> Result<IdentityState, StoreError> {
+        self.actor
+            .call(move |c| {
+                let (identity, initial_upload) = load_or_create_identity(c, account, device)?;
+                Ok(IdentityState {
+                    public_key: identity.public_key().to_vec(),
+                    initial_upload,
+                })
+            })
+            .await
+    }
+
+    /// Creates key packages for this device in one transaction: openmls keeps their
+    /// private parts in this store.
+    pub(crate) async fn new_key_packages(
+        &self,
+        account: AccountId,
+        device: DeviceId,
+        count: usize,
+        last_resort: bool,
+    ) -> Result<NewKeyPackages, StoreError> {
+        self.actor
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let (identity, _) = load_or_create_identity(&tx, account, device)?;
+                let made = packages::create(&tx, &identity, count, last_resort)?;
+                tx.commit()?;
+                Ok(made)
+            })
+            .await
+    }
+
+    /// This device's MLS public key, if its identity has been made.
+    pub(crate) async fn identity_public_key(
+        &self,
+        device: DeviceId,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.actor
+            .call(move |c| {
+                let Some(stored) = identity::load(c, device)? else {
+                    return Ok(None);
+                };
+                let identity =
+                    DeviceIdentity::from_stored(stored.account, device, &stored.key_pair)?;
+                Ok(Some(identity.public_key().to_vec()))
+            })
+            .await
+    }
+
+    /// The stored key pair as bytes, for tests that look for it on disk.
+    #[cfg(test)]
+    pub(crate) async fn stored_key_pair_for_tests(
+        &self,
+        device: DeviceId,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.actor
+            .call(move |c| Ok(identity::load(c, device)?.map(|s| s.key_pair.to_vec())))
+            .await
+    }
+
+    /// Records that the first key packages and the last-resort one reached the server.
+    pub(crate) async fn set_initial_upload(&self, device: DeviceId) -> Result<(), StoreError> {
+        self.actor
+            .call(move |c| identity::set_initial_upload(c, device))
+            .await
     }
 
     pub(crate) async fn pts(&self) -> Result<Pts, StoreError> {
@@ -284,4 +363,31 @@ impl Store {
             .call(move |c| outbox::mark_failed(c, me, id))
             .await
     }
+}
+
+/// What the connection needs to know of this device's MLS identity.
+pub(crate) struct IdentityState {
+    /// The Ed25519 public key.
+    pub(crate) public_key: Vec<u8>,
+    /// Whether the first key packages and the last-resort one were uploaded.
+    pub(crate) initial_upload: bool,
+}
+
+/// Reads this device's key pair (with whether its first upload happened), or makes and
+/// stores one.
+fn load_or_create_identity(
+    conn: &rusqlite::Connection,
+    account: AccountId,
+    device: DeviceId,
+) -> Result<(DeviceIdentity, bool), StoreError> {
+    if let Some(stored) = identity::load(conn, device)? {
+        if stored.account != account {
+            return Err(E2eError::OtherAccount { device: device.0 }.into());
+        }
+        let identity = DeviceIdentity::from_stored(account, device, &stored.key_pair)?;
+        return Ok((identity, stored.initial_upload));
+    }
+    let identity = DeviceIdentity::generate(account, device)?;
+    identity::insert(conn, account, device, &identity.to_stored()?)?;
+    Ok((identity, false))
 }

@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_membership.sql"),
+    include_str!("migrations/003_device_identity.sql"),
 ];
 
 /// Opens (or creates) the database, checks the key, and migrates to the newest schema.
@@ -31,7 +32,11 @@ pub(crate) fn open(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreEr
          PRAGMA temp_store = MEMORY;",
     )
     .map_err(StoreError::from_sqlite)?;
-    migrate(conn)
+    let mut conn = migrate(conn)?;
+    // openmls's own tables (key package private keys, later group state), which it
+    // versions itself.
+    crate::e2e::provider::migrate(&mut conn)?;
+    Ok(conn)
 }
 
 /// Re-encrypts every page with a new key (SQLCipher's `rekey`).
