@@ -178,7 +178,7 @@ pub fn i420_len(width: usize, height: usize) -> usize {
 }
 
 fn check_dimensions(width: usize, height: usize) -> Result<()> {
-    if width == 0 || height == 0 || width % 2 != 0 || height % 2 != 0 {
+    if width == 0 || height == 0 || !width.is_multiple_of(2) || !height.is_multiple_of(2) {
         return Err(MediaError::Dimensions(width, height));
     }
     Ok(())

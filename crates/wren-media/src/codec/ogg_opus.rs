@@ -71,7 +71,9 @@ impl<W: Write> OggOpusWriter<W> {
         self.samples += FRAME_SAMPLES as u64;
         // Close a page every second so players can seek.
         let end = match end {
-            PacketWriteEndInfo::NormalPacket if self.samples % u64::from(SAMPLE_RATE) == 0 => {
+            PacketWriteEndInfo::NormalPacket
+                if self.samples.is_multiple_of(u64::from(SAMPLE_RATE)) =>
+            {
                 PacketWriteEndInfo::EndPage
             }
             other => other,
