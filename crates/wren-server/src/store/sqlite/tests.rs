@@ -490,3 +490,36 @@ async fn claims_in_one_batch_never_share_a_key_package() {
     }
     store.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_answers_while_every_reader_is_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    // Every reader of the pool waits until the test lets it go.
+    let mut release = Vec::new();
+    let mut busy = Vec::new();
+    for _ in 0..super::READERS {
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        release.push(go);
+        let readers = Arc::clone(&store.readers);
+        busy.push(tokio::spawn(async move {
+            readers
+                .with(move |_| {
+                    let _ = wait.recv();
+                    Ok(())
+                })
+                .await
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let health = tokio::time::timeout(std::time::Duration::from_secs(10), store.health()).await;
+    assert!(
+        matches!(health, Ok(Ok(()))),
+        "/healthz must not wait for the readers users keep busy"
+    );
+    drop(release);
+    for reader in busy {
+        reader.await.unwrap().unwrap();
+    }
+    store.shutdown().await;
+}
