@@ -12,5 +12,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['test/**/*.test.{ts,tsx}'],
     setupFiles: ['test/setup.ts'],
+    // The stylesheet's text is read by the colour-contrast test (`app.css?raw`).
+    css: { include: [/app\.css/] },
   },
 });

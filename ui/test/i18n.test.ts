@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { ar } from '../src/i18n/ar';
 import { en } from '../src/i18n/en';
-import { translate } from '../src/i18n';
+import { translate, translatePlural } from '../src/i18n';
+import { formatNumber, formatPercent } from '../src/i18n/locale';
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
 
@@ -20,8 +21,54 @@ describe('dictionaries', () => {
     expect(latinOnly).toEqual([]);
   });
 
-  it('fills placeholders', () => {
-    expect(translate('en', 'chat.typing', { name: 'bob' })).toBe('bob is typing…');
-    expect(translate('ar', 'chat.members', { count: 4 })).toBe('الأعضاء: 4');
+  it('fills placeholders, names isolated and numbers in the digits of the language', () => {
+    expect(translate('en', 'chat.typing', { name: 'bob' })).toBe('\u2068bob\u2069 is typing…');
+    expect(translate('ar', 'connection.syncing', { done: 4, total: 12 })).toBe('جارٍ التحديث… ٤/١٢');
+  });
+});
+
+describe('plurals', () => {
+  it('uses all six Arabic forms for 0, 1, 2, 3, 11 and 100', () => {
+    const unread = [0, 1, 2, 3, 11, 100].map((n) => translatePlural('ar', 'chat.unread', n));
+    expect(unread).toEqual([
+      'لا توجد رسائل غير مقروءة',
+      'رسالة واحدة غير مقروءة',
+      'رسالتان غير مقروءتين',
+      '٣ رسائل غير مقروءة',
+      '١١ رسالة غير مقروءة',
+      '١٠٠ رسالة غير مقروءة',
+    ]);
+    const members = [0, 1, 2, 3, 11, 100].map((n) => translatePlural('ar', 'chat.members', n));
+    expect(members).toEqual(['لا أعضاء', 'عضو واحد', 'عضوان', '٣ أعضاء', '١١ عضوًا', '١٠٠ عضو']);
+  });
+
+  it('uses one and other in English', () => {
+    expect(translatePlural('en', 'chat.unread', 1)).toBe('1 unread message');
+    expect(translatePlural('en', 'chat.unread', 0)).toBe('0 unread messages');
+    expect(translatePlural('en', 'chat.members', 1_200)).toBe('1,200 members');
+  });
+});
+
+describe('numbers', () => {
+  it('writes numbers in the digits of the UI language', () => {
+    expect(formatNumber(1_234, 'ar')).toBe('١٬٢٣٤');
+    expect(formatNumber(1_234, 'en')).toBe('1,234');
+    expect(formatPercent(150, 'ar')).toMatch(/^١٥٠٪/);
+    expect(formatPercent(150, 'en')).toBe('150%');
+  });
+
+  it('keeps Latin digits out of every Arabic string', () => {
+    const withLatinDigits = Object.entries(ar).filter(([, text]) => /[0-9]/.test(text));
+    expect(withLatinDigits).toEqual([]);
+  });
+});
+
+describe('bidi isolation', () => {
+  it('isolates every interpolated string, names and addresses included, but not numbers', () => {
+    expect(translate('ar', 'group.remove', { name: 'bob' })).toBe('إزالة \u2068bob\u2069');
+    expect(translate('en', 'links.invalid', { url: 'wren://\u202Eevil' })).toBe(
+      'This link cannot be opened: \u2068wren://\u202Eevil\u2069',
+    );
+    expect(translate('en', 'connection.syncing', { done: 3, total: 40 })).toBe('Updating… 3/40');
   });
 });

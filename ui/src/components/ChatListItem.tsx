@@ -1,6 +1,8 @@
-// One row of the chat list: avatar, title, time, last-message preview, unread badge.
+// One row of the chat list: avatar, title, time, last-message preview, unread badge. Only
+// the list's tab stop is in the Tab order; the list moves focus between rows.
 
 import { Show, type JSX } from 'solid-js';
+import { formatNumber } from '../i18n/locale';
 import { formatListStamp } from '../lib/dates';
 import { isolate } from '../lib/rtl';
 import { tickOf } from '../lib/messages';
@@ -10,7 +12,14 @@ import { Avatar } from './Avatar';
 import { Icon } from './Icon';
 import { Ticks } from './Ticks';
 
-export function ChatListItem(props: { chat: ChatSummary; active: boolean; now: number; onOpen: () => void }): JSX.Element {
+export function ChatListItem(props: {
+  chat: ChatSummary;
+  active: boolean;
+  /** The one row of the list that Tab reaches. */
+  tabStop: boolean;
+  now: number;
+  onOpen: () => void;
+}): JSX.Element {
   const { settings } = useApp();
   const t = settings.t;
   const last = () => props.chat.lastMessage;
@@ -27,7 +36,7 @@ export function ChatListItem(props: { chat: ChatSummary; active: boolean; now: n
   };
   const label = (): string => {
     const parts = [isolate(props.chat.title)];
-    if (props.chat.unreadCount > 0) parts.push(t('chat.unread', { count: props.chat.unreadCount }));
+    if (props.chat.unreadCount > 0) parts.push(settings.plural('chat.unread', props.chat.unreadCount));
     if (props.chat.pinned) parts.push(t('chat.pinned'));
     return parts.join(', ');
   };
@@ -40,6 +49,7 @@ export function ChatListItem(props: { chat: ChatSummary; active: boolean; now: n
         classList={{ active: props.active, unread: props.chat.unreadCount > 0 }}
         aria-selected={props.active}
         aria-label={label()}
+        tabIndex={props.tabStop ? 0 : -1}
         data-testid={`chat-item-${props.chat.id}`}
         onClick={() => props.onOpen()}
       >
@@ -75,7 +85,7 @@ export function ChatListItem(props: { chat: ChatSummary; active: boolean; now: n
             </span>
             <Show when={props.chat.unreadCount > 0}>
               <span class="unread-badge" data-testid="unread-badge" aria-hidden="true">
-                {props.chat.unreadCount}
+                {formatNumber(props.chat.unreadCount, settings.lang())}
               </span>
             </Show>
             <Show when={props.chat.pinned && props.chat.unreadCount === 0}>

@@ -2,13 +2,11 @@
 // last own message, Esc cancels a reply or an edit. Keeps a draft per chat.
 
 import { Show, createEffect, createSignal, on, type JSX } from 'solid-js';
-import { isolate } from '../lib/rtl';
 import type { ChatId, MessageView } from '../platform/types';
 import { useApp } from '../stores/app';
 import { Icon } from './Icon';
 
 const TYPING_EVERY_MS = 3000;
-const MAX_HEIGHT_PX = 200;
 
 export interface ComposerProps {
   chat: ChatId;
@@ -29,9 +27,10 @@ export function Composer(props: ComposerProps): JSX.Element {
   let box!: HTMLTextAreaElement;
   let lastTyping = 0;
 
+  /** Grows with the text; the stylesheet's max-block-size (in rem) caps it. */
   const fit = (): void => {
     box.style.height = 'auto';
-    box.style.height = `${Math.min(box.scrollHeight, MAX_HEIGHT_PX)}px`;
+    box.style.height = `${box.scrollHeight}px`;
   };
   const show = (value: string): void => {
     setText(value);
@@ -85,7 +84,7 @@ export function Composer(props: ComposerProps): JSX.Element {
       event.preventDefault();
       event.stopPropagation();
       props.onCancel();
-    } else if (event.key === 'ArrowUp' && text() === '' && props.editing === null) {
+    } else if (event.key === 'ArrowUp' && !event.altKey && text() === '' && props.editing === null) {
       event.preventDefault();
       props.onEditLast();
     }
@@ -94,8 +93,7 @@ export function Composer(props: ComposerProps): JSX.Element {
   const context = (): { title: string; body: string } | null => {
     if (props.editing !== null) return { title: t('composer.editing'), body: props.editing.text };
     if (props.replyTo !== null) {
-      const name = isolate(props.replyTo.sender.username);
-      return { title: t('composer.replyingTo', { name }), body: props.replyTo.text };
+      return { title: t('composer.replyingTo', { name: props.replyTo.sender.username }), body: props.replyTo.text };
     }
     return null;
   };

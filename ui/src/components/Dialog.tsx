@@ -1,21 +1,30 @@
-// A modal dialog: labelled, closes on Esc or a click outside, keeps focus inside.
+// A modal dialog: labelled, closes on Esc or a click outside, keeps focus inside, makes the
+// rest of the window inert, and gives focus back to what opened it.
 
 import { createUniqueId, onCleanup, onMount, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { focusableIn, trapTab } from '../lib/focus';
+import { inertOutside } from '../lib/inert';
 import { useApp } from '../stores/app';
 import { Icon } from './Icon';
+import { LIVE_REGION } from './LiveAnnouncer';
 
 export function Dialog(props: { title: string; testId: string; onClose: () => void; children: JSX.Element }): JSX.Element {
   const { settings } = useApp();
   const titleId = createUniqueId();
   const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  let backdrop!: HTMLDivElement;
   let panel!: HTMLDivElement;
+  let restore = (): void => undefined;
   onMount(() => {
+    restore = inertOutside([backdrop, ...document.querySelectorAll(LIVE_REGION)]);
     const first = focusableIn(panel).find((el) => !el.hasAttribute('data-dialog-close'));
     (first ?? panel).focus();
   });
-  onCleanup(() => previous?.focus());
+  onCleanup(() => {
+    restore();
+    previous?.focus();
+  });
   const onKeyDown = (event: KeyboardEvent): void => {
     if (event.key === 'Escape') {
       event.stopPropagation();
@@ -26,7 +35,7 @@ export function Dialog(props: { title: string; testId: string; onClose: () => vo
   };
   return (
     <Portal>
-      <div class="backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
+      <div ref={backdrop} class="backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
         <div
           ref={panel}
           class="dialog"

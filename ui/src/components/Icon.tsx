@@ -33,12 +33,13 @@ export type IconName = keyof typeof PATHS;
 /** Icons that point along the reading direction and must mirror in right-to-left layouts. */
 const DIRECTIONAL: ReadonlySet<IconName> = new Set<IconName>(['send', 'reply']);
 
+/** `size` is in CSS pixels at 100% interface scale; icons grow with the scale (rem). */
 export function Icon(props: { name: IconName; size?: number; class?: string }): JSX.Element {
+  const length = (): string => `${(props.size ?? 24) / 16}rem`;
   return (
     <svg
       class={`icon ${DIRECTIONAL.has(props.name) ? 'icon-directional ' : ''}${props.class ?? ''}`}
-      width={props.size ?? 24}
-      height={props.size ?? 24}
+      style={{ 'inline-size': length(), 'block-size': length() }}
       viewBox="0 0 24 24"
       aria-hidden="true"
     >

@@ -1,9 +1,12 @@
 // The virtualized message list: only the rows in (and just around) the viewport are in the
 // DOM. Row heights are measured as rows render; the first visible row stays put when older
 // pages are prepended or heights change, and the list sticks to the bottom while the user
-// is there.
+// is there. It is not a live region (`aria-live="off"` overrides the log role's): rows
+// mounted while scrolling must not be read out; new messages are announced by
+// `LiveAnnouncer`.
 
 import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, onMount, type JSX } from 'solid-js';
+import { formatNumber } from '../i18n/locale';
 import { HeightIndex, isAtBottom, visibleWindow } from '../lib/virtual';
 import type { ChatSummary, MessageView, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
@@ -241,7 +244,7 @@ export function MessageList(props: MessageListProps): JSX.Element {
 
   /** Up / Down move focus between messages; from the list itself, Up goes to the newest shown. */
   const onKeyDown = (event: KeyboardEvent): void => {
-    if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
+    if ((event.key !== 'ArrowUp' && event.key !== 'ArrowDown') || event.altKey) return;
     const bubbles = [...scroller.querySelectorAll<HTMLElement>('[data-testid="message"]')];
     const at = bubbles.indexOf(event.target as HTMLElement);
     const next = at === -1 ? bubbles[bubbles.length - 1] : bubbles[at + (event.key === 'ArrowUp' ? -1 : 1)];
@@ -267,8 +270,7 @@ export function MessageList(props: MessageListProps): JSX.Element {
         class="message-list"
         role="log"
         aria-label={t('chat.messages')}
-        aria-live="polite"
-        aria-relevant="additions"
+        aria-live="off"
         data-testid="message-list"
         tabIndex={0}
         onScroll={onScroll}
@@ -327,7 +329,11 @@ export function MessageList(props: MessageListProps): JSX.Element {
           <button
             type="button"
             class="round-button"
-            aria-label={t('chat.scrollToBottom')}
+            aria-label={
+              props.chat.unreadCount > 0
+                ? t('chat.scrollToBottomUnread', { count: props.chat.unreadCount })
+                : t('chat.scrollToBottom')
+            }
             title={t('chat.scrollToBottom')}
             data-testid="scroll-to-bottom"
             onClick={() => {
@@ -338,7 +344,7 @@ export function MessageList(props: MessageListProps): JSX.Element {
             <Icon name="down" />
             <Show when={props.chat.unreadCount > 0}>
               <span class="round-button-badge" data-testid="scroll-to-bottom-count">
-                {props.chat.unreadCount}
+                {formatNumber(props.chat.unreadCount, settings.lang())}
               </span>
             </Show>
           </button>

@@ -7,7 +7,7 @@ import { parseSnippet } from '../lib/text';
 import type { ChatId, SearchHit, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 import { Avatar } from './Avatar';
-import { ChatListItem } from './ChatListItem';
+import { ChatListbox } from './ChatListbox';
 
 export function SearchResults(props: {
   query: string;
@@ -27,11 +27,14 @@ export function SearchResults(props: {
     <div class="search-results" data-testid="search-results">
       <Show when={matchingChats().length > 0}>
         <h3 class="list-heading">{t('sidebar.chatsHeading')}</h3>
-        <ul role="listbox" class="chat-list" aria-label={t('sidebar.chatsHeading')}>
-          <For each={matchingChats()}>
-            {(chat) => <ChatListItem chat={chat} active={false} now={props.now} onOpen={() => props.onOpenChat(chat.id)} />}
-          </For>
-        </ul>
+        <ChatListbox
+          ids={matchingChats().map((chat) => chat.id)}
+          chat={chats.byId}
+          active={null}
+          label={t('sidebar.chatsHeading')}
+          now={props.now}
+          onOpen={props.onOpenChat}
+        />
       </Show>
       <Show when={(hits() ?? []).length > 0}>
         <h3 class="list-heading">{t('sidebar.messagesHeading')}</h3>

@@ -1,6 +1,6 @@
 // Arabic strings. Must have exactly the keys of the English dictionary.
 
-import type { MessageKey } from './en';
+import type { MessageKey, PluralKey } from './en';
 
 export const ar: Record<MessageKey, string> = {
   'app.name': 'رِن',
@@ -30,7 +30,7 @@ export const ar: Record<MessageKey, string> = {
   'lock.passcode': 'رمز القفل',
   'lock.submit': 'فتح',
   'lock.chooseTitle': 'اختر رمز قفل',
-  'lock.chooseHint': '6 أحرف على الأقل.',
+  'lock.chooseHint': '٦ أحرف على الأقل.',
   'lock.chooseSubtitle':
     'لا توجد سلسلة مفاتيح على هذا الحاسوب لحماية رسائلك. اختر رمز قفل محليًا؛ ستدخله في كل مرة يبدأ فيها رِن.',
 
@@ -43,7 +43,7 @@ export const ar: Record<MessageKey, string> = {
   'errors.rate_limited': 'محاولات كثيرة جدًا. انتظر بضع دقائق ثم حاول مرة أخرى.',
   'errors.taken': 'اسم المستخدم هذا محجوز.',
   'errors.invalid': 'يرجى ملء جميع الحقول.',
-  'errors.weak_passcode': 'يجب أن يتكوّن رمز القفل من 6 أحرف على الأقل.',
+  'errors.weak_passcode': 'يجب أن يتكوّن رمز القفل من ٦ أحرف على الأقل.',
   'errors.not_member': 'لم تعد عضوًا في هذه المجموعة.',
   'errors.insecure':
     'عنوان الخادم هذا غير مشفّر. استخدم https:// أو اسمح باتصال غير مشفّر إن كنت تثق بالشبكة.',
@@ -78,8 +78,6 @@ export const ar: Record<MessageKey, string> = {
   'chat.deleted': 'رسالة محذوفة',
   'chat.noMessages': 'لا توجد رسائل بعد',
   'chat.pinned': 'مثبّتة',
-  'chat.unread': 'رسائل غير مقروءة: {count}',
-  'chat.members': 'الأعضاء: {count}',
   'chat.direct': 'محادثة خاصة',
   'chat.typing': '{name} يكتب…',
   'chat.select': 'اختر محادثة لبدء المراسلة',
@@ -89,6 +87,7 @@ export const ar: Record<MessageKey, string> = {
   'chat.loadingOlder': 'جارٍ تحميل الرسائل الأقدم…',
   'chat.newMessages': 'رسائل جديدة',
   'chat.scrollToBottom': 'الانتقال إلى أحدث الرسائل',
+  'chat.scrollToBottomUnread': 'الانتقال إلى أحدث الرسائل، غير المقروءة: {count}',
   'chat.jumpToUnread': 'الانتقال إلى أول رسالة غير مقروءة',
   'chat.messages': 'الرسائل',
   'chat.notMember': 'لم تعد عضوًا في هذه المجموعة',
@@ -104,6 +103,9 @@ export const ar: Record<MessageKey, string> = {
   'message.delete': 'حذف',
   'message.actions': 'إجراءات الرسالة',
   'message.from': 'من {name}',
+
+  'announce.message': 'من {name}: {text}',
+  'announce.messageIn': 'من {name} في {chat}: {text}',
 
   'composer.placeholder': 'اكتب رسالة…',
   'composer.label': 'الرسالة',
@@ -142,6 +144,7 @@ export const ar: Record<MessageKey, string> = {
   'settings.themeDark': 'داكنة',
   'settings.themeSystem': 'مثل النظام',
   'settings.language': 'اللغة',
+  'settings.scale': 'حجم الواجهة',
   'settings.notifications': 'الإشعارات',
   'settings.notificationPreview': 'إظهار نص الرسالة في الإشعارات',
   'settings.privacy': 'الخصوصية',
@@ -151,12 +154,32 @@ export const ar: Record<MessageKey, string> = {
   'settings.devices': 'الأجهزة',
   'settings.thisDevice': 'هذا الجهاز',
   'settings.lastSeen': 'آخر نشاط {when}',
-  'settings.revoke': 'تسجيل خروج {name}',
+  'settings.revoke': 'تسجيل الخروج من {name}',
   'settings.passcode': 'رمز القفل المحلي',
-  'settings.passcodeHint': 'يطلب رمز القفل عند تشغيل رِن. 6 أحرف على الأقل.',
+  'settings.passcodeHint': 'يطلب رمز القفل عند تشغيل رِن. ٦ أحرف على الأقل.',
   'settings.passcodeNew': 'رمز قفل جديد',
   'settings.passcodeSet': 'تعيين رمز القفل',
   'settings.passcodeRemove': 'إزالة رمز القفل',
   'settings.passcodeSaved': 'تم حفظ رمز القفل.',
   'settings.passcodeRemoved': 'تمت إزالة رمز القفل.',
+};
+
+/** All six Arabic plural categories (0; 1; 2; 3–10; 11–99; 100–102 …) read differently. */
+export const arPlurals: Record<PluralKey, Record<Intl.LDMLPluralRule, string>> = {
+  'chat.unread': {
+    zero: 'لا توجد رسائل غير مقروءة',
+    one: 'رسالة واحدة غير مقروءة',
+    two: 'رسالتان غير مقروءتين',
+    few: '{count} رسائل غير مقروءة',
+    many: '{count} رسالة غير مقروءة',
+    other: '{count} رسالة غير مقروءة',
+  },
+  'chat.members': {
+    zero: 'لا أعضاء',
+    one: 'عضو واحد',
+    two: 'عضوان',
+    few: '{count} أعضاء',
+    many: '{count} عضوًا',
+    other: '{count} عضو',
+  },
 };

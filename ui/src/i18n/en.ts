@@ -76,8 +76,6 @@ export const en = {
   'chat.deleted': 'Message deleted',
   'chat.noMessages': 'No messages yet',
   'chat.pinned': 'Pinned',
-  'chat.unread': '{count} unread messages',
-  'chat.members': 'members: {count}',
   'chat.direct': 'direct chat',
   'chat.typing': '{name} is typing…',
   'chat.select': 'Select a chat to start messaging',
@@ -87,6 +85,7 @@ export const en = {
   'chat.loadingOlder': 'Loading older messages…',
   'chat.newMessages': 'New messages',
   'chat.scrollToBottom': 'Scroll to the newest messages',
+  'chat.scrollToBottomUnread': 'Scroll to the newest messages, unread: {count}',
   'chat.jumpToUnread': 'Jump to first unread',
   'chat.messages': 'Messages',
   'chat.notMember': 'You are no longer a member of this group',
@@ -102,6 +101,9 @@ export const en = {
   'message.delete': 'Delete',
   'message.actions': 'Message actions',
   'message.from': 'From {name}',
+
+  'announce.message': '{name}: {text}',
+  'announce.messageIn': '{name} in {chat}: {text}',
 
   'composer.placeholder': 'Write a message…',
   'composer.label': 'Message',
@@ -140,6 +142,7 @@ export const en = {
   'settings.themeDark': 'Dark',
   'settings.themeSystem': 'Same as system',
   'settings.language': 'Language',
+  'settings.scale': 'Interface scale',
   'settings.notifications': 'Notifications',
   'settings.notificationPreview': 'Show message text in notifications',
   'settings.privacy': 'Privacy',
@@ -160,3 +163,11 @@ export const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
+
+/** Strings that show a count, by CLDR plural category: English needs "one" and "other". */
+export const enPlurals = {
+  'chat.unread': { one: '{count} unread message', other: '{count} unread messages' },
+  'chat.members': { one: '{count} member', other: '{count} members' },
+} as const;
+
+export type PluralKey = keyof typeof enPlurals;

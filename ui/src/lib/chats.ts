@@ -1,6 +1,7 @@
 // Pure chat-list rules: order and the text of the last-message preview.
 
-import type { ChatSummary } from '../platform/types';
+import type { ChatId, ChatSummary } from '../platform/types';
+import { foldForSearch } from './text';
 
 /** Pinned chats first, then newest activity first; ties by id so the order is stable. */
 function compareChats(a: ChatSummary, b: ChatSummary): number {
@@ -18,13 +19,20 @@ export function totalUnread(chats: readonly ChatSummary[]): number {
   return chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
 }
 
-/** Chats whose title or a member's username contains the query (case-insensitive). */
+/** Chats whose title or a member's username contains the query, ignoring case and diacritics. */
 export function filterChats(chats: readonly ChatSummary[], query: string): ChatSummary[] {
-  const q = query.trim().toLocaleLowerCase();
+  const q = foldForSearch(query.trim());
   if (q === '') return [...chats];
   return chats.filter(
     (chat) =>
-      chat.title.toLocaleLowerCase().includes(q) ||
-      chat.members.some((m) => m.account.username.toLocaleLowerCase().includes(q)),
+      foldForSearch(chat.title).includes(q) ||
+      chat.members.some((m) => foldForSearch(m.account.username).includes(q)),
   );
+}
+
+/** The chat before (-1) or after (1) `current` in list order; the first or last when none is open. */
+export function adjacentChat(ids: readonly ChatId[], current: ChatId | null, step: -1 | 1): ChatId | null {
+  const at = current === null ? -1 : ids.indexOf(current);
+  if (at === -1) return (step === 1 ? ids[0] : ids[ids.length - 1]) ?? null;
+  return ids[at + step] ?? current;
 }

@@ -1,17 +1,17 @@
 // Date and time formatting for the chat list, message bubbles and day separators.
 
 import type { Lang } from '../i18n';
-
-const LOCALES: Record<Lang, string> = { en: 'en-US', ar: 'ar' };
+import { intlLocale, systemHourCycle } from '../i18n/locale';
 
 /** Intl formatters are costly to build and rows are formatted on every scroll frame: reuse them. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function dateFormat(lang: Lang, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = lang + JSON.stringify(options);
+  const locale = intlLocale(lang);
+  const key = locale + JSON.stringify(options);
   let format = formatters.get(key);
   if (format === undefined) {
-    format = new Intl.DateTimeFormat(LOCALES[lang], options);
+    format = new Intl.DateTimeFormat(locale, options);
     formatters.set(key, format);
   }
   return format;
@@ -33,18 +33,18 @@ export function daysBetween(at: number, now: number): number {
   return Math.round((startOfDay(now) - startOfDay(at)) / 86_400_000);
 }
 
-/** "14:30"-style time of a message. */
+/** Time of a message, on the system's 12- or 24-hour clock ("14:30" or "2:30 PM"). */
 export function formatTime(at: number, lang: Lang): string {
-  return dateFormat(lang, { hour: 'numeric', minute: '2-digit' }).format(at);
+  return dateFormat(lang, { hour: 'numeric', minute: '2-digit', hourCycle: systemHourCycle() }).format(at);
 }
 
 /** Label of a day separator: today, yesterday, a weekday name this week, else a date. */
 export function formatDay(at: number, now: number, lang: Lang): string {
   const days = daysBetween(at, now);
   if (days === 0 || days === 1) {
-    const rtf = new Intl.RelativeTimeFormat(LOCALES[lang], { numeric: 'auto' });
-    const text = rtf.format(-days, 'day');
-    return text.charAt(0).toLocaleUpperCase(LOCALES[lang]) + text.slice(1);
+    const locale = intlLocale(lang);
+    const text = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-days, 'day');
+    return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
   }
   const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
   const options: Intl.DateTimeFormatOptions =

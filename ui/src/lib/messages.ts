@@ -1,4 +1,5 @@
-// Pure message rules: ticks, the first unread message, what Up edits, message order.
+// Pure message rules: ticks, the first unread message, what Up edits, message order, which
+// arrivals are news.
 
 import type { MessageView, Seq } from '../platform/types';
 
@@ -18,6 +19,16 @@ export function firstUnreadSeq(messages: readonly MessageView[], readSeq: Seq): 
     if (!m.outgoing && m.seq !== null && m.seq > readSeq && !m.deleted) return m.seq;
   }
   return null;
+}
+
+/**
+ * Whether an upserted message is one that just arrived from someone else: stored, unread,
+ * neither edited nor deleted (an edit or a deletion of an older message is not news).
+ */
+export function isArrival(message: MessageView, readSeq: Seq): boolean {
+  return (
+    !message.outgoing && message.seq !== null && message.seq > readSeq && message.editedAt === null && !message.deleted
+  );
 }
 
 /** The newest own, not deleted, already sent message: what Up in an empty composer edits. */

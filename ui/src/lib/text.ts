@@ -1,4 +1,4 @@
-// Small text helpers: avatar initials and colours, search snippets.
+// Small text helpers: avatar initials and colours, search folding and snippets.
 
 /**
  * Up to two letters for an avatar: the initials of the first two words. Invisible and
@@ -19,6 +19,15 @@ const AVATAR_COLOURS = 8;
 /** Index of one of the avatar colours, stable for a given id. */
 export function avatarColour(id: number): number {
   return Math.abs(id) % AVATAR_COLOURS;
+}
+
+/**
+ * Text as search compares it: lower case, without diacritics (Latin accents, Arabic harakat,
+ * superscript alef, Quranic marks), tatweel and invisible format characters, like the
+ * core's full-text search (`remove_diacritics 2`).
+ */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFD').replace(/[\p{Mn}\p{Cf}\u0640]/gu, '').toLocaleLowerCase();
 }
 
 export interface SnippetPart {

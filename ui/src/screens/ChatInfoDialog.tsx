@@ -5,7 +5,6 @@ import { For, Show, createSignal, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
 import { Dialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
-import { isolate } from '../lib/rtl';
 import type { ChatSummary } from '../platform/types';
 import { useApp } from '../stores/app';
 import { errorText } from './errorText';
@@ -63,7 +62,7 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
             <bdi>{chat().title}</bdi>
           </div>
           <div class="info-subtitle">
-            {chat().kind === 'group' ? t('chat.members', { count: chat().members.length }) : t('chat.direct')}
+            {chat().kind === 'group' ? app.settings.plural('chat.members', chat().members.length) : t('chat.direct')}
           </div>
         </div>
       </div>
@@ -95,8 +94,8 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
                   <button
                     type="button"
                     class="icon-button small"
-                    aria-label={t('group.remove', { name: isolate(member.account.username) })}
-                    title={t('group.remove', { name: isolate(member.account.username) })}
+                    aria-label={t('group.remove', { name: member.account.username })}
+                    title={t('group.remove', { name: member.account.username })}
                     data-testid={`remove-member-${member.account.id}`}
                     onClick={() => void run(() => app.platform.removeMember(chat().id, member.account.id))}
                   >

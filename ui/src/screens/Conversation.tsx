@@ -6,7 +6,6 @@ import { Composer } from '../components/Composer';
 import { ContextMenu, type MenuItem } from '../components/ContextMenu';
 import { Icon } from '../components/Icon';
 import { MessageList, type ListController } from '../components/MessageList';
-import { isolate } from '../lib/rtl';
 import { firstUnreadSeq, lastOwnEditable } from '../lib/messages';
 import { toErrorInfo } from '../platform/errors';
 import type { ChatSummary, MessageView, Seq } from '../platform/types';
@@ -113,8 +112,8 @@ export function Conversation(props: {
     const chat = app.chats.byId(chatId) ?? props.chat;
     const typing = app.typing.in(chatId);
     const first = typing[0];
-    if (first !== undefined) return t('chat.typing', { name: isolate(first.username) });
-    return chat.kind === 'group' ? t('chat.members', { count: chat.members.length }) : t('chat.direct');
+    if (first !== undefined) return t('chat.typing', { name: first.username });
+    return chat.kind === 'group' ? app.settings.plural('chat.members', chat.members.length) : t('chat.direct');
   };
   const current = (): ChatSummary => app.chats.byId(chatId) ?? props.chat;
 
@@ -124,7 +123,8 @@ export function Conversation(props: {
         <button
           type="button"
           class="conversation-title-button"
-          aria-label={t('chat.info')}
+          aria-haspopup="dialog"
+          title={t('chat.info')}
           data-testid="open-chat-info"
           onClick={() => app.setDialog('chatInfo')}
         >

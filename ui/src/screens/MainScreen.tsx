@@ -1,11 +1,16 @@
-// The signed-in window: chat list on the inline-start side, the open chat on the other, and
-// the dialogs. Owns the global shortcuts (Ctrl+K, Esc for the notice) and opens the
-// `wren://` links waiting in the store once the chat list is loaded.
+// The signed-in window: chat list on the inline-start side, the open chat on the other, the
+// dialogs and the live region for new messages. Owns the global shortcuts (Ctrl+K, Esc for
+// the notice, Alt+Up / Alt+Down and Ctrl+Tab / Ctrl+Shift+Tab to switch chats) and opens
+// the `wren://` links waiting in the store once the chat list is loaded.
 
 import { Match, Show, Switch, createEffect, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { Icon } from '../components/Icon';
+import { LiveAnnouncer } from '../components/LiveAnnouncer';
 import { Notice } from '../components/Notice';
+import { formatNumber } from '../i18n/locale';
+import { adjacentChat } from '../lib/chats';
 import { chatRoute, parseChatRoute } from '../lib/route';
+import { chatSwitchStep } from '../lib/shortcuts';
 import { toErrorInfo } from '../platform/errors';
 import type { ChatId, DeepLink, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
@@ -41,7 +46,12 @@ export function MainScreen(): JSX.Element {
   };
 
   const onKeyDown = (event: KeyboardEvent): void => {
-    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+    const step = chatSwitchStep(event);
+    if (step !== null && app.dialog() === null) {
+      // Not under a dialog, where Alt+Down still opens a <select>.
+      event.preventDefault();
+      app.openChat(adjacentChat(app.chats.ids(), app.activeChat(), step));
+    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
       event.preventDefault();
       const input = document.getElementById(SEARCH_INPUT_ID);
       if (input instanceof HTMLInputElement) {
@@ -100,7 +110,7 @@ export function MainScreen(): JSX.Element {
 
   createEffect(() => {
     const unread = app.chats.totalUnread();
-    document.title = unread > 0 ? `${t('app.name')} (${unread})` : t('app.name');
+    document.title = unread > 0 ? `${t('app.name')} (${formatNumber(unread, app.settings.lang())})` : t('app.name');
   });
 
   const openMessage = (chat: ChatId, seq: Seq): void => {
@@ -160,6 +170,7 @@ export function MainScreen(): JSX.Element {
           {(chat) => <ChatInfoDialog chat={chat()} onClose={closeDialog} />}
         </Match>
       </Switch>
+      <LiveAnnouncer announcer={app.announcer} />
       <Show when={notice()}>{(text) => <Notice text={text()} onClose={() => setNotice(null)} />}</Show>
       <Show when={toast()}>
         {(text) => (

@@ -1,12 +1,13 @@
-// Settings: account and devices, appearance (theme, language), notifications, privacy,
-// passcode.
+// Settings: account and devices, appearance (theme, language, interface scale),
+// notifications, privacy, passcode.
 
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
 import { LANGS, LANG_NAMES, isLang } from '../i18n';
+import { formatPercent } from '../i18n/locale';
 import { formatListStamp } from '../lib/dates';
-import { isolate } from '../lib/rtl';
 import { isStrongEnough } from '../lib/passcode';
+import { SCALES } from '../lib/scale';
 import type { GroupAdds } from '../platform/types';
 import { useApp } from '../stores/app';
 import type { Theme } from '../stores/settings';
@@ -135,6 +136,23 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
             </For>
           </select>
         </label>
+        <label class="field">
+          <span>{t('settings.scale')}</span>
+          <select
+            data-testid="settings-scale"
+            aria-keyshortcuts="Control+= Control+- Control+0"
+            value={settings.scale()}
+            onChange={(e) => settings.setScale(Number(e.currentTarget.value))}
+          >
+            <For each={SCALES}>
+              {(scale) => (
+                <option value={scale} selected={settings.scale() === scale}>
+                  {formatPercent(scale, settings.lang())}
+                </option>
+              )}
+            </For>
+          </select>
+        </label>
       </section>
 
       <section class="settings-section" aria-labelledby="settings-notifications">
@@ -201,7 +219,7 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
                   <button
                     type="button"
                     class="button danger"
-                    aria-label={t('settings.revoke', { name: isolate(device.name) })}
+                    aria-label={t('settings.revoke', { name: device.name })}
                     data-testid={`revoke-device-${device.id}`}
                     onClick={() =>
                       void run(async () => {

@@ -1,7 +1,7 @@
 // The left column: menu, search, connection state, and the chat list or search results.
 
-import { For, Show, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
-import { ChatListItem } from '../components/ChatListItem';
+import { Show, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
+import { ChatListbox } from '../components/ChatListbox';
 import { Icon } from '../components/Icon';
 import { SearchResults } from '../components/SearchResults';
 import { markChatListPainted } from '../lib/startup';
@@ -112,22 +112,15 @@ export function Sidebar(props: { now: number; onOpenMessage: (chat: ChatId, seq:
             when={app.chats.list().length > 0 || !app.chats.loaded()}
             fallback={<p class="empty-note">{t('sidebar.empty')}</p>}
           >
-            <ul role="listbox" class="chat-list" aria-label={t('sidebar.chats')} data-testid="chat-list">
-              <For each={app.chats.ids()}>
-                {(id) => (
-                  <Show when={app.chats.byId(id)}>
-                    {(chat) => (
-                      <ChatListItem
-                        chat={chat()}
-                        active={app.activeChat() === id}
-                        now={props.now}
-                        onOpen={() => app.openChat(id)}
-                      />
-                    )}
-                  </Show>
-                )}
-              </For>
-            </ul>
+            <ChatListbox
+              ids={app.chats.ids()}
+              chat={app.chats.byId}
+              active={app.activeChat()}
+              label={t('sidebar.chats')}
+              testId="chat-list"
+              now={props.now}
+              onOpen={app.openChat}
+            />
           </Show>
         </Show>
       </div>

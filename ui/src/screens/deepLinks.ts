@@ -1,7 +1,6 @@
 // What a `wren://` link leads to: the chat to open, or a notice saying why it cannot.
 
 import type { MessageKey, Params } from '../i18n';
-import { isolate } from '../lib/rtl';
 import { toErrorInfo } from '../platform/errors';
 import type { ChatSummary, DeepLink, Platform } from '../platform/types';
 import type { ChatsStore } from '../stores/chats';
@@ -31,12 +30,12 @@ export async function resolveDeepLink(
     case 'invite':
       return { notice: t('links.invite') };
     case 'invalid':
-      return { notice: t('links.invalid', { url: isolate(link.url) }) };
+      return { notice: t('links.invalid', { url: link.url }) };
   }
 }
 
 /** A failed `openDirect` for a link: names the user when there is no such user. */
 function userErrorText(t: Translate, error: unknown, username: string): string {
-  if (toErrorInfo(error).code === 'not_found') return t('links.userNotFound', { name: isolate(`@${username}`) });
+  if (toErrorInfo(error).code === 'not_found') return t('links.userNotFound', { name: `@${username}` });
   return errorText(t, error);
 }

@@ -2,7 +2,9 @@
 
 import { createContext, createSignal, useContext, type Accessor } from 'solid-js';
 import type { Lang } from '../i18n';
-import type { ChatId, ConnectionState, CoreEvent, Platform } from '../platform/types';
+import { isArrival } from '../lib/messages';
+import type { ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '../platform/types';
+import { createAnnouncerStore, type AnnouncerStore } from './announcer';
 import { createChatsStore, type ChatsStore } from './chats';
 import { createConversationsStore, type ConversationsStore } from './conversation';
 import { createDraftsStore, type DraftsStore } from './drafts';
@@ -23,6 +25,8 @@ export interface AppState {
   settings: SettingsStore;
   /** `wren://` links waiting for the main window. */
   links: LinksStore;
+  /** New messages for screen readers. */
+  announcer: AnnouncerStore;
   activeChat: Accessor<ChatId | null>;
   openChat(chat: ChatId | null): void;
   dialog: Accessor<DialogKind | null>;
@@ -52,6 +56,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const session = createSessionStore(platform);
   const settings = createSettingsStore(storage, options.systemLang);
   const links = createLinksStore(platform);
+  const announcer = createAnnouncerStore();
   const takeLinks = (): void => {
     links.take().catch(() => undefined);
   };
@@ -77,6 +82,19 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     tellTray();
   };
 
+  // Each message that arrives is announced once, with its sender (and its chat, when that
+  // is not the open one); not while a backlog is being synced.
+  const announce = (message: MessageView): void => {
+    const chat = chats.byId(message.chat);
+    if (sync() !== null || !isArrival(message, chat?.readSeq ?? 0)) return;
+    const name = message.sender.username;
+    const text =
+      chat === undefined || activeChat() === message.chat
+        ? settings.t('announce.message', { name, text: message.text })
+        : settings.t('announce.messageIn', { name, chat: chat.title, text: message.text });
+    announcer.say(`${message.chat}:${message.seq}`, text);
+  };
+
   const handle = (event: CoreEvent): void => {
     switch (event.type) {
       case 'chatUpdated':
@@ -89,6 +107,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
         break;
       case 'messageUpserted':
         conversations.apply(event.message);
+        announce(event.message);
         if (!event.message.outgoing) typing.stopped(event.message.chat, event.message.sender.id);
         break;
       case 'typing':
@@ -124,6 +143,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     typing,
     settings,
     links,
+    announcer,
     activeChat,
     openChat: setActiveChat,
     dialog,

@@ -1,8 +1,10 @@
-// User preferences kept on this machine: theme, language, notification preview.
+// User preferences kept on this machine: theme, language, interface scale, notification
+// preview.
 
 import { createSignal, type Accessor } from 'solid-js';
-import { isLang, translate, type Lang, type MessageKey, type Params } from '../i18n';
+import { isLang, translate, translatePlural, type Lang, type MessageKey, type Params, type PluralKey } from '../i18n';
 import { applyDocumentLanguage } from '../lib/rtl';
+import { DEFAULT_SCALE, isScale } from '../lib/scale';
 
 export type Theme = 'light' | 'dark' | 'system';
 
@@ -11,9 +13,14 @@ export interface SettingsStore {
   setTheme(theme: Theme): void;
   lang: Accessor<Lang>;
   setLang(lang: Lang): void;
+  /** Interface scale in percent, 100–200. */
+  scale: Accessor<number>;
+  setScale(scale: number): void;
   notificationPreview: Accessor<boolean>;
   setNotificationPreview(show: boolean): void;
   t(key: MessageKey, params?: Params): string;
+  /** The plural form of `key` for `count` in the current language. */
+  plural(key: PluralKey, count: number): string;
 }
 
 const STORAGE_KEY = 'wren.settings';
@@ -21,6 +28,7 @@ const STORAGE_KEY = 'wren.settings';
 interface Saved {
   theme: Theme;
   lang: Lang;
+  scale: number;
   notificationPreview: boolean;
 }
 
@@ -29,7 +37,7 @@ function isTheme(value: unknown): value is Theme {
 }
 
 function load(storage: Storage | null, systemLang: Lang): Saved {
-  const fallback: Saved = { theme: 'system', lang: systemLang, notificationPreview: true };
+  const fallback: Saved = { theme: 'system', lang: systemLang, scale: DEFAULT_SCALE, notificationPreview: true };
   const raw = storage?.getItem(STORAGE_KEY);
   if (raw === null || raw === undefined) return fallback;
   try {
@@ -37,6 +45,7 @@ function load(storage: Storage | null, systemLang: Lang): Saved {
     return {
       theme: isTheme(parsed.theme) ? parsed.theme : fallback.theme,
       lang: isLang(parsed.lang) ? parsed.lang : fallback.lang,
+      scale: isScale(parsed.scale) ? parsed.scale : fallback.scale,
       notificationPreview:
         typeof parsed.notificationPreview === 'boolean' ? parsed.notificationPreview : fallback.notificationPreview,
     };
@@ -59,9 +68,10 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
   const saved = load(storage, systemLang);
   const [theme, setThemeSignal] = createSignal<Theme>(saved.theme);
   const [lang, setLangSignal] = createSignal<Lang>(saved.lang);
+  const [scale, setScaleSignal] = createSignal(saved.scale);
   const [notificationPreview, setPreviewSignal] = createSignal(saved.notificationPreview);
   const persist = (): void => {
-    const value: Saved = { theme: theme(), lang: lang(), notificationPreview: notificationPreview() };
+    const value: Saved = { theme: theme(), lang: lang(), scale: scale(), notificationPreview: notificationPreview() };
     storage?.setItem(STORAGE_KEY, JSON.stringify(value));
   };
   return {
@@ -75,12 +85,19 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
       setLangSignal(next);
       persist();
     },
+    scale,
+    setScale(next) {
+      if (!isScale(next)) return;
+      setScaleSignal(next);
+      persist();
+    },
     notificationPreview,
     setNotificationPreview(show) {
       setPreviewSignal(show);
       persist();
     },
     t: (key, params) => translate(lang(), key, params),
+    plural: (key, count) => translatePlural(lang(), key, count),
   };
 }
 

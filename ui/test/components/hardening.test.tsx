@@ -140,7 +140,7 @@ describe('passcodes', () => {
     state.settings.setLang('ar');
     fireEvent.click(screen.getByTestId('settings-passcode-set'));
     await waitFor(() =>
-      expect(screen.getByTestId('form-error').textContent).toBe('يجب أن يتكوّن رمز القفل من 6 أحرف على الأقل.'),
+      expect(screen.getByTestId('form-error').textContent).toBe('يجب أن يتكوّن رمز القفل من ٦ أحرف على الأقل.'),
     );
     state.settings.setLang('en');
     fill('settings-passcode', 'long enough');

@@ -1,7 +1,7 @@
 // @vitest-environment node
 
 import { describe, expect, it } from 'vitest';
-import { filterChats, sortChats, totalUnread } from '../../src/lib/chats';
+import { adjacentChat, filterChats, sortChats, totalUnread } from '../../src/lib/chats';
 import { chat } from '../fixtures';
 
 describe('chat list order', () => {
@@ -30,5 +30,38 @@ describe('chat list order', () => {
     expect(filterChats(chats, 'trip').map((c) => c.id)).toEqual([1]);
     expect(filterChats(chats, 'ALICE').map((c) => c.id)).toEqual([1, 2]);
     expect(filterChats(chats, 'zzz')).toEqual([]);
+  });
+});
+
+describe('chat filter in Arabic and with accents', () => {
+  const chats = [
+    chat({ id: 1, title: 'مُحَمَّد' }),
+    chat({ id: 2, title: 'أصدقاء الجامعة' }),
+    chat({ id: 3, title: 'Café Crème' }),
+    chat({ id: 4, title: 'محمود' }),
+  ];
+
+  it('ignores harakat on either side', () => {
+    expect(filterChats(chats, 'محمد').map((c) => c.id)).toEqual([1]);
+    expect(filterChats(chats, 'مُحَمَّد').map((c) => c.id)).toEqual([1]);
+    expect(filterChats(chats, 'مَحْمُود').map((c) => c.id)).toEqual([4]);
+    expect(filterChats(chats, 'مح').map((c) => c.id)).toEqual([1, 4]);
+  });
+
+  it('ignores tatweel, Latin accents and case', () => {
+    expect(filterChats(chats, 'الجـــامعة').map((c) => c.id)).toEqual([2]);
+    expect(filterChats(chats, 'CAFE CREME').map((c) => c.id)).toEqual([3]);
+    expect(filterChats(chats, 'cafe').map((c) => c.id)).toEqual([3]);
+  });
+});
+
+describe('switching to the next or previous chat', () => {
+  it('steps through the list order and stops at its ends', () => {
+    expect(adjacentChat([5, 2, 9], 2, 1)).toBe(9);
+    expect(adjacentChat([5, 2, 9], 2, -1)).toBe(5);
+    expect(adjacentChat([5, 2, 9], 9, 1)).toBe(9);
+    expect(adjacentChat([5, 2, 9], null, 1)).toBe(5);
+    expect(adjacentChat([5, 2, 9], null, -1)).toBe(9);
+    expect(adjacentChat([], null, 1)).toBeNull();
   });
 });

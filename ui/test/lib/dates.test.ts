@@ -1,6 +1,6 @@
 // @vitest-environment node
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dayKey, daysBetween, formatDay, formatListStamp, formatTime, needsDaySeparator } from '../../src/lib/dates';
 
 const now = new Date(2026, 10, 24, 15, 0).getTime();
@@ -41,7 +41,7 @@ describe('times', () => {
   it('formats a message time in both languages', () => {
     expect(formatTime(at(0, 14, 5), 'en')).toBe('2:05 PM');
     const arabic = formatTime(at(0, 14, 5), 'ar');
-    expect(arabic).toContain('2:05');
+    expect(arabic).toContain('٢:٠٥');
     expect(arabic).toContain('م');
   });
 
@@ -49,5 +49,32 @@ describe('times', () => {
     expect(formatListStamp(at(0, 9, 15), now, 'en')).toBe('9:15 AM');
     expect(formatListStamp(at(2), now, 'en')).toBe('Sun');
     expect(formatListStamp(at(40), now, 'en')).toBe('Oct 15');
+  });
+});
+
+describe('the system clock', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** The dates module as loaded on a system whose default locale resolves to these options. */
+  async function datesOnSystem(options: Partial<Intl.ResolvedDateTimeFormatOptions>): Promise<typeof import('../../src/lib/dates')> {
+    const resolved = Intl.DateTimeFormat.prototype.resolvedOptions;
+    vi.spyOn(Intl.DateTimeFormat.prototype, 'resolvedOptions').mockImplementation(function (this: Intl.DateTimeFormat) {
+      return { ...resolved.call(this), ...options };
+    });
+    vi.resetModules();
+    return import('../../src/lib/dates');
+  }
+
+  it('shows English times on a 24-hour clock when the system uses one', async () => {
+    const dates = await datesOnSystem({ locale: 'de-DE', hourCycle: 'h23' });
+    expect(dates.formatTime(at(0, 14, 5), 'en')).toBe('14:05');
+    expect(dates.formatListStamp(at(0, 9, 15), now, 'en')).toBe('09:15');
+  });
+
+  it('shows English times on a 12-hour clock when the system uses one', async () => {
+    const dates = await datesOnSystem({ locale: 'en-GB', hourCycle: 'h12' });
+    expect(dates.formatTime(at(0, 14, 5), 'en')).toBe('2:05 pm');
   });
 });

@@ -1,0 +1,88 @@
+// A list of chats as a listbox with one tab stop (roving tabindex): Up / Down, Home / End
+// and typing the start of a title move focus between rows; Enter opens the focused chat.
+
+import { For, Show, createEffect, createSignal, on, type JSX } from 'solid-js';
+import { createTypeAhead, rovingTarget, typeAheadMatch } from '../lib/roving';
+import type { ChatId, ChatSummary } from '../platform/types';
+import { ChatListItem } from './ChatListItem';
+
+export function ChatListbox(props: {
+  ids: readonly ChatId[];
+  chat: (id: ChatId) => ChatSummary | undefined;
+  /** The open chat. */
+  active: ChatId | null;
+  label: string;
+  testId?: string;
+  now: number;
+  onOpen: (id: ChatId) => void;
+}): JSX.Element {
+  let list!: HTMLUListElement;
+  const typeAhead = createTypeAhead();
+  /** The row that last had focus; the tab stop while it is in the list. */
+  const [focused, setFocused] = createSignal<ChatId | null>(null);
+  // Opening a chat (from anywhere) makes it the tab stop.
+  createEffect(on(() => props.active, () => setFocused(null), { defer: true }));
+  const tabStop = (): ChatId | null => {
+    for (const id of [focused(), props.active]) if (id !== null && props.ids.includes(id)) return id;
+    return props.ids[0] ?? null;
+  };
+  const rows = (): HTMLElement[] => [...list.querySelectorAll<HTMLElement>('[role="option"]')];
+
+  const target = (event: KeyboardEvent, at: number): number | null => {
+    const moved = rovingTarget(event.key, at, props.ids.length);
+    if (moved !== null) return moved;
+    if ([...event.key].length !== 1 || event.key.trim() === '') return null;
+    const titles = props.ids.map((id) => props.chat(id)?.title ?? '');
+    const match = typeAheadMatch(titles, at, typeAhead(event.key));
+    return match === -1 ? at : match;
+  };
+
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const at = rows().findIndex((row) => row === document.activeElement);
+    const id = props.ids[at];
+    if (event.key === 'Enter') {
+      if (id === undefined) return;
+      event.preventDefault();
+      props.onOpen(id);
+      return;
+    }
+    const next = target(event, at);
+    if (next === null) return;
+    event.preventDefault();
+    rows()[next]?.focus();
+  };
+
+  const onFocusIn = (event: FocusEvent): void => {
+    const id = props.ids[rows().findIndex((row) => row === event.target)];
+    if (id !== undefined) setFocused(id);
+  };
+
+  return (
+    <ul
+      ref={list}
+      role="listbox"
+      class="chat-list"
+      aria-label={props.label}
+      data-testid={props.testId}
+      onKeyDown={onKeyDown}
+      onFocusIn={onFocusIn}
+    >
+      <For each={props.ids}>
+        {(id) => (
+          <Show when={props.chat(id)}>
+            {(chat) => (
+              <ChatListItem
+                chat={chat()}
+                active={props.active === id}
+                tabStop={tabStop() === id}
+                now={props.now}
+                onOpen={() => props.onOpen(id)}
+              />
+            )}
+          </Show>
+        )}
+      </For>
+    </ul>
+  );
+}

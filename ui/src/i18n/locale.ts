@@ -1,0 +1,62 @@
+// The Intl locale behind each UI language, so that dates, numbers and plural rules agree.
+
+import type { Lang } from './index';
+
+/**
+ * Arabic is pinned to Arabic-Indic digits: ICU versions disagree on the default numbering
+ * system of `ar`, and a view must never mix Latin and Arabic-Indic digits. English follows
+ * the system locale when it is an English one (en-GB dates, say), else en-US.
+ */
+export function intlLocale(lang: Lang): string {
+  if (lang === 'ar') return 'ar-u-nu-arab';
+  const { locale } = system();
+  return locale.toLowerCase().startsWith('en') ? locale : 'en-US';
+}
+
+/** The system's 12- or 24-hour clock, whatever the UI language. */
+export function systemHourCycle(): Intl.DateTimeFormatOptions['hourCycle'] {
+  return system().hourCycle;
+}
+
+let systemOptions: Intl.ResolvedDateTimeFormatOptions | undefined;
+
+/** The default locale's time options, asked once: rows format times on every scroll frame. */
+function system(): Intl.ResolvedDateTimeFormatOptions {
+  systemOptions ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric' }).resolvedOptions();
+  return systemOptions;
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const locale = intlLocale(lang);
+  const key = locale + JSON.stringify(options);
+  let format = numberFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+/** A count or counter in the digits of the UI language. */
+export function formatNumber(value: number, lang: Lang): string {
+  return numberFormat(lang, {}).format(value);
+}
+
+/** A percentage given in percent (150 → "150%"). */
+export function formatPercent(percent: number, lang: Lang): string {
+  return numberFormat(lang, { style: 'percent' }).format(percent / 100);
+}
+
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/** The CLDR plural category of `count` in the UI language (Arabic has all six). */
+export function pluralCategory(count: number, lang: Lang): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(lang);
+  if (rules === undefined) {
+    rules = new Intl.PluralRules(intlLocale(lang));
+    pluralRules.set(lang, rules);
+  }
+  return rules.select(count);
+}

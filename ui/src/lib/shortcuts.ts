@@ -1,0 +1,27 @@
+// Window-wide keyboard shortcuts, from key events to what they ask for.
+
+/** Alt+Up / Alt+Down and Ctrl+Shift+Tab / Ctrl+Tab: the previous (-1) or next (1) chat. */
+export function chatSwitchStep(event: KeyboardEvent): -1 | 1 | null {
+  if (event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+    if (event.key === 'ArrowUp') return -1;
+    if (event.key === 'ArrowDown') return 1;
+  }
+  if (event.ctrlKey && !event.altKey && event.key === 'Tab') return event.shiftKey ? -1 : 1;
+  return null;
+}
+
+/** Ctrl+= (or Ctrl++) larger, Ctrl+- smaller, Ctrl+0 back to 100%. */
+export function scaleShortcut(event: KeyboardEvent): 'larger' | 'smaller' | 'reset' | null {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
+  switch (event.key) {
+    case '=':
+    case '+':
+      return 'larger';
+    case '-':
+      return 'smaller';
+    case '0':
+      return 'reset';
+    default:
+      return null;
+  }
+}
