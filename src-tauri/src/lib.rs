@@ -65,12 +65,22 @@ pub fn run() {
             commands::set_tray_texts,
             commands::take_deep_links,
         ])
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        tracing::error!(error = %e, "the app failed");
-        eprintln!("wren-desktop: {e}");
-        std::process::exit(1);
-    }
+        .build(tauri::generate_context!());
+    let app = match result {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "the app failed");
+            eprintln!("wren-desktop: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            if let Some(state) = app.try_state::<AppState>() {
+                tauri::async_runtime::block_on(state.close());
+            }
+        }
+    });
 }
 
 fn setup(

@@ -40,6 +40,15 @@ impl AppState {
         }
     }
 
+    /// Stops syncing and closes the store, so that the process exits with no database work
+    /// under way. Commands after this find the profile locked.
+    pub(crate) async fn close(&self) {
+        let client = self.client.write().await.take();
+        if let Some(client) = client {
+            client.close().await;
+        }
+    }
+
     /// The open client, or `Locked` while the passcode has not been entered.
     pub(crate) async fn client(&self) -> Result<Client> {
         self.client.read().await.clone().ok_or(Error::Locked)

@@ -11,22 +11,8 @@ use wren_tests::{eventually, register};
 
 const WAIT: Duration = Duration::from_secs(60);
 
-/// Every message of a chat as the server has it, paged from a fresh device: text -> seqs.
-async fn server_history(
-    url: &str,
-    root: &std::path::Path,
-    user: &str,
-    chat: ChatId,
-) -> HashMap<String, Vec<u64>> {
-    let dir = wren_tests::profile_dir(root, "verifier");
-    let client = Client::open(wren_tests::client_options(&dir))
-        .await
-        .expect("open");
-    client
-        .login(url, user, wren_tests::PASSWORD)
-        .await
-        .expect("login");
-    client.wait_synced(WAIT).await.expect("sync");
+/// Every message of a chat as `client` reads it, paged back to the first: text -> seqs.
+async fn history_by_text(client: &Client, chat: ChatId) -> HashMap<String, Vec<u64>> {
     let mut seen: HashMap<String, Vec<u64>> = HashMap::new();
     let mut before = None;
     loop {
@@ -39,8 +25,28 @@ async fn server_history(
                 .push(m.seq.map(|s| s.0).unwrap_or(0));
         }
     }
-    client.close().await;
     seen
+}
+
+/// How many messages the server has in a chat, counted from a fresh device of `user`
+/// (which can read none of them: they were encrypted before it joined).
+async fn messages_on_server(url: &str, root: &std::path::Path, user: &str, chat: ChatId) -> usize {
+    let dir = wren_tests::profile_dir(root, "verifier");
+    let client = Client::open(wren_tests::client_options(&dir))
+        .await
+        .expect("open");
+    client
+        .login(url, user, wren_tests::PASSWORD)
+        .await
+        .expect("login");
+    client.wait_synced(WAIT).await.expect("sync");
+    let seqs: std::collections::BTreeSet<u64> = history_by_text(&client, chat)
+        .await
+        .into_values()
+        .flatten()
+        .collect();
+    client.close().await;
+    seqs.len()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,8 +107,9 @@ async fn a_server_killed_mid_traffic_loses_no_acknowledged_message_and_duplicate
             .expect("outbox drained after the restart");
     }
 
-    // What each sender recorded as acknowledged matches what the server has, once each.
-    let on_server = server_history(&url, scratch.path(), "bob", group).await;
+    // What each sender recorded as acknowledged is what bob's device decrypted, at the same
+    // place, once each; and the server has no other message.
+    let on_server = history_by_text(&bob, group).await;
     for (name, client) in [("alice", &alice), ("bob", &bob), ("carol", &carol)] {
         let mine = client.history(group, None, 200).await.expect("history");
         for i in 0..PER_CLIENT {
@@ -120,6 +127,10 @@ async fn a_server_killed_mid_traffic_loses_no_acknowledged_message_and_duplicate
         }
     }
     assert_eq!(on_server.len(), 3 * PER_CLIENT);
+    assert_eq!(
+        messages_on_server(&url, scratch.path(), "bob", group).await,
+        3 * PER_CLIENT
+    );
     drop(server);
 }
 

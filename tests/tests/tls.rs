@@ -7,7 +7,10 @@ use tokio::sync::oneshot;
 use wren_tests::{eventually, register};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    // `cargo test` sets the variable at run time too; the compile-time path goes stale when
+    // a shared target dir holds binaries built from another checkout.
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
         .join("../crates/wren-server/tests/fixtures")
         .join(name)
 }

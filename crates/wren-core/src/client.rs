@@ -1,7 +1,7 @@
 //! [`Client`]: the engine's public face. One per profile; cheap to clone.
 
 use crate::connection::{transport, Auth, Connection, Context, Status};
-use crate::content::{self, PayloadCipher, Plaintext};
+use crate::content;
 use crate::error::{CoreError, KeyError, StoreError};
 use crate::events::{ClientEvent, ConnectionState};
 use crate::model::{Account, ChatSummary, MessageView, SearchHit};
@@ -21,6 +21,9 @@ use wren_proto::{
 };
 use zeroize::Zeroizing;
 
+/// How long signing in waits for this device's encryption keys to reach the server.
+const KEYS_PUBLISHED_WAIT: Duration = Duration::from_secs(15);
+
 /// How to open a client.
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
@@ -38,7 +41,6 @@ struct Inner {
     options: ClientOptions,
     store: Store,
     events: broadcast::Sender<ClientEvent>,
-    cipher: Arc<dyn PayloadCipher>,
     connection: Mutex<Option<Connection>>,
     me: RwLock<Option<AccountInfo>>,
     /// The user allowed signing in over `ws://` to a host other than this computer.
@@ -65,7 +67,6 @@ impl Client {
                 options,
                 store,
                 events,
-                cipher: Arc::new(Plaintext),
                 connection: Mutex::new(None),
                 me: RwLock::new(None),
                 insecure_allowed: AtomicBool::new(false),
@@ -226,6 +227,15 @@ impl Client {
                 token: session.token,
             })?;
         }
+        drop(connection);
+        // Others can start end-to-end chats with this device once its keys are published:
+        // signing in ends there (or, if that takes too long, goes on; the upkeep retries).
+        if let Err(e) = self
+            .wait_status(KEYS_PUBLISHED_WAIT, |s| s.keys_published)
+            .await
+        {
+            tracing::warn!(error = %e, "this device's encryption keys are not published yet");
+        }
         Ok(Account {
             id: session.account.id,
             username: session.account.username,
@@ -250,6 +260,7 @@ impl Client {
         if let Some(connection) = self.inner.connection.lock().await.take() {
             connection.shutdown().await;
         }
+        self.inner.store.close().await;
     }
 
     /// Waits until the store has everything the server has (or fails after `timeout`).
@@ -340,10 +351,7 @@ impl Client {
                 })
                 .await
             {
-                Ok(Response::History(mut page)) => {
-                    for message in &mut page {
-                        content::open_message(self.inner.cipher.as_ref(), message);
-                    }
+                Ok(Response::History(page)) => {
                     self.inner
                         .store
                         .store_history(chat, before, limit, page)
@@ -409,17 +417,45 @@ impl Client {
         Ok(view)
     }
 
+    /// The chat's end-to-end encryption group as this device has it, once the device is
+    /// in it (`None` before): what it sends there is encrypted for the listed devices
+    /// only, and it reads what they send from then on.
+    pub async fn encryption(
+        &self,
+        chat: ChatId,
+    ) -> Result<Option<crate::e2e::GroupState>, CoreError> {
+        Ok(self.inner.store.group_state(chat).await?)
+    }
+
     /// Replaces the text of one of this account's messages.
     pub async fn edit(&self, chat: ChatId, seq: Seq, text: &str) -> Result<(), CoreError> {
         if text.trim().is_empty() {
             return Err(CoreError::Invalid("a message cannot be empty".into()));
         }
         self.check_member(chat).await?;
+        let session = self
+            .inner
+            .store
+            .session()
+            .await?
+            .ok_or(CoreError::NotSignedIn)?;
+        let me = crate::store::Me {
+            account: session.account,
+            device: session.device,
+        };
+        let text = text.trim_end();
         let payload = self
             .inner
-            .cipher
-            .seal(chat, content::encode_text(text.trim_end()))
-            .map_err(|e| CoreError::Invalid(e.to_string()))?;
+            .store
+            .seal(me, chat, content::encode_text(text), text.into(), now_ms())
+            .await?
+            .ok_or_else(|| {
+                CoreError::Invalid(
+                    "this chat's end-to-end encryption is still being set up on this device; \
+                     try again in a moment"
+                        .into(),
+                )
+            })?;
         self.done(Request::EditMessage { chat, seq, payload }).await
     }
 
@@ -664,7 +700,6 @@ impl Client {
             client_name: self.inner.options.client_name.clone(),
             store: self.inner.store.clone(),
             events: self.inner.events.clone(),
-            cipher: self.inner.cipher.clone(),
             auth,
             seed: random_u64().unwrap_or(1),
         }));
@@ -748,7 +783,8 @@ fn random_u64() -> Result<u64, CoreError> {
     Ok(u64::from_le_bytes(bytes))
 }
 
-fn now_ms() -> u64 {
+/// The wall-clock time in Unix milliseconds.
+pub(crate) fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)

@@ -127,7 +127,15 @@ impl Outbox {
             SendOutcome::Refused(code) => is_transient(code),
         };
         if retry {
-            self.retry_at.insert(chat, now + self.retry_delay);
+            // A message of an epoch that just ended goes again, sealed anew, as soon as
+            // the new epoch's commit is applied.
+            let delay = match outcome {
+                SendOutcome::Refused(ErrorCode::StaleEpoch) => {
+                    STALE_EPOCH_RETRY.min(self.retry_delay)
+                }
+                _ => self.retry_delay,
+            };
+            self.retry_at.insert(chat, now + delay);
             return AckAction::WillRetry;
         }
         if let Some(queue) = self.queues.get_mut(&chat) {
@@ -143,6 +151,20 @@ impl Outbox {
             SendOutcome::Stored => AckAction::Delivered,
             SendOutcome::Refused(_) => AckAction::Failed,
         }
+    }
+
+    /// The message taken by [`poll_transmit`](Self::poll_transmit) could not be sealed
+    /// yet (this device is not in the chat's encryption group): it stays at the head of
+    /// its chat's queue, which waits until [`release`](Self::release) or the retry delay.
+    pub fn defer(&mut self, chat: ChatId, id: ClientMsgId, now: Instant) {
+        if self.in_flight.remove(&id) {
+            self.retry_at.insert(chat, now + self.retry_delay);
+        }
+    }
+
+    /// Whatever waits in `chat`'s queue may go now.
+    pub fn release(&mut self, chat: ChatId) {
+        self.retry_at.remove(&chat);
     }
 
     /// Drops everything queued for `chat` (this account can no longer send to it); a late
@@ -181,8 +203,12 @@ fn is_transient(code: ErrorCode) -> bool {
             | ErrorCode::ShuttingDown
             | ErrorCode::Internal
             | ErrorCode::Unauthorized
+            | ErrorCode::StaleEpoch
     )
 }
+
+/// How soon a message refused for a stale MLS epoch goes again.
+const STALE_EPOCH_RETRY: Duration = Duration::from_millis(100);
 
 #[cfg(test)]
 mod tests {

@@ -95,8 +95,8 @@ mod tests {
 
     #[test]
     fn hello_bytes_are_stable() {
-        // variant 0 (Hello), major 2, minor 1, string of length 1 "t"
-        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 1, 1, b't']);
+        // variant 0 (Hello), major 2, minor 2, string of length 1 "t"
+        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 2, 1, b't']);
     }
 
     #[test]
@@ -106,6 +106,11 @@ mod tests {
         assert_eq!(
             encode(&Request::GetKeyPackageCount).expect("encode"),
             vec![28]
+        );
+        // The delivery service's requests (2.2) come after the key directory's.
+        assert_eq!(
+            encode(&Request::GetGroupInfo { chat: ChatId(1) }).expect("encode"),
+            vec![31, 1]
         );
         let upload = Request::UploadKeyPackages {
             packages: vec![vec![1, 2], vec![3]],

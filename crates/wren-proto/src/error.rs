@@ -34,6 +34,9 @@ pub enum ErrorCode {
     Internal,
     /// The account asked for (to add to a group) does not allow it in its privacy settings.
     PrivacyRestricted,
+    /// An MLS message was made in an epoch of the chat's group that is over: fetch the
+    /// newer commits, apply them and try again.
+    StaleEpoch,
 }
 
 impl ErrorCode {
@@ -54,6 +57,7 @@ impl ErrorCode {
             ErrorCode::ShuttingDown => "shutting_down",
             ErrorCode::Internal => "internal",
             ErrorCode::PrivacyRestricted => "privacy_restricted",
+            ErrorCode::StaleEpoch => "stale_epoch",
         }
     }
 }

@@ -190,6 +190,29 @@ pub enum Request {
         /// Whose devices.
         account: AccountId,
     },
+    /// Publish an MLS commit (a `PublicMessage`) to a chat's group, with the group info of
+    /// the epoch it starts and, when it adds devices, their Welcome. The server accepts
+    /// exactly one commit per epoch: one made in an older epoch is `StaleEpoch`.
+    PublishCommit {
+        /// The chat whose group this is.
+        chat: ChatId,
+        /// The serialized commit.
+        #[serde(with = "serde_bytes")]
+        commit: Vec<u8>,
+        /// The serialized group info of the new epoch (with its ratchet tree), handed to
+        /// devices that join by external commit.
+        #[serde(with = "serde_bytes")]
+        group_info: Vec<u8>,
+        /// The serialized Welcome for the devices the commit adds; it reaches every member
+        /// through the update log and only those devices can open it.
+        #[serde(with = "serde_bytes")]
+        welcome: Option<Vec<u8>>,
+    },
+    /// A chat's current MLS group info, for a device that joins by external commit.
+    GetGroupInfo {
+        /// The chat.
+        chat: ChatId,
+    },
 }
 
 impl Request {
@@ -226,6 +249,7 @@ impl Request {
             Request::ClaimKeyPackages { account } | Request::ListAccountDevices { account } => {
                 ok(account.0)
             }
+            Request::PublishCommit { chat, .. } | Request::GetGroupInfo { chat } => ok(chat.0),
             Request::Register { .. }
             | Request::Login { .. }
             | Request::Resume { .. }
@@ -274,6 +298,8 @@ impl Request {
             Request::ClaimKeyPackages { .. } => "claim_key_packages",
             Request::GetKeyPackageCount => "get_key_package_count",
             Request::ListAccountDevices { .. } => "list_account_devices",
+            Request::PublishCommit { .. } => "publish_commit",
+            Request::GetGroupInfo { .. } => "get_group_info",
         }
     }
 }
@@ -354,4 +380,20 @@ pub enum Response {
     KeyPackages(Vec<ClaimedKeyPackage>),
     /// To `ListAccountDevices`: by device id.
     AccountDevices(Vec<DeviceKey>),
+    /// To `PublishCommit`: the commit is the chat's handshake at `log_seq` and the group is
+    /// now in `epoch`.
+    CommitAccepted {
+        /// The epoch the commit started.
+        epoch: u64,
+        /// The commit's position in the chat's log.
+        log_seq: Seq,
+    },
+    /// To `GetGroupInfo`.
+    GroupInfo {
+        /// The group's current epoch (0 while no commit was accepted).
+        epoch: u64,
+        /// The group info of that epoch; `None` while the chat has no MLS group.
+        #[serde(with = "serde_bytes")]
+        group_info: Option<Vec<u8>>,
+    },
 }

@@ -19,6 +19,12 @@ pub const MAX_KEY_PACKAGE_BYTES: usize = 4096;
 pub const MAX_KEY_PACKAGES_PER_UPLOAD: usize = 100;
 /// The most key packages a device's pool holds (its last-resort package not counted).
 pub const MAX_KEY_PACKAGE_POOL: usize = 200;
+/// The most bytes a commit, its group info and its Welcome may have together.
+pub const MAX_HANDSHAKE_BYTES: usize = 448 * 1024;
+/// The first byte of a message payload that is an MLS message (`PrivateMessage`); a
+/// plaintext payload of a chat made before end-to-end encryption starts with its body
+/// version (1).
+pub const MLS_PAYLOAD_TAG: u8 = 0xE2;
 
 /// Why a username is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -90,6 +90,32 @@ pub enum Update {
         /// Everything up to and including this position is read.
         up_to: Seq,
     },
+    /// A commit of the chat's MLS group was accepted: every device in the group applies it
+    /// before any message after `log_seq`.
+    MlsCommit {
+        /// The chat.
+        chat: ChatId,
+        /// The commit's position in the chat's log.
+        log_seq: Seq,
+        /// The epoch the commit was made in (the group moves to `epoch + 1`).
+        epoch: u64,
+        /// The serialized commit (an MLS `PublicMessage`).
+        #[serde(with = "serde_bytes")]
+        commit: Vec<u8>,
+        /// A Welcome follows right after it (a device that is not in the group waits for
+        /// it before joining by itself).
+        welcome_follows: bool,
+    },
+    /// A Welcome into the chat's MLS group, for the devices the commit before it added.
+    MlsWelcome {
+        /// The chat.
+        chat: ChatId,
+        /// Its position in the chat's log (right after its commit).
+        log_seq: Seq,
+        /// The serialized Welcome.
+        #[serde(with = "serde_bytes")]
+        welcome: Vec<u8>,
+    },
 }
 
 impl Update {
@@ -104,7 +130,9 @@ impl Update {
             | Update::MemberRemoved { chat, .. }
             | Update::ChatRenamed { chat, .. }
             | Update::RoleChanged { chat, .. }
-            | Update::ReadMark { chat, .. } => *chat,
+            | Update::ReadMark { chat, .. }
+            | Update::MlsCommit { chat, .. }
+            | Update::MlsWelcome { chat, .. } => *chat,
         }
     }
 }

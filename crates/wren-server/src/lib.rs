@@ -21,6 +21,7 @@ mod handlers;
 mod http;
 mod hub;
 mod metrics;
+mod mls;
 mod password_pool;
 mod quota;
 mod rate_limit;

@@ -93,6 +93,9 @@ impl View {
             } => {
                 self.read.insert((*chat, *account), *up_to);
             }
+            Update::MlsCommit { .. } | Update::MlsWelcome { .. } => {
+                panic!("this test makes no MLS handshakes")
+            }
         }
     }
 }

@@ -14,7 +14,10 @@ use wren_proto::{ServerFrame, PROTOCOL_VERSION};
 use wren_server::{Config, ServerError, TlsFiles};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    // `cargo test` sets the variable at run time too; the compile-time path goes stale when
+    // a shared target dir holds binaries built from another checkout.
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
         .join("tests/fixtures")
         .join(name)
 }

@@ -81,6 +81,11 @@ pub(crate) struct Driver {
     requester: Requester,
     /// The MLS key upkeep started by the last sign-in, while it runs.
     upkeep: Option<tokio::task::JoinHandle<()>>,
+    /// The worker that joins, creates and prunes chats' MLS groups, once started.
+    groups: Option<(
+        mpsc::UnboundedSender<crate::e2e::setup::Job>,
+        tokio::task::JoinHandle<()>,
+    )>,
 }
 
 impl Driver {
@@ -110,10 +115,24 @@ impl Driver {
             active: false,
             requester,
             upkeep: None,
+            groups: None,
         }
     }
 
+    /// Drives the connection until it is shut down, then stops the work beside it.
     pub(super) async fn run(mut self) {
+        self.drive().await;
+        if let Some(upkeep) = self.upkeep.take() {
+            upkeep.abort();
+            let _ = upkeep.await;
+        }
+        if let Some((_, worker)) = self.groups.take() {
+            worker.abort();
+            let _ = worker.await;
+        }
+    }
+
+    async fn drive(&mut self) {
         if self.ctx.auth.is_some() {
             if let Err(e) = self.load_session_state().await {
                 tracing::error!(error = %e, "cannot load the outbox and sync state");
@@ -273,7 +292,38 @@ impl Driver {
                     .map_err(|e| Exit::Disconnected(e.to_string()))?;
                 self.send(socket, Request::Ping, Pending::Ready).await
             }
+            Some(Command::GroupReady(chat)) => {
+                self.outbox.release(chat);
+                Ok(())
+            }
+            Some(Command::KeysPublished) => {
+                self.status.send_modify(|s| s.keys_published = true);
+                Ok(())
+            }
         }
+    }
+
+    /// Asks the group worker to bring this device's copy of the chat's MLS group up to
+    /// date (`may_create`: and to create the group if the chat has none).
+    pub(super) fn check_group(&mut self, chat: ChatId, may_create: bool) {
+        let Some(auth) = self.auth() else {
+            return;
+        };
+        let me = crate::store::Me {
+            account: auth.me.id,
+            device: auth.device,
+        };
+        let (jobs, _) = self.groups.get_or_insert_with(|| {
+            let (jobs, queue) = mpsc::unbounded_channel();
+            let worker = tokio::spawn(crate::e2e::setup::run(
+                self.ctx.store.clone(),
+                self.requester.clone(),
+                me,
+                queue,
+            ));
+            (jobs, worker)
+        });
+        let _ = jobs.send((chat, may_create));
     }
 
     pub(super) fn push_outbox(&mut self, item: OutboxItem) {
@@ -334,13 +384,34 @@ impl Driver {
         if !self.active {
             return Ok(());
         }
+        let Some(me) = self.auth().map(|auth| crate::store::Me {
+            account: auth.me.id,
+            device: auth.device,
+        }) else {
+            return Ok(());
+        };
         while let Some(item) = self.outbox.poll_transmit(std::time::Instant::now()) {
-            let payload = match self
+            let sealed = self
                 .ctx
-                .cipher
-                .seal(item.chat, content::encode_text(&item.text))
-            {
-                Ok(payload) => payload,
+                .store
+                .seal(
+                    me,
+                    item.chat,
+                    content::encode_text(&item.text),
+                    item.text.clone(),
+                    crate::client::now_ms(),
+                )
+                .await;
+            let payload = match sealed {
+                Ok(Some(payload)) => payload,
+                Ok(None) => {
+                    // Not in the chat's group yet: the message waits until the group
+                    // worker has joined or created it.
+                    self.outbox
+                        .defer(item.chat, item.client_msg_id, std::time::Instant::now());
+                    self.check_group(item.chat, true);
+                    continue;
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "cannot seal a message; it is marked failed");
                     let body = wren_proto::ErrorBody::new(
@@ -473,6 +544,8 @@ impl Driver {
                     }
                     Some(Command::Outbox(item)) => self.push_outbox(item),
                     Some(Command::SignedIn(auth)) => self.ctx.auth = Some(auth),
+                    Some(Command::GroupReady(chat)) => self.outbox.release(chat),
+                    Some(Command::KeysPublished) => {}
                 },
             }
         }
@@ -485,7 +558,10 @@ impl Driver {
                 Command::Request { reply, .. } => {
                     let _ = reply.send(Err(CoreError::NotSignedIn));
                 }
-                Command::Outbox(_) | Command::SignedIn(_) => {}
+                Command::Outbox(_)
+                | Command::SignedIn(_)
+                | Command::GroupReady(_)
+                | Command::KeysPublished => {}
             }
         }
     }

@@ -2,7 +2,6 @@
 
 use super::driver::{Driver, Exit, Pending};
 use super::transport::Socket;
-use crate::content;
 use crate::events::ClientEvent;
 use crate::model::Account;
 use crate::outbox::{AckAction, SendOutcome};
@@ -31,7 +30,6 @@ impl Driver {
                 None => Ok(()),
             },
             ServerFrame::Update(envelope) => {
-                let envelope = open_update(self, envelope);
                 let actions = self.sync.on_update(envelope, Instant::now().into_std());
                 self.run_sync_actions(socket, actions).await
             }
@@ -88,7 +86,6 @@ impl Driver {
                 Ok(())
             }
             (Pending::Difference { ticket }, Ok(Response::Difference(difference))) => {
-                let difference = open_difference(self, difference);
                 let actions = self.sync.on_difference(ticket, difference, now);
                 self.run_sync_actions(socket, actions).await
             }
@@ -223,6 +220,7 @@ impl Driver {
             .sync
             .on_unknown_chats(applied.unknown_chats.iter().copied(), now);
         self.forget_left(&applied);
+        self.check_groups(&applied);
         self.emit_applied(applied).await;
         Ok(fetches)
     }
@@ -240,8 +238,18 @@ impl Driver {
             .await
             .map_err(|e| Exit::StoreFailed(format!("local store: {e}")))?;
         self.forget_left(&applied);
+        self.check_groups(&applied);
         self.emit_applied(applied).await;
         Ok(())
+    }
+
+    /// Hands the chats whose MLS group may need this device's attention to the group worker.
+    fn check_groups(&mut self, applied: &Applied) {
+        for chat in &applied.groups_to_check {
+            if !applied.left.contains(chat) {
+                self.check_group(*chat, false);
+            }
+        }
     }
 
     /// Stops sending to chats this account is no longer a member of: the store has marked
@@ -367,21 +375,4 @@ impl Driver {
         self.ctx.auth = None;
         Err(Exit::SignedOut)
     }
-}
-
-fn open_update(driver: &Driver, mut envelope: UpdateEnvelope) -> UpdateEnvelope {
-    content::open_update(driver.ctx.cipher.as_ref(), &mut envelope.update);
-    envelope
-}
-
-fn open_difference(
-    driver: &Driver,
-    mut difference: wren_proto::Difference,
-) -> wren_proto::Difference {
-    if let wren_proto::Difference::Updates { updates, .. } = &mut difference {
-        for envelope in updates {
-            content::open_update(driver.ctx.cipher.as_ref(), &mut envelope.update);
-        }
-    }
-    difference
 }

@@ -7,16 +7,14 @@ mod inbound;
 mod tests;
 pub(crate) mod transport;
 
-use crate::content::PayloadCipher;
 use crate::error::CoreError;
 use crate::events::{ClientEvent, ConnectionState};
 use crate::outbox::OutboxItem;
 use crate::store::Store;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
-use wren_proto::{AccountInfo, DeviceId, Request, Response};
+use wren_proto::{AccountInfo, ChatId, DeviceId, Request, Response};
 
 /// How long a request may wait for its answer.
 pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -36,6 +34,10 @@ pub(crate) enum Command {
     },
     Outbox(OutboxItem),
     SignedIn(Auth),
+    /// The group worker is done with a chat: messages waiting for its group may go.
+    GroupReady(ChatId),
+    /// The key upkeep published this device's identity and key packages.
+    KeysPublished,
     Shutdown,
 }
 
@@ -55,6 +57,22 @@ impl Requester {
             .map_err(|_| CoreError::Closed)?;
         answer.await.map_err(|_| CoreError::Closed)?
     }
+
+    /// Tells the driver that the group worker is done with `chat`.
+    pub(crate) fn group_ready(&self, chat: ChatId) {
+        self.notify(Command::GroupReady(chat));
+    }
+
+    /// Tells the driver that this device's keys are on the server.
+    pub(crate) fn keys_published(&self) {
+        self.notify(Command::KeysPublished);
+    }
+
+    fn notify(&self, command: Command) {
+        if let Some(commands) = self.0.upgrade() {
+            let _ = commands.send(command);
+        }
+    }
 }
 
 /// What waiters (the CLI, tests) can observe about the connection.
@@ -67,6 +85,8 @@ pub(crate) struct Status {
     pub(crate) outbox_seen: u64,
     pub(crate) last_error: Option<String>,
     pub(crate) signed_out: bool,
+    /// This device's identity key and key packages reached the server on this connection.
+    pub(crate) keys_published: bool,
 }
 
 /// Everything the driver task needs.
@@ -75,7 +95,6 @@ pub(crate) struct Context {
     pub(crate) client_name: String,
     pub(crate) store: Store,
     pub(crate) events: broadcast::Sender<ClientEvent>,
-    pub(crate) cipher: Arc<dyn PayloadCipher>,
     pub(crate) auth: Option<Auth>,
     pub(crate) seed: u64,
 }
@@ -100,6 +119,7 @@ impl Connection {
             outbox_seen: 0,
             last_error: None,
             signed_out: false,
+            keys_published: false,
         });
         let url = context.url.clone();
         let requester = Requester(commands.downgrade());

@@ -2,7 +2,7 @@
 
 use super::{E2eError, CIPHERSUITE};
 use openmls::prelude::tls_codec::{Deserialize as _, Serialize as _};
-use openmls::prelude::{BasicCredential, CredentialWithKey};
+use openmls::prelude::{BasicCredential, Credential, CredentialWithKey};
 use openmls_basic_credential::SignatureKeyPair;
 use wren_proto::{AccountId, DeviceId};
 use zeroize::Zeroizing;
@@ -10,6 +10,19 @@ use zeroize::Zeroizing;
 /// The credential identity of a device: `wren:<account>:<device>`.
 pub fn credential_identity(account: AccountId, device: DeviceId) -> Vec<u8> {
     format!("wren:{}:{}", account.0, device.0).into_bytes()
+}
+
+/// The account and device a Wren credential names, if it is one.
+pub(crate) fn parse_identity(credential: &Credential) -> Option<(AccountId, DeviceId)> {
+    let basic = BasicCredential::try_from(credential.clone()).ok()?;
+    let text = std::str::from_utf8(basic.identity()).ok()?;
+    let mut parts = text.strip_prefix("wren:")?.split(':');
+    let account = parts.next()?.parse().ok()?;
+    let device = parts.next()?.parse().ok()?;
+    parts
+        .next()
+        .is_none()
+        .then_some((AccountId(account), DeviceId(device)))
 }
 
 /// A device's MLS identity: its account and device ids and its signature key pair (whose

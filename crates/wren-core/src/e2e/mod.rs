@@ -9,12 +9,16 @@
 //! sign-in or resume, [`upkeep`] publishes the identity key and keeps the device's pool of
 //! key packages on the server topped up.
 
+pub(crate) mod group;
 pub(crate) mod identity;
 pub(crate) mod packages;
 pub(crate) mod provider;
+pub(crate) mod sealed;
+pub(crate) mod setup;
 pub(crate) mod upkeep;
 mod verify;
 
+pub use group::GroupState;
 pub use identity::credential_identity;
 pub use verify::{verify_key_package, VerifiedKeyPackage};
 
@@ -45,6 +49,9 @@ pub enum E2eError {
     /// A key package is malformed, badly signed, or not what Wren uses.
     #[error("invalid key package: {0}")]
     InvalidKeyPackage(String),
+    /// A chat's MLS group could not be created, joined or moved to its next epoch.
+    #[error("end-to-end encryption group: {0}")]
+    Group(String),
 }
 #[cfg(test)]
 mod tests;

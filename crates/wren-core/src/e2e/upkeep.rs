@@ -16,8 +16,12 @@ pub(crate) const LOW_WATER: usize = 10;
 /// Runs the upkeep once, logging what fails.
 pub(crate) async fn run(store: Store, server: Requester, account: AccountId, device: DeviceId) {
     match upkeep(&store, &server, account, device).await {
-        Ok(Some(uploaded)) => tracing::info!(uploaded, "uploaded MLS key packages"),
-        Ok(None) => {}
+        Ok(uploaded) => {
+            if let Some(uploaded) = uploaded {
+                tracing::info!(uploaded, "uploaded MLS key packages");
+            }
+            server.keys_published();
+        }
         Err(e) => {
             tracing::warn!(error = %e, "MLS key upkeep failed; it is retried on the next connection")
         }

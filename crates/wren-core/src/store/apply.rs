@@ -3,7 +3,8 @@
 //! applied exactly once.
 
 use super::{chats, messages, outbox, session};
-use crate::content;
+use crate::e2e;
+use crate::e2e::group::CommitApplied;
 use crate::error::StoreError;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
@@ -23,6 +24,8 @@ pub(crate) struct Applied {
     pub(crate) failed: Vec<(ChatId, i64)>,
     /// Chats mentioned by an update but not stored: the engine fetches them.
     pub(crate) unknown_chats: BTreeSet<ChatId>,
+    /// Chats whose MLS group this device may have to join, or prune of former members.
+    pub(crate) groups_to_check: BTreeSet<ChatId>,
     /// The `pts` stored after the batch.
     pub(crate) pts: Pts,
 }
@@ -59,6 +62,7 @@ fn apply_one(
     let chat = update.chat();
     if let Update::ChatJoined(info) = update {
         join(conn, info, out)?;
+        out.groups_to_check.insert(chat);
         return Ok(());
     }
     let removes_me = matches!(update, Update::MemberRemoved { account, .. } if *account == me);
@@ -74,7 +78,8 @@ fn apply_one(
     out.chats.insert(chat);
     match update {
         Update::NewMessage(message) => {
-            out.messages.push(messages::upsert(conn, message)?);
+            out.messages
+                .push(messages::upsert(conn, message, messages::Source::Updates)?);
             chats::touch(conn, chat, message.seq, message.sent_at)?;
             if message.sender == me {
                 chats::raise_read_mark(conn, chat, true, message.seq)?;
@@ -87,7 +92,7 @@ fn apply_one(
             edited_at,
             ..
         } => {
-            let text = content::text_of(payload, false);
+            let text = e2e::sealed::open_text(conn, chat, payload)?;
             out.messages
                 .extend(messages::edit(conn, chat, *seq, &text, *edited_at)?);
             chats::touch(conn, chat, *log_seq, 0)?;
@@ -109,6 +114,7 @@ fn apply_one(
                 no_longer_member(conn, me, chat, out)?;
             } else {
                 chats::remove_member(conn, chat, *account)?;
+                out.groups_to_check.insert(chat);
             }
             chats::touch(conn, chat, *log_seq, 0)?;
         }
@@ -128,7 +134,57 @@ fn apply_one(
         Update::ReadMark { account, up_to, .. } => {
             chats::raise_read_mark(conn, chat, *account == me, *up_to)?;
         }
+        Update::MlsCommit {
+            log_seq,
+            epoch,
+            commit,
+            welcome_follows,
+            ..
+        } => {
+            apply_commit(conn, chat, *epoch, commit, *welcome_follows, out)?;
+            chats::touch(conn, chat, *log_seq, 0)?;
+        }
+        Update::MlsWelcome {
+            log_seq, welcome, ..
+        } => {
+            match e2e::group::join_welcome(conn, chat, welcome) {
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, %chat, "cannot use a Welcome"),
+            }
+            if !e2e::group::has_group(conn, chat)? {
+                // The Welcome was for other devices: this one joins by itself.
+                out.groups_to_check.insert(chat);
+            }
+            chats::touch(conn, chat, *log_seq, 0)?;
+        }
         Update::ChatJoined(_) => {}
+    }
+    Ok(())
+}
+
+/// Moves the chat's group to the commit's epoch. A commit this device cannot apply (it
+/// is not in the group, or the commit is unusable) marks the chat for joining anew, so
+/// that one bad handshake never stops sync.
+fn apply_commit(
+    conn: &Connection,
+    chat: ChatId,
+    epoch: u64,
+    commit: &[u8],
+    welcome_follows: bool,
+    out: &mut Applied,
+) -> Result<(), StoreError> {
+    match e2e::group::apply_commit(conn, chat, epoch, commit) {
+        Ok(CommitApplied::Applied | CommitApplied::Skipped | CommitApplied::Removed) => {}
+        // The Welcome after it may be for this device.
+        Ok(CommitApplied::NotInGroup) if welcome_follows => {}
+        Ok(CommitApplied::NotInGroup) => {
+            out.groups_to_check.insert(chat);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, %chat, "cannot apply a commit; the group is joined anew");
+            e2e::group::forget(conn, chat)?;
+            out.groups_to_check.insert(chat);
+        }
     }
     Ok(())
 }
@@ -149,6 +205,8 @@ fn no_longer_member(
     out: &mut Applied,
 ) -> Result<(), StoreError> {
     chats::mark_not_member(conn, me, chat)?;
+    // Its group's keys go: nothing sent from now on is for this device.
+    e2e::group::forget(conn, chat)?;
     for local in outbox::fail_chat(conn, chat)? {
         out.messages.push(local);
         out.failed.push((chat, local));
@@ -181,6 +239,9 @@ pub(crate) fn reset(
     }
     for info in list {
         join(&tx, info, &mut out)?;
+        // The commits in between were skipped: the group is joined anew.
+        e2e::group::forget(&tx, info.id)?;
+        out.groups_to_check.insert(info.id);
     }
     chats::forget_synced_ranges(&tx)?;
     session::set_pts(&tx, pts)?;
@@ -191,6 +252,7 @@ pub(crate) fn reset(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content;
     use crate::model::DeliveryState;
     use crate::outbox::OutboxItem;
     use crate::profile::DatabaseKey;

@@ -1,6 +1,7 @@
 //! Message rows: storing what the server says, and reading messages back as views.
 
 use crate::content;
+use crate::e2e;
 use crate::error::StoreError;
 use crate::model::{Account, DeliveryState, MessageView};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -115,10 +116,23 @@ pub(crate) fn history(
     Ok(out)
 }
 
+/// Where a message being stored came from, which decides how its text is found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The update log, in order: an MLS payload is decrypted in the chat's group.
+    Updates,
+    /// A history page: an MLS payload there cannot be decrypted (any more) on this device.
+    History,
+}
+
 /// Stores a message as the server has it, merging with a local copy found by the sender's
-/// idempotency key (our own unsent message) or by position. Returns the local id.
-pub(crate) fn upsert(conn: &Connection, message: &Message) -> Result<i64, StoreError> {
-    let text = content::text_of(&message.payload, message.deleted);
+/// idempotency key (our own unsent message, or one stored before) or by position; the
+/// local copy keeps its text. Returns the local id.
+pub(crate) fn upsert(
+    conn: &Connection,
+    message: &Message,
+    source: Source,
+) -> Result<i64, StoreError> {
     let existing: Option<(i64, String)> = conn
         .prepare_cached(
             "SELECT id, text FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2",
@@ -143,6 +157,13 @@ pub(crate) fn upsert(conn: &Connection, message: &Message) -> Result<i64, StoreE
             message.deleted,
             STATE_SENT
         ])?;
+        let text = if message.deleted {
+            String::new()
+        } else if e2e::sealed::is_sealed(&message.payload) {
+            old_text.clone()
+        } else {
+            content::text_of(&message.payload, false)
+        };
         if old_text != text {
             set_text(conn, id, &text)?;
         }
@@ -150,6 +171,11 @@ pub(crate) fn upsert(conn: &Connection, message: &Message) -> Result<i64, StoreE
             .execute([id])?;
         return Ok(id);
     }
+    let text = match (message.deleted, source) {
+        (true, _) => String::new(),
+        (false, Source::Updates) => e2e::sealed::open_text(conn, message.chat, &message.payload)?,
+        (false, Source::History) => e2e::sealed::history_text(&message.payload),
+    };
     let id = conn
         .prepare_cached(
             "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text, reply_to, sent_at,

@@ -6,6 +6,7 @@
 mod actor;
 mod apply;
 mod chats;
+mod groups;
 mod identity;
 mod messages;
 mod outbox;
@@ -24,6 +25,7 @@ use crate::model::{ChatSummary, MessageView, SearchHit};
 use crate::outbox::OutboxItem;
 use crate::profile::DatabaseKey;
 use actor::StoreActor;
+pub(crate) use groups::Me;
 use std::path::PathBuf;
 use wren_proto::{
     AccountId, ChatId, ChatInfo, ClientMsgId, DeviceId, Message, Pts, Seq, UpdateEnvelope,
@@ -50,6 +52,11 @@ impl Store {
         Ok(Store {
             actor: StoreActor::open(path, key).await?,
         })
+    }
+
+    /// Closes the database once the job at hand is done; see [`StoreActor::close`].
+    pub(crate) async fn close(&self) {
+        self.actor.close().await;
     }
 
     /// Re-encrypts the whole database with `key`.
@@ -193,7 +200,7 @@ impl Store {
                     return Ok(());
                 }
                 for message in &page {
-                    messages::upsert(&tx, message)?;
+                    messages::upsert(&tx, message, messages::Source::History)?;
                 }
                 let synced = chats::synced_from(&tx, chat)?.unwrap_or(chats::NOTHING_SYNCED);
                 let joins = before.is_none_or(|b| (b.0 as i64) >= synced);

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_membership.sql"),
     include_str!("migrations/003_device_identity.sql"),
+    include_str!("migrations/004_mls_pending.sql"),
 ];
 
 /// Opens (or creates) the database, checks the key, and migrates to the newest schema.

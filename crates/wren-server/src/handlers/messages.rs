@@ -1,6 +1,7 @@
 //! Message requests: send, edit, history, typing.
 
 use super::{submit, write, Caller, Reply};
+use crate::mls;
 use crate::server::AppState;
 use crate::store::{WriteOp, WriteOutcome};
 use std::sync::Arc;
@@ -18,9 +19,10 @@ pub(super) async fn send(
     payload: Vec<u8>,
     reply_to: Option<Seq>,
 ) -> Reply {
-    if let Err(e) = check_payload(&payload) {
-        return super::ready(Err(e));
-    }
+    let epoch = match check_payload(chat, &payload) {
+        Ok(epoch) => epoch,
+        Err(e) => return super::ready(Err(e)),
+    };
     let committed = submit(
         state,
         WriteOp::SendMessage {
@@ -28,6 +30,7 @@ pub(super) async fn send(
             chat,
             client_msg_id,
             payload,
+            epoch,
             reply_to,
         },
     )
@@ -50,14 +53,16 @@ pub(super) async fn edit(
     seq: Seq,
     payload: Vec<u8>,
 ) -> Reply {
-    if let Err(e) = check_payload(&payload) {
-        return super::ready(Err(e));
-    }
+    let epoch = match check_payload(chat, &payload) {
+        Ok(epoch) => epoch,
+        Err(e) => return super::ready(Err(e)),
+    };
     let op = WriteOp::EditMessage {
         editor: me,
         chat,
         seq,
         payload,
+        epoch,
     };
     write(state, op).await
 }
@@ -93,12 +98,18 @@ pub(super) fn typing(state: &AppState, caller: &Caller, chat: ChatId) -> Reply {
 }
 
 /// Refuses payloads over the protocol limit.
-fn check_payload(payload: &[u8]) -> Result<(), ErrorBody> {
+/// Checks a payload's size and, for an MLS message, its framing; returns its MLS epoch
+/// (`None` for plaintext).
+fn check_payload(chat: ChatId, payload: &[u8]) -> Result<Option<u64>, ErrorBody> {
     if payload.len() > MAX_PAYLOAD_BYTES {
         return Err(ErrorBody::new(
             ErrorCode::TooLarge,
             format!("a message has at most {} KiB", MAX_PAYLOAD_BYTES / 1024),
         ));
     }
-    Ok(())
+    match mls::payload(chat, payload) {
+        Ok(mls::Payload::Plain) => Ok(None),
+        Ok(mls::Payload::Mls { epoch }) => Ok(Some(epoch)),
+        Err(e) => Err(super::bad_request(e.to_string())),
+    }
 }

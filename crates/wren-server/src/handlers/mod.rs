@@ -11,6 +11,7 @@ pub(crate) mod accounts;
 mod chats;
 mod keys;
 mod messages;
+mod mls;
 mod sync;
 
 use crate::server::AppState;
@@ -136,6 +137,20 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
         Request::ClaimKeyPackages { account } => keys::claim(state, account).await,
         Request::GetKeyPackageCount => keys::count(state, caller),
         Request::ListAccountDevices { account } => keys::account_devices(state, account),
+        Request::PublishCommit {
+            chat,
+            commit,
+            group_info,
+            welcome,
+        } => {
+            let published = mls::Published {
+                commit,
+                group_info,
+                welcome,
+            };
+            mls::publish_commit(state, me, chat, published).await
+        }
+        Request::GetGroupInfo { chat } => mls::group_info(state, me, chat),
         Request::Register { .. }
         | Request::Login { .. }
         | Request::Resume { .. }
@@ -181,6 +196,9 @@ fn into_response(outcome: WriteOutcome) -> Response {
         WriteOutcome::Privacy(privacy) => Response::Privacy(privacy),
         WriteOutcome::KeyPackageCount(remaining) => Response::KeyPackageCount { remaining },
         WriteOutcome::KeyPackages(claimed) => Response::KeyPackages(claimed),
+        WriteOutcome::CommitAccepted { epoch, log_seq } => {
+            Response::CommitAccepted { epoch, log_seq }
+        }
         WriteOutcome::Done | WriteOutcome::Pruned { .. } => Response::Done,
     }
 }

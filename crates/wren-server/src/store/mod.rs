@@ -114,6 +114,8 @@ pub(crate) enum WriteOp {
         client_msg_id: ClientMsgId,
         /// The content.
         payload: Vec<u8>,
+        /// The MLS epoch the payload was encrypted in; `None` for a plaintext payload.
+        epoch: Option<u64>,
         /// The message replied to.
         reply_to: Option<Seq>,
     },
@@ -127,6 +129,8 @@ pub(crate) enum WriteOp {
         seq: Seq,
         /// The new content.
         payload: Vec<u8>,
+        /// The MLS epoch the payload was encrypted in; `None` for a plaintext payload.
+        epoch: Option<u64>,
     },
     /// Delete a message for everyone.
     DeleteMessage {
@@ -192,6 +196,22 @@ pub(crate) enum WriteOp {
         /// Whose devices.
         account: AccountId,
     },
+    /// Accept a chat's MLS commit if it was made in the group's current epoch (framing
+    /// already checked). Answers [`WriteOutcome::CommitAccepted`].
+    PublishCommit {
+        /// The caller, a member.
+        account: AccountId,
+        /// The chat.
+        chat: ChatId,
+        /// The epoch the commit was made in.
+        epoch: u64,
+        /// The serialized commit.
+        commit: Vec<u8>,
+        /// The group info of the epoch the commit starts.
+        group_info: Vec<u8>,
+        /// The Welcome for the devices it adds.
+        welcome: Option<Vec<u8>>,
+    },
 }
 
 /// What a committed write returns to its caller.
@@ -234,6 +254,13 @@ pub(crate) enum WriteOutcome {
     KeyPackageCount(u32),
     /// One claimed key package per device.
     KeyPackages(Vec<ClaimedKeyPackage>),
+    /// A commit was accepted.
+    CommitAccepted {
+        /// The group's new epoch.
+        epoch: u64,
+        /// The commit's position in the chat's log.
+        log_seq: Seq,
+    },
 }
 
 /// One page of an account's chats.
@@ -334,6 +361,12 @@ pub(crate) trait Store: Send + Sync {
     /// The live devices of an account that have an identity key, by id (`NotFound` for an
     /// unknown account).
     async fn device_keys(&self, account: AccountId) -> Result<Vec<DeviceKey>, StoreError>;
+    /// The MLS epoch and group info of a chat the account is in (a rejection otherwise).
+    async fn group_info(
+        &self,
+        account: AccountId,
+        chat: ChatId,
+    ) -> Result<(u64, Option<Vec<u8>>), StoreError>;
     /// An account by (normalized) username.
     async fn lookup_user(&self, username: &str) -> Result<Option<AccountInfo>, StoreError>;
     /// The account's chats with ids above `after`, by ascending id, cut to fit a frame.

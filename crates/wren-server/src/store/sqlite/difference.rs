@@ -11,8 +11,8 @@
 use super::db_err;
 use super::read::FRAME_BUDGET;
 use super::views::{
-    account_info, account_pts, chat_info, chat_info_as_of, departure_at_or_after, message,
-    message_as_of, role_of, update_kind,
+    account_info, account_pts, chat_info, chat_info_as_of, departure_at_or_after, log_kind,
+    message, message_as_of, role_of, update_kind,
 };
 use crate::store::StoreError;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -169,8 +169,46 @@ fn rebuild(
             account: AccountId(extra),
             up_to: seq,
         }),
+        update_kind::MLS_COMMIT => {
+            let (epoch, commit) = handshake(conn, chat, seq)?;
+            Ok(Update::MlsCommit {
+                chat,
+                log_seq: seq,
+                epoch,
+                commit,
+                welcome_follows: welcome_follows(conn, chat, seq)?,
+            })
+        }
+        update_kind::MLS_WELCOME => Ok(Update::MlsWelcome {
+            chat,
+            log_seq: seq,
+            welcome: handshake(conn, chat, seq)?.1,
+        }),
         _ => Err(StoreError::Corrupt(format!("unknown update kind {kind}"))),
     }
+}
+
+/// Whether the chat-log row after the commit at `seq` is its Welcome.
+fn welcome_follows(conn: &Connection, chat: ChatId, seq: Seq) -> Result<bool, StoreError> {
+    conn.prepare_cached("SELECT kind FROM chat_log WHERE chat_id = ?1 AND seq = ?2")
+        .map_err(db_err)?
+        .query_row(params![chat.0, seq.0 + 1], |r| r.get::<_, i64>(0))
+        .optional()
+        .map_err(db_err)
+        .map(|kind| kind == Some(log_kind::MLS_WELCOME))
+}
+
+/// The epoch and bytes of the MLS handshake row at `(chat, seq)`.
+fn handshake(conn: &Connection, chat: ChatId, seq: Seq) -> Result<(u64, Vec<u8>), StoreError> {
+    conn.prepare_cached(
+        "SELECT COALESCE(target, 0), COALESCE(payload, X'') FROM chat_log \
+         WHERE chat_id = ?1 AND seq = ?2",
+    )
+    .map_err(db_err)?
+    .query_row(params![chat.0, seq.0], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()
+    .map_err(db_err)?
+    .ok_or_else(|| corrupt(chat, seq))
 }
 
 /// The parts of a chat-log event row an update needs.

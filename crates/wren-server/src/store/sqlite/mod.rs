@@ -127,6 +127,16 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn group_info(
+        &self,
+        account: AccountId,
+        chat: ChatId,
+    ) -> Result<(u64, Option<Vec<u8>>), StoreError> {
+        self.readers
+            .with(move |c| read::group_info(c, account, chat))
+            .await
+    }
+
     async fn lookup_user(&self, username: &str) -> Result<Option<AccountInfo>, StoreError> {
         let username = username.to_owned();
         self.readers

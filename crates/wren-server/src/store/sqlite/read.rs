@@ -197,6 +197,22 @@ pub(super) fn members_of(
     member_ids(&tx, chat)
 }
 
+/// The MLS epoch and group info of a chat the account is in.
+pub(super) fn group_info(
+    conn: &mut Connection,
+    account: AccountId,
+    chat: ChatId,
+) -> Result<(u64, Option<Vec<u8>>), StoreError> {
+    let tx = conn.transaction().map_err(db_err)?;
+    require_member(&tx, chat, account)?;
+    let group = tx
+        .prepare_cached("SELECT mls_epoch, group_info FROM chats WHERE id = ?1")
+        .map_err(db_err)?
+        .query_row([chat.0], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(db_err)?;
+    Ok(group)
+}
+
 /// Messages before `before`, newest first, capped by count and by frame size.
 pub(super) fn history(
     conn: &mut Connection,

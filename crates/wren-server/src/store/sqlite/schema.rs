@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_privacy_and_departures.sql"),
     include_str!("migrations/003_key_packages.sql"),
+    include_str!("migrations/004_mls_groups.sql"),
 ];
 
 /// Opens a connection with the pragmas every connection needs.

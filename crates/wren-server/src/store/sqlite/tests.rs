@@ -73,6 +73,7 @@ fn send(sender: AccountId, chat: ChatId, id: u64) -> WriteOp {
         chat,
         client_msg_id: ClientMsgId(id),
         payload: id.to_le_bytes().to_vec(),
+        epoch: None,
         reply_to: None,
     }
 }
@@ -221,6 +222,7 @@ async fn difference_rebuilds_messages_in_their_current_state() {
             chat,
             seq: edited,
             payload: b"new".to_vec(),
+            epoch: None,
         })
         .await
         .unwrap();

@@ -26,6 +26,10 @@ pub(super) mod log_kind {
     pub(crate) const CREATED: i64 = 6;
     /// A member's role changed (`target` = account, `role`).
     pub(crate) const ROLE_CHANGED: i64 = 7;
+    /// An accepted MLS commit (payload: the commit; target: the epoch it was made in).
+    pub(crate) const MLS_COMMIT: i64 = 8;
+    /// The Welcome of the commit before it (payload: the Welcome).
+    pub(crate) const MLS_WELCOME: i64 = 9;
 }
 
 /// `updates.kind` values.
@@ -48,6 +52,10 @@ pub(super) mod update_kind {
     pub(crate) const READ_MARK: i64 = 7;
     /// [`wren_proto::Update::RoleChanged`]
     pub(crate) const ROLE_CHANGED: i64 = 8;
+    /// An MLS commit of a chat's group.
+    pub(crate) const MLS_COMMIT: i64 = 9;
+    /// An MLS Welcome into a chat's group.
+    pub(crate) const MLS_WELCOME: i64 = 10;
 }
 
 /// `chats.kind` for direct chats.

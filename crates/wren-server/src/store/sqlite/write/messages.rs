@@ -12,16 +12,27 @@ use wren_proto::{AccountId, ChatId, ChatKind, ClientMsgId, ErrorCode, Message, R
 /// Read marks fan out to every member only in groups up to this size.
 const READ_MARK_FANOUT_MAX: usize = 100;
 
+/// A message to append.
+pub(super) struct NewMessage {
+    pub(super) sender: AccountId,
+    pub(super) chat: ChatId,
+    pub(super) client_msg_id: ClientMsgId,
+    pub(super) payload: Vec<u8>,
+    /// The MLS epoch of the payload; `None` for plaintext.
+    pub(super) epoch: Option<u64>,
+    pub(super) reply_to: Option<Seq>,
+}
+
 /// Appends a message, or returns the original place of a resend.
-pub(super) fn send(
-    conn: &Connection,
-    sender: AccountId,
-    chat: ChatId,
-    client_msg_id: ClientMsgId,
-    payload: Vec<u8>,
-    reply_to: Option<Seq>,
-    now: u64,
-) -> Result<Applied, StoreError> {
+pub(super) fn send(conn: &Connection, new: NewMessage, now: u64) -> Result<Applied, StoreError> {
+    let NewMessage {
+        sender,
+        chat,
+        client_msg_id,
+        payload,
+        epoch,
+        reply_to,
+    } = new;
     let original: Option<(u64, u64, u64)> = conn
         .prepare_cached(
             "SELECT chat_id, seq, created_at FROM chat_log \
@@ -51,6 +62,7 @@ pub(super) fn send(
     if !members.contains(&sender) {
         return Err(StoreError::not_member());
     }
+    super::mls::check_payload_epoch(conn, chat, epoch)?;
     if let Some(r) = reply_to {
         if message(conn, chat, r)?.is_none() {
             return Err(StoreError::rejected(
@@ -99,9 +111,11 @@ pub(super) fn edit(
     chat: ChatId,
     target: Seq,
     payload: Vec<u8>,
+    epoch: Option<u64>,
     now: u64,
 ) -> Result<Applied, StoreError> {
     require_member(conn, chat, editor)?;
+    super::mls::check_payload_epoch(conn, chat, epoch)?;
     let msg = message(conn, chat, target)?
         .filter(|m| !m.deleted)
         .ok_or(no_such_message())?;

@@ -5,6 +5,7 @@ mod accounts;
 mod chats;
 mod keys;
 mod messages;
+mod mls;
 
 use super::db_err;
 use super::views::{chat_info, member_ids, update_kind};
@@ -67,14 +68,27 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             chat,
             client_msg_id,
             payload,
+            epoch,
             reply_to,
-        } => messages::send(conn, sender, chat, client_msg_id, payload, reply_to, now),
+        } => messages::send(
+            conn,
+            messages::NewMessage {
+                sender,
+                chat,
+                client_msg_id,
+                payload,
+                epoch,
+                reply_to,
+            },
+            now,
+        ),
         WriteOp::EditMessage {
             editor,
             chat,
             seq,
             payload,
-        } => messages::edit(conn, editor, chat, seq, payload, now),
+            epoch,
+        } => messages::edit(conn, editor, chat, seq, payload, epoch, now),
         WriteOp::DeleteMessage { actor, chat, seq } => {
             messages::delete(conn, actor, chat, seq, now)
         }
@@ -99,6 +113,25 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             last_resort,
         } => keys::upload(conn, account, device, &packages, last_resort.as_deref()),
         WriteOp::ClaimKeyPackages { account } => keys::claim(conn, account),
+        WriteOp::PublishCommit {
+            account,
+            chat,
+            epoch,
+            commit,
+            group_info,
+            welcome,
+        } => mls::publish_commit(
+            conn,
+            account,
+            chat,
+            mls::Commit {
+                epoch,
+                commit,
+                group_info,
+                welcome,
+            },
+            now,
+        ),
     }
 }
 

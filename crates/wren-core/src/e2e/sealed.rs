@@ -1,0 +1,76 @@
+//! From a message payload to the text the store keeps: decrypted in the chat's MLS group,
+//! recognized as this device's own (MLS does not let a sender decrypt its own messages),
+//! or a readable line saying why it cannot be read.
+
+use super::group::{self, OpenError};
+use crate::content;
+use crate::error::StoreError;
+use ring::digest::{digest, SHA256};
+use rusqlite::{params, Connection, OptionalExtension};
+use wren_proto::rules::MLS_PAYLOAD_TAG;
+use wren_proto::ChatId;
+
+/// How long a sealed payload whose echo never came is remembered.
+const OWN_SEALED_KEEP_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// Remembers the text of a payload this device sealed, until its echo arrives.
+pub(crate) fn remember(
+    conn: &Connection,
+    payload: &[u8],
+    text: &str,
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    let now = now_ms as i64;
+    conn.prepare_cached("DELETE FROM own_sealed WHERE created_at < ?1")?
+        .execute([now - OWN_SEALED_KEEP_MS])?;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO own_sealed (payload_hash, text, created_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![hash(payload), text, now])?;
+    Ok(())
+}
+
+/// The text of a payload received in `chat` through the update log.
+pub(crate) fn open_text(
+    conn: &Connection,
+    chat: ChatId,
+    payload: &[u8],
+) -> Result<String, StoreError> {
+    let key = hash(payload);
+    let own: Option<String> = conn
+        .prepare_cached("DELETE FROM own_sealed WHERE payload_hash = ?1 RETURNING text")?
+        .query_row([&key], |r| r.get(0))
+        .optional()?;
+    if let Some(text) = own {
+        return Ok(text);
+    }
+    Ok(match group::open(conn, chat, payload) {
+        Ok(plain) => content::text_of(&plain, false),
+        Err(e) => {
+            tracing::warn!(error = %e, %chat, "cannot decrypt a message");
+            unreadable(&e)
+        }
+    })
+}
+
+/// The text of a payload fetched as history: an MLS message there was sent before this
+/// device joined the group, or was already read from the update log.
+pub(crate) fn history_text(payload: &[u8]) -> String {
+    match payload.first() {
+        Some(&MLS_PAYLOAD_TAG) => unreadable(&OpenError::NotInGroup),
+        _ => content::text_of(payload, false),
+    }
+}
+
+/// Whether a payload is an MLS message.
+pub(crate) fn is_sealed(payload: &[u8]) -> bool {
+    payload.first() == Some(&MLS_PAYLOAD_TAG)
+}
+
+fn unreadable(error: &OpenError) -> String {
+    format!("[could not decrypt: {error}]")
+}
+
+fn hash(payload: &[u8]) -> Vec<u8> {
+    digest(&SHA256, payload).as_ref().to_vec()
+}

@@ -1,0 +1,162 @@
+//! Bringing this device into chats' MLS groups, and former members out of them, beside
+//! the driver: one chat at a time, each step a request on the connection and a
+//! transaction in the store.
+//!
+//! For a chat it is asked about, the worker:
+//! - joins the group by external commit when the server has one and this device is not in
+//!   it (a new device, a new member, a device that lost its state);
+//! - creates the group when the server has none and a message waits to be sent: one
+//!   commit adds a key package of every device of every member, and its Welcome brings
+//!   them in;
+//! - removes the leaves of accounts that are no longer members.
+//!
+//! The server takes one commit per epoch. A commit that lost its epoch is dropped and the
+//! step is tried again from the new state, a few times, without the user noticing.
+
+use super::verify_key_package;
+use crate::connection::Requester;
+use crate::error::CoreError;
+use crate::store::{Me, Store};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use wren_proto::{AccountId, ChatId, ErrorCode, Request, Response};
+
+/// How many times one chat's step is tried when its commits keep losing their epoch.
+const ATTEMPTS: u32 = 6;
+/// The pause before another attempt grows by this much each time.
+const RETRY_STEP: Duration = Duration::from_millis(150);
+
+/// A chat to bring up to date; `may_create`: a message waits, so a missing group is made.
+pub(crate) type Job = (ChatId, bool);
+
+/// Works through the chats it is sent until the sender is dropped, telling the driver when
+/// each one is done.
+pub(crate) async fn run(
+    store: Store,
+    server: Requester,
+    me: Me,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+) {
+    while let Some(first) = jobs.recv().await {
+        // Coalesce what queued up meanwhile: one pass per chat.
+        let mut batch = BTreeMap::from([first]);
+        while let Ok((chat, may_create)) = jobs.try_recv() {
+            *batch.entry(chat).or_default() |= may_create;
+        }
+        for (chat, may_create) in batch {
+            if let Err(e) = reconcile(&store, &server, me, chat, may_create).await {
+                tracing::warn!(error = %e, %chat, "cannot update the chat's encryption group");
+            }
+            server.group_ready(chat);
+        }
+    }
+}
+
+async fn reconcile(
+    store: &Store,
+    server: &Requester,
+    me: Me,
+    chat: ChatId,
+    may_create: bool,
+) -> Result<(), CoreError> {
+    for attempt in 0..ATTEMPTS {
+        let Some(handshake) = next_commit(store, server, me, chat, may_create).await? else {
+            return Ok(());
+        };
+        let answer = server
+            .request(Request::PublishCommit {
+                chat,
+                commit: handshake.commit,
+                group_info: handshake.group_info,
+                welcome: handshake.welcome,
+            })
+            .await;
+        match answer {
+            Ok(Response::CommitAccepted { .. }) => store.commit_answered(chat, true).await?,
+            Err(CoreError::Server(body)) if body.code == ErrorCode::StaleEpoch => {
+                store.commit_answered(chat, false).await?;
+                tokio::time::sleep(RETRY_STEP * (attempt + 1)).await;
+            }
+            other => {
+                store.commit_answered(chat, false).await?;
+                return Err(match other {
+                    Err(e) => e,
+                    Ok(answer) => unexpected(answer),
+                });
+            }
+        }
+    }
+    Err(CoreError::Protocol(format!(
+        "chat {chat}: the encryption group kept changing; tried {ATTEMPTS} times"
+    )))
+}
+
+/// The commit that brings the chat's group closer to its membership, if one is needed.
+async fn next_commit(
+    store: &Store,
+    server: &Requester,
+    me: Me,
+    chat: ChatId,
+    may_create: bool,
+) -> Result<Option<crate::e2e::group::Handshake>, CoreError> {
+    if store.has_group(chat).await? {
+        return Ok(store.prune_group(me, chat).await?);
+    }
+    match server.request(Request::GetGroupInfo { chat }).await? {
+        Response::GroupInfo {
+            group_info: Some(info),
+            ..
+        } => Ok(Some(store.join_group(me, chat, info).await?)),
+        Response::GroupInfo { .. } if may_create => {
+            let members = store.member_ids(chat).await?;
+            let packages = claim_key_packages(server, me, &members).await?;
+            Ok(Some(store.create_group(me, chat, packages).await?))
+        }
+        Response::GroupInfo { .. } => Ok(None),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// One key package of every device of every member (this device left out), each checked
+/// to be signed by the identity key the server lists for that device and to name it.
+async fn claim_key_packages(
+    server: &Requester,
+    me: Me,
+    members: &[AccountId],
+) -> Result<Vec<Vec<u8>>, CoreError> {
+    let mut packages = Vec::new();
+    for &account in members {
+        let Response::KeyPackages(claimed) = server
+            .request(Request::ClaimKeyPackages { account })
+            .await?
+        else {
+            return Err(CoreError::Protocol("unexpected answer to a claim".into()));
+        };
+        for device in claimed {
+            if account == me.account && device.device == me.device {
+                continue;
+            }
+            let Some(package) = device.package else {
+                continue;
+            };
+            match verify_key_package(&package) {
+                Ok(verified)
+                    if verified.identity == super::credential_identity(account, device.device)
+                        && verified.signature_key == device.identity_key =>
+                {
+                    packages.push(package);
+                }
+                Ok(_) => {
+                    tracing::warn!(%account, device = %device.device, "a key package names another device; left out")
+                }
+                Err(e) => tracing::warn!(error = %e, %account, "an invalid key package; left out"),
+            }
+        }
+    }
+    Ok(packages)
+}
+
+fn unexpected(answer: Response) -> CoreError {
+    CoreError::Protocol(format!("unexpected answer {answer:?}"))
+}

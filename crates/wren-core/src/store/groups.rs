@@ -1,0 +1,157 @@
+//! The store's side of end-to-end encryption for chats: sealing outgoing payloads and the
+//! steps of creating, joining and pruning a chat's MLS group (see [`crate::e2e::group`]).
+
+use super::{load_or_create_identity, Store};
+use crate::e2e::group::{self, Handshake};
+use crate::e2e::sealed;
+use crate::error::StoreError;
+use rusqlite::Connection;
+use wren_proto::{AccountId, ChatId, DeviceId};
+
+/// Who is acting: this device's account and id.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Me {
+    pub(crate) account: AccountId,
+    pub(crate) device: DeviceId,
+}
+
+impl Store {
+    /// Encrypts `body` (whose text is `text`) for the chat's group and remembers it as this
+    /// device's own; `None` while this device is not in the group.
+    pub(crate) async fn seal(
+        &self,
+        me: Me,
+        chat: ChatId,
+        body: Vec<u8>,
+        text: String,
+        now_ms: u64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.actor
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let (identity, _) = load_or_create_identity(&tx, me.account, me.device)?;
+                let sealed = group::seal(&tx, &identity, chat, &body)?;
+                if let Some(payload) = &sealed {
+                    sealed::remember(&tx, payload, &text, now_ms)?;
+                }
+                tx.commit()?;
+                Ok(sealed)
+            })
+            .await
+    }
+
+    /// The chat's group as this device has it.
+    pub(crate) async fn group_state(
+        &self,
+        chat: ChatId,
+    ) -> Result<Option<crate::e2e::GroupState>, StoreError> {
+        self.actor
+            .call(move |c| Ok(group::describe(c, chat)?))
+            .await
+    }
+
+    /// Whether this device is in the chat's group.
+    pub(crate) async fn has_group(&self, chat: ChatId) -> Result<bool, StoreError> {
+        self.actor
+            .call(move |c| Ok(group::has_group(c, chat)?))
+            .await
+    }
+
+    /// The chat's members as this device knows them.
+    pub(crate) async fn member_ids(&self, chat: ChatId) -> Result<Vec<AccountId>, StoreError> {
+        self.actor.call(move |c| member_ids(c, chat)).await
+    }
+
+    /// Creates the chat's group with the devices of `key_packages`, pending.
+    pub(crate) async fn create_group(
+        &self,
+        me: Me,
+        chat: ChatId,
+        key_packages: Vec<Vec<u8>>,
+    ) -> Result<Handshake, StoreError> {
+        self.in_transaction(me, move |tx, identity| {
+            group::create(tx, identity, chat, &key_packages)
+        })
+        .await
+    }
+
+    /// Joins the chat's group by external commit, pending.
+    pub(crate) async fn join_group(
+        &self,
+        me: Me,
+        chat: ChatId,
+        group_info: Vec<u8>,
+    ) -> Result<Handshake, StoreError> {
+        self.in_transaction(me, move |tx, identity| {
+            group::join_external(tx, identity, chat, &group_info)
+        })
+        .await
+    }
+
+    /// A pending commit removing the leaves of accounts that are no longer members.
+    pub(crate) async fn prune_group(
+        &self,
+        me: Me,
+        chat: ChatId,
+    ) -> Result<Option<Handshake>, StoreError> {
+        self.actor
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let (identity, _) = load_or_create_identity(&tx, me.account, me.device)?;
+                let members = member_ids(&tx, chat)?;
+                let made = group::remove_leaves(&tx, &identity, chat, &|a| members.contains(&a))?;
+                tx.commit()?;
+                Ok(made)
+            })
+            .await
+    }
+
+    /// The server accepted (`true`) or refused this device's pending commit.
+    pub(crate) async fn commit_answered(
+        &self,
+        chat: ChatId,
+        accepted: bool,
+    ) -> Result<(), StoreError> {
+        self.actor
+            .call(move |c| {
+                let tx = c.transaction()?;
+                if accepted {
+                    group::accepted(&tx, chat)?;
+                } else {
+                    group::refused(&tx, chat)?;
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn in_transaction<F>(&self, me: Me, f: F) -> Result<Handshake, StoreError>
+    where
+        F: FnOnce(
+                &Connection,
+                &crate::e2e::identity::DeviceIdentity,
+            ) -> Result<Handshake, crate::e2e::E2eError>
+            + Send
+            + 'static,
+    {
+        self.actor
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let (identity, _) = load_or_create_identity(&tx, me.account, me.device)?;
+                let made = f(&tx, &identity)?;
+                tx.commit()?;
+                Ok(made)
+            })
+            .await
+    }
+}
+
+fn member_ids(conn: &Connection, chat: ChatId) -> Result<Vec<AccountId>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT account_id FROM members WHERE chat_id = ?1")?;
+    let ids = stmt
+        .query_map([chat.0 as i64], |r| r.get::<_, i64>(0))?
+        .map(|r| r.map(|id| AccountId(id as u64)))
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
+}

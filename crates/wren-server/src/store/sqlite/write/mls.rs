@@ -1,0 +1,144 @@
+//! The delivery service's writes: accepting one commit per epoch of a chat's MLS group,
+//! and checking that a message was encrypted in the group's current epoch.
+
+use super::{append_event, notify_members, Applied, Event};
+use crate::store::sqlite::db_err;
+use crate::store::sqlite::views::{log_kind, require_member, update_kind};
+use crate::store::{StoreError, WriteOutcome};
+use rusqlite::{params, Connection};
+use wren_proto::{AccountId, ChatId, ErrorCode, Update};
+
+/// The commit that the op carries.
+pub(super) struct Commit {
+    pub(super) epoch: u64,
+    pub(super) commit: Vec<u8>,
+    pub(super) group_info: Vec<u8>,
+    pub(super) welcome: Option<Vec<u8>>,
+}
+
+/// Accepts `commit` if it was made in the chat's current epoch: it becomes the chat's next
+/// handshake, its Welcome follows it, and every member's devices get both.
+pub(super) fn publish_commit(
+    conn: &Connection,
+    account: AccountId,
+    chat: ChatId,
+    commit: Commit,
+    now: u64,
+) -> Result<Applied, StoreError> {
+    require_member(conn, chat, account)?;
+    let current = epoch_of(conn, chat)?;
+    if commit.epoch != current {
+        return Err(stale_or_unknown(commit.epoch, current));
+    }
+    let epoch = current + 1;
+    conn.prepare_cached("UPDATE chats SET mls_epoch = ?2, group_info = ?3 WHERE id = ?1")
+        .map_err(db_err)?
+        .execute(params![chat.0, epoch, commit.group_info])
+        .map_err(db_err)?;
+    let log_seq = append_handshake(
+        conn,
+        chat,
+        account,
+        log_kind::MLS_COMMIT,
+        &commit.commit,
+        commit.epoch,
+        now,
+    )?;
+    let mut applied = notify_members(
+        conn,
+        chat,
+        log_seq,
+        update_kind::MLS_COMMIT,
+        Update::MlsCommit {
+            chat,
+            log_seq,
+            epoch: commit.epoch,
+            welcome_follows: commit.welcome.is_some(),
+            commit: commit.commit,
+        },
+    )?;
+    if let Some(welcome) = commit.welcome {
+        let seq = append_handshake(
+            conn,
+            chat,
+            account,
+            log_kind::MLS_WELCOME,
+            &welcome,
+            commit.epoch,
+            now,
+        )?;
+        let welcomed = notify_members(
+            conn,
+            chat,
+            seq,
+            update_kind::MLS_WELCOME,
+            Update::MlsWelcome {
+                chat,
+                log_seq: seq,
+                welcome,
+            },
+        )?;
+        applied.deliveries.extend(welcomed.deliveries);
+    }
+    applied.outcome = WriteOutcome::CommitAccepted { epoch, log_seq };
+    Ok(applied)
+}
+
+/// Checks a message payload's MLS epoch (`None`: a plaintext payload) against the chat's
+/// group: once the chat has a group, only messages of its current epoch are taken.
+pub(super) fn check_payload_epoch(
+    conn: &Connection,
+    chat: ChatId,
+    epoch: Option<u64>,
+) -> Result<(), StoreError> {
+    let current = epoch_of(conn, chat)?;
+    match epoch {
+        None if current == 0 => Ok(()),
+        None => Err(StoreError::rejected(
+            ErrorCode::BadRequest,
+            "this chat is end-to-end encrypted: a message must be an MLS message",
+        )),
+        Some(epoch) if epoch == current && current > 0 => Ok(()),
+        Some(epoch) => Err(stale_or_unknown(epoch, current)),
+    }
+}
+
+fn epoch_of(conn: &Connection, chat: ChatId) -> Result<u64, StoreError> {
+    conn.prepare_cached("SELECT mls_epoch FROM chats WHERE id = ?1")
+        .map_err(db_err)?
+        .query_row([chat.0], |r| r.get(0))
+        .map_err(db_err)
+}
+
+fn stale_or_unknown(epoch: u64, current: u64) -> StoreError {
+    if epoch < current {
+        StoreError::rejected(
+            ErrorCode::StaleEpoch,
+            format!("the chat's encryption group is at epoch {current}, not {epoch}"),
+        )
+    } else {
+        StoreError::rejected(
+            ErrorCode::BadRequest,
+            format!("the chat's encryption group has no epoch {epoch} yet"),
+        )
+    }
+}
+
+fn append_handshake(
+    conn: &Connection,
+    chat: ChatId,
+    actor: AccountId,
+    kind: i64,
+    bytes: &[u8],
+    epoch: u64,
+    now: u64,
+) -> Result<wren_proto::Seq, StoreError> {
+    let mut event = Event::new(kind, actor);
+    event.target = Some(epoch);
+    let seq = append_event(conn, chat, &event, now)?;
+    conn.prepare_cached("UPDATE chat_log SET payload = ?3 WHERE chat_id = ?1 AND seq = ?2")
+        .map_err(db_err)?
+        .execute(params![chat.0, seq.0, bytes])
+        .map_err(db_err)?;
+    Ok(seq)
+}
