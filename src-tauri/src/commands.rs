@@ -7,6 +7,7 @@ use crate::models::{Device, GroupAddsChoice, PrivacyView, ProfileStatus};
 use crate::state::AppState;
 use crate::tray::TrayMenu;
 use tauri::{AppHandle, Manager, State};
+use wren_core::e2e::{GroupState, SafetyNumber};
 use wren_core::{Account, AccountId, ChatId, ChatSummary, DeviceId, MessageView, SearchHit, Seq};
 
 /// How many hits a search returns.
@@ -224,6 +225,31 @@ pub(crate) async fn privacy(
         None => client.privacy().await?,
     };
     Ok(privacy.into())
+}
+
+/// The chat's end-to-end encryption as this device has it (`None` until it is in the
+/// chat's group): its epoch and devices, for the lock mark and the chat info.
+#[tauri::command]
+pub(crate) async fn chat_encryption(
+    state: State<'_, AppState>,
+    chat: ChatId,
+) -> Result<Option<GroupState>> {
+    Ok(state.client().await?.encryption(chat).await?)
+}
+
+/// The safety number with `peer`; with `verified`, first marks it verified or clears the
+/// mark.
+#[tauri::command]
+pub(crate) async fn safety_number(
+    state: State<'_, AppState>,
+    peer: AccountId,
+    verified: Option<bool>,
+) -> Result<SafetyNumber> {
+    let client = state.client().await?;
+    Ok(match verified {
+        Some(verified) => client.set_verified(peer, verified).await?,
+        None => client.safety_number(peer).await?,
+    })
 }
 
 /// Sets a new passcode, or (`None`) moves the key to the OS keychain.

@@ -60,6 +60,8 @@ pub fn run() {
             commands::devices,
             commands::revoke_device,
             commands::privacy,
+            commands::chat_encryption,
+            commands::safety_number,
             commands::set_passcode,
             commands::set_notification_preview,
             commands::set_tray_texts,

@@ -128,3 +128,45 @@ fn an_unencrypted_address_to_another_computer_needs_allow_insecure() {
         );
     }
 }
+
+#[test]
+fn both_sides_see_the_same_safety_number_and_a_new_device_changes_it() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&scratch.path().join("server"), free_port());
+    let cli = |name: &str| Cli {
+        profile: scratch.path().join(name),
+        server: server.url.clone(),
+    };
+    let (alice, bob) = (cli("alice"), cli("bob"));
+    alice.ok(&["register", "alice"]);
+    bob.ok(&["register", "bob"]);
+    alice.ok(&["send", "@bob", "shall we compare numbers?"]);
+    assert!(wait_until(Duration::from_secs(20), || bob
+        .ok(&["history", "@alice"])
+        .contains("shall we compare numbers?")));
+
+    let number = |who: &Cli, peer: &str| -> serde_json::Value {
+        serde_json::from_str(&who.ok(&["--json", "verify", peer])).expect("JSON")
+    };
+    let seen_by_alice = number(&alice, "@bob");
+    let seen_by_bob = number(&bob, "@alice");
+    assert_eq!(seen_by_alice["digits"], seen_by_bob["digits"]);
+    assert_eq!(seen_by_alice["fromChat"], true);
+    assert_eq!(seen_by_alice["verified"], false);
+    let digits = seen_by_alice["digits"].as_str().expect("digits");
+    assert_eq!(digits.split(' ').count(), 12, "{digits}");
+
+    // Alice compares and marks it verified.
+    assert!(alice.ok(&["verify", "@bob", "--mark"]).contains("verified"));
+    assert_eq!(number(&alice, "@bob")["verified"], true);
+
+    // Bob signs in on a tablet; once it is in their chat, alice's number changes and warns.
+    cli("bob-tablet").ok(&["login", "bob"]);
+    assert!(wait_until(Duration::from_secs(30), || {
+        let now = number(&alice, "@bob");
+        now["changed"] == true && now["contactDevices"] == 2
+    }));
+    let shown = alice.ok(&["verify", "@bob"]);
+    assert!(shown.contains("NOT VERIFIED"), "{shown}");
+    assert_ne!(number(&alice, "@bob")["digits"], seen_by_alice["digits"]);
+}

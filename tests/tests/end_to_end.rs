@@ -296,21 +296,19 @@ async fn an_altered_ciphertext_is_refused_with_a_reason_and_the_chat_goes_on() {
         .await;
     assert!(matches!(sent, Ok(Response::Sent { .. })), "{sent:?}");
 
-    let texts = eventually(&bob, WAIT, "the altered message shows why", || async {
-        let texts: Vec<String> = bob
-            .history(chat, None, 10)
-            .await
-            .ok()?
-            .into_iter()
-            .map(|m| m.text)
-            .collect();
-        texts
-            .iter()
-            .any(|t| t.starts_with("[could not decrypt:"))
-            .then_some(texts)
+    let page = eventually(&bob, WAIT, "the altered message shows why", || async {
+        let page = bob.history(chat, None, 10).await.ok()?;
+        page.iter().any(|m| m.undecryptable).then_some(page)
     })
     .await;
-    assert!(texts.contains(&"the original".to_string()), "{texts:?}");
+    let altered = page.iter().find(|m| m.undecryptable).expect("altered");
+    assert_eq!(altered.sender.username, "alice");
+    assert!(!altered.text.is_empty(), "a reason is given");
+    assert!(
+        page.iter()
+            .any(|m| m.text == "the original" && !m.undecryptable),
+        "{page:?}"
+    );
     // The chat goes on.
     alice.send(chat, "still talking", None).await.expect("send");
     reads(&bob, chat, "still talking").await;

@@ -116,6 +116,18 @@ pub(crate) enum Command {
         #[command(subcommand)]
         change: Option<PrivacyCommand>,
     },
+    /// Show the safety number you and @user compare to know your chats are encrypted for
+    /// each other's devices only; mark it verified once it matches theirs.
+    Verify {
+        /// The contact.
+        user: String,
+        /// Mark the number shown as verified (after comparing it).
+        #[arg(long, conflicts_with = "clear")]
+        mark: bool,
+        /// Remove the verified mark.
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -57,6 +57,8 @@ pub(crate) fn message(m: &MessageView) -> String {
         .unwrap_or_else(|| "#-".into());
     let text = if m.deleted {
         "(deleted)".to_string()
+    } else if m.undecryptable {
+        format!("[could not decrypt: {}]", m.text)
     } else {
         m.text.clone()
     };
@@ -96,6 +98,8 @@ pub(crate) fn chat(c: &ChatSummary) -> String {
         .map(|m| {
             let text = if m.deleted {
                 "(deleted)"
+            } else if m.undecryptable {
+                "(could not decrypt)"
             } else {
                 m.text.as_str()
             };
@@ -127,6 +131,28 @@ pub(crate) fn device(d: &DeviceInfo) -> String {
         timestamp(d.created_at),
         timestamp(d.last_seen_at)
     )
+}
+
+/// A safety number as two lines: the digits, then what they cover and whether they are
+/// verified.
+pub(crate) fn safety_number(user: &str, number: &wren_core::e2e::SafetyNumber) -> String {
+    let status = if number.verified {
+        "verified".to_string()
+    } else if number.changed {
+        "NOT VERIFIED: the number changed since you verified it (a new device or a new key)"
+            .to_string()
+    } else {
+        format!("not verified: compare it with @{user}'s, then run `wren verify @{user} --mark`")
+    };
+    let covers = if number.from_chat {
+        format!(
+            "your devices and {} of @{user}'s in your direct chat",
+            number.contact_devices
+        )
+    } else {
+        format!("the keys the server lists for you and @{user} (no direct chat yet)")
+    };
+    format!("{}\n{status}; covers {covers}", number.digits)
 }
 
 /// `privacy` as text: `who can add you to groups: nobody`.

@@ -2,6 +2,7 @@
 
 use crate::connection::{transport, Auth, Connection, Context, Status};
 use crate::content;
+use crate::e2e::SafetyNumber;
 use crate::error::{CoreError, KeyError, StoreError};
 use crate::events::{ClientEvent, ConnectionState};
 use crate::model::{Account, ChatSummary, MessageView, SearchHit};
@@ -23,6 +24,9 @@ use zeroize::Zeroizing;
 
 /// How long signing in waits for this device's encryption keys to reach the server.
 const KEYS_PUBLISHED_WAIT: Duration = Duration::from_secs(15);
+
+/// How long closing waits for the group worker to finish what it was given.
+const GROUP_WORK_WAIT: Duration = Duration::from_secs(5);
 
 /// How to open a client.
 #[derive(Clone, Debug)]
@@ -257,6 +261,14 @@ impl Client {
 
     /// Stops syncing and closes the store.
     pub async fn close(self) {
+        // A join or a group change under way is finished first (briefly), so that a
+        // short-lived process does not leave its chats without this device.
+        if let Err(e) = self
+            .wait_status(GROUP_WORK_WAIT, |s| s.groups_pending == 0)
+            .await
+        {
+            tracing::debug!(error = %e, "closing with encryption group work left");
+        }
         if let Some(connection) = self.inner.connection.lock().await.take() {
             connection.shutdown().await;
         }
@@ -425,6 +437,64 @@ impl Client {
         chat: ChatId,
     ) -> Result<Option<crate::e2e::GroupState>, CoreError> {
         Ok(self.inner.store.group_state(chat).await?)
+    }
+
+    /// The safety number of this account and `peer`, to compare with theirs: from the
+    /// keys in your direct chat's encryption group, or (no direct chat yet) the keys the
+    /// server lists for both accounts' devices.
+    pub async fn safety_number(&self, peer: AccountId) -> Result<SafetyNumber, CoreError> {
+        let me = self.me()?;
+        if peer == me {
+            return Err(CoreError::Invalid(
+                "a safety number is between you and someone else".into(),
+            ));
+        }
+        let (mine, theirs, from_chat) = match self.inner.store.direct_chat_keys(me, peer).await? {
+            Some((mine, theirs)) if !theirs.is_empty() => (mine, theirs, true),
+            _ => (
+                self.identity_keys(me).await?,
+                self.identity_keys(peer).await?,
+                false,
+            ),
+        };
+        let contact_devices = theirs.len();
+        let digits = crate::e2e::safety_number((me, mine), (peer, theirs));
+        let stored = self.inner.store.verified_number(peer).await?;
+        Ok(SafetyNumber {
+            verified: stored.as_deref() == Some(digits.as_str()),
+            changed: stored.is_some_and(|s| s != digits),
+            digits,
+            contact_devices,
+            from_chat,
+        })
+    }
+
+    /// Marks `peer`'s current safety number as verified (after comparing it with theirs),
+    /// or clears the mark.
+    pub async fn set_verified(
+        &self,
+        peer: AccountId,
+        verified: bool,
+    ) -> Result<SafetyNumber, CoreError> {
+        let number = self.safety_number(peer).await?;
+        self.inner
+            .store
+            .set_verified_number(peer, verified.then(|| number.digits.clone()))
+            .await?;
+        Ok(SafetyNumber {
+            verified,
+            changed: false,
+            ..number
+        })
+    }
+
+    async fn identity_keys(&self, account: AccountId) -> Result<Vec<Vec<u8>>, CoreError> {
+        Ok(self
+            .account_devices(account)
+            .await?
+            .into_iter()
+            .map(|d| d.identity_key)
+            .collect())
     }
 
     /// Replaces the text of one of this account's messages.

@@ -83,8 +83,10 @@ pub struct MessageView {
     pub sender: Account,
     /// Whether this account sent it.
     pub outgoing: bool,
-    /// The text.
+    /// The text; for an undecryptable message, why it cannot be read.
     pub text: String,
+    /// The message could not be decrypted on this device (`text` says why).
+    pub undecryptable: bool,
     /// The message it replies to.
     pub reply_to: Option<Seq>,
     /// Unix ms when it was sent.

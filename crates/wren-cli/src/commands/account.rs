@@ -77,3 +77,18 @@ pub(super) async fn privacy(ctx: &Ctx, change: Option<PrivacyCommand>) -> Result
     }
     output::line(&output::privacy(&privacy))
 }
+
+/// `verify @user [--mark | --clear]`: the safety number with @user, and whether it is verified.
+pub(super) async fn verify(ctx: &Ctx, user: &str, mark: bool, clear: bool) -> Result<()> {
+    super::sync(ctx).await?;
+    let peer = ctx.client.lookup(user.trim_start_matches('@')).await?;
+    let number = if mark || clear {
+        ctx.client.set_verified(peer.id, mark).await?
+    } else {
+        ctx.client.safety_number(peer.id).await?
+    };
+    if ctx.json {
+        return output::json(&number);
+    }
+    output::line(&output::safety_number(&peer.username, &number))
+}

@@ -49,6 +49,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Devices => account::devices(ctx).await,
         Command::Revoke { device } => account::revoke(ctx, device).await,
         Command::Privacy { change } => account::privacy(ctx, change).await,
+        Command::Verify { user, mark, clear } => account::verify(ctx, &user, mark, clear).await,
         Command::Chats => chats::list(ctx).await,
         Command::History { chat, limit } => chats::history(ctx, &chat, limit).await,
         Command::Search { query, limit } => chats::search(ctx, &query, limit).await,

@@ -293,7 +293,7 @@ impl Driver {
                 self.send(socket, Request::Ping, Pending::Ready).await
             }
             Some(Command::GroupReady(chat)) => {
-                self.outbox.release(chat);
+                self.group_ready(chat);
                 Ok(())
             }
             Some(Command::KeysPublished) => {
@@ -323,7 +323,16 @@ impl Driver {
             ));
             (jobs, worker)
         });
-        let _ = jobs.send((chat, may_create));
+        if jobs.send((chat, may_create)).is_ok() {
+            self.status.send_modify(|s| s.groups_pending += 1);
+        }
+    }
+
+    /// The group worker is done with a chat: what waits for its group may go.
+    fn group_ready(&mut self, chat: ChatId) {
+        self.outbox.release(chat);
+        self.status
+            .send_modify(|s| s.groups_pending = s.groups_pending.saturating_sub(1));
     }
 
     pub(super) fn push_outbox(&mut self, item: OutboxItem) {
@@ -544,7 +553,7 @@ impl Driver {
                     }
                     Some(Command::Outbox(item)) => self.push_outbox(item),
                     Some(Command::SignedIn(auth)) => self.ctx.auth = Some(auth),
-                    Some(Command::GroupReady(chat)) => self.outbox.release(chat),
+                    Some(Command::GroupReady(chat)) => self.group_ready(chat),
                     Some(Command::KeysPublished) => {}
                 },
             }

@@ -87,6 +87,8 @@ pub(crate) struct Status {
     pub(crate) signed_out: bool,
     /// This device's identity key and key packages reached the server on this connection.
     pub(crate) keys_published: bool,
+    /// Chats handed to the group worker that it has not finished yet.
+    pub(crate) groups_pending: usize,
 }
 
 /// Everything the driver task needs.
@@ -120,6 +122,7 @@ impl Connection {
             last_error: None,
             signed_out: false,
             keys_published: false,
+            groups_pending: 0,
         });
         let url = context.url.clone();
         let requester = Requester(commands.downgrade());

@@ -33,7 +33,8 @@ const OUT_OF_ORDER_TOLERANCE: u32 = 16;
 const MAXIMUM_FORWARD_DISTANCE: u32 = 4096;
 
 /// A chat's encryption group as this device sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GroupState {
     /// The group's epoch: it moves on with every change of its devices.
     pub epoch: u64,
@@ -120,6 +121,25 @@ pub(crate) fn describe(conn: &Connection, chat: ChatId) -> Result<Option<GroupSt
         epoch: group.epoch().as_u64(),
         devices,
     }))
+}
+
+/// A device's account and identity (signature) key, as its leaf has them.
+pub(crate) type LeafKey = (AccountId, Vec<u8>);
+
+/// The identity (signature) keys of the group's devices, by account.
+pub(crate) fn leaf_keys(
+    conn: &Connection,
+    chat: ChatId,
+) -> Result<Option<Vec<LeafKey>>, E2eError> {
+    let Some(group) = load(conn, chat)?.filter(|g| g.is_active()) else {
+        return Ok(None);
+    };
+    Ok(Some(
+        group
+            .members()
+            .filter_map(|m| Some((parse_identity(&m.credential)?.0, m.signature_key)))
+            .collect(),
+    ))
 }
 
 /// Whether this device is in the chat's group.

@@ -13,6 +13,7 @@ pub(crate) mod group;
 pub(crate) mod identity;
 pub(crate) mod packages;
 pub(crate) mod provider;
+mod safety;
 pub(crate) mod sealed;
 pub(crate) mod setup;
 pub(crate) mod upkeep;
@@ -20,6 +21,7 @@ mod verify;
 
 pub use group::GroupState;
 pub use identity::credential_identity;
+pub use safety::{safety_number, SafetyNumber};
 pub use verify::{verify_key_package, VerifiedKeyPackage};
 
 use openmls::prelude::Ciphersuite;

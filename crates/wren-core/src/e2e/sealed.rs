@@ -30,45 +30,75 @@ pub(crate) fn remember(
     Ok(())
 }
 
+/// A payload's text, or why it cannot be read.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Opened {
+    /// The text, or the reason it cannot be read.
+    pub(crate) text: String,
+    /// Whether `text` is the message's text.
+    pub(crate) readable: bool,
+    /// It was encrypted for the chat's group, which this device is not in.
+    pub(crate) missing_group: bool,
+}
+
+impl Opened {
+    fn text(text: String) -> Self {
+        Opened {
+            text,
+            readable: true,
+            missing_group: false,
+        }
+    }
+
+    fn unreadable(error: &OpenError) -> Self {
+        Opened {
+            text: error.to_string(),
+            readable: false,
+            missing_group: matches!(error, OpenError::NotInGroup),
+        }
+    }
+
+    /// A deleted message's (empty) text.
+    pub(crate) fn deleted() -> Self {
+        Opened::text(String::new())
+    }
+}
+
 /// The text of a payload received in `chat` through the update log.
 pub(crate) fn open_text(
     conn: &Connection,
     chat: ChatId,
     payload: &[u8],
-) -> Result<String, StoreError> {
+) -> Result<Opened, StoreError> {
     let key = hash(payload);
     let own: Option<String> = conn
         .prepare_cached("DELETE FROM own_sealed WHERE payload_hash = ?1 RETURNING text")?
         .query_row([&key], |r| r.get(0))
         .optional()?;
     if let Some(text) = own {
-        return Ok(text);
+        return Ok(Opened::text(text));
     }
     Ok(match group::open(conn, chat, payload) {
-        Ok(plain) => content::text_of(&plain, false),
+        Ok(plain) => Opened::text(content::text_of(&plain, false)),
         Err(e) => {
             tracing::warn!(error = %e, %chat, "cannot decrypt a message");
-            unreadable(&e)
+            Opened::unreadable(&e)
         }
     })
 }
 
 /// The text of a payload fetched as history: an MLS message there was sent before this
 /// device joined the group, or was already read from the update log.
-pub(crate) fn history_text(payload: &[u8]) -> String {
+pub(crate) fn history_text(payload: &[u8]) -> Opened {
     match payload.first() {
-        Some(&MLS_PAYLOAD_TAG) => unreadable(&OpenError::NotInGroup),
-        _ => content::text_of(payload, false),
+        Some(&MLS_PAYLOAD_TAG) => Opened::unreadable(&OpenError::NotInGroup),
+        _ => Opened::text(content::text_of(payload, false)),
     }
 }
 
 /// Whether a payload is an MLS message.
 pub(crate) fn is_sealed(payload: &[u8]) -> bool {
     payload.first() == Some(&MLS_PAYLOAD_TAG)
-}
-
-fn unreadable(error: &OpenError) -> String {
-    format!("[could not decrypt: {error}]")
 }
 
 fn hash(payload: &[u8]) -> Vec<u8> {

@@ -39,16 +39,24 @@ pub(crate) async fn run(
     mut jobs: mpsc::UnboundedReceiver<Job>,
 ) {
     while let Some(first) = jobs.recv().await {
-        // Coalesce what queued up meanwhile: one pass per chat.
-        let mut batch = BTreeMap::from([first]);
-        while let Ok((chat, may_create)) = jobs.try_recv() {
-            *batch.entry(chat).or_default() |= may_create;
+        // Coalesce what queued up meanwhile: one pass per chat, one answer per job.
+        let mut batch: BTreeMap<ChatId, (bool, usize)> = BTreeMap::new();
+        let mut add = |(chat, may_create): Job| {
+            let entry = batch.entry(chat).or_default();
+            entry.0 |= may_create;
+            entry.1 += 1;
+        };
+        add(first);
+        while let Ok(job) = jobs.try_recv() {
+            add(job);
         }
-        for (chat, may_create) in batch {
+        for (chat, (may_create, jobs)) in batch {
             if let Err(e) = reconcile(&store, &server, me, chat, may_create).await {
                 tracing::warn!(error = %e, %chat, "cannot update the chat's encryption group");
             }
-            server.group_ready(chat);
+            for _ in 0..jobs {
+                server.group_ready(chat);
+            }
         }
     }
 }

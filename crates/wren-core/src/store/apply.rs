@@ -78,8 +78,12 @@ fn apply_one(
     out.chats.insert(chat);
     match update {
         Update::NewMessage(message) => {
-            out.messages
-                .push(messages::upsert(conn, message, messages::Source::Updates)?);
+            let (id, missing_group) = messages::upsert(conn, message, messages::Source::Updates)?;
+            out.messages.push(id);
+            if missing_group {
+                // Sent to a group this device should be in: it joins.
+                out.groups_to_check.insert(chat);
+            }
             chats::touch(conn, chat, message.seq, message.sent_at)?;
             if message.sender == me {
                 chats::raise_read_mark(conn, chat, true, message.seq)?;
@@ -92,9 +96,9 @@ fn apply_one(
             edited_at,
             ..
         } => {
-            let text = e2e::sealed::open_text(conn, chat, payload)?;
+            let opened = e2e::sealed::open_text(conn, chat, payload)?;
             out.messages
-                .extend(messages::edit(conn, chat, *seq, &text, *edited_at)?);
+                .extend(messages::edit(conn, chat, *seq, &opened, *edited_at)?);
             chats::touch(conn, chat, *log_seq, 0)?;
         }
         Update::MessageDeleted { seq, log_seq, .. } => {

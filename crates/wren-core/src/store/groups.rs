@@ -5,7 +5,7 @@ use super::{load_or_create_identity, Store};
 use crate::e2e::group::{self, Handshake};
 use crate::e2e::sealed;
 use crate::error::StoreError;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use wren_proto::{AccountId, ChatId, DeviceId};
 
 /// Who is acting: this device's account and id.
@@ -47,6 +47,72 @@ impl Store {
     ) -> Result<Option<crate::e2e::GroupState>, StoreError> {
         self.actor
             .call(move |c| Ok(group::describe(c, chat)?))
+            .await
+    }
+
+    /// The identity keys of my devices and `peer`'s in the group of our direct chat, if
+    /// this device is in one.
+    pub(crate) async fn direct_chat_keys(
+        &self,
+        me: AccountId,
+        peer: AccountId,
+    ) -> Result<Option<(Vec<Vec<u8>>, Vec<Vec<u8>>)>, StoreError> {
+        self.actor
+            .call(move |c| {
+                let Some(chat) = direct_chat_with(c, peer)? else {
+                    return Ok(None);
+                };
+                let Some(keys) = group::leaf_keys(c, chat)? else {
+                    return Ok(None);
+                };
+                let of = |who: AccountId| -> Vec<Vec<u8>> {
+                    keys.iter()
+                        .filter(|(a, _)| *a == who)
+                        .map(|(_, k)| k.clone())
+                        .collect()
+                };
+                Ok(Some((of(me), of(peer))))
+            })
+            .await
+    }
+
+    /// The safety number the user verified for `peer`, if any.
+    pub(crate) async fn verified_number(
+        &self,
+        peer: AccountId,
+    ) -> Result<Option<String>, StoreError> {
+        self.actor
+            .call(move |c| {
+                Ok(c.prepare_cached(
+                    "SELECT safety_number FROM verified_contacts WHERE account_id = ?1",
+                )?
+                .query_row([peer.0 as i64], |r| r.get(0))
+                .optional()?)
+            })
+            .await
+    }
+
+    /// Records (`Some`) or clears the safety number the user verified for `peer`.
+    pub(crate) async fn set_verified_number(
+        &self,
+        peer: AccountId,
+        number: Option<String>,
+    ) -> Result<(), StoreError> {
+        self.actor
+            .call(move |c| {
+                match number {
+                    Some(number) => c
+                        .prepare_cached(
+                            "INSERT OR REPLACE INTO verified_contacts (account_id, safety_number) \
+                             VALUES (?1, ?2)",
+                        )?
+                        .execute(rusqlite::params![peer.0 as i64, number])?,
+                    None => c
+                        .prepare_cached("DELETE FROM verified_contacts WHERE account_id = ?1")?
+                        .execute([peer.0 as i64])?,
+                };
+                Ok(())
+            })
             .await
     }
 
@@ -145,6 +211,18 @@ impl Store {
             })
             .await
     }
+}
+
+/// The direct chat with `peer`, if this store has it.
+fn direct_chat_with(conn: &Connection, peer: AccountId) -> Result<Option<ChatId>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT c.id FROM chats c JOIN members m ON m.chat_id = c.id \
+             WHERE c.kind = 0 AND m.account_id = ?1 LIMIT 1",
+        )?
+        .query_row([peer.0 as i64], |r| r.get::<_, i64>(0))
+        .optional()?
+        .map(|id| ChatId(id as u64)))
 }
 
 fn member_ids(conn: &Connection, chat: ChatId) -> Result<Vec<AccountId>, StoreError> {

@@ -10,6 +10,8 @@ use wren_proto::{AccountId, ChatId, ClientMsgId, Message, Seq};
 pub(crate) const STATE_PENDING: i64 = 0;
 pub(crate) const STATE_SENT: i64 = 1;
 pub(crate) const STATE_FAILED: i64 = 2;
+/// Stored from the server but not decryptable here; the text says why.
+pub(crate) const STATE_UNREADABLE: i64 = 3;
 
 /// The columns `view_from_row` reads, in order.
 pub(crate) const VIEW_COLUMNS: &str =
@@ -42,6 +44,7 @@ pub(crate) fn view_from_row(row: &Row<'_>, me: AccountId) -> rusqlite::Result<Me
         },
         outgoing,
         text: row.get(5)?,
+        undecryptable: row.get::<_, i64>(10)? == STATE_UNREADABLE,
         reply_to: row.get::<_, Option<i64>>(6)?.map(|s| Seq(s as u64)),
         sent_at: row.get::<_, i64>(7)? as u64,
         edited_at: row.get::<_, Option<i64>>(8)?.map(|t| t as u64),
@@ -127,12 +130,13 @@ pub(crate) enum Source {
 
 /// Stores a message as the server has it, merging with a local copy found by the sender's
 /// idempotency key (our own unsent message, or one stored before) or by position; the
-/// local copy keeps its text. Returns the local id.
+/// local copy keeps its text. Returns the local id, and whether the message was for the
+/// chat's encryption group while this device is not in it.
 pub(crate) fn upsert(
     conn: &Connection,
     message: &Message,
     source: Source,
-) -> Result<i64, StoreError> {
+) -> Result<(i64, bool), StoreError> {
     let existing: Option<(i64, String)> = conn
         .prepare_cached(
             "SELECT id, text FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2",
@@ -146,7 +150,8 @@ pub(crate) fn upsert(
     let edited_at = message.edited_at.map(|t| t as i64);
     if let Some((id, old_text)) = existing {
         conn.prepare_cached(
-            "UPDATE messages SET seq = ?2, sent_at = ?3, edited_at = ?4, deleted = ?5, state = ?6
+            "UPDATE messages SET seq = ?2, sent_at = ?3, edited_at = ?4, deleted = ?5,
+                 state = CASE state WHEN ?7 THEN ?7 ELSE ?6 END
              WHERE id = ?1",
         )?
         .execute(params![
@@ -155,7 +160,8 @@ pub(crate) fn upsert(
             message.sent_at as i64,
             edited_at,
             message.deleted,
-            STATE_SENT
+            STATE_SENT,
+            STATE_UNREADABLE
         ])?;
         let text = if message.deleted {
             String::new()
@@ -169,20 +175,28 @@ pub(crate) fn upsert(
         }
         conn.prepare_cached("DELETE FROM outbox WHERE message_id = ?1")?
             .execute([id])?;
-        return Ok(id);
+        return Ok((id, false));
     }
-    let text = match (message.deleted, source) {
-        (true, _) => String::new(),
+    let opened = match (message.deleted, source) {
+        (true, _) => e2e::sealed::Opened::deleted(),
         (false, Source::Updates) => e2e::sealed::open_text(conn, message.chat, &message.payload)?,
         (false, Source::History) => e2e::sealed::history_text(&message.payload),
     };
+    let state = if opened.readable {
+        STATE_SENT
+    } else {
+        STATE_UNREADABLE
+    };
+    let missing_group = opened.missing_group;
+    let text = opened.text;
     let id = conn
         .prepare_cached(
             "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text, reply_to, sent_at,
                                    edited_at, deleted, state)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT(chat_id, seq) DO UPDATE SET
-                text = excluded.text, edited_at = excluded.edited_at, deleted = excluded.deleted
+                text = excluded.text, edited_at = excluded.edited_at, deleted = excluded.deleted,
+                state = excluded.state
              RETURNING id",
         )?
         .query_row(
@@ -196,11 +210,11 @@ pub(crate) fn upsert(
                 message.sent_at as i64,
                 edited_at,
                 message.deleted,
-                STATE_SENT,
+                state,
             ],
             |row| row.get(0),
         )?;
-    Ok(id)
+    Ok((id, missing_group))
 }
 
 fn set_text(conn: &Connection, id: i64, text: &str) -> Result<(), StoreError> {
@@ -210,19 +224,33 @@ fn set_text(conn: &Connection, id: i64, text: &str) -> Result<(), StoreError> {
 }
 
 /// Applies an edit to a stored message; returns its local id, if it is stored.
+/// An undecryptable edit makes the message undecryptable; a readable one makes it readable.
 pub(crate) fn edit(
     conn: &Connection,
     chat: ChatId,
     seq: Seq,
-    text: &str,
+    opened: &e2e::sealed::Opened,
     at: u64,
 ) -> Result<Option<i64>, StoreError> {
     let id: Option<i64> = conn
         .prepare_cached(
-            "UPDATE messages SET text = ?3, edited_at = ?4 WHERE chat_id = ?1 AND seq = ?2 AND deleted = 0
+            "UPDATE messages SET text = ?3, edited_at = ?4,
+                 state = CASE WHEN ?5 THEN (CASE state WHEN ?6 THEN ?7 ELSE state END) ELSE ?6 END
+             WHERE chat_id = ?1 AND seq = ?2 AND deleted = 0
              RETURNING id",
         )?
-        .query_row(params![chat.0 as i64, seq.0 as i64, text, at as i64], |row| row.get(0))
+        .query_row(
+            params![
+                chat.0 as i64,
+                seq.0 as i64,
+                opened.text,
+                at as i64,
+                opened.readable,
+                STATE_UNREADABLE,
+                STATE_SENT
+            ],
+            |row| row.get(0),
+        )
         .optional()?;
     Ok(id)
 }

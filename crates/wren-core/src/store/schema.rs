@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_membership.sql"),
     include_str!("migrations/003_device_identity.sql"),
     include_str!("migrations/004_mls_pending.sql"),
+    include_str!("migrations/005_verified_contacts.sql"),
 ];
 
 /// Opens (or creates) the database, checks the key, and migrates to the newest schema.
