@@ -18,6 +18,7 @@ export function message(overrides: Partial<MessageView> = {}): MessageView {
     sentAt: 1_000 + (seq ?? 0),
     editedAt: null,
     deleted: false,
+    undecryptable: false,
     state: 'sent',
     ...overrides,
   };

@@ -27,6 +27,30 @@ describe('dictionaries', () => {
   });
 });
 
+describe('encryption strings', () => {
+  const keys = Object.keys(en).filter((key) =>
+    /^(safety\.|chat\.(encrypted|encryptionPending|verified|undecryptable)$|message\.undecryptable$|announce\.undecryptable)/.test(key),
+  ) as (keyof typeof en)[];
+
+  it('has an Arabic translation for every one', () => {
+    expect(keys).toHaveLength(18);
+    for (const key of keys) {
+      expect(ar[key], key).toMatch(/[\u0600-\u06FF]/);
+      expect(ar[key], key).not.toBe(en[key]);
+    }
+    const devices = [0, 1, 2, 3, 11, 100].map((n) => translatePlural('ar', 'safety.devices', n));
+    expect(new Set(devices).size).toBe(6);
+    expect(translatePlural('en', 'safety.devices', 2)).toBe('It covers 2 devices of theirs.');
+  });
+
+  it('isolates the contact name in the changed-number warning in both languages', () => {
+    expect(translate('en', 'safety.changed', { name: 'bob' })).toBe(
+      "\u2068bob\u2069's safety number has changed: they added a device or their key changed. Verify it again.",
+    );
+    expect(translate('ar', 'safety.changed', { name: 'bob' })).toContain('\u2068bob\u2069');
+  });
+});
+
 describe('plurals', () => {
   it('uses all six Arabic forms for 0, 1, 2, 3, 11 and 100', () => {
     const unread = [0, 1, 2, 3, 11, 100].map((n) => translatePlural('ar', 'chat.unread', n));

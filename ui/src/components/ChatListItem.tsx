@@ -32,7 +32,8 @@ export function ChatListItem(props: {
   const preview = (): string => {
     const m = last();
     if (m === null) return t('chat.noMessages');
-    return m.deleted ? t('chat.deleted') : m.text.replace(/\s+/g, ' ');
+    if (m.deleted) return t('chat.deleted');
+    return m.undecryptable ? t('chat.undecryptable') : m.text.replace(/\s+/g, ' ');
   };
   const label = (): string => {
     const parts = [isolate(props.chat.title)];
@@ -81,7 +82,9 @@ export function ChatListItem(props: {
                   </>
                 )}
               </Show>
-              <span classList={{ 'preview-deleted': last()?.deleted === true }}>{preview()}</span>
+              <span classList={{ 'preview-deleted': last()?.deleted === true || last()?.undecryptable === true }}>
+                {preview()}
+              </span>
             </span>
             <Show when={props.chat.unreadCount > 0}>
               <span class="unread-badge" data-testid="unread-badge" aria-hidden="true">

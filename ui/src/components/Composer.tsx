@@ -93,7 +93,8 @@ export function Composer(props: ComposerProps): JSX.Element {
   const context = (): { title: string; body: string } | null => {
     if (props.editing !== null) return { title: t('composer.editing'), body: props.editing.text };
     if (props.replyTo !== null) {
-      return { title: t('composer.replyingTo', { name: props.replyTo.sender.username }), body: props.replyTo.text };
+      const body = props.replyTo.undecryptable ? t('message.undecryptable') : props.replyTo.text;
+      return { title: t('composer.replyingTo', { name: props.replyTo.sender.username }), body };
     }
     return null;
   };

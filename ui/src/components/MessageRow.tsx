@@ -1,5 +1,6 @@
 // One row of the message list: an optional day separator and "new messages" divider, then
-// the bubble with sender, reply quote, text, time and ticks.
+// the bubble with sender, reply quote, text, time and ticks. A message this device could not
+// decrypt says so, with the reason under it, never as if the reason were its text.
 
 import { Show, type JSX } from 'solid-js';
 import { formatDay, formatTime, needsDaySeparator } from '../lib/dates';
@@ -7,6 +8,7 @@ import { tickOf } from '../lib/messages';
 import type { ChatSummary, MessageView, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 import { Avatar } from './Avatar';
+import { Icon } from './Icon';
 import { Ticks } from './Ticks';
 
 export interface MessageRowProps {
@@ -26,6 +28,11 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
   const { settings } = useApp();
   const t = settings.t;
   const m = () => props.message;
+  const unreadable = () => m().undecryptable && !m().deleted;
+  const quoteText = (quoted: MessageView): string => {
+    if (quoted.deleted) return t('chat.deleted');
+    return quoted.undecryptable ? t('message.undecryptable') : quoted.text;
+  };
   const isGroup = () => props.chat.kind === 'group';
   const daySeparator = () => needsDaySeparator(props.previous?.sentAt, m().sentAt);
   /** First of a run of messages from one sender on one day: shows the name. */
@@ -74,7 +81,7 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
         </Show>
         <div
           class="bubble"
-          classList={{ deleted: m().deleted }}
+          classList={{ deleted: m().deleted, undecryptable: unreadable() }}
           role="article"
           tabIndex={-1}
           aria-haspopup="menu"
@@ -104,14 +111,31 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
                   <bdi>{props.quoted?.sender.username ?? ''}</bdi>
                 </span>
                 <span class="reply-quote-text" dir="auto">
-                  {props.quoted === undefined ? '…' : props.quoted.deleted ? t('chat.deleted') : props.quoted.text}
+                  {props.quoted === undefined ? '…' : quoteText(props.quoted)}
                 </span>
               </button>
             )}
           </Show>
-          <span class="message-text" dir="auto" data-testid="message-text">
-            {m().deleted ? t('chat.deleted') : m().text}
-          </span>
+          <Show
+            when={unreadable()}
+            fallback={
+              <span class="message-text" dir="auto" data-testid="message-text">
+                {m().deleted ? t('chat.deleted') : m().text}
+              </span>
+            }
+          >
+            <span class="undecryptable-body" data-testid="undecryptable">
+              <span class="undecryptable-title">
+                <Icon name="lockBroken" size={16} />
+                <span class="message-text" data-testid="message-text">
+                  {t('message.undecryptable')}
+                </span>
+              </span>
+              <span class="undecryptable-reason" dir="auto" data-testid="undecryptable-reason">
+                {m().text}
+              </span>
+            </span>
+          </Show>
           <span class="message-meta">
             <Show when={m().editedAt !== null && !m().deleted}>
               <span class="message-edited" data-testid="message-edited">

@@ -91,6 +91,10 @@ export const ar: Record<MessageKey, string> = {
   'chat.jumpToUnread': 'الانتقال إلى أول رسالة غير مقروءة',
   'chat.messages': 'الرسائل',
   'chat.notMember': 'لم تعد عضوًا في هذه المجموعة',
+  'chat.encrypted': 'مشفّرة تشفيرًا تامًا بين الطرفين',
+  'chat.encryptionPending': 'جارٍ إعداد التشفير…',
+  'chat.verified': 'موثَّق',
+  'chat.undecryptable': 'تعذّر فك التشفير',
 
   'message.edited': 'معدّلة',
   'message.pending': 'جارٍ الإرسال',
@@ -103,9 +107,12 @@ export const ar: Record<MessageKey, string> = {
   'message.delete': 'حذف',
   'message.actions': 'إجراءات الرسالة',
   'message.from': 'من {name}',
+  'message.undecryptable': 'تعذّر فك تشفير هذه الرسالة',
 
   'announce.message': 'من {name}: {text}',
   'announce.messageIn': 'من {name} في {chat}: {text}',
+  'announce.undecryptable': 'من {name}: رسالة تعذّر فك تشفيرها',
+  'announce.undecryptableIn': 'من {name} في {chat}: رسالة تعذّر فك تشفيرها',
 
   'composer.placeholder': 'اكتب رسالة…',
   'composer.label': 'الرسالة',
@@ -133,6 +140,18 @@ export const ar: Record<MessageKey, string> = {
   'group.leave': 'مغادرة المجموعة',
   'group.delete': 'حذف المحادثة',
   'group.directWith': 'محادثة خاصة مع {name}',
+
+  'safety.section': 'التشفير',
+  'safety.open': 'عرض رقم الأمان',
+  'safety.title': 'رقم الأمان',
+  'safety.explain': 'قارن هذه الأرقام بأرقام {name}. إذا تطابقت، فرسائلكما مشفّرة لأجهزتكما فقط.',
+  'safety.fromChat': 'محسوب من المفاتيح في تشفير محادثتكما.',
+  'safety.fromServer': 'محسوب من المفاتيح التي يعرضها الخادم، إذ لم يُعَدّ تشفير محادثتكما بعد.',
+  'safety.isVerified': 'لقد وثّقت رقم الأمان هذا.',
+  'safety.notVerified': 'لم يُوثَّق بعد.',
+  'safety.markVerified': 'وضع علامة «موثَّق»',
+  'safety.clearVerified': 'إزالة التوثيق',
+  'safety.changed': 'تغيّر رقم أمان {name}: أضاف جهازًا أو تغيّر مفتاحه. تحقّق منه مرة أخرى.',
 
   'settings.title': 'الإعدادات',
   'settings.account': 'الحساب',
@@ -181,5 +200,13 @@ export const arPlurals: Record<PluralKey, Record<Intl.LDMLPluralRule, string>> =
     few: '{count} أعضاء',
     many: '{count} عضوًا',
     other: '{count} عضو',
+  },
+  'safety.devices': {
+    zero: 'لا يشمل أي جهاز من أجهزته.',
+    one: 'يشمل جهازًا واحدًا من أجهزته.',
+    two: 'يشمل جهازين من أجهزته.',
+    few: 'يشمل {count} أجهزة من أجهزته.',
+    many: 'يشمل {count} جهازًا من أجهزته.',
+    other: 'يشمل {count} جهاز من أجهزته.',
   },
 };

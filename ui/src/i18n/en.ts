@@ -89,6 +89,10 @@ export const en = {
   'chat.jumpToUnread': 'Jump to first unread',
   'chat.messages': 'Messages',
   'chat.notMember': 'You are no longer a member of this group',
+  'chat.encrypted': 'End-to-end encrypted',
+  'chat.encryptionPending': 'Setting up encryption…',
+  'chat.verified': 'Verified',
+  'chat.undecryptable': 'Could not decrypt',
 
   'message.edited': 'edited',
   'message.pending': 'Sending',
@@ -101,9 +105,12 @@ export const en = {
   'message.delete': 'Delete',
   'message.actions': 'Message actions',
   'message.from': 'From {name}',
+  'message.undecryptable': 'Could not decrypt this message',
 
   'announce.message': '{name}: {text}',
   'announce.messageIn': '{name} in {chat}: {text}',
+  'announce.undecryptable': '{name}: a message that could not be decrypted',
+  'announce.undecryptableIn': '{name} in {chat}: a message that could not be decrypted',
 
   'composer.placeholder': 'Write a message…',
   'composer.label': 'Message',
@@ -131,6 +138,19 @@ export const en = {
   'group.leave': 'Leave group',
   'group.delete': 'Delete chat',
   'group.directWith': 'Direct chat with {name}',
+
+  'safety.section': 'Encryption',
+  'safety.open': 'View safety number',
+  'safety.title': 'Safety number',
+  'safety.explain':
+    "Compare these numbers with {name}'s. If they match, your messages are encrypted for each other's devices only.",
+  'safety.fromChat': "Computed from the keys in your chat's encryption.",
+  'safety.fromServer': "Computed from the keys the server lists, as your chat's encryption is not set up yet.",
+  'safety.isVerified': 'You have verified this safety number.',
+  'safety.notVerified': 'Not verified yet.',
+  'safety.markVerified': 'Mark as verified',
+  'safety.clearVerified': 'Clear verification',
+  'safety.changed': "{name}'s safety number has changed: they added a device or their key changed. Verify it again.",
 
   'settings.title': 'Settings',
   'settings.account': 'Account',
@@ -168,6 +188,7 @@ export type MessageKey = keyof typeof en;
 export const enPlurals = {
   'chat.unread': { one: '{count} unread message', other: '{count} unread messages' },
   'chat.members': { one: '{count} member', other: '{count} members' },
+  'safety.devices': { one: 'It covers {count} device of theirs.', other: 'It covers {count} devices of theirs.' },
 } as const;
 
 export type PluralKey = keyof typeof enPlurals;

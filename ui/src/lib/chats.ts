@@ -1,6 +1,6 @@
-// Pure chat-list rules: order and the text of the last-message preview.
+// Pure chat-list rules: order, search, switching, and who a direct chat is with.
 
-import type { ChatId, ChatSummary } from '../platform/types';
+import type { Account, AccountId, ChatId, ChatSummary } from '../platform/types';
 import { foldForSearch } from './text';
 
 /** Pinned chats first, then newest activity first; ties by id so the order is stable. */
@@ -35,4 +35,10 @@ export function adjacentChat(ids: readonly ChatId[], current: ChatId | null, ste
   const at = current === null ? -1 : ids.indexOf(current);
   if (at === -1) return (step === 1 ? ids[0] : ids[ids.length - 1]) ?? null;
   return ids[at + step] ?? current;
+}
+
+/** The other person of a direct chat (whose safety number matters); null for a group. */
+export function contactOf(chat: ChatSummary, me: AccountId | undefined): Account | null {
+  if (chat.kind !== 'direct') return null;
+  return chat.members.find((m) => m.account.id !== me)?.account ?? null;
 }

@@ -31,11 +31,16 @@ export function isArrival(message: MessageView, readSeq: Seq): boolean {
   );
 }
 
-/** The newest own, not deleted, already sent message: what Up in an empty composer edits. */
+/** Whether the user may edit the message: their own, sent, readable here and not deleted. */
+export function isEditable(m: MessageView): boolean {
+  return m.outgoing && !m.deleted && !m.undecryptable && m.seq !== null;
+}
+
+/** The newest editable message: what Up in an empty composer edits. */
 export function lastOwnEditable(messages: readonly MessageView[]): MessageView | null {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
-    if (m && m.outgoing && !m.deleted && m.seq !== null) return m;
+    if (m !== undefined && isEditable(m)) return m;
   }
   return null;
 }

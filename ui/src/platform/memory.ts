@@ -9,6 +9,7 @@ import { HISTORY_PAGE_MAX } from './types';
 import type {
   Account,
   AccountId,
+  ChatEncryption,
   ChatId,
   ChatKind,
   ChatSummary,
@@ -22,6 +23,7 @@ import type {
   Privacy,
   ProfileStatus,
   Role,
+  SafetyNumber,
   SearchHit,
   Seq,
 } from './types';
@@ -41,6 +43,11 @@ export interface MemoryOptions {
   passcode?: string;
   /** `wren://` links the app was started with, waiting for the UI. */
   links?: DeepLink[];
+  /**
+   * Whether this device is in every chat's encryption group from the start (default true);
+   * false: a chat is encrypted once `startEncryption` is called for it.
+   */
+  encryption?: boolean;
 }
 
 interface StoredMessage {
@@ -52,6 +59,7 @@ interface StoredMessage {
   sentAt: number;
   editedAt: number | null;
   deleted: boolean;
+  undecryptable: boolean;
 }
 
 interface PendingMessage {
@@ -93,6 +101,24 @@ const WORDS = [
   'weekend', 'plan', 'sounds', 'great', 'tomorrow', 'morning', 'ticket', 'beach', 'call', 'me',
 ];
 
+const SAFETY_DIGITS = 60;
+const SAFETY_GROUP = 5;
+
+/** A made-up safety number, the same for both sides: 60 digits in groups of 5. */
+function safetyDigits(seed: string): string {
+  let h = 2166136261;
+  for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  let digits = '';
+  for (let i = 0; i < SAFETY_DIGITS; i++) {
+    h ^= h << 13;
+    h ^= h >>> 17;
+    h ^= h << 5;
+    h >>>= 0;
+    digits += (i > 0 && i % SAFETY_GROUP === 0 ? ' ' : '') + String(h % 10);
+  }
+  return digits;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -117,6 +143,14 @@ export class MemoryPlatform implements Platform {
   private groupAdds = new Map<AccountId, GroupAdds>();
   /** Wrong passwords per username since its last good login (the server's limit). */
   private failedLogins = new Map<string, number>();
+  /** Whether new chats start encrypted. */
+  private readonly encryptNew: boolean;
+  /** Chats whose encryption group this device is in, with their epoch. */
+  private readonly epochs = new Map<ChatId, number>();
+  /** Other accounts' devices: how many, and how often their keys changed. */
+  private readonly peerDevices = new Map<AccountId, number>();
+  /** Safety numbers the user verified, by `me:peer`. */
+  private readonly verifiedNumbers = new Map<string, string>();
   /** What the UI last asked about notification previews (tests read it). */
   notificationPreview = true;
   /** The body the UI last gave for notifications with hidden previews (tests read it). */
@@ -131,6 +165,7 @@ export class MemoryPlatform implements Platform {
     this.passcode = options.passcode ?? null;
     this.unlocked = this.passcode === null;
     this.waitingLinks = [...(options.links ?? [])];
+    this.encryptNew = options.encryption ?? true;
     for (const name of SEEDED_USERS) this.addAccount(name, PASSWORD);
     this.seed(options.archiveSize ?? 0);
     const now = this.now();
@@ -268,10 +303,7 @@ export class MemoryPlatform implements Platform {
     const me = this.requireMe();
     const peer = this.accountByName(username.trim());
     if (peer === undefined) throw hostError('not_found', `no user ${username}`);
-    const existing = [...this.chatsById.values()].find(
-      (c) => c.kind === 'direct' && c.members.has(me.id) && c.members.has(peer.id) && c.members.size === 2,
-    );
-    const chat = existing ?? this.addChat('direct', '', [me.id, peer.id], me.id);
+    const chat = this.directChat(me.id, peer.id) ?? this.addChat('direct', '', [me.id, peer.id], me.id);
     const summary = this.summary(chat, me.id);
     this.emit({ type: 'chatUpdated', chat: summary });
     return summary;
@@ -342,7 +374,7 @@ export class MemoryPlatform implements Platform {
       if (!c.members.has(me.id)) continue;
       for (let i = c.messages.length - 1; i >= 0 && hits.length < 100; i--) {
         const m = c.messages[i];
-        if (m === undefined || m.deleted || !m.text.toLocaleLowerCase().includes(q)) continue;
+        if (m === undefined || m.deleted || m.undecryptable || !m.text.toLocaleLowerCase().includes(q)) continue;
         const title = this.titleFor(c, me.id);
         hits.push({ chat: c.id, chatTitle: title, message: this.view(c, m, me.id), snippet: markMatches(m.text, q) });
       }
@@ -351,6 +383,39 @@ export class MemoryPlatform implements Platform {
   }
 
   // ---- devices and passcode ----
+
+  async chatEncryption(chat: ChatId): Promise<ChatEncryption | null> {
+    const me = this.requireMe();
+    const c = this.readableChat(chat, me.id);
+    const epoch = this.epochs.get(c.id);
+    if (epoch === undefined) return null;
+    const devices = [...c.members.keys()].flatMap((id): [AccountId, number][] =>
+      id === me.id
+        ? this.devicesList.map((d): [AccountId, number] => [id, d.id])
+        : Array.from({ length: this.devicesOf(id) }, (_, i): [AccountId, number] => [id, i + 1]),
+    );
+    return { epoch, devices };
+  }
+
+  async safetyNumber(peer: AccountId, verified: boolean | null): Promise<SafetyNumber> {
+    const me = this.requireMe();
+    if (peer === me.id) throw hostError('invalid', 'a safety number is between you and someone else');
+    if (!this.accounts.has(peer)) throw hostError('not_found', 'no such account');
+    const contactDevices = this.devicesOf(peer);
+    const [low, high] = [me.id, peer].sort((a, b) => a - b);
+    const digits = safetyDigits(`${low}:${high}:${this.devicesOf(me.id)}:${contactDevices}`);
+    const direct = this.directChat(me.id, peer);
+    const fromChat = direct !== undefined && this.epochs.has(direct.id);
+    const key = `${me.id}:${peer}`;
+    if (verified !== null) {
+      if (verified) this.verifiedNumbers.set(key, digits);
+      else this.verifiedNumbers.delete(key);
+      return { digits, verified, changed: false, contactDevices, fromChat };
+    }
+    const stored = this.verifiedNumbers.get(key);
+    const changed = stored !== undefined && stored !== digits;
+    return { digits, verified: stored === digits, changed, contactDevices, fromChat };
+  }
 
   async devices(): Promise<Device[]> {
     this.requireMe();
@@ -401,12 +466,16 @@ export class MemoryPlatform implements Platform {
 
   // ---- simulation helpers, public for tests and the demo ----
 
-  /** A peer sends a message to a chat, as if it arrived from the server. */
-  deliver(chat: ChatId, from: string, text: string): MessageView {
+  /**
+   * A peer sends a message to a chat, as if it arrived from the server; `undecryptable`: this
+   * device cannot read it, and `text` is why.
+   */
+  deliver(chat: ChatId, from: string, text: string, undecryptable = false): MessageView {
     const c = this.chatsById.get(chat);
     const sender = this.accountByName(from);
     if (c === undefined || sender === undefined) throw new Error('unknown chat or sender');
     const m = this.append(c, sender.id, text, null, `remote-${this.nextLocalId++}`);
+    m.undecryptable = undecryptable;
     const me = this.me;
     const view = this.view(c, m, me?.id ?? -1);
     if (me !== null && c.members.has(me.id)) {
@@ -428,6 +497,27 @@ export class MemoryPlatform implements Platform {
     c.removed.add(me.id);
     for (const p of c.outbox) this.emit({ type: 'messageUpserted', message: this.pendingView(c, p, true) });
     this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
+  }
+
+  /** This device joins the chat's encryption group. */
+  startEncryption(chat: ChatId): void {
+    const c = this.chatsById.get(chat);
+    if (c === undefined) throw new Error('unknown chat');
+    this.epochs.set(chat, 1);
+    this.emitChat(c);
+  }
+
+  /** A contact adds a device: their safety number changes and their chats move to a new epoch. */
+  peerAddsDevice(username: string): void {
+    const account = this.accountByName(username);
+    if (account === undefined) throw new Error('unknown user');
+    this.peerDevices.set(account.id, this.devicesOf(account.id) + 1);
+    for (const c of this.chatsById.values()) {
+      const epoch = this.epochs.get(c.id);
+      if (epoch === undefined || !c.members.has(account.id)) continue;
+      this.epochs.set(c.id, epoch + 1);
+      this.emitChat(c);
+    }
   }
 
   /** A peer starts typing in a chat. */
@@ -453,6 +543,22 @@ export class MemoryPlatform implements Platform {
   }
 
   // ---- internals ----
+
+  private emitChat(c: StoredChat): void {
+    const me = this.me;
+    if (me === null || !(c.members.has(me.id) || c.removed.has(me.id))) return;
+    this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
+  }
+
+  private devicesOf(account: AccountId): number {
+    return account === this.me?.id ? this.devicesList.length : (this.peerDevices.get(account) ?? 1);
+  }
+
+  private directChat(me: AccountId, peer: AccountId): StoredChat | undefined {
+    return [...this.chatsById.values()].find(
+      (c) => c.kind === 'direct' && c.members.has(me) && c.members.has(peer) && c.members.size === 2,
+    );
+  }
 
   private emit(event: CoreEvent): void {
     queueMicrotask(() => {
@@ -504,6 +610,7 @@ export class MemoryPlatform implements Platform {
       sentAt: Math.max(sentAt, last?.sentAt ?? 0),
       editedAt: null,
       deleted: false,
+      undecryptable: false,
     };
     c.messages.push(m);
     c.readSeq.set(sender, m.seq);
@@ -559,6 +666,7 @@ export class MemoryPlatform implements Platform {
       sentAt: m.sentAt,
       editedAt: m.editedAt,
       deleted: m.deleted,
+      undecryptable: m.undecryptable,
       state: m.sender === meId && peersRead ? 'read' : 'sent',
     };
   }
@@ -576,6 +684,7 @@ export class MemoryPlatform implements Platform {
       sentAt: p.sentAt,
       editedAt: null,
       deleted: false,
+      undecryptable: false,
       state: failed ? 'failed' : 'pending',
     };
   }
@@ -611,6 +720,7 @@ export class MemoryPlatform implements Platform {
       createdAt: this.now(),
     };
     this.chatsById.set(chat.id, chat);
+    if (this.encryptNew) this.epochs.set(chat.id, 1);
     return chat;
   }
 
@@ -709,6 +819,7 @@ export class MemoryPlatform implements Platform {
           sentAt: at((archiveSize - i) * step + 90),
           editedAt: null,
           deleted: false,
+          undecryptable: false,
         });
       }
       archive.readSeq.set(alice, archiveSize - 4);

@@ -7,6 +7,7 @@ import { toErrorInfo } from './errors';
 import type {
   Account,
   AccountId,
+  ChatEncryption,
   ChatId,
   ChatSummary,
   CoreEvent,
@@ -17,6 +18,7 @@ import type {
   Platform,
   Privacy,
   ProfileStatus,
+  SafetyNumber,
   SearchHit,
   Seq,
 } from './types';
@@ -91,6 +93,12 @@ export class TauriPlatform implements Platform {
   }
   search(query: string): Promise<SearchHit[]> {
     return call('search', { query });
+  }
+  chatEncryption(chat: ChatId): Promise<ChatEncryption | null> {
+    return call('chat_encryption', { chat });
+  }
+  safetyNumber(peer: AccountId, verified: boolean | null): Promise<SafetyNumber> {
+    return call('safety_number', { peer, verified });
   }
   devices(): Promise<Device[]> {
     return call('devices');

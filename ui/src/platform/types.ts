@@ -55,12 +55,37 @@ export interface MessageView {
   localId: string;
   sender: Account;
   outgoing: boolean;
+  /** The text; when `undecryptable`, why it cannot be read instead (never show it as the message). */
   text: string;
+  /** This device could not decrypt the message. */
+  undecryptable: boolean;
   replyTo: Seq | null;
   sentAt: number;
   editedAt: number | null;
   deleted: boolean;
   state: DeliveryState;
+}
+
+/** A chat's end-to-end encryption group, as this device is in it. */
+export interface ChatEncryption {
+  /** Moves on with every change of the group's devices. */
+  epoch: number;
+  /** The devices messages are encrypted for, as [account, device] pairs. */
+  devices: [AccountId, number][];
+}
+
+/** What to compare with a contact to know that nobody else can read the chat. */
+export interface SafetyNumber {
+  /** Sixty digits in twelve groups of five, separated by single spaces. */
+  digits: string;
+  /** The user marked this very number as verified. */
+  verified: boolean;
+  /** The user had verified an earlier number: the contact added a device or a key changed. */
+  changed: boolean;
+  /** How many of the contact's devices it covers. */
+  contactDevices: number;
+  /** From the keys in the direct chat's encryption group (false: the keys the server lists). */
+  fromChat: boolean;
 }
 
 export interface SearchHit {
@@ -163,6 +188,13 @@ export interface Platform {
   rename(chat: ChatId, title: string): Promise<void>;
   setPinned(chat: ChatId, pinned: boolean): Promise<void>;
   search(query: string): Promise<SearchHit[]>;
+  /** The chat's encryption group; null while this device is not in it yet. */
+  chatEncryption(chat: ChatId): Promise<ChatEncryption | null>;
+  /**
+   * The safety number with `peer`; with `verified`, first marks the current number verified
+   * (true) or clears the mark (false).
+   */
+  safetyNumber(peer: AccountId, verified: boolean | null): Promise<SafetyNumber>;
   devices(): Promise<Device[]>;
   revokeDevice(id: number): Promise<void>;
   /**

@@ -1,7 +1,7 @@
 // Chat info: the members of a group with admin actions (rename, add, remove), or the peer
-// of a direct chat.
+// of a direct chat with the way to its safety number.
 
-import { For, Show, createSignal, type JSX } from 'solid-js';
+import { For, Show, createSignal, createUniqueId, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
 import { Dialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
@@ -18,6 +18,7 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
   const [title, setTitle] = createSignal(props.chat.title);
   const [newMember, setNewMember] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
+  const encryptionId = createUniqueId();
 
   const run = async (action: () => Promise<void>): Promise<void> => {
     setError(null);
@@ -66,6 +67,29 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
           </div>
         </div>
       </div>
+      <Show when={chat().kind === 'direct'}>
+        <section aria-labelledby={encryptionId}>
+          <h3 id={encryptionId} class="section-title">
+            {t('safety.section')}
+          </h3>
+          <Show when={app.security.encryption(chat().id) !== undefined}>
+            <p class="muted" data-testid="info-encryption">
+              {app.security.encryption(chat().id) ? t('chat.encrypted') : t('chat.encryptionPending')}
+            </p>
+          </Show>
+          <div class="form-actions start">
+            <button
+              type="button"
+              class="button"
+              aria-haspopup="dialog"
+              data-testid="safety-number-open"
+              onClick={() => app.setDialog('safetyNumber')}
+            >
+              {t('safety.open')}
+            </button>
+          </div>
+        </section>
+      </Show>
       <Show when={chat().kind === 'group' && isAdmin()}>
         <form class="inline-form" onSubmit={rename}>
           <label class="field grow">

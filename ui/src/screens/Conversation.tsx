@@ -1,4 +1,5 @@
-// The right column for one chat: header, message list, composer, and the message menu.
+// The right column for one chat: header (with the encryption and verified marks), the
+// warning when the contact's safety number changed, message list, composer, message menu.
 
 import { Show, createSignal, onMount, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
@@ -6,9 +7,12 @@ import { Composer } from '../components/Composer';
 import { ContextMenu, type MenuItem } from '../components/ContextMenu';
 import { Icon } from '../components/Icon';
 import { MessageList, type ListController } from '../components/MessageList';
-import { firstUnreadSeq, lastOwnEditable } from '../lib/messages';
+import { SafetyWarning } from '../components/SafetyWarning';
+import { EncryptionMark, VerifiedMark } from '../components/SecurityMarks';
+import { contactOf } from '../lib/chats';
+import { firstUnreadSeq, isEditable, lastOwnEditable } from '../lib/messages';
 import { toErrorInfo } from '../platform/errors';
-import type { ChatSummary, MessageView, Seq } from '../platform/types';
+import type { Account, ChatSummary, MessageView, SafetyNumber, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 
 export function Conversation(props: {
@@ -37,6 +41,7 @@ export function Conversation(props: {
   const fail = (error: unknown): void => props.onError(toErrorInfo(error).message);
 
   onMount(async () => {
+    app.security.refresh(current(), app.session.account()?.id);
     try {
       if (!conversation.loaded()) await conversation.loadLatest();
       const oldestNeeded = Math.min(hadUnread ? readAtOpen + 1 : Infinity, focusSeq ?? Infinity);
@@ -98,10 +103,13 @@ export function Conversation(props: {
         },
       });
     }
-    if (m.outgoing && m.seq !== null && member) {
+    if (isEditable(m) && member) {
       items.push({ label: t('message.edit'), icon: 'pencil', testId: 'menu-edit', run: () => startEdit(m) });
     }
-    items.push({ label: t('message.copy'), icon: 'copy', testId: 'menu-copy', run: () => copy(m) });
+    // The text of an unreadable message is only the reason: nothing to copy.
+    if (!m.undecryptable) {
+      items.push({ label: t('message.copy'), icon: 'copy', testId: 'menu-copy', run: () => copy(m) });
+    }
     if (m.outgoing && m.seq !== null && member) {
       items.push({ label: t('message.delete'), icon: 'trash', testId: 'menu-delete', danger: true, run: () => remove(m) });
     }
@@ -116,6 +124,11 @@ export function Conversation(props: {
     return chat.kind === 'group' ? app.settings.plural('chat.members', chat.members.length) : t('chat.direct');
   };
   const current = (): ChatSummary => app.chats.byId(chatId) ?? props.chat;
+  const contact = (): Account | null => contactOf(current(), app.session.account()?.id);
+  const safety = (): SafetyNumber | undefined => {
+    const peer = contact();
+    return peer === null ? undefined : app.security.safetyNumber(peer.id);
+  };
 
   return (
     <section class="conversation" aria-label={current().title} data-testid="conversation" data-chat={chatId}>
@@ -130,8 +143,14 @@ export function Conversation(props: {
         >
           <Avatar name={current().title} id={chatId} />
           <span class="conversation-title-text">
-            <span class="conversation-title" dir="auto" data-testid="conversation-title">
-              <bdi>{current().title}</bdi>
+            <span class="conversation-title-line">
+              <span class="conversation-title" dir="auto" data-testid="conversation-title">
+                <bdi>{current().title}</bdi>
+              </span>
+              <Show when={safety()?.verified}>
+                <VerifiedMark />
+              </Show>
+              <EncryptionMark encryption={app.security.encryption(chatId)} />
             </span>
             <span
               class="conversation-subtitle"
@@ -166,6 +185,9 @@ export function Conversation(props: {
           <Icon name="info" />
         </button>
       </header>
+      <Show when={safety()?.changed ? contact() : null}>
+        {(peer) => <SafetyWarning name={peer().username} onOpen={() => app.setDialog('safetyNumber')} />}
+      </Show>
       <Show when={ready()} fallback={<div class="message-list-wrap loading">{t('common.loading')}</div>}>
         <MessageList
           conversation={conversation}

@@ -19,6 +19,7 @@ import { Conversation } from './Conversation';
 import { resolveDeepLink } from './deepLinks';
 import { NewDirectDialog } from './NewDirectDialog';
 import { NewGroupDialog } from './NewGroupDialog';
+import { SafetyNumberDialog } from './SafetyNumberDialog';
 import { SettingsDialog } from './SettingsDialog';
 import { SEARCH_INPUT_ID, Sidebar } from './Sidebar';
 
@@ -168,6 +169,9 @@ export function MainScreen(): JSX.Element {
         </Match>
         <Match when={app.dialog() === 'chatInfo' && activeSummary()}>
           {(chat) => <ChatInfoDialog chat={chat()} onClose={closeDialog} />}
+        </Match>
+        <Match when={app.dialog() === 'safetyNumber' && activeSummary()}>
+          {(chat) => <SafetyNumberDialog chat={chat()} onClose={closeDialog} />}
         </Match>
       </Switch>
       <LiveAnnouncer announcer={app.announcer} />

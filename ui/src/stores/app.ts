@@ -9,11 +9,12 @@ import { createChatsStore, type ChatsStore } from './chats';
 import { createConversationsStore, type ConversationsStore } from './conversation';
 import { createDraftsStore, type DraftsStore } from './drafts';
 import { createLinksStore, type LinksStore } from './links';
+import { createSecurityStore, type SecurityStore } from './security';
 import { createSessionStore, type SessionStore } from './session';
 import { createSettingsStore, type SettingsStore } from './settings';
 import { createTypingStore, type TypingStore } from './typing';
 
-export type DialogKind = 'newDirect' | 'newGroup' | 'chatInfo' | 'settings';
+export type DialogKind = 'newDirect' | 'newGroup' | 'chatInfo' | 'safetyNumber' | 'settings';
 
 export interface AppState {
   platform: Platform;
@@ -27,6 +28,8 @@ export interface AppState {
   links: LinksStore;
   /** New messages for screen readers. */
   announcer: AnnouncerStore;
+  /** Encryption of the open chat and the safety number with its contact. */
+  security: SecurityStore;
   activeChat: Accessor<ChatId | null>;
   openChat(chat: ChatId | null): void;
   dialog: Accessor<DialogKind | null>;
@@ -57,6 +60,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const settings = createSettingsStore(storage, options.systemLang);
   const links = createLinksStore(platform);
   const announcer = createAnnouncerStore();
+  const security = createSecurityStore(platform);
   const takeLinks = (): void => {
     links.take().catch(() => undefined);
   };
@@ -88,11 +92,26 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     const chat = chats.byId(message.chat);
     if (sync() !== null || !isArrival(message, chat?.readSeq ?? 0)) return;
     const name = message.sender.username;
-    const text =
-      chat === undefined || activeChat() === message.chat
+    const here = chat === undefined || activeChat() === message.chat;
+    let text: string;
+    if (message.undecryptable) {
+      // Its text is only the reason it cannot be read: that is not what was said.
+      text = here
+        ? settings.t('announce.undecryptable', { name })
+        : settings.t('announce.undecryptableIn', { name, chat: chat.title });
+    } else {
+      text = here
         ? settings.t('announce.message', { name, text: message.text })
         : settings.t('announce.messageIn', { name, chat: chat.title, text: message.text });
+    }
     announcer.say(`${message.chat}:${message.seq}`, text);
+  };
+
+  // Whatever changes in the open chat may have changed its encryption (a device joined, this
+  // device got into the group): it is cheap to ask again.
+  const recheck = (chat: ChatId): void => {
+    const summary = chats.byId(chat);
+    if (activeChat() === chat && summary !== undefined) security.refresh(summary, session.account()?.id);
   };
 
   const handle = (event: CoreEvent): void => {
@@ -103,11 +122,12 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
         if (event.type === 'chatRemoved') {
           conversations.drop(event.chat);
           if (activeChat() === event.chat) setActiveChat(null);
-        }
+        } else recheck(event.chat.id);
         break;
       case 'messageUpserted':
         conversations.apply(event.message);
         announce(event.message);
+        recheck(event.message.chat);
         if (!event.message.outgoing) typing.stopped(event.message.chat, event.message.sender.id);
         break;
       case 'typing':
@@ -126,6 +146,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
         setDialog(null);
         setActiveChat(null);
         conversations.clear();
+        security.clear();
         session.signedOut();
         break;
       case 'linkOpened':
@@ -144,6 +165,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     settings,
     links,
     announcer,
+    security,
     activeChat,
     openChat: setActiveChat,
     dialog,

@@ -1,8 +1,8 @@
 // @vitest-environment node
 
 import { describe, expect, it } from 'vitest';
-import { adjacentChat, filterChats, sortChats, totalUnread } from '../../src/lib/chats';
-import { chat } from '../fixtures';
+import { adjacentChat, contactOf, filterChats, sortChats, totalUnread } from '../../src/lib/chats';
+import { alice, bob, chat } from '../fixtures';
 
 describe('chat list order', () => {
   it('puts pinned chats first, then the most recently active', () => {
@@ -63,5 +63,13 @@ describe('switching to the next or previous chat', () => {
     expect(adjacentChat([5, 2, 9], null, 1)).toBe(5);
     expect(adjacentChat([5, 2, 9], null, -1)).toBe(9);
     expect(adjacentChat([], null, 1)).toBeNull();
+  });
+});
+
+describe('the contact of a chat', () => {
+  it('is the other member of a direct chat, and nobody in a group', () => {
+    expect(contactOf(chat(), alice.id)).toEqual(bob);
+    expect(contactOf(chat(), bob.id)).toEqual(alice);
+    expect(contactOf(chat({ kind: 'group' }), alice.id)).toBeNull();
   });
 });

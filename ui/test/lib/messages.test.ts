@@ -1,7 +1,7 @@
 // @vitest-environment node
 
 import { describe, expect, it } from 'vitest';
-import { compareMessages, firstUnreadSeq, lastOwnEditable, tickOf } from '../../src/lib/messages';
+import { compareMessages, firstUnreadSeq, isEditable, lastOwnEditable, tickOf } from '../../src/lib/messages';
 import { alice, message } from '../fixtures';
 
 const mine = (seq: number | null, extra = {}) =>
@@ -38,6 +38,12 @@ describe('editing the last own message', () => {
 
   it('finds nothing when I wrote nothing', () => {
     expect(lastOwnEditable([message({ seq: 1 })])).toBeNull();
+  });
+
+  it('skips my messages this device could not decrypt', () => {
+    const unreadable = mine(3, { undecryptable: true, text: 'sent before this device joined' });
+    expect(isEditable(unreadable)).toBe(false);
+    expect(lastOwnEditable([mine(2), unreadable])?.seq).toBe(2);
   });
 });
 

@@ -34,6 +34,29 @@ describe('tauri host', () => {
     ]);
   });
 
+  it('asks chat_encryption and safety_number, passing verified only to change the mark', async () => {
+    const calls: [string, unknown][] = [];
+    const number = { digits: '12345', verified: true, changed: false, contactDevices: 2, fromChat: true };
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'chat_encryption') return (args as { chat: number }).chat === 3 ? { epoch: 4, devices: [[2, 1]] } : null;
+      return number;
+    });
+    const host = new TauriPlatform();
+    await expect(host.chatEncryption(3)).resolves.toEqual({ epoch: 4, devices: [[2, 1]] });
+    await expect(host.chatEncryption(5)).resolves.toBeNull();
+    await expect(host.safetyNumber(2, null)).resolves.toEqual(number);
+    await host.safetyNumber(2, true);
+    await host.safetyNumber(2, false);
+    expect(calls).toEqual([
+      ['chat_encryption', { chat: 3 }],
+      ['chat_encryption', { chat: 5 }],
+      ['safety_number', { peer: 2, verified: null }],
+      ['safety_number', { peer: 2, verified: true }],
+      ['safety_number', { peer: 2, verified: false }],
+    ]);
+  });
+
   it('takes the waiting wren:// links with take_deep_links', async () => {
     const calls: [string, unknown][] = [];
     const waiting = [
