@@ -248,6 +248,28 @@ async fn commits_made_at_once_all_land_and_every_device_agrees() {
     for device in [&alice, &bob, &laptop] {
         reads(device, chat, "from the tablet").await;
     }
+
+    // Alice revokes her laptop: its leaf leaves the chat's group on every device.
+    let laptop_id = laptop
+        .devices()
+        .await
+        .expect("devices")
+        .into_iter()
+        .find(|d| d.current)
+        .expect("current")
+        .id;
+    alice.revoke_device(laptop_id).await.expect("revoke");
+    for device in [&alice, &bob, &tablet] {
+        let state = group_with(device, chat, 3).await;
+        assert!(
+            state.devices.iter().all(|(_, d)| *d != laptop_id),
+            "{state:?}"
+        );
+    }
+    bob.send(chat, "after the laptop was revoked", None)
+        .await
+        .expect("send");
+    reads(&alice, chat, "after the laptop was revoked").await;
     server.stop().await;
 }
 
@@ -314,5 +336,94 @@ async fn an_altered_ciphertext_is_refused_with_a_reason_and_the_chat_goes_on() {
     reads(&bob, chat, "still talking").await;
     bob.send(chat, "still listening", None).await.expect("send");
     reads(&alice, chat, "still listening").await;
+    server.stop().await;
+}
+
+/// A hostile device of a member makes the MLS commits itself, by hand.
+async fn hostile_device(
+    server: &TestServer,
+    user: &str,
+) -> (RawClient, wren_core::e2e::bench::Device, tempfile::TempDir) {
+    let mut raw = RawClient::connect(&server.url).await;
+    let Ok(Response::Session(session)) = raw
+        .request(Request::Login {
+            username: user.into(),
+            password: PASSWORD.into(),
+            device_name: "hostile".into(),
+        })
+        .await
+    else {
+        panic!("the hostile device signs in");
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let device = wren_core::e2e::bench::Device::open(
+        &dir.path().join("hostile.db"),
+        session.account.id.0,
+        session.device.0,
+    )
+    .expect("device store");
+    let set = raw
+        .request(Request::SetIdentityKey {
+            key: device.public_key(),
+        })
+        .await;
+    assert!(matches!(set, Ok(Response::Done)), "{set:?}");
+    (raw, device, dir)
+}
+
+async fn claim(raw: &mut RawClient, account: AccountId) -> Vec<Vec<u8>> {
+    match raw.request(Request::ClaimKeyPackages { account }).await {
+        Ok(Response::KeyPackages(claimed)) => {
+            claimed.into_iter().filter_map(|c| c.package).collect()
+        }
+        other => panic!("claim: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_cannot_bring_an_outsider_into_a_chat_s_group() {
+    let server = TestServer::start().await;
+    let (alice, _) = register(&server.url, server.scratch(), "alice").await;
+    let (carol, _) = register(&server.url, server.scratch(), "carol").await;
+    let (mallory, _) = register(&server.url, server.scratch(), "mallory").await;
+    let chat = alice.open_direct("carol").await.expect("open").id;
+    let (mut raw, mut device, _dir) = hostile_device(&server, "alice").await;
+
+    // Alice's hostile device makes the chat's group with carol's device and mallory's.
+    let with_mallory = [
+        claim(&mut raw, me(&carol)).await,
+        claim(&mut raw, me(&mallory)).await,
+    ]
+    .concat();
+    let made = device.create_group(chat.0, &with_mallory).expect("commit");
+    let refused = raw
+        .request(Request::PublishCommit {
+            chat,
+            commit: made.commit,
+            group_info: made.group_info,
+            welcome: made.welcome,
+        })
+        .await;
+    let Err(body) = refused else {
+        panic!("the server took a commit adding an outsider: {refused:?}");
+    };
+    assert_eq!(body.code, wren_proto::ErrorCode::Forbidden, "{body}");
+
+    // The same with carol's device only is a valid group: the server takes it.
+    let (mut raw, mut device, _dir2) = hostile_device(&server, "alice").await;
+    let only_carol = claim(&mut raw, me(&carol)).await;
+    let made = device.create_group(chat.0, &only_carol).expect("commit");
+    let accepted = raw
+        .request(Request::PublishCommit {
+            chat,
+            commit: made.commit,
+            group_info: made.group_info,
+            welcome: made.welcome,
+        })
+        .await;
+    assert!(
+        matches!(accepted, Ok(Response::CommitAccepted { epoch: 1, .. })),
+        "{accepted:?}"
+    );
     server.stop().await;
 }

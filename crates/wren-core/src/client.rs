@@ -695,9 +695,18 @@ impl Client {
         }
     }
 
-    /// Signs another device of this account out.
+    /// Signs another device of this account out, and removes it from the encryption group
+    /// of every chat (one commit per chat).
     pub async fn revoke_device(&self, device: DeviceId) -> Result<(), CoreError> {
-        self.done(Request::RevokeDevice { device }).await
+        self.done(Request::RevokeDevice { device }).await?;
+        // Its leaves go from every chat's encryption group: what is sent from now on is
+        // not for it.
+        let me = self.me()?;
+        let chats = self.inner.store.device_revoked(me, device).await?;
+        if let Some(connection) = self.inner.connection.lock().await.as_ref() {
+            connection.check_groups(chats)?;
+        }
+        Ok(())
     }
 
     /// This account's privacy settings, as the server keeps and enforces them.

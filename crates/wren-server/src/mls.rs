@@ -1,10 +1,16 @@
-//! What the delivery service reads of MLS messages: only their clear framing (group,
-//! epoch, content type, wire format). Contents stay opaque; the server holds no keys.
+//! What the delivery service reads of MLS messages: their clear framing (group, epoch,
+//! content type, wire format), and the devices in a group info's ratchet tree (checked by
+//! openmls: tree hashes and signatures). Contents stay opaque; the server holds no keys.
 
+use openmls::group::{ProposalStore, PublicGroup};
 use openmls::prelude::tls_codec::Deserialize as _;
-use openmls::prelude::{ContentType, MlsMessageBodyIn, MlsMessageIn, ProtocolMessage};
+use openmls::prelude::{
+    BasicCredential, ContentType, Credential, MlsMessageBodyIn, MlsMessageIn, ProtocolMessage,
+};
+use openmls_memory_storage::MemoryStorage;
+use openmls_rust_crypto::RustCrypto;
 use wren_proto::rules::MLS_PAYLOAD_TAG;
-use wren_proto::ChatId;
+use wren_proto::{AccountId, ChatId, DeviceId};
 
 /// Why an MLS message was refused.
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +100,69 @@ pub(crate) fn commit(
         };
     }
     Ok(epoch)
+}
+
+/// A device in a group's ratchet tree, as its leaf names it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct LeafDevice {
+    /// The account its credential names.
+    pub(crate) account: AccountId,
+    /// The device its credential names.
+    pub(crate) device: DeviceId,
+    /// Its signature key.
+    pub(crate) key: Vec<u8>,
+}
+
+/// The devices in a serialized group info's ratchet tree, after openmls checked the tree
+/// and the group info's signature. A leaf whose credential is not a Wren device's is an
+/// error.
+pub(crate) fn group_devices(group_info: &[u8]) -> Result<Vec<LeafDevice>, FramingError> {
+    let MlsMessageBodyIn::GroupInfo(info) = deserialize(group_info)?.extract() else {
+        return Err(FramingError::Malformed(
+            "the group info is not an MLS GroupInfo",
+        ));
+    };
+    let tree = info
+        .extensions()
+        .ratchet_tree()
+        .ok_or(FramingError::Malformed(
+            "the group info carries no ratchet tree",
+        ))?
+        .ratchet_tree()
+        .clone();
+    let (group, _) = PublicGroup::from_external(
+        &RustCrypto::default(),
+        &MemoryStorage::default(),
+        tree,
+        info,
+        ProposalStore::new(),
+    )
+    .map_err(|_| FramingError::Malformed("the group info's tree or signature is invalid"))?;
+    group
+        .members()
+        .map(|member| {
+            let (account, device) = parse_identity(&member.credential)
+                .ok_or(FramingError::Malformed("a leaf is not a Wren device"))?;
+            Ok(LeafDevice {
+                account,
+                device,
+                key: member.signature_key,
+            })
+        })
+        .collect()
+}
+
+/// The account and device of a `wren:<account>:<device>` basic credential.
+fn parse_identity(credential: &Credential) -> Option<(AccountId, DeviceId)> {
+    let basic = BasicCredential::try_from(credential.clone()).ok()?;
+    let text = std::str::from_utf8(basic.identity()).ok()?;
+    let mut parts = text.strip_prefix("wren:")?.split(':');
+    let account = parts.next()?.parse().ok()?;
+    let device = parts.next()?.parse().ok()?;
+    parts
+        .next()
+        .is_none()
+        .then_some((AccountId(account), DeviceId(device)))
 }
 
 fn protocol_message(bytes: &[u8]) -> Result<ProtocolMessage, FramingError> {

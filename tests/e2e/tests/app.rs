@@ -120,6 +120,27 @@ fn chatting_with_a_cli_peer_edit_delete_and_search() {
         "the CLI peer did not receive the app's reply"
     );
 
+    // The chat is end-to-end encrypted: the lock shows, and the safety number in the app is
+    // the one the CLI peer sees; marking it verified shows the mark.
+    app.wait_for("chat-lock");
+    app.click("open-chat-info");
+    app.click("safety-number-open");
+    let digits = app.wait_for("safety-number-digits");
+    let from_cli: Value =
+        serde_json::from_str(&bob.ok(&["--json", "verify", "@alice"])).expect("JSON");
+    assert_eq!(
+        app.text(&digits),
+        from_cli["digits"].as_str().expect("digits"),
+        "the app and the CLI peer show the same safety number"
+    );
+    app.screenshot("2b-safety-number");
+    app.click("safety-number-verify");
+    app.click("dialog-close");
+    if !app.all(&testid("dialog-close")).is_empty() {
+        app.click("dialog-close");
+    }
+    app.wait_for("verified-mark");
+
     // An edit by the CLI shows in the app.
     let seq = cli_history(&bob, "@alice")
         .iter()

@@ -300,6 +300,12 @@ impl Driver {
                 self.status.send_modify(|s| s.keys_published = true);
                 Ok(())
             }
+            Some(Command::CheckGroups(chats)) => {
+                for chat in chats {
+                    self.check_group(chat, false);
+                }
+                Ok(())
+            }
         }
     }
 
@@ -554,7 +560,7 @@ impl Driver {
                     Some(Command::Outbox(item)) => self.push_outbox(item),
                     Some(Command::SignedIn(auth)) => self.ctx.auth = Some(auth),
                     Some(Command::GroupReady(chat)) => self.group_ready(chat),
-                    Some(Command::KeysPublished) => {}
+                    Some(Command::KeysPublished | Command::CheckGroups(_)) => {}
                 },
             }
         }
@@ -570,7 +576,8 @@ impl Driver {
                 Command::Outbox(_)
                 | Command::SignedIn(_)
                 | Command::GroupReady(_)
-                | Command::KeysPublished => {}
+                | Command::KeysPublished
+                | Command::CheckGroups(_) => {}
             }
         }
     }

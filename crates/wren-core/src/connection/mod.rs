@@ -38,6 +38,8 @@ pub(crate) enum Command {
     GroupReady(ChatId),
     /// The key upkeep published this device's identity and key packages.
     KeysPublished,
+    /// Have the group worker bring these chats' groups up to date (a device was revoked).
+    CheckGroups(Vec<ChatId>),
     Shutdown,
 }
 
@@ -161,6 +163,13 @@ impl Connection {
     /// How many messages were handed to the driver so far.
     pub(crate) fn pushed(&self) -> u64 {
         self.pushed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Has the group worker bring these chats' groups up to date.
+    pub(crate) fn check_groups(&self, chats: Vec<ChatId>) -> Result<(), CoreError> {
+        self.commands
+            .send(Command::CheckGroups(chats))
+            .map_err(|_| CoreError::Closed)
     }
 
     pub(crate) fn signed_in(&self, auth: Auth) -> Result<(), CoreError> {

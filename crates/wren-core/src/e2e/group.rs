@@ -127,10 +127,7 @@ pub(crate) fn describe(conn: &Connection, chat: ChatId) -> Result<Option<GroupSt
 pub(crate) type LeafKey = (AccountId, Vec<u8>);
 
 /// The identity (signature) keys of the group's devices, by account.
-pub(crate) fn leaf_keys(
-    conn: &Connection,
-    chat: ChatId,
-) -> Result<Option<Vec<LeafKey>>, E2eError> {
+pub(crate) fn leaf_keys(conn: &Connection, chat: ChatId) -> Result<Option<Vec<LeafKey>>, E2eError> {
     let Some(group) = load(conn, chat)?.filter(|g| g.is_active()) else {
         return Ok(None);
     };
@@ -237,12 +234,12 @@ pub(crate) fn join_external(
     pending(conn, chat, true, handshake(commit, None, group_info)?)
 }
 
-/// A commit removing every leaf whose account `keep` refuses; `None` when there is none.
+/// A commit removing every leaf whose device `keep` refuses; `None` when there is none.
 pub(crate) fn remove_leaves(
     conn: &Connection,
     identity: &DeviceIdentity,
     chat: ChatId,
-    keep: &dyn Fn(AccountId) -> bool,
+    keep: &dyn Fn(AccountId, DeviceId) -> bool,
 ) -> Result<Option<Handshake>, E2eError> {
     let Some(mut group) = load(conn, chat)? else {
         return Ok(None);
@@ -252,7 +249,9 @@ pub(crate) fn remove_leaves(
     }
     let gone: Vec<LeafNodeIndex> = group
         .members()
-        .filter(|m| parse_identity(&m.credential).is_none_or(|(account, _)| !keep(account)))
+        .filter(|m| {
+            parse_identity(&m.credential).is_none_or(|(account, device)| !keep(account, device))
+        })
         .map(|m| m.index)
         .collect();
     if gone.is_empty() {
@@ -317,6 +316,46 @@ pub(crate) enum CommitApplied {
     Removed,
 }
 
+/// Records that sync has seen the commit of `epoch` (and whether its Welcome follows).
+pub(crate) fn seen_commit(
+    conn: &Connection,
+    chat: ChatId,
+    epoch: u64,
+    welcome_follows: bool,
+) -> Result<(), E2eError> {
+    conn.prepare_cached(
+        "INSERT INTO mls_seen (chat_id, epoch, welcome_pending) VALUES (?1, ?2, ?3)
+         ON CONFLICT(chat_id) DO UPDATE SET epoch = excluded.epoch,
+             welcome_pending = excluded.welcome_pending
+         WHERE excluded.epoch >= mls_seen.epoch",
+    )
+    .and_then(|mut s| s.execute(params![chat.0 as i64, (epoch + 1) as i64, welcome_follows]))
+    .map_err(|e| E2eError::Stored(e.to_string()))?;
+    Ok(())
+}
+
+/// Records that sync has seen the Welcome of the newest commit.
+pub(crate) fn seen_welcome(conn: &Connection, chat: ChatId) -> Result<(), E2eError> {
+    conn.prepare_cached("UPDATE mls_seen SET welcome_pending = 0 WHERE chat_id = ?1")
+        .and_then(|mut s| s.execute([chat.0 as i64]))
+        .map_err(|e| E2eError::Stored(e.to_string()))?;
+    Ok(())
+}
+
+/// Whether sync has seen every handshake of the chat's group up to `epoch` (the Welcome of
+/// the last commit included).
+pub(crate) fn has_seen(conn: &Connection, chat: ChatId, epoch: u64) -> Result<bool, E2eError> {
+    let seen: Option<(i64, bool)> = conn
+        .prepare_cached("SELECT epoch, welcome_pending FROM mls_seen WHERE chat_id = ?1")
+        .and_then(|mut s| {
+            s.query_row([chat.0 as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(|e| E2eError::Stored(e.to_string()))?;
+    Ok(seen
+        .is_some_and(|(seen, pending)| seen as u64 > epoch || (seen as u64 == epoch && !pending)))
+}
+
 /// Applies a commit of the chat's log, made in `epoch`.
 pub(crate) fn apply_commit(
     conn: &Connection,
@@ -373,6 +412,11 @@ pub(crate) fn join_welcome(
     chat: ChatId,
     welcome: &[u8],
 ) -> Result<bool, E2eError> {
+    if pending_commit(conn, chat)?.is_some_and(|(_, fresh)| fresh) {
+        // This device was creating or joining the group itself, but the commit this
+        // Welcome goes with took the epoch: its own attempt is void.
+        refused(conn, chat)?;
+    }
     if has_group(conn, chat)? {
         return Ok(false);
     }
@@ -442,6 +486,14 @@ pub(crate) fn open(conn: &Connection, chat: ChatId, wire: &[u8]) -> Result<Vec<u
     let Some(mut group) = group else {
         return Err(OpenError::NotInGroup);
     };
+    // A group this device is only joining (its commit not accepted yet) has no keys for
+    // what others send in the meantime.
+    if pending_commit(conn, chat)
+        .map_err(|e| OpenError::Refused(e.to_string()))?
+        .is_some_and(|(_, fresh)| fresh)
+    {
+        return Err(OpenError::NotInGroup);
+    }
     let refused = |e: String| OpenError::Refused(e);
     let message = MlsMessageIn::tls_deserialize_exact(mls)
         .map_err(|e| refused(e.to_string()))?

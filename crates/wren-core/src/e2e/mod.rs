@@ -9,6 +9,8 @@
 //! sign-in or resume, [`upkeep`] publishes the identity key and keeps the device's pool of
 //! key packages on the server topped up.
 
+#[cfg(feature = "bench")]
+pub mod bench;
 pub(crate) mod group;
 pub(crate) mod identity;
 pub(crate) mod packages;

@@ -27,6 +27,10 @@ const ATTEMPTS: u32 = 6;
 /// The pause before another attempt grows by this much each time.
 const RETRY_STEP: Duration = Duration::from_millis(150);
 
+/// How long a join waits for sync to apply the group's handshakes, and how often it looks.
+const SEEN_WAIT: Duration = Duration::from_secs(5);
+const SEEN_POLL: Duration = Duration::from_millis(25);
+
 /// A chat to bring up to date; `may_create`: a message waits, so a missing group is made.
 pub(crate) type Job = (ChatId, bool);
 
@@ -114,8 +118,15 @@ async fn next_commit(
     match server.request(Request::GetGroupInfo { chat }).await? {
         Response::GroupInfo {
             group_info: Some(info),
-            ..
-        } => Ok(Some(store.join_group(me, chat, info).await?)),
+            epoch,
+        } => {
+            // A Welcome for this device may be on its way behind the commits sync has not
+            // applied yet: join by itself only when none came.
+            if wait_until_seen(store, chat, epoch).await? && store.has_group(chat).await? {
+                return Box::pin(next_commit(store, server, me, chat, may_create)).await;
+            }
+            Ok(Some(store.join_group(me, chat, info).await?))
+        }
         Response::GroupInfo { .. } if may_create => {
             let members = store.member_ids(chat).await?;
             let packages = claim_key_packages(server, me, &members).await?;
@@ -163,6 +174,21 @@ async fn claim_key_packages(
         }
     }
     Ok(packages)
+}
+
+/// Waits (a few seconds at most) until sync has applied the chat's handshakes up to
+/// `epoch`; whether it did.
+async fn wait_until_seen(store: &Store, chat: ChatId, epoch: u64) -> Result<bool, CoreError> {
+    let deadline = tokio::time::Instant::now() + SEEN_WAIT;
+    loop {
+        if store.has_seen(chat, epoch).await? {
+            return Ok(true);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Ok(false);
+        }
+        tokio::time::sleep(SEEN_POLL).await;
+    }
 }
 
 fn unexpected(answer: Response) -> CoreError {

@@ -145,12 +145,14 @@ fn apply_one(
             welcome_follows,
             ..
         } => {
+            e2e::group::seen_commit(conn, chat, *epoch, *welcome_follows)?;
             apply_commit(conn, chat, *epoch, commit, *welcome_follows, out)?;
             chats::touch(conn, chat, *log_seq, 0)?;
         }
         Update::MlsWelcome {
             log_seq, welcome, ..
         } => {
+            e2e::group::seen_welcome(conn, chat)?;
             match e2e::group::join_welcome(conn, chat, welcome) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, %chat, "cannot use a Welcome"),

@@ -116,6 +116,13 @@ impl Store {
             .await
     }
 
+    /// Whether sync has applied every handshake of the chat's group up to `epoch`.
+    pub(crate) async fn has_seen(&self, chat: ChatId, epoch: u64) -> Result<bool, StoreError> {
+        self.actor
+            .call(move |c| Ok(group::has_seen(c, chat, epoch)?))
+            .await
+    }
+
     /// Whether this device is in the chat's group.
     pub(crate) async fn has_group(&self, chat: ChatId) -> Result<bool, StoreError> {
         self.actor
@@ -165,9 +172,37 @@ impl Store {
                 let tx = c.transaction()?;
                 let (identity, _) = load_or_create_identity(&tx, me.account, me.device)?;
                 let members = member_ids(&tx, chat)?;
-                let made = group::remove_leaves(&tx, &identity, chat, &|a| members.contains(&a))?;
+                let revoked = revoked_devices(&tx)?;
+                let made = group::remove_leaves(&tx, &identity, chat, &|account, device| {
+                    members.contains(&account) && !revoked.contains(&(account, device))
+                })?;
                 tx.commit()?;
                 Ok(made)
+            })
+            .await
+    }
+
+    /// Records that this device revoked `device` of its account, and returns the chats
+    /// whose groups may hold it.
+    pub(crate) async fn device_revoked(
+        &self,
+        account: AccountId,
+        device: DeviceId,
+    ) -> Result<Vec<ChatId>, StoreError> {
+        self.actor
+            .call(move |c| {
+                c.prepare_cached(
+                    "INSERT OR IGNORE INTO revoked_devices (account_id, device_id) VALUES (?1, ?2)",
+                )?
+                .execute(rusqlite::params![account.0 as i64, device.0 as i64])?;
+                let mut stmt = c.prepare_cached(
+                    "SELECT id FROM chats WHERE id IN (SELECT chat_id FROM members WHERE account_id = ?1)",
+                )?;
+                let chats = stmt
+                    .query_map([account.0 as i64], |r| r.get::<_, i64>(0))?
+                    .map(|r| r.map(|id| ChatId(id as u64)))
+                    .collect::<Result<_, _>>()?;
+                Ok(chats)
             })
             .await
     }
@@ -211,6 +246,20 @@ impl Store {
             })
             .await
     }
+}
+
+/// Devices this device revoked.
+fn revoked_devices(conn: &Connection) -> Result<Vec<(AccountId, DeviceId)>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT account_id, device_id FROM revoked_devices")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                AccountId(r.get::<_, i64>(0)? as u64),
+                DeviceId(r.get::<_, i64>(1)? as u64),
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
 }
 
 /// The direct chat with `peer`, if this store has it.

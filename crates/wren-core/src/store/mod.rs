@@ -10,7 +10,7 @@ mod groups;
 mod identity;
 mod messages;
 mod outbox;
-mod schema;
+pub(crate) mod schema;
 mod search;
 mod session;
 

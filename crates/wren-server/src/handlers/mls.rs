@@ -1,6 +1,6 @@
 //! The MLS delivery service's requests: publishing a commit, fetching the group info.
 
-use super::{bad_request, ready, submit, Reply};
+use super::{bad_request, ready, submit, Caller, Reply};
 use crate::mls;
 use crate::server::AppState;
 use crate::store::WriteOp;
@@ -15,13 +15,15 @@ pub(super) struct Published {
     pub(super) welcome: Option<Vec<u8>>,
 }
 
-/// Checks a commit's framing and queues it; the writer accepts it only in its epoch.
+/// Checks a commit's framing and what it does to the group's devices, and queues it; the
+/// writer accepts it only in its epoch.
 pub(super) async fn publish_commit(
     state: &AppState,
-    me: AccountId,
+    caller: &Caller,
     chat: ChatId,
     published: Published,
 ) -> Reply {
+    let me = caller.account.id;
     let size = published.commit.len()
         + published.group_info.len()
         + published.welcome.as_ref().map_or(0, Vec::len);
@@ -43,6 +45,9 @@ pub(super) async fn publish_commit(
         Ok(epoch) => epoch,
         Err(e) => return ready(Err(bad_request(e.to_string()))),
     };
+    if let Err(refused) = check_devices(state, caller, chat, &published.group_info).await {
+        return ready(Err(refused));
+    }
     let op = WriteOp::PublishCommit {
         account: me,
         chat,
@@ -53,6 +58,58 @@ pub(super) async fn publish_commit(
     };
     let committed = submit(state, op).await;
     Box::pin(async move { Ok(super::into_response(committed.await?)) })
+}
+
+/// The devices a commit brings into the group (those in its new group info that were not
+/// in the current one) must be live devices of members, each leaf signed with the identity
+/// key the device registered; the caller's own device must be in the group it makes.
+/// Membership stays the server's: an admin adds and removes members, and no member can
+/// bring in anyone else's device, or a key the server did not vouch for.
+async fn check_devices(
+    state: &AppState,
+    caller: &Caller,
+    chat: ChatId,
+    group_info: &[u8],
+) -> Result<(), ErrorBody> {
+    let me = caller.account.id;
+    let (_, current) = state.store.group_info(me, chat).await?;
+    let members = state.store.member_ids(me, chat).await?;
+    let new_info = group_info.to_vec();
+    let (new, old) = tokio::task::spawn_blocking(move || {
+        let new = mls::group_devices(&new_info)?;
+        let old = current.as_deref().map(mls::group_devices).transpose()?;
+        Ok::<_, mls::FramingError>((new, old.unwrap_or_default()))
+    })
+    .await
+    .map_err(|e| super::internal("checking a group info", &e))?
+    .map_err(|e| bad_request(e.to_string()))?;
+    if !new
+        .iter()
+        .any(|d| d.account == me && d.device == caller.device)
+    {
+        return Err(forbidden("a commit must keep your own device in the group"));
+    }
+    for added in new.iter().filter(|d| !old.contains(d)) {
+        if !members.contains(&added.account) {
+            return Err(forbidden(
+                "the commit adds a device of someone who is not a member of this chat",
+            ));
+        }
+        let registered = state.store.device_keys(added.account).await?;
+        if !registered
+            .iter()
+            .any(|k| k.device == added.device && k.identity_key == added.key)
+        {
+            return Err(forbidden(
+                "the commit adds a device, or a key, that its owner did not register",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn forbidden(message: &str) -> ErrorBody {
+    ErrorBody::new(ErrorCode::Forbidden, message)
 }
 
 /// The chat's current epoch and group info.

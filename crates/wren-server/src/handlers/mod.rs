@@ -148,7 +148,7 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
                 group_info,
                 welcome,
             };
-            mls::publish_commit(state, me, chat, published).await
+            mls::publish_commit(state, caller, chat, published).await
         }
         Request::GetGroupInfo { chat } => mls::group_info(state, me, chat),
         Request::Register { .. }
