@@ -44,7 +44,7 @@ fn aes_gcm_baseline(body: &[u8]) -> Duration {
     start.elapsed()
 }
 
-fn seal_and_open(dir: &std::path::Path) -> (Duration, Duration) {
+fn seal_and_open(dir: &std::path::Path) -> (Duration, Duration, Duration) {
     let mut alice = Device::open(&dir.join("alice.db"), 1, 1).expect("alice");
     let mut bob = Device::open(&dir.join("bob.db"), 2, 1).expect("bob");
     let package = bob.key_package().expect("package");
@@ -62,7 +62,31 @@ fn seal_and_open(dir: &std::path::Path) -> (Duration, Duration) {
         assert!(bob.open_payload(CHAT, &wire).expect("open"));
         opening += start.elapsed();
     }
-    (sealing, opening)
+    let start = Instant::now();
+    for _ in 0..MESSAGES {
+        assert!(bob.epoch(CHAT).expect("epoch").is_some());
+    }
+    (sealing, opening, start.elapsed())
+}
+
+/// Opening in batches of `BATCH` per transaction, as sync applies a page of updates.
+fn open_in_batches(dir: &std::path::Path) -> Duration {
+    const BATCH: usize = 100;
+    let mut alice = Device::open(&dir.join("alice-b.db"), 1, 1).expect("alice");
+    let mut bob = Device::open(&dir.join("bob-b.db"), 2, 1).expect("bob");
+    let package = bob.key_package().expect("package");
+    let created = alice.create_group(CHAT, &[package]).expect("group");
+    assert!(bob
+        .welcome(CHAT, created.welcome.as_deref().expect("welcome"))
+        .expect("welcome"));
+    let wires: Vec<Vec<u8>> = (0..MESSAGES)
+        .map(|_| alice.seal(CHAT, &[b'x'; 100]).expect("seal"))
+        .collect();
+    let start = Instant::now();
+    for batch in wires.chunks(BATCH) {
+        assert_eq!(bob.open_batch(CHAT, batch).expect("open"), batch.len());
+    }
+    start.elapsed()
 }
 
 struct GroupTimes {
@@ -122,7 +146,8 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let body = vec![b'x'; 100];
     let baseline = aes_gcm_baseline(&body);
-    let (sealing, opening) = seal_and_open(dir.path());
+    let (sealing, opening, loading) = seal_and_open(dir.path());
+    let batched = open_in_batches(dir.path());
     println!("## seal + open of one 100-byte message ({MESSAGES} messages, SQLCipher store)");
     println!("| what | per message |");
     println!("|---|---|");
@@ -134,6 +159,14 @@ fn main() {
     println!(
         "| MLS seal + open | {} |",
         per_op(sealing + opening, MESSAGES)
+    );
+    println!(
+        "| of which loading the group from the store (each seal and open starts with it) | {} |",
+        per_op(loading, MESSAGES)
+    );
+    println!(
+        "| MLS open, 100 per transaction (as sync applies a page) | {} |",
+        per_op(batched, MESSAGES)
     );
     println!(
         "| baseline: bare AES-128-GCM seal + open, same bytes | {} |",

@@ -118,9 +118,26 @@ impl Device {
     /// Opens a received payload as applying an update does; whether it was readable.
     pub fn open_payload(&mut self, chat: u64, wire: &[u8]) -> Result<bool, StoreError> {
         let tx = self.conn.transaction()?;
-        let opened = sealed::open_text(&tx, ChatId(chat), wire)?;
+        let opened = sealed::open_text(&tx, &mut group::GroupCache::default(), ChatId(chat), wire)?;
         tx.commit()?;
         Ok(opened.readable)
+    }
+}
+
+impl Device {
+    /// Opens received payloads in one transaction, as applying a batch of updates does;
+    /// how many were readable.
+    pub fn open_batch(&mut self, chat: u64, wires: &[Vec<u8>]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut groups = group::GroupCache::default();
+        let mut readable = 0;
+        for wire in wires {
+            if sealed::open_text(&tx, &mut groups, ChatId(chat), wire)?.readable {
+                readable += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(readable)
     }
 }
 

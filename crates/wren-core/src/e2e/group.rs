@@ -19,6 +19,7 @@ use openmls::prelude::{
 };
 use openmls_rust_crypto::RustCrypto;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::hash_map::{Entry, HashMap};
 use wren_proto::rules::MLS_PAYLOAD_TAG;
 use wren_proto::{AccountId, ChatId, DeviceId};
 
@@ -473,17 +474,60 @@ pub(crate) fn seal(
     Ok(Some(wire))
 }
 
+/// Chats' groups loaded during one store job, so that a batch of a chat's messages loads
+/// its group once. It lives only as long as the job's transaction (a rollback drops it with
+/// the job); anything that changes a group other than opening a message (a commit, a
+/// Welcome, forgetting it) must [`forget`](GroupCache::forget) the chat, and a failed open
+/// drops it too, so the next one starts from what the store has.
+#[derive(Default)]
+pub(crate) struct GroupCache(HashMap<ChatId, Option<MlsGroup>>);
+
+impl GroupCache {
+    /// Drops what is loaded for `chat`.
+    pub(crate) fn forget(&mut self, chat: ChatId) {
+        self.0.remove(&chat);
+    }
+
+    fn get(&mut self, conn: &Connection, chat: ChatId) -> Result<Option<&mut MlsGroup>, E2eError> {
+        let group = match self.0.entry(chat) {
+            Entry::Occupied(loaded) => loaded.into_mut(),
+            Entry::Vacant(slot) => slot.insert(load(conn, chat)?),
+        };
+        Ok(group.as_mut())
+    }
+}
+
 /// Decrypts a message payload of the chat. A plaintext payload is taken only in a chat
 /// that has no group on this device (one made before end-to-end encryption).
-pub(crate) fn open(conn: &Connection, chat: ChatId, wire: &[u8]) -> Result<Vec<u8>, OpenError> {
-    let group = load(conn, chat).map_err(|e| OpenError::Refused(e.to_string()))?;
+pub(crate) fn open(
+    conn: &Connection,
+    groups: &mut GroupCache,
+    chat: ChatId,
+    wire: &[u8],
+) -> Result<Vec<u8>, OpenError> {
+    let opened = open_in(conn, groups, chat, wire);
+    if opened.is_err() {
+        groups.forget(chat);
+    }
+    opened
+}
+
+fn open_in(
+    conn: &Connection,
+    groups: &mut GroupCache,
+    chat: ChatId,
+    wire: &[u8],
+) -> Result<Vec<u8>, OpenError> {
+    let group = groups
+        .get(conn, chat)
+        .map_err(|e| OpenError::Refused(e.to_string()))?;
     let Some((&MLS_PAYLOAD_TAG, mls)) = wire.split_first() else {
         return match group {
             None => Ok(wire.to_vec()),
             Some(_) => Err(OpenError::NotEncrypted),
         };
     };
-    let Some(mut group) = group else {
+    let Some(group) = group else {
         return Err(OpenError::NotInGroup);
     };
     // A group this device is only joining (its commit not accepted yet) has no keys for

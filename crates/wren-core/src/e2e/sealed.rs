@@ -2,7 +2,7 @@
 //! recognized as this device's own (MLS does not let a sender decrypt its own messages),
 //! or a readable line saying why it cannot be read.
 
-use super::group::{self, OpenError};
+use super::group::{self, GroupCache, OpenError};
 use crate::content;
 use crate::error::StoreError;
 use ring::digest::{digest, SHA256};
@@ -67,6 +67,7 @@ impl Opened {
 /// The text of a payload received in `chat` through the update log.
 pub(crate) fn open_text(
     conn: &Connection,
+    groups: &mut GroupCache,
     chat: ChatId,
     payload: &[u8],
 ) -> Result<Opened, StoreError> {
@@ -78,7 +79,7 @@ pub(crate) fn open_text(
     if let Some(text) = own {
         return Ok(Opened::text(text));
     }
-    Ok(match group::open(conn, chat, payload) {
+    Ok(match group::open(conn, groups, chat, payload) {
         Ok(plain) => Opened::text(content::text_of(&plain, false)),
         Err(e) => {
             tracing::warn!(error = %e, %chat, "cannot decrypt a message");

@@ -41,11 +41,12 @@ pub(crate) fn apply(
         pts: session::pts(&tx)?,
         ..Applied::default()
     };
+    let mut groups = e2e::group::GroupCache::default();
     for envelope in updates {
         if envelope.pts <= applied.pts {
             continue;
         }
-        apply_one(&tx, me, &envelope.update, &mut applied)?;
+        apply_one(&tx, me, &envelope.update, &mut groups, &mut applied)?;
         applied.pts = envelope.pts;
     }
     session::set_pts(&tx, applied.pts)?;
@@ -57,9 +58,20 @@ fn apply_one(
     conn: &Connection,
     me: AccountId,
     update: &Update,
+    groups: &mut e2e::group::GroupCache,
     out: &mut Applied,
 ) -> Result<(), StoreError> {
     let chat = update.chat();
+    if !matches!(
+        update,
+        Update::NewMessage(_)
+            | Update::MessageEdited { .. }
+            | Update::MessageDeleted { .. }
+            | Update::ReadMark { .. }
+    ) {
+        // It may change the chat's group: the next message loads it anew.
+        groups.forget(chat);
+    }
     if let Update::ChatJoined(info) = update {
         join(conn, info, out)?;
         out.groups_to_check.insert(chat);
@@ -78,7 +90,8 @@ fn apply_one(
     out.chats.insert(chat);
     match update {
         Update::NewMessage(message) => {
-            let (id, missing_group) = messages::upsert(conn, message, messages::Source::Updates)?;
+            let (id, missing_group) =
+                messages::upsert(conn, message, messages::Source::Updates(groups))?;
             out.messages.push(id);
             if missing_group {
                 // Sent to a group this device should be in: it joins.
@@ -96,7 +109,7 @@ fn apply_one(
             edited_at,
             ..
         } => {
-            let opened = e2e::sealed::open_text(conn, chat, payload)?;
+            let opened = e2e::sealed::open_text(conn, groups, chat, payload)?;
             out.messages
                 .extend(messages::edit(conn, chat, *seq, &opened, *edited_at)?);
             chats::touch(conn, chat, *log_seq, 0)?;

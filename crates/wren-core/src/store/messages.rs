@@ -120,10 +120,10 @@ pub(crate) fn history(
 }
 
 /// Where a message being stored came from, which decides how its text is found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Source {
-    /// The update log, in order: an MLS payload is decrypted in the chat's group.
-    Updates,
+pub(crate) enum Source<'g> {
+    /// The update log, in order: an MLS payload is decrypted in the chat's group (loaded
+    /// once per chat for the batch).
+    Updates(&'g mut e2e::group::GroupCache),
     /// A history page: an MLS payload there cannot be decrypted (any more) on this device.
     History,
 }
@@ -135,7 +135,7 @@ pub(crate) enum Source {
 pub(crate) fn upsert(
     conn: &Connection,
     message: &Message,
-    source: Source,
+    source: Source<'_>,
 ) -> Result<(i64, bool), StoreError> {
     let existing: Option<(i64, String)> = conn
         .prepare_cached(
@@ -179,7 +179,9 @@ pub(crate) fn upsert(
     }
     let opened = match (message.deleted, source) {
         (true, _) => e2e::sealed::Opened::deleted(),
-        (false, Source::Updates) => e2e::sealed::open_text(conn, message.chat, &message.payload)?,
+        (false, Source::Updates(groups)) => {
+            e2e::sealed::open_text(conn, groups, message.chat, &message.payload)?
+        }
         (false, Source::History) => e2e::sealed::history_text(&message.payload),
     };
     let state = if opened.readable {
