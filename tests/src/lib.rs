@@ -2,6 +2,7 @@
 //! with fresh data directories, real clients with fresh encrypted profiles.
 
 pub mod bench;
+pub mod mls;
 pub mod process;
 pub mod raw;
 
@@ -129,10 +130,20 @@ pub struct OfflineRecipient {
 /// Registers `bob` and takes his device offline, then registers a raw `alice` and opens
 /// the direct chat between them.
 pub async fn offline_recipient(server: &TestServer) -> OfflineRecipient {
-    let (bob, profile) = register(&server.url, server.scratch(), "bob").await;
+    offline_pair(server, "bob", "alice").await.0
+}
+
+/// Registers `recipient` and takes its device offline, then registers a raw `sender` and
+/// opens the direct chat between them; also returns the sender's session.
+pub async fn offline_pair(
+    server: &TestServer,
+    recipient: &str,
+    sender: &str,
+) -> (OfflineRecipient, wren_proto::Session) {
+    let (bob, profile) = register(&server.url, server.scratch(), recipient).await;
     let bob_id = bob.account().expect("signed in").id;
     bob.close().await;
-    let (mut sender, _) = raw::RawClient::register(&server.url, "alice").await;
+    let (mut sender, session) = raw::RawClient::register(&server.url, sender).await;
     let chat = match sender
         .request(wren_proto::Request::OpenDirect { peer: bob_id })
         .await
@@ -140,11 +151,14 @@ pub async fn offline_recipient(server: &TestServer) -> OfflineRecipient {
         Ok(wren_proto::Response::Chat(info)) => info.id,
         other => panic!("open direct: {other:?}"),
     };
-    OfflineRecipient {
-        profile,
-        sender,
-        chat,
-    }
+    (
+        OfflineRecipient {
+            profile,
+            sender,
+            chat,
+        },
+        session,
+    )
 }
 
 /// Waits until `check` returns `Some`, re-checking after every client event (and at least

@@ -136,12 +136,24 @@ impl RawClient {
 
     /// Fills `chat` with `count` text messages, 256 requests in flight; panics on a refusal.
     pub async fn fill_chat(&mut self, chat: ChatId, count: usize, text: impl Fn(usize) -> String) {
-        for start in (0..count).step_by(10_000) {
-            let sends = (start..(start + 10_000).min(count))
-                .map(|i| Request::SendMessage {
+        let payloads = (0..count)
+            .map(|i| wren_core::content::encode_text(&text(i)))
+            .collect();
+        self.fill_chat_with(chat, payloads).await;
+    }
+
+    /// Sends these payloads to `chat` as they are (pipelined, in order), checking each is
+    /// stored.
+    pub async fn fill_chat_with(&mut self, chat: ChatId, payloads: Vec<Vec<u8>>) {
+        let mut payloads = payloads.into_iter().enumerate().peekable();
+        while payloads.peek().is_some() {
+            let sends = payloads
+                .by_ref()
+                .take(10_000)
+                .map(|(i, payload)| Request::SendMessage {
                     chat,
                     client_msg_id: ClientMsgId(i as u64 + 1),
-                    payload: wren_core::content::encode_text(&text(i)),
+                    payload,
                     reply_to: None,
                 })
                 .collect();

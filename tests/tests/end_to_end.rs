@@ -7,6 +7,7 @@ use std::time::Duration;
 use wren_core::e2e::GroupState;
 use wren_core::{AccountId, ChatId, Client};
 use wren_proto::{ClientMsgId, Request, Response};
+use wren_tests::mls::MlsSender;
 use wren_tests::raw::RawClient;
 use wren_tests::{client_options, eventually, profile_dir, register, TestServer, PASSWORD};
 
@@ -339,11 +340,8 @@ async fn an_altered_ciphertext_is_refused_with_a_reason_and_the_chat_goes_on() {
     server.stop().await;
 }
 
-/// A hostile device of a member makes the MLS commits itself, by hand.
-async fn hostile_device(
-    server: &TestServer,
-    user: &str,
-) -> (RawClient, wren_core::e2e::bench::Device, tempfile::TempDir) {
+/// A hostile device of a member, making MLS commits by hand.
+async fn hostile_device(server: &TestServer, user: &str) -> (RawClient, MlsSender) {
     let mut raw = RawClient::connect(&server.url).await;
     let Ok(Response::Session(session)) = raw
         .request(Request::Login {
@@ -355,29 +353,8 @@ async fn hostile_device(
     else {
         panic!("the hostile device signs in");
     };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let device = wren_core::e2e::bench::Device::open(
-        &dir.path().join("hostile.db"),
-        session.account.id.0,
-        session.device.0,
-    )
-    .expect("device store");
-    let set = raw
-        .request(Request::SetIdentityKey {
-            key: device.public_key(),
-        })
-        .await;
-    assert!(matches!(set, Ok(Response::Done)), "{set:?}");
-    (raw, device, dir)
-}
-
-async fn claim(raw: &mut RawClient, account: AccountId) -> Vec<Vec<u8>> {
-    match raw.request(Request::ClaimKeyPackages { account }).await {
-        Ok(Response::KeyPackages(claimed)) => {
-            claimed.into_iter().filter_map(|c| c.package).collect()
-        }
-        other => panic!("claim: {other:?}"),
-    }
+    let device = MlsSender::new(&mut raw, &session).await;
+    (raw, device)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -387,40 +364,24 @@ async fn a_member_cannot_bring_an_outsider_into_a_chat_s_group() {
     let (carol, _) = register(&server.url, server.scratch(), "carol").await;
     let (mallory, _) = register(&server.url, server.scratch(), "mallory").await;
     let chat = alice.open_direct("carol").await.expect("open").id;
-    let (mut raw, mut device, _dir) = hostile_device(&server, "alice").await;
+    let (mut raw, mut device) = hostile_device(&server, "alice").await;
 
     // Alice's hostile device makes the chat's group with carol's device and mallory's.
     let with_mallory = [
-        claim(&mut raw, me(&carol)).await,
-        claim(&mut raw, me(&mallory)).await,
+        MlsSender::claim(&mut raw, me(&carol)).await,
+        MlsSender::claim(&mut raw, me(&mallory)).await,
     ]
     .concat();
-    let made = device.create_group(chat.0, &with_mallory).expect("commit");
-    let refused = raw
-        .request(Request::PublishCommit {
-            chat,
-            commit: made.commit,
-            group_info: made.group_info,
-            welcome: made.welcome,
-        })
-        .await;
+    let refused = device.create_group(&mut raw, chat, &with_mallory).await;
     let Err(body) = refused else {
         panic!("the server took a commit adding an outsider: {refused:?}");
     };
     assert_eq!(body.code, wren_proto::ErrorCode::Forbidden, "{body}");
 
     // The same with carol's device only is a valid group: the server takes it.
-    let (mut raw, mut device, _dir2) = hostile_device(&server, "alice").await;
-    let only_carol = claim(&mut raw, me(&carol)).await;
-    let made = device.create_group(chat.0, &only_carol).expect("commit");
-    let accepted = raw
-        .request(Request::PublishCommit {
-            chat,
-            commit: made.commit,
-            group_info: made.group_info,
-            welcome: made.welcome,
-        })
-        .await;
+    let (mut raw, mut device) = hostile_device(&server, "alice").await;
+    let only_carol = MlsSender::claim(&mut raw, me(&carol)).await;
+    let accepted = device.create_group(&mut raw, chat, &only_carol).await;
     assert!(
         matches!(accepted, Ok(Response::CommitAccepted { epoch: 1, .. })),
         "{accepted:?}"

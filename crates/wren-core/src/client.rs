@@ -503,12 +503,7 @@ impl Client {
             return Err(CoreError::Invalid("a message cannot be empty".into()));
         }
         self.check_member(chat).await?;
-        let session = self
-            .inner
-            .store
-            .session()
-            .await?
-            .ok_or(CoreError::NotSignedIn)?;
+        let session = self.saved_session().await?;
         let me = crate::store::Me {
             account: session.account,
             device: session.device,
@@ -655,12 +650,7 @@ impl Client {
     /// This device's MLS identity (Ed25519) public key, once it has been made (at the first
     /// sign-in of this device).
     pub async fn identity_key(&self) -> Result<Option<Vec<u8>>, CoreError> {
-        let session = self
-            .inner
-            .store
-            .session()
-            .await?
-            .ok_or(CoreError::NotSignedIn)?;
+        let session = self.saved_session().await?;
         Ok(self.inner.store.identity_public_key(session.device).await?)
     }
 
@@ -795,6 +785,14 @@ impl Client {
 
     fn me_info(&self) -> Option<AccountInfo> {
         self.inner.me.read().ok().and_then(|me| me.clone())
+    }
+
+    async fn saved_session(&self) -> Result<SavedSession, CoreError> {
+        self.inner
+            .store
+            .session()
+            .await?
+            .ok_or(CoreError::NotSignedIn)
     }
 
     fn me(&self) -> Result<AccountId, CoreError> {

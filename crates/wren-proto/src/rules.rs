@@ -19,6 +19,23 @@ pub const MAX_KEY_PACKAGE_BYTES: usize = 4096;
 pub const MAX_KEY_PACKAGES_PER_UPLOAD: usize = 100;
 /// The most key packages a device's pool holds (its last-resort package not counted).
 pub const MAX_KEY_PACKAGE_POOL: usize = 200;
+/// The MLS credential identity of a device: `wren:<account>:<device>`.
+pub fn device_identity(account: crate::AccountId, device: crate::DeviceId) -> Vec<u8> {
+    format!("wren:{}:{}", account.0, device.0).into_bytes()
+}
+
+/// The account and device a `wren:<account>:<device>` credential identity names.
+pub fn parse_device_identity(identity: &[u8]) -> Option<(crate::AccountId, crate::DeviceId)> {
+    let text = std::str::from_utf8(identity).ok()?;
+    let mut parts = text.strip_prefix("wren:")?.split(':');
+    let account = parts.next()?.parse().ok()?;
+    let device = parts.next()?.parse().ok()?;
+    parts
+        .next()
+        .is_none()
+        .then_some((crate::AccountId(account), crate::DeviceId(device)))
+}
+
 /// The most bytes a commit, its group info and its Welcome may have together.
 pub const MAX_HANDSHAKE_BYTES: usize = 448 * 1024;
 /// The first byte of a message payload that is an MLS message (`PrivateMessage`); a

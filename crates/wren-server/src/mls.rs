@@ -155,14 +155,7 @@ pub(crate) fn group_devices(group_info: &[u8]) -> Result<Vec<LeafDevice>, Framin
 /// The account and device of a `wren:<account>:<device>` basic credential.
 fn parse_identity(credential: &Credential) -> Option<(AccountId, DeviceId)> {
     let basic = BasicCredential::try_from(credential.clone()).ok()?;
-    let text = std::str::from_utf8(basic.identity()).ok()?;
-    let mut parts = text.strip_prefix("wren:")?.split(':');
-    let account = parts.next()?.parse().ok()?;
-    let device = parts.next()?.parse().ok()?;
-    parts
-        .next()
-        .is_none()
-        .then_some((AccountId(account), DeviceId(device)))
+    wren_proto::rules::parse_device_identity(basic.identity())
 }
 
 fn protocol_message(bytes: &[u8]) -> Result<ProtocolMessage, FramingError> {

@@ -9,20 +9,13 @@ use zeroize::Zeroizing;
 
 /// The credential identity of a device: `wren:<account>:<device>`.
 pub fn credential_identity(account: AccountId, device: DeviceId) -> Vec<u8> {
-    format!("wren:{}:{}", account.0, device.0).into_bytes()
+    wren_proto::rules::device_identity(account, device)
 }
 
 /// The account and device a Wren credential names, if it is one.
 pub(crate) fn parse_identity(credential: &Credential) -> Option<(AccountId, DeviceId)> {
     let basic = BasicCredential::try_from(credential.clone()).ok()?;
-    let text = std::str::from_utf8(basic.identity()).ok()?;
-    let mut parts = text.strip_prefix("wren:")?.split(':');
-    let account = parts.next()?.parse().ok()?;
-    let device = parts.next()?.parse().ok()?;
-    parts
-        .next()
-        .is_none()
-        .then_some((AccountId(account), DeviceId(device)))
+    wren_proto::rules::parse_device_identity(basic.identity())
 }
 
 /// A device's MLS identity: its account and device ids and its signature key pair (whose
