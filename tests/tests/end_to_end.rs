@@ -337,6 +337,44 @@ async fn an_altered_ciphertext_is_refused_with_a_reason_and_the_chat_goes_on() {
     reads(&bob, chat, "still talking").await;
     bob.send(chat, "still listening", None).await.expect("send");
     reads(&alice, chat, "still listening").await;
+
+    // A reply names what it answers inside the encryption: alice sees it, the server not.
+    let answered = bob
+        .history(chat, None, 10)
+        .await
+        .expect("history")
+        .into_iter()
+        .find(|m| m.text == "still talking")
+        .and_then(|m| m.seq)
+        .expect("seq");
+    bob.send(chat, "I hear you", Some(answered))
+        .await
+        .expect("reply");
+    let reply = eventually(&alice, WAIT, "the reply arrives", || async {
+        alice
+            .history(chat, None, 10)
+            .await
+            .ok()?
+            .into_iter()
+            .find(|m| m.text == "I hear you")
+    })
+    .await;
+    assert_eq!(reply.reply_to, Some(answered));
+    let Ok(Response::History(page)) = relay
+        .request(Request::GetHistory {
+            chat,
+            before: None,
+            limit: 1,
+        })
+        .await
+    else {
+        panic!("the relay reads the newest message");
+    };
+    assert_eq!(page[0].seq, reply.seq.expect("stored"));
+    assert_eq!(
+        page[0].reply_to, None,
+        "the server does not know what it answers"
+    );
     server.stop().await;
 }
 

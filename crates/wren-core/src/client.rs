@@ -390,7 +390,7 @@ impl Client {
         if text.trim().is_empty() {
             return Err(CoreError::Invalid("a message cannot be empty".into()));
         }
-        if content::encode_text(text).len() > rules::MAX_PAYLOAD_BYTES {
+        if content::encode_body(text, reply_to).len() > rules::MAX_PAYLOAD_BYTES {
             return Err(CoreError::Invalid(format!(
                 "a message has at most {} KiB",
                 rules::MAX_PAYLOAD_BYTES / 1024
@@ -512,7 +512,13 @@ impl Client {
         let payload = self
             .inner
             .store
-            .seal(me, chat, content::encode_text(text), text.into(), now_ms())
+            .seal(
+                me,
+                chat,
+                content::encode_body(text, None),
+                text.into(),
+                now_ms(),
+            )
             .await?
             .ok_or_else(|| {
                 CoreError::Invalid(

@@ -412,7 +412,7 @@ impl Driver {
                 .seal(
                     me,
                     item.chat,
-                    content::encode_text(&item.text),
+                    content::encode_body(&item.text, item.reply_to),
                     item.text.clone(),
                     crate::client::now_ms(),
                 )
@@ -442,7 +442,8 @@ impl Driver {
                 chat: item.chat,
                 client_msg_id: item.client_msg_id,
                 payload,
-                reply_to: item.reply_to,
+                // Inside the encrypted body: the server does not learn what it answers.
+                reply_to: None,
             };
             let pending = Pending::Send {
                 chat: item.chat,

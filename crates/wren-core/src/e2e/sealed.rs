@@ -8,7 +8,7 @@ use crate::error::StoreError;
 use ring::digest::{digest, SHA256};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MLS_PAYLOAD_TAG;
-use wren_proto::ChatId;
+use wren_proto::{ChatId, Seq};
 
 /// How long a sealed payload whose echo never came is remembered.
 const OWN_SEALED_KEEP_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -39,6 +39,8 @@ pub(crate) struct Opened {
     pub(crate) readable: bool,
     /// It was encrypted for the chat's group, which this device is not in.
     pub(crate) missing_group: bool,
+    /// The message it replies to, as its (decrypted) body names it.
+    pub(crate) reply_to: Option<Seq>,
 }
 
 impl Opened {
@@ -47,6 +49,15 @@ impl Opened {
             text,
             readable: true,
             missing_group: false,
+            reply_to: None,
+        }
+    }
+
+    fn body(plain: &[u8]) -> Self {
+        let body = content::decode(plain);
+        Opened {
+            reply_to: body.reply_to,
+            ..Opened::text(body.text)
         }
     }
 
@@ -55,6 +66,7 @@ impl Opened {
             text: error.to_string(),
             readable: false,
             missing_group: matches!(error, OpenError::NotInGroup),
+            reply_to: None,
         }
     }
 
@@ -80,7 +92,7 @@ pub(crate) fn open_text(
         return Ok(Opened::text(text));
     }
     Ok(match group::open(conn, groups, chat, payload) {
-        Ok(plain) => Opened::text(content::text_of(&plain, false)),
+        Ok(plain) => Opened::body(&plain),
         Err(e) => {
             tracing::warn!(error = %e, %chat, "cannot decrypt a message");
             Opened::unreadable(&e)
@@ -93,7 +105,7 @@ pub(crate) fn open_text(
 pub(crate) fn history_text(payload: &[u8]) -> Opened {
     match payload.first() {
         Some(&MLS_PAYLOAD_TAG) => Opened::unreadable(&OpenError::NotInGroup),
-        _ => Opened::text(content::text_of(payload, false)),
+        _ => Opened::body(payload),
     }
 }
 

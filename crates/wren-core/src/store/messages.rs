@@ -190,6 +190,7 @@ pub(crate) fn upsert(
         STATE_UNREADABLE
     };
     let missing_group = opened.missing_group;
+    let reply_to = opened.reply_to.or(message.reply_to);
     let text = opened.text;
     let id = conn
         .prepare_cached(
@@ -208,7 +209,7 @@ pub(crate) fn upsert(
                 message.sender.0 as i64,
                 message.client_msg_id.0 as i64,
                 text,
-                message.reply_to.map(|s| s.0 as i64),
+                reply_to.map(|s| s.0 as i64),
                 message.sent_at as i64,
                 edited_at,
                 message.deleted,
