@@ -227,6 +227,16 @@ pub(crate) async fn privacy(
     Ok(privacy.into())
 }
 
+/// Saves the unsent text of a chat's composer in the encrypted store ("" clears it).
+#[tauri::command]
+pub(crate) async fn set_draft(
+    state: State<'_, AppState>,
+    chat: ChatId,
+    text: String,
+) -> Result<()> {
+    Ok(state.client().await?.set_draft(chat, &text).await?)
+}
+
 /// The chat's end-to-end encryption as this device has it (`None` until it is in the
 /// chat's group): its epoch and devices, for the lock mark and the chat info.
 #[tauri::command]

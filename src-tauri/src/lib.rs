@@ -61,6 +61,7 @@ pub fn run() {
             commands::revoke_device,
             commands::privacy,
             commands::chat_encryption,
+            commands::set_draft,
             commands::safety_number,
             commands::set_passcode,
             commands::set_notification_preview,

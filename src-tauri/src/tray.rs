@@ -125,6 +125,7 @@ mod tests {
             last_activity_at: 0,
             pinned: false,
             is_member: true,
+            draft: String::new(),
         }
     }
 

@@ -8,6 +8,7 @@ use wren_tests::{client_options, eventually, register, TestServer};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_passcode_is_refused_and_the_database_holds_no_plaintext() {
     const SECRET: &str = "the eagle lands at midnight";
+    const DRAFT: &str = "half a thought about the eagle";
     let server = TestServer::start().await;
     let (alice, alice_dir) = register(&server.url, server.scratch(), "alice").await;
     let (bob, _) = register(&server.url, server.scratch(), "bob").await;
@@ -25,6 +26,7 @@ async fn a_wrong_passcode_is_refused_and_the_database_holds_no_plaintext() {
             .find(|m| m.text == SECRET)
     })
     .await;
+    alice.set_draft(chat, DRAFT).await.expect("draft");
     alice.close().await;
 
     let mut wrong = client_options(&alice_dir);
@@ -35,11 +37,18 @@ async fn a_wrong_passcode_is_refused_and_the_database_holds_no_plaintext() {
         Ok(_) => panic!("a wrong passcode opened the store"),
     }
 
-    for name in ["wren.db", "wren.db-wal"] {
-        let path = alice_dir.join(name);
+    // No file of the profile holds the message or the draft in the clear.
+    for entry in std::fs::read_dir(&alice_dir).expect("profile dir") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if let Ok(bytes) = std::fs::read(&path) {
-            let found = bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes());
-            assert!(!found, "{} contains the message text", path.display());
+            for text in [SECRET, DRAFT] {
+                let found = bytes.windows(text.len()).any(|w| w == text.as_bytes());
+                assert!(!found, "{} contains {text:?}", path.display());
+            }
             let header = bytes.starts_with(b"SQLite format 3");
             assert!(
                 !header || name != "wren.db",
@@ -54,6 +63,14 @@ async fn a_wrong_passcode_is_refused_and_the_database_holds_no_plaintext() {
         .expect("reopen");
     let history = again.history(chat, None, 5).await.expect("history");
     assert!(history.iter().any(|m| m.text == SECRET));
+    // The draft survived the restart, inside the encrypted store.
+    let summary = again.chat(chat).await.expect("store").expect("chat");
+    assert_eq!(summary.draft, DRAFT);
+    again.set_draft(chat, "").await.expect("clear");
+    assert_eq!(
+        again.chat(chat).await.expect("store").expect("chat").draft,
+        ""
+    );
     again.close().await;
     server.stop().await;
 }

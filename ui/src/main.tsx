@@ -11,5 +11,6 @@ const root = document.getElementById('root');
 if (root !== null) {
   const platform = createPlatform(window);
   const systemLang = systemLanguage(navigator.languages);
-  render(() => <App state={createAppState(platform, { storage: window.localStorage, systemLang })} />, root);
+  const options = { storage: window.localStorage, sessionStorage: window.sessionStorage, systemLang };
+  render(() => <App state={createAppState(platform, options)} />, root);
 }

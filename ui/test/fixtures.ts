@@ -40,6 +40,7 @@ export function chat(overrides: Partial<ChatSummary> = {}): ChatSummary {
     lastActivityAt: 0,
     pinned: false,
     isMember: true,
+    draft: '',
     ...overrides,
   };
 }

@@ -639,6 +639,18 @@ impl Client {
         Ok(self.inner.store.set_pinned(chat, pinned).await?)
     }
 
+    /// Saves what the user typed in a chat's composer and has not sent (empty clears it),
+    /// in the encrypted store: a draft is never kept anywhere in the clear.
+    pub async fn set_draft(&self, chat: ChatId, text: &str) -> Result<(), CoreError> {
+        if text.len() > rules::MAX_PAYLOAD_BYTES {
+            return Err(CoreError::Invalid(format!(
+                "a draft has at most {} KiB",
+                rules::MAX_PAYLOAD_BYTES / 1024
+            )));
+        }
+        Ok(self.inner.store.set_draft(chat, text.into()).await?)
+    }
+
     /// Searches stored messages, newest first.
     pub async fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>, CoreError> {
         let me = self.me()?;

@@ -53,6 +53,9 @@ pub struct ChatSummary {
     /// Whether this account is still a member. A group it was removed from stays in the
     /// list with its history, read-only: nothing can be sent to it.
     pub is_member: bool,
+    /// What the user typed and has not sent yet ("" when nothing), kept in the encrypted
+    /// store.
+    pub draft: String,
 }
 
 /// Where an outgoing message is on its way.

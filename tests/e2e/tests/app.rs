@@ -181,7 +181,38 @@ fn chatting_with_a_cli_peer_edit_delete_and_search() {
     let hit = app.wait_for("search-hit");
     assert!(app.text(&hit).contains("edited by the cli"));
     app.screenshot("4-search");
+
+    // A draft left in the composer is kept in the encrypted store only: once the app has
+    // quit, no file under the test's root (the app's profile and logs, the web view's
+    // data and caches, the CLI peer's profile, the server's database) holds it, or any
+    // message, in the clear.
+    const DRAFT: &str = "a draft nobody else should read";
+    app.type_into("composer", DRAFT);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
     app.quit();
+    for text in [DRAFT, "hello from the cli", "edited by the cli"] {
+        let found = files_containing(root.path(), text.as_bytes());
+        assert!(found.is_empty(), "{text:?} is readable in {found:?}");
+    }
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_containing(&path, needle));
+        } else if std::fs::read(&path)
+            .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+        {
+            found.push(path);
+        }
+    }
+    found
 }
 
 #[test]

@@ -81,6 +81,8 @@ interface StoredChat {
   outbox: PendingMessage[];
   readSeq: Map<AccountId, Seq>;
   pinnedBy: Set<AccountId>;
+  /** Each account's unsent text, as the encrypted store keeps it. */
+  drafts: Map<AccountId, string>;
   createdAt: number;
 }
 
@@ -382,6 +384,13 @@ export class MemoryPlatform implements Platform {
     return hits.sort((a, b) => b.message.sentAt - a.message.sentAt).slice(0, 50);
   }
 
+  async setDraft(chat: ChatId, text: string): Promise<void> {
+    const me = this.requireMe();
+    const c = this.readableChat(chat, me.id);
+    if (text === '') c.drafts.delete(me.id);
+    else c.drafts.set(me.id, text);
+  }
+
   // ---- devices and passcode ----
 
   async chatEncryption(chat: ChatId): Promise<ChatEncryption | null> {
@@ -648,6 +657,7 @@ export class MemoryPlatform implements Platform {
       lastActivityAt: lastMessage?.sentAt ?? c.createdAt,
       pinned: c.pinnedBy.has(meId),
       isMember,
+      draft: c.drafts.get(meId) ?? '',
     };
   }
 
@@ -717,6 +727,7 @@ export class MemoryPlatform implements Platform {
       outbox: [],
       readSeq: new Map(),
       pinnedBy: new Set(),
+      drafts: new Map(),
       createdAt: this.now(),
     };
     this.chatsById.set(chat.id, chat);

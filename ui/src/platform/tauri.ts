@@ -94,6 +94,9 @@ export class TauriPlatform implements Platform {
   search(query: string): Promise<SearchHit[]> {
     return call('search', { query });
   }
+  setDraft(chat: ChatId, text: string): Promise<void> {
+    return call('set_draft', { chat, text });
+  }
   chatEncryption(chat: ChatId): Promise<ChatEncryption | null> {
     return call('chat_encryption', { chat });
   }

@@ -42,6 +42,8 @@ export interface ChatSummary {
    * read-only (nothing can be sent; unsent messages show as failed).
    */
   isMember: boolean;
+  /** The unsent text saved for this chat in the account's encrypted store ("" when none). */
+  draft: string;
 }
 
 /** pending: in the outbox; sent: stored by the server; read: a peer has read it. */
@@ -188,6 +190,11 @@ export interface Platform {
   rename(chat: ChatId, title: string): Promise<void>;
   setPinned(chat: ChatId, pinned: boolean): Promise<void>;
   search(query: string): Promise<SearchHit[]>;
+  /**
+   * Saves the chat's draft in the account's encrypted store ("" clears it); it comes back as
+   * the summary's `draft`. Rejects while the profile is locked.
+   */
+  setDraft(chat: ChatId, text: string): Promise<void>;
   /** The chat's encryption group; null while this device is not in it yet. */
   chatEncryption(chat: ChatId): Promise<ChatEncryption | null>;
   /**

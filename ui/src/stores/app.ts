@@ -7,12 +7,13 @@ import type { ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '
 import { createAnnouncerStore, type AnnouncerStore } from './announcer';
 import { createChatsStore, type ChatsStore } from './chats';
 import { createConversationsStore, type ConversationsStore } from './conversation';
-import { createDraftsStore, type DraftsStore } from './drafts';
+import { LEGACY_DRAFTS_KEY, createDraftsStore, type DraftsStore } from './drafts';
 import { createLinksStore, type LinksStore } from './links';
 import { createSecurityStore, type SecurityStore } from './security';
 import { createSessionStore, type SessionStore } from './session';
 import { createSettingsStore, type SettingsStore } from './settings';
 import { createTypingStore, type TypingStore } from './typing';
+import { wipeWebStorage } from './webStorage';
 
 export type DialogKind = 'newDirect' | 'newGroup' | 'chatInfo' | 'safetyNumber' | 'settings';
 
@@ -31,6 +32,7 @@ export interface AppState {
   /** Encryption of the open chat and the safety number with its contact. */
   security: SecurityStore;
   activeChat: Accessor<ChatId | null>;
+  /** Also saves at once the drafts still waiting for a pause in typing. */
   openChat(chat: ChatId | null): void;
   dialog: Accessor<DialogKind | null>;
   setDialog(dialog: DialogKind | null): void;
@@ -41,7 +43,10 @@ export interface AppState {
 }
 
 export interface AppOptions {
+  /** localStorage: the settings live there. */
   storage?: Storage | null;
+  /** sessionStorage: only wiped (sign-out, lock). */
+  sessionStorage?: Storage | null;
   now?: () => number;
   /** The language to start in until the user picks one. */
   systemLang?: Lang;
@@ -49,7 +54,12 @@ export interface AppOptions {
 
 export function createAppState(platform: Platform, options: AppOptions = {}): AppState {
   const storage = options.storage ?? null;
+  const sessionStorage = options.sessionStorage ?? null;
+  // Older versions kept drafts here in clear text. They are deleted, not migrated: moving
+  // them into the encrypted store would still leave this copy readable on disk until now.
+  storage?.removeItem(LEGACY_DRAFTS_KEY);
   const chats = createChatsStore(platform);
+  const drafts = createDraftsStore(platform, (chat) => chats.byId(chat)?.draft ?? '');
   const conversations = createConversationsStore(platform);
   const typing = createTypingStore(options.now);
   const [activeChat, setActiveChat] = createSignal<ChatId | null>(null);
@@ -75,6 +85,22 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   settings.setNotificationPreview = (show) => {
     setPreview(show);
     tellHost();
+  };
+  // Signed out or locked: nothing of the account may stay in memory or in web storage.
+  const forget = (): void => {
+    drafts.clear();
+    chats.clear();
+    wipeWebStorage(storage, sessionStorage);
+  };
+  const logout = session.logout;
+  session.logout = async () => {
+    await logout();
+    forget();
+  };
+  const refresh = session.refresh;
+  session.refresh = async () => {
+    await refresh();
+    if (session.phase() === 'locked') forget();
   };
   const tellTray = (): void => {
     platform.setTrayTexts(settings.t('tray.show'), settings.t('tray.quit')).catch(() => undefined);
@@ -148,6 +174,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
         conversations.clear();
         security.clear();
         session.signedOut();
+        forget();
         break;
       case 'linkOpened':
         takeLinks();
@@ -160,14 +187,17 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     session,
     chats,
     conversations,
-    drafts: createDraftsStore(storage),
+    drafts,
     typing,
     settings,
     links,
     announcer,
     security,
     activeChat,
-    openChat: setActiveChat,
+    openChat(chat) {
+      drafts.flush();
+      setActiveChat(chat);
+    },
     dialog,
     setDialog,
     connection,
@@ -176,9 +206,17 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       tellHost();
       tellTray();
       const stop = platform.onEvent(handle);
+      // The window is going away: save the drafts still waiting for a pause in typing.
+      const leave = (): void => drafts.flush();
+      window.addEventListener('pagehide', leave);
+      window.addEventListener('beforeunload', leave);
       // The app may have been started by a link.
       takeLinks();
-      return stop;
+      return () => {
+        stop();
+        window.removeEventListener('pagehide', leave);
+        window.removeEventListener('beforeunload', leave);
+      };
     },
   };
 }

@@ -16,6 +16,8 @@ export interface ChatsStore {
   apply(event: CoreEvent): void;
   /** Records a summary returned by a call (e.g. a chat just created). */
   put(chat: ChatSummary): void;
+  /** Forgets every chat (sign-out, lock): summaries carry last messages and drafts. */
+  clear(): void;
 }
 
 export function createChatsStore(platform: Platform): ChatsStore {
@@ -47,5 +49,9 @@ export function createChatsStore(platform: Platform): ChatsStore {
       }
     },
     put,
+    clear() {
+      setChats(new Map());
+      setLoaded(false);
+    },
   };
 }

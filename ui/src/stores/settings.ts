@@ -23,7 +23,8 @@ export interface SettingsStore {
   plural(key: PluralKey, count: number): string;
 }
 
-const STORAGE_KEY = 'wren.settings';
+/** The one web-storage key Wren keeps across sign-outs (see `webStorage.ts`). */
+export const SETTINGS_KEY = 'wren.settings';
 
 interface Saved {
   theme: Theme;
@@ -38,7 +39,7 @@ function isTheme(value: unknown): value is Theme {
 
 function load(storage: Storage | null, systemLang: Lang): Saved {
   const fallback: Saved = { theme: 'system', lang: systemLang, scale: DEFAULT_SCALE, notificationPreview: true };
-  const raw = storage?.getItem(STORAGE_KEY);
+  const raw = storage?.getItem(SETTINGS_KEY);
   if (raw === null || raw === undefined) return fallback;
   try {
     const parsed = JSON.parse(raw) as Partial<Record<keyof Saved, unknown>>;
@@ -72,7 +73,7 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
   const [notificationPreview, setPreviewSignal] = createSignal(saved.notificationPreview);
   const persist = (): void => {
     const value: Saved = { theme: theme(), lang: lang(), scale: scale(), notificationPreview: notificationPreview() };
-    storage?.setItem(STORAGE_KEY, JSON.stringify(value));
+    storage?.setItem(SETTINGS_KEY, JSON.stringify(value));
   };
   return {
     theme,

@@ -22,6 +22,7 @@ describe('tauri host', () => {
     await host.setPasscode(null);
     await host.setNotificationPreview(false, 'رسالة جديدة');
     await host.setTrayTexts('Show Wren', 'Quit');
+    await host.setDraft(3, 'half a thought');
     expect(calls).toEqual([
       ['mark_read', { chat: 3, upTo: 42 }],
       ['send', { chat: 3, text: 'hi', replyTo: 7 }],
@@ -31,6 +32,7 @@ describe('tauri host', () => {
       ['set_passcode', { passcode: null }],
       ['set_notification_preview', { show: false, hiddenText: 'رسالة جديدة' }],
       ['set_tray_texts', { show: 'Show Wren', quit: 'Quit' }],
+      ['set_draft', { chat: 3, text: 'half a thought' }],
     ]);
   });
 

@@ -229,22 +229,27 @@ pub(crate) fn summary(
 ) -> Result<Option<ChatSummary>, StoreError> {
     let row = conn
         .prepare_cached(
-            "SELECT kind, title, read_seq, peers_read_seq, last_activity_at, pinned, is_member
+            "SELECT kind, title, read_seq, peers_read_seq, last_activity_at, pinned, is_member,
+                    draft
              FROM chats WHERE id = ?1",
         )?
         .query_row([chat.0 as i64], |row| {
             Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, i64>(2)?,
-                row.get::<_, i64>(3)?,
+                (row.get::<_, i64>(0)?, row.get::<_, String>(1)?),
+                (row.get::<_, i64>(2)?, row.get::<_, i64>(3)?),
                 row.get::<_, i64>(4)?,
-                row.get::<_, bool>(5)?,
-                row.get::<_, bool>(6)?,
+                (row.get::<_, bool>(5)?, row.get::<_, bool>(6)?),
+                row.get::<_, String>(7)?,
             ))
         })
         .optional()?;
-    let Some((kind, title, read_seq, peers_read_seq, last_activity_at, pinned, is_member)) = row
+    let Some((
+        (kind, title),
+        (read_seq, peers_read_seq),
+        last_activity_at,
+        (pinned, is_member),
+        draft,
+    )) = row
     else {
         return Ok(None);
     };
@@ -282,7 +287,15 @@ pub(crate) fn summary(
         last_activity_at: last_activity_at as u64,
         pinned,
         is_member,
+        draft,
     }))
+}
+
+/// Saves (or, empty, clears) the unsent text of a chat's composer.
+pub(crate) fn set_draft(conn: &Connection, chat: ChatId, text: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE chats SET draft = ?2 WHERE id = ?1")?
+        .execute(params![chat.0 as i64, text])?;
+    Ok(())
 }
 
 /// The chat list: pinned first, then by last activity.

@@ -328,6 +328,12 @@ impl Store {
             .await
     }
 
+    pub(crate) async fn set_draft(&self, chat: ChatId, text: String) -> Result<(), StoreError> {
+        self.actor
+            .call(move |c| chats::set_draft(c, chat, &text))
+            .await
+    }
+
     pub(crate) async fn set_pinned(&self, chat: ChatId, pinned: bool) -> Result<(), StoreError> {
         self.actor
             .call(move |c| chats::set_pinned(c, chat, pinned))
