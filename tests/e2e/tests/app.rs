@@ -188,11 +188,26 @@ fn chatting_with_a_cli_peer_edit_delete_and_search() {
     // message, in the clear.
     const DRAFT: &str = "a draft nobody else should read";
     app.type_into("composer", DRAFT);
+    // A probe the scan must find, to show it reaches where the web view keeps its storage.
+    app.script(
+        "localStorage.setItem('probe', 'web-storage-probe'); return null;",
+        json!([]),
+    );
     std::thread::sleep(std::time::Duration::from_millis(1500));
     app.quit();
+    let utf16 =
+        |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    assert!(
+        !files_containing(root.path(), &utf16("web-storage-probe")).is_empty()
+            || !files_containing(root.path(), b"web-storage-probe").is_empty(),
+        "the scan reaches the web view's storage"
+    );
     for text in [DRAFT, "hello from the cli", "edited by the cli"] {
-        let found = files_containing(root.path(), text.as_bytes());
-        assert!(found.is_empty(), "{text:?} is readable in {found:?}");
+        // UTF-8, and UTF-16 as WebKit keeps web storage.
+        for needle in [text.as_bytes(), &utf16(text)] {
+            let found = files_containing(root.path(), needle);
+            assert!(found.is_empty(), "{text:?} is readable in {found:?}");
+        }
     }
 }
 
