@@ -33,6 +33,12 @@ pub(crate) async fn unlock(
     state.open(&app, Some(passcode)).await
 }
 
+/// Locks the app until the passcode is given again (see [`AppState::lock`]).
+#[tauri::command]
+pub(crate) async fn lock(app: AppHandle, state: State<'_, AppState>) -> Result<()> {
+    state.lock(&app).await
+}
+
 /// Creates an account on a server and signs in. `allow_insecure`: the user ticked "allow
 /// an unencrypted connection" for a `ws://` or `http://` address to another computer.
 #[tauri::command]

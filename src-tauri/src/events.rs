@@ -18,6 +18,8 @@ pub(crate) fn forward(app: AppHandle, client: Client) {
             Ok(chats) => Unread::from_chats(&chats),
             Err(_) => Unread::default(),
         };
+        // Holding the client would keep its events open after the app closed or locked it.
+        drop(client);
         tray::show_unread(&app, unread.total());
         loop {
             let event = match events.recv().await {

@@ -39,6 +39,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::profile_status,
             commands::unlock,
+            commands::lock,
             commands::register,
             commands::login,
             commands::logout,

@@ -40,6 +40,26 @@ impl AppState {
         }
     }
 
+    /// Locks a passcode profile: the client closes, so the database key leaves memory, and
+    /// every command but `profile_status` and `unlock` finds the profile locked until the
+    /// passcode is given again. A keychain profile cannot be locked (its key would open it
+    /// again with no question): the user sets a passcode first.
+    pub(crate) async fn lock(&self, app: &AppHandle) -> Result<()> {
+        match self.profile.key_source() {
+            Ok(Some(KeySource::Passcode { .. })) => {}
+            Ok(_) => {
+                return Err(Error::Invalid(
+                    "set a passcode first: without one, Wren cannot be locked".into(),
+                ))
+            }
+            Err(e) => return Err(Error::Core(e.into())),
+        }
+        self.close().await;
+        crate::tray::show_unread(app, 0);
+        tracing::info!("profile locked");
+        Ok(())
+    }
+
     /// Stops syncing and closes the store, so that the process exits with no database work
     /// under way. Commands after this find the profile locked.
     pub(crate) async fn close(&self) {

@@ -374,6 +374,17 @@ fn without_a_keychain_the_lock_screen_sets_the_passcode_then_asks_for_it() {
     app.click("open-settings");
     let username = app.wait_for("settings-username");
     assert!(app.text(&username).contains("pia"));
+    app.click("dialog-close");
+
+    // Ctrl+L locks: the chats go, and nothing opens them again but the passcode.
+    app.type_into("search-input", "\u{E009}l\u{E000}");
+    app.wait_for("lock-screen");
+    assert!(app.all(&testid("main-screen")).is_empty());
+    unlock(&app, "not the passcode");
+    app.wait_for("lock-error");
+    assert!(app.all(&testid("main-screen")).is_empty());
+    unlock(&app, "local secret");
+    app.wait_for("main-screen");
     app.quit();
 }
 

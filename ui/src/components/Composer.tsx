@@ -60,7 +60,7 @@ export function Composer(props: ComposerProps): JSX.Element {
     if (value === '') return;
     props.onSend(value);
     drafts.set(props.chat, '');
-    drafts.flush(props.chat);
+    void drafts.flush(props.chat);
     show('');
   };
 

@@ -33,6 +33,7 @@ export const ar: Record<MessageKey, string> = {
   'lock.chooseHint': '٦ أحرف على الأقل.',
   'lock.chooseSubtitle':
     'لا توجد سلسلة مفاتيح على هذا الحاسوب لحماية رسائلك. اختر رمز قفل محليًا؛ ستدخله في كل مرة يبدأ فيها رِن.',
+  'lock.needsPasscode': 'عيّن رمز قفل في الإعدادات لتتمكّن من قفل رِن.',
 
   'errors.unauthorized': 'اسم المستخدم أو كلمة المرور غير صحيحة.',
   'errors.forbidden': 'غير مسموح لك بذلك.',
@@ -47,6 +48,7 @@ export const ar: Record<MessageKey, string> = {
   'errors.not_member': 'لم تعد عضوًا في هذه المجموعة.',
   'errors.insecure':
     'عنوان الخادم هذا غير مشفّر. استخدم https:// أو اسمح باتصال غير مشفّر إن كنت تثق بالشبكة.',
+  'errors.locked': 'رِن مقفل. أدخل رمز القفل لفتحه.',
   'errors.unknown': 'حدث خطأ: {message}',
 
   'notifications.hiddenText': 'رسالة جديدة',
@@ -181,6 +183,14 @@ export const ar: Record<MessageKey, string> = {
   'settings.passcodeRemove': 'إزالة رمز القفل',
   'settings.passcodeSaved': 'تم حفظ رمز القفل.',
   'settings.passcodeRemoved': 'تمت إزالة رمز القفل.',
+  'settings.autoLock': 'القفل بعد',
+  'settings.autoLockHint': 'يُقفَل رِن إذا لم يُستخدم طوال هذه المدة، ويقفله Ctrl+L فورًا. يتطلّب رمز قفل.',
+  'settings.autoLockOff': 'إيقاف',
+  'settings.autoLock60': 'دقيقة واحدة',
+  'settings.autoLock300': '٥ دقائق',
+  'settings.autoLock900': '١٥ دقيقة',
+  'settings.autoLock3600': 'ساعة واحدة',
+  'settings.autoLock28800': '٨ ساعات',
 };
 
 /** All six Arabic plural categories (0; 1; 2; 3–10; 11–99; 100–102 …) read differently. */

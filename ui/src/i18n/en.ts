@@ -31,6 +31,7 @@ export const en = {
   'lock.chooseHint': 'At least 6 characters.',
   'lock.chooseSubtitle':
     'This computer has no keychain to protect your messages. Choose a local passcode; you will enter it each time Wren starts.',
+  'lock.needsPasscode': 'Set a passcode in Settings to lock Wren.',
 
   'errors.unauthorized': 'Wrong username or password.',
   'errors.forbidden': 'You are not allowed to do that.',
@@ -45,6 +46,7 @@ export const en = {
   'errors.not_member': 'You are no longer a member of this group.',
   'errors.insecure':
     'This server address is not encrypted. Use https://, or allow an unencrypted connection if you trust the network.',
+  'errors.locked': 'Wren is locked. Enter the passcode to unlock it.',
   'errors.unknown': 'Something went wrong: {message}',
 
   'notifications.hiddenText': 'New message',
@@ -180,6 +182,15 @@ export const en = {
   'settings.passcodeRemove': 'Remove passcode',
   'settings.passcodeSaved': 'Passcode saved.',
   'settings.passcodeRemoved': 'Passcode removed.',
+  'settings.autoLock': 'Lock after',
+  'settings.autoLockHint':
+    'Locks Wren when it has not been used for this long; Ctrl+L locks it at once. Needs a passcode.',
+  'settings.autoLockOff': 'Off',
+  'settings.autoLock60': '1 minute',
+  'settings.autoLock300': '5 minutes',
+  'settings.autoLock900': '15 minutes',
+  'settings.autoLock3600': '1 hour',
+  'settings.autoLock28800': '8 hours',
 } as const;
 
 export type MessageKey = keyof typeof en;

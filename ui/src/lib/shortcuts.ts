@@ -25,3 +25,8 @@ export function scaleShortcut(event: KeyboardEvent): 'larger' | 'smaller' | 'res
       return null;
   }
 }
+
+/** Ctrl+L (Cmd+L on macOS): lock Wren now. */
+export function isLockShortcut(event: KeyboardEvent): boolean {
+  return (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'l';
+}

@@ -199,6 +199,11 @@ export class MemoryPlatform implements Platform {
     this.unlocked = true;
   }
 
+  async lock(): Promise<void> {
+    if (this.passcode === null) throw hostError('invalid', 'set a passcode first: without one, Wren cannot be locked');
+    this.unlocked = false;
+  }
+
   async register(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<Account> {
     this.checkServer(serverUrl, allowInsecure);
     const name = username.trim();
@@ -743,7 +748,8 @@ export class MemoryPlatform implements Platform {
   }
 
   private requireMe(): Account {
-    if (this.me === null || !this.unlocked) throw hostError('unauthorized', 'not signed in');
+    if (!this.unlocked) throw hostError('locked', 'the profile is locked; enter the passcode');
+    if (this.me === null) throw hostError('unauthorized', 'not signed in');
     return this.me;
   }
 

@@ -40,6 +40,9 @@ export class TauriPlatform implements Platform {
   unlock(passcode: string): Promise<void> {
     return call('unlock', { passcode });
   }
+  lock(): Promise<void> {
+    return call('lock');
+  }
   register(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<Account> {
     return call('register', { serverUrl, username, password, allowInsecure });
   }

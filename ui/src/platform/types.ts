@@ -162,6 +162,12 @@ export interface Platform {
   profileStatus(): Promise<ProfileStatus>;
   unlock(passcode: string): Promise<void>;
   /**
+   * Closes the profile and drops its key from memory: until `unlock`, every call but
+   * `profileStatus` rejects with the code 'locked'. Rejects with 'invalid' when the profile
+   * has no passcode (its key is in the OS keychain).
+   */
+  lock(): Promise<void>;
+  /**
    * `allowInsecure`: the user allowed an unencrypted address (ws://, http://) to another
    * computer; without it such an address is refused with the code 'insecure'.
    */

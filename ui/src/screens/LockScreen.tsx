@@ -1,6 +1,6 @@
 // The passcode prompt shown when the local profile is locked.
 
-import { Show, createSignal, type JSX } from 'solid-js';
+import { Show, createSignal, onMount, type JSX } from 'solid-js';
 import { Icon } from '../components/Icon';
 import { isStrongEnough } from '../lib/passcode';
 import { useApp } from '../stores/app';
@@ -12,6 +12,9 @@ export function LockScreen(): JSX.Element {
   const [passcode, setPasscode] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  let input!: HTMLInputElement;
+  // `autofocus` only counts when the page loads; the lock screen also replaces the chats.
+  onMount(() => input.focus());
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     // A new passcode must be strong enough; an existing one is whatever it was.
@@ -41,6 +44,7 @@ export function LockScreen(): JSX.Element {
         <label class="field">
           <span>{t('lock.passcode')}</span>
           <input
+            ref={input}
             type="password"
             autofocus
             autocomplete={app.session.profileExists() ? 'current-password' : 'new-password'}

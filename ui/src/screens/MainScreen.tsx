@@ -1,7 +1,8 @@
 // The signed-in window: chat list on the inline-start side, the open chat on the other, the
-// dialogs and the live region for new messages. Owns the global shortcuts (Ctrl+K, Esc for
-// the notice, Alt+Up / Alt+Down and Ctrl+Tab / Ctrl+Shift+Tab to switch chats) and opens
-// the `wren://` links waiting in the store once the chat list is loaded.
+// dialogs and the live region for new messages. Owns the global shortcuts (Ctrl+K, Ctrl+L to
+// lock, Esc for the notice, Alt+Up / Alt+Down and Ctrl+Tab / Ctrl+Shift+Tab to switch chats),
+// locks after the chosen idle time, and opens the `wren://` links waiting in the store once
+// the chat list is loaded.
 
 import { Match, Show, Switch, createEffect, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { Icon } from '../components/Icon';
@@ -10,13 +11,15 @@ import { Notice } from '../components/Notice';
 import { formatNumber } from '../i18n/locale';
 import { adjacentChat } from '../lib/chats';
 import { chatRoute, parseChatRoute } from '../lib/route';
-import { chatSwitchStep } from '../lib/shortcuts';
+import { watchIdle } from '../lib/idle';
+import { chatSwitchStep, isLockShortcut } from '../lib/shortcuts';
 import { toErrorInfo } from '../platform/errors';
 import type { ChatId, DeepLink, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 import { ChatInfoDialog } from './ChatInfoDialog';
 import { Conversation } from './Conversation';
 import { resolveDeepLink } from './deepLinks';
+import { errorText } from './errorText';
 import { NewDirectDialog } from './NewDirectDialog';
 import { NewGroupDialog } from './NewGroupDialog';
 import { SafetyNumberDialog } from './SafetyNumberDialog';
@@ -46,12 +49,22 @@ export function MainScreen(): JSX.Element {
     toastTimer = setTimeout(() => setToast(null), TOAST_MS);
   };
 
+  // Refused without a passcode: everything stays as it was, and the user is told why.
+  const lock = (): void => {
+    app.lock().catch((error: unknown) => {
+      if (alive) showError(toErrorInfo(error).code === 'invalid' ? t('lock.needsPasscode') : errorText(t, error));
+    });
+  };
+
   const onKeyDown = (event: KeyboardEvent): void => {
     const step = chatSwitchStep(event);
     if (step !== null && app.dialog() === null) {
       // Not under a dialog, where Alt+Down still opens a <select>.
       event.preventDefault();
       app.openChat(adjacentChat(app.chats.ids(), app.activeChat(), step));
+    } else if (isLockShortcut(event)) {
+      event.preventDefault();
+      lock();
     } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
       event.preventDefault();
       const input = document.getElementById(SEARCH_INPUT_ID);
@@ -94,7 +107,15 @@ export function MainScreen(): JSX.Element {
       clearInterval(clock);
       clearTimeout(toastTimer);
       document.removeEventListener('keydown', onKeyDown);
+      // Signed out or locked: the unread count goes with the chats.
+      document.title = t('app.name');
     });
+  });
+
+  createEffect(() => {
+    const seconds = app.settings.autoLock();
+    if (seconds === 0 || !app.session.hasPasscode()) return;
+    onCleanup(watchIdle(window, seconds * 1000, lock));
   });
 
   // Links wait in the store until this window is up; they are opened one after another.

@@ -1,16 +1,16 @@
 // Settings: account and devices, appearance (theme, language, interface scale),
-// notifications, privacy, passcode.
+// notifications, privacy, passcode and auto-lock.
 
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
-import { LANGS, LANG_NAMES, isLang } from '../i18n';
+import { LANGS, LANG_NAMES, isLang, type MessageKey } from '../i18n';
 import { formatPercent } from '../i18n/locale';
 import { formatListStamp } from '../lib/dates';
 import { isStrongEnough } from '../lib/passcode';
 import { SCALES } from '../lib/scale';
 import type { GroupAdds } from '../platform/types';
 import { useApp } from '../stores/app';
-import type { Theme } from '../stores/settings';
+import { AUTO_LOCK_CHOICES, type AutoLock, type Theme } from '../stores/settings';
 import { errorText } from './errorText';
 
 const THEMES: { value: Theme; key: 'settings.themeLight' | 'settings.themeDark' | 'settings.themeSystem' }[] = [
@@ -23,6 +23,15 @@ const GROUP_ADDS: { value: GroupAdds; key: 'settings.groupAddsEverybody' | 'sett
   { value: 'everybody', key: 'settings.groupAddsEverybody' },
   { value: 'nobody', key: 'settings.groupAddsNobody' },
 ];
+
+const AUTO_LOCK_KEYS: Record<AutoLock, MessageKey> = {
+  0: 'settings.autoLockOff',
+  60: 'settings.autoLock60',
+  300: 'settings.autoLock300',
+  900: 'settings.autoLock900',
+  3600: 'settings.autoLock3600',
+  28800: 'settings.autoLock28800',
+};
 
 export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
   const app = useApp();
@@ -253,7 +262,7 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
               return;
             }
             void run(async () => {
-              await app.platform.setPasscode(passcode());
+              await app.session.setPasscode(passcode());
               setPasscode('');
             }, t('settings.passcodeSaved'));
           }}
@@ -275,11 +284,33 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
             type="button"
             class="button"
             data-testid="settings-passcode-remove"
-            onClick={() => void run(() => app.platform.setPasscode(null), t('settings.passcodeRemoved'))}
+            onClick={() => void run(() => app.session.setPasscode(null), t('settings.passcodeRemoved'))}
           >
             {t('settings.passcodeRemove')}
           </button>
         </form>
+        <label class="field">
+          <span>{t('settings.autoLock')}</span>
+          <select
+            data-testid="settings-auto-lock"
+            aria-describedby="settings-auto-lock-hint"
+            aria-keyshortcuts="Control+L"
+            disabled={!app.session.hasPasscode()}
+            value={settings.autoLock()}
+            onChange={(e) => settings.setAutoLock(Number(e.currentTarget.value))}
+          >
+            <For each={AUTO_LOCK_CHOICES}>
+              {(seconds) => (
+                <option value={seconds} selected={settings.autoLock() === seconds}>
+                  {t(AUTO_LOCK_KEYS[seconds])}
+                </option>
+              )}
+            </For>
+          </select>
+        </label>
+        <p id="settings-auto-lock-hint" class="muted">
+          {t('settings.autoLockHint')}
+        </p>
         <Show when={note()}>
           {(text) => (
             <p class="form-note" role="status">

@@ -16,6 +16,7 @@ const KNOWN: Record<string, MessageKey> = {
   weak_passcode: 'errors.weak_passcode',
   not_member: 'errors.not_member',
   insecure: 'errors.insecure',
+  locked: 'errors.locked',
 };
 
 export function errorText(t: (key: MessageKey, params?: Params) => string, error: unknown): string {

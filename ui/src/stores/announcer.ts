@@ -13,6 +13,11 @@ export interface AnnouncerStore {
   items: Accessor<readonly Announcement[]>;
   /** Announces `text` unless something was already announced under `key`. */
   say(key: string, text: string): void;
+  /**
+   * Forgets the texts announced (the host signed out, lock); the keys, only ids, are kept so
+   * that nothing is said twice.
+   */
+  clear(): void;
 }
 
 /** Older announcements leave the region (removals are not read out). */
@@ -29,6 +34,9 @@ export function createAnnouncerStore(): AnnouncerStore {
       said.add(key);
       const item = { id: next++, text };
       setItems((prev) => [...prev.slice(1 - KEEP), item]);
+    },
+    clear() {
+      setItems([]);
     },
   };
 }

@@ -1,6 +1,6 @@
 // Everything the screens share, created once per app (and once per component test).
 
-import { createContext, createSignal, useContext, type Accessor } from 'solid-js';
+import { batch, createContext, createSignal, useContext, type Accessor } from 'solid-js';
 import type { Lang } from '../i18n';
 import { isArrival } from '../lib/messages';
 import type { ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '../platform/types';
@@ -34,6 +34,12 @@ export interface AppState {
   activeChat: Accessor<ChatId | null>;
   /** Also saves at once the drafts still waiting for a pause in typing. */
   openChat(chat: ChatId | null): void;
+  /**
+   * Saves the drafts still waiting for a pause, locks the profile, then forgets everything
+   * loaded from it and shows the lock screen. Rejects, changing nothing, when the host
+   * refuses (no passcode).
+   */
+  lock(): Promise<void>;
   dialog: Accessor<DialogKind | null>;
   setDialog(dialog: DialogKind | null): void;
   connection: Accessor<ConnectionState>;
@@ -41,6 +47,15 @@ export interface AppState {
   /** Subscribes to host events; returns the unsubscribe function. */
   start(): () => void;
 }
+
+/** The host events that carry the account's chats and messages. */
+const CONTENT_EVENTS: ReadonlySet<CoreEvent['type']> = new Set([
+  'chatUpdated',
+  'chatRemoved',
+  'messageUpserted',
+  'messageFailed',
+  'typing',
+]);
 
 export interface AppOptions {
   /** localStorage: the settings live there. */
@@ -92,6 +107,15 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     chats.clear();
     wipeWebStorage(storage, sessionStorage);
   };
+  // The host signed out, or the profile was locked: what was loaded and what shows it goes.
+  const forgetAll = (): void => {
+    setDialog(null);
+    setActiveChat(null);
+    conversations.clear();
+    security.clear();
+    announcer.clear();
+    forget();
+  };
   const logout = session.logout;
   session.logout = async () => {
     await logout();
@@ -141,6 +165,8 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   };
 
   const handle = (event: CoreEvent): void => {
+    // Locked: a call still under way may report chats or messages; none may be kept.
+    if (session.phase() === 'locked' && CONTENT_EVENTS.has(event.type)) return;
     switch (event.type) {
       case 'chatUpdated':
       case 'chatRemoved':
@@ -169,12 +195,8 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
         if (event.localId !== null) conversations.failed(event.chat, event.localId);
         break;
       case 'signedOut':
-        setDialog(null);
-        setActiveChat(null);
-        conversations.clear();
-        security.clear();
+        forgetAll();
         session.signedOut();
-        forget();
         break;
       case 'linkOpened':
         takeLinks();
@@ -195,8 +217,13 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     security,
     activeChat,
     openChat(chat) {
-      drafts.flush();
+      void drafts.flush();
       setActiveChat(chat);
+    },
+    async lock() {
+      await drafts.flush();
+      await session.lock();
+      batch(forgetAll);
     },
     dialog,
     setDialog,
@@ -207,7 +234,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       tellTray();
       const stop = platform.onEvent(handle);
       // The window is going away: save the drafts still waiting for a pause in typing.
-      const leave = (): void => drafts.flush();
+      const leave = (): void => void drafts.flush();
       window.addEventListener('pagehide', leave);
       window.addEventListener('beforeunload', leave);
       // The app may have been started by a link.

@@ -16,8 +16,11 @@ export interface DraftsStore {
   get(chat: ChatId): string;
   /** Keeps the text at once and saves it once typing pauses. */
   set(chat: ChatId, text: string): void;
-  /** Saves now what is waiting for a pause: for `chat`, or for every chat. */
-  flush(chat?: ChatId): void;
+  /**
+   * Saves now what is waiting for a pause: for `chat`, or for every chat. Resolves once the
+   * host has answered each save (saves never reject).
+   */
+  flush(chat?: ChatId): Promise<void>;
   /** Forgets every draft, unsaved ones too, without saving anything (sign-out, lock). */
   clear(): void;
 }
@@ -29,11 +32,11 @@ export function createDraftsStore(platform: Pick<Platform, 'setDraft'>, saved: (
   const waiting = new Map<ChatId, ReturnType<typeof setTimeout>>();
   const get = (chat: ChatId): string => drafts().get(chat) ?? saved(chat);
 
-  const save = (chat: ChatId): void => {
+  const save = (chat: ChatId): Promise<void> => {
     clearTimeout(waiting.get(chat));
     waiting.delete(chat);
     // Refused while the profile is locked: the draft then stays in memory only.
-    platform.setDraft(chat, get(chat)).catch(() => undefined);
+    return platform.setDraft(chat, get(chat)).catch(() => undefined);
   };
 
   return {
@@ -43,10 +46,11 @@ export function createDraftsStore(platform: Pick<Platform, 'setDraft'>, saved: (
       if (value === get(chat)) return;
       setDrafts((prev) => new Map(prev).set(chat, value));
       clearTimeout(waiting.get(chat));
-      waiting.set(chat, setTimeout(() => save(chat), SAVE_DRAFT_AFTER_MS));
+      waiting.set(chat, setTimeout(() => void save(chat), SAVE_DRAFT_AFTER_MS));
     },
-    flush(chat) {
-      for (const id of chat === undefined ? [...waiting.keys()] : [chat]) if (waiting.has(id)) save(id);
+    async flush(chat) {
+      const ids = (chat === undefined ? [...waiting.keys()] : [chat]).filter((id) => waiting.has(id));
+      await Promise.all(ids.map(save));
     },
     clear() {
       for (const timer of waiting.values()) clearTimeout(timer);

@@ -1,6 +1,7 @@
 // Who is signed in, and whether the profile is locked.
 
 import { createSignal, type Accessor } from 'solid-js';
+import { toErrorInfo } from '../platform/errors';
 import type { Account, Platform } from '../platform/types';
 
 export type Phase = 'loading' | 'signedOut' | 'locked' | 'ready';
@@ -11,10 +12,20 @@ export interface SessionStore {
   serverUrl: Accessor<string | null>;
   /** False until this machine has a profile: the lock screen then asks to choose a passcode. */
   profileExists: Accessor<boolean>;
+  /**
+   * True once the profile is known to have a passcode (it was locked, or a passcode was
+   * entered or set here); `profileStatus` does not say, so a profile opened without input
+   * counts as having none until a lock succeeds.
+   */
+  hasPasscode: Accessor<boolean>;
   refresh(): Promise<void>;
   login(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<void>;
   register(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<void>;
   unlock(passcode: string): Promise<void>;
+  /** Locks the profile; rejects, leaving everything as it was, when the host refuses. */
+  lock(): Promise<void>;
+  /** Sets a new passcode, or (null) removes it. */
+  setPasscode(passcode: string | null): Promise<void>;
   logout(): Promise<void>;
   /** The host signed this device out (revoked elsewhere): back to the sign-in screen. */
   signedOut(): void;
@@ -25,12 +36,14 @@ export function createSessionStore(platform: Platform): SessionStore {
   const [account, setAccount] = createSignal<Account | null>(null);
   const [serverUrl, setServerUrl] = createSignal<string | null>(null);
   const [profileExists, setProfileExists] = createSignal(true);
+  const [hasPasscode, setHasPasscode] = createSignal(false);
 
   const refresh = async (): Promise<void> => {
     const status = await platform.profileStatus();
     setServerUrl(status.serverUrl);
     setProfileExists(status.exists);
     setAccount(status.account);
+    if (status.locked && status.exists) setHasPasscode(true);
     setPhase(status.locked ? 'locked' : status.account !== null ? 'ready' : 'signedOut');
   };
   const signedIn = (url: string, who: Account): void => {
@@ -44,6 +57,7 @@ export function createSessionStore(platform: Platform): SessionStore {
     account,
     serverUrl,
     profileExists,
+    hasPasscode,
     refresh,
     async login(url, username, password, allowInsecure) {
       signedIn(url, await platform.login(url, username, password, allowInsecure));
@@ -53,7 +67,24 @@ export function createSessionStore(platform: Platform): SessionStore {
     },
     async unlock(passcode) {
       await platform.unlock(passcode);
+      setHasPasscode(true);
       await refresh();
+    },
+    async lock() {
+      try {
+        await platform.lock();
+      } catch (error) {
+        // The host's answer to a profile without a passcode.
+        if (toErrorInfo(error).code === 'invalid') setHasPasscode(false);
+        throw error;
+      }
+      setHasPasscode(true);
+      setAccount(null);
+      setPhase('locked');
+    },
+    async setPasscode(passcode) {
+      await platform.setPasscode(passcode);
+      setHasPasscode(passcode !== null);
     },
     async logout() {
       await platform.logout();

@@ -1,5 +1,5 @@
 // User preferences kept on this machine: theme, language, interface scale, notification
-// preview.
+// preview, auto-lock.
 
 import { createSignal, type Accessor } from 'solid-js';
 import { isLang, translate, translatePlural, type Lang, type MessageKey, type Params, type PluralKey } from '../i18n';
@@ -7,6 +7,14 @@ import { applyDocumentLanguage } from '../lib/rtl';
 import { DEFAULT_SCALE, isScale } from '../lib/scale';
 
 export type Theme = 'light' | 'dark' | 'system';
+
+/** The idle times, in seconds, after which Wren may lock itself; 0 is never. */
+export const AUTO_LOCK_CHOICES = [0, 60, 300, 900, 3600, 28800] as const;
+export type AutoLock = (typeof AUTO_LOCK_CHOICES)[number];
+
+function isAutoLock(value: unknown): value is AutoLock {
+  return AUTO_LOCK_CHOICES.some((choice) => choice === value);
+}
 
 export interface SettingsStore {
   theme: Accessor<Theme>;
@@ -18,6 +26,9 @@ export interface SettingsStore {
   setScale(scale: number): void;
   notificationPreview: Accessor<boolean>;
   setNotificationPreview(show: boolean): void;
+  /** Seconds without input after which Wren locks (when it has a passcode); 0: never. */
+  autoLock: Accessor<AutoLock>;
+  setAutoLock(seconds: number): void;
   t(key: MessageKey, params?: Params): string;
   /** The plural form of `key` for `count` in the current language. */
   plural(key: PluralKey, count: number): string;
@@ -31,6 +42,7 @@ interface Saved {
   lang: Lang;
   scale: number;
   notificationPreview: boolean;
+  autoLock: AutoLock;
 }
 
 function isTheme(value: unknown): value is Theme {
@@ -38,7 +50,13 @@ function isTheme(value: unknown): value is Theme {
 }
 
 function load(storage: Storage | null, systemLang: Lang): Saved {
-  const fallback: Saved = { theme: 'system', lang: systemLang, scale: DEFAULT_SCALE, notificationPreview: true };
+  const fallback: Saved = {
+    theme: 'system',
+    lang: systemLang,
+    scale: DEFAULT_SCALE,
+    notificationPreview: true,
+    autoLock: 0,
+  };
   const raw = storage?.getItem(SETTINGS_KEY);
   if (raw === null || raw === undefined) return fallback;
   try {
@@ -49,6 +67,7 @@ function load(storage: Storage | null, systemLang: Lang): Saved {
       scale: isScale(parsed.scale) ? parsed.scale : fallback.scale,
       notificationPreview:
         typeof parsed.notificationPreview === 'boolean' ? parsed.notificationPreview : fallback.notificationPreview,
+      autoLock: isAutoLock(parsed.autoLock) ? parsed.autoLock : fallback.autoLock,
     };
   } catch {
     return fallback;
@@ -71,8 +90,15 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
   const [lang, setLangSignal] = createSignal<Lang>(saved.lang);
   const [scale, setScaleSignal] = createSignal(saved.scale);
   const [notificationPreview, setPreviewSignal] = createSignal(saved.notificationPreview);
+  const [autoLock, setAutoLockSignal] = createSignal<AutoLock>(saved.autoLock);
   const persist = (): void => {
-    const value: Saved = { theme: theme(), lang: lang(), scale: scale(), notificationPreview: notificationPreview() };
+    const value: Saved = {
+      theme: theme(),
+      lang: lang(),
+      scale: scale(),
+      notificationPreview: notificationPreview(),
+      autoLock: autoLock(),
+    };
     storage?.setItem(SETTINGS_KEY, JSON.stringify(value));
   };
   return {
@@ -95,6 +121,12 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
     notificationPreview,
     setNotificationPreview(show) {
       setPreviewSignal(show);
+      persist();
+    },
+    autoLock,
+    setAutoLock(next) {
+      if (!isAutoLock(next)) return;
+      setAutoLockSignal(next);
       persist();
     },
     t: (key, params) => translate(lang(), key, params),

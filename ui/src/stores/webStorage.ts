@@ -8,8 +8,8 @@ import { SETTINGS_KEY } from './settings';
 const WREN_PREFIX = 'wren.';
 
 /**
- * The keys that survive a wipe: only `wren.settings` (theme, language, interface scale and
- * whether notifications show message text). These are preferences of whoever uses this
+ * The keys that survive a wipe: only `wren.settings` (theme, language, interface scale,
+ * whether notifications show message text, and the idle time before locking). These are preferences of whoever uses this
  * machine, not of the account, and say nothing about its chats; the sign-in and lock
  * screens need the language, theme and scale before any profile is open.
  */

@@ -13,6 +13,23 @@ describe('memory host', () => {
     await expect(host.login('http://localhost:1', 'alice', 'password', false)).resolves.toMatchObject({ username: 'alice' });
   });
 
+  it('locks only with a passcode, and then answers nothing but the passcode', async () => {
+    const keychain = new MemoryPlatform({ signedInAs: 'alice' });
+    await expect(keychain.lock()).rejects.toMatchObject({ code: 'invalid' });
+    await expect(keychain.chats()).resolves.toHaveLength(4);
+
+    const host = new MemoryPlatform({ signedInAs: 'alice' });
+    await host.setPasscode('123456');
+    await host.lock();
+    await expect(host.profileStatus()).resolves.toMatchObject({ exists: true, locked: true, account: null });
+    await expect(host.chats()).rejects.toMatchObject({ code: 'locked' });
+    await expect(host.history(BOB_CHAT, null, 10)).rejects.toMatchObject({ code: 'locked' });
+    await expect(host.unlock('000000')).rejects.toMatchObject({ code: 'wrong_key' });
+    await expect(host.chats()).rejects.toMatchObject({ code: 'locked' });
+    await host.unlock('123456');
+    await expect(host.chats()).resolves.toHaveLength(4);
+  });
+
   it('counts unread messages and clears them when read', async () => {
     const host = new MemoryPlatform({ signedInAs: 'alice' });
     const before = (await host.chats()).find((c) => c.id === BOB_CHAT);

@@ -20,6 +20,7 @@ describe('tauri host', () => {
     await host.login('http://s', 'alice', 'pw', true);
     await host.revokeDevice(9);
     await host.setPasscode(null);
+    await host.lock();
     await host.setNotificationPreview(false, 'رسالة جديدة');
     await host.setTrayTexts('Show Wren', 'Quit');
     await host.setDraft(3, 'half a thought');
@@ -30,6 +31,7 @@ describe('tauri host', () => {
       ['login', { serverUrl: 'http://s', username: 'alice', password: 'pw', allowInsecure: true }],
       ['revoke_device', { id: 9 }],
       ['set_passcode', { passcode: null }],
+      ['lock', {}],
       ['set_notification_preview', { show: false, hiddenText: 'رسالة جديدة' }],
       ['set_tray_texts', { show: 'Show Wren', quit: 'Quit' }],
       ['set_draft', { chat: 3, text: 'half a thought' }],

@@ -15,6 +15,18 @@ describe('settings', () => {
     expect(again.theme()).toBe('dark');
   });
 
+  it('keeps the auto-lock time, off by default, and only the offered ones', () => {
+    window.localStorage.clear();
+    const settings = createRoot(() => createSettingsStore(window.localStorage));
+    expect(settings.autoLock()).toBe(0);
+    settings.setAutoLock(900);
+    settings.setAutoLock(42);
+    expect(settings.autoLock()).toBe(900);
+    expect(createRoot(() => createSettingsStore(window.localStorage)).autoLock()).toBe(900);
+    window.localStorage.setItem('wren.settings', JSON.stringify({ autoLock: 5 }));
+    expect(createRoot(() => createSettingsStore(window.localStorage)).autoLock()).toBe(0);
+  });
+
   it('follows the system theme only when asked to', () => {
     expect(resolveTheme('system', true)).toBe('dark');
     expect(resolveTheme('system', false)).toBe('light');
