@@ -12,6 +12,9 @@ use wren_tests::raw::RawClient;
 use wren_tests::{client_options, eventually, profile_dir, register, TestServer, PASSWORD};
 
 const WAIT: Duration = Duration::from_secs(30);
+/// A group's title, and the one it is renamed to: neither may reach the server's files.
+const TITLE: &str = "Lakeside weekend plans";
+const RENAMED: &str = "Lakeside, final version";
 
 /// Signs `user` in on a new device.
 async fn second_device(server: &TestServer, user: &str, name: &str) -> Client {
@@ -60,6 +63,15 @@ async fn reads(client: &Client, chat: ChatId, text: &str) -> Vec<String> {
         },
     )
     .await
+}
+
+/// Waits until `client` shows `title` for the chat.
+async fn shows_title(client: &Client, chat: ChatId, title: &str) {
+    eventually(client, WAIT, "the group's title is readable", || async {
+        let shown = client.chat(chat).await.ok()??.title;
+        (shown == title).then_some(())
+    })
+    .await;
 }
 
 fn me(client: &Client) -> AccountId {
@@ -114,21 +126,29 @@ async fn three_users_with_two_devices_each_read_everything_sent_after_they_joine
     let accounts: BTreeSet<AccountId> = state.devices.iter().map(|(a, _)| *a).collect();
     assert_eq!(accounts, BTreeSet::from([me(&alice), me(&bob)]));
 
-    // A group of three; carol's second device signs in mid-conversation.
-    let group = alice
-        .create_group("Plans", &["bob".into(), "carol".into()])
+    // A group of three; carol's second device signs in mid-conversation. The title is
+    // sealed for the group: every device reads it, the server never does.
+    let created = alice
+        .create_group(TITLE, &["bob".into(), "carol".into()])
         .await
-        .expect("group")
-        .id;
+        .expect("group");
+    assert_eq!(
+        created.title, TITLE,
+        "shown at once on the creator's device"
+    );
+    let group = created.id;
     alice
         .send(group, "before carol's phone", None)
         .await
         .expect("send");
     for device in [&alice_laptop, &bob, &bob_laptop, &carol] {
         reads(device, group, "before carol's phone").await;
+        shows_title(device, group, TITLE).await;
     }
     let carol_phone = second_device(&server, "carol", "carol-phone").await;
     group_with(&carol_phone, group, 6).await;
+    // It joined after the title was sealed: an admin's device seals it again for it.
+    shows_title(&carol_phone, group, TITLE).await;
     for device in [&alice, &bob, &carol] {
         group_with(device, group, 6).await;
     }
@@ -167,6 +187,19 @@ async fn three_users_with_two_devices_each_read_everything_sent_after_they_joine
         .expect("send");
     reads(&bob_laptop, group, "after carol left").await;
     assert!(carol.encryption(group).await.expect("state").is_none());
+    // A new title reaches the members that remain, sealed for them alone.
+    bob.rename(group, RENAMED)
+        .await
+        .expect_err("only admins rename");
+    alice.rename(group, RENAMED).await.expect("rename");
+    for device in [&alice_laptop, &bob, &bob_laptop] {
+        shows_title(device, group, RENAMED).await;
+    }
+    assert_eq!(
+        carol.chat(group).await.expect("chat").expect("kept").title,
+        TITLE,
+        "a former member's device cannot read the new title"
+    );
 
     // Every device of the group ends at the same epoch with the same devices.
     let reference = alice
@@ -191,6 +224,8 @@ async fn three_users_with_two_devices_each_read_everything_sent_after_they_joine
         "my phone is here too",
         "welcome, phone",
         "after carol left",
+        TITLE,
+        RENAMED,
     ] {
         for (name, bytes) in &files {
             assert!(
@@ -424,5 +459,85 @@ async fn a_member_cannot_bring_an_outsider_into_a_chat_s_group() {
         matches!(accepted, Ok(Response::CommitAccepted { epoch: 1, .. })),
         "{accepted:?}"
     );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_admins_seal_a_group_s_title_and_a_forged_one_is_sealed_over() {
+    let server = TestServer::start().await;
+    let (alice, _) = register(&server.url, server.scratch(), "alice").await;
+    let (bob, _) = register(&server.url, server.scratch(), "bob").await;
+    let chat = alice
+        .create_group(TITLE, &["bob".into()])
+        .await
+        .expect("group")
+        .id;
+    shows_title(&bob, chat, TITLE).await;
+    let (mut bobs_raw, _) = hostile_device(&server, "bob").await;
+    let (mut raw, _) = hostile_device(&server, "alice").await;
+    let Ok(Response::SealedTitle {
+        epoch,
+        sealed: Some(sealed),
+    }) = raw.request(Request::GetSealedTitle { chat }).await
+    else {
+        panic!("the group has a sealed title");
+    };
+    assert!(!contains(&sealed, TITLE.as_bytes()));
+    let seal = |epoch: u64, sealed: Vec<u8>| Request::SealTitle {
+        chat,
+        epoch,
+        sealed,
+    };
+
+    let refusal =
+        |answer: Result<Response, wren_proto::ErrorBody>| answer.expect_err("refused").code;
+    use wren_proto::ErrorCode;
+    assert_eq!(
+        refusal(bobs_raw.request(seal(epoch, vec![1; 64])).await),
+        ErrorCode::Forbidden,
+        "a member who is not an admin"
+    );
+    assert_eq!(
+        refusal(raw.request(seal(epoch - 1, vec![1; 64])).await),
+        ErrorCode::StaleEpoch,
+        "a past epoch"
+    );
+    assert_eq!(
+        refusal(raw.request(seal(epoch, vec![1; 4096])).await),
+        ErrorCode::BadRequest,
+        "too large"
+    );
+    let plain = raw
+        .request(Request::RenameChat {
+            chat,
+            title: "In the clear".into(),
+        })
+        .await;
+    assert_eq!(refusal(plain), ErrorCode::BadRequest, "a plaintext title");
+
+    // An admin's device that is not in the group seals bytes nobody can open: the
+    // server cannot tell, the members' devices can. They keep the title, and alice's own
+    // device seals it again.
+    let forged = vec![1; 64];
+    raw.request(seal(epoch, forged.clone()))
+        .await
+        .expect("taken: the server cannot read titles");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let now = raw.request(Request::GetSealedTitle { chat }).await;
+        if matches!(&now, Ok(Response::SealedTitle { sealed: Some(now), .. }) if *now != forged) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the title is sealed again: {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for device in [&alice, &bob] {
+        shows_title(device, chat, TITLE).await;
+    }
+    alice.send(chat, "still fine", None).await.expect("send");
+    reads(&bob, chat, "still fine").await;
     server.stop().await;
 }

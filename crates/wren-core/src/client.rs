@@ -591,11 +591,42 @@ impl Client {
         for name in usernames {
             members.push(self.lookup(name).await?.id);
         }
-        self.store_chat_answer(Request::CreateGroup {
-            title: title.into(),
-            members,
-        })
-        .await
+        // The server gets no title: this device seals it once the group's encryption
+        // group exists.
+        let chat = self
+            .store_chat_answer(Request::CreateGroup {
+                title: String::new(),
+                members,
+            })
+            .await?;
+        self.seal_title(chat.id, title).await?;
+        let me = self.me()?;
+        self.inner
+            .store
+            .chat(me, chat.id)
+            .await?
+            .ok_or_else(|| CoreError::Protocol("the new chat was not stored".into()))
+    }
+
+    /// Shows `title` for the group here at once, and has the group worker create the
+    /// group's encryption group if needed and seal the title for it.
+    async fn seal_title(&self, chat: ChatId, title: &str) -> Result<(), CoreError> {
+        self.inner
+            .store
+            .set_title_to_seal(chat, title.to_owned())
+            .await?;
+        if let Some(connection) = self.inner.connection.lock().await.as_ref() {
+            connection.check_groups(vec![chat], true)?;
+        }
+        let _ = self.inner.events.send(ClientEvent::ChatUpdated {
+            chat: self
+                .inner
+                .store
+                .chat(self.me()?, chat)
+                .await?
+                .ok_or(CoreError::NotMember(chat))?,
+        });
+        Ok(())
     }
 
     /// Adds a user to a group (admins only).
@@ -627,11 +658,14 @@ impl Client {
         let title = rules::validate_title(title)
             .map_err(|e| CoreError::Invalid(format!("this group title cannot be used: {e}")))?;
         self.check_member(chat).await?;
-        self.done(Request::RenameChat {
-            chat,
-            title: title.into(),
-        })
-        .await
+        let me = self.me()?;
+        if !self.inner.store.is_admin(me, chat).await? {
+            return Err(CoreError::Server(wren_proto::ErrorBody::new(
+                wren_proto::ErrorCode::Forbidden,
+                "only admins can rename the group",
+            )));
+        }
+        self.seal_title(chat, title).await
     }
 
     /// Pins or unpins a chat (on this device).
@@ -712,7 +746,7 @@ impl Client {
         let me = self.me()?;
         let chats = self.inner.store.device_revoked(me, device).await?;
         if let Some(connection) = self.inner.connection.lock().await.as_ref() {
-            connection.check_groups(chats)?;
+            connection.check_groups(chats, false)?;
         }
         Ok(())
     }

@@ -95,8 +95,8 @@ mod tests {
 
     #[test]
     fn hello_bytes_are_stable() {
-        // variant 0 (Hello), major 2, minor 2, string of length 1 "t"
-        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 2, 1, b't']);
+        // variant 0 (Hello), major 2, minor 3, string of length 1 "t"
+        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 3, 1, b't']);
     }
 
     #[test]
@@ -111,6 +111,11 @@ mod tests {
         assert_eq!(
             encode(&Request::GetGroupInfo { chat: ChatId(1) }).expect("encode"),
             vec![31, 1]
+        );
+        // Sealed titles (2.3) after them.
+        assert_eq!(
+            encode(&Request::GetSealedTitle { chat: ChatId(1) }).expect("encode"),
+            vec![33, 1]
         );
         let upload = Request::UploadKeyPackages {
             packages: vec![vec![1, 2], vec![3]],

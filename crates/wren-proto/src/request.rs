@@ -213,6 +213,23 @@ pub enum Request {
         /// The chat.
         chat: ChatId,
     },
+    /// Set a group's title, sealed with a key its MLS group exports in `epoch` (admins
+    /// only; the server never sees the title). Taken only in the group's current epoch
+    /// (an older one is `StaleEpoch`); the server drops any plaintext title it kept.
+    SealTitle {
+        /// The group.
+        chat: ChatId,
+        /// The epoch whose exported key sealed it.
+        epoch: u64,
+        /// The sealed title, at most [`crate::rules::MAX_SEALED_TITLE_BYTES`].
+        #[serde(with = "serde_bytes")]
+        sealed: Vec<u8>,
+    },
+    /// A group's newest sealed title.
+    GetSealedTitle {
+        /// The group.
+        chat: ChatId,
+    },
 }
 
 impl Request {
@@ -249,7 +266,10 @@ impl Request {
             Request::ClaimKeyPackages { account } | Request::ListAccountDevices { account } => {
                 ok(account.0)
             }
-            Request::PublishCommit { chat, .. } | Request::GetGroupInfo { chat } => ok(chat.0),
+            Request::PublishCommit { chat, .. }
+            | Request::GetGroupInfo { chat }
+            | Request::SealTitle { chat, .. }
+            | Request::GetSealedTitle { chat } => ok(chat.0),
             Request::Register { .. }
             | Request::Login { .. }
             | Request::Resume { .. }
@@ -300,6 +320,8 @@ impl Request {
             Request::ListAccountDevices { .. } => "list_account_devices",
             Request::PublishCommit { .. } => "publish_commit",
             Request::GetGroupInfo { .. } => "get_group_info",
+            Request::SealTitle { .. } => "seal_title",
+            Request::GetSealedTitle { .. } => "get_sealed_title",
         }
     }
 }
@@ -395,5 +417,14 @@ pub enum Response {
         /// The group info of that epoch; `None` while the chat has no MLS group.
         #[serde(with = "serde_bytes")]
         group_info: Option<Vec<u8>>,
+    },
+    /// To `GetSealedTitle`.
+    SealedTitle {
+        /// The epoch whose exported key sealed it (0 with no sealed title).
+        epoch: u64,
+        /// The sealed title; `None` while the group has none (a group made before titles
+        /// were sealed keeps its plaintext title in [`crate::ChatInfo::title`]).
+        #[serde(with = "serde_bytes")]
+        sealed: Option<Vec<u8>>,
     },
 }

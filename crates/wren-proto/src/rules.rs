@@ -38,6 +38,9 @@ pub fn parse_device_identity(identity: &[u8]) -> Option<(crate::AccountId, crate
 
 /// The most bytes a commit, its group info and its Welcome may have together.
 pub const MAX_HANDSHAKE_BYTES: usize = 448 * 1024;
+/// The largest sealed group title, in bytes (a title of [`MAX_TITLE_CHARS`] characters of
+/// up to 4 bytes each, padded, with its nonce and tag).
+pub const MAX_SEALED_TITLE_BYTES: usize = 640;
 /// The first byte of a message payload that is an MLS message (`PrivateMessage`); a
 /// plaintext payload of a chat made before end-to-end encryption starts with its body
 /// version (1).

@@ -116,6 +116,18 @@ pub enum Update {
         #[serde(with = "serde_bytes")]
         welcome: Vec<u8>,
     },
+    /// A group's title, sealed anew: renamed, or re-sealed for a later epoch.
+    TitleSealed {
+        /// The chat.
+        chat: ChatId,
+        /// Its position in the chat's log.
+        log_seq: Seq,
+        /// The epoch whose exported key sealed it.
+        epoch: u64,
+        /// The sealed title.
+        #[serde(with = "serde_bytes")]
+        sealed: Vec<u8>,
+    },
 }
 
 impl Update {
@@ -132,7 +144,8 @@ impl Update {
             | Update::RoleChanged { chat, .. }
             | Update::ReadMark { chat, .. }
             | Update::MlsCommit { chat, .. }
-            | Update::MlsWelcome { chat, .. } => *chat,
+            | Update::MlsWelcome { chat, .. }
+            | Update::TitleSealed { chat, .. } => *chat,
         }
     }
 }

@@ -93,7 +93,7 @@ impl View {
             } => {
                 self.read.insert((*chat, *account), *up_to);
             }
-            Update::MlsCommit { .. } | Update::MlsWelcome { .. } => {
+            Update::MlsCommit { .. } | Update::MlsWelcome { .. } | Update::TitleSealed { .. } => {
                 panic!("this test makes no MLS handshakes")
             }
         }

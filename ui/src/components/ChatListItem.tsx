@@ -3,6 +3,7 @@
 
 import { Show, type JSX } from 'solid-js';
 import { formatNumber } from '../i18n/locale';
+import { displayTitle } from '../lib/chats';
 import { formatListStamp } from '../lib/dates';
 import { isolate } from '../lib/rtl';
 import { tickOf } from '../lib/messages';
@@ -22,6 +23,7 @@ export function ChatListItem(props: {
 }): JSX.Element {
   const { settings } = useApp();
   const t = settings.t;
+  const title = (): string => displayTitle(props.chat, t);
   const last = () => props.chat.lastMessage;
   const sender = (): string | null => {
     const m = last();
@@ -36,7 +38,7 @@ export function ChatListItem(props: {
     return m.undecryptable ? t('chat.undecryptable') : m.text.replace(/\s+/g, ' ');
   };
   const label = (): string => {
-    const parts = [isolate(props.chat.title)];
+    const parts = [isolate(title())];
     if (props.chat.unreadCount > 0) parts.push(settings.plural('chat.unread', props.chat.unreadCount));
     if (props.chat.pinned) parts.push(t('chat.pinned'));
     return parts.join(', ');
@@ -54,14 +56,14 @@ export function ChatListItem(props: {
         data-testid={`chat-item-${props.chat.id}`}
         onClick={() => props.onOpen()}
       >
-        <Avatar name={props.chat.title} id={props.chat.id} size="large" />
+        <Avatar name={title()} id={props.chat.id} size="large" />
         <span class="chat-item-body">
           <span class="chat-item-top">
             <span class="chat-item-title" dir="auto" data-testid="chat-title">
               <Show when={props.chat.kind === 'group'}>
                 <Icon name="group" size={16} class="chat-kind" />
               </Show>
-              <bdi>{props.chat.title}</bdi>
+              <bdi>{title()}</bdi>
             </span>
             <Show when={last()}>
               {(m) => (

@@ -2,8 +2,10 @@
 // and typing the start of a title move focus between rows; Enter opens the focused chat.
 
 import { For, Show, createEffect, createSignal, on, type JSX } from 'solid-js';
+import { displayTitle } from '../lib/chats';
 import { createTypeAhead, rovingTarget, typeAheadMatch } from '../lib/roving';
 import type { ChatId, ChatSummary } from '../platform/types';
+import { useApp } from '../stores/app';
 import { ChatListItem } from './ChatListItem';
 
 export function ChatListbox(props: {
@@ -16,6 +18,7 @@ export function ChatListbox(props: {
   now: number;
   onOpen: (id: ChatId) => void;
 }): JSX.Element {
+  const { settings } = useApp();
   let list!: HTMLUListElement;
   const typeAhead = createTypeAhead();
   /** The row that last had focus; the tab stop while it is in the list. */
@@ -32,7 +35,10 @@ export function ChatListbox(props: {
     const moved = rovingTarget(event.key, at, props.ids.length);
     if (moved !== null) return moved;
     if ([...event.key].length !== 1 || event.key.trim() === '') return null;
-    const titles = props.ids.map((id) => props.chat(id)?.title ?? '');
+    const titles = props.ids.map((id) => {
+      const chat = props.chat(id);
+      return chat === undefined ? '' : displayTitle(chat, settings.t);
+    });
     const match = typeAheadMatch(titles, at, typeAhead(event.key));
     return match === -1 ? at : match;
   };

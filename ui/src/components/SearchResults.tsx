@@ -1,7 +1,7 @@
 // Search results: matching chats, then matching messages from the host's full-text search.
 
 import { For, Show, createResource, type JSX } from 'solid-js';
-import { filterChats } from '../lib/chats';
+import { displayTitle, filterChats } from '../lib/chats';
 import { formatListStamp } from '../lib/dates';
 import { parseSnippet } from '../lib/text';
 import type { ChatId, SearchHit, Seq } from '../platform/types';
@@ -17,7 +17,12 @@ export function SearchResults(props: {
 }): JSX.Element {
   const { platform, chats, settings } = useApp();
   const t = settings.t;
-  const matchingChats = () => filterChats(chats.list(), props.query);
+  const matchingChats = () => filterChats(chats.list(), props.query, t);
+  /** The hit's chat as the list shows it (a group's title may still be sealed). */
+  const hitTitle = (hit: SearchHit): string => {
+    const chat = chats.byId(hit.chat);
+    return chat === undefined ? hit.chatTitle : displayTitle(chat, t);
+  };
   const [hits] = createResource(
     () => props.query.trim(),
     async (q): Promise<SearchHit[]> => (q === '' ? [] : platform.search(q).catch(() => [])),
@@ -50,11 +55,11 @@ export function SearchResults(props: {
                   data-seq={hit.message.seq ?? ''}
                   onClick={() => hit.message.seq !== null && props.onOpenMessage(hit.chat, hit.message.seq)}
                 >
-                  <Avatar name={hit.chatTitle} id={hit.chat} size="large" />
+                  <Avatar name={hitTitle(hit)} id={hit.chat} size="large" />
                   <span class="chat-item-body">
                     <span class="chat-item-top">
                       <span class="chat-item-title" dir="auto">
-                        <bdi>{hit.chatTitle}</bdi>
+                        <bdi>{hitTitle(hit)}</bdi>
                       </span>
                       <time class="chat-item-time">{formatListStamp(hit.message.sentAt, props.now, settings.lang())}</time>
                     </span>

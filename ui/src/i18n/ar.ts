@@ -97,6 +97,7 @@ export const ar: Record<MessageKey, string> = {
   'chat.encryptionPending': 'جارٍ إعداد التشفير…',
   'chat.verified': 'موثَّق',
   'chat.undecryptable': 'تعذّر فك التشفير',
+  'chat.sealedTitle': 'مجموعة مشفرة',
 
   'message.edited': 'معدّلة',
   'message.pending': 'جارٍ الإرسال',

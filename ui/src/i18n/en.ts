@@ -95,6 +95,7 @@ export const en = {
   'chat.encryptionPending': 'Setting up encryption…',
   'chat.verified': 'Verified',
   'chat.undecryptable': 'Could not decrypt',
+  'chat.sealedTitle': 'Encrypted group',
 
   'message.edited': 'edited',
   'message.pending': 'Sending',

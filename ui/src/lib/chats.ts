@@ -1,7 +1,24 @@
 // Pure chat-list rules: order, search, switching, and who a direct chat is with.
 
+import type { MessageKey, Params } from '../i18n';
 import type { Account, AccountId, ChatId, ChatSummary } from '../platform/types';
 import { foldForSearch } from './text';
+
+/** A translation function, such as `settings.t`. */
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+/** True for a group whose sealed title this device cannot open yet (it arrives as ""). */
+export function hasSealedTitle(chat: Pick<ChatSummary, 'kind' | 'title'>): boolean {
+  return chat.kind === 'group' && chat.title.trim() === '';
+}
+
+/**
+ * The name to show (and speak) for a chat: its title, or "Encrypted group" for a group whose
+ * end-to-end encrypted title this device cannot read yet.
+ */
+export function displayTitle(chat: Pick<ChatSummary, 'kind' | 'title'>, t: Translate): string {
+  return hasSealedTitle(chat) ? t('chat.sealedTitle') : chat.title;
+}
 
 /** Pinned chats first, then newest activity first; ties by id so the order is stable. */
 function compareChats(a: ChatSummary, b: ChatSummary): number {
@@ -19,13 +36,16 @@ export function totalUnread(chats: readonly ChatSummary[]): number {
   return chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
 }
 
-/** Chats whose title or a member's username contains the query, ignoring case and diacritics. */
-export function filterChats(chats: readonly ChatSummary[], query: string): ChatSummary[] {
+/**
+ * Chats whose title or a member's username contains the query, ignoring case and diacritics.
+ * With `t`, a group whose title is still sealed matches on its shown placeholder.
+ */
+export function filterChats(chats: readonly ChatSummary[], query: string, t?: Translate): ChatSummary[] {
   const q = foldForSearch(query.trim());
   if (q === '') return [...chats];
   return chats.filter(
     (chat) =>
-      foldForSearch(chat.title).includes(q) ||
+      foldForSearch(t === undefined ? chat.title : displayTitle(chat, t)).includes(q) ||
       chat.members.some((m) => foldForSearch(m.account.username).includes(q)),
   );
 }

@@ -22,7 +22,11 @@ export interface Member {
   role: Role;
 }
 
-/** One row of the chat list. `title` is the group title or the peer's username. */
+/**
+ * One row of the chat list. `title` is the group title or the peer's username; a group's
+ * title is "" while this device cannot open its sealed (end-to-end encrypted) title yet
+ * (show it with `displayTitle`).
+ */
 export interface ChatSummary {
   id: ChatId;
   kind: ChatKind;

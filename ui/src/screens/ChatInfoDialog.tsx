@@ -5,6 +5,7 @@ import { For, Show, createSignal, createUniqueId, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
 import { Dialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
+import { displayTitle, hasSealedTitle } from '../lib/chats';
 import type { ChatSummary } from '../platform/types';
 import { useApp } from '../stores/app';
 import { errorText } from './errorText';
@@ -15,7 +16,10 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
   const chat = () => app.chats.byId(props.chat.id) ?? props.chat;
   const me = () => app.session.account();
   const isAdmin = () => chat().members.some((m) => m.account.id === me()?.id && m.role === 'admin');
-  const [title, setTitle] = createSignal(props.chat.title);
+  // What the admin typed; until then the current title, which is "" (never the placeholder)
+  // while a group's sealed title cannot be opened yet, and fills in once it can.
+  const [typed, setTitle] = createSignal<string | null>(null);
+  const title = (): string => typed() ?? (hasSealedTitle(chat()) ? '' : chat().title);
   const [newMember, setNewMember] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const encryptionId = createUniqueId();
@@ -57,10 +61,10 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
       onClose={props.onClose}
     >
       <div class="info-hero">
-        <Avatar name={chat().title} id={chat().id} size="large" />
+        <Avatar name={displayTitle(chat(), t)} id={chat().id} size="large" />
         <div>
           <div class="info-title" dir="auto" data-testid="info-title">
-            <bdi>{chat().title}</bdi>
+            <bdi>{displayTitle(chat(), t)}</bdi>
           </div>
           <div class="info-subtitle">
             {chat().kind === 'group' ? app.settings.plural('chat.members', chat().members.length) : t('chat.direct')}

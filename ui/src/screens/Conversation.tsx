@@ -9,7 +9,7 @@ import { Icon } from '../components/Icon';
 import { MessageList, type ListController } from '../components/MessageList';
 import { SafetyWarning } from '../components/SafetyWarning';
 import { EncryptionMark, VerifiedMark } from '../components/SecurityMarks';
-import { contactOf } from '../lib/chats';
+import { contactOf, displayTitle } from '../lib/chats';
 import { firstUnreadSeq, isEditable, lastOwnEditable } from '../lib/messages';
 import { toErrorInfo } from '../platform/errors';
 import type { Account, ChatSummary, MessageView, SafetyNumber, Seq } from '../platform/types';
@@ -124,6 +124,7 @@ export function Conversation(props: {
     return chat.kind === 'group' ? app.settings.plural('chat.members', chat.members.length) : t('chat.direct');
   };
   const current = (): ChatSummary => app.chats.byId(chatId) ?? props.chat;
+  const title = (): string => displayTitle(current(), t);
   const contact = (): Account | null => contactOf(current(), app.session.account()?.id);
   const safety = (): SafetyNumber | undefined => {
     const peer = contact();
@@ -131,7 +132,7 @@ export function Conversation(props: {
   };
 
   return (
-    <section class="conversation" aria-label={current().title} data-testid="conversation" data-chat={chatId}>
+    <section class="conversation" aria-label={title()} data-testid="conversation" data-chat={chatId}>
       <header class="conversation-header">
         <button
           type="button"
@@ -141,11 +142,11 @@ export function Conversation(props: {
           data-testid="open-chat-info"
           onClick={() => app.setDialog('chatInfo')}
         >
-          <Avatar name={current().title} id={chatId} />
+          <Avatar name={title()} id={chatId} />
           <span class="conversation-title-text">
             <span class="conversation-title-line">
               <span class="conversation-title" dir="auto" data-testid="conversation-title">
-                <bdi>{current().title}</bdi>
+                <bdi>{title()}</bdi>
               </span>
               <Show when={safety()?.verified}>
                 <VerifiedMark />

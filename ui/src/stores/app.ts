@@ -2,6 +2,7 @@
 
 import { batch, createContext, createSignal, useContext, type Accessor } from 'solid-js';
 import type { Lang } from '../i18n';
+import { displayTitle } from '../lib/chats';
 import { isArrival } from '../lib/messages';
 import type { ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '../platform/types';
 import { createAnnouncerStore, type AnnouncerStore } from './announcer';
@@ -148,11 +149,11 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       // Its text is only the reason it cannot be read: that is not what was said.
       text = here
         ? settings.t('announce.undecryptable', { name })
-        : settings.t('announce.undecryptableIn', { name, chat: chat.title });
+        : settings.t('announce.undecryptableIn', { name, chat: displayTitle(chat, settings.t) });
     } else {
       text = here
         ? settings.t('announce.message', { name, text: message.text })
-        : settings.t('announce.messageIn', { name, chat: chat.title, text: message.text });
+        : settings.t('announce.messageIn', { name, chat: displayTitle(chat, settings.t), text: message.text });
     }
     announcer.say(`${message.chat}:${message.seq}`, text);
   };

@@ -1,7 +1,8 @@
 // @vitest-environment node
 
 import { describe, expect, it } from 'vitest';
-import { adjacentChat, contactOf, filterChats, sortChats, totalUnread } from '../../src/lib/chats';
+import { translate, type MessageKey } from '../../src/i18n';
+import { adjacentChat, contactOf, displayTitle, filterChats, sortChats, totalUnread } from '../../src/lib/chats';
 import { alice, bob, chat } from '../fixtures';
 
 describe('chat list order', () => {
@@ -71,5 +72,23 @@ describe('the contact of a chat', () => {
     expect(contactOf(chat(), alice.id)).toEqual(bob);
     expect(contactOf(chat(), bob.id)).toEqual(alice);
     expect(contactOf(chat({ kind: 'group' }), alice.id)).toBeNull();
+  });
+});
+
+describe('chat titles', () => {
+  const t = (key: MessageKey): string => translate('en', key);
+
+  it('shows a title as it is, and a group whose title is still sealed as "Encrypted group"', () => {
+    expect(displayTitle(chat({ kind: 'group', title: 'Weekend trip' }), t)).toBe('Weekend trip');
+    expect(displayTitle(chat({ kind: 'direct', title: 'bob' }), t)).toBe('bob');
+    expect(displayTitle(chat({ kind: 'group', title: '' }), t)).toBe('Encrypted group');
+    expect(displayTitle(chat({ kind: 'group', title: '  ' }), t)).toBe('Encrypted group');
+    expect(displayTitle(chat({ kind: 'group', title: '' }), (key) => translate('ar', key))).toBe('مجموعة مشفرة');
+  });
+
+  it('finds a sealed group by its placeholder only when given the translation', () => {
+    const chats = [chat({ id: 1, kind: 'group', title: '', members: [] }), chat({ id: 2, title: 'bob' })];
+    expect(filterChats(chats, 'encrypted', t).map((c) => c.id)).toEqual([1]);
+    expect(filterChats(chats, 'encrypted').map((c) => c.id)).toEqual([]);
   });
 });

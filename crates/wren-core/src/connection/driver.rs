@@ -296,13 +296,17 @@ impl Driver {
                 self.group_ready(chat);
                 Ok(())
             }
+            Some(Command::ChatChanged(chat)) => {
+                self.emit_chats(&[chat]).await;
+                Ok(())
+            }
             Some(Command::KeysPublished) => {
                 self.status.send_modify(|s| s.keys_published = true);
                 Ok(())
             }
-            Some(Command::CheckGroups(chats)) => {
+            Some(Command::CheckGroups(chats, may_create)) => {
                 for chat in chats {
-                    self.check_group(chat, false);
+                    self.check_group(chat, may_create);
                 }
                 Ok(())
             }
@@ -326,6 +330,7 @@ impl Driver {
                 self.requester.clone(),
                 me,
                 queue,
+                self.status.subscribe(),
             ));
             (jobs, worker)
         });
@@ -370,6 +375,15 @@ impl Driver {
     ) -> Result<(), Exit> {
         self.active = true;
         self.start_key_upkeep();
+        // Group titles set here but not sealed yet (the app stopped first) go out now.
+        match self.ctx.store.titles_to_seal().await {
+            Ok(chats) => {
+                for chat in chats {
+                    self.check_group(chat, true);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot list the titles still to seal"),
+        }
         self.outbox.on_connected();
         let actions = self.sync.on_connected(remote, Instant::now().into_std());
         self.run_sync_actions(socket, actions).await?;
@@ -561,7 +575,11 @@ impl Driver {
                     Some(Command::Outbox(item)) => self.push_outbox(item),
                     Some(Command::SignedIn(auth)) => self.ctx.auth = Some(auth),
                     Some(Command::GroupReady(chat)) => self.group_ready(chat),
-                    Some(Command::KeysPublished | Command::CheckGroups(_)) => {}
+                    Some(
+                        Command::KeysPublished
+                        | Command::CheckGroups(..)
+                        | Command::ChatChanged(_),
+                    ) => {}
                 },
             }
         }
@@ -578,7 +596,8 @@ impl Driver {
                 | Command::SignedIn(_)
                 | Command::GroupReady(_)
                 | Command::KeysPublished
-                | Command::CheckGroups(_) => {}
+                | Command::CheckGroups(..)
+                | Command::ChatChanged(_) => {}
             }
         }
     }

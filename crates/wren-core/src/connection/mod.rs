@@ -38,8 +38,11 @@ pub(crate) enum Command {
     GroupReady(ChatId),
     /// The key upkeep published this device's identity and key packages.
     KeysPublished,
-    /// Have the group worker bring these chats' groups up to date (a device was revoked).
-    CheckGroups(Vec<ChatId>),
+    /// Have the group worker bring these chats' groups up to date (a device was revoked,
+    /// a title was set); `true`: and create a group a chat has not.
+    CheckGroups(Vec<ChatId>, bool),
+    /// A chat changed outside sync: tell the UI.
+    ChatChanged(ChatId),
     Shutdown,
 }
 
@@ -63,6 +66,12 @@ impl Requester {
     /// Tells the driver that the group worker is done with `chat`.
     pub(crate) fn group_ready(&self, chat: ChatId) {
         self.notify(Command::GroupReady(chat));
+    }
+
+    /// Tells the driver that a chat changed outside sync (its title was opened), so that
+    /// the UI hears of it.
+    pub(crate) fn chat_changed(&self, chat: ChatId) {
+        self.notify(Command::ChatChanged(chat));
     }
 
     /// Tells the driver that this device's keys are on the server.
@@ -166,9 +175,13 @@ impl Connection {
     }
 
     /// Has the group worker bring these chats' groups up to date.
-    pub(crate) fn check_groups(&self, chats: Vec<ChatId>) -> Result<(), CoreError> {
+    pub(crate) fn check_groups(
+        &self,
+        chats: Vec<ChatId>,
+        may_create: bool,
+    ) -> Result<(), CoreError> {
         self.commands
-            .send(Command::CheckGroups(chats))
+            .send(Command::CheckGroups(chats, may_create))
             .map_err(|_| CoreError::Closed)
     }
 

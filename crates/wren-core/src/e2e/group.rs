@@ -140,6 +140,30 @@ pub(crate) fn leaf_keys(conn: &Connection, chat: ChatId) -> Result<Option<Vec<Le
     ))
 }
 
+/// A secret the chat's group exports in its current epoch (RFC 9420 §8.5), with that
+/// epoch; `None` while this device is not in the group.
+pub(crate) fn export_secret(
+    conn: &Connection,
+    chat: ChatId,
+    label: &str,
+    context: &[u8],
+    len: usize,
+) -> Result<Option<(u64, Vec<u8>)>, E2eError> {
+    let Some(group) = load(conn, chat)?.filter(|g| g.is_active()) else {
+        return Ok(None);
+    };
+    let provider = StoreProvider::new(conn);
+    let secret = group
+        .export_secret(
+            openmls::prelude::OpenMlsProvider::crypto(&provider),
+            label,
+            context,
+            len,
+        )
+        .map_err(|e| E2eError::Group(e.to_string()))?;
+    Ok(Some((group.epoch().as_u64(), secret)))
+}
+
 /// Whether this device is in the chat's group.
 pub(crate) fn has_group(conn: &Connection, chat: ChatId) -> Result<bool, E2eError> {
     Ok(load(conn, chat)?.is_some_and(|g| g.is_active()))

@@ -18,6 +18,7 @@ pub(crate) mod provider;
 mod safety;
 pub(crate) mod sealed;
 pub(crate) mod setup;
+pub(crate) mod title;
 pub(crate) mod upkeep;
 mod verify;
 

@@ -8,18 +8,22 @@
 //! - creates the group when the server has none and a message waits to be sent: one
 //!   commit adds a key package of every device of every member, and its Welcome brings
 //!   them in;
-//! - removes the leaves of accounts that are no longer members.
+//! - removes the leaves of accounts that are no longer members;
+//! - then settles the group's title: fetches and opens the sealed title when this device
+//!   has none, and (an admin's device) seals the title it shows or was given again when
+//!   the group has moved past the epoch that sealed it (see [`crate::store::titles`]).
 //!
 //! The server takes one commit per epoch. A commit that lost its epoch is dropped and the
 //! step is tried again from the new state, a few times, without the user noticing.
 
 use super::verify_key_package;
 use crate::connection::Requester;
+use crate::connection::Status;
 use crate::error::CoreError;
-use crate::store::{Me, Store};
+use crate::store::{Me, Store, TitleStep};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use wren_proto::{AccountId, ChatId, ErrorCode, Request, Response};
 
 /// How many times one chat's step is tried when its commits keep losing their epoch.
@@ -35,13 +39,18 @@ const SEEN_POLL: Duration = Duration::from_millis(25);
 pub(crate) type Job = (ChatId, bool);
 
 /// Works through the chats it is sent until the sender is dropped, telling the driver when
-/// each one is done.
+/// each one is done. It starts once this device's identity key is on the server: the
+/// server takes no commit that brings in a device it has no key for.
 pub(crate) async fn run(
     store: Store,
     server: Requester,
     me: Me,
     mut jobs: mpsc::UnboundedReceiver<Job>,
+    mut status: watch::Receiver<Status>,
 ) {
+    if status.wait_for(|s| s.keys_published).await.is_err() {
+        return;
+    }
     while let Some(first) = jobs.recv().await {
         // Coalesce what queued up meanwhile: one pass per chat, one answer per job.
         let mut batch: BTreeMap<ChatId, (bool, usize)> = BTreeMap::new();
@@ -74,7 +83,7 @@ async fn reconcile(
 ) -> Result<(), CoreError> {
     for attempt in 0..ATTEMPTS {
         let Some(handshake) = next_commit(store, server, me, chat, may_create).await? else {
-            return Ok(());
+            return settle_title(store, server, me, chat).await;
         };
         let answer = server
             .request(Request::PublishCommit {
@@ -102,6 +111,60 @@ async fn reconcile(
     Err(CoreError::Protocol(format!(
         "chat {chat}: the encryption group kept changing; tried {ATTEMPTS} times"
     )))
+}
+
+/// Fetches, opens or seals the group's title until there is nothing left to do; a title
+/// sealed in an epoch that has passed meanwhile is sealed again, a few times at most.
+async fn settle_title(
+    store: &Store,
+    server: &Requester,
+    me: Me,
+    chat: ChatId,
+) -> Result<(), CoreError> {
+    let mut fetched = false;
+    for attempt in 0..ATTEMPTS {
+        match store.title_step(me, chat).await? {
+            TitleStep::Nothing => return Ok(()),
+            TitleStep::Fetch if fetched => return Ok(()),
+            TitleStep::Fetch => {
+                fetched = true;
+                let Response::SealedTitle { epoch, sealed } =
+                    server.request(Request::GetSealedTitle { chat }).await?
+                else {
+                    return Err(CoreError::Protocol("unexpected answer to a title".into()));
+                };
+                if store.keep_sealed_title(chat, epoch, sealed).await? {
+                    server.chat_changed(chat);
+                }
+            }
+            TitleStep::Seal { epoch, sealed } => {
+                let answer = server
+                    .request(Request::SealTitle {
+                        chat,
+                        epoch,
+                        sealed: sealed.clone(),
+                    })
+                    .await;
+                match answer {
+                    Ok(_) => {
+                        if store.keep_sealed_title(chat, epoch, Some(sealed)).await? {
+                            server.chat_changed(chat);
+                        }
+                    }
+                    Err(CoreError::Server(body)) if body.code == ErrorCode::StaleEpoch => {
+                        // Sync brings the commit that moved the group on; then again.
+                        tokio::time::sleep(RETRY_STEP * (attempt + 1)).await;
+                    }
+                    Err(CoreError::Server(body)) if body.code == ErrorCode::Forbidden => {
+                        store.drop_title_to_seal(chat).await?;
+                        return Err(CoreError::Server(body));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The commit that brings the chat's group closer to its membership, if one is needed.

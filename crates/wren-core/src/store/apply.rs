@@ -2,7 +2,7 @@
 //! transaction: after a crash either both are stored or neither, so every update is
 //! applied exactly once.
 
-use super::{chats, messages, outbox, session};
+use super::{chats, messages, outbox, session, titles};
 use crate::e2e;
 use crate::e2e::group::CommitApplied;
 use crate::error::StoreError;
@@ -160,6 +160,11 @@ fn apply_one(
         } => {
             e2e::group::seen_commit(conn, chat, *epoch, *welcome_follows)?;
             apply_commit(conn, chat, *epoch, commit, *welcome_follows, out)?;
+            titles::open_kept(conn, chat)?;
+            if titles::is_admin(conn, me, chat)? {
+                // The title may have to be sealed again for the new epoch.
+                out.groups_to_check.insert(chat);
+            }
             chats::touch(conn, chat, *log_seq, 0)?;
         }
         Update::MlsWelcome {
@@ -170,8 +175,20 @@ fn apply_one(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, %chat, "cannot use a Welcome"),
             }
-            if !e2e::group::has_group(conn, chat)? {
-                // The Welcome was for other devices: this one joins by itself.
+            // Not in the group: the Welcome was for other devices and this one joins by
+            // itself. In it: the group's title is to be fetched and opened.
+            out.groups_to_check.insert(chat);
+            chats::touch(conn, chat, *log_seq, 0)?;
+        }
+        Update::TitleSealed {
+            log_seq,
+            epoch,
+            sealed,
+            ..
+        } => {
+            titles::keep_sealed(conn, chat, *epoch, Some(sealed))?;
+            if titles::is_admin(conn, me, chat)? {
+                // One that does not open is sealed again by an admin's device.
                 out.groups_to_check.insert(chat);
             }
             chats::touch(conn, chat, *log_seq, 0)?;

@@ -61,7 +61,8 @@ pub(crate) fn remove_member(
 }
 
 /// Stores a chat as the server describes it (so this account is a member of it); a chat
-/// new to this store starts with no known history. Returns whether the chat was new.
+/// new to this store starts with no known history. Returns whether the chat was new. A
+/// group whose title is sealed comes with an empty title: the one shown here stays.
 pub(crate) fn upsert_chat(conn: &Connection, info: &ChatInfo) -> Result<bool, StoreError> {
     let existed = exists(conn, info.id)?;
     conn.prepare_cached(
@@ -69,7 +70,8 @@ pub(crate) fn upsert_chat(conn: &Connection, info: &ChatInfo) -> Result<bool, St
                             last_activity_at, synced_from)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)
          ON CONFLICT(id) DO UPDATE SET
-            kind = excluded.kind, title = excluded.title, is_member = 1,
+            kind = excluded.kind, is_member = 1,
+            title = CASE WHEN excluded.title = '' THEN title ELSE excluded.title END,
             last_seq = max(last_seq, excluded.last_seq),
             read_seq = max(read_seq, excluded.read_seq),
             peers_read_seq = max(peers_read_seq, excluded.peers_read_seq)",

@@ -13,9 +13,11 @@ mod outbox;
 pub(crate) mod schema;
 mod search;
 mod session;
+mod titles;
 
 pub(crate) use apply::Applied;
 pub(crate) use session::SavedSession;
+pub(crate) use titles::TitleStep;
 
 use crate::e2e::identity::DeviceIdentity;
 use crate::e2e::packages::{self, NewKeyPackages};

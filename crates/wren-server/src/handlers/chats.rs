@@ -25,16 +25,21 @@ pub(super) fn get_chat(state: &AppState, me: AccountId, chat: ChatId) -> Reply {
     Box::pin(async move { Ok(Response::Chat(store.chat(me, chat).await?)) })
 }
 
-/// A new group with the caller as admin.
+/// A new group with the caller as admin. An empty title means that its creator seals the
+/// title once the group's encryption group exists (`SealTitle`).
 pub(super) async fn create_group(
     state: &AppState,
     me: AccountId,
     title: &str,
     members: Vec<AccountId>,
 ) -> Reply {
-    let title = match checked_title(title) {
-        Ok(title) => title,
-        Err(e) => return super::ready(Err(e)),
+    let title = if title.is_empty() {
+        String::new()
+    } else {
+        match checked_title(title) {
+            Ok(title) => title,
+            Err(e) => return super::ready(Err(e)),
+        }
     };
     if members.len() >= MAX_GROUP_MEMBERS {
         return super::ready(Err(ErrorBody::new(

@@ -1,11 +1,12 @@
-//! The MLS delivery service's requests: publishing a commit, fetching the group info.
+//! The MLS delivery service's requests: publishing a commit, fetching the group info,
+//! sealed group titles.
 
 use super::{bad_request, ready, submit, Caller, Reply};
 use crate::mls;
 use crate::server::AppState;
 use crate::store::WriteOp;
 use std::sync::Arc;
-use wren_proto::rules::MAX_HANDSHAKE_BYTES;
+use wren_proto::rules::{MAX_HANDSHAKE_BYTES, MAX_SEALED_TITLE_BYTES};
 use wren_proto::{AccountId, ChatId, ErrorBody, ErrorCode, Response};
 
 /// What `PublishCommit` carries.
@@ -118,5 +119,39 @@ pub(super) fn group_info(state: &AppState, me: AccountId, chat: ChatId) -> Reply
     Box::pin(async move {
         let (epoch, group_info) = store.group_info(me, chat).await?;
         Ok(Response::GroupInfo { epoch, group_info })
+    })
+}
+
+/// Queues a sealed title; the writer takes it from an admin in the group's current epoch.
+pub(super) async fn seal_title(
+    state: &AppState,
+    me: AccountId,
+    chat: ChatId,
+    epoch: u64,
+    sealed: Vec<u8>,
+) -> Reply {
+    if sealed.is_empty() || sealed.len() > MAX_SEALED_TITLE_BYTES {
+        return ready(Err(bad_request(format!(
+            "a sealed title has 1 to {MAX_SEALED_TITLE_BYTES} bytes"
+        ))));
+    }
+    let op = WriteOp::SealTitle {
+        actor: me,
+        chat,
+        epoch,
+        sealed,
+    };
+    super::write(state, op).await
+}
+
+/// The chat's newest sealed title.
+pub(super) fn sealed_title(state: &AppState, me: AccountId, chat: ChatId) -> Reply {
+    let store = Arc::clone(&state.store);
+    Box::pin(async move {
+        let (epoch, sealed) = match store.sealed_title(me, chat).await? {
+            Some((epoch, sealed)) => (epoch, Some(sealed)),
+            None => (0, None),
+        };
+        Ok(Response::SealedTitle { epoch, sealed })
     })
 }

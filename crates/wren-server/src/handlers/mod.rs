@@ -151,6 +151,12 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
             mls::publish_commit(state, caller, chat, published).await
         }
         Request::GetGroupInfo { chat } => mls::group_info(state, me, chat),
+        Request::SealTitle {
+            chat,
+            epoch,
+            sealed,
+        } => mls::seal_title(state, me, chat, epoch, sealed).await,
+        Request::GetSealedTitle { chat } => mls::sealed_title(state, me, chat),
         Request::Register { .. }
         | Request::Login { .. }
         | Request::Resume { .. }

@@ -212,6 +212,18 @@ pub(crate) enum WriteOp {
         /// The Welcome for the devices it adds.
         welcome: Option<Vec<u8>>,
     },
+    /// Set a group's sealed title (admins only) if it was sealed in the group's current
+    /// epoch. Answers [`WriteOutcome::Done`].
+    SealTitle {
+        /// The caller, an admin.
+        actor: AccountId,
+        /// The group.
+        chat: ChatId,
+        /// The epoch whose exported key sealed it.
+        epoch: u64,
+        /// The sealed title.
+        sealed: Vec<u8>,
+    },
 }
 
 /// What a committed write returns to its caller.
@@ -367,6 +379,13 @@ pub(crate) trait Store: Send + Sync {
         account: AccountId,
         chat: ChatId,
     ) -> Result<(u64, Option<Vec<u8>>), StoreError>;
+    /// The newest sealed title of a group the account is in (a rejection otherwise): the
+    /// epoch that sealed it and the sealed bytes.
+    async fn sealed_title(
+        &self,
+        account: AccountId,
+        chat: ChatId,
+    ) -> Result<Option<(u64, Vec<u8>)>, StoreError>;
     /// An account by (normalized) username.
     async fn lookup_user(&self, username: &str) -> Result<Option<AccountInfo>, StoreError>;
     /// The account's chats with ids above `after`, by ascending id, cut to fit a frame.

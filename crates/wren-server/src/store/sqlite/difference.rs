@@ -179,6 +179,15 @@ fn rebuild(
                 welcome_follows: welcome_follows(conn, chat, seq)?,
             })
         }
+        update_kind::TITLE_SEALED => {
+            let (epoch, sealed) = handshake(conn, chat, seq)?;
+            Ok(Update::TitleSealed {
+                chat,
+                log_seq: seq,
+                epoch,
+                sealed,
+            })
+        }
         update_kind::MLS_WELCOME => Ok(Update::MlsWelcome {
             chat,
             log_seq: seq,

@@ -137,6 +137,16 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn sealed_title(
+        &self,
+        account: AccountId,
+        chat: ChatId,
+    ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        self.readers
+            .with(move |c| read::sealed_title(c, account, chat))
+            .await
+    }
+
     async fn lookup_user(&self, username: &str) -> Result<Option<AccountInfo>, StoreError> {
         let username = username.to_owned();
         self.readers

@@ -213,6 +213,27 @@ pub(super) fn group_info(
     Ok(group)
 }
 
+/// The newest sealed title of a chat the account is in: its epoch and bytes.
+pub(super) fn sealed_title(
+    conn: &mut Connection,
+    account: AccountId,
+    chat: ChatId,
+) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+    let tx = conn.transaction().map_err(db_err)?;
+    require_member(&tx, chat, account)?;
+    let sealed = tx
+        .prepare_cached(
+            "SELECT l.target, l.payload FROM chats c \
+             JOIN chat_log l ON l.chat_id = c.id AND l.seq = c.sealed_title_seq \
+             WHERE c.id = ?1",
+        )
+        .map_err(db_err)?
+        .query_row([chat.0], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(db_err)?;
+    Ok(sealed)
+}
+
 /// Messages before `before`, newest first, capped by count and by frame size.
 pub(super) fn history(
     conn: &mut Connection,

@@ -30,6 +30,8 @@ pub(super) mod log_kind {
     pub(crate) const MLS_COMMIT: i64 = 8;
     /// The Welcome of the commit before it (payload: the Welcome).
     pub(crate) const MLS_WELCOME: i64 = 9;
+    /// A sealed title (payload: the sealed title; target: the epoch that sealed it).
+    pub(crate) const TITLE_SEALED: i64 = 10;
 }
 
 /// `updates.kind` values.
@@ -56,6 +58,8 @@ pub(super) mod update_kind {
     pub(crate) const MLS_COMMIT: i64 = 9;
     /// An MLS Welcome into a chat's group.
     pub(crate) const MLS_WELCOME: i64 = 10;
+    /// [`wren_proto::Update::TitleSealed`]
+    pub(crate) const TITLE_SEALED: i64 = 11;
 }
 
 /// `chats.kind` for direct chats.

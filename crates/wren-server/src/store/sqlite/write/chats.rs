@@ -196,6 +196,12 @@ pub(super) fn rename(
     now: u64,
 ) -> Result<Applied, StoreError> {
     require_admin(conn, chat, actor, "only admins can rename the group")?;
+    if super::mls::epoch_of(conn, chat)? > 0 {
+        return Err(StoreError::rejected(
+            ErrorCode::BadRequest,
+            "this group is end-to-end encrypted: its title must be sealed (SealTitle)",
+        ));
+    }
     let event = Event {
         text: Some(title),
         ..Event::new(log_kind::RENAMED, actor)
@@ -265,7 +271,7 @@ fn view(
 
 /// Checks that the caller is an admin of a group: not a member → Forbidden, direct chat →
 /// BadRequest, plain member → Forbidden with `why`.
-fn require_admin(
+pub(super) fn require_admin(
     conn: &Connection,
     chat: ChatId,
     actor: AccountId,

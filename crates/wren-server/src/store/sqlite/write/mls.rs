@@ -103,7 +103,65 @@ pub(super) fn check_payload_epoch(
     }
 }
 
-fn epoch_of(conn: &Connection, chat: ChatId) -> Result<u64, StoreError> {
+/// Takes a group title sealed in the group's current epoch by an admin: it becomes the
+/// chat's title for every member's devices, and the server forgets any plaintext title.
+pub(super) fn seal_title(
+    conn: &Connection,
+    actor: AccountId,
+    chat: ChatId,
+    epoch: u64,
+    sealed: Vec<u8>,
+    now: u64,
+) -> Result<Applied, StoreError> {
+    super::chats::require_admin(conn, chat, actor, "only admins can set the group's title")?;
+    let current = epoch_of(conn, chat)?;
+    if current == 0 {
+        return Err(StoreError::rejected(
+            ErrorCode::BadRequest,
+            "the chat has no encryption group yet to seal its title with",
+        ));
+    }
+    if epoch != current {
+        return Err(stale_or_unknown(epoch, current));
+    }
+    let log_seq = append_handshake(
+        conn,
+        chat,
+        actor,
+        log_kind::TITLE_SEALED,
+        &sealed,
+        epoch,
+        now,
+    )?;
+    conn.prepare_cached("UPDATE chats SET title = '', sealed_title_seq = ?2 WHERE id = ?1")
+        .map_err(db_err)?
+        .execute(params![chat.0, log_seq.0])
+        .map_err(db_err)?;
+    conn.prepare_cached(
+        "UPDATE chat_log SET text = NULL \
+         WHERE chat_id = ?1 AND kind IN (?2, ?3) AND text IS NOT NULL",
+    )
+    .map_err(db_err)?
+    .execute(params![chat.0, log_kind::CREATED, log_kind::RENAMED])
+    .map_err(db_err)?;
+    let mut applied = notify_members(
+        conn,
+        chat,
+        log_seq,
+        update_kind::TITLE_SEALED,
+        Update::TitleSealed {
+            chat,
+            log_seq,
+            epoch,
+            sealed,
+        },
+    )?;
+    applied.outcome = WriteOutcome::Done;
+    Ok(applied)
+}
+
+/// The epoch of the chat's MLS group (0: none yet).
+pub(super) fn epoch_of(conn: &Connection, chat: ChatId) -> Result<u64, StoreError> {
     conn.prepare_cached("SELECT mls_epoch FROM chats WHERE id = ?1")
         .map_err(db_err)?
         .query_row([chat.0], |r| r.get(0))

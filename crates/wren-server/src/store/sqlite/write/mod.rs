@@ -63,6 +63,12 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             account,
         } => chats::remove_member(conn, actor, chat, account, now),
         WriteOp::RenameChat { actor, chat, title } => chats::rename(conn, actor, chat, &title, now),
+        WriteOp::SealTitle {
+            actor,
+            chat,
+            epoch,
+            sealed,
+        } => mls::seal_title(conn, actor, chat, epoch, sealed, now),
         WriteOp::SendMessage {
             sender,
             chat,
