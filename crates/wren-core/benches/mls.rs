@@ -5,7 +5,7 @@
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_128_GCM};
 use std::time::{Duration, Instant};
-use wren_core::e2e::bench::{filler_key_packages, Device};
+use wren_core::e2e::bench::{filler_key_packages, in_memory_seal_open, Device};
 
 const MESSAGES: usize = 2000;
 const CHAT: u64 = 7;
@@ -40,6 +40,22 @@ fn aes_gcm_baseline(body: &[u8]) -> Duration {
             )
             .expect("open");
         assert_eq!(opened, body);
+    }
+    start.elapsed()
+}
+
+/// Ed25519 sign and verify of the same bytes, as many times: MLS signs every message
+/// (RFC 9420 §6.1), so this is part of any MLS implementation's per-message cost.
+fn ed25519_baseline(body: &[u8]) -> Duration {
+    use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
+    let rng = ring::rand::SystemRandom::new();
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).expect("key");
+    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("key");
+    let public = UnparsedPublicKey::new(&ED25519, pair.public_key().as_ref().to_vec());
+    let start = Instant::now();
+    for _ in 0..MESSAGES {
+        let signature = pair.sign(body);
+        public.verify(body, signature.as_ref()).expect("verify");
     }
     start.elapsed()
 }
@@ -148,6 +164,8 @@ fn main() {
     let baseline = aes_gcm_baseline(&body);
     let (sealing, opening, loading) = seal_and_open(dir.path());
     let batched = open_in_batches(dir.path());
+    let (floor_seal, floor_open) = in_memory_seal_open(&body, MESSAGES as u32).expect("floor");
+    let signatures = ed25519_baseline(&body);
     println!("## seal + open of one 100-byte message ({MESSAGES} messages, SQLCipher store)");
     println!("| what | per message |");
     println!("|---|---|");
@@ -169,8 +187,18 @@ fn main() {
         per_op(batched, MESSAGES)
     );
     println!(
+        "| floor: openmls seal + open with both groups in memory (no store) | {} + {} = {} |",
+        per_op(floor_seal, MESSAGES),
+        per_op(floor_open, MESSAGES),
+        per_op(floor_seal + floor_open, MESSAGES)
+    );
+    println!(
         "| baseline: bare AES-128-GCM seal + open, same bytes | {} |",
         per_op(baseline, MESSAGES)
+    );
+    println!(
+        "| baseline: Ed25519 sign + verify, same bytes (ring) | {} |",
+        per_op(signatures, MESSAGES)
     );
     println!();
     println!("## a group of N devices in one commit, then one more device joins it");

@@ -163,3 +163,81 @@ pub fn filler_key_packages(first_account: u64, count: usize) -> Result<Vec<Vec<u
         })
         .collect()
 }
+
+/// The floor under Wren's MLS per message: two devices' groups kept in memory (openmls's
+/// memory storage: no store, no transaction, no loading), one sealing `count` messages of
+/// `body` and the other opening them. Returns the seal time and the open time, in all.
+pub fn in_memory_seal_open(
+    body: &[u8],
+    count: u32,
+) -> Result<(std::time::Duration, std::time::Duration), StoreError> {
+    use openmls::prelude::tls_codec::Deserialize as _;
+    use openmls::prelude::{MlsGroup, MlsMessageBodyIn, MlsMessageIn, ProcessedMessageContent};
+    let fail = |e: &dyn std::fmt::Display| StoreError::Corrupt(e.to_string());
+    let (alice_crypto, bob_crypto) = (OpenMlsRustCrypto::default(), OpenMlsRustCrypto::default());
+    let alice = DeviceIdentity::generate(AccountId(1), DeviceId(1))?;
+    let bob = DeviceIdentity::generate(AccountId(2), DeviceId(1))?;
+    let bob_package = KeyPackage::builder()
+        .build(super::CIPHERSUITE, &bob_crypto, &bob.keys, bob.credential())
+        .map_err(|e| fail(&e))?;
+    let mut sender = MlsGroup::new_with_group_id(
+        &alice_crypto,
+        &alice.keys,
+        &group::create_config(),
+        group::group_id(ChatId(1)),
+        alice.credential(),
+    )
+    .map_err(|e| fail(&e))?;
+    let (_, welcome, _) = sender
+        .add_members(
+            &alice_crypto,
+            &alice.keys,
+            &[bob_package.key_package().clone()],
+        )
+        .map_err(|e| fail(&e))?;
+    sender
+        .merge_pending_commit(&alice_crypto)
+        .map_err(|e| fail(&e))?;
+    let welcome = welcome.tls_serialize_detached().map_err(|e| fail(&e))?;
+    let MlsMessageBodyIn::Welcome(welcome) = MlsMessageIn::tls_deserialize_exact(&welcome)
+        .map_err(|e| fail(&e))?
+        .extract()
+    else {
+        return Err(fail(&"not a Welcome"));
+    };
+    let mut receiver = openmls::group::StagedWelcome::new_from_welcome(
+        &bob_crypto,
+        &group::join_config(),
+        welcome,
+        None,
+    )
+    .map_err(|e| fail(&e))?
+    .into_group(&bob_crypto)
+    .map_err(|e| fail(&e))?;
+    let (mut sealing, mut opening) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    for _ in 0..count {
+        let started = std::time::Instant::now();
+        let wire = sender
+            .create_message(&alice_crypto, &alice.keys, body)
+            .map_err(|e| fail(&e))?
+            .tls_serialize_detached()
+            .map_err(|e| fail(&e))?;
+        let sealed = std::time::Instant::now();
+        let message = MlsMessageIn::tls_deserialize_exact(&wire)
+            .map_err(|e| fail(&e))?
+            .try_into_protocol_message()
+            .map_err(|e| fail(&e))?;
+        let processed = receiver
+            .process_message(&bob_crypto, message)
+            .map_err(|e| fail(&e))?;
+        let ProcessedMessageContent::ApplicationMessage(opened) = processed.into_content() else {
+            return Err(fail(&"not an application message"));
+        };
+        if opened.into_bytes() != body {
+            return Err(fail(&"opened another body"));
+        }
+        sealing += sealed - started;
+        opening += sealed.elapsed();
+    }
+    Ok((sealing, opening))
+}
