@@ -487,6 +487,7 @@ async fn only_admins_seal_a_group_s_title_and_a_forged_one_is_sealed_over() {
         chat,
         epoch,
         sealed,
+        rename: true,
     };
 
     let refusal =
@@ -514,6 +515,17 @@ async fn only_admins_seal_a_group_s_title_and_a_forged_one_is_sealed_over() {
         })
         .await;
     assert_eq!(refusal(plain), ErrorCode::BadRequest, "a plaintext title");
+    let again = Request::SealTitle {
+        chat,
+        epoch,
+        sealed: sealed.clone(),
+        rename: false,
+    };
+    assert_eq!(
+        refusal(raw.request(again).await),
+        ErrorCode::Conflict,
+        "sealing the same title again in the epoch it is sealed for"
+    );
 
     // An admin's device that is not in the group seals bytes nobody can open: the
     // server cannot tell, the members' devices can. They keep the title, and alice's own

@@ -224,6 +224,10 @@ pub enum Request {
         /// The sealed title, at most [`crate::rules::MAX_SEALED_TITLE_BYTES`].
         #[serde(with = "serde_bytes")]
         sealed: Vec<u8>,
+        /// A new title (renaming, or the first one). `false`: the same title sealed again
+        /// for a later epoch, refused (`Conflict`) once a title is sealed for `epoch`, so
+        /// that it never overwrites a rename made meanwhile.
+        rename: bool,
     },
     /// A group's newest sealed title.
     GetSealedTitle {

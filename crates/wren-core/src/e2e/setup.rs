@@ -123,7 +123,9 @@ async fn settle_title(
 ) -> Result<(), CoreError> {
     let mut fetched = false;
     for attempt in 0..ATTEMPTS {
-        match store.title_step(me, chat).await? {
+        let step = store.title_step(me, chat).await?;
+        tracing::debug!(%chat, device = %me.device, ?step, "the group title's next step");
+        match step {
             TitleStep::Nothing => return Ok(()),
             TitleStep::Fetch if fetched => return Ok(()),
             TitleStep::Fetch => {
@@ -137,12 +139,17 @@ async fn settle_title(
                     server.chat_changed(chat);
                 }
             }
-            TitleStep::Seal { epoch, sealed } => {
+            TitleStep::Seal {
+                epoch,
+                sealed,
+                rename,
+            } => {
                 let answer = server
                     .request(Request::SealTitle {
                         chat,
                         epoch,
                         sealed: sealed.clone(),
+                        rename,
                     })
                     .await;
                 match answer {
@@ -150,6 +157,11 @@ async fn settle_title(
                         if store.keep_sealed_title(chat, epoch, Some(sealed)).await? {
                             server.chat_changed(chat);
                         }
+                    }
+                    // Another admin's device sealed the title for this epoch first (or
+                    // renamed the group meanwhile): it comes through sync.
+                    Err(CoreError::Server(body)) if body.code == ErrorCode::Conflict => {
+                        return Ok(());
                     }
                     Err(CoreError::Server(body)) if body.code == ErrorCode::StaleEpoch => {
                         // Sync brings the commit that moved the group on; then again.

@@ -27,6 +27,8 @@ pub(crate) enum TitleStep {
         epoch: u64,
         /// The sealed title.
         sealed: Vec<u8>,
+        /// A title the user set (`false`: the shown one, sealed again).
+        rename: bool,
     },
 }
 
@@ -78,7 +80,7 @@ fn step(conn: &Connection, me: Me, chat: ChatId) -> Result<TitleStep, StoreError
             clear_to_seal(conn, chat)?;
             return Ok(TitleStep::Nothing);
         }
-        return Ok(sealed_step(conn, chat, to_seal)?);
+        return Ok(sealed_step(conn, chat, to_seal, true)?);
     }
     let Some(sealed_epoch) = row.sealed_epoch else {
         return Ok(TitleStep::Fetch);
@@ -86,8 +88,10 @@ fn step(conn: &Connection, me: Me, chat: ChatId) -> Result<TitleStep, StoreError
     let Some(state) = crate::e2e::group::describe(conn, chat)? else {
         return Ok(TitleStep::Nothing);
     };
+    // A kept title at epoch 0 did not open (forged or damaged): it is replaced.
+    let unreadable = row.sealed.is_some() && sealed_epoch == 0;
     if admin && !row.shown.is_empty() && sealed_epoch < state.epoch {
-        return Ok(sealed_step(conn, chat, &row.shown)?);
+        return Ok(sealed_step(conn, chat, &row.shown, unreadable)?);
     }
     Ok(TitleStep::Nothing)
 }
@@ -96,9 +100,14 @@ fn sealed_step(
     conn: &Connection,
     chat: ChatId,
     text: &str,
+    rename: bool,
 ) -> Result<TitleStep, crate::e2e::E2eError> {
     Ok(match title::seal(conn, chat, text)? {
-        Some((epoch, sealed)) => TitleStep::Seal { epoch, sealed },
+        Some((epoch, sealed)) => TitleStep::Seal {
+            epoch,
+            sealed,
+            rename,
+        },
         None => TitleStep::Nothing,
     })
 }
@@ -141,7 +150,10 @@ pub(crate) fn open_kept(conn: &Connection, chat: ChatId) -> Result<bool, StoreEr
     };
     let opened = match title::open(conn, chat, epoch, &sealed) {
         Ok(Some(opened)) => opened,
-        Ok(None) => return Ok(false),
+        Ok(None) => {
+            tracing::debug!(%chat, epoch, "a sealed title of another epoch than the group's");
+            return Ok(false);
+        }
         Err(e) => {
             // Forged or damaged: as good as none, so an admin's device seals the title anew.
             tracing::warn!(error = %e, %chat, "a group title that cannot be opened; left out");

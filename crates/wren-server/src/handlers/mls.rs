@@ -122,15 +122,21 @@ pub(super) fn group_info(state: &AppState, me: AccountId, chat: ChatId) -> Reply
     })
 }
 
+/// What `SealTitle` carries.
+pub(super) struct SealedTitle {
+    pub(super) epoch: u64,
+    pub(super) sealed: Vec<u8>,
+    pub(super) rename: bool,
+}
+
 /// Queues a sealed title; the writer takes it from an admin in the group's current epoch.
 pub(super) async fn seal_title(
     state: &AppState,
     me: AccountId,
     chat: ChatId,
-    epoch: u64,
-    sealed: Vec<u8>,
+    title: SealedTitle,
 ) -> Reply {
-    if sealed.is_empty() || sealed.len() > MAX_SEALED_TITLE_BYTES {
+    if title.sealed.is_empty() || title.sealed.len() > MAX_SEALED_TITLE_BYTES {
         return ready(Err(bad_request(format!(
             "a sealed title has 1 to {MAX_SEALED_TITLE_BYTES} bytes"
         ))));
@@ -138,8 +144,9 @@ pub(super) async fn seal_title(
     let op = WriteOp::SealTitle {
         actor: me,
         chat,
-        epoch,
-        sealed,
+        epoch: title.epoch,
+        sealed: title.sealed,
+        rename: title.rename,
     };
     super::write(state, op).await
 }

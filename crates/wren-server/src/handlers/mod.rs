@@ -155,7 +155,15 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
             chat,
             epoch,
             sealed,
-        } => mls::seal_title(state, me, chat, epoch, sealed).await,
+            rename,
+        } => {
+            let title = mls::SealedTitle {
+                epoch,
+                sealed,
+                rename,
+            };
+            mls::seal_title(state, me, chat, title).await
+        }
         Request::GetSealedTitle { chat } => mls::sealed_title(state, me, chat),
         Request::Register { .. }
         | Request::Login { .. }

@@ -223,6 +223,8 @@ pub(crate) enum WriteOp {
         epoch: u64,
         /// The sealed title.
         sealed: Vec<u8>,
+        /// A new title; `false`: sealed again, refused if one is sealed for `epoch`.
+        rename: bool,
     },
 }
 

@@ -5,7 +5,7 @@ use super::{append_event, notify_members, Applied, Event};
 use crate::store::sqlite::db_err;
 use crate::store::sqlite::views::{log_kind, require_member, update_kind};
 use crate::store::{StoreError, WriteOutcome};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{AccountId, ChatId, ErrorCode, Update};
 
 /// The commit that the op carries.
@@ -104,13 +104,13 @@ pub(super) fn check_payload_epoch(
 }
 
 /// Takes a group title sealed in the group's current epoch by an admin: it becomes the
-/// chat's title for every member's devices, and the server forgets any plaintext title.
+/// chat's title for every member's devices, and the server forgets any plaintext title. A
+/// title sealed again (not a rename) is refused once one is sealed for that epoch.
 pub(super) fn seal_title(
     conn: &Connection,
     actor: AccountId,
     chat: ChatId,
-    epoch: u64,
-    sealed: Vec<u8>,
+    (epoch, sealed, rename): (u64, Vec<u8>, bool),
     now: u64,
 ) -> Result<Applied, StoreError> {
     super::chats::require_admin(conn, chat, actor, "only admins can set the group's title")?;
@@ -123,6 +123,12 @@ pub(super) fn seal_title(
     }
     if epoch != current {
         return Err(stale_or_unknown(epoch, current));
+    }
+    if !rename && sealed_title_epoch(conn, chat)? >= Some(epoch) {
+        return Err(StoreError::rejected(
+            ErrorCode::Conflict,
+            format!("the group's title is sealed for epoch {epoch} already"),
+        ));
     }
     let log_seq = append_handshake(
         conn,
@@ -158,6 +164,18 @@ pub(super) fn seal_title(
     )?;
     applied.outcome = WriteOutcome::Done;
     Ok(applied)
+}
+
+/// The epoch of the chat's newest sealed title.
+fn sealed_title_epoch(conn: &Connection, chat: ChatId) -> Result<Option<u64>, StoreError> {
+    conn.prepare_cached(
+        "SELECT l.target FROM chats c \
+         JOIN chat_log l ON l.chat_id = c.id AND l.seq = c.sealed_title_seq WHERE c.id = ?1",
+    )
+    .map_err(db_err)?
+    .query_row([chat.0], |r| r.get(0))
+    .optional()
+    .map_err(db_err)
 }
 
 /// The epoch of the chat's MLS group (0: none yet).
