@@ -1,6 +1,6 @@
 //! `wren://` links: `wren://user/NAME` opens the direct chat with a user, `wren://chat/ID`
-//! a chat the user is in, and `wren://join/CODE` is reserved for joining by invite (which
-//! the server does not offer yet; the UI says so).
+//! a chat the user is in, `wren://channel/HANDLE` a public channel (a preview until
+//! subscribed), and `wren://join/CODE` joins a channel by invite link.
 //!
 //! A link may arrive before the UI has loaded (the app was started by it) or while the
 //! profile is locked, so links wait in [`DeepLinks`] until the UI takes them; the event
@@ -29,6 +29,11 @@ pub(crate) enum DeepLink {
     Chat {
         /// The chat's id.
         id: u64,
+    },
+    /// `wren://channel/HANDLE`: a public channel.
+    Channel {
+        /// The handle, without a leading `@`.
+        handle: String,
     },
     /// `wren://join/CODE`: joining a chat or channel by invite.
     Invite {
@@ -68,6 +73,12 @@ impl DeepLink {
             (Some("chat"), [id]) => id
                 .parse()
                 .map_or_else(|_| invalid(), |id| DeepLink::Chat { id }),
+            (Some("channel"), [handle]) => match handle.strip_prefix('@').unwrap_or(handle) {
+                "" => invalid(),
+                handle => DeepLink::Channel {
+                    handle: handle.to_string(),
+                },
+            },
             (Some("join"), [code]) => DeepLink::Invite {
                 code: (*code).to_string(),
             },
@@ -155,6 +166,12 @@ mod tests {
         );
         assert_eq!(DeepLink::parse("wren://chat/42"), DeepLink::Chat { id: 42 });
         assert_eq!(
+            DeepLink::parse("wren://channel/@rust_news"),
+            DeepLink::Channel {
+                handle: "rust_news".into()
+            }
+        );
+        assert_eq!(
             DeepLink::parse("wren://join/AbC123"),
             DeepLink::Invite {
                 code: "AbC123".into()
@@ -168,6 +185,7 @@ mod tests {
             "wren://chat/abc",
             "wren://chat/",
             "wren://user/@",
+            "wren://channel/",
             "wren://user/a/b",
             "wren://settings",
             "https://user/bob",

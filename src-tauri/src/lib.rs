@@ -7,6 +7,7 @@
 //! `WREN_SERVER` (the server address the sign-in screen proposes), `WREN_PASSCODE` (the
 //! profile's passcode, for headless runs), `RUST_LOG` (log filter).
 
+mod channel_commands;
 mod commands;
 mod deep_link;
 mod error;
@@ -68,6 +69,19 @@ pub fn run() {
             commands::set_notification_preview,
             commands::set_tray_texts,
             commands::take_deep_links,
+            channel_commands::channels,
+            channel_commands::channel_posts,
+            channel_commands::refresh_posts,
+            channel_commands::directory,
+            channel_commands::find_channel,
+            channel_commands::preview_posts,
+            channel_commands::subscribe,
+            channel_commands::join_channel,
+            channel_commands::leave_channel,
+            channel_commands::create_channel,
+            channel_commands::post,
+            channel_commands::report_views,
+            channel_commands::create_invite,
         ])
         .build(tauri::generate_context!());
     let app = match result {

@@ -103,6 +103,23 @@ pub(crate) enum Command {
     /// Groups.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// Channels. CHANNEL is @handle, a channel id, or (to subscribe) an invite link.
+    #[command(subcommand)]
+    Channel(ChannelCommand),
+    /// Search the directory of public channels, most subscribers first.
+    Directory {
+        /// Words to find in titles, handles, descriptions and topics.
+        query: Option<String>,
+        /// Only this topic.
+        #[arg(long)]
+        topic: Option<String>,
+        /// Only this language (a two-letter code, such as en).
+        #[arg(long)]
+        language: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
     /// List this account's devices.
     Devices,
     /// Sign another device out.
@@ -152,6 +169,65 @@ pub(crate) enum GroupCommand {
         chat: String,
         /// The member to remove.
         user: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ChannelCommand {
+    /// Create a channel: public with --handle, or --private (joined by invite link).
+    Create {
+        /// The title.
+        title: String,
+        /// The public handle, as @name or name.
+        #[arg(long, conflicts_with = "private")]
+        handle: Option<String>,
+        /// A private channel: not listed, joined by invite link only.
+        #[arg(long)]
+        private: bool,
+        /// The topic (news, technology, science, business, finance, sports,
+        /// entertainment, music, education, travel, food, art, games, health, other).
+        #[arg(long, default_value = "other")]
+        topic: String,
+        /// The language of its posts, a two-letter code.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// What it is about.
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Publish a post (owner and admins).
+    Post {
+        /// The channel.
+        channel: String,
+        /// The text.
+        text: String,
+    },
+    /// Subscribe to a public channel, or join one with an invite link.
+    Subscribe {
+        /// @handle, id, or invite link.
+        channel: String,
+    },
+    /// Leave a channel.
+    Leave {
+        /// The channel.
+        channel: String,
+    },
+    /// Show a channel's newest posts, oldest first, with view counts (a preview when you
+    /// are not subscribed).
+    Read {
+        /// The channel.
+        channel: String,
+        /// How many of the newest posts.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Make an invite link, or revoke one with --revoke LINK.
+    Invite {
+        /// The channel.
+        channel: String,
+        /// The link to revoke.
+        #[arg(long)]
+        revoke: Option<String>,
     },
 }
 

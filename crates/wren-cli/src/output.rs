@@ -3,7 +3,8 @@
 use serde::Serialize;
 use std::io::Write;
 use wren_core::{
-    ChatSummary, DeliveryState, DeviceInfo, GroupAdds, MessageView, Privacy, SearchHit,
+    ChannelInfo, ChannelRole, ChatSummary, DeliveryState, DeviceInfo, GroupAdds, MessageView, Post,
+    Privacy, SearchHit,
 };
 
 /// Prints a value as one JSON document on one line.
@@ -188,6 +189,45 @@ fn preview(text: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// `channel 3 @rust_news "Rust news" (technology, en) 1204 subscribers, you: owner`
+pub(crate) fn channel(c: &ChannelInfo) -> String {
+    let name = c
+        .handle
+        .as_ref()
+        .map_or_else(|| "(private)".to_string(), |h| format!("@{h}"));
+    let role = match c.role {
+        Some(ChannelRole::Owner) => ", you: owner",
+        Some(ChannelRole::Admin) => ", you: admin",
+        Some(ChannelRole::Subscriber) => ", subscribed",
+        None => "",
+    };
+    format!(
+        "channel {} {name} {:?} ({}, {}) {} subscribers{role}",
+        c.id, c.title, c.topic, c.language, c.subscribers
+    )
+}
+
+/// `#12 2026-11-24 09:14 text (edited) · 340 views`
+pub(crate) fn post(p: &Post) -> String {
+    let text = if p.deleted {
+        "(deleted)".to_string()
+    } else {
+        p.text.clone()
+    };
+    let edited = if p.edited_at.is_some() {
+        " (edited)"
+    } else {
+        ""
+    };
+    let views = if p.views == 1 { "view" } else { "views" };
+    format!(
+        "#{} {} {text}{edited} · {} {views}",
+        p.seq,
+        timestamp(p.sent_at),
+        p.views
+    )
 }
 
 #[cfg(test)]

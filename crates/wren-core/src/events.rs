@@ -2,7 +2,7 @@
 
 use crate::model::{Account, ChatSummary, MessageView};
 use serde::Serialize;
-use wren_proto::ChatId;
+use wren_proto::{ChannelId, ChannelInfo, ChatId, Post};
 
 /// The state of the connection to the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -72,4 +72,22 @@ pub enum ClientEvent {
     },
     /// This device was signed out (revoked elsewhere, or logged out).
     SignedOut,
+    /// A channel this account is in appeared or changed.
+    #[serde(rename_all = "camelCase")]
+    ChannelUpdated {
+        /// The channel as this device has it now.
+        channel: ChannelInfo,
+    },
+    /// This account is no longer in a channel (it left, here or on another device).
+    #[serde(rename_all = "camelCase")]
+    ChannelRemoved {
+        /// The channel.
+        channel: ChannelId,
+    },
+    /// A post of a channel arrived or changed.
+    #[serde(rename_all = "camelCase")]
+    PostUpserted {
+        /// The post as it is now.
+        post: Post,
+    },
 }

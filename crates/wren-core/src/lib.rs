@@ -29,6 +29,6 @@ pub use error::{CoreError, KeyError, StoreError};
 pub use events::{ClientEvent, ConnectionState};
 pub use model::{Account, ChatSummary, DeliveryState, MemberView, MessageView, SearchHit};
 pub use wren_proto::{
-    AccountId, ChatId, ChatKind, ClaimedKeyPackage, DeviceId, DeviceInfo, DeviceKey, GroupAdds,
-    Privacy, Role, Seq,
+    AccountId, ChannelId, ChannelInfo, ChannelRole, ChatId, ChatKind, ClaimedKeyPackage, DeviceId,
+    DeviceInfo, DeviceKey, DirectoryQuery, GroupAdds, Invite, NewChannel, Post, Privacy, Role, Seq,
 };

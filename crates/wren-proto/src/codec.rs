@@ -95,8 +95,8 @@ mod tests {
 
     #[test]
     fn hello_bytes_are_stable() {
-        // variant 0 (Hello), major 2, minor 3, string of length 1 "t"
-        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 3, 1, b't']);
+        // variant 0 (Hello), major 2, minor 4, string of length 1 "t"
+        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 4, 1, b't']);
     }
 
     #[test]
@@ -112,11 +112,12 @@ mod tests {
             encode(&Request::GetGroupInfo { chat: ChatId(1) }).expect("encode"),
             vec![31, 1]
         );
-        // Sealed titles (2.3) after them.
+        // Sealed titles (2.3) after them, then channels (2.4).
         assert_eq!(
             encode(&Request::GetSealedTitle { chat: ChatId(1) }).expect("encode"),
             vec![33, 1]
         );
+        assert_eq!(encode(&Request::MyChannels).expect("encode"), vec![40]);
         let upload = Request::UploadKeyPackages {
             packages: vec![vec![1, 2], vec![3]],
             last_resort: Some(vec![9]),

@@ -14,7 +14,7 @@ pub struct Version {
 }
 
 /// The version this build speaks.
-pub const PROTOCOL_VERSION: Version = Version { major: 2, minor: 3 };
+pub const PROTOCOL_VERSION: Version = Version { major: 2, minor: 4 };
 
 /// The first frame a client sends on every connection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,4 +72,7 @@ pub enum ServerFrame {
     Typing(TypingNotice),
     /// A connection-level error; the server closes the connection after sending it.
     Fatal(ErrorBody),
+    /// A channel the account is in changed (a post, an edit, a delete); not in the
+    /// account's update log: a subscriber that misses one pulls the channel's difference.
+    ChannelPush(crate::ChannelPush),
 }

@@ -31,7 +31,11 @@ id_type!(
     ChatId
 );
 id_type!(
-    /// Position in one chat's log. Every message or chat event gets the next `seq`.
+    /// A broadcast channel.
+    ChannelId
+);
+id_type!(
+    /// Position in one chat's or channel's log. Every message or event gets the next `seq`.
     Seq
 );
 id_type!(

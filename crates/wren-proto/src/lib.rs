@@ -8,6 +8,7 @@
 //! This crate does no IO: it is types, a codec and validation rules shared by the server
 //! and the client engine. See `docs/PROTOCOL.md` for the prose version.
 
+mod channel;
 pub mod codec;
 mod error;
 mod frame;
@@ -17,12 +18,16 @@ mod request;
 pub mod rules;
 mod update;
 
+pub use channel::{
+    AdminChange, ChannelInfo, ChannelPosts, ChannelPush, ChannelRole, DirectoryQuery, Invite,
+    NewChannel, NewPost, Post,
+};
 pub use codec::{decode_client, decode_server, encode, encoded_len, DecodeError, EncodeError};
 pub use error::{ErrorBody, ErrorCode};
 pub use frame::{
     ClientFrame, Hello, RequestFrame, ServerFrame, Version, Welcome, PROTOCOL_VERSION,
 };
-pub use ids::{AccountId, ChatId, ClientMsgId, DeviceId, Pts, RequestId, Seq};
+pub use ids::{AccountId, ChannelId, ChatId, ClientMsgId, DeviceId, Pts, RequestId, Seq};
 pub use model::{
     AccountInfo, ChatInfo, ChatKind, ClaimedKeyPackage, DeviceInfo, DeviceKey, GroupAdds, Member,
     Message, Privacy, Role, Session, TypingNotice,

@@ -1,8 +1,8 @@
 //! Requests a client makes and the responses it gets.
 
 use crate::{
-    AccountId, AccountInfo, ChatId, ChatInfo, ClaimedKeyPackage, ClientMsgId, DeviceId, DeviceInfo,
-    DeviceKey, Message, Pts, Seq, Session, UpdateEnvelope,
+    AccountId, AccountInfo, ChannelId, ChatId, ChatInfo, ClaimedKeyPackage, ClientMsgId, DeviceId,
+    DeviceInfo, DeviceKey, Message, Pts, Seq, Session, UpdateEnvelope,
 };
 use serde::{Deserialize, Serialize};
 
@@ -234,6 +234,103 @@ pub enum Request {
         /// The group.
         chat: ChatId,
     },
+    /// Create a channel with the caller as its owner.
+    CreateChannel(crate::NewChannel),
+    /// A channel the caller is in, or a public one (a preview).
+    GetChannel {
+        /// The channel.
+        channel: ChannelId,
+    },
+    /// A public channel by its handle (a preview until subscribed).
+    ResolveChannel {
+        /// The handle, with or without `@`.
+        handle: String,
+    },
+    /// Subscribe to a public channel.
+    Subscribe {
+        /// The channel.
+        channel: ChannelId,
+    },
+    /// Subscribe to a channel with an invite link.
+    JoinByInvite {
+        /// The link, `wren://join/TOKEN`.
+        link: String,
+    },
+    /// Stop reading a channel (its owner cannot).
+    LeaveChannel {
+        /// The channel.
+        channel: ChannelId,
+    },
+    /// The channels the caller is in.
+    MyChannels,
+    /// Publish a post (owner and admins). Sending the same `client_msg_id` again returns
+    /// the original post.
+    PublishPost(crate::NewPost),
+    /// Replace a post's text (owner and admins).
+    EditPost {
+        /// The channel.
+        channel: ChannelId,
+        /// The post.
+        seq: Seq,
+        /// The new text.
+        text: String,
+    },
+    /// Delete a post (owner and admins).
+    DeletePost {
+        /// The channel.
+        channel: ChannelId,
+        /// The post.
+        seq: Seq,
+    },
+    /// Pin a post, or unpin with `None` (owner and admins).
+    PinPost {
+        /// The channel.
+        channel: ChannelId,
+        /// The post.
+        seq: Option<Seq>,
+    },
+    /// The posts that changed after `since`, oldest change first (subscribers, and anyone
+    /// for a public channel).
+    ChannelDifference {
+        /// The channel.
+        channel: ChannelId,
+        /// The newest log position the caller has.
+        since: Seq,
+        /// At most this many (capped at [`crate::rules::MAX_CHANNEL_PAGE`]).
+        limit: u32,
+    },
+    /// Posts before `before` (all when `None`), newest first.
+    ChannelHistory {
+        /// The channel.
+        channel: ChannelId,
+        /// Only posts older than this.
+        before: Option<Seq>,
+        /// At most this many (capped at [`crate::rules::MAX_CHANNEL_PAGE`]).
+        limit: u32,
+    },
+    /// Public channels, most subscribers first.
+    SearchDirectory(crate::DirectoryQuery),
+    /// The caller had these posts on screen; each account counts once per post.
+    ReportViews {
+        /// The channel.
+        channel: ChannelId,
+        /// The posts, at most [`crate::rules::MAX_VIEWS_PER_REPORT`].
+        seqs: Vec<Seq>,
+    },
+    /// A new invite link (owner and admins).
+    CreateInvite {
+        /// The channel.
+        channel: ChannelId,
+    },
+    /// Revoke an invite link: it stops working at once.
+    RevokeInvite {
+        /// The channel.
+        channel: ChannelId,
+        /// The link.
+        link: String,
+    },
+    /// Make a subscriber an admin, or an admin a subscriber again (owner only).
+    SetChannelAdmin(crate::AdminChange),
 }
 
 impl Request {
@@ -274,6 +371,27 @@ impl Request {
             | Request::GetGroupInfo { chat }
             | Request::SealTitle { chat, .. }
             | Request::GetSealedTitle { chat } => ok(chat.0),
+            Request::GetChannel { channel }
+            | Request::Subscribe { channel }
+            | Request::LeaveChannel { channel }
+            | Request::CreateInvite { channel }
+            | Request::RevokeInvite { channel, .. } => ok(channel.0),
+            Request::PublishPost(post) => ok(post.channel.0),
+            Request::EditPost { channel, seq, .. } | Request::DeletePost { channel, seq } => {
+                ok(channel.0) && ok(seq.0)
+            }
+            Request::PinPost { channel, seq } => ok(channel.0) && seq.is_none_or(|s| ok(s.0)),
+            Request::ChannelDifference { channel, since, .. } => ok(channel.0) && ok(since.0),
+            Request::ChannelHistory {
+                channel, before, ..
+            } => ok(channel.0) && before.is_none_or(|s| ok(s.0)),
+            Request::ReportViews { channel, seqs } => ok(channel.0) && seqs.iter().all(|s| ok(s.0)),
+            Request::SetChannelAdmin(change) => ok(change.channel.0) && ok(change.account.0),
+            Request::CreateChannel(_)
+            | Request::ResolveChannel { .. }
+            | Request::JoinByInvite { .. }
+            | Request::MyChannels
+            | Request::SearchDirectory(_) => true,
             Request::Register { .. }
             | Request::Login { .. }
             | Request::Resume { .. }
@@ -326,6 +444,24 @@ impl Request {
             Request::GetGroupInfo { .. } => "get_group_info",
             Request::SealTitle { .. } => "seal_title",
             Request::GetSealedTitle { .. } => "get_sealed_title",
+            Request::CreateChannel(_) => "create_channel",
+            Request::GetChannel { .. } => "get_channel",
+            Request::ResolveChannel { .. } => "resolve_channel",
+            Request::Subscribe { .. } => "subscribe",
+            Request::JoinByInvite { .. } => "join_by_invite",
+            Request::LeaveChannel { .. } => "leave_channel",
+            Request::MyChannels => "my_channels",
+            Request::PublishPost(_) => "publish_post",
+            Request::EditPost { .. } => "edit_post",
+            Request::DeletePost { .. } => "delete_post",
+            Request::PinPost { .. } => "pin_post",
+            Request::ChannelDifference { .. } => "channel_difference",
+            Request::ChannelHistory { .. } => "channel_history",
+            Request::SearchDirectory(_) => "search_directory",
+            Request::ReportViews { .. } => "report_views",
+            Request::CreateInvite { .. } => "create_invite",
+            Request::RevokeInvite { .. } => "revoke_invite",
+            Request::SetChannelAdmin(_) => "set_channel_admin",
         }
     }
 }
@@ -431,4 +567,21 @@ pub enum Response {
         #[serde(with = "serde_bytes")]
         sealed: Option<Vec<u8>>,
     },
+    /// To `CreateChannel`, `GetChannel`, `ResolveChannel`, `Subscribe` and `JoinByInvite`.
+    Channel(crate::ChannelInfo),
+    /// To `MyChannels` (by id) and `SearchDirectory` (most subscribers first).
+    Channels(Vec<crate::ChannelInfo>),
+    /// To `PublishPost`: where the post was stored (the original place on a resend).
+    Posted {
+        /// The channel.
+        channel: ChannelId,
+        /// The post's position.
+        seq: Seq,
+        /// When it was stored, in Unix milliseconds.
+        sent_at: u64,
+    },
+    /// To `ChannelDifference` and `ChannelHistory`.
+    ChannelPosts(crate::ChannelPosts),
+    /// To `CreateInvite`.
+    Invite(crate::Invite),
 }

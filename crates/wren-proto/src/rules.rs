@@ -115,6 +115,106 @@ pub fn validate_title(title: &str) -> Result<&str, VisibleTextError> {
     visible_text(title, MAX_TITLE_CHARS)
 }
 
+/// The longest post, in characters.
+pub const MAX_POST_CHARS: usize = 4096;
+/// The longest channel description, in characters.
+pub const MAX_CHANNEL_DESCRIPTION_CHARS: usize = 255;
+/// The most posts one channel page returns.
+pub const MAX_CHANNEL_PAGE: u32 = 200;
+/// The most channels one directory page returns.
+pub const MAX_DIRECTORY_PAGE: u32 = 50;
+/// The most posts one `ReportViews` may name.
+pub const MAX_VIEWS_PER_REPORT: usize = 200;
+/// A subscriber more than this many changes behind gets the channel's newest page
+/// instead of a difference (`too_long`).
+pub const CHANNEL_TOO_LONG: u64 = 10_000;
+/// How many public channels an account on the Free plan may own.
+pub const FREE_PUBLIC_CHANNELS: u32 = 10;
+/// The topics a channel can have.
+pub const CHANNEL_TOPICS: &[&str] = &[
+    "news",
+    "technology",
+    "science",
+    "business",
+    "finance",
+    "sports",
+    "entertainment",
+    "music",
+    "education",
+    "travel",
+    "food",
+    "art",
+    "games",
+    "health",
+    "other",
+];
+
+/// Why a channel's settings are not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChannelRuleError {
+    /// The handle breaks the rules of usernames or is shorter than 5 characters.
+    #[error("a channel handle has 5 to 32 of the letters a-z, digits and underscores, starting with a letter")]
+    Handle,
+    /// Not one of [`CHANNEL_TOPICS`].
+    #[error("the topic is one of: {}", CHANNEL_TOPICS.join(", "))]
+    Topic,
+    /// Not two lower-case letters.
+    #[error("the language is a two-letter ISO 639-1 code, such as en")]
+    Language,
+    /// Longer than [`MAX_CHANNEL_DESCRIPTION_CHARS`] or with hidden characters.
+    #[error("the description has at most {MAX_CHANNEL_DESCRIPTION_CHARS} characters and no invisible or text-reordering ones")]
+    Description,
+}
+
+/// Normalizes and checks a channel handle (as [`normalize_username`], 5 to 32 characters).
+pub fn validate_handle(raw: &str) -> Result<String, ChannelRuleError> {
+    let handle = normalize_username(raw);
+    if handle.len() < 5 || validate_username(&handle).is_err() {
+        return Err(ChannelRuleError::Handle);
+    }
+    Ok(handle)
+}
+
+/// Checks a channel topic.
+pub fn validate_topic(topic: &str) -> Result<(), ChannelRuleError> {
+    CHANNEL_TOPICS
+        .contains(&topic)
+        .then_some(())
+        .ok_or(ChannelRuleError::Topic)
+}
+
+/// Checks a language code: two lower-case ASCII letters.
+pub fn validate_language(language: &str) -> Result<(), ChannelRuleError> {
+    (language.len() == 2 && language.chars().all(|c| c.is_ascii_lowercase()))
+        .then_some(())
+        .ok_or(ChannelRuleError::Language)
+}
+
+/// Checks a channel description (may be empty); returns it trimmed.
+pub fn validate_description(description: &str) -> Result<&str, ChannelRuleError> {
+    let text = description.trim();
+    if text.chars().count() > MAX_CHANNEL_DESCRIPTION_CHARS
+        || text
+            .chars()
+            .any(|c| is_hidden_or_reordering(c) && c != '\n')
+    {
+        return Err(ChannelRuleError::Description);
+    }
+    Ok(text)
+}
+
+/// Checks a post's text: 1 to [`MAX_POST_CHARS`] characters after trimming.
+pub fn validate_post(text: &str) -> Result<&str, VisibleTextError> {
+    let text = text.trim();
+    if !(1..=MAX_POST_CHARS).contains(&text.chars().count()) {
+        return Err(VisibleTextError::Length {
+            max: MAX_POST_CHARS,
+        });
+    }
+    Ok(text)
+}
+
 /// The longest client name a `Hello` may carry, in bytes.
 pub const MAX_CLIENT_NAME_BYTES: usize = 64;
 
@@ -170,6 +270,23 @@ pub fn visible_text(raw: &str, max: usize) -> Result<&str, VisibleTextError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn channel_settings() {
+        assert_eq!(validate_handle(" @Wren_News "), Ok("wren_news".into()));
+        assert_eq!(validate_handle("news"), Err(ChannelRuleError::Handle));
+        assert_eq!(validate_handle("9news"), Err(ChannelRuleError::Handle));
+        assert_eq!(validate_topic("technology"), Ok(()));
+        assert_eq!(validate_topic("Tech"), Err(ChannelRuleError::Topic));
+        assert_eq!(validate_language("en"), Ok(()));
+        assert_eq!(validate_language("EN"), Err(ChannelRuleError::Language));
+        assert_eq!(validate_language("eng"), Err(ChannelRuleError::Language));
+        assert_eq!(validate_description("  Daily news.  "), Ok("Daily news."));
+        assert_eq!(validate_description("two\nlines"), Ok("two\nlines"));
+        assert!(validate_description("a\u{202E}b").is_err());
+        assert!(validate_post("   ").is_err());
+        assert!(validate_post(&"x".repeat(MAX_POST_CHARS + 1)).is_err());
+    }
 
     #[test]
     fn usernames() {

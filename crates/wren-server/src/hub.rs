@@ -1,13 +1,16 @@
-//! Who is online: connections by account and device, live push fan-out, disconnects.
+//! Who is online: connections by account and device, live push fan-out (account-log
+//! updates, and channel posts to the online subscribers of a channel), disconnects.
 
 use crate::metrics::Metrics;
 use crate::store::{Delivery, UpdateSink};
+use axum::body::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::mpsc;
 use wren_proto::{
-    AccountId, DeviceId, ErrorBody, ErrorCode, Pts, ServerFrame, TypingNotice, Update,
+    AccountId, ChannelId, ChannelPush, DeviceId, ErrorBody, ErrorCode, Pts, ServerFrame,
+    TypingNotice, Update,
 };
 
 /// A live account-log update queued for one connection.
@@ -30,6 +33,9 @@ pub(crate) struct Outlets {
     /// Unbounded: for the fatal frame that signs the connection out. The connection's
     /// reading side takes it, so that it stops acting for the device at once.
     pub(crate) control: mpsc::UnboundedSender<ServerFrame>,
+    /// Bounded: encoded channel pushes (one encoding shared by every subscriber); one
+    /// that does not fit is dropped, and the client pulls the channel's difference.
+    pub(crate) channels: mpsc::Sender<Bytes>,
 }
 
 /// The hub's table.
@@ -40,6 +46,41 @@ struct Online {
     /// Devices signed out while this server runs, so that a connection that finishes
     /// signing in just after its device was revoked is still closed.
     revoked: HashSet<DeviceId>,
+    /// The online accounts in each channel: who gets its posts pushed.
+    channels: HashMap<ChannelId, HashSet<AccountId>>,
+    /// The channels each online account is in, to forget when it goes offline.
+    followed: HashMap<AccountId, HashSet<ChannelId>>,
+}
+
+impl Online {
+    fn follow(&mut self, account: AccountId, channel: ChannelId) {
+        self.channels.entry(channel).or_default().insert(account);
+        self.followed.entry(account).or_default().insert(channel);
+    }
+
+    fn unfollow(&mut self, account: AccountId, channel: ChannelId) {
+        if let Some(accounts) = self.channels.get_mut(&channel) {
+            accounts.remove(&account);
+            if accounts.is_empty() {
+                self.channels.remove(&channel);
+            }
+        }
+        if let Some(channels) = self.followed.get_mut(&account) {
+            channels.remove(&channel);
+        }
+    }
+
+    /// The account went offline: its channels stop pushing to it.
+    fn forget_channels(&mut self, account: AccountId) {
+        for channel in self.followed.remove(&account).unwrap_or_default() {
+            if let Some(accounts) = self.channels.get_mut(&channel) {
+                accounts.remove(&account);
+                if accounts.is_empty() {
+                    self.channels.remove(&channel);
+                }
+            }
+        }
+    }
 }
 
 /// One signed-in connection as the hub knows it.
@@ -107,7 +148,29 @@ impl Hub {
             entries.retain(|e| e.id != registration.id);
             if entries.is_empty() {
                 online.accounts.remove(&registration.account);
+                online.forget_channels(registration.account);
             }
+        }
+    }
+
+    /// Pushes the posts of `channels` to `account`'s connections from now on (called after
+    /// sign-in with the channels the store lists; ignored if the account went offline).
+    pub(crate) fn follow_channels(&self, account: AccountId, channels: &[ChannelId]) {
+        let mut online = self.online();
+        if online.accounts.contains_key(&account) {
+            for &channel in channels {
+                online.follow(account, channel);
+            }
+        }
+    }
+
+    /// `account` subscribed to (`joined`) or left a channel.
+    pub(crate) fn channel_membership(&self, account: AccountId, channel: ChannelId, joined: bool) {
+        let mut online = self.online();
+        if !joined {
+            online.unfollow(account, channel);
+        } else if online.accounts.contains_key(&account) {
+            online.follow(account, channel);
         }
     }
 
@@ -169,6 +232,34 @@ impl UpdateSink for Hub {
 
     fn committed(&self, writes: usize) {
         self.metrics.batch_committed(writes);
+    }
+
+    fn publish_channel(&self, push: &Arc<ChannelPush>) {
+        let frame = ServerFrame::ChannelPush(push.as_ref().clone());
+        let bytes = match wren_proto::encode(&frame) {
+            Ok(bytes) => Bytes::from(bytes),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot encode a channel push");
+                return;
+            }
+        };
+        let online = self.online();
+        let Some(accounts) = online.channels.get(&push.post.channel) else {
+            return;
+        };
+        for account in accounts {
+            for entry in online.accounts.get(account).into_iter().flatten() {
+                if let Err(mpsc::error::TrySendError::Full(_)) =
+                    entry.outlets.channels.try_send(bytes.clone())
+                {
+                    self.metrics.push_dropped();
+                }
+            }
+        }
+    }
+
+    fn rows_written(&self, op: &'static str, rows: u64) {
+        self.metrics.rows_written(op, rows);
     }
 }
 

@@ -28,6 +28,7 @@ mod rate_limit;
 mod server;
 mod store;
 mod tls;
+mod views;
 
 pub use server::{run, run_tls};
 pub use store::OpenStoreError;

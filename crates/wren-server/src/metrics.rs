@@ -16,6 +16,13 @@ struct RequestLabels {
     r#type: &'static str,
 }
 
+/// The label of per-write metrics.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OpLabels {
+    /// `WriteOp::name()`.
+    op: &'static str,
+}
+
 /// A request-latency histogram: 100 µs to about 3 s.
 fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.0001, 2.0, 16))
@@ -32,6 +39,7 @@ pub(crate) struct Metrics {
     pushes_dropped: Counter,
     connections_refused: Counter,
     batch_writes: Histogram,
+    rows_written: Family<OpLabels, Counter>,
 }
 
 impl Metrics {
@@ -77,6 +85,12 @@ impl Metrics {
             "Writes applied per group commit",
             batch_writes.clone(),
         );
+        let rows_written = Family::<OpLabels, Counter>::default();
+        registry.register(
+            "store_rows_written",
+            "Rows inserted, changed or deleted by committed writes, by kind of write",
+            rows_written.clone(),
+        );
         Metrics {
             registry,
             connections,
@@ -86,6 +100,7 @@ impl Metrics {
             pushes_dropped,
             connections_refused,
             batch_writes,
+            rows_written,
         }
     }
 
@@ -112,6 +127,13 @@ impl Metrics {
     /// Records one group commit of `writes` writes.
     pub(crate) fn batch_committed(&self, writes: usize) {
         self.batch_writes.observe(writes as f64);
+    }
+
+    /// Records the rows one committed write of kind `op` changed.
+    pub(crate) fn rows_written(&self, op: &'static str, rows: u64) {
+        self.rows_written
+            .get_or_create(&OpLabels { op })
+            .inc_by(rows);
     }
 
     /// Records a connection closed at accept for want of a slot.

@@ -9,6 +9,7 @@ use crate::rate_limit::{AuthLimiter, Failures};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, WriteOp, WriteOutcome};
 use crate::tls::{server_config, TlsFiles};
+use crate::views::ViewCounter;
 use crate::{http, Config, ServerError};
 use std::future::Future;
 use std::net::IpAddr;
@@ -47,6 +48,8 @@ pub(crate) struct Shared {
     pub(crate) failed_resumes: Failures<IpAddr>,
     /// Per-account quotas.
     pub(crate) quotas: Quotas,
+    /// Post views waiting for the next flush.
+    pub(crate) views: ViewCounter,
     /// Where Argon2id runs.
     pub(crate) passwords: PasswordPool,
     /// See [`Config::max_difference`].
@@ -98,6 +101,7 @@ fn start(config: &Config) -> Result<Running, ServerError> {
             FAILURE_TABLE_CAPACITY,
         ),
         quotas: Quotas::new(config),
+        views: ViewCounter::default(),
         passwords: PasswordPool::start(PasswordPool::threads_for_this_machine())?,
         max_difference: config.max_difference,
         handshake_timeout: config.handshake_timeout,
@@ -109,6 +113,7 @@ fn start(config: &Config) -> Result<Running, ServerError> {
     });
     tokio::spawn(sweep_limiter(Arc::downgrade(&state)));
     tokio::spawn(prune_updates(Arc::downgrade(&state)));
+    tokio::spawn(crate::views::flush_views(Arc::downgrade(&state)));
     Ok(Running {
         state,
         stop: Arc::new(stop),

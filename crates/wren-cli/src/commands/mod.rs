@@ -1,6 +1,7 @@
 //! One function per command.
 
 mod account;
+mod channels;
 mod chats;
 mod messages;
 
@@ -71,6 +72,21 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Edit { chat, seq, text } => messages::edit(ctx, &chat, seq, &text).await,
         Command::Delete { chat, seq } => messages::delete(ctx, &chat, seq).await,
         Command::Tail => messages::tail(ctx).await,
+        Command::Channel(command) => channels::run(ctx, command).await,
+        Command::Directory {
+            query,
+            topic,
+            language,
+            limit,
+        } => {
+            let query = wren_core::DirectoryQuery {
+                text: query.unwrap_or_default(),
+                topic,
+                language,
+                limit,
+            };
+            channels::directory(ctx, query).await
+        }
     }
 }
 

@@ -86,6 +86,11 @@ pub(crate) struct Driver {
         mpsc::UnboundedSender<crate::e2e::setup::Job>,
         tokio::task::JoinHandle<()>,
     )>,
+    /// The worker that pulls channels' posts, once started.
+    channels: Option<(
+        mpsc::UnboundedSender<super::channels::Job>,
+        tokio::task::JoinHandle<()>,
+    )>,
 }
 
 impl Driver {
@@ -116,6 +121,7 @@ impl Driver {
             requester,
             upkeep: None,
             groups: None,
+            channels: None,
         }
     }
 
@@ -125,6 +131,10 @@ impl Driver {
         if let Some(upkeep) = self.upkeep.take() {
             upkeep.abort();
             let _ = upkeep.await;
+        }
+        if let Some((_, worker)) = self.channels.take() {
+            worker.abort();
+            let _ = worker.await;
         }
         if let Some((_, worker)) = self.groups.take() {
             worker.abort();
@@ -300,6 +310,10 @@ impl Driver {
                 self.emit_chats(&[chat]).await;
                 Ok(())
             }
+            Some(Command::SyncChannel(channel)) => {
+                self.sync_channels(super::channels::Job::One(channel));
+                Ok(())
+            }
             Some(Command::KeysPublished) => {
                 self.status.send_modify(|s| s.keys_published = true);
                 Ok(())
@@ -339,6 +353,21 @@ impl Driver {
         }
     }
 
+    /// Asks the channel worker to bring channels up to date, starting it if needed.
+    pub(super) fn sync_channels(&mut self, job: super::channels::Job) {
+        let (jobs, _) = self.channels.get_or_insert_with(|| {
+            let (jobs, queue) = mpsc::unbounded_channel();
+            let worker = tokio::spawn(super::channels::run(
+                self.ctx.store.clone(),
+                self.requester.clone(),
+                self.ctx.events.clone(),
+                queue,
+            ));
+            (jobs, worker)
+        });
+        let _ = jobs.send(job);
+    }
+
     /// The group worker is done with a chat: what waits for its group may go.
     fn group_ready(&mut self, chat: ChatId) {
         self.outbox.release(chat);
@@ -375,6 +404,7 @@ impl Driver {
     ) -> Result<(), Exit> {
         self.active = true;
         self.start_key_upkeep();
+        self.sync_channels(super::channels::Job::All);
         // Group titles set here but not sealed yet (the app stopped first) go out now.
         match self.ctx.store.titles_to_seal().await {
             Ok(chats) => {
@@ -578,7 +608,8 @@ impl Driver {
                     Some(
                         Command::KeysPublished
                         | Command::CheckGroups(..)
-                        | Command::ChatChanged(_),
+                        | Command::ChatChanged(_)
+                        | Command::SyncChannel(_),
                     ) => {}
                 },
             }
@@ -597,7 +628,8 @@ impl Driver {
                 | Command::GroupReady(_)
                 | Command::KeysPublished
                 | Command::CheckGroups(..)
-                | Command::ChatChanged(_) => {}
+                | Command::ChatChanged(_)
+                | Command::SyncChannel(_) => {}
             }
         }
     }

@@ -50,6 +50,21 @@ impl Driver {
             }
             ServerFrame::Fatal(body) => Err(Exit::Disconnected(body.to_string())),
             ServerFrame::Welcome(_) => Ok(()),
+            ServerFrame::ChannelPush(push) => {
+                let channel = push.post.channel;
+                match self.ctx.store.apply_channel_push(push.post).await {
+                    Ok(applied) => {
+                        for post in applied.posts {
+                            let _ = self.ctx.events.send(ClientEvent::PostUpserted { post });
+                        }
+                        if !applied.complete {
+                            self.sync_channels(super::channels::Job::One(channel));
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "cannot store a channel post"),
+                }
+                Ok(())
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! The connection: one tokio task per client that owns the WebSocket and drives the sync
 //! and outbox state machines. The rest of the engine talks to it through [`Connection`].
 
+pub(crate) mod channels;
 mod driver;
 mod inbound;
 #[cfg(test)]
@@ -43,6 +44,8 @@ pub(crate) enum Command {
     CheckGroups(Vec<ChatId>, bool),
     /// A chat changed outside sync: tell the UI.
     ChatChanged(ChatId),
+    /// Pull a channel's changes (just subscribed to it).
+    SyncChannel(wren_proto::ChannelId),
     Shutdown,
 }
 
@@ -182,6 +185,18 @@ impl Connection {
     ) -> Result<(), CoreError> {
         self.commands
             .send(Command::CheckGroups(chats, may_create))
+            .map_err(|_| CoreError::Closed)
+    }
+
+    /// A handle that makes requests on this connection without keeping it alive.
+    pub(crate) fn requester(&self) -> Requester {
+        Requester(self.commands.downgrade())
+    }
+
+    /// Has the channel worker pull a channel's posts.
+    pub(crate) fn sync_channel(&self, channel: wren_proto::ChannelId) -> Result<(), CoreError> {
+        self.commands
+            .send(Command::SyncChannel(channel))
             .map_err(|_| CoreError::Closed)
     }
 

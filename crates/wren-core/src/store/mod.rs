@@ -5,6 +5,7 @@
 
 mod actor;
 mod apply;
+mod channels;
 mod chats;
 mod groups;
 mod identity;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_verified_contacts.sql"),
     include_str!("migrations/006_revoked_devices.sql"),
     include_str!("migrations/007_sealed_titles.sql"),
+    include_str!("migrations/008_channels.sql"),
 ];
 
 /// Opens (or creates) the database, checks the key, and migrates to the newest schema.

@@ -39,6 +39,8 @@ use writer::{write_loop, Outgoing, Queues};
 const UPDATE_QUEUE: usize = 1024;
 /// Typing notices queued per connection before new ones are dropped.
 const TYPING_QUEUE: usize = 16;
+/// Channel pushes queued per connection before new ones are dropped.
+const CHANNEL_QUEUE: usize = 256;
 /// Page requests (history, difference, chat list) of one connection computed at once.
 const MAX_HEAVY: usize = 2;
 /// How long a closing connection waits for the answers to requests already read.
@@ -76,10 +78,12 @@ pub(crate) async fn serve(socket: WebSocket, state: AppState, ip: IpAddr, _slot:
     let (control, control_rx) = mpsc::unbounded_channel();
     let (updates, updates_rx) = mpsc::channel(UPDATE_QUEUE);
     let (typing, typing_rx) = mpsc::channel(TYPING_QUEUE);
+    let (channels, channels_rx) = mpsc::channel(CHANNEL_QUEUE);
     let queues = Queues {
         out: out_rx,
         updates: updates_rx,
         typing: typing_rx,
+        channels: channels_rx,
     };
     let mut writer = tokio::spawn(write_loop(sink, queues));
     let sign_in_by = Some(tokio::time::Instant::now() + state.sign_in_timeout);
@@ -91,6 +95,7 @@ pub(crate) async fn serve(socket: WebSocket, state: AppState, ip: IpAddr, _slot:
         control_rx,
         updates,
         typing,
+        channels,
         session: None,
         sign_in_by,
         budget: Budget::new(),
@@ -136,6 +141,7 @@ struct Connection {
     control_rx: mpsc::UnboundedReceiver<ServerFrame>,
     updates: mpsc::Sender<crate::hub::UpdatePush>,
     typing: mpsc::Sender<wren_proto::TypingNotice>,
+    channels: mpsc::Sender<axum::body::Bytes>,
     session: Option<Session>,
     /// While signed out: when the connection is closed unless it signs in.
     sign_in_by: Option<tokio::time::Instant>,
@@ -287,7 +293,7 @@ impl Connection {
             } => {
                 let result =
                     accounts::register(&self.state, self.ip, username, password, device_name).await;
-                self.signed_in(result.map(Response::Session))
+                self.signed_in(result.map(Response::Session)).await
             }
             Request::Login {
                 username,
@@ -296,11 +302,11 @@ impl Connection {
             } => {
                 let result =
                     accounts::login(&self.state, self.ip, username, password, device_name).await;
-                self.signed_in(result.map(Response::Session))
+                self.signed_in(result.map(Response::Session)).await
             }
             Request::Resume { token } => {
                 let result = accounts::resume(&self.state, self.ip, &token).await;
-                self.signed_in(result)
+                self.signed_in(result).await
             }
             Request::Logout => self.logout().await,
             Request::RevokeDevice { device } if Some(device) == own_device => self.logout().await,
@@ -328,7 +334,10 @@ impl Connection {
     }
 
     /// Makes a successful sign-in this connection's session.
-    fn signed_in(&mut self, result: Result<Response, ErrorBody>) -> Result<Response, ErrorBody> {
+    async fn signed_in(
+        &mut self,
+        result: Result<Response, ErrorBody>,
+    ) -> Result<Response, ErrorBody> {
         let caller = match &result {
             Ok(Response::Session(s)) => Caller {
                 account: s.account.clone(),
@@ -348,11 +357,18 @@ impl Connection {
             updates: self.updates.clone(),
             typing: self.typing.clone(),
             control: self.control.clone(),
+            channels: self.channels.clone(),
         };
         let registration = self
             .state
             .hub
             .register(caller.account.id, caller.device, outlets);
+        // The account's channels push to this connection from before the sign-in is
+        // answered, so a client that then pulls their differences misses nothing.
+        match self.state.store.channel_ids(caller.account.id).await {
+            Ok(channels) => self.state.hub.follow_channels(caller.account.id, &channels),
+            Err(e) => tracing::warn!(error = %e, "cannot list the account's channels"),
+        }
         self.session = Some(Session {
             caller,
             registration,
@@ -384,7 +400,12 @@ impl Connection {
 fn is_page(request: &Request) -> bool {
     matches!(
         request,
-        Request::GetHistory { .. } | Request::GetDifference { .. } | Request::GetChats { .. }
+        Request::GetHistory { .. }
+            | Request::GetDifference { .. }
+            | Request::GetChats { .. }
+            | Request::ChannelDifference { .. }
+            | Request::ChannelHistory { .. }
+            | Request::SearchDirectory(_)
     )
 }
 

@@ -1,15 +1,17 @@
 //! The writing half of a connection: one task that owns the socket's sink.
 //!
-//! Three queues feed it, in priority order: answers (already encoded, never dropped; each
+//! Four queues feed it, in priority order: answers (already encoded, never dropped; each
 //! carries its share of the connection's [`Budget`](super::budget::Budget), given back
 //! once written), live updates (bounded; the hub drops what does not fit and the client
-//! resyncs by `pts`), and typing notices (a small queue of their own, so that they never
-//! take an update's place). A `Fatal` frame is always the last: the writer closes the
+//! resyncs by `pts`), channel pushes (bounded, encoded once for every subscriber; the
+//! client pulls the channel's difference after a gap), and typing notices (a small queue
+//! of their own, so that they never take an update's place). A `Fatal` frame is always the last: the writer closes the
 //! socket after it. Every [`HEARTBEAT`] it sends a WebSocket ping, so that a live peer
 //! always has something to answer.
 
 use super::budget::Held;
 use crate::hub::UpdatePush;
+use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::SplitSink;
 use futures_util::SinkExt;
@@ -56,13 +58,15 @@ pub(super) struct Queues {
     pub(super) updates: mpsc::Receiver<UpdatePush>,
     /// Typing notices.
     pub(super) typing: mpsc::Receiver<TypingNotice>,
+    /// Encoded channel pushes.
+    pub(super) channels: mpsc::Receiver<Bytes>,
 }
 
 /// Sends one encoded frame; a peer that does not take it within [`SEND_TIMEOUT`] is
 /// given up on, so a stalled client can neither pile up memory nor hold up shutdown.
 pub(super) async fn send(
     sink: &mut SplitSink<WebSocket, Message>,
-    bytes: Vec<u8>,
+    bytes: impl Into<Bytes>,
 ) -> Result<(), ()> {
     match tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::Binary(bytes.into()))).await {
         Ok(Ok(())) => Ok(()),
@@ -92,6 +96,12 @@ pub(super) async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut queu
                 Some(outgoing) => outgoing,
                 None => continue,
             },
+            Some(push) = queues.channels.recv() => {
+                if send(&mut sink, push).await.is_err() {
+                    return;
+                }
+                continue;
+            }
             Some(notice) = queues.typing.recv() => {
                 match Outgoing::encode(&ServerFrame::Typing(notice), None) {
                     Some(outgoing) => outgoing,

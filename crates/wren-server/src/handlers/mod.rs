@@ -8,6 +8,7 @@
 //! the store can hold and charged to the caller's quotas.
 
 pub(crate) mod accounts;
+mod channels;
 mod chats;
 mod keys;
 mod messages;
@@ -15,7 +16,7 @@ mod mls;
 mod sync;
 
 use crate::server::AppState;
-use crate::store::{StoreError, WriteOp, WriteOutcome};
+use crate::store::{ChannelOp, ChannelOutcome, StoreError, WriteOp, WriteOutcome};
 use futures_util::future::BoxFuture;
 use std::future::Future;
 use wren_proto::{AccountInfo, DeviceId, ErrorBody, ErrorCode, Pts, Request, Response};
@@ -165,6 +166,83 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
             mls::seal_title(state, me, chat, title).await
         }
         Request::GetSealedTitle { chat } => mls::sealed_title(state, me, chat),
+        Request::CreateChannel(new) => channels::create(state, me, new).await,
+        Request::GetChannel { channel } => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move { Ok(Response::Channel(store.channel(me, channel).await?)) })
+        }
+        Request::ResolveChannel { handle } => channels::resolve(state, me, &handle),
+        Request::Subscribe { channel } => {
+            let op = ChannelOp::Subscribe {
+                account: me,
+                channel,
+            };
+            channels::membership(state, op).await
+        }
+        Request::JoinByInvite { link } => channels::join_by_invite(state, me, &link).await,
+        Request::LeaveChannel { channel } => {
+            let op = ChannelOp::Leave {
+                account: me,
+                channel,
+            };
+            channels::membership(state, op).await
+        }
+        Request::MyChannels => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move { Ok(Response::Channels(store.my_channels(me).await?)) })
+        }
+        Request::PublishPost(post) => channels::publish(state, me, post).await,
+        Request::EditPost { channel, seq, text } => {
+            channels::change(state, me, channel, seq, Some(text)).await
+        }
+        Request::DeletePost { channel, seq } => {
+            channels::change(state, me, channel, seq, None).await
+        }
+        Request::PinPost { channel, seq } => {
+            let op = ChannelOp::Pin {
+                actor: me,
+                channel,
+                seq,
+            };
+            write(state, WriteOp::Channel(op)).await
+        }
+        Request::ChannelDifference {
+            channel,
+            since,
+            limit,
+        } => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move {
+                let page = store.channel_difference(me, channel, since, limit).await?;
+                Ok(Response::ChannelPosts(page))
+            })
+        }
+        Request::ChannelHistory {
+            channel,
+            before,
+            limit,
+        } => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move {
+                let page = store.channel_history(me, channel, before, limit).await?;
+                Ok(Response::ChannelPosts(page))
+            })
+        }
+        Request::SearchDirectory(query) => channels::search(state, me, query),
+        Request::ReportViews { channel, seqs } => channels::report_views(state, me, channel, seqs),
+        Request::CreateInvite { channel } => channels::create_invite(state, me, channel).await,
+        Request::RevokeInvite { channel, link } => {
+            channels::revoke_invite(state, me, channel, &link).await
+        }
+        Request::SetChannelAdmin(change) => {
+            let op = ChannelOp::SetAdmin {
+                actor: me,
+                channel: change.channel,
+                account: change.account,
+                admin: change.admin,
+            };
+            write(state, WriteOp::Channel(op)).await
+        }
         Request::Register { .. }
         | Request::Login { .. }
         | Request::Resume { .. }
@@ -213,6 +291,25 @@ fn into_response(outcome: WriteOutcome) -> Response {
         WriteOutcome::CommitAccepted { epoch, log_seq } => {
             Response::CommitAccepted { epoch, log_seq }
         }
+        WriteOutcome::Channel(outcome) => match outcome {
+            ChannelOutcome::Channel(info)
+            | ChannelOutcome::Membership {
+                info: Some(info), ..
+            } => Response::Channel(info),
+            ChannelOutcome::Posted {
+                channel,
+                seq,
+                sent_at,
+                ..
+            } => Response::Posted {
+                channel,
+                seq,
+                sent_at,
+            },
+            ChannelOutcome::Membership { info: None, .. }
+            | ChannelOutcome::Changed(_)
+            | ChannelOutcome::Done => Response::Done,
+        },
         WriteOutcome::Done | WriteOutcome::Pruned { .. } => Response::Done,
     }
 }

@@ -4,8 +4,11 @@
 //! committed write hands its account-log updates to an [`UpdateSink`] in commit order, which
 //! is what keeps live pushes in `pts` order. Reads run concurrently.
 
+mod channels;
 mod error;
 pub(crate) mod sqlite;
+
+pub(crate) use channels::{ChannelOp, ChannelOutcome, ChannelSettings};
 
 pub use error::OpenStoreError;
 pub(crate) use error::StoreError;
@@ -17,8 +20,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::sync::oneshot;
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, ChatInfo, ClaimedKeyPackage, ClientMsgId, DeviceId, DeviceInfo,
-    DeviceKey, Difference, GroupAdds, Message, Privacy, Pts, Seq, Update,
+    AccountId, AccountInfo, ChannelId, ChannelInfo, ChannelPosts, ChannelPush, ChatId, ChatInfo,
+    ClaimedKeyPackage, ClientMsgId, DeviceId, DeviceInfo, DeviceKey, Difference, DirectoryQuery,
+    GroupAdds, Message, Privacy, Pts, Seq, Update,
 };
 
 /// A device being signed in: its name and the SHA-256 of its token.
@@ -226,6 +230,31 @@ pub(crate) enum WriteOp {
         /// A new title; `false`: sealed again, refused if one is sealed for `epoch`.
         rename: bool,
     },
+    /// A write to channels.
+    Channel(ChannelOp),
+}
+
+impl WriteOp {
+    /// A stable short name for metrics.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            WriteOp::Channel(ChannelOp::Create { .. }) => "create_channel",
+            WriteOp::Channel(ChannelOp::Subscribe { .. } | ChannelOp::JoinByInvite { .. }) => {
+                "subscribe"
+            }
+            WriteOp::Channel(ChannelOp::Leave { .. }) => "leave_channel",
+            WriteOp::Channel(ChannelOp::Publish { .. }) => "publish_post",
+            WriteOp::Channel(ChannelOp::Change { .. } | ChannelOp::Pin { .. }) => "change_post",
+            WriteOp::Channel(
+                ChannelOp::CreateInvite { .. }
+                | ChannelOp::RevokeInvite { .. }
+                | ChannelOp::SetAdmin { .. },
+            ) => "channel_settings",
+            WriteOp::Channel(ChannelOp::RecordViews { .. }) => "record_views",
+            WriteOp::SendMessage { .. } => "send_message",
+            _ => "other",
+        }
+    }
 }
 
 /// What a committed write returns to its caller.
@@ -275,6 +304,8 @@ pub(crate) enum WriteOutcome {
         /// The commit's position in the chat's log.
         log_seq: Seq,
     },
+    /// What a channel write did.
+    Channel(ChannelOutcome),
 }
 
 /// One page of an account's chats.
@@ -312,6 +343,10 @@ pub(crate) trait UpdateSink: Send + Sync {
     fn publish(&self, deliveries: &[Delivery]);
     /// Called once per group commit with the number of writes it applied.
     fn committed(&self, writes: usize);
+    /// Called once per committed write that changed a channel's posts; must not block.
+    fn publish_channel(&self, push: &Arc<ChannelPush>);
+    /// Called once per committed write with the rows it inserted, changed or deleted.
+    fn rows_written(&self, op: &'static str, rows: u64);
 }
 
 /// An account's stored credentials.
@@ -398,6 +433,44 @@ pub(crate) trait Store: Send + Sync {
     ) -> Result<ChatPage, StoreError>;
     /// One chat the account is in (a rejection otherwise).
     async fn chat(&self, account: AccountId, chat: ChatId) -> Result<ChatInfo, StoreError>;
+    /// A channel the account is in, or a public one (`NotFound` otherwise).
+    async fn channel(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+    ) -> Result<ChannelInfo, StoreError>;
+    /// A public channel by handle (`NotFound` otherwise).
+    async fn channel_by_handle(
+        &self,
+        account: AccountId,
+        handle: String,
+    ) -> Result<ChannelInfo, StoreError>;
+    /// The channels the account is in, by id.
+    async fn my_channels(&self, account: AccountId) -> Result<Vec<ChannelInfo>, StoreError>;
+    /// The ids of the channels the account is in.
+    async fn channel_ids(&self, account: AccountId) -> Result<Vec<ChannelId>, StoreError>;
+    /// The posts of a channel the account may read that changed after `since`.
+    async fn channel_difference(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+        since: Seq,
+        limit: u32,
+    ) -> Result<ChannelPosts, StoreError>;
+    /// Posts of a channel the account may read before `before`, newest first.
+    async fn channel_history(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<ChannelPosts, StoreError>;
+    /// Public channels matching the query, most subscribers first.
+    async fn search_directory(
+        &self,
+        account: AccountId,
+        query: DirectoryQuery,
+    ) -> Result<Vec<ChannelInfo>, StoreError>;
     /// The members of a chat the account is in (a rejection otherwise).
     async fn member_ids(
         &self,

@@ -12,9 +12,9 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use wren_proto::{
-    decode_server, encode, AccountId, ChatId, ChatInfo, ClientFrame, ClientMsgId, ErrorBody,
-    ErrorCode, Hello, Request, RequestFrame, RequestId, Response, Seq, ServerFrame, Session,
-    TypingNotice, UpdateEnvelope, Version, PROTOCOL_VERSION,
+    decode_server, encode, AccountId, ChannelPush, ChatId, ChatInfo, ClientFrame, ClientMsgId,
+    ErrorBody, ErrorCode, Hello, Request, RequestFrame, RequestId, Response, Seq, ServerFrame,
+    Session, TypingNotice, UpdateEnvelope, Version, PROTOCOL_VERSION,
 };
 use wren_server::{Config, ServerError};
 
@@ -156,6 +156,7 @@ pub struct Client {
     next_id: u64,
     pub updates: VecDeque<UpdateEnvelope>,
     pub typing: VecDeque<TypingNotice>,
+    pub channel_pushes: VecDeque<ChannelPush>,
     pub session: Option<Session>,
 }
 
@@ -188,6 +189,7 @@ impl Client {
             next_id: 1,
             updates: VecDeque::new(),
             typing: VecDeque::new(),
+            channel_pushes: VecDeque::new(),
             session: None,
         }
     }
@@ -245,6 +247,7 @@ impl Client {
                 }
                 Some(ServerFrame::Update(u)) => self.updates.push_back(u),
                 Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
+                Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
                 other => panic!("expected a response, got {other:?}"),
             }
         }
@@ -265,6 +268,7 @@ impl Client {
             match recv_frame(&mut self.ws).await {
                 Some(ServerFrame::Update(u)) => return u,
                 Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
+                Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
                 other => panic!("expected an update, got {other:?}"),
             }
         }
@@ -279,8 +283,38 @@ impl Client {
             match recv_frame(&mut self.ws).await {
                 Some(ServerFrame::Typing(t)) => return t,
                 Some(ServerFrame::Update(u)) => self.updates.push_back(u),
+                Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
                 other => panic!("expected a typing notice, got {other:?}"),
             }
+        }
+    }
+
+    /// The next channel push.
+    pub async fn next_channel_push(&mut self) -> ChannelPush {
+        if let Some(p) = self.channel_pushes.pop_front() {
+            return p;
+        }
+        loop {
+            match recv_frame(&mut self.ws).await {
+                Some(ServerFrame::ChannelPush(p)) => return p,
+                Some(ServerFrame::Update(u)) => self.updates.push_back(u),
+                Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
+                other => panic!("expected a channel push, got {other:?}"),
+            }
+        }
+    }
+
+    /// Signs in with a device token (no password hashing, so tests can sign in many).
+    pub async fn resume(server: &TestServer, token: &str) -> Self {
+        let mut client = Self::connect(server).await;
+        match client
+            .call(Request::Resume {
+                token: token.into(),
+            })
+            .await
+        {
+            Ok(Response::Resumed { .. }) => client,
+            other => panic!("resume: {other:?}"),
         }
     }
 
@@ -329,4 +363,119 @@ pub fn assert_code(result: &Result<Response, ErrorBody>, code: ErrorCode) {
         Err(e) => assert_eq!(e.code, code, "{e}"),
         Ok(r) => panic!("expected {code}, got {r:?}"),
     }
+}
+
+/// The server's metrics text (`GET /metrics`).
+pub async fn metrics(server: &TestServer) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = TcpStream::connect(server.addr).await.unwrap();
+    tcp.write_all(b"GET /metrics HTTP/1.1\r\nHost: wren\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(WAIT, tcp.read_to_string(&mut response))
+        .await
+        .unwrap()
+        .unwrap();
+    response
+}
+
+/// The value of one counter sample in the metrics text (0 when absent).
+pub fn counter(metrics: &str, sample: &str) -> u64 {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(sample)?.trim().parse::<f64>().ok())
+        .map_or(0, |v| v as u64)
+}
+
+/// Inserts `count` accounts, each with one device whose token is returned, straight into
+/// the server's database (as a big deployment has them), and subscribes them to
+/// `channel` when given. Tokens are the account id in 64 hex digits, stored hashed as the
+/// server does.
+pub fn insert_accounts(server: &TestServer, count: usize, channel: Option<u64>) -> Vec<String> {
+    let mut db = rusqlite::Connection::open(server.dir.path().join("wren.db")).unwrap();
+    db.busy_timeout(WAIT).unwrap();
+    let tx = db
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let first: u64 = tx
+        .query_row("SELECT COALESCE(max(id), 0) + 1 FROM accounts", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let mut tokens = Vec::with_capacity(count);
+    {
+        let mut account = tx
+            .prepare("INSERT INTO accounts (id, username, password_hash, created_at) VALUES (?1, ?2, 'x', 0)")
+            .unwrap();
+        let mut device = tx
+            .prepare("INSERT INTO devices (account_id, name, token_hash, created_at, last_seen_at) VALUES (?1, 'bulk', ?2, 0, 0)")
+            .unwrap();
+        let mut member = tx
+            .prepare("INSERT INTO channel_members (channel_id, account_id, role, joined_at) VALUES (?1, ?2, 2, 0)")
+            .unwrap();
+        for id in first..first + count as u64 {
+            account
+                .execute(rusqlite::params![id, format!("bulk{id}")])
+                .unwrap();
+            let token = format!("{id:064x}");
+            let hash = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
+            device
+                .execute(rusqlite::params![id, hash.as_ref()])
+                .unwrap();
+            if let Some(channel) = channel {
+                member.execute(rusqlite::params![channel, id]).unwrap();
+            }
+            tokens.push(token);
+        }
+    }
+    if let Some(channel) = channel {
+        tx.execute(
+            "UPDATE channels SET subscribers = subscribers + ?2 WHERE id = ?1",
+            rusqlite::params![channel, count as u64],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    tokens
+}
+
+/// Appends `count` posts by `author` to a channel straight into the server's database
+/// (texts `post N`, from the channel's next position on), as a long-lived channel has them.
+pub fn insert_posts(server: &TestServer, channel: u64, author: AccountId, count: u64) {
+    let mut db = rusqlite::Connection::open(server.dir.path().join("wren.db")).unwrap();
+    db.busy_timeout(WAIT).unwrap();
+    let tx = db
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let first: u64 = tx
+        .query_row(
+            "SELECT last_seq + 1 FROM channels WHERE id = ?1",
+            [channel],
+            |r| r.get(0),
+        )
+        .unwrap();
+    {
+        let mut post = tx
+            .prepare(
+                "INSERT INTO channel_posts (channel_id, seq, changed_seq, author_id, \
+                 client_msg_id, text, sent_at) VALUES (?1, ?2, ?2, ?3, ?2, ?4, 0)",
+            )
+            .unwrap();
+        for seq in first..first + count {
+            post.execute(rusqlite::params![
+                channel,
+                seq,
+                author.0,
+                format!("post {seq}")
+            ])
+            .unwrap();
+        }
+    }
+    tx.execute(
+        "UPDATE channels SET last_seq = last_seq + ?2 WHERE id = ?1",
+        rusqlite::params![channel, count],
+    )
+    .unwrap();
+    tx.commit().unwrap();
 }

@@ -1,5 +1,6 @@
 //! The SQLite store: one writer thread with group commit, a pool of readers, WAL mode.
 
+mod channels;
 mod difference;
 mod read;
 mod reader;
@@ -18,8 +19,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, DeviceKey, Difference, Message,
-    Privacy, Pts, Seq,
+    AccountId, AccountInfo, ChannelId, ChannelInfo, ChannelPosts, ChatId, ChatInfo, DeviceId,
+    DeviceInfo, DeviceKey, Difference, DirectoryQuery, Message, Privacy, Pts, Seq,
 };
 use writer::Command;
 
@@ -144,6 +145,70 @@ impl Store for SqliteStore {
     ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
         self.readers
             .with(move |c| read::sealed_title(c, account, chat))
+            .await
+    }
+
+    async fn channel(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+    ) -> Result<ChannelInfo, StoreError> {
+        self.readers
+            .with(move |c| channels::visible(c, account, channel))
+            .await
+    }
+
+    async fn channel_by_handle(
+        &self,
+        account: AccountId,
+        handle: String,
+    ) -> Result<ChannelInfo, StoreError> {
+        self.readers
+            .with(move |c| channels::by_handle(c, account, &handle))
+            .await
+    }
+
+    async fn my_channels(&self, account: AccountId) -> Result<Vec<ChannelInfo>, StoreError> {
+        self.readers.with(move |c| channels::mine(c, account)).await
+    }
+
+    async fn channel_ids(&self, account: AccountId) -> Result<Vec<ChannelId>, StoreError> {
+        self.readers
+            .with(move |c| channels::ids_of(c, account))
+            .await
+    }
+
+    async fn channel_difference(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+        since: Seq,
+        limit: u32,
+    ) -> Result<ChannelPosts, StoreError> {
+        self.readers
+            .with(move |c| channels::difference(c, account, channel, since, limit))
+            .await
+    }
+
+    async fn channel_history(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<ChannelPosts, StoreError> {
+        self.readers
+            .with(move |c| channels::history(c, account, channel, before, limit))
+            .await
+    }
+
+    async fn search_directory(
+        &self,
+        account: AccountId,
+        query: DirectoryQuery,
+    ) -> Result<Vec<ChannelInfo>, StoreError> {
+        self.readers
+            .with(move |c| channels::search(c, account, &query))
             .await
     }
 

@@ -22,6 +22,10 @@ impl UpdateSink for Collect {
     fn committed(&self, writes: usize) {
         self.1.lock().unwrap().push(writes);
     }
+
+    fn publish_channel(&self, _: &std::sync::Arc<wren_proto::ChannelPush>) {}
+
+    fn rows_written(&self, _: &'static str, _: u64) {}
 }
 
 impl Collect {

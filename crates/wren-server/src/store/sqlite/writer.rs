@@ -57,32 +57,44 @@ pub(super) fn run(
     checkpoint(&conn);
 }
 
+/// What one op of a batch did, with the rows it wrote.
+type OpResult = Result<(Applied, u64), StoreError>;
+
 /// Applies a batch in one transaction and answers every op.
 fn commit_batch(conn: &mut Connection, batch: &mut Vec<(WriteOp, Reply)>, sink: &dyn UpdateSink) {
     if batch.is_empty() {
         return;
     }
     let now = now_ms();
-    let mut results: Vec<(Result<Applied, StoreError>, Reply)> = Vec::with_capacity(batch.len());
+    let mut results: Vec<(OpResult, Reply, &'static str)> = Vec::with_capacity(batch.len());
     let committed = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .and_then(|mut tx| {
             for (op, reply) in batch.drain(..) {
+                let name = op.name();
                 let result = tx.savepoint().map_err(super::db_err).and_then(|sp| {
+                    let before = sp.total_changes();
                     let applied = apply(&sp, op, now)?;
+                    let rows = sp.total_changes().saturating_sub(before);
                     sp.commit().map_err(super::db_err)?;
-                    Ok(applied)
+                    Ok((applied, rows))
                 });
-                results.push((result, reply));
+                results.push((result, reply, name));
             }
             tx.commit()
         });
     match committed {
         Ok(()) => {
             sink.committed(results.len());
-            for (result, reply) in results {
-                let answer = result.map(|applied| {
+            for (result, reply, name) in results {
+                let answer = result.map(|(applied, rows)| {
+                    sink.rows_written(name, rows);
                     sink.publish(&applied.deliveries);
+                    if let WriteOutcome::Channel(outcome) = &applied.outcome {
+                        if let Some(push) = outcome.push() {
+                            sink.publish_channel(push);
+                        }
+                    }
                     applied.outcome
                 });
                 if let Err(e @ (StoreError::Database(_) | StoreError::Corrupt(_))) = &answer {
@@ -97,7 +109,7 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<(WriteOp, Reply)>, sink: 
             for (_, reply) in batch.drain(..) {
                 let _ = reply.send(Err(commit_failed()));
             }
-            for (_, reply) in results {
+            for (_, reply, _) in results {
                 let _ = reply.send(Err(commit_failed()));
             }
         }

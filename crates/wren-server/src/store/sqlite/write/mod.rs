@@ -2,6 +2,7 @@
 //! rows it appends, and the updates to push once it is committed.
 
 mod accounts;
+mod channels;
 mod chats;
 mod keys;
 mod messages;
@@ -70,6 +71,7 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             sealed,
             rename,
         } => mls::seal_title(conn, actor, chat, (epoch, sealed, rename), now),
+        WriteOp::Channel(op) => channels::apply(conn, op, now),
         WriteOp::SendMessage {
             sender,
             chat,

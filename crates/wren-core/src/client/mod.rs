@@ -1,5 +1,7 @@
 //! [`Client`]: the engine's public face. One per profile; cheap to clone.
 
+mod channels;
+
 use crate::connection::{transport, Auth, Connection, Context, Status};
 use crate::content;
 use crate::e2e::SafetyNumber;
