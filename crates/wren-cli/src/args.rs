@@ -106,6 +106,8 @@ pub(crate) enum Command {
     /// Channels. CHANNEL is @handle, a channel id, or (to subscribe) an invite link.
     #[command(subcommand)]
     Channel(ChannelCommand),
+    /// Show your plan (Free or Business) and what it allows.
+    Plan,
     /// Search the directory of public channels, most subscribers first.
     Directory {
         /// Words to find in titles, handles, descriptions and topics.

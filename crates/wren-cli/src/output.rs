@@ -191,6 +191,31 @@ fn preview(text: &str) -> String {
     out
 }
 
+/// `plan: Business until 2027-01-01 00:00 · 20 public channels, business profile, no sponsored messages`
+pub(crate) fn plan(p: &wren_core::PlanInfo) -> String {
+    let name = match p.plan {
+        wren_core::PlanKind::Free => "Free",
+        wren_core::PlanKind::Business => "Business",
+    };
+    let until = p
+        .until
+        .map_or_else(String::new, |ms| format!(" until {}", timestamp(ms)));
+    let profile = if p.limits.business_profile {
+        "business profile"
+    } else {
+        "no business profile (Business)"
+    };
+    let sponsored = if p.limits.sponsored_messages {
+        "sponsored messages in large public channels"
+    } else {
+        "no sponsored messages"
+    };
+    format!(
+        "plan: {name}{until} · {} public channels, {profile}, {sponsored}",
+        p.limits.public_channels
+    )
+}
+
 /// `channel 3 @rust_news "Rust news" (technology, en) 1204 subscribers, you: owner`
 pub(crate) fn channel(c: &ChannelInfo) -> String {
     let name = c

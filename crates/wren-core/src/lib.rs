@@ -29,6 +29,7 @@ pub use error::{CoreError, KeyError, StoreError};
 pub use events::{ClientEvent, ConnectionState};
 pub use model::{Account, ChatSummary, DeliveryState, MemberView, MessageView, SearchHit};
 pub use wren_proto::{
-    AccountId, ChannelId, ChannelInfo, ChannelRole, ChatId, ChatKind, ClaimedKeyPackage, DeviceId,
-    DeviceInfo, DeviceKey, DirectoryQuery, GroupAdds, Invite, NewChannel, Post, Privacy, Role, Seq,
+    AccountId, BusinessProfile, ChannelId, ChannelInfo, ChannelRole, ChatId, ChatKind,
+    ClaimedKeyPackage, DeviceId, DeviceInfo, DeviceKey, DirectoryQuery, GroupAdds, Invite,
+    NewChannel, OpeningHours, PlanInfo, PlanKind, PlanLimits, Post, Privacy, QuickReply, Role, Seq,
 };

@@ -65,7 +65,8 @@ pub fn decode_server(bytes: &[u8]) -> Result<ServerFrame, DecodeError> {
     decode_limited(bytes, MAX_SERVER_FRAME_BYTES)
 }
 
-fn decode_limited<T: DeserializeOwned>(bytes: &[u8], max: usize) -> Result<T, DecodeError> {
+/// Decodes any value [`encode`] made (a stored one), at most `max` bytes long.
+pub fn decode_limited<T: DeserializeOwned>(bytes: &[u8], max: usize) -> Result<T, DecodeError> {
     if bytes.len() > max {
         return Err(DecodeError::TooLarge {
             len: bytes.len(),
@@ -95,8 +96,8 @@ mod tests {
 
     #[test]
     fn hello_bytes_are_stable() {
-        // variant 0 (Hello), major 2, minor 4, string of length 1 "t"
-        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 4, 1, b't']);
+        // variant 0 (Hello), major 2, minor 5, string of length 1 "t"
+        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 5, 1, b't']);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod error;
 mod frame;
 mod ids;
 mod model;
+mod plan;
 mod request;
 pub mod rules;
 mod update;
@@ -22,7 +23,9 @@ pub use channel::{
     AdminChange, ChannelInfo, ChannelPosts, ChannelPush, ChannelRole, DirectoryQuery, Invite,
     NewChannel, NewPost, Post,
 };
-pub use codec::{decode_client, decode_server, encode, encoded_len, DecodeError, EncodeError};
+pub use codec::{
+    decode_client, decode_limited, decode_server, encode, encoded_len, DecodeError, EncodeError,
+};
 pub use error::{ErrorBody, ErrorCode};
 pub use frame::{
     ClientFrame, Hello, RequestFrame, ServerFrame, Version, Welcome, PROTOCOL_VERSION,
@@ -32,5 +35,6 @@ pub use model::{
     AccountInfo, ChatInfo, ChatKind, ClaimedKeyPackage, DeviceInfo, DeviceKey, GroupAdds, Member,
     Message, Privacy, Role, Session, TypingNotice,
 };
+pub use plan::{BusinessProfile, OpeningHours, PlanInfo, PlanKind, PlanLimits, QuickReply};
 pub use request::{Difference, Request, Response};
 pub use update::{Update, UpdateEnvelope};

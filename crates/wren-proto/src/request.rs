@@ -331,6 +331,15 @@ pub enum Request {
     },
     /// Make a subscriber an admin, or an admin a subscriber again (owner only).
     SetChannelAdmin(crate::AdminChange),
+    /// The caller's plan and what it allows.
+    GetPlan,
+    /// Set the caller's business profile (Business plan only).
+    SetBusinessProfile(crate::BusinessProfile),
+    /// An account's business profile, if it has one and its plan allows it.
+    GetBusinessProfile {
+        /// Whose.
+        account: AccountId,
+    },
 }
 
 impl Request {
@@ -387,6 +396,8 @@ impl Request {
             } => ok(channel.0) && before.is_none_or(|s| ok(s.0)),
             Request::ReportViews { channel, seqs } => ok(channel.0) && seqs.iter().all(|s| ok(s.0)),
             Request::SetChannelAdmin(change) => ok(change.channel.0) && ok(change.account.0),
+            Request::GetBusinessProfile { account } => ok(account.0),
+            Request::GetPlan | Request::SetBusinessProfile(_) => true,
             Request::CreateChannel(_)
             | Request::ResolveChannel { .. }
             | Request::JoinByInvite { .. }
@@ -462,6 +473,9 @@ impl Request {
             Request::CreateInvite { .. } => "create_invite",
             Request::RevokeInvite { .. } => "revoke_invite",
             Request::SetChannelAdmin(_) => "set_channel_admin",
+            Request::GetPlan => "get_plan",
+            Request::SetBusinessProfile(_) => "set_business_profile",
+            Request::GetBusinessProfile { .. } => "get_business_profile",
         }
     }
 }
@@ -584,4 +598,8 @@ pub enum Response {
     ChannelPosts(crate::ChannelPosts),
     /// To `CreateInvite`.
     Invite(crate::Invite),
+    /// To `GetPlan`.
+    Plan(crate::PlanInfo),
+    /// To `GetBusinessProfile`: `None` when the account has none (or no Business plan).
+    BusinessProfile(Option<crate::BusinessProfile>),
 }

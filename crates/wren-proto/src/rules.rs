@@ -215,6 +215,58 @@ pub fn validate_post(text: &str) -> Result<&str, VisibleTextError> {
     Ok(text)
 }
 
+/// The longest text of a business profile field (address, start page, greeting, away
+/// message, quick reply), in characters.
+pub const MAX_BUSINESS_TEXT_CHARS: usize = 1024;
+/// The most quick replies a business profile has.
+pub const MAX_QUICK_REPLIES: usize = 20;
+
+/// Checks a business profile; the first problem found, in words.
+pub fn validate_business_profile(profile: &crate::BusinessProfile) -> Result<(), String> {
+    let text = |name: &str, value: &str| {
+        if value.chars().count() > MAX_BUSINESS_TEXT_CHARS {
+            Err(format!(
+                "the {name} has at most {MAX_BUSINESS_TEXT_CHARS} characters"
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    text("address", &profile.address)?;
+    text("start page", &profile.start_page)?;
+    text("greeting", &profile.greeting)?;
+    text("away message", &profile.away_message)?;
+    let mut days = [false; 7];
+    for hours in &profile.hours {
+        let day = usize::from(hours.day);
+        if day > 6 || days[day] {
+            return Err("opening hours name each day (0 = Monday … 6 = Sunday) once".into());
+        }
+        days[day] = true;
+        if hours.opens >= hours.closes || hours.closes > 1440 {
+            return Err("opening hours open before they close, within the day".into());
+        }
+    }
+    if !(-720..=840).contains(&profile.utc_offset_minutes) {
+        return Err("the UTC offset is between -12:00 and +14:00".into());
+    }
+    if profile.quick_replies.len() > MAX_QUICK_REPLIES {
+        return Err(format!("at most {MAX_QUICK_REPLIES} quick replies"));
+    }
+    for reply in &profile.quick_replies {
+        let shortcut = &reply.shortcut;
+        if !(1..=32).contains(&shortcut.len())
+            || !shortcut
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err("a quick reply's shortcut has 1 to 32 of a-z, 0-9 and _".into());
+        }
+        text("quick reply", &reply.text)?;
+    }
+    Ok(())
+}
+
 /// The longest client name a `Hello` may carry, in bytes.
 pub const MAX_CLIENT_NAME_BYTES: usize = 64;
 

@@ -31,6 +31,7 @@ mod tls;
 mod views;
 
 pub use server::{run, run_tls};
+pub use store::sqlite::set_plan;
 pub use store::OpenStoreError;
 pub use tls::TlsFiles;
 

@@ -1,4 +1,7 @@
-//! The `wren-server` binary: parses flags, binds, serves until SIGTERM or Ctrl-C.
+//! The `wren-server` binary: parses flags, binds, serves until SIGTERM or Ctrl-C; or runs
+//! an `admin` command on the data directory.
+
+mod admin;
 
 use anyhow::{bail, Context};
 use clap::Parser;
@@ -45,6 +48,17 @@ struct Args {
     /// machine, never for a server people use.
     #[arg(long)]
     no_limits: bool,
+    /// Instead of serving: maintenance on the data directory.
+    #[command(subcommand)]
+    admin: Option<Admin>,
+}
+
+/// `wren-server --data-dir DIR admin …`.
+#[derive(Debug, clap::Subcommand)]
+enum Admin {
+    /// Maintenance on the data directory (plans).
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
 }
 
 #[tokio::main]
@@ -56,6 +70,9 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    if let Some(Admin::Admin(command)) = args.admin {
+        return admin::run(&args.data_dir, command);
+    }
     let mut config = Config::new(&args.data_dir);
     config.max_difference = args.max_difference;
     config.auth_per_minute = args.auth_per_minute;

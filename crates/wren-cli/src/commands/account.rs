@@ -78,6 +78,16 @@ pub(super) async fn privacy(ctx: &Ctx, change: Option<PrivacyCommand>) -> Result
     output::line(&output::privacy(&privacy))
 }
 
+/// `plan`: the account's plan and what it allows.
+pub(super) async fn plan(ctx: &Ctx) -> Result<()> {
+    super::sync(ctx).await?;
+    let plan = ctx.client.plan().await?;
+    if ctx.json {
+        return output::json(&plan);
+    }
+    output::line(&output::plan(&plan))
+}
+
 /// `verify @user [--mark | --clear]`: the safety number with @user, and whether it is verified.
 pub(super) async fn verify(ctx: &Ctx, user: &str, mark: bool, clear: bool) -> Result<()> {
     super::sync(ctx).await?;

@@ -73,6 +73,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Delete { chat, seq } => messages::delete(ctx, &chat, seq).await,
         Command::Tail => messages::tail(ctx).await,
         Command::Channel(command) => channels::run(ctx, command).await,
+        Command::Plan => account::plan(ctx).await,
         Command::Directory {
             query,
             topic,

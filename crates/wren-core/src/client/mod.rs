@@ -1,6 +1,7 @@
 //! [`Client`]: the engine's public face. One per profile; cheap to clone.
 
 mod channels;
+mod plans;
 
 use crate::connection::{transport, Auth, Connection, Context, Status};
 use crate::content;

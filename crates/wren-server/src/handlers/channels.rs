@@ -10,7 +10,7 @@ use crate::store::{ChannelOp, ChannelOutcome, ChannelSettings, WriteOp, WriteOut
 use std::sync::Arc;
 use wren_proto::rules::{
     validate_description, validate_handle, validate_language, validate_post, validate_title,
-    validate_topic, FREE_PUBLIC_CHANNELS, MAX_VIEWS_PER_REPORT,
+    validate_topic, MAX_VIEWS_PER_REPORT,
 };
 use wren_proto::{
     AccountId, ChannelId, DirectoryQuery, ErrorBody, ErrorCode, NewChannel, NewPost, Response, Seq,
@@ -30,7 +30,6 @@ pub(super) async fn create(state: &AppState, me: AccountId, new: NewChannel) -> 
     let op = ChannelOp::Create {
         owner: me,
         settings,
-        max_public: FREE_PUBLIC_CHANNELS,
     };
     write(state, WriteOp::Channel(op)).await
 }

@@ -234,6 +234,33 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
         Request::RevokeInvite { channel, link } => {
             channels::revoke_invite(state, me, channel, &link).await
         }
+        Request::GetPlan => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move { Ok(Response::Plan(store.plan(me).await?)) })
+        }
+        Request::SetBusinessProfile(profile) => {
+            match wren_proto::rules::validate_business_profile(&profile) {
+                Ok(()) => {
+                    write(
+                        state,
+                        WriteOp::SetBusinessProfile {
+                            account: me,
+                            profile,
+                        },
+                    )
+                    .await
+                }
+                Err(reason) => ready(Err(bad_request(reason))),
+            }
+        }
+        Request::GetBusinessProfile { account } => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move {
+                Ok(Response::BusinessProfile(
+                    store.business_profile(account).await?,
+                ))
+            })
+        }
         Request::SetChannelAdmin(change) => {
             let op = ChannelOp::SetAdmin {
                 actor: me,

@@ -21,15 +21,12 @@ pub(crate) struct ChannelSettings {
 /// A write to channels.
 #[derive(Clone, Debug)]
 pub(crate) enum ChannelOp {
-    /// Create a channel owned by `owner`; `max_public`: how many public channels the
-    /// owner's plan allows.
+    /// Create a channel owned by `owner` (as many public ones as the owner's plan allows).
     Create {
         /// The owner.
         owner: AccountId,
         /// Its settings.
         settings: ChannelSettings,
-        /// The owner's limit of public channels.
-        max_public: u32,
     },
     /// Subscribe to a public channel.
     Subscribe {

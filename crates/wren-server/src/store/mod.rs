@@ -20,9 +20,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::sync::oneshot;
 use wren_proto::{
-    AccountId, AccountInfo, ChannelId, ChannelInfo, ChannelPosts, ChannelPush, ChatId, ChatInfo,
-    ClaimedKeyPackage, ClientMsgId, DeviceId, DeviceInfo, DeviceKey, Difference, DirectoryQuery,
-    GroupAdds, Message, Privacy, Pts, Seq, Update,
+    AccountId, AccountInfo, BusinessProfile, ChannelId, ChannelInfo, ChannelPosts, ChannelPush,
+    ChatId, ChatInfo, ClaimedKeyPackage, ClientMsgId, DeviceId, DeviceInfo, DeviceKey, Difference,
+    DirectoryQuery, GroupAdds, Message, PlanInfo, Privacy, Pts, Seq, Update,
 };
 
 /// A device being signed in: its name and the SHA-256 of its token.
@@ -232,6 +232,13 @@ pub(crate) enum WriteOp {
     },
     /// A write to channels.
     Channel(ChannelOp),
+    /// Set an account's business profile (Business plan only).
+    SetBusinessProfile {
+        /// Whose.
+        account: AccountId,
+        /// The validated profile.
+        profile: BusinessProfile,
+    },
 }
 
 impl WriteOp {
@@ -447,6 +454,13 @@ pub(crate) trait Store: Send + Sync {
     ) -> Result<ChannelInfo, StoreError>;
     /// The channels the account is in, by id.
     async fn my_channels(&self, account: AccountId) -> Result<Vec<ChannelInfo>, StoreError>;
+    /// The account's plan now.
+    async fn plan(&self, account: AccountId) -> Result<PlanInfo, StoreError>;
+    /// An account's business profile while its plan is Business.
+    async fn business_profile(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<BusinessProfile>, StoreError>;
     /// The ids of the channels the account is in.
     async fn channel_ids(&self, account: AccountId) -> Result<Vec<ChannelId>, StoreError>;
     /// The posts of a channel the account may read that changed after `since`.

@@ -2,6 +2,7 @@
 
 mod channels;
 mod difference;
+pub(crate) mod plans;
 mod read;
 mod reader;
 mod schema;
@@ -19,8 +20,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use wren_proto::{
-    AccountId, AccountInfo, ChannelId, ChannelInfo, ChannelPosts, ChatId, ChatInfo, DeviceId,
-    DeviceInfo, DeviceKey, Difference, DirectoryQuery, Message, Privacy, Pts, Seq,
+    AccountId, AccountInfo, BusinessProfile, ChannelId, ChannelInfo, ChannelPosts, ChatId,
+    ChatInfo, DeviceId, DeviceInfo, DeviceKey, Difference, DirectoryQuery, Message, PlanInfo,
+    Privacy, Pts, Seq,
 };
 use writer::Command;
 
@@ -212,6 +214,21 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn plan(&self, account: AccountId) -> Result<PlanInfo, StoreError> {
+        self.readers
+            .with(move |c| plans::plan(c, account, writer::now_ms()))
+            .await
+    }
+
+    async fn business_profile(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<BusinessProfile>, StoreError> {
+        self.readers
+            .with(move |c| plans::profile(c, account, writer::now_ms()))
+            .await
+    }
+
     async fn lookup_user(&self, username: &str) -> Result<Option<AccountInfo>, StoreError> {
         let username = username.to_owned();
         self.readers
@@ -291,3 +308,18 @@ impl Store for SqliteStore {
 
 #[cfg(test)]
 mod tests;
+
+/// Grants the Business plan to `username` until `until` (Unix ms; `None`: no end), or
+/// revokes it, in the database of the server's data directory (`wren-server admin plan`;
+/// a running server sees the change at once).
+pub fn set_plan(
+    data_dir: &Path,
+    username: &str,
+    grant: bool,
+    until: Option<u64>,
+) -> Result<AccountId, OpenStoreError> {
+    let open_err = |e: StoreError| OpenStoreError::Database(Box::new(e));
+    let mut conn = schema::open_connection(&data_dir.join(DB_FILE)).map_err(open_err)?;
+    schema::migrate(&mut conn)?;
+    plans::set_plan(&conn, username, grant, until).map_err(open_err)
+}

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_mls_groups.sql"),
     include_str!("migrations/005_sealed_titles.sql"),
     include_str!("migrations/006_channels.sql"),
+    include_str!("migrations/007_plans.sql"),
 ];
 
 /// Opens a connection with the pragmas every connection needs.

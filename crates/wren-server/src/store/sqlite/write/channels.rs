@@ -16,11 +16,7 @@ use wren_proto::{AccountId, ChannelId, ChannelPush, ChannelRole, ClientMsgId, Er
 /// Applies one channel op.
 pub(super) fn apply(conn: &Connection, op: ChannelOp, now: u64) -> Result<Applied, StoreError> {
     let outcome = match op {
-        ChannelOp::Create {
-            owner,
-            settings,
-            max_public,
-        } => create(conn, owner, &settings, max_public, now)?,
+        ChannelOp::Create { owner, settings } => create(conn, owner, &settings, now)?,
         ChannelOp::Subscribe { account, channel } => {
             let info = visible(conn, account, channel)?;
             if info.handle.is_none() && info.role.is_none() {
@@ -129,10 +125,11 @@ fn create(
     conn: &Connection,
     owner: AccountId,
     settings: &ChannelSettings,
-    max_public: u32,
     now: u64,
 ) -> Result<ChannelOutcome, StoreError> {
     if settings.handle.is_some() {
+        let plan = crate::store::sqlite::plans::plan(conn, owner, now)?;
+        let max_public = plan.limits.public_channels;
         let owned: u32 = conn
             .prepare_cached(
                 "SELECT count(*) FROM channels WHERE owner_id = ?1 AND handle IS NOT NULL",
@@ -141,9 +138,13 @@ fn create(
             .query_row([owner.0], |r| r.get(0))
             .map_err(db_err)?;
         if owned >= max_public {
+            let more = match plan.plan {
+                wren_proto::PlanKind::Free => "; the Business plan doubles it",
+                wren_proto::PlanKind::Business => "",
+            };
             return Err(StoreError::rejected(
                 ErrorCode::Forbidden,
-                format!("your plan allows {max_public} public channels, and you own {owned}"),
+                format!("your plan allows {max_public} public channels, and you own {owned}{more}"),
             ));
         }
     }

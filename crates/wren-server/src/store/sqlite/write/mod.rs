@@ -72,6 +72,10 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             rename,
         } => mls::seal_title(conn, actor, chat, (epoch, sealed, rename), now),
         WriteOp::Channel(op) => channels::apply(conn, op, now),
+        WriteOp::SetBusinessProfile { account, profile } => {
+            super::plans::set_profile(conn, account, &profile, now)?;
+            Ok(Applied::quiet(WriteOutcome::Done))
+        }
         WriteOp::SendMessage {
             sender,
             chat,
