@@ -1,11 +1,14 @@
-//! The channel commands the web UI invokes: one per channel `Platform` method, each a thin
-//! call into the client engine.
+//! The channel, sponsored-message and plan commands the web UI invokes: one per
+//! `Platform` method, each a thin call into the client engine.
 
 use crate::error::Result;
 use crate::state::AppState;
 use serde::Serialize;
 use tauri::State;
-use wren_core::{ChannelId, ChannelInfo, DirectoryQuery, NewChannel, Post, Seq};
+use wren_core::{
+    AccountId, BusinessProfile, CampaignId, ChannelId, ChannelInfo, DirectoryQuery, NewChannel,
+    PlanInfo, Post, Seq, SponsoredAction, SponsoredMessage,
+};
 
 /// An invite link, as the UI shows it.
 #[derive(Serialize)]
@@ -135,4 +138,52 @@ pub(crate) async fn create_invite(
 ) -> Result<InviteLink> {
     let invite = state.client().await?.create_invite(channel).await?;
     Ok(InviteLink { link: invite.link })
+}
+
+/// The sponsored message a channel shows now, if any.
+#[tauri::command]
+pub(crate) async fn sponsored(
+    state: State<'_, AppState>,
+    channel: ChannelId,
+) -> Result<Option<SponsoredMessage>> {
+    Ok(state.client().await?.sponsored(channel).await?)
+}
+
+/// Counts that a sponsored message was shown, clicked or reported.
+#[tauri::command]
+pub(crate) async fn sponsored_event(
+    state: State<'_, AppState>,
+    campaign: CampaignId,
+    channel: ChannelId,
+    action: SponsoredAction,
+) -> Result<()> {
+    Ok(state
+        .client()
+        .await?
+        .sponsored_event(campaign, channel, action)
+        .await?)
+}
+
+/// This account's plan and what it allows.
+#[tauri::command]
+pub(crate) async fn plan(state: State<'_, AppState>) -> Result<PlanInfo> {
+    Ok(state.client().await?.plan().await?)
+}
+
+/// An account's business profile, if it shows one.
+#[tauri::command]
+pub(crate) async fn business_profile(
+    state: State<'_, AppState>,
+    account: AccountId,
+) -> Result<Option<BusinessProfile>> {
+    Ok(state.client().await?.business_profile(account).await?)
+}
+
+/// Sets this account's business profile (Business plan only).
+#[tauri::command]
+pub(crate) async fn set_business_profile(
+    state: State<'_, AppState>,
+    profile: BusinessProfile,
+) -> Result<()> {
+    Ok(state.client().await?.set_business_profile(profile).await?)
 }

@@ -82,6 +82,11 @@ pub fn run() {
             channel_commands::post,
             channel_commands::report_views,
             channel_commands::create_invite,
+            channel_commands::sponsored,
+            channel_commands::sponsored_event,
+            channel_commands::plan,
+            channel_commands::business_profile,
+            channel_commands::set_business_profile,
         ])
         .build(tauri::generate_context!());
     let app = match result {

@@ -43,12 +43,18 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `wren-server` on `port` with `data_dir`, and waits until it listens.
     pub fn start(data_dir: &Path, port: u16) -> ServerProcess {
+        Self::start_with(data_dir, port, &[])
+    }
+
+    /// Starts `wren-server` with more flags (`--sponsored-min-subscribers 2`, say).
+    pub fn start_with(data_dir: &Path, port: u16, flags: &[&str]) -> ServerProcess {
         let mut child = Command::new(binary("wren-server"))
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--listen")
             .arg(format!("127.0.0.1:{port}"))
             .arg("--no-limits")
+            .args(flags)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

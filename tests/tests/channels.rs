@@ -241,3 +241,72 @@ fn an_administrator_grants_and_revokes_the_business_plan_on_a_running_server() {
     assert!(!admin(&["plan", "grant", "nobody_here", "business"]).0);
     assert!(!admin(&["plan", "grant", "shop", "business", "--until", "soon"]).0);
 }
+
+#[test]
+fn an_advertiser_runs_a_campaign_and_readers_see_it_marked_sponsored() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start_with(
+        &scratch.path().join("server"),
+        free_port(),
+        &["--sponsored-min-subscribers", "2"],
+    );
+    let cli = |name: &str| Cli {
+        profile: scratch.path().join(name),
+        server: server.url.clone(),
+    };
+    let (owner, reader, shop) = (cli("owner"), cli("reader"), cli("shop"));
+    owner.ok(&["register", "owner"]);
+    reader.ok(&["register", "reader"]);
+    shop.ok(&["register", "shop"]);
+    owner.ok(&[
+        "channel",
+        "create",
+        "Gadgets",
+        "--handle",
+        "gadget_news",
+        "--topic",
+        "technology",
+    ]);
+    owner.ok(&["channel", "post", "@gadget_news", "new phones today"]);
+    let small = reader.ok(&["--json", "channel", "read", "@gadget_news"]);
+    let small: serde_json::Value = serde_json::from_str(&small).expect("JSON");
+    assert!(
+        small["sponsored"].is_null(),
+        "one subscriber: under the threshold"
+    );
+
+    let made = shop.ok(&[
+        "campaign",
+        "create",
+        "Keyboards",
+        "Keyboards for people who type all day.",
+        "--link",
+        "https://example.com/keyboards",
+        "--button",
+        "Shop now",
+        "--topic",
+        "technology",
+        "--budget",
+        "100",
+    ]);
+    assert!(made.contains("active"), "{made}");
+    reader.ok(&["channel", "subscribe", "@gadget_news"]);
+    let read = reader.ok(&["channel", "read", "@gadget_news"]);
+    let last = read.lines().last().expect("lines");
+    assert!(
+        last.starts_with("Sponsored · Keyboards") && last.contains("https://example.com/keyboards"),
+        "{read}"
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&shop.ok(&["--json", "campaign", "list"])).expect("JSON");
+    assert_eq!(list[0]["shown"], 1, "the reader's impression, counted");
+    let id = list[0]["id"].as_u64().expect("id").to_string();
+    shop.ok(&["campaign", "stop", &id]);
+    let after: serde_json::Value =
+        serde_json::from_str(&reader.ok(&["--json", "channel", "read", "@gadget_news"]))
+            .expect("JSON");
+    assert!(
+        after["sponsored"].is_null(),
+        "a stopped campaign is not shown"
+    );
+}

@@ -108,6 +108,9 @@ pub(crate) enum Command {
     Channel(ChannelCommand),
     /// Show your plan (Free or Business) and what it allows.
     Plan,
+    /// Advertising campaigns: sponsored messages in large public channels.
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
     /// Search the directory of public channels, most subscribers first.
     Directory {
         /// Words to find in titles, handles, descriptions and topics.
@@ -230,6 +233,42 @@ pub(crate) enum ChannelCommand {
         /// The link to revoke.
         #[arg(long)]
         revoke: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CampaignCommand {
+    /// Start a campaign; its button leads to --link URL or --channel @handle.
+    Create {
+        /// A short title.
+        title: String,
+        /// The text (at most 160 characters).
+        text: String,
+        /// The https:// link its button opens.
+        #[arg(long, conflicts_with = "channel", required_unless_present = "channel")]
+        link: Option<String>,
+        /// The public channel its button opens.
+        #[arg(long)]
+        channel: Option<String>,
+        /// The button's label.
+        #[arg(long, default_value = "Open")]
+        button: String,
+        /// A channel topic to be shown in (repeat for more; none: any).
+        #[arg(long = "topic")]
+        topics: Vec<String>,
+        /// A channel language to be shown in (repeat for more; none: any).
+        #[arg(long = "language")]
+        languages: Vec<String>,
+        /// How many impressions it may have in all.
+        #[arg(long)]
+        budget: u64,
+    },
+    /// Your campaigns with their counts.
+    List,
+    /// Stop a campaign.
+    Stop {
+        /// The campaign id (see `campaign list`).
+        campaign: u64,
     },
 }
 

@@ -191,6 +191,27 @@ fn preview(text: &str) -> String {
     out
 }
 
+/// `Sponsored · Keyboards: text [Shop now → https://…]`
+pub(crate) fn sponsored(m: &wren_core::SponsoredMessage) -> String {
+    let target = match &m.target {
+        wren_core::SponsoredTarget::Link(link) => link.clone(),
+        wren_core::SponsoredTarget::Channel(handle) => format!("@{handle}"),
+    };
+    format!(
+        "Sponsored · {}: {} [{} → {target}]",
+        m.title, m.text, m.button
+    )
+}
+
+/// `campaign 4 "Keyboards" active · shown 120/1000, 3 clicks, 0 reports`
+pub(crate) fn campaign(r: &wren_core::CampaignReport) -> String {
+    let state = if r.active { "active" } else { "stopped" };
+    format!(
+        "campaign {} {:?} {state} · shown {}/{}, {} clicks, {} reports",
+        r.id, r.campaign.title, r.shown, r.campaign.budget, r.clicks, r.reports
+    )
+}
+
 /// `plan: Business until 2027-01-01 00:00 · 20 public channels, business profile, no sponsored messages`
 pub(crate) fn plan(p: &wren_core::PlanInfo) -> String {
     let name = match p.plan {

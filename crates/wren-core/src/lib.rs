@@ -29,7 +29,9 @@ pub use error::{CoreError, KeyError, StoreError};
 pub use events::{ClientEvent, ConnectionState};
 pub use model::{Account, ChatSummary, DeliveryState, MemberView, MessageView, SearchHit};
 pub use wren_proto::{
-    AccountId, BusinessProfile, ChannelId, ChannelInfo, ChannelRole, ChatId, ChatKind,
-    ClaimedKeyPackage, DeviceId, DeviceInfo, DeviceKey, DirectoryQuery, GroupAdds, Invite,
-    NewChannel, OpeningHours, PlanInfo, PlanKind, PlanLimits, Post, Privacy, QuickReply, Role, Seq,
+    AccountId, BusinessProfile, CampaignId, CampaignReport, ChannelEarnings, ChannelId,
+    ChannelInfo, ChannelRole, ChatId, ChatKind, ClaimedKeyPackage, DeviceId, DeviceInfo, DeviceKey,
+    DirectoryQuery, GroupAdds, Invite, NewCampaign, NewChannel, OpeningHours, PlanInfo, PlanKind,
+    PlanLimits, Post, Privacy, QuickReply, Role, Seq, SponsoredAction, SponsoredMessage,
+    SponsoredTarget,
 };

@@ -35,6 +35,10 @@ id_type!(
     ChannelId
 );
 id_type!(
+    /// An advertising campaign.
+    CampaignId
+);
+id_type!(
     /// Position in one chat's or channel's log. Every message or event gets the next `seq`.
     Seq
 );

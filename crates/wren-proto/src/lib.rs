@@ -17,6 +17,7 @@ mod model;
 mod plan;
 mod request;
 pub mod rules;
+mod sponsored;
 mod update;
 
 pub use channel::{
@@ -30,11 +31,17 @@ pub use error::{ErrorBody, ErrorCode};
 pub use frame::{
     ClientFrame, Hello, RequestFrame, ServerFrame, Version, Welcome, PROTOCOL_VERSION,
 };
-pub use ids::{AccountId, ChannelId, ChatId, ClientMsgId, DeviceId, Pts, RequestId, Seq};
+pub use ids::{
+    AccountId, CampaignId, ChannelId, ChatId, ClientMsgId, DeviceId, Pts, RequestId, Seq,
+};
 pub use model::{
     AccountInfo, ChatInfo, ChatKind, ClaimedKeyPackage, DeviceInfo, DeviceKey, GroupAdds, Member,
     Message, Privacy, Role, Session, TypingNotice,
 };
 pub use plan::{BusinessProfile, OpeningHours, PlanInfo, PlanKind, PlanLimits, QuickReply};
 pub use request::{Difference, Request, Response};
+pub use sponsored::{
+    CampaignReport, ChannelEarnings, NewCampaign, SponsoredAction, SponsoredMessage,
+    SponsoredTarget,
+};
 pub use update::{Update, UpdateEnvelope};

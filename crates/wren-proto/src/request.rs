@@ -340,6 +340,35 @@ pub enum Request {
         /// Whose.
         account: AccountId,
     },
+    /// Start a campaign paid by the caller.
+    CreateCampaign(crate::NewCampaign),
+    /// Stop one of the caller's campaigns.
+    StopCampaign {
+        /// The campaign.
+        campaign: crate::CampaignId,
+    },
+    /// The caller's campaigns with their counts.
+    MyCampaigns,
+    /// The sponsored message to show in a channel now, if any (the same for every reader
+    /// of the channel at that moment).
+    GetSponsored {
+        /// The channel.
+        channel: ChannelId,
+    },
+    /// Count what a reader did with a sponsored message (no record of who).
+    SponsoredEvent {
+        /// The campaign.
+        campaign: crate::CampaignId,
+        /// Where it was shown.
+        channel: ChannelId,
+        /// What happened.
+        action: crate::SponsoredAction,
+    },
+    /// What sponsored messages earned a channel (owner and admins).
+    ChannelEarnings {
+        /// The channel.
+        channel: ChannelId,
+    },
 }
 
 impl Request {
@@ -397,6 +426,14 @@ impl Request {
             Request::ReportViews { channel, seqs } => ok(channel.0) && seqs.iter().all(|s| ok(s.0)),
             Request::SetChannelAdmin(change) => ok(change.channel.0) && ok(change.account.0),
             Request::GetBusinessProfile { account } => ok(account.0),
+            Request::StopCampaign { campaign } => ok(campaign.0),
+            Request::GetSponsored { channel } | Request::ChannelEarnings { channel } => {
+                ok(channel.0)
+            }
+            Request::SponsoredEvent {
+                campaign, channel, ..
+            } => ok(campaign.0) && ok(channel.0),
+            Request::CreateCampaign(_) | Request::MyCampaigns => true,
             Request::GetPlan | Request::SetBusinessProfile(_) => true,
             Request::CreateChannel(_)
             | Request::ResolveChannel { .. }
@@ -476,6 +513,12 @@ impl Request {
             Request::GetPlan => "get_plan",
             Request::SetBusinessProfile(_) => "set_business_profile",
             Request::GetBusinessProfile { .. } => "get_business_profile",
+            Request::CreateCampaign(_) => "create_campaign",
+            Request::StopCampaign { .. } => "stop_campaign",
+            Request::MyCampaigns => "my_campaigns",
+            Request::GetSponsored { .. } => "get_sponsored",
+            Request::SponsoredEvent { .. } => "sponsored_event",
+            Request::ChannelEarnings { .. } => "channel_earnings",
         }
     }
 }
@@ -602,4 +645,12 @@ pub enum Response {
     Plan(crate::PlanInfo),
     /// To `GetBusinessProfile`: `None` when the account has none (or no Business plan).
     BusinessProfile(Option<crate::BusinessProfile>),
+    /// To `CreateCampaign`.
+    Campaign(crate::CampaignReport),
+    /// To `MyCampaigns`, newest first.
+    Campaigns(Vec<crate::CampaignReport>),
+    /// To `GetSponsored`: `None` where none is shown.
+    Sponsored(Option<crate::SponsoredMessage>),
+    /// To `ChannelEarnings`.
+    Earnings(crate::ChannelEarnings),
 }

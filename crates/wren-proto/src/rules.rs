@@ -267,6 +267,53 @@ pub fn validate_business_profile(profile: &crate::BusinessProfile) -> Result<(),
     Ok(())
 }
 
+/// The longest sponsored message text, in characters.
+pub const MAX_SPONSORED_TEXT_CHARS: usize = 160;
+/// The longest sponsored message title, in characters.
+pub const MAX_SPONSORED_TITLE_CHARS: usize = 64;
+/// The longest sponsored button label, in characters.
+pub const MAX_SPONSORED_BUTTON_CHARS: usize = 24;
+
+/// Checks a new campaign; the first problem found, in words.
+pub fn validate_campaign(campaign: &crate::NewCampaign) -> Result<(), String> {
+    visible_text(&campaign.title, MAX_SPONSORED_TITLE_CHARS)
+        .map_err(|e| format!("the title cannot be used: {e}"))?;
+    if campaign.text.trim().is_empty()
+        || campaign.text.chars().count() > MAX_SPONSORED_TEXT_CHARS
+        || campaign
+            .text
+            .chars()
+            .any(|c| is_hidden_or_reordering(c) && c != '\n')
+    {
+        return Err(format!(
+            "the text has 1 to {MAX_SPONSORED_TEXT_CHARS} characters and no invisible or text-reordering ones"
+        ));
+    }
+    visible_text(&campaign.button, MAX_SPONSORED_BUTTON_CHARS)
+        .map_err(|e| format!("the button label cannot be used: {e}"))?;
+    match &campaign.target {
+        crate::SponsoredTarget::Channel(handle) => {
+            validate_handle(handle).map_err(|e| e.to_string())?;
+        }
+        crate::SponsoredTarget::Link(link) => {
+            let rest = link.strip_prefix("https://").unwrap_or("");
+            if rest.is_empty() || link.len() > 512 || link.chars().any(char::is_whitespace) {
+                return Err("a link target is an https:// address".into());
+            }
+        }
+    }
+    for topic in &campaign.topics {
+        validate_topic(topic).map_err(|e| e.to_string())?;
+    }
+    for language in &campaign.languages {
+        validate_language(language).map_err(|e| e.to_string())?;
+    }
+    if campaign.budget == 0 || campaign.budget > 1_000_000_000 {
+        return Err("the budget is 1 to 1,000,000,000 impressions".into());
+    }
+    Ok(())
+}
+
 /// The longest client name a `Hello` may carry, in bytes.
 pub const MAX_CLIENT_NAME_BYTES: usize = 64;
 

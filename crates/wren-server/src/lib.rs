@@ -26,6 +26,7 @@ mod password_pool;
 mod quota;
 mod rate_limit;
 mod server;
+mod sponsored;
 mod store;
 mod tls;
 mod views;
@@ -95,6 +96,9 @@ pub struct Config {
     /// Where to serve `/metrics` instead of on the main listener, so that it can be kept
     /// off the public address. `None` serves it on the main listener.
     pub metrics_listen: Option<SocketAddr>,
+    /// Sponsored messages are shown only in public channels with at least this many
+    /// subscribers. Default 1 000.
+    pub sponsored_min_subscribers: u64,
 }
 
 impl Config {
@@ -119,6 +123,7 @@ impl Config {
             direct_chats_per_hour: 200,
             reach_per_hour: 1000,
             metrics_listen: None,
+            sponsored_min_subscribers: 1000,
         }
     }
 

@@ -44,6 +44,10 @@ struct Args {
     /// Serve /metrics on this address only (for example 127.0.0.1:9090), not on --listen.
     #[arg(long)]
     metrics_listen: Option<SocketAddr>,
+    /// Sponsored messages are shown only in public channels with at least this many
+    /// subscribers.
+    #[arg(long, default_value_t = 1000)]
+    sponsored_min_subscribers: u64,
     /// Turn off every per-IP and per-account limit: for benchmarks and tests on one
     /// machine, never for a server people use.
     #[arg(long)]
@@ -80,6 +84,7 @@ async fn main() -> anyhow::Result<()> {
     config.max_connections_per_ip = args.max_connections_per_ip;
     config.messages_per_second = args.messages_per_second;
     config.metrics_listen = args.metrics_listen;
+    config.sponsored_min_subscribers = args.sponsored_min_subscribers;
     if args.no_limits {
         tracing::warn!("every rate limit and quota is off (--no-limits)");
         config = config.without_limits();

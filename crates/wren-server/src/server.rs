@@ -50,6 +50,10 @@ pub(crate) struct Shared {
     pub(crate) quotas: Quotas,
     /// Post views waiting for the next flush.
     pub(crate) views: ViewCounter,
+    /// Sponsored-message events counted lately, so that one account counts once.
+    pub(crate) sponsored_seen: crate::sponsored::SeenOnce,
+    /// See [`Config::sponsored_min_subscribers`].
+    pub(crate) sponsored_min_subscribers: u64,
     /// Where Argon2id runs.
     pub(crate) passwords: PasswordPool,
     /// See [`Config::max_difference`].
@@ -102,6 +106,8 @@ fn start(config: &Config) -> Result<Running, ServerError> {
         ),
         quotas: Quotas::new(config),
         views: ViewCounter::default(),
+        sponsored_seen: crate::sponsored::SeenOnce::default(),
+        sponsored_min_subscribers: config.sponsored_min_subscribers,
         passwords: PasswordPool::start(PasswordPool::threads_for_this_machine())?,
         max_difference: config.max_difference,
         handshake_timeout: config.handshake_timeout,

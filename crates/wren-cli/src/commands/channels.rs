@@ -1,10 +1,13 @@
 //! channel create, post, subscribe, leave, read, invite; directory.
 
 use super::{sync, Ctx};
-use crate::args::ChannelCommand;
+use crate::args::{CampaignCommand, ChannelCommand};
 use crate::output;
 use anyhow::{anyhow, bail, Result};
-use wren_core::{ChannelId, ChannelInfo, DirectoryQuery, NewChannel};
+use wren_core::{
+    CampaignId, ChannelId, ChannelInfo, DirectoryQuery, NewCampaign, NewChannel, SponsoredAction,
+    SponsoredTarget,
+};
 
 /// The scheme of invite links.
 const INVITE_PREFIX: &str = "wren://join/";
@@ -92,14 +95,79 @@ async fn read(ctx: &Ctx, channel: &str, limit: u32) -> Result<()> {
         ctx.client.preview_posts(info.id, limit).await?
     };
     posts.reverse();
+    // Everything new was read: a sponsored message may follow, shown once.
+    let sponsored = ctx.client.sponsored(info.id).await?;
+    if let Some(message) = &sponsored {
+        ctx.client
+            .sponsored_event(message.campaign, message.channel, SponsoredAction::Shown)
+            .await?;
+    }
     if ctx.json {
-        return output::json(&serde_json::json!({ "channel": info, "posts": posts }));
+        return output::json(
+            &serde_json::json!({ "channel": info, "posts": posts, "sponsored": sponsored }),
+        );
     }
     output::line(&output::channel(&info))?;
     for post in &posts {
         output::line(&output::post(post))?;
     }
+    if let Some(message) = &sponsored {
+        output::line(&output::sponsored(message))?;
+    }
     Ok(())
+}
+
+pub(super) async fn campaign(ctx: &Ctx, command: CampaignCommand) -> Result<()> {
+    sync(ctx).await?;
+    match command {
+        CampaignCommand::Create {
+            title,
+            text,
+            link,
+            channel,
+            button,
+            topics,
+            languages,
+            budget,
+        } => {
+            let target = match (link, channel) {
+                (Some(link), _) => SponsoredTarget::Link(link),
+                (None, Some(channel)) => {
+                    SponsoredTarget::Channel(channel.trim_start_matches('@').to_string())
+                }
+                (None, None) => bail!("give the button's target: --link URL or --channel @handle"),
+            };
+            let report = ctx
+                .client
+                .create_campaign(NewCampaign {
+                    title,
+                    text,
+                    target,
+                    button,
+                    topics,
+                    languages,
+                    budget,
+                })
+                .await?;
+            if ctx.json {
+                return output::json(&report);
+            }
+            output::line(&output::campaign(&report))
+        }
+        CampaignCommand::List => {
+            let list = ctx.client.campaigns().await?;
+            if ctx.json {
+                return output::json(&list);
+            }
+            for report in &list {
+                output::line(&output::campaign(report))?;
+            }
+            Ok(())
+        }
+        CampaignCommand::Stop { campaign } => {
+            Ok(ctx.client.stop_campaign(CampaignId(campaign)).await?)
+        }
+    }
 }
 
 pub(super) async fn directory(ctx: &Ctx, query: DirectoryQuery) -> Result<()> {

@@ -74,6 +74,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Tail => messages::tail(ctx).await,
         Command::Channel(command) => channels::run(ctx, command).await,
         Command::Plan => account::plan(ctx).await,
+        Command::Campaign(command) => channels::campaign(ctx, command).await,
         Command::Directory {
             query,
             topic,

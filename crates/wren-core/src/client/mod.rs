@@ -2,6 +2,7 @@
 
 mod channels;
 mod plans;
+mod sponsored;
 
 use crate::connection::{transport, Auth, Connection, Context, Status};
 use crate::content;

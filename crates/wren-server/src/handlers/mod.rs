@@ -13,6 +13,7 @@ mod chats;
 mod keys;
 mod messages;
 mod mls;
+mod sponsored;
 mod sync;
 
 use crate::server::AppState;
@@ -234,6 +235,32 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
         Request::RevokeInvite { channel, link } => {
             channels::revoke_invite(state, me, channel, &link).await
         }
+        Request::CreateCampaign(campaign) => sponsored::create(state, me, campaign).await,
+        Request::StopCampaign { campaign } => {
+            let op = WriteOp::StopCampaign {
+                advertiser: me,
+                campaign,
+            };
+            write(state, op).await
+        }
+        Request::MyCampaigns => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move { Ok(Response::Campaigns(store.campaigns(me).await?)) })
+        }
+        Request::GetSponsored { channel } => sponsored::serve(state, me, channel),
+        Request::SponsoredEvent {
+            campaign,
+            channel,
+            action,
+        } => sponsored::event(state, me, campaign, channel, action).await,
+        Request::ChannelEarnings { channel } => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move {
+                Ok(Response::Earnings(
+                    store.channel_earnings(me, channel).await?,
+                ))
+            })
+        }
         Request::GetPlan => {
             let store = std::sync::Arc::clone(&state.store);
             Box::pin(async move { Ok(Response::Plan(store.plan(me).await?)) })
@@ -337,6 +364,7 @@ fn into_response(outcome: WriteOutcome) -> Response {
             | ChannelOutcome::Changed(_)
             | ChannelOutcome::Done => Response::Done,
         },
+        WriteOutcome::Campaign(report) => Response::Campaign(report),
         WriteOutcome::Done | WriteOutcome::Pruned { .. } => Response::Done,
     }
 }

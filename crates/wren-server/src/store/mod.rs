@@ -20,9 +20,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::sync::oneshot;
 use wren_proto::{
-    AccountId, AccountInfo, BusinessProfile, ChannelId, ChannelInfo, ChannelPosts, ChannelPush,
-    ChatId, ChatInfo, ClaimedKeyPackage, ClientMsgId, DeviceId, DeviceInfo, DeviceKey, Difference,
-    DirectoryQuery, GroupAdds, Message, PlanInfo, Privacy, Pts, Seq, Update,
+    AccountId, AccountInfo, BusinessProfile, CampaignId, CampaignReport, ChannelEarnings,
+    ChannelId, ChannelInfo, ChannelPosts, ChannelPush, ChatId, ChatInfo, ClaimedKeyPackage,
+    ClientMsgId, DeviceId, DeviceInfo, DeviceKey, Difference, DirectoryQuery, GroupAdds, Message,
+    NewCampaign, PlanInfo, Privacy, Pts, Seq, SponsoredAction, SponsoredMessage, Update,
 };
 
 /// A device being signed in: its name and the SHA-256 of its token.
@@ -239,6 +240,34 @@ pub(crate) enum WriteOp {
         /// The validated profile.
         profile: BusinessProfile,
     },
+    /// Start a campaign. Answers [`WriteOutcome::Campaign`].
+    CreateCampaign {
+        /// Who pays for it.
+        advertiser: AccountId,
+        /// The validated campaign.
+        campaign: NewCampaign,
+    },
+    /// Stop one of the advertiser's campaigns.
+    StopCampaign {
+        /// Who pays for it.
+        advertiser: AccountId,
+        /// The campaign.
+        campaign: CampaignId,
+    },
+    /// Count a sponsored message's impression, click or report. `reader` only decides
+    /// whether the channel shows it sponsored messages; it is written nowhere.
+    SponsoredEvent {
+        /// Who saw it.
+        reader: AccountId,
+        /// The campaign.
+        campaign: CampaignId,
+        /// Where.
+        channel: ChannelId,
+        /// What happened.
+        action: SponsoredAction,
+        /// The server's eligibility threshold.
+        min_subscribers: u64,
+    },
 }
 
 impl WriteOp {
@@ -313,6 +342,8 @@ pub(crate) enum WriteOutcome {
     },
     /// What a channel write did.
     Channel(ChannelOutcome),
+    /// A campaign as its advertiser sees it.
+    Campaign(CampaignReport),
 }
 
 /// One page of an account's chats.
@@ -461,6 +492,21 @@ pub(crate) trait Store: Send + Sync {
         &self,
         account: AccountId,
     ) -> Result<Option<BusinessProfile>, StoreError>;
+    /// The sponsored message a channel shows `reader` now, if any.
+    async fn sponsored(
+        &self,
+        reader: AccountId,
+        channel: ChannelId,
+        min_subscribers: u64,
+    ) -> Result<Option<SponsoredMessage>, StoreError>;
+    /// The advertiser's campaigns, newest first.
+    async fn campaigns(&self, advertiser: AccountId) -> Result<Vec<CampaignReport>, StoreError>;
+    /// What sponsored messages earned a channel (owner and admins).
+    async fn channel_earnings(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+    ) -> Result<ChannelEarnings, StoreError>;
     /// The ids of the channels the account is in.
     async fn channel_ids(&self, account: AccountId) -> Result<Vec<ChannelId>, StoreError>;
     /// The posts of a channel the account may read that changed after `since`.

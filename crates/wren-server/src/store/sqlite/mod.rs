@@ -6,6 +6,7 @@ pub(crate) mod plans;
 mod read;
 mod reader;
 mod schema;
+mod sponsored;
 mod views;
 mod write;
 mod writer;
@@ -20,9 +21,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use wren_proto::{
-    AccountId, AccountInfo, BusinessProfile, ChannelId, ChannelInfo, ChannelPosts, ChatId,
-    ChatInfo, DeviceId, DeviceInfo, DeviceKey, Difference, DirectoryQuery, Message, PlanInfo,
-    Privacy, Pts, Seq,
+    AccountId, AccountInfo, BusinessProfile, CampaignReport, ChannelEarnings, ChannelId,
+    ChannelInfo, ChannelPosts, ChatId, ChatInfo, DeviceId, DeviceInfo, DeviceKey, Difference,
+    DirectoryQuery, Message, PlanInfo, Privacy, Pts, Seq, SponsoredMessage,
 };
 use writer::Command;
 
@@ -211,6 +212,33 @@ impl Store for SqliteStore {
     ) -> Result<Vec<ChannelInfo>, StoreError> {
         self.readers
             .with(move |c| channels::search(c, account, &query))
+            .await
+    }
+
+    async fn sponsored(
+        &self,
+        reader: AccountId,
+        channel: ChannelId,
+        min_subscribers: u64,
+    ) -> Result<Option<SponsoredMessage>, StoreError> {
+        self.readers
+            .with(move |c| sponsored::serve(c, reader, channel, min_subscribers, writer::now_ms()))
+            .await
+    }
+
+    async fn campaigns(&self, advertiser: AccountId) -> Result<Vec<CampaignReport>, StoreError> {
+        self.readers
+            .with(move |c| sponsored::mine(c, advertiser, None))
+            .await
+    }
+
+    async fn channel_earnings(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+    ) -> Result<ChannelEarnings, StoreError> {
+        self.readers
+            .with(move |c| sponsored::earnings(c, account, channel))
             .await
     }
 

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_sealed_titles.sql"),
     include_str!("migrations/006_channels.sql"),
     include_str!("migrations/007_plans.sql"),
+    include_str!("migrations/008_sponsored.sql"),
 ];
 
 /// Opens a connection with the pragmas every connection needs.

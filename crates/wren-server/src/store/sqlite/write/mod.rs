@@ -72,6 +72,32 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             rename,
         } => mls::seal_title(conn, actor, chat, (epoch, sealed, rename), now),
         WriteOp::Channel(op) => channels::apply(conn, op, now),
+        WriteOp::CreateCampaign {
+            advertiser,
+            campaign,
+        } => {
+            let report = super::sponsored::create(conn, advertiser, &campaign, now)?;
+            Ok(Applied::quiet(WriteOutcome::Campaign(report)))
+        }
+        WriteOp::StopCampaign {
+            advertiser,
+            campaign,
+        } => {
+            super::sponsored::stop(conn, advertiser, campaign)?;
+            Ok(Applied::quiet(WriteOutcome::Done))
+        }
+        WriteOp::SponsoredEvent {
+            reader,
+            campaign,
+            channel,
+            action,
+            min_subscribers,
+        } => {
+            let eligible =
+                super::sponsored::may_count(conn, reader, channel, min_subscribers, now)?;
+            super::sponsored::count(conn, eligible, campaign, channel, action)?;
+            Ok(Applied::quiet(WriteOutcome::Done))
+        }
         WriteOp::SetBusinessProfile { account, profile } => {
             super::plans::set_profile(conn, account, &profile, now)?;
             Ok(Applied::quiet(WriteOutcome::Done))
