@@ -73,6 +73,24 @@ describe('plurals', () => {
   });
 });
 
+describe('channel strings', () => {
+  it('counts subscribers and views with all six Arabic forms, numbers in Arabic digits', () => {
+    for (const key of ['channel.subscribers', 'channel.views'] as const) {
+      const forms = [0, 1, 2, 3, 11, 100].map((n) => translatePlural('ar', key, n));
+      expect(new Set(forms).size, key).toBe(6);
+    }
+    expect(translatePlural('ar', 'channel.views', 1_234)).toBe('١٬٢٣٤ مشاهدة');
+    expect(translatePlural('en', 'channel.views', 1)).toBe('1 view');
+    expect(translatePlural('en', 'channel.subscribers', 12_480)).toBe('12,480 subscribers');
+  });
+
+  it('names every topic in both languages', () => {
+    const topics = Object.keys(en).filter((key) => key.startsWith('topic.')) as (keyof typeof en)[];
+    expect(topics).toHaveLength(15);
+    for (const key of topics) expect(ar[key], key).toMatch(/[\u0600-\u06FF]/);
+  });
+});
+
 describe('numbers', () => {
   it('writes numbers in the digits of the UI language', () => {
     expect(formatNumber(1_234, 'ar')).toBe('١٬٢٣٤');
@@ -94,5 +112,22 @@ describe('bidi isolation', () => {
       'This link cannot be opened: \u2068wren://\u202Eevil\u2069',
     );
     expect(translate('en', 'connection.syncing', { done: 3, total: 40 })).toBe('Updating… 3/40');
+  });
+});
+
+describe('sponsored, plan and business strings', () => {
+  it('has an Arabic translation for every one', () => {
+    const keys = Object.keys(en).filter((key) => /^(sponsored|plan|business)\./.test(key)) as (keyof typeof en)[];
+    expect(keys.length).toBeGreaterThan(60);
+    for (const key of keys) {
+      expect(ar[key], key).toMatch(/[\u0600-\u06FF]/);
+      expect(ar[key], key).not.toBe(en[key]);
+    }
+  });
+
+  it('counts public channels with the Arabic plural forms', () => {
+    expect(translatePlural('ar', 'plan.publicChannels', 10)).toBe('حتى ١٠ قنوات عامة');
+    expect(translatePlural('ar', 'plan.publicChannels', 20)).toBe('حتى ٢٠ قناة عامة');
+    expect(translatePlural('en', 'plan.publicChannels', 20)).toBe('Up to 20 public channels');
   });
 });

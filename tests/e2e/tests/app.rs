@@ -389,7 +389,7 @@ fn without_a_keychain_the_lock_screen_sets_the_passcode_then_asks_for_it() {
 }
 
 #[test]
-fn a_wren_link_opens_the_direct_chat_and_an_invite_link_says_it_cannot_join_yet() {
+fn a_wren_link_opens_the_direct_chat_and_a_broken_invite_link_is_explained() {
     let root = tempfile::tempdir().expect("tempdir");
     let server = ServerProcess::start(&root.path().join("server"), free_port());
     let Some(desktop) = Desktop::start("deep-link", root.path(), &server.url) else {
@@ -413,7 +413,7 @@ fn a_wren_link_opens_the_direct_chat_and_an_invite_link_says_it_cannot_join_yet(
     app.screenshot("1-user-link");
     app.quit();
 
-    // An invite link: the app says plainly that it cannot join by invite yet.
+    // A broken invite link: the app says plainly what is wrong with it.
     let app = desktop.launch_with(&["wren://join/AbC123"]);
     let notice = app.wait_for("notice");
     assert!(
@@ -539,5 +539,159 @@ fn a_link_opened_while_the_app_runs_goes_to_the_running_app() {
         (app.texts(&testid("conversation-title")) == ["quinn"]).then_some(())
     });
     app.screenshot("1-link-handed-over");
+    app.quit();
+}
+
+/// The posts of the channel on screen, as shown.
+fn channel_posts(app: &App<'_>) -> Vec<String> {
+    app.texts(&testid("channel-post"))
+}
+
+#[test]
+fn the_directory_previews_a_channel_and_a_subscriber_sees_live_posts_and_sponsored_messages() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = wren_tests::process::ServerProcess::start_with(
+        &root.path().join("server"),
+        free_port(),
+        &["--sponsored-min-subscribers", "2"],
+    );
+    let Some(desktop) = Desktop::start("channels", root.path(), &server.url) else {
+        return;
+    };
+    // A channel big enough for sponsored messages (its owner and a fan; the app's user
+    // makes three), a small one, and a campaign for the big one's topic.
+    let owner = peer(root.path(), &server, "owner");
+    let fan = peer(root.path(), &server, "fan");
+    let shop = peer(root.path(), &server, "shop");
+    owner.ok(&[
+        "channel",
+        "create",
+        "Wren news",
+        "--handle",
+        "wren_news",
+        "--topic",
+        "technology",
+    ]);
+    owner.ok(&[
+        "channel",
+        "create",
+        "Wren tiny",
+        "--handle",
+        "wren_tiny",
+        "--topic",
+        "technology",
+    ]);
+    owner.ok(&[
+        "channel",
+        "post",
+        "@wren_news",
+        "first post before you came",
+    ]);
+    owner.ok(&["channel", "post", "@wren_tiny", "a small channel's post"]);
+    fan.ok(&["channel", "subscribe", "@wren_news"]);
+    shop.ok(&[
+        "campaign",
+        "create",
+        "Keyboards",
+        "Keyboards for people who type all day.",
+        "--link",
+        "https://example.com/keyboards",
+        "--topic",
+        "technology",
+        "--budget",
+        "100",
+    ]);
+
+    let app = desktop.launch();
+    register(&app, &server.url, "dana");
+
+    // Browse the directory and preview the channel before subscribing.
+    app.click("directory-open");
+    app.type_into("directory-search", "wren news");
+    let result = app.wait("the channel in the directory", |app| {
+        app.all(&testid("directory-result"))
+            .into_iter()
+            .find(|r| app.text(r).contains("wren_news"))
+    });
+    app.click_element(&result);
+    app.wait("the preview's posts", |app| {
+        channel_posts(app)
+            .iter()
+            .any(|p| p.contains("first post before you came"))
+            .then_some(())
+    });
+    app.screenshot("1-preview");
+
+    // Subscribed, a new post arrives live with its view count.
+    app.click("channel-subscribe");
+    app.wait("subscribed", |app| {
+        app.all(&testid("channel-subscribe"))
+            .is_empty()
+            .then_some(())
+    });
+    owner.ok(&["channel", "post", "@wren_news", "live from the newsroom"]);
+    let live = app.wait("the live post", |app| {
+        app.all(&testid("channel-post"))
+            .into_iter()
+            .find(|p| app.text(p).contains("live from the newsroom"))
+    });
+    assert!(
+        app.text(&live).chars().any(|c| c.is_ascii_digit()),
+        "the post shows its view count: {:?}",
+        app.text(&live)
+    );
+    assert_eq!(
+        app.all(&format!(
+            "{} {}",
+            testid("channel-post"),
+            testid("channel-views")
+        ))
+        .len(),
+        channel_posts(&app).len(),
+        "every post shows a view count"
+    );
+    // The view is the app's: the owner's CLI counts it.
+    wait_until(Duration::from_secs(30), || {
+        let read: Value =
+            serde_json::from_str(&owner.ok(&["--json", "channel", "read", "@wren_news"]))
+                .unwrap_or(Value::Null);
+        read["posts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| p["text"] == "live from the newsroom" && p["views"].as_u64() >= Some(1))
+    });
+
+    // Everything read: the sponsored message of this large public channel follows.
+    let sponsored = app.wait_for("sponsored-message");
+    assert!(
+        app.text(&sponsored).contains("Keyboards"),
+        "{:?}",
+        app.text(&sponsored)
+    );
+    app.wait_for("sponsored-label");
+    app.screenshot("2-live-post-and-sponsored");
+
+    // The small channel shows none.
+    app.click("directory-open");
+    app.type_into("directory-search", "wren tiny");
+    let small = app.wait("the small channel in the directory", |app| {
+        app.all(&testid("directory-result"))
+            .into_iter()
+            .find(|r| app.text(r).contains("wren_tiny"))
+    });
+    app.click_element(&small);
+    app.wait("the small channel's posts", |app| {
+        channel_posts(app)
+            .iter()
+            .any(|p| p.contains("a small channel's post"))
+            .then_some(())
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        app.all(&testid("sponsored-message")).is_empty(),
+        "no sponsored message in a channel under the threshold"
+    );
+    app.screenshot("3-small-channel");
     app.quit();
 }

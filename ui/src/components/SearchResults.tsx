@@ -1,23 +1,27 @@
 // Search results: matching chats, then matching messages from the host's full-text search.
 
 import { For, Show, createResource, type JSX } from 'solid-js';
+import { filterChannels } from '../lib/channels';
 import { displayTitle, filterChats } from '../lib/chats';
 import { formatListStamp } from '../lib/dates';
 import { parseSnippet } from '../lib/text';
-import type { ChatId, SearchHit, Seq } from '../platform/types';
+import type { ChannelId, ChatId, SearchHit, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 import { Avatar } from './Avatar';
+import { ChannelListbox } from './ChannelListbox';
 import { ChatListbox } from './ChatListbox';
 
 export function SearchResults(props: {
   query: string;
   now: number;
   onOpenChat: (chat: ChatId) => void;
+  onOpenChannel: (channel: ChannelId) => void;
   onOpenMessage: (chat: ChatId, seq: Seq) => void;
 }): JSX.Element {
-  const { platform, chats, settings } = useApp();
+  const { platform, chats, channels, settings } = useApp();
   const t = settings.t;
   const matchingChats = () => filterChats(chats.list(), props.query, t);
+  const matchingChannels = () => filterChannels(channels.list(), props.query);
   /** The hit's chat as the list shows it (a group's title may still be sealed). */
   const hitTitle = (hit: SearchHit): string => {
     const chat = chats.byId(hit.chat);
@@ -27,7 +31,8 @@ export function SearchResults(props: {
     () => props.query.trim(),
     async (q): Promise<SearchHit[]> => (q === '' ? [] : platform.search(q).catch(() => [])),
   );
-  const nothing = () => matchingChats().length === 0 && !hits.loading && (hits() ?? []).length === 0;
+  const nothing = () =>
+    matchingChats().length === 0 && matchingChannels().length === 0 && !hits.loading && (hits() ?? []).length === 0;
   return (
     <div class="search-results" data-testid="search-results">
       <Show when={matchingChats().length > 0}>
@@ -39,6 +44,16 @@ export function SearchResults(props: {
           label={t('sidebar.chatsHeading')}
           now={props.now}
           onOpen={props.onOpenChat}
+        />
+      </Show>
+      <Show when={matchingChannels().length > 0}>
+        <h3 class="list-heading">{t('sidebar.channels')}</h3>
+        <ChannelListbox
+          ids={matchingChannels().map((channel) => channel.id)}
+          channel={channels.byId}
+          active={null}
+          label={t('sidebar.channels')}
+          onOpen={props.onOpenChannel}
         />
       </Show>
       <Show when={(hits() ?? []).length > 0}>

@@ -50,8 +50,11 @@ export function filterChats(chats: readonly ChatSummary[], query: string, t?: Tr
   );
 }
 
-/** The chat before (-1) or after (1) `current` in list order; the first or last when none is open. */
-export function adjacentChat(ids: readonly ChatId[], current: ChatId | null, step: -1 | 1): ChatId | null {
+/**
+ * The chat before (-1) or after (1) `current` in list order; the first or last when none is
+ * open. Works on any list of keys (the sidebar's chats then channels).
+ */
+export function adjacentChat<T = ChatId>(ids: readonly T[], current: T | null, step: -1 | 1): T | null {
   const at = current === null ? -1 : ids.indexOf(current);
   if (at === -1) return (step === 1 ? ids[0] : ids[ids.length - 1]) ?? null;
   return ids[at + step] ?? current;

@@ -70,3 +70,8 @@ export function formatListStamp(at: number, now: number, lang: Lang): string {
 export function needsDaySeparator(prev: number | undefined, at: number): boolean {
   return prev === undefined || dayKey(prev) !== dayKey(at);
 }
+
+/** A calendar date in full ("3 March 2026"). */
+export function formatDate(at: number, lang: Lang): string {
+  return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+}

@@ -16,7 +16,8 @@ function isTauri(win: Window): boolean {
 
 /**
  * The browser demo accepts `?as=alice` to start signed in and `?archive=N` for the size of
- * the large "Archive" group (100,000 by default).
+ * the large "Archive" group (100,000 by default). Alice is subscribed to the "Wren News"
+ * channel; the directory lists a few more.
  */
 export function createPlatform(win: Window): Platform {
   if (isTauri(win)) return new TauriPlatform();
@@ -26,6 +27,7 @@ export function createPlatform(win: Window): Platform {
   return new MemoryPlatform({
     simulatePeers: true,
     archiveSize: Number.isFinite(archive) ? archive : 0,
+    subscriptions: { alice: ['wrennews'] },
     ...(as !== null ? { signedInAs: as } : {}),
   });
 }

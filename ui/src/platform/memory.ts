@@ -1,14 +1,28 @@
 // An in-memory host: a fake server with a few users and chats and simulated peers.
 // Vitest uses it to render screens; the browser demo (no Tauri) runs on it too.
 
+import { hostProfileProblem } from '../lib/business';
+import { INVITE_PREFIX, isInviteCode, isTopic, isValidHandle, normalizeHandle, searchWords } from '../lib/channels';
 import { isStrongEnough } from '../lib/passcode';
 import { isUnencryptedRemote } from '../lib/server';
 import { markMatches } from '../lib/text';
 import { hostError } from './errors';
-import { HISTORY_PAGE_MAX } from './types';
+import {
+  BUSINESS_PUBLIC_CHANNELS,
+  CHANNEL_PAGE_MAX,
+  CHANNEL_TOPICS,
+  DIRECTORY_PAGE_MAX,
+  FREE_PUBLIC_CHANNELS,
+  HISTORY_PAGE_MAX,
+  MAX_VIEWS_PER_REPORT,
+} from './types';
 import type {
   Account,
   AccountId,
+  BusinessProfile,
+  ChannelId,
+  ChannelInfo,
+  ChannelRole,
   ChatEncryption,
   ChatId,
   ChatKind,
@@ -16,17 +30,55 @@ import type {
   CoreEvent,
   DeepLink,
   Device,
+  DirectoryQuery,
   GroupAdds,
+  InviteLink,
   Member,
   MessageView,
+  NewChannel,
+  PlanInfo,
+  PlanKind,
   Platform,
+  Post,
   Privacy,
   ProfileStatus,
   Role,
   SafetyNumber,
   SearchHit,
   Seq,
+  SponsoredAction,
+  SponsoredMessage,
+  SponsoredTarget,
 } from './types';
+
+/**
+ * The subscribers a public channel needs before it shows sponsored messages (the server's
+ * default `sponsored_min_subscribers`).
+ */
+export const SPONSORED_MIN_SUBSCRIBERS = 1000;
+/** Which campaign a channel shows changes this often (as on the server). */
+const SPONSORED_ROTATE_MS = 60_000;
+
+/** A campaign as an advertiser starts it (`addCampaign`). */
+export interface CampaignSpec {
+  title: string;
+  text: string;
+  target: SponsoredTarget;
+  button: string;
+  /** Channel topics it is shown in (empty: any). */
+  topics: string[];
+  /** Channel languages it is shown in (empty: any). */
+  languages: string[];
+  /** How many impressions it may have in all. */
+  budget: number;
+}
+
+/** A campaign's counts: the only thing kept about what readers did (nobody is recorded). */
+export interface CampaignCounts {
+  shown: number;
+  clicks: number;
+  reports: number;
+}
 
 export interface MemoryOptions {
   /** Clock used for timestamps. */
@@ -48,6 +100,16 @@ export interface MemoryOptions {
    * false: a chat is encrypted once `startEncryption` is called for it.
    */
   encryption?: boolean;
+  /**
+   * Seeded public channels (by handle) that seeded users are subscribed to from the start,
+   * by username: `{ alice: ['wrennews'] }`.
+   */
+  subscriptions?: Record<string, string[]>;
+}
+
+interface StoredCampaign extends CampaignSpec, CampaignCounts {
+  id: number;
+  stopped: boolean;
 }
 
 interface StoredMessage {
@@ -83,6 +145,38 @@ interface StoredChat {
   pinnedBy: Set<AccountId>;
   /** Each account's unsent text, as the encrypted store keeps it. */
   drafts: Map<AccountId, string>;
+  createdAt: number;
+}
+
+interface StoredPost {
+  seq: Seq;
+  changedSeq: Seq;
+  text: string;
+  sentAt: number;
+  editedAt: number | null;
+  deleted: boolean;
+  /** Views counted before this simulation (the seeded channels' readers). */
+  baseViews: number;
+  /** The accounts (one device each here) whose view was counted. */
+  viewers: Set<AccountId>;
+}
+
+interface StoredChannel {
+  id: ChannelId;
+  handle: string | null;
+  title: string;
+  description: string;
+  topic: string;
+  language: string;
+  members: Map<AccountId, ChannelRole>;
+  /** Subscribers outside this simulation (the seeded channels' audience). */
+  baseSubscribers: number;
+  posts: StoredPost[];
+  /** The newest position in the channel's log. */
+  lastSeq: Seq;
+  pinned: Seq | null;
+  /** Working invite codes. */
+  invites: Set<string>;
   createdAt: number;
 }
 
@@ -153,6 +247,22 @@ export class MemoryPlatform implements Platform {
   private readonly peerDevices = new Map<AccountId, number>();
   /** Safety numbers the user verified, by `me:peer`. */
   private readonly verifiedNumbers = new Map<string, string>();
+  private readonly channelsById = new Map<ChannelId, StoredChannel>();
+  private nextChannelId = 1;
+  /** Every `reportViews` call, for tests: `[channel, seqs]`. */
+  readonly viewReports: [ChannelId, Seq[]][] = [];
+  /** Each account's plan; absent: Free. `until` null: no end. */
+  private readonly plans = new Map<AccountId, { plan: PlanKind; until: number | null }>();
+  /** Business profiles by account (shown only while the account is on Business). */
+  private readonly businessProfiles = new Map<AccountId, BusinessProfile>();
+  private readonly campaigns: StoredCampaign[] = [];
+  private nextCampaignId = 1;
+  /** Sponsored events already counted, as `account:campaign:channel:action` (each counts once). */
+  private readonly sponsoredCounted = new Set<string>();
+  /** Every `sponsored` call, for tests: the channel asked about. */
+  readonly sponsoredAsks: ChannelId[] = [];
+  /** Every `sponsoredEvent` call, for tests. */
+  readonly sponsoredEvents: { campaign: number; channel: ChannelId; action: SponsoredAction }[] = [];
   /** What the UI last asked about notification previews (tests read it). */
   notificationPreview = true;
   /** The body the UI last gave for notifications with hidden previews (tests read it). */
@@ -170,6 +280,8 @@ export class MemoryPlatform implements Platform {
     this.encryptNew = options.encryption ?? true;
     for (const name of SEEDED_USERS) this.addAccount(name, PASSWORD);
     this.seed(options.archiveSize ?? 0);
+    this.seedChannels(options.subscriptions ?? {});
+    this.seedBusiness();
     const now = this.now();
     this.devicesList = [
       { id: 1, name: 'This computer', createdAt: now - 40 * 86_400_000, lastSeenAt: now, current: true },
@@ -473,6 +585,222 @@ export class MemoryPlatform implements Platform {
     return links;
   }
 
+  // ---- channels ----
+
+  async channels(): Promise<ChannelInfo[]> {
+    const me = this.requireMe();
+    return [...this.channelsById.values()].filter((c) => c.members.has(me.id)).map((c) => this.channelInfo(c, me.id));
+  }
+
+  async channelPosts(channel: ChannelId, before: Seq | null, limit: number): Promise<Post[]> {
+    const me = this.requireMe();
+    return this.page(this.memberChannel(channel, me.id), before, limit);
+  }
+
+  async refreshPosts(channel: ChannelId, before: Seq | null, limit: number): Promise<Post[]> {
+    const me = this.requireMe();
+    return this.page(this.memberChannel(channel, me.id), before, limit);
+  }
+
+  async directory(query: DirectoryQuery): Promise<ChannelInfo[]> {
+    const me = this.requireMe();
+    if ([...query.text].length > 64) throw hostError('bad_request', 'a directory search has at most 64 characters');
+    if (query.topic !== null && !isTopic(query.topic)) throw hostError('bad_request', 'the topic is not one of the list');
+    if (query.language !== null && !/^[a-z]{2}$/.test(query.language)) {
+      throw hostError('bad_request', 'the language is a two-letter ISO 639-1 code, such as en');
+    }
+    const words = searchWords(query.text);
+    const limit = Math.min(DIRECTORY_PAGE_MAX, Math.max(1, query.limit));
+    return [...this.channelsById.values()]
+      .filter((c) => c.handle !== null)
+      .filter((c) => query.topic === null || c.topic === query.topic)
+      .filter((c) => query.language === null || c.language === query.language)
+      .filter((c) => {
+        if (words.length === 0) return true;
+        const indexed = searchWords(`${c.title} ${c.handle ?? ''} ${c.description}`);
+        return words.every((w) => indexed.some((i) => i.startsWith(w)));
+      })
+      .map((c) => this.channelInfo(c, me.id))
+      .sort((a, b) => b.subscribers - a.subscribers || a.id - b.id)
+      .slice(0, limit);
+  }
+
+  async findChannel(handle: string): Promise<ChannelInfo> {
+    const me = this.requireMe();
+    const c = this.publicChannel(normalizeHandle(handle));
+    if (c === undefined) throw hostError('not_found', 'no such channel');
+    return this.channelInfo(c, me.id);
+  }
+
+  async previewPosts(channel: ChannelId, limit: number): Promise<Post[]> {
+    const me = this.requireMe();
+    return this.page(this.readableChannel(channel, me.id), null, limit);
+  }
+
+  async subscribe(channel: ChannelId): Promise<ChannelInfo> {
+    const me = this.requireMe();
+    const c = this.readableChannel(channel, me.id);
+    if (!c.members.has(me.id)) c.members.set(me.id, 'subscriber');
+    const info = this.channelInfo(c, me.id);
+    this.emit({ type: 'channelUpdated', channel: info });
+    return info;
+  }
+
+  async joinChannel(link: string): Promise<ChannelInfo> {
+    const me = this.requireMe();
+    const trimmed = link.trim();
+    const code = trimmed.startsWith(INVITE_PREFIX) ? trimmed.slice(INVITE_PREFIX.length) : trimmed;
+    if (!isInviteCode(code)) {
+      throw hostError('bad_request', `an invite link looks like ${INVITE_PREFIX} followed by 64 hex digits`);
+    }
+    const c = [...this.channelsById.values()].find((ch) => ch.invites.has(code.toLowerCase()));
+    if (c === undefined) throw hostError('not_found', 'this invite link does not work (revoked, or never made)');
+    if (!c.members.has(me.id)) c.members.set(me.id, 'subscriber');
+    const info = this.channelInfo(c, me.id);
+    this.emit({ type: 'channelUpdated', channel: info });
+    return info;
+  }
+
+  async leaveChannel(channel: ChannelId): Promise<void> {
+    const me = this.requireMe();
+    const c = this.memberChannel(channel, me.id);
+    if (c.members.get(me.id) === 'owner') throw hostError('bad_request', 'the owner cannot leave their channel');
+    c.members.delete(me.id);
+    this.emit({ type: 'channelRemoved', channel });
+  }
+
+  async createChannel(channel: NewChannel): Promise<ChannelInfo> {
+    const me = this.requireMe();
+    // The engine checks the settings first, then the server the plan and the handle.
+    const title = channel.title.trim();
+    if (title === '' || [...title].length > 128 || /[\p{Cc}\p{Cf}]/u.test(title)) {
+      throw hostError('invalid', 'this channel title cannot be used: 1 to 128 visible characters');
+    }
+    const handle = channel.handle === null ? null : normalizeHandle(channel.handle);
+    if (handle !== null && !isValidHandle(handle)) {
+      throw hostError('invalid', 'a channel handle has 5 to 32 of the letters a-z, digits and underscores, starting with a letter');
+    }
+    const description = channel.description.trim();
+    if ([...description].length > 255 || /[\p{Cc}\p{Cf}]/u.test(description.replace(/\n/g, ''))) {
+      throw hostError('invalid', 'the description has at most 255 characters and no invisible or text-reordering ones');
+    }
+    if (!isTopic(channel.topic)) throw hostError('invalid', `the topic is one of: ${CHANNEL_TOPICS.join(', ')}`);
+    if (!/^[a-z]{2}$/.test(channel.language)) {
+      throw hostError('invalid', 'the language is a two-letter ISO 639-1 code, such as en');
+    }
+    if (handle !== null) {
+      const owned = [...this.channelsById.values()].filter((c) => c.handle !== null && c.members.get(me.id) === 'owner').length;
+      const allowed = this.planOf(me.id).limits.publicChannels;
+      if (owned >= allowed) {
+        throw hostError('forbidden', `your plan allows ${allowed} public channels, and you own ${owned}`);
+      }
+      if (this.publicChannel(handle) !== undefined) throw hostError('conflict', 'this handle is taken by another channel');
+    }
+    const c = this.addChannel({
+      handle,
+      title,
+      description,
+      topic: channel.topic,
+      language: channel.language,
+      owner: me.id,
+    });
+    const info = this.channelInfo(c, me.id);
+    this.emit({ type: 'channelUpdated', channel: info });
+    return info;
+  }
+
+  async post(channel: ChannelId, text: string): Promise<Seq> {
+    const me = this.requireMe();
+    const c = this.posterChannel(channel, me.id);
+    const body = text.trim();
+    if (body === '' || [...body].length > 4096) {
+      throw hostError('invalid', 'this post cannot be sent: 1 to 4096 characters');
+    }
+    return this.publishTo(c, body).seq;
+  }
+
+  async reportViews(channel: ChannelId, seqs: Seq[]): Promise<void> {
+    const me = this.requireMe();
+    const c = this.readableChannel(channel, me.id);
+    if (seqs.length > MAX_VIEWS_PER_REPORT) {
+      throw hostError('bad_request', `one report names at most ${MAX_VIEWS_PER_REPORT} posts`);
+    }
+    this.viewReports.push([channel, [...seqs]]);
+    for (const seq of seqs) this.storedPost(c, seq)?.viewers.add(me.id);
+  }
+
+  async createInvite(channel: ChannelId): Promise<InviteLink> {
+    const me = this.requireMe();
+    const c = this.posterChannel(channel, me.id);
+    return { link: INVITE_PREFIX + this.newInvite(c) };
+  }
+
+  // ---- sponsored messages and plans ----
+
+  async sponsored(channel: ChannelId): Promise<SponsoredMessage | null> {
+    const me = this.requireMe();
+    const c = this.readableChannel(channel, me.id);
+    this.sponsoredAsks.push(channel);
+    if (!this.showsSponsored(c, me.id)) return null;
+    const candidates = this.campaigns.filter(
+      (k) =>
+        !k.stopped &&
+        k.shown < k.budget &&
+        (k.topics.length === 0 || k.topics.includes(c.topic)) &&
+        (k.languages.length === 0 || k.languages.includes(c.language)),
+    );
+    if (candidates.length === 0) return null;
+    // Which one depends on the channel and the minute only, never on who reads.
+    const turn = c.id * 31 + Math.floor(this.now() / SPONSORED_ROTATE_MS);
+    const k = candidates[turn % candidates.length];
+    if (k === undefined) return null;
+    return { campaign: k.id, channel: c.id, title: k.title, text: k.text, target: { ...k.target }, button: k.button };
+  }
+
+  async sponsoredEvent(campaign: number, channel: ChannelId, action: SponsoredAction): Promise<void> {
+    const me = this.requireMe();
+    const c = this.readableChannel(channel, me.id);
+    this.sponsoredEvents.push({ campaign, channel, action });
+    const key = `${me.id}:${campaign}:${channel}:${action}`;
+    // A repeat is answered and not counted.
+    if (this.sponsoredCounted.has(key)) return;
+    if (!this.showsSponsored(c, me.id)) {
+      throw hostError('bad_request', 'this channel shows no sponsored messages to this account');
+    }
+    const k = this.campaigns.find((x) => x.id === campaign);
+    if (k === undefined || (action === 'shown' && (k.stopped || k.shown >= k.budget))) {
+      throw hostError('not_found', 'no such running campaign');
+    }
+    this.sponsoredCounted.add(key);
+    if (action === 'shown') k.shown++;
+    else if (action === 'clicked') k.clicks++;
+    else k.reports++;
+  }
+
+  async plan(): Promise<PlanInfo> {
+    const me = this.requireMe();
+    return this.planOf(me.id);
+  }
+
+  async businessProfile(account: AccountId): Promise<BusinessProfile | null> {
+    this.requireMe();
+    if (!this.accounts.has(account)) throw hostError('not_found', 'no such account');
+    const profile = this.businessProfiles.get(account);
+    if (profile === undefined || this.planOf(account).plan !== 'business') return null;
+    return structuredClone(profile);
+  }
+
+  async setBusinessProfile(profile: BusinessProfile): Promise<void> {
+    const me = this.requireMe();
+    // The engine checks the profile first, then the server the plan.
+    const problem = hostProfileProblem(profile);
+    if (problem !== null) throw hostError('invalid', problem);
+    if (this.planOf(me.id).plan !== 'business') {
+      throw hostError('forbidden', 'a business profile needs the Business plan; this account is on Free');
+    }
+    this.businessProfiles.set(me.id, structuredClone(profile));
+  }
+
   onEvent(handler: (event: CoreEvent) => void): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
@@ -549,6 +877,81 @@ export class MemoryPlatform implements Platform {
   openLink(link: DeepLink): void {
     this.waitingLinks.push(link);
     this.emit({ type: 'linkOpened' });
+  }
+
+  /**
+   * The owner of a channel publishes a post, as if it arrived from the server; subscribers
+   * on this device get it as `postUpserted`.
+   */
+  publish(channel: ChannelId, text: string): Post {
+    const c = this.channelsById.get(channel);
+    if (c === undefined) throw new Error('unknown channel');
+    return this.publishTo(c, text);
+  }
+
+  /** Other readers see a post: its count grows by `count` (shown at the next refresh). */
+  addViews(channel: ChannelId, seq: Seq, count: number): void {
+    const p = this.channelsById.get(channel)?.posts.find((x) => x.seq === seq);
+    if (p === undefined) throw new Error('unknown post');
+    p.baseViews += count;
+  }
+
+  /** A working invite link of any channel, as its owner would make it. */
+  inviteFor(channel: ChannelId): string {
+    const c = this.channelsById.get(channel);
+    if (c === undefined) throw new Error('unknown channel');
+    return INVITE_PREFIX + this.newInvite(c);
+  }
+
+  /** The id of the seeded (or created) channel with this title. */
+  channelIdByTitle(title: string): ChannelId {
+    const c = [...this.channelsById.values()].find((ch) => ch.title === title);
+    if (c === undefined) throw new Error(`no channel ${title}`);
+    return c.id;
+  }
+
+  /**
+   * Puts a seeded user on a plan (`until`: when a Business plan ends, Unix ms; null: no end).
+   * Free is the default.
+   */
+  setPlan(username: string, plan: PlanKind, until: number | null = null): void {
+    const account = this.accountByName(username);
+    if (account === undefined) throw new Error('unknown user');
+    if (plan === 'free') this.plans.delete(account.id);
+    else this.plans.set(account.id, { plan, until });
+  }
+
+  /** Puts a seeded user on the Business plan, optionally with a profile. */
+  makeBusiness(username: string, profile?: BusinessProfile, until: number | null = null): void {
+    this.setPlan(username, 'business', until);
+    const account = this.accountByName(username);
+    if (account !== undefined && profile !== undefined) this.businessProfiles.set(account.id, structuredClone(profile));
+  }
+
+  /** Starts a campaign, as an advertiser would; resolves to its id. */
+  addCampaign(spec: CampaignSpec): number {
+    const k: StoredCampaign = { ...spec, id: this.nextCampaignId++, stopped: false, shown: 0, clicks: 0, reports: 0 };
+    this.campaigns.push(k);
+    return k.id;
+  }
+
+  /** Stops a campaign: it is not shown any more. */
+  stopCampaign(id: number): void {
+    const k = this.campaigns.find((x) => x.id === id);
+    if (k === undefined) throw new Error('unknown campaign');
+    k.stopped = true;
+  }
+
+  /** A campaign's counts (kept per campaign only). */
+  campaignCounts(id: number): CampaignCounts {
+    const k = this.campaigns.find((x) => x.id === id);
+    if (k === undefined) throw new Error('unknown campaign');
+    return { shown: k.shown, clicks: k.clicks, reports: k.reports };
+  }
+
+  /** The ids of the campaigns, oldest first. */
+  campaignIds(): number[] {
+    return this.campaigns.map((k) => k.id);
   }
 
   /** Emits a connection state change. */
@@ -842,6 +1245,323 @@ export class MemoryPlatform implements Platform {
       archive.readSeq.set(alice, archiveSize - 4);
       archive.readSeq.set(bob, archiveSize);
       archive.readSeq.set(carol, archiveSize);
+    }
+  }
+
+  // ---- plan and sponsored internals ----
+
+  private planOf(account: AccountId): PlanInfo {
+    const stored = this.plans.get(account);
+    const business = stored !== undefined && (stored.until === null || stored.until > this.now());
+    return business
+      ? {
+          plan: 'business',
+          until: stored.until,
+          limits: { publicChannels: BUSINESS_PUBLIC_CHANNELS, businessProfile: true, sponsoredMessages: false },
+        }
+      : {
+          plan: 'free',
+          until: null,
+          limits: { publicChannels: FREE_PUBLIC_CHANNELS, businessProfile: false, sponsoredMessages: true },
+        };
+  }
+
+  /** A public channel with enough subscribers, read by an account on the Free plan. */
+  private showsSponsored(c: StoredChannel, reader: AccountId): boolean {
+    const subscribers = c.baseSubscribers + c.members.size;
+    return c.handle !== null && subscribers >= SPONSORED_MIN_SUBSCRIBERS && this.planOf(reader).plan === 'free';
+  }
+
+  /** A Business account with a profile, and campaigns for the big English news channel. */
+  private seedBusiness(): void {
+    const dave = this.accountByName('dave');
+    if (dave !== undefined) {
+      this.plans.set(dave.id, { plan: 'business', until: this.now() + 180 * 86_400_000 });
+      this.businessProfiles.set(dave.id, {
+        hours: [0, 1, 2, 3, 4].map((day) => ({ day, opens: 9 * 60, closes: 18 * 60 })).concat([{ day: 5, opens: 10 * 60, closes: 14 * 60 }]),
+        utcOffsetMinutes: 60,
+        address: '12 Harbour Street, Bristol',
+        startPage: "Dave's Bike Repair: repairs, servicing and spare parts. Ask us anything, we answer within the day.",
+        greeting: 'Hi! Thanks for writing to Dave’s Bike Repair.',
+        awayMessage: 'We are closed right now and will answer when we open.',
+        quickReplies: [
+          { shortcut: 'hours', text: 'We are open Monday to Friday 9–18 and Saturday 10–14.' },
+          { shortcut: 'price', text: 'A full service costs 60 €.' },
+        ],
+      });
+    }
+    // Wren News (12,480 subscribers) is the one big English news channel: these show there.
+    this.addCampaign({
+      title: 'Wren Academy',
+      text: 'Free evening courses on privacy and security for beginners.',
+      target: { link: 'https://academy.example.com/courses' },
+      button: 'See the courses',
+      topics: ['news'],
+      languages: ['en'],
+      budget: 100_000,
+    });
+    // Aimed at Cuisine du monde, which has too few subscribers to show sponsored messages.
+    this.addCampaign({
+      title: 'Marché du samedi',
+      text: 'Des produits frais chaque samedi matin.',
+      target: { channel: 'cuisine_monde' },
+      button: 'Voir',
+      topics: ['food'],
+      languages: ['fr'],
+      budget: 1_000,
+    });
+  }
+
+  // ---- channel internals ----
+
+  private channelInfo(c: StoredChannel, meId: AccountId): ChannelInfo {
+    return {
+      id: c.id,
+      handle: c.handle,
+      title: c.title,
+      description: c.description,
+      topic: c.topic,
+      language: c.language,
+      subscribers: c.baseSubscribers + c.members.size,
+      lastSeq: c.lastSeq,
+      pinned: c.pinned,
+      role: c.members.get(meId) ?? null,
+      createdAt: c.createdAt,
+    };
+  }
+
+  private postView(c: StoredChannel, p: StoredPost): Post {
+    return {
+      channel: c.id,
+      seq: p.seq,
+      changedSeq: p.changedSeq,
+      text: p.deleted ? '' : p.text,
+      sentAt: p.sentAt,
+      editedAt: p.editedAt,
+      deleted: p.deleted,
+      views: p.baseViews + p.viewers.size,
+    };
+  }
+
+  /** Newest first, `before` exclusive, at most `CHANNEL_PAGE_MAX`. */
+  private page(c: StoredChannel, before: Seq | null, limit: number): Post[] {
+    const count = Math.min(CHANNEL_PAGE_MAX, Math.max(1, limit));
+    const older = before === null ? c.posts : c.posts.filter((p) => p.seq < before);
+    return older.slice(-count).reverse().map((p) => this.postView(c, p));
+  }
+
+  private storedPost(c: StoredChannel, seq: Seq): StoredPost | undefined {
+    return c.posts.find((p) => p.seq === seq);
+  }
+
+  private publicChannel(handle: string): StoredChannel | undefined {
+    return [...this.channelsById.values()].find((c) => c.handle !== null && c.handle === handle);
+  }
+
+  /** A channel this account is in, or a public one (a preview); a private one is not found. */
+  private readableChannel(channel: ChannelId, meId: AccountId): StoredChannel {
+    const c = this.channelsById.get(channel);
+    if (c === undefined || (c.handle === null && !c.members.has(meId))) throw hostError('not_found', 'no such channel');
+    return c;
+  }
+
+  private memberChannel(channel: ChannelId, meId: AccountId): StoredChannel {
+    const c = this.channelsById.get(channel);
+    if (c === undefined || !c.members.has(meId)) throw hostError('not_found', 'no such channel');
+    return c;
+  }
+
+  private posterChannel(channel: ChannelId, meId: AccountId): StoredChannel {
+    const c = this.memberChannel(channel, meId);
+    const role = c.members.get(meId);
+    if (role !== 'owner' && role !== 'admin') throw hostError('forbidden', "only the channel's owner and admins can do this");
+    return c;
+  }
+
+  private publishTo(c: StoredChannel, text: string, sentAt = this.now()): Post {
+    const seq = c.lastSeq + 1;
+    const last = c.posts[c.posts.length - 1];
+    const stored: StoredPost = {
+      seq,
+      changedSeq: seq,
+      text,
+      sentAt: Math.max(sentAt, last?.sentAt ?? 0),
+      editedAt: null,
+      deleted: false,
+      baseViews: 0,
+      viewers: new Set(),
+    };
+    c.posts.push(stored);
+    c.lastSeq = seq;
+    const post = this.postView(c, stored);
+    const me = this.me;
+    if (me !== null && c.members.has(me.id)) {
+      this.emit({ type: 'postUpserted', post });
+      this.emit({ type: 'channelUpdated', channel: this.channelInfo(c, me.id) });
+    }
+    return post;
+  }
+
+  private newInvite(c: StoredChannel): string {
+    let code = '';
+    for (let i = 0; i < 64; i++) code += '0123456789abcdef'[Math.floor(Math.random() * 16)] ?? '0';
+    c.invites.add(code);
+    return code;
+  }
+
+  private addChannel(settings: {
+    handle: string | null;
+    title: string;
+    description: string;
+    topic: string;
+    language: string;
+    owner: AccountId;
+    baseSubscribers?: number;
+    createdAt?: number;
+  }): StoredChannel {
+    const c: StoredChannel = {
+      id: this.nextChannelId++,
+      handle: settings.handle,
+      title: settings.title,
+      description: settings.description,
+      topic: settings.topic,
+      language: settings.language,
+      members: new Map([[settings.owner, 'owner']]),
+      baseSubscribers: settings.baseSubscribers ?? 0,
+      posts: [],
+      lastSeq: 0,
+      pinned: null,
+      invites: new Set(),
+      createdAt: settings.createdAt ?? this.now(),
+    };
+    this.channelsById.set(c.id, c);
+    return c;
+  }
+
+  /** A few public channels (and one private) with posts and view counts. */
+  private seedChannels(subscriptions: Record<string, string[]>): void {
+    const now = this.now();
+    const id = (name: string): AccountId => this.accountByName(name)?.id ?? 0;
+    const at = (minutesAgo: number): number => now - minutesAgo * 60_000;
+    const channel = (
+      settings: Omit<Parameters<MemoryPlatform['addChannel']>[0], 'owner'> & { owner: string },
+      posts: [string, number, number][],
+    ): StoredChannel => {
+      const c = this.addChannel({ ...settings, owner: id(settings.owner), createdAt: at(60 * 24 * 400) });
+      for (const [text, minutesAgo, views] of posts) {
+        const seq = c.lastSeq + 1;
+        c.posts.push({
+          seq,
+          changedSeq: seq,
+          text,
+          sentAt: at(minutesAgo),
+          editedAt: null,
+          deleted: false,
+          baseViews: views,
+          viewers: new Set(),
+        });
+        c.lastSeq = seq;
+      }
+      return c;
+    };
+
+    const news = channel(
+      {
+        handle: 'wrennews',
+        title: 'Wren News',
+        description: 'Release notes and tips from the Wren team.',
+        topic: 'news',
+        language: 'en',
+        owner: 'dave',
+        baseSubscribers: 12_480,
+      },
+      [
+        ['Welcome to Wren News! We post release notes and tips here.', 60 * 24 * 30, 15_230],
+        ['Tip: press Ctrl+K to search all your chats and messages.', 60 * 24 * 6, 11_094],
+        ['Wren 0.2 is out: channels are here. Public channels have an @handle and are listed in the directory.', 60 * 5, 9_812],
+      ],
+    );
+    const edited = news.posts[1];
+    if (edited !== undefined) {
+      edited.editedAt = edited.sentAt + 120_000;
+      edited.changedSeq = ++news.lastSeq;
+    }
+    channel(
+      {
+        handle: 'football_live',
+        title: 'Football Live',
+        description: 'Scores, transfers and match days.',
+        topic: 'sports',
+        language: 'en',
+        owner: 'bob',
+        baseSubscribers: 48_200,
+      },
+      [
+        ['Kick-off in 10 minutes! ⚽', 60 * 3, 40_117],
+        ['Full time: 2–1. What a comeback!', 50, 38_502],
+      ],
+    );
+    channel(
+      {
+        handle: 'science_daily',
+        title: 'Science Daily',
+        description: 'One discovery a day, explained simply.',
+        topic: 'science',
+        language: 'en',
+        owner: 'carol',
+        baseSubscribers: 3_205,
+      },
+      [
+        ['Octopuses taste with their arms: their suckers carry chemical receptors.', 60 * 24 * 2, 2_410],
+        ['Why is the sky blue? Shorter wavelengths scatter more in the air.', 60 * 20, 1_980],
+      ],
+    );
+    channel(
+      {
+        handle: 'tech_arabic',
+        title: 'أخبار التقنية',
+        description: 'آخر أخبار التقنية والبرمجيات كل يوم.',
+        topic: 'technology',
+        language: 'ar',
+        owner: 'erin',
+        baseSubscribers: 5_630,
+      },
+      [
+        ['مرحبا بكم في قناة أخبار التقنية!', 60 * 24 * 10, 4_880],
+        ['صدر إصدار جديد من متصفح مفتوح المصدر اليوم.', 90, 3_120],
+      ],
+    );
+    channel(
+      {
+        handle: 'cuisine_monde',
+        title: 'Cuisine du monde',
+        description: 'Une recette par semaine.',
+        topic: 'food',
+        language: 'fr',
+        owner: 'carol',
+        baseSubscribers: 870,
+      },
+      [['Cette semaine : la tarte tatin.', 60 * 24 * 4, 640]],
+    );
+    channel(
+      {
+        handle: null,
+        title: 'Book club',
+        description: 'A private reading circle. One book a month.',
+        topic: 'other',
+        language: 'en',
+        owner: 'bob',
+        baseSubscribers: 0,
+      },
+      [['This month: "The Left Hand of Darkness".', 60 * 24, 3]],
+    );
+
+    for (const [username, handles] of Object.entries(subscriptions)) {
+      const account = this.accountByName(username);
+      for (const handle of handles) {
+        const c = this.publicChannel(handle);
+        if (account !== undefined && c !== undefined && !c.members.has(account.id)) c.members.set(account.id, 'subscriber');
+      }
     }
   }
 

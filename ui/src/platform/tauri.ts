@@ -7,20 +7,30 @@ import { toErrorInfo } from './errors';
 import type {
   Account,
   AccountId,
+  BusinessProfile,
+  ChannelId,
+  ChannelInfo,
   ChatEncryption,
   ChatId,
   ChatSummary,
   CoreEvent,
   DeepLink,
   Device,
+  DirectoryQuery,
   GroupAdds,
+  InviteLink,
   MessageView,
+  NewChannel,
+  PlanInfo,
   Platform,
+  Post,
   Privacy,
   ProfileStatus,
   SafetyNumber,
   SearchHit,
   Seq,
+  SponsoredAction,
+  SponsoredMessage,
 } from './types';
 
 const EVENT_NAME = 'wren://event';
@@ -126,6 +136,62 @@ export class TauriPlatform implements Platform {
   }
   takeDeepLinks(): Promise<DeepLink[]> {
     return call('take_deep_links');
+  }
+
+  channels(): Promise<ChannelInfo[]> {
+    return call('channels');
+  }
+  channelPosts(channel: ChannelId, before: Seq | null, limit: number): Promise<Post[]> {
+    return call('channel_posts', { channel, before, limit });
+  }
+  refreshPosts(channel: ChannelId, before: Seq | null, limit: number): Promise<Post[]> {
+    return call('refresh_posts', { channel, before, limit });
+  }
+  directory(query: DirectoryQuery): Promise<ChannelInfo[]> {
+    return call('directory', { query });
+  }
+  findChannel(handle: string): Promise<ChannelInfo> {
+    return call('find_channel', { handle });
+  }
+  previewPosts(channel: ChannelId, limit: number): Promise<Post[]> {
+    return call('preview_posts', { channel, limit });
+  }
+  subscribe(channel: ChannelId): Promise<ChannelInfo> {
+    return call('subscribe', { channel });
+  }
+  joinChannel(link: string): Promise<ChannelInfo> {
+    return call('join_channel', { link });
+  }
+  leaveChannel(channel: ChannelId): Promise<void> {
+    return call('leave_channel', { channel });
+  }
+  createChannel(channel: NewChannel): Promise<ChannelInfo> {
+    return call('create_channel', { new: channel });
+  }
+  post(channel: ChannelId, text: string): Promise<Seq> {
+    return call('post', { channel, text });
+  }
+  reportViews(channel: ChannelId, seqs: Seq[]): Promise<void> {
+    return call('report_views', { channel, seqs });
+  }
+  createInvite(channel: ChannelId): Promise<InviteLink> {
+    return call('create_invite', { channel });
+  }
+
+  sponsored(channel: ChannelId): Promise<SponsoredMessage | null> {
+    return call('sponsored', { channel });
+  }
+  sponsoredEvent(campaign: number, channel: ChannelId, action: SponsoredAction): Promise<void> {
+    return call('sponsored_event', { campaign, channel, action });
+  }
+  plan(): Promise<PlanInfo> {
+    return call('plan');
+  }
+  businessProfile(account: AccountId): Promise<BusinessProfile | null> {
+    return call('business_profile', { account });
+  }
+  setBusinessProfile(profile: BusinessProfile): Promise<void> {
+    return call('set_business_profile', { profile });
   }
 
   onEvent(handler: (event: CoreEvent) => void): () => void {

@@ -126,10 +126,193 @@ export type DeepLink =
   | { kind: 'user'; username: string }
   /** wren://chat/ID: open a chat the user already belongs to. */
   | { kind: 'chat'; id: ChatId }
-  /** wren://join/CODE: join by invite (not offered by the server yet). */
+  /** wren://channel/HANDLE: a public channel (a preview until subscribed). */
+  | { kind: 'channel'; handle: string }
+  /** wren://join/CODE: join a private channel by invite (the link is `wren://join/CODE`). */
   | { kind: 'invite'; code: string }
   /** Anything else. */
   | { kind: 'invalid'; url: string };
+
+// ---- channels: server-readable broadcast (not end-to-end encrypted) ----
+
+export type ChannelId = number;
+
+/** owner and admins post; subscribers read. */
+export type ChannelRole = 'owner' | 'admin' | 'subscriber';
+
+/** The topics a channel can have (the host refuses any other). */
+export const CHANNEL_TOPICS = [
+  'news',
+  'technology',
+  'science',
+  'business',
+  'finance',
+  'sports',
+  'entertainment',
+  'music',
+  'education',
+  'travel',
+  'food',
+  'art',
+  'games',
+  'health',
+  'other',
+] as const;
+
+export type ChannelTopic = (typeof CHANNEL_TOPICS)[number];
+
+/** The most posts one channel page returns (the engine's cap). */
+export const CHANNEL_PAGE_MAX = 200;
+/** The most channels one directory page returns. */
+export const DIRECTORY_PAGE_MAX = 50;
+/** The most posts one `reportViews` call may name. */
+export const MAX_VIEWS_PER_REPORT = 200;
+/** How many public channels an account on the Free plan may own. */
+export const FREE_PUBLIC_CHANNELS = 10;
+
+export interface ChannelInfo {
+  id: ChannelId;
+  /** The public handle (lower case, without `@`); null for a private channel. */
+  handle: string | null;
+  title: string;
+  /** What the channel is about (may be empty). */
+  description: string;
+  /** One of `CHANNEL_TOPICS`. */
+  topic: string;
+  /** The language of its posts: two lower-case letters (ISO 639-1). */
+  language: string;
+  /** Subscribed accounts, owner and admins included. */
+  subscribers: number;
+  /** The newest position in the channel's log. */
+  lastSeq: Seq;
+  /** The pinned post, if any. */
+  pinned: Seq | null;
+  /** This account's role; null while only previewing a public channel. */
+  role: ChannelRole | null;
+  createdAt: number;
+}
+
+export interface Post {
+  channel: ChannelId;
+  seq: Seq;
+  /** The position of its newest change (posting, editing, deleting). */
+  changedSeq: Seq;
+  /** The text ("" once deleted). */
+  text: string;
+  sentAt: number;
+  editedAt: number | null;
+  deleted: boolean;
+  views: number;
+}
+
+export interface DirectoryQuery {
+  /** Words to look for in titles, handles and descriptions ("" for all). */
+  text: string;
+  topic: string | null;
+  language: string | null;
+  limit: number;
+}
+
+export interface NewChannel {
+  title: string;
+  /** null: a private channel, joined only by invite link. */
+  handle: string | null;
+  description: string;
+  topic: string;
+  language: string;
+}
+
+export interface InviteLink {
+  /** `wren://join/` followed by 64 hex digits. */
+  link: string;
+}
+
+// ---- sponsored messages and plans ----
+
+/** Where a sponsored message's button leads: a public channel (by handle) or an https:// link. */
+export type SponsoredTarget = { channel: string } | { link: string };
+
+/**
+ * A sponsored message a large public channel shows below its newest post. Chosen by the
+ * channel's topic and language only, never by who reads; never shown in chats, groups,
+ * private or small channels, nor to accounts on the Business plan.
+ */
+export interface SponsoredMessage {
+  campaign: number;
+  channel: ChannelId;
+  title: string;
+  text: string;
+  target: SponsoredTarget;
+  /** The button's label. */
+  button: string;
+}
+
+/** What the reader did with a sponsored message (each counted once per account). */
+export type SponsoredAction = 'shown' | 'clicked' | 'reported';
+
+export type PlanKind = 'free' | 'business';
+
+/** What a plan allows, as the server enforces it. */
+export interface PlanLimits {
+  /** Public channels the account may own. */
+  publicChannels: number;
+  /** Whether the account may have a business profile. */
+  businessProfile: boolean;
+  /** Whether sponsored messages are shown to the account. */
+  sponsoredMessages: boolean;
+}
+
+export interface PlanInfo {
+  plan: PlanKind;
+  /** When a Business plan ends, Unix ms (null: no end, or Free). */
+  until: number | null;
+  limits: PlanLimits;
+}
+
+/** How many public channels an account on the Business plan may own. */
+export const BUSINESS_PUBLIC_CHANNELS = FREE_PUBLIC_CHANNELS * 2;
+/** The longest text of a business profile field (address, start page, greeting, away message, quick reply). */
+export const MAX_BUSINESS_TEXT = 1024;
+/** The most quick replies a business profile has. */
+export const MAX_QUICK_REPLIES = 20;
+/** Minutes in a day: the latest an opening-hours entry may close. */
+export const MINUTES_PER_DAY = 1440;
+/** The UTC offsets a business profile may have, in minutes (-12:00 … +14:00). */
+export const MIN_UTC_OFFSET = -720;
+export const MAX_UTC_OFFSET = 840;
+
+/** Opening hours on one day of the week. */
+export interface OpeningHours {
+  /** 0 = Monday … 6 = Sunday. */
+  day: number;
+  /** Minutes after midnight (the business's local time) when it opens. */
+  opens: number;
+  /** Minutes after midnight when it closes: after `opens`, at most 1440. */
+  closes: number;
+}
+
+/** A shortcut the business types to send a saved text. */
+export interface QuickReply {
+  /** 1 to 32 of a-z, 0-9 and _. */
+  shortcut: string;
+  text: string;
+}
+
+/** A business's public profile (Business plan only). */
+export interface BusinessProfile {
+  /** At most one entry per day. */
+  hours: OpeningHours[];
+  /** The offset of the business's local time from UTC, in minutes. */
+  utcOffsetMinutes: number;
+  address: string;
+  /** Shown to a new contact before the first message. */
+  startPage: string;
+  /** Sent to a new contact automatically. */
+  greeting: string;
+  /** Sent outside opening hours. */
+  awayMessage: string;
+  quickReplies: QuickReply[];
+}
 
 export type CoreEvent =
   | { type: 'chatUpdated'; chat: ChatSummary }
@@ -143,7 +326,13 @@ export type CoreEvent =
   /** This device was signed out (revoked elsewhere, or logged out). */
   | { type: 'signedOut' }
   /** `wren://` links are waiting: call `takeDeepLinks`. */
-  | { type: 'linkOpened' };
+  | { type: 'linkOpened' }
+  /** A channel this account is in was created, joined or changed. */
+  | { type: 'channelUpdated'; channel: ChannelInfo }
+  /** This account left a channel (or the channel is gone). */
+  | { type: 'channelRemoved'; channel: ChannelId }
+  /** A post of a channel this account is in was published, edited, deleted or re-counted. */
+  | { type: 'postUpserted'; post: Post };
 
 export interface ErrorInfo {
   /** Stable code such as 'unauthorized', 'forbidden', 'wrong_key', 'network'. */
@@ -230,6 +419,57 @@ export interface Platform {
   setTrayTexts(show: string, quit: string): Promise<void>;
   /** Returns and forgets the `wren://` links waiting in the host, oldest first. */
   takeDeepLinks(): Promise<DeepLink[]>;
+
+  // ---- channels ----
+
+  /** The channels this account is in. */
+  channels(): Promise<ChannelInfo[]>;
+  /** Posts stored on this device, newest first, `before` exclusive (null = from the newest). */
+  channelPosts(channel: ChannelId, before: Seq | null, limit: number): Promise<Post[]>;
+  /** Posts fetched from the server (fresh view counts) and stored, newest first. */
+  refreshPosts(channel: ChannelId, before: Seq | null, limit: number): Promise<Post[]>;
+  /** Public channels matching the query, most subscribers first. */
+  directory(query: DirectoryQuery): Promise<ChannelInfo[]>;
+  /** A public channel by its handle (with or without `@`); `role` null: a preview. */
+  findChannel(handle: string): Promise<ChannelInfo>;
+  /** The newest posts of a public channel this account is not in, newest first. */
+  previewPosts(channel: ChannelId, limit: number): Promise<Post[]>;
+  subscribe(channel: ChannelId): Promise<ChannelInfo>;
+  /** Joins a channel with an invite link (`wren://join/…`). */
+  joinChannel(link: string): Promise<ChannelInfo>;
+  /** The owner cannot leave their channel. */
+  leaveChannel(channel: ChannelId): Promise<void>;
+  /**
+   * A new channel owned by this account. Rejects with 'invalid' (the message names the
+   * field: title, handle, description, topic, language), 'conflict' (the handle is taken) or
+   * 'forbidden' (no more public channels on this plan).
+   */
+  createChannel(channel: NewChannel): Promise<ChannelInfo>;
+  /** Publishes a post (owner and admins); resolves to its position. */
+  post(channel: ChannelId, text: string): Promise<Seq>;
+  /** Tells the host these posts were on screen; each is counted once per device. */
+  reportViews(channel: ChannelId, seqs: Seq[]): Promise<void>;
+  /** A new invite link of the channel (owner and admins). */
+  createInvite(channel: ChannelId): Promise<InviteLink>;
+
+  // ---- sponsored messages and plans ----
+
+  /**
+   * The sponsored message a channel shows now; null in private and small channels and for
+   * accounts on the Business plan. Only the channel view asks (never chats or groups).
+   */
+  sponsored(channel: ChannelId): Promise<SponsoredMessage | null>;
+  /** Tells the server a sponsored message was shown, clicked or reported (counted once per account). */
+  sponsoredEvent(campaign: number, channel: ChannelId, action: SponsoredAction): Promise<void>;
+  /** This account's plan and what it allows. */
+  plan(): Promise<PlanInfo>;
+  /** An account's business profile; null when it has none or is not on the Business plan. */
+  businessProfile(account: AccountId): Promise<BusinessProfile | null>;
+  /**
+   * Sets this account's business profile. Rejects with 'invalid' (the message names the
+   * problem) or 'forbidden' (the account is not on the Business plan).
+   */
+  setBusinessProfile(profile: BusinessProfile): Promise<void>;
 
   /** Subscribes to core events; returns an unsubscribe function. */
   onEvent(handler: (event: CoreEvent) => void): () => void;

@@ -1,8 +1,10 @@
 // The right column for one chat: header (with the encryption and verified marks), the
-// warning when the contact's safety number changed, message list, composer, message menu.
+// warning when the contact's safety number changed, a business contact's start page before
+// the first message, message list, composer, message menu.
 
-import { Show, createSignal, onMount, type JSX } from 'solid-js';
+import { Show, createResource, createSignal, onMount, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
+import { BusinessStartPage } from '../components/BusinessStartPage';
 import { Composer } from '../components/Composer';
 import { ContextMenu, type MenuItem } from '../components/ContextMenu';
 import { Icon } from '../components/Icon';
@@ -12,7 +14,7 @@ import { EncryptionMark, VerifiedMark } from '../components/SecurityMarks';
 import { contactOf, displayTitle } from '../lib/chats';
 import { firstUnreadSeq, isEditable, lastOwnEditable } from '../lib/messages';
 import { toErrorInfo } from '../platform/errors';
-import type { Account, ChatSummary, MessageView, SafetyNumber, Seq } from '../platform/types';
+import type { Account, BusinessProfile, ChatSummary, MessageView, SafetyNumber, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 
 export function Conversation(props: {
@@ -126,6 +128,19 @@ export function Conversation(props: {
   const current = (): ChatSummary => app.chats.byId(chatId) ?? props.chat;
   const title = (): string => displayTitle(current(), t);
   const contact = (): Account | null => contactOf(current(), app.session.account()?.id);
+  // A direct chat's contact may be a business: its start page shows until the first message.
+  const [business] = createResource(
+    // A string, so that account 0 is still asked and an unchanged contact is not asked again.
+    () => {
+      const peer = contact();
+      return peer === null ? false : String(peer.id);
+    },
+    (id): Promise<BusinessProfile | null> => app.platform.businessProfile(Number(id)).catch(() => null),
+  );
+  const startPage = (): BusinessProfile | null => {
+    if (!ready() || conversation.messages().length > 0 || business.loading) return null;
+    return business() ?? null;
+  };
   const safety = (): SafetyNumber | undefined => {
     const peer = contact();
     return peer === null ? undefined : app.security.safetyNumber(peer.id);
@@ -188,6 +203,9 @@ export function Conversation(props: {
       </header>
       <Show when={safety()?.changed ? contact() : null}>
         {(peer) => <SafetyWarning name={peer().username} onOpen={() => app.setDialog('safetyNumber')} />}
+      </Show>
+      <Show when={startPage()}>
+        {(profile) => <BusinessStartPage profile={profile()} />}
       </Show>
       <Show when={ready()} fallback={<div class="message-list-wrap loading">{t('common.loading')}</div>}>
         <MessageList

@@ -1,6 +1,7 @@
-// The signed-in window: chat list on the inline-start side, the open chat on the other, the
-// dialogs and the live region for new messages. Owns the global shortcuts (Ctrl+K, Ctrl+L to
-// lock, Esc for the notice, Alt+Up / Alt+Down and Ctrl+Tab / Ctrl+Shift+Tab to switch chats),
+// The signed-in window: chat and channel lists on the inline-start side, the open chat or
+// channel on the other, the dialogs and the live region for new messages. Owns the global
+// shortcuts (Ctrl+K, Ctrl+L to lock, Esc for the notice, Alt+Up / Alt+Down and Ctrl+Tab /
+// Ctrl+Shift+Tab to switch between the chats, then the channels, of the sidebar),
 // locks after the chosen idle time, and opens the `wren://` links waiting in the store once
 // the chat list is loaded.
 
@@ -10,20 +11,27 @@ import { LiveAnnouncer } from '../components/LiveAnnouncer';
 import { Notice } from '../components/Notice';
 import { formatNumber } from '../i18n/locale';
 import { adjacentChat } from '../lib/chats';
-import { chatRoute, parseChatRoute } from '../lib/route';
+import { channelRoute, chatRoute, parseChannelRoute, parseChatRoute } from '../lib/route';
 import { watchIdle } from '../lib/idle';
 import { chatSwitchStep, isLockShortcut } from '../lib/shortcuts';
 import { toErrorInfo } from '../platform/errors';
-import type { ChatId, DeepLink, Seq } from '../platform/types';
+import type { ChannelInfo, ChatId, DeepLink, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
+import { ChannelInfoDialog } from './ChannelInfoDialog';
+import { ChannelView } from './ChannelView';
 import { ChatInfoDialog } from './ChatInfoDialog';
 import { Conversation } from './Conversation';
 import { resolveDeepLink } from './deepLinks';
+import { DirectoryDialog } from './DirectoryDialog';
 import { errorText } from './errorText';
+import { JoinChannelDialog } from './JoinChannelDialog';
+import { NewChannelDialog } from './NewChannelDialog';
 import { NewDirectDialog } from './NewDirectDialog';
 import { NewGroupDialog } from './NewGroupDialog';
 import { SafetyNumberDialog } from './SafetyNumberDialog';
+import { BusinessProfileDialog } from './BusinessProfileDialog';
 import { SettingsDialog } from './SettingsDialog';
+import { SponsoredAboutDialog } from './SponsoredAboutDialog';
 import { SEARCH_INPUT_ID, Sidebar } from './Sidebar';
 
 const CLOCK_TICK_MS = 30_000;
@@ -36,12 +44,15 @@ export function MainScreen(): JSX.Element {
   const [focus, setFocus] = createSignal<{ chat: ChatId; seq: Seq } | null>(null);
   const [toast, setToast] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
+  /** The invite link the join dialog offers. */
+  const [joinLink, setJoinLink] = createSignal<string | null>(null);
   /** True once the chat list has been loaded (or failed to): links can be opened. */
   const [chatsReady, setChatsReady] = createSignal(false);
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
   let alive = true;
   let links = Promise.resolve();
   const routed = parseChatRoute(window.location.hash);
+  const routedChannel = parseChannelRoute(window.location.hash);
 
   const showError = (message: string): void => {
     setToast(message);
@@ -61,7 +72,7 @@ export function MainScreen(): JSX.Element {
     if (step !== null && app.dialog() === null) {
       // Not under a dialog, where Alt+Down still opens a <select>.
       event.preventDefault();
-      app.openChat(adjacentChat(app.chats.ids(), app.activeChat(), step));
+      switchTo(step);
     } else if (isLockShortcut(event)) {
       event.preventDefault();
       lock();
@@ -79,29 +90,62 @@ export function MainScreen(): JSX.Element {
     }
   };
 
+  /** The next (1) or previous (-1) of the sidebar's chats, then channels. */
+  const switchTo = (step: -1 | 1): void => {
+    const keys = [...app.chats.ids().map((id) => `chat:${id}`), ...app.channels.ids().map((id) => `channel:${id}`)];
+    const chat = app.activeChat();
+    const channel = app.activeChannel();
+    const current = chat !== null ? `chat:${chat}` : channel !== null ? `channel:${channel}` : null;
+    const next = adjacentChat(keys, current, step);
+    if (next === null || next === current) return;
+    const [kind, id] = next.split(':');
+    if (kind === 'channel') app.openChannel(Number(id));
+    else app.openChat(Number(id));
+  };
+
+  /** Shows a channel (subscribed, or a preview) in place of the open chat. */
+  const showChannel = (channel: ChannelInfo): void => {
+    app.channels.put(channel);
+    app.setDialog(null);
+    setNotice(null);
+    app.openChannel(channel.id);
+  };
+
   const openLink = async (link: DeepLink): Promise<void> => {
-    const outcome = await resolveDeepLink(app.platform, app.chats, t, link);
+    const outcome = await resolveDeepLink(app.platform, app, t, link);
     if (!alive) return;
     if ('notice' in outcome) {
       setNotice(outcome.notice);
-      return;
+    } else if ('channel' in outcome) {
+      showChannel(outcome.channel);
+    } else if ('join' in outcome) {
+      setNotice(null);
+      setJoinLink(outcome.join);
+      app.setDialog('joinChannel');
+    } else {
+      app.chats.put(outcome.open);
+      app.setDialog(null);
+      setNotice(null);
+      app.openChat(outcome.open.id);
     }
-    app.chats.put(outcome.open);
-    app.setDialog(null);
-    setNotice(null);
-    app.openChat(outcome.open.id);
   };
 
   onMount(() => {
     const clock = setInterval(() => setNow(Date.now()), CLOCK_TICK_MS);
     document.addEventListener('keydown', onKeyDown);
-    app.chats
+    const chats = app.chats
       .load()
       .then(() => {
         if (routed !== null && app.chats.byId(routed) !== undefined) app.openChat(routed);
       })
-      .catch((error: unknown) => showError(toErrorInfo(error).message))
-      .finally(() => setChatsReady(true));
+      .catch((error: unknown) => showError(toErrorInfo(error).message));
+    const channels = app.channels
+      .load()
+      .then(() => {
+        if (routedChannel !== null && app.channels.byId(routedChannel) !== undefined) app.openChannel(routedChannel);
+      })
+      .catch((error: unknown) => showError(errorText(t, error)));
+    void Promise.all([chats, channels]).finally(() => setChatsReady(true));
     onCleanup(() => {
       alive = false;
       clearInterval(clock);
@@ -126,7 +170,8 @@ export function MainScreen(): JSX.Element {
 
   createEffect(() => {
     if (!app.chats.loaded()) return;
-    const route = chatRoute(app.activeChat());
+    const channel = app.activeChannel();
+    const route = channel !== null ? channelRoute(channel) : chatRoute(app.activeChat());
     if (window.location.hash !== route) window.history.replaceState(null, '', route === '' ? ' ' : route);
   });
 
@@ -150,6 +195,15 @@ export function MainScreen(): JSX.Element {
     const id = app.activeChat();
     return id === null ? undefined : app.chats.byId(id);
   };
+  /** The open channel as a string, like `openKey`. */
+  const channelKey = createMemo(() => {
+    const id = app.activeChannel();
+    return id === null ? null : String(id);
+  });
+  const activeChannelInfo = () => {
+    const id = app.activeChannel();
+    return id === null ? undefined : app.channels.byId(id);
+  };
 
   return (
     <div class="main-screen" data-testid="main-screen">
@@ -159,9 +213,21 @@ export function MainScreen(): JSX.Element {
           when={openKey()}
           keyed
           fallback={
-            <div class="empty-chat" data-testid="no-chat-selected">
-              <span class="empty-chat-pill">{t('chat.select')}</span>
-            </div>
+            <Show
+              when={channelKey()}
+              keyed
+              fallback={
+                <div class="empty-chat" data-testid="no-chat-selected">
+                  <span class="empty-chat-pill">{t('chat.select')}</span>
+                </div>
+              }
+            >
+              {(key) => (
+                <Show when={app.channels.byId(Number(key))}>
+                  {(channel) => <ChannelView channel={channel()} now={now()} onError={showError} />}
+                </Show>
+              )}
+            </Show>
           }
         >
           {(key) => (
@@ -193,6 +259,24 @@ export function MainScreen(): JSX.Element {
         </Match>
         <Match when={app.dialog() === 'safetyNumber' && activeSummary()}>
           {(chat) => <SafetyNumberDialog chat={chat()} onClose={closeDialog} />}
+        </Match>
+        <Match when={app.dialog() === 'directory'}>
+          <DirectoryDialog onClose={closeDialog} onOpen={showChannel} />
+        </Match>
+        <Match when={app.dialog() === 'newChannel'}>
+          <NewChannelDialog onClose={closeDialog} onCreated={showChannel} />
+        </Match>
+        <Match when={app.dialog() === 'channelInfo' && activeChannelInfo()}>
+          {(channel) => <ChannelInfoDialog channel={channel()} onClose={closeDialog} />}
+        </Match>
+        <Match when={app.dialog() === 'sponsoredAbout'}>
+          <SponsoredAboutDialog onClose={closeDialog} />
+        </Match>
+        <Match when={app.dialog() === 'businessProfile'}>
+          <BusinessProfileDialog onClose={closeDialog} />
+        </Match>
+        <Match when={app.dialog() === 'joinChannel' && joinLink()}>
+          {(link) => <JoinChannelDialog link={link()} onClose={closeDialog} onJoined={showChannel} />}
         </Match>
       </Switch>
       <LiveAnnouncer announcer={app.announcer} />

@@ -1,14 +1,14 @@
-// Settings: account and devices, appearance (theme, language, interface scale),
-// notifications, privacy, passcode and auto-lock.
+// Settings: account and plan, appearance (theme, language, interface scale),
+// notifications, privacy, devices, passcode and auto-lock.
 
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
 import { LANGS, LANG_NAMES, isLang, type MessageKey } from '../i18n';
 import { formatPercent } from '../i18n/locale';
-import { formatListStamp } from '../lib/dates';
+import { formatDate, formatListStamp } from '../lib/dates';
 import { isStrongEnough } from '../lib/passcode';
 import { SCALES } from '../lib/scale';
-import type { GroupAdds } from '../platform/types';
+import { BUSINESS_PUBLIC_CHANNELS, type GroupAdds, type PlanInfo } from '../platform/types';
 import { useApp } from '../stores/app';
 import { AUTO_LOCK_CHOICES, type AutoLock, type Theme } from '../stores/settings';
 import { errorText } from './errorText';
@@ -103,6 +103,8 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
           {(url) => <p class="muted" dir="auto">{t('settings.server', { url: url() })}</p>}
         </Show>
       </section>
+
+      <PlanSection />
 
       <section class="settings-section" aria-labelledby="settings-appearance">
         <h3 id="settings-appearance" class="section-title">
@@ -327,5 +329,80 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
         )}
       </Show>
     </Dialog>
+  );
+}
+
+/**
+ * The account's plan: which one, until when, and what it includes; on Free, what the
+ * Business plan would unlock; on Business, the way to the business profile editor.
+ */
+function PlanSection(): JSX.Element {
+  const app = useApp();
+  const { settings } = app;
+  const t = settings.t;
+  // null: the host could not say (offline, say).
+  const [plan] = createResource((): Promise<PlanInfo | null> => app.platform.plan().catch(() => null));
+  return (
+    <section class="settings-section" aria-labelledby="settings-plan-title" data-testid="settings-plan">
+      <h3 id="settings-plan-title" class="section-title">
+        {t('plan.section')}
+      </h3>
+      <Show when={!plan.loading} fallback={<p class="muted">{t('common.loading')}</p>}>
+        <Show
+          when={plan()}
+          fallback={
+            <p class="muted" data-testid="plan-unavailable">
+              {t('plan.unavailable')}
+            </p>
+          }
+        >
+          {(info) => (
+            <>
+              <p class="plan-name" data-testid="plan-name" data-plan={info().plan}>
+                {t('plan.current', { plan: t(info().plan === 'business' ? 'plan.business' : 'plan.free') })}
+              </p>
+              <Show when={info().plan === 'business'}>
+                <p class="muted" data-testid="plan-until">
+                  {(() => {
+                    const until = info().until;
+                    return until === null ? t('plan.noEnd') : t('plan.until', { date: formatDate(until, settings.lang()) });
+                  })()}
+                </p>
+              </Show>
+              <ul class="plan-limits" aria-label={t('plan.includes')} data-testid="plan-limits">
+                <li data-testid="plan-limit-channels">
+                  {settings.plural('plan.publicChannels', info().limits.publicChannels)}
+                </li>
+                <li data-testid="plan-limit-profile">
+                  {t(info().limits.businessProfile ? 'plan.profileYes' : 'plan.profileNo')}
+                </li>
+                <li data-testid="plan-limit-sponsored">
+                  {t(info().limits.sponsoredMessages ? 'plan.sponsoredYes' : 'plan.sponsoredNo')}
+                </li>
+              </ul>
+              <Show when={info().plan === 'free'}>
+                <p data-testid="plan-offer">
+                  {t('plan.offer', { business: BUSINESS_PUBLIC_CHANNELS, free: info().limits.publicChannels })}
+                </p>
+              </Show>
+              <p class="muted" data-testid="plan-free-note">
+                {t('plan.freeStaysFree')}
+              </p>
+              <Show when={info().limits.businessProfile}>
+                <button
+                  type="button"
+                  class="button"
+                  aria-haspopup="dialog"
+                  data-testid="business-profile-open"
+                  onClick={() => app.setDialog('businessProfile')}
+                >
+                  {t('plan.editProfile')}
+                </button>
+              </Show>
+            </>
+          )}
+        </Show>
+      </Show>
+    </section>
   );
 }

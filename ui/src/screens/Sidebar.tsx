@@ -1,11 +1,13 @@
-// The left column: menu, search, connection state, and the chat list or search results.
+// The left column: menu, search, connection state, the chat list and the channel list (or
+// search results), and at the bottom the ways to find and create channels.
 
 import { Show, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
+import { ChannelListbox } from '../components/ChannelListbox';
 import { ChatListbox } from '../components/ChatListbox';
 import { Icon } from '../components/Icon';
 import { SearchResults } from '../components/SearchResults';
 import { markChatListPainted } from '../lib/startup';
-import type { ChatId, Seq } from '../platform/types';
+import type { ChannelId, ChatId, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 
 export const SEARCH_INPUT_ID = 'wren-search';
@@ -33,6 +35,10 @@ export function Sidebar(props: { now: number; onOpenMessage: (chat: ChatId, seq:
   };
   const open = (chat: ChatId): void => {
     app.openChat(chat);
+    clear();
+  };
+  const openChannel = (channel: ChannelId): void => {
+    app.openChannel(channel);
     clear();
   };
   const banner = (): string | null => {
@@ -106,7 +112,15 @@ export function Sidebar(props: { now: number; onOpenMessage: (chat: ChatId, seq:
       <div class="sidebar-scroll">
         <Show
           when={query().trim() === ''}
-          fallback={<SearchResults query={query()} now={props.now} onOpenChat={open} onOpenMessage={props.onOpenMessage} />}
+          fallback={
+            <SearchResults
+              query={query()}
+              now={props.now}
+              onOpenChat={open}
+              onOpenChannel={openChannel}
+              onOpenMessage={props.onOpenMessage}
+            />
+          }
         >
           <Show
             when={app.chats.list().length > 0 || !app.chats.loaded()}
@@ -122,7 +136,42 @@ export function Sidebar(props: { now: number; onOpenMessage: (chat: ChatId, seq:
               onOpen={app.openChat}
             />
           </Show>
+          <Show when={app.channels.list().length > 0}>
+            <h3 class="list-heading">
+              {t('sidebar.channels')}
+            </h3>
+            <ChannelListbox
+              ids={app.channels.ids()}
+              channel={app.channels.byId}
+              active={app.activeChannel()}
+              label={t('sidebar.channels')}
+              testId="channel-list"
+              onOpen={app.openChannel}
+            />
+          </Show>
         </Show>
+      </div>
+      <div class="sidebar-footer">
+        <button
+          type="button"
+          class="button sidebar-action"
+          aria-haspopup="dialog"
+          data-testid="directory-open"
+          onClick={() => app.setDialog('directory')}
+        >
+          <Icon name="explore" size={20} />
+          <span>{t('sidebar.directory')}</span>
+        </button>
+        <button
+          type="button"
+          class="button sidebar-action"
+          aria-haspopup="dialog"
+          data-testid="new-channel-open"
+          onClick={() => app.setDialog('newChannel')}
+        >
+          <Icon name="megaphone" size={20} />
+          <span>{t('sidebar.newChannel')}</span>
+        </button>
       </div>
     </nav>
   );

@@ -11,6 +11,7 @@ const KNOWN: Record<string, MessageKey> = {
   network: 'errors.network',
   not_found: 'errors.not_found',
   taken: 'errors.taken',
+  conflict: 'errors.conflict',
   invalid: 'errors.invalid',
   rate_limited: 'errors.rate_limited',
   weak_passcode: 'errors.weak_passcode',

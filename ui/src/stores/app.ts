@@ -4,8 +4,9 @@ import { batch, createContext, createSignal, useContext, type Accessor } from 's
 import type { Lang } from '../i18n';
 import { displayTitle } from '../lib/chats';
 import { isArrival } from '../lib/messages';
-import type { ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '../platform/types';
+import type { ChannelId, ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '../platform/types';
 import { createAnnouncerStore, type AnnouncerStore } from './announcer';
+import { createChannelsStore, type ChannelsStore } from './channels';
 import { createChatsStore, type ChatsStore } from './chats';
 import { createConversationsStore, type ConversationsStore } from './conversation';
 import { LEGACY_DRAFTS_KEY, createDraftsStore, type DraftsStore } from './drafts';
@@ -16,12 +17,25 @@ import { createSettingsStore, type SettingsStore } from './settings';
 import { createTypingStore, type TypingStore } from './typing';
 import { wipeWebStorage } from './webStorage';
 
-export type DialogKind = 'newDirect' | 'newGroup' | 'chatInfo' | 'safetyNumber' | 'settings';
+export type DialogKind =
+  | 'newDirect'
+  | 'newGroup'
+  | 'chatInfo'
+  | 'safetyNumber'
+  | 'settings'
+  | 'directory'
+  | 'newChannel'
+  | 'channelInfo'
+  | 'joinChannel'
+  | 'sponsoredAbout'
+  | 'businessProfile';
 
 export interface AppState {
   platform: Platform;
   session: SessionStore;
   chats: ChatsStore;
+  /** The channels this account is in or previews, and their posts. */
+  channels: ChannelsStore;
   conversations: ConversationsStore;
   drafts: DraftsStore;
   typing: TypingStore;
@@ -33,8 +47,12 @@ export interface AppState {
   /** Encryption of the open chat and the safety number with its contact. */
   security: SecurityStore;
   activeChat: Accessor<ChatId | null>;
-  /** Also saves at once the drafts still waiting for a pause in typing. */
+  /** Also saves at once the drafts still waiting for a pause in typing; closes an open channel. */
   openChat(chat: ChatId | null): void;
+  /** The channel shown instead of a chat (subscribed, or a preview). */
+  activeChannel: Accessor<ChannelId | null>;
+  /** Shows a channel (known to `channels`) instead of the open chat. */
+  openChannel(channel: ChannelId | null): void;
   /**
    * Saves the drafts still waiting for a pause, locks the profile, then forgets everything
    * loaded from it and shows the lock screen. Rejects, changing nothing, when the host
@@ -56,6 +74,9 @@ const CONTENT_EVENTS: ReadonlySet<CoreEvent['type']> = new Set([
   'messageUpserted',
   'messageFailed',
   'typing',
+  'channelUpdated',
+  'channelRemoved',
+  'postUpserted',
 ]);
 
 export interface AppOptions {
@@ -79,11 +100,13 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const conversations = createConversationsStore(platform);
   const typing = createTypingStore(options.now);
   const [activeChat, setActiveChat] = createSignal<ChatId | null>(null);
+  const [activeChannel, setActiveChannel] = createSignal<ChannelId | null>(null);
   const [dialog, setDialog] = createSignal<DialogKind | null>(null);
   const [connection, setConnection] = createSignal<ConnectionState>('online');
   const [sync, setSync] = createSignal<{ done: number; total: number } | null>(null);
   const session = createSessionStore(platform);
   const settings = createSettingsStore(storage, options.systemLang);
+  const channels = createChannelsStore(platform, () => settings.lang());
   const links = createLinksStore(platform);
   const announcer = createAnnouncerStore();
   const security = createSecurityStore(platform);
@@ -106,6 +129,8 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const forget = (): void => {
     drafts.clear();
     chats.clear();
+    channels.clear();
+    setActiveChannel(null);
     wipeWebStorage(storage, sessionStorage);
   };
   // The host signed out, or the profile was locked: what was loaded and what shows it goes.
@@ -202,6 +227,17 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       case 'linkOpened':
         takeLinks();
         break;
+      case 'channelUpdated':
+      case 'postUpserted':
+        channels.apply(event);
+        break;
+      case 'channelRemoved':
+        channels.apply(event);
+        if (activeChannel() === event.channel) {
+          setActiveChannel(null);
+          if (dialog() === 'channelInfo') setDialog(null);
+        }
+        break;
     }
   };
 
@@ -209,6 +245,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     platform,
     session,
     chats,
+    channels,
     conversations,
     drafts,
     typing,
@@ -219,7 +256,18 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     activeChat,
     openChat(chat) {
       void drafts.flush();
-      setActiveChat(chat);
+      batch(() => {
+        if (chat !== null) setActiveChannel(null);
+        setActiveChat(chat);
+      });
+    },
+    activeChannel,
+    openChannel(channel) {
+      void drafts.flush();
+      batch(() => {
+        if (channel !== null) setActiveChat(null);
+        setActiveChannel(channel);
+      });
     },
     async lock() {
       await drafts.flush();

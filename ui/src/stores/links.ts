@@ -10,6 +10,8 @@ export interface LinksStore {
   take(): Promise<void>;
   /** Returns `pending` and empties it. */
   drain(): DeepLink[];
+  /** Opens a link from inside the app (a sponsored message's channel), as if the host passed it. */
+  open(link: DeepLink): void;
 }
 
 export function createLinksStore(platform: Platform): LinksStore {
@@ -19,6 +21,9 @@ export function createLinksStore(platform: Platform): LinksStore {
     async take() {
       const links = await platform.takeDeepLinks();
       if (links.length > 0) setPending((prev) => [...prev, ...links]);
+    },
+    open(link) {
+      setPending((prev) => [...prev, link]);
     },
     drain() {
       const links = pending();

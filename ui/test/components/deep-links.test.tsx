@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../render';
 
@@ -62,15 +62,73 @@ describe('wren:// links', () => {
     expect(screen.queryByTestId('notice')).toBeNull();
   });
 
-  it('an invite link says joining by invite is not available yet; the notice closes', async () => {
+  it('an invite link that is not 64 hex digits says so; the notice closes', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
     platform.openLink({ kind: 'invite', code: 'abc123' });
     const notice = await screen.findByTestId('notice');
     expect(notice.getAttribute('role')).toBe('alert');
-    expect(notice.textContent).toBe('Joining by invite link is not available in this version of Wren yet.');
+    expect(notice.textContent).toBe('This invite link is not valid.');
+    expect(screen.queryByTestId('join-channel-dialog')).toBeNull();
     fireEvent.click(screen.getByTestId('notice-close'));
     expect(screen.queryByTestId('notice')).toBeNull();
+  });
+
+  it('an invite link offers to join the private channel, then opens it', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    await screen.findByTestId('chat-list');
+    const link = platform.inviteFor(platform.channelIdByTitle('Book club'));
+    const code = link.slice('wren://join/'.length);
+    platform.openLink({ kind: 'invite', code });
+    const dialog = await screen.findByTestId('join-channel-dialog');
+    expect(dialog.textContent).toContain(link);
+    expect(screen.queryByTestId('channel-view')).toBeNull();
+    fireEvent.click(screen.getByTestId('join-channel-submit'));
+    await waitFor(() => expect(screen.getByTestId('channel-title').textContent).toBe('Book club'));
+    expect(screen.queryByTestId('join-channel-dialog')).toBeNull();
+    expect(screen.getByTestId('channel-leave')).toBeTruthy();
+    await waitFor(() => expect(within(screen.getByTestId('channel-list')).getByText('Book club')).toBeTruthy());
+  });
+
+  it('an invite link that was revoked or never made says so in the join dialog', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    await screen.findByTestId('chat-list');
+    platform.openLink({ kind: 'invite', code: 'a'.repeat(64) });
+    fireEvent.click(await screen.findByTestId('join-channel-submit'));
+    expect((await screen.findByTestId('form-error')).textContent).toBe(
+      'This invite link does not work: it is not valid or was revoked.',
+    );
+    expect(screen.queryByTestId('channel-view')).toBeNull();
+  });
+
+  it('a channel link opens a preview of a public channel, with Subscribe', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    await screen.findByTestId('chat-list');
+    platform.openLink({ kind: 'channel', handle: 'football_live' });
+    await waitFor(() => expect(screen.getByTestId('channel-title').textContent).toBe('Football Live'));
+    expect(screen.getByTestId('channel-subscribe')).toBeTruthy();
+    await waitFor(() => expect(screen.getAllByTestId('channel-post')).toHaveLength(2));
+    expect(screen.queryByTestId('channel-list')).toBeNull();
+    expect(window.location.hash).toMatch(/^#\/channel\/\d+$/);
+  });
+
+  it('a channel link to a subscribed channel opens it, with @ or without', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice', subscriptions: { alice: ['wrennews'] } });
+    await screen.findByTestId('channel-list');
+    platform.openLink({ kind: 'channel', handle: '@WrenNews' });
+    await waitFor(() => expect(screen.getByTestId('channel-title').textContent).toBe('Wren News'));
+    expect(screen.queryByTestId('channel-subscribe')).toBeNull();
+    expect(screen.getByTestId('channel-leave')).toBeTruthy();
+  });
+
+  it('a link to an unknown channel says there is no such channel', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    await screen.findByTestId('chat-list');
+    platform.openLink({ kind: 'channel', handle: 'nosuchchannel' });
+    const text = (await screen.findByTestId('notice')).textContent ?? '';
+    expect(text).toContain('No public channel ');
+    expect(text).toContain('@nosuchchannel');
+    expect(screen.getByTestId('no-chat-selected')).toBeTruthy();
   });
 
   it('an invalid link shows the link; Esc closes the notice', async () => {

@@ -66,6 +66,7 @@ describe('tauri host', () => {
     const waiting = [
       { kind: 'user', username: 'bob' },
       { kind: 'chat', id: 7 },
+      { kind: 'channel', handle: 'wrennews' },
       { kind: 'invite', code: 'x1' },
       { kind: 'invalid', url: 'wren://nope' },
     ];
@@ -75,6 +76,95 @@ describe('tauri host', () => {
     });
     await expect(new TauriPlatform().takeDeepLinks()).resolves.toEqual(waiting);
     expect(calls.map(([cmd]) => cmd)).toEqual(['take_deep_links']);
+  });
+
+  it('calls the channel commands with their argument names', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'create_invite') return { link: 'wren://join/abc' };
+      if (cmd === 'post') return 7;
+      return cmd === 'leave_channel' || cmd === 'report_views' ? null : [];
+    });
+    const host = new TauriPlatform();
+    const query = { text: 'news', topic: 'science', language: null, limit: 20 };
+    const created = { title: 'Cats', handle: 'cat_facts', description: '', topic: 'other', language: 'en' };
+    await host.channels();
+    await host.channelPosts(4, null, 50);
+    await host.refreshPosts(4, 12, 50);
+    await host.directory(query);
+    await host.findChannel('wrennews');
+    await host.previewPosts(4, 30);
+    await host.subscribe(4);
+    await host.joinChannel('wren://join/abc');
+    await host.leaveChannel(4);
+    await host.createChannel(created);
+    await expect(host.post(4, 'hello')).resolves.toBe(7);
+    await host.reportViews(4, [1, 2]);
+    await expect(host.createInvite(4)).resolves.toEqual({ link: 'wren://join/abc' });
+    expect(calls).toEqual([
+      ['channels', {}],
+      ['channel_posts', { channel: 4, before: null, limit: 50 }],
+      ['refresh_posts', { channel: 4, before: 12, limit: 50 }],
+      ['directory', { query }],
+      ['find_channel', { handle: 'wrennews' }],
+      ['preview_posts', { channel: 4, limit: 30 }],
+      ['subscribe', { channel: 4 }],
+      ['join_channel', { link: 'wren://join/abc' }],
+      ['leave_channel', { channel: 4 }],
+      ['create_channel', { new: created }],
+      ['post', { channel: 4, text: 'hello' }],
+      ['report_views', { channel: 4, seqs: [1, 2] }],
+      ['create_invite', { channel: 4 }],
+    ]);
+  });
+
+  it('calls the sponsored-message and plan commands with their argument names', async () => {
+    const calls: [string, unknown][] = [];
+    const message = {
+      campaign: 5,
+      channel: 4,
+      title: 'T',
+      text: 'x',
+      target: { channel: 'wrennews' },
+      button: 'Go',
+    };
+    const plan = { plan: 'business', until: null, limits: { publicChannels: 20, businessProfile: true, sponsoredMessages: false } };
+    const profile = {
+      hours: [{ day: 0, opens: 540, closes: 1020 }],
+      utcOffsetMinutes: 60,
+      address: 'A',
+      startPage: 'S',
+      greeting: 'G',
+      awayMessage: 'W',
+      quickReplies: [{ shortcut: 'hi', text: 'Hello' }],
+    };
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'sponsored') return (args as { channel: number }).channel === 4 ? message : null;
+      if (cmd === 'plan') return plan;
+      if (cmd === 'business_profile') return profile;
+      return null;
+    });
+    const host = new TauriPlatform();
+    await expect(host.sponsored(4)).resolves.toEqual(message);
+    await expect(host.sponsored(9)).resolves.toBeNull();
+    await host.sponsoredEvent(5, 4, 'shown');
+    await host.sponsoredEvent(5, 4, 'clicked');
+    await host.sponsoredEvent(5, 4, 'reported');
+    await expect(host.plan()).resolves.toEqual(plan);
+    await expect(host.businessProfile(3)).resolves.toEqual(profile);
+    await host.setBusinessProfile(profile);
+    expect(calls).toEqual([
+      ['sponsored', { channel: 4 }],
+      ['sponsored', { channel: 9 }],
+      ['sponsored_event', { campaign: 5, channel: 4, action: 'shown' }],
+      ['sponsored_event', { campaign: 5, channel: 4, action: 'clicked' }],
+      ['sponsored_event', { campaign: 5, channel: 4, action: 'reported' }],
+      ['plan', {}],
+      ['business_profile', { account: 3 }],
+      ['set_business_profile', { profile }],
+    ]);
   });
 
   it('passes a command error through as {code, message}', async () => {

@@ -24,6 +24,28 @@ pub(crate) struct StoreActor {
     jobs: mpsc::Sender<Message>,
     /// Resolves (as an error) when the thread has closed the database and ended.
     finished: Arc<Mutex<Option<oneshot::Receiver<()>>>>,
+    /// Waits for the thread when the last handle goes.
+    _joiner: Arc<Joiner>,
+}
+
+/// When the last handle is dropped without [`StoreActor::close`], lets the job at hand
+/// finish and the database close before going on: a process that exits right after
+/// (a test, a command) must not exit while the thread is inside SQLCipher.
+struct Joiner {
+    jobs: mpsc::Sender<Message>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Joiner {
+    fn drop(&mut self) {
+        let _ = self.jobs.send(Message::Close);
+        if let Some(thread) = self.thread.take() {
+            // A job holding the last handle must not wait for its own thread.
+            if thread.thread().id() != std::thread::current().id() {
+                let _ = thread.join();
+            }
+        }
+    }
 }
 
 impl StoreActor {
@@ -32,7 +54,7 @@ impl StoreActor {
         let (jobs, queue) = mpsc::channel::<Message>();
         let (opened_tx, opened) = oneshot::channel();
         let (finished_tx, finished) = oneshot::channel::<()>();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("wren-store".into())
             .spawn(move || {
                 let mut conn = match super::schema::open(&path, &key) {
@@ -55,6 +77,10 @@ impl StoreActor {
             .map_err(|e| StoreError::Corrupt(format!("cannot start the store thread: {e}")))?;
         opened.await.map_err(|_| StoreError::Closed)??;
         Ok(StoreActor {
+            _joiner: Arc::new(Joiner {
+                jobs: jobs.clone(),
+                thread: Some(thread),
+            }),
             jobs,
             finished: Arc::new(Mutex::new(Some(finished))),
         })

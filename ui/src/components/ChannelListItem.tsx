@@ -1,0 +1,54 @@
+// One row of the channel list: avatar, megaphone and title, then the @handle (or "Private
+// channel") and the subscriber count. Only the list's tab stop is in the Tab order.
+
+import type { JSX } from 'solid-js';
+import { isolate } from '../lib/rtl';
+import type { ChannelInfo } from '../platform/types';
+import { useApp } from '../stores/app';
+import { Avatar } from './Avatar';
+import { Icon } from './Icon';
+
+export function ChannelListItem(props: {
+  channel: ChannelInfo;
+  active: boolean;
+  /** The one row of the list that Tab reaches. */
+  tabStop: boolean;
+  onOpen: () => void;
+}): JSX.Element {
+  const { settings } = useApp();
+  const t = settings.t;
+  const subscribers = (): string => settings.plural('channel.subscribers', props.channel.subscribers);
+  const label = (): string => [isolate(props.channel.title), subscribers()].join(', ');
+  return (
+    <li role="presentation">
+      <button
+        type="button"
+        role="option"
+        class="chat-item"
+        classList={{ active: props.active }}
+        aria-selected={props.active}
+        aria-label={label()}
+        tabIndex={props.tabStop ? 0 : -1}
+        data-testid={`channel-item-${props.channel.id}`}
+        onClick={() => props.onOpen()}
+      >
+        <Avatar name={props.channel.title} id={props.channel.id} size="large" />
+        <span class="chat-item-body">
+          <span class="chat-item-top">
+            <span class="chat-item-title" dir="auto" data-testid="channel-item-title">
+              <Icon name="megaphone" size={16} class="chat-kind" />
+              <bdi>{props.channel.title}</bdi>
+            </span>
+          </span>
+          <span class="chat-item-bottom">
+            <span class="chat-item-preview" dir="auto">
+              {props.channel.handle !== null ? <bdi>@{props.channel.handle}</bdi> : t('channel.private')}
+              {' · '}
+              {subscribers()}
+            </span>
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}
