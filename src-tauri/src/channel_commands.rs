@@ -6,8 +6,8 @@ use crate::state::AppState;
 use serde::Serialize;
 use tauri::State;
 use wren_core::{
-    AccountId, BusinessProfile, CampaignId, ChannelId, ChannelInfo, DirectoryQuery, NewChannel,
-    PlanInfo, Post, Seq, SponsoredAction, SponsoredMessage,
+    AccountId, BusinessProfile, CampaignId, ChannelAdmin, ChannelEarnings, ChannelId, ChannelInfo,
+    DirectoryQuery, NewChannel, PlanInfo, Post, Seq, SponsoredAction, SponsoredMessage,
 };
 
 /// An invite link, as the UI shows it.
@@ -186,4 +186,96 @@ pub(crate) async fn set_business_profile(
     profile: BusinessProfile,
 ) -> Result<()> {
     Ok(state.client().await?.set_business_profile(profile).await?)
+}
+
+/// Replaces a post's text (owner and admins).
+#[tauri::command]
+pub(crate) async fn edit_post(
+    state: State<'_, AppState>,
+    channel: ChannelId,
+    seq: Seq,
+    text: String,
+) -> Result<()> {
+    Ok(state.client().await?.edit_post(channel, seq, &text).await?)
+}
+
+/// Deletes a post for everyone (owner and admins).
+#[tauri::command]
+pub(crate) async fn delete_post(
+    state: State<'_, AppState>,
+    channel: ChannelId,
+    seq: Seq,
+) -> Result<()> {
+    Ok(state.client().await?.delete_post(channel, seq).await?)
+}
+
+/// Pins a post, or unpins with `None` (owner and admins).
+#[tauri::command]
+pub(crate) async fn pin_post(
+    state: State<'_, AppState>,
+    channel: ChannelId,
+    seq: Option<Seq>,
+) -> Result<()> {
+    Ok(state.client().await?.pin_post(channel, seq).await?)
+}
+
+/// Revokes an invite link.
+#[tauri::command]
+pub(crate) async fn revoke_invite(
+    state: State<'_, AppState>,
+    channel: ChannelId,
+    link: String,
+) -> Result<()> {
+    Ok(state.client().await?.revoke_invite(channel, &link).await?)
+}
+
+/// A channel's owner and admins.
+#[tauri::command]
+pub(crate) async fn channel_admins(
+    state: State<'_, AppState>,
+    channel: ChannelId,
+) -> Result<Vec<ChannelAdmin>> {
+    Ok(state.client().await?.channel_admins(channel).await?)
+}
+
+/// Makes a subscriber (by username) an admin, or an admin a subscriber (owner only).
+#[tauri::command]
+pub(crate) async fn set_channel_admin(
+    state: State<'_, AppState>,
+    channel: ChannelId,
+    username: String,
+    admin: bool,
+) -> Result<()> {
+    let client = state.client().await?;
+    let account = client.lookup(username.trim_start_matches('@')).await?;
+    Ok(client.set_channel_admin(channel, account.id, admin).await?)
+}
+
+/// What sponsored messages earned a channel (owner and admins).
+#[tauri::command]
+pub(crate) async fn channel_earnings(
+    state: State<'_, AppState>,
+    channel: ChannelId,
+) -> Result<ChannelEarnings> {
+    Ok(state.client().await?.channel_earnings(channel).await?)
+}
+
+/// The channels muted on this device.
+#[tauri::command]
+pub(crate) async fn muted_channels(state: State<'_, AppState>) -> Result<Vec<ChannelId>> {
+    Ok(state.client().await?.muted_channels().await?)
+}
+
+/// Mutes or unmutes a channel on this device.
+#[tauri::command]
+pub(crate) async fn set_channel_muted(
+    state: State<'_, AppState>,
+    channel: ChannelId,
+    muted: bool,
+) -> Result<()> {
+    Ok(state
+        .client()
+        .await?
+        .set_channel_muted(channel, muted)
+        .await?)
 }

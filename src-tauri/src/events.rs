@@ -33,8 +33,18 @@ pub(crate) fn forward(app: AppHandle, client: Client) {
             if unread.apply(&event) {
                 tray::show_unread(&app, unread.total());
             }
-            if let ClientEvent::MessageUpserted { message } = &event {
-                app.state::<AppState>().notifier.on_message(&app, message);
+            match &event {
+                ClientEvent::MessageUpserted { message } => {
+                    app.state::<AppState>().notifier.on_message(&app, message);
+                }
+                ClientEvent::PostAnnounced {
+                    channel_title,
+                    post,
+                } => app
+                    .state::<AppState>()
+                    .notifier
+                    .on_post(&app, channel_title, post),
+                _ => {}
             }
             if let Err(e) = app.emit(EVENT, &event) {
                 tracing::warn!(error = %e, "cannot send an event to the UI");

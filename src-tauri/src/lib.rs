@@ -87,6 +87,15 @@ pub fn run() {
             channel_commands::plan,
             channel_commands::business_profile,
             channel_commands::set_business_profile,
+            channel_commands::edit_post,
+            channel_commands::delete_post,
+            channel_commands::pin_post,
+            channel_commands::revoke_invite,
+            channel_commands::channel_admins,
+            channel_commands::set_channel_admin,
+            channel_commands::channel_earnings,
+            channel_commands::muted_channels,
+            channel_commands::set_channel_muted,
         ])
         .build(tauri::generate_context!());
     let app = match result {

@@ -56,20 +56,30 @@ impl Notifier {
         {
             return;
         }
+        self.show(app, &message.sender.username, &message.text);
+    }
+
+    /// Announces a new post of a channel this device reads and has not muted, when the
+    /// window is not in front (the engine sends each live post once).
+    pub(crate) fn on_post(&self, app: &AppHandle, channel_title: &str, post: &wren_core::Post) {
+        if now_ms().saturating_sub(post.sent_at) > FRESH_MS || window_focused(app) {
+            return;
+        }
+        self.show(app, channel_title, &post.text);
+    }
+
+    /// Shows a notification titled `title`: the text, or the stand-in when previews are
+    /// hidden.
+    fn show(&self, app: &AppHandle, title: &str, text: &str) {
         let body = if self.preview.load(Ordering::Relaxed) {
-            preview(&message.text)
+            preview(text)
         } else {
             self.hidden_text
                 .lock()
                 .map(|text| text.clone())
                 .unwrap_or_default()
         };
-        let shown = app
-            .notification()
-            .builder()
-            .title(&message.sender.username)
-            .body(body)
-            .show();
+        let shown = app.notification().builder().title(title).body(body).show();
         if let Err(e) = shown {
             tracing::warn!(error = %e, "cannot show a notification");
         }

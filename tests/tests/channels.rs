@@ -129,6 +129,55 @@ async fn a_reader_finds_previews_subscribes_and_reads_live_and_after_being_away(
     let hits = laptop.search_posts("away", 10).await.expect("search");
     assert_eq!(hits.len(), 1, "posts are searchable on the device");
 
+    // New posts of a channel the device reads are announced, unless it is muted there.
+    let announced = |text: &'static str| {
+        let mut events = reader.events();
+        async move {
+            tokio::time::timeout(Duration::from_secs(3), async {
+                loop {
+                    match events.recv().await {
+                        Ok(ClientEvent::PostAnnounced {
+                            post,
+                            channel_title,
+                        }) if post.text == text => {
+                            return channel_title;
+                        }
+                        Err(_) => std::future::pending::<()>().await,
+                        _ => {}
+                    }
+                }
+            })
+            .await
+            .ok()
+        }
+    };
+    let heard = announced("announced note");
+    owner
+        .post(channel.id, "announced note")
+        .await
+        .expect("post");
+    assert_eq!(heard.await.as_deref(), Some("Rust notes"));
+    reader
+        .set_channel_muted(channel.id, true)
+        .await
+        .expect("mute");
+    assert_eq!(reader.muted_channels().await.expect("muted"), [channel.id]);
+    let heard = announced("muted note");
+    owner.post(channel.id, "muted note").await.expect("post");
+    assert_eq!(heard.await, None, "a muted channel announces nothing");
+    has_posts(
+        &reader,
+        channel.id,
+        &[
+            "first note, edited",
+            "",
+            "while away",
+            "announced note",
+            "muted note",
+        ],
+    )
+    .await;
+
     // Leaving: the channel and its posts go from the device, and nothing more arrives.
     reader.leave_channel(channel.id).await.expect("leave");
     assert!(reader.channels().await.expect("list").is_empty());

@@ -90,4 +90,13 @@ pub enum ClientEvent {
         /// The post as it is now.
         post: Post,
     },
+    /// A new post arrived live in a channel this device reads and has not muted: one to
+    /// announce (a notification when the window is not in front).
+    #[serde(rename_all = "camelCase")]
+    PostAnnounced {
+        /// The channel's title.
+        channel_title: String,
+        /// The post.
+        post: Post,
+    },
 }

@@ -9,6 +9,7 @@
 //! [`outbox::Outbox`] — driven by one tokio task per connection.
 
 mod backoff;
+mod business;
 mod client;
 mod connection;
 pub mod content;
@@ -29,9 +30,9 @@ pub use error::{CoreError, KeyError, StoreError};
 pub use events::{ClientEvent, ConnectionState};
 pub use model::{Account, ChatSummary, DeliveryState, MemberView, MessageView, SearchHit};
 pub use wren_proto::{
-    AccountId, BusinessProfile, CampaignId, CampaignReport, ChannelEarnings, ChannelId,
-    ChannelInfo, ChannelRole, ChatId, ChatKind, ClaimedKeyPackage, DeviceId, DeviceInfo, DeviceKey,
-    DirectoryQuery, GroupAdds, Invite, NewCampaign, NewChannel, OpeningHours, PlanInfo, PlanKind,
-    PlanLimits, Post, Privacy, QuickReply, Role, Seq, SponsoredAction, SponsoredMessage,
+    AccountId, BusinessProfile, CampaignId, CampaignReport, ChannelAdmin, ChannelEarnings,
+    ChannelId, ChannelInfo, ChannelRole, ChatId, ChatKind, ClaimedKeyPackage, DeviceId, DeviceInfo,
+    DeviceKey, DirectoryQuery, GroupAdds, Invite, NewCampaign, NewChannel, OpeningHours, PlanInfo,
+    PlanKind, PlanLimits, Post, Privacy, QuickReply, Role, Seq, SponsoredAction, SponsoredMessage,
     SponsoredTarget,
 };

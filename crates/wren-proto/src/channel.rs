@@ -100,6 +100,16 @@ pub struct ChannelPush {
     pub post: Post,
 }
 
+/// An owner or admin of a channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelAdmin {
+    /// Who.
+    pub account: crate::AccountInfo,
+    /// Owner or admin.
+    pub role: ChannelRole,
+}
+
 /// A channel's invite link.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

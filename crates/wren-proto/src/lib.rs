@@ -21,8 +21,8 @@ mod sponsored;
 mod update;
 
 pub use channel::{
-    AdminChange, ChannelInfo, ChannelPosts, ChannelPush, ChannelRole, DirectoryQuery, Invite,
-    NewChannel, NewPost, Post,
+    AdminChange, ChannelAdmin, ChannelInfo, ChannelPosts, ChannelPush, ChannelRole, DirectoryQuery,
+    Invite, NewChannel, NewPost, Post,
 };
 pub use codec::{
     decode_client, decode_limited, decode_server, encode, encoded_len, DecodeError, EncodeError,

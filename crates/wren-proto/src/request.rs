@@ -369,6 +369,11 @@ pub enum Request {
         /// The channel.
         channel: ChannelId,
     },
+    /// A channel's owner and admins (owner and admins may ask).
+    ChannelAdmins {
+        /// The channel.
+        channel: ChannelId,
+    },
 }
 
 impl Request {
@@ -427,9 +432,9 @@ impl Request {
             Request::SetChannelAdmin(change) => ok(change.channel.0) && ok(change.account.0),
             Request::GetBusinessProfile { account } => ok(account.0),
             Request::StopCampaign { campaign } => ok(campaign.0),
-            Request::GetSponsored { channel } | Request::ChannelEarnings { channel } => {
-                ok(channel.0)
-            }
+            Request::GetSponsored { channel }
+            | Request::ChannelEarnings { channel }
+            | Request::ChannelAdmins { channel } => ok(channel.0),
             Request::SponsoredEvent {
                 campaign, channel, ..
             } => ok(campaign.0) && ok(channel.0),
@@ -519,6 +524,7 @@ impl Request {
             Request::GetSponsored { .. } => "get_sponsored",
             Request::SponsoredEvent { .. } => "sponsored_event",
             Request::ChannelEarnings { .. } => "channel_earnings",
+            Request::ChannelAdmins { .. } => "channel_admins",
         }
     }
 }
@@ -653,4 +659,6 @@ pub enum Response {
     Sponsored(Option<crate::SponsoredMessage>),
     /// To `ChannelEarnings`.
     Earnings(crate::ChannelEarnings),
+    /// To `ChannelAdmins`: the owner first, then admins by id.
+    ChannelAdmins(Vec<crate::ChannelAdmin>),
 }

@@ -204,6 +204,22 @@ async fn only_the_owner_and_admins_post_edit_delete_and_pin() {
         matches!(again, Ok(Response::Posted { seq, .. }) if seq == second),
         "a resend is the same post: {again:?}"
     );
+    let Ok(Response::ChannelAdmins(admins)) = reader
+        .call(Request::ChannelAdmins {
+            channel: channel.id,
+        })
+        .await
+    else {
+        panic!("admins");
+    };
+    let listed: Vec<_> = admins.iter().map(|a| (a.account.id, a.role)).collect();
+    assert_eq!(
+        listed,
+        [
+            (owner.id(), ChannelRole::Owner),
+            (reader.id(), ChannelRole::Admin)
+        ]
+    );
     reader.call(edit).await.expect("admin edits");
     reader.call(pin).await.expect("admin pins");
     reader.call(delete).await.expect("admin deletes");

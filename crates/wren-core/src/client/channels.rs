@@ -248,6 +248,32 @@ impl Client {
         .await
     }
 
+    /// A channel's owner and admins (owner and admins may ask).
+    pub async fn channel_admins(
+        &self,
+        channel: ChannelId,
+    ) -> Result<Vec<wren_proto::ChannelAdmin>, CoreError> {
+        match self.request(Request::ChannelAdmins { channel }).await? {
+            Response::ChannelAdmins(admins) => Ok(admins),
+            other => Err(CoreError::Protocol(format!("unexpected answer {other:?}"))),
+        }
+    }
+
+    /// Mutes or unmutes a channel on this device: a muted channel's new posts are not
+    /// announced.
+    pub async fn set_channel_muted(
+        &self,
+        channel: ChannelId,
+        muted: bool,
+    ) -> Result<(), CoreError> {
+        Ok(self.inner.store.set_channel_muted(channel, muted).await?)
+    }
+
+    /// The channels muted on this device.
+    pub async fn muted_channels(&self) -> Result<Vec<ChannelId>, CoreError> {
+        Ok(self.inner.store.muted_channels().await?)
+    }
+
     async fn channel_answer(&self, request: Request) -> Result<ChannelInfo, CoreError> {
         match self.request(request).await? {
             Response::Channel(info) => Ok(info),

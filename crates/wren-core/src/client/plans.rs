@@ -16,7 +16,14 @@ impl Client {
     /// Sets this account's business profile (Business plan only).
     pub async fn set_business_profile(&self, profile: BusinessProfile) -> Result<(), CoreError> {
         wren_proto::rules::validate_business_profile(&profile).map_err(CoreError::Invalid)?;
-        self.done(Request::SetBusinessProfile(profile)).await
+        self.done(Request::SetBusinessProfile(profile.clone()))
+            .await?;
+        // This device answers new contacts with it at once.
+        Ok(self
+            .inner
+            .store
+            .set_own_business_profile(Some(profile))
+            .await?)
     }
 
     /// An account's business profile (`None`: it has none, or no Business plan).

@@ -405,6 +405,13 @@ impl Driver {
         self.active = true;
         self.start_key_upkeep();
         self.sync_channels(super::channels::Job::All);
+        if let Some(auth) = self.auth() {
+            tokio::spawn(super::business::refresh_profile(
+                self.ctx.store.clone(),
+                self.requester.clone(),
+                auth.me.id,
+            ));
+        }
         // Group titles set here but not sealed yet (the app stopped first) go out now.
         match self.ctx.store.titles_to_seal().await {
             Ok(chats) => {

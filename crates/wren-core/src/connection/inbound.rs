@@ -52,9 +52,20 @@ impl Driver {
             ServerFrame::Welcome(_) => Ok(()),
             ServerFrame::ChannelPush(push) => {
                 let channel = push.post.channel;
+                let new = push.post.changed_seq == push.post.seq && !push.post.deleted;
                 match self.ctx.store.apply_channel_push(push.post).await {
                     Ok(applied) => {
                         for post in applied.posts {
+                            if new {
+                                if let Ok(Some(channel_title)) =
+                                    self.ctx.store.announced_channel(channel).await
+                                {
+                                    let _ = self.ctx.events.send(ClientEvent::PostAnnounced {
+                                        channel_title,
+                                        post: post.clone(),
+                                    });
+                                }
+                            }
                             let _ = self.ctx.events.send(ClientEvent::PostUpserted { post });
                         }
                         if !applied.complete {
@@ -236,6 +247,7 @@ impl Driver {
             .on_unknown_chats(applied.unknown_chats.iter().copied(), now);
         self.forget_left(&applied);
         self.check_groups(&applied);
+        self.auto_replies(&applied).await;
         self.emit_applied(applied).await;
         Ok(fetches)
     }

@@ -1,6 +1,7 @@
 //! The connection: one tokio task per client that owns the WebSocket and drives the sync
 //! and outbox state machines. The rest of the engine talks to it through [`Connection`].
 
+mod business;
 pub(crate) mod channels;
 mod driver;
 mod inbound;

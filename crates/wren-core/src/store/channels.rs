@@ -271,6 +271,51 @@ impl Store {
             .await
     }
 
+    /// Mutes or unmutes a channel on this device.
+    pub(crate) async fn set_channel_muted(
+        &self,
+        channel: ChannelId,
+        muted: bool,
+    ) -> Result<(), StoreError> {
+        self.actor
+            .call(move |c| {
+                c.prepare_cached("UPDATE channels SET muted = ?2 WHERE id = ?1")?
+                    .execute(params![channel.0 as i64, muted])?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// The channels muted on this device.
+    pub(crate) async fn muted_channels(&self) -> Result<Vec<ChannelId>, StoreError> {
+        self.actor
+            .call(|c| {
+                let mut statement = c.prepare_cached("SELECT id FROM channels WHERE muted = 1")?;
+                let ids = statement
+                    .query_map([], |r| r.get::<_, i64>(0).map(|id| ChannelId(id as u64)))?
+                    .collect::<Result<_, _>>()?;
+                Ok(ids)
+            })
+            .await
+    }
+
+    /// The title of a channel whose new posts this device announces: one it reads (not
+    /// one it posts in) and has not muted.
+    pub(crate) async fn announced_channel(
+        &self,
+        channel: ChannelId,
+    ) -> Result<Option<String>, StoreError> {
+        self.actor
+            .call(move |c| {
+                Ok(c.prepare_cached(
+                    "SELECT title FROM channels WHERE id = ?1 AND role = 2 AND muted = 0",
+                )?
+                .query_row([channel.0 as i64], |r| r.get(0))
+                .optional()?)
+            })
+            .await
+    }
+
     /// The channels this account is in, by id.
     pub(crate) async fn channels(&self) -> Result<Vec<ChannelInfo>, StoreError> {
         self.actor

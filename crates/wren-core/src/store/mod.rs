@@ -5,6 +5,7 @@
 
 mod actor;
 mod apply;
+mod business;
 mod channels;
 mod chats;
 mod groups;

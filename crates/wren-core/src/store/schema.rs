@@ -16,6 +16,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_revoked_devices.sql"),
     include_str!("migrations/007_sealed_titles.sql"),
     include_str!("migrations/008_channels.sql"),
+    include_str!("migrations/009_business.sql"),
+    include_str!("migrations/010_channel_mute.sql"),
 ];
 
 /// Opens (or creates) the database, checks the key, and migrates to the newest schema.

@@ -261,6 +261,14 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
                 ))
             })
         }
+        Request::ChannelAdmins { channel } => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move {
+                Ok(Response::ChannelAdmins(
+                    store.channel_admins(me, channel).await?,
+                ))
+            })
+        }
         Request::GetPlan => {
             let store = std::sync::Arc::clone(&state.store);
             Box::pin(async move { Ok(Response::Plan(store.plan(me).await?)) })

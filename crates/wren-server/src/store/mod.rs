@@ -507,6 +507,12 @@ pub(crate) trait Store: Send + Sync {
         account: AccountId,
         channel: ChannelId,
     ) -> Result<ChannelEarnings, StoreError>;
+    /// A channel's owner and admins (owner and admins may ask).
+    async fn channel_admins(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+    ) -> Result<Vec<wren_proto::ChannelAdmin>, StoreError>;
     /// The ids of the channels the account is in.
     async fn channel_ids(&self, account: AccountId) -> Result<Vec<ChannelId>, StoreError>;
     /// The posts of a channel the account may read that changed after `since`.

@@ -116,6 +116,42 @@ pub(super) fn mine(conn: &Connection, account: AccountId) -> Result<Vec<ChannelI
     rows.collect::<Result<_, _>>().map_err(db_err)
 }
 
+/// The owner and admins of a channel, for its owner and admins.
+pub(super) fn admins(
+    conn: &Connection,
+    account: AccountId,
+    channel: ChannelId,
+) -> Result<Vec<wren_proto::ChannelAdmin>, StoreError> {
+    if !visible(conn, account, channel)?
+        .role
+        .is_some_and(ChannelRole::may_post)
+    {
+        return Err(StoreError::rejected(
+            wren_proto::ErrorCode::Forbidden,
+            "only the channel's owner and admins see its admins",
+        ));
+    }
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT a.id, a.username, m.role FROM channel_members m \
+             JOIN accounts a ON a.id = m.account_id \
+             WHERE m.channel_id = ?1 AND m.role < 2 ORDER BY m.role, a.id",
+        )
+        .map_err(db_err)?;
+    let rows = statement
+        .query_map([channel.0], |r| {
+            Ok(wren_proto::ChannelAdmin {
+                account: wren_proto::AccountInfo {
+                    id: AccountId(r.get(0)?),
+                    username: r.get(1)?,
+                },
+                role: role_of(r.get(2)?),
+            })
+        })
+        .map_err(db_err)?;
+    rows.collect::<Result<_, _>>().map_err(db_err)
+}
+
 /// The ids of the channels `account` is in.
 pub(super) fn ids_of(conn: &Connection, account: AccountId) -> Result<Vec<ChannelId>, StoreError> {
     let mut statement = conn

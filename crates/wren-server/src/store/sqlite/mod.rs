@@ -175,6 +175,16 @@ impl Store for SqliteStore {
         self.readers.with(move |c| channels::mine(c, account)).await
     }
 
+    async fn channel_admins(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+    ) -> Result<Vec<wren_proto::ChannelAdmin>, StoreError> {
+        self.readers
+            .with(move |c| channels::admins(c, account, channel))
+            .await
+    }
+
     async fn channel_ids(&self, account: AccountId) -> Result<Vec<ChannelId>, StoreError> {
         self.readers
             .with(move |c| channels::ids_of(c, account))
