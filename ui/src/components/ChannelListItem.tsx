@@ -1,7 +1,8 @@
-// One row of the channel list: avatar, megaphone and title, then the @handle (or "Private
-// channel") and the subscriber count. Only the list's tab stop is in the Tab order.
+// One row of the channel list: avatar, megaphone and title (and a crossed-out bell when
+// muted on this device), then the @handle (or "Private channel") and the subscriber count.
+// Only the list's tab stop is in the Tab order.
 
-import type { JSX } from 'solid-js';
+import { Show, type JSX } from 'solid-js';
 import { isolate } from '../lib/rtl';
 import type { ChannelInfo } from '../platform/types';
 import { useApp } from '../stores/app';
@@ -15,10 +16,13 @@ export function ChannelListItem(props: {
   tabStop: boolean;
   onOpen: () => void;
 }): JSX.Element {
-  const { settings } = useApp();
+  const app = useApp();
+  const settings = app.settings;
   const t = settings.t;
   const subscribers = (): string => settings.plural('channel.subscribers', props.channel.subscribers);
-  const label = (): string => [isolate(props.channel.title), subscribers()].join(', ');
+  const muted = (): boolean => app.channels.isMuted(props.channel.id);
+  const label = (): string =>
+    [isolate(props.channel.title), subscribers(), ...(muted() ? [t('channel.muted')] : [])].join(', ');
   return (
     <li role="presentation">
       <button
@@ -39,6 +43,11 @@ export function ChannelListItem(props: {
               <Icon name="megaphone" size={16} class="chat-kind" />
               <bdi>{props.channel.title}</bdi>
             </span>
+            <Show when={muted()}>
+              <span class="pin-mark muted-mark" data-testid="channel-muted-mark" aria-hidden="true" title={t('channel.muted')}>
+                <Icon name="bellOff" size={16} />
+              </span>
+            </Show>
           </span>
           <span class="chat-item-bottom">
             <span class="chat-item-preview" dir="auto">

@@ -44,6 +44,11 @@ export function formatNumber(value: number, lang: Lang): string {
   return numberFormat(lang, {}).format(value);
 }
 
+/** Thousandths of a credit as credits with three decimals (1500 → "1.500", "١٫٥٠٠"). */
+export function formatCredits(milli: number, lang: Lang): string {
+  return numberFormat(lang, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(milli / 1000);
+}
+
 /** A percentage given in percent (150 → "150%"). */
 export function formatPercent(percent: number, lang: Lang): string {
   return numberFormat(lang, { style: 'percent' }).format(percent / 100);

@@ -20,6 +20,8 @@ import type {
   Account,
   AccountId,
   BusinessProfile,
+  ChannelAdmin,
+  ChannelEarnings,
   ChannelId,
   ChannelInfo,
   ChannelRole,
@@ -105,6 +107,8 @@ export interface MemoryOptions {
    * by username: `{ alice: ['wrennews'] }`.
    */
   subscriptions?: Record<string, string[]>;
+  /** Seeded public channels (by handle) whose admins seeded users are, by username. */
+  channelAdmins?: Record<string, string[]>;
 }
 
 interface StoredCampaign extends CampaignSpec, CampaignCounts {
@@ -177,8 +181,13 @@ interface StoredChannel {
   pinned: Seq | null;
   /** Working invite codes. */
   invites: Set<string>;
+  /** Sponsored messages shown in the channel (counted as the server counts them). */
+  sponsoredShown: number;
   createdAt: number;
 }
+
+/** The owner's share of each sponsored impression, in thousandths of a credit (the server's). */
+export const OWNER_SHARE_MILLI = 500;
 
 const SEEDED_USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
 const PASSWORD = 'password';
@@ -249,6 +258,8 @@ export class MemoryPlatform implements Platform {
   private readonly verifiedNumbers = new Map<string, string>();
   private readonly channelsById = new Map<ChannelId, StoredChannel>();
   private nextChannelId = 1;
+  /** The channels muted on this device, by the account signed in when they were muted. */
+  private readonly mutedByAccount = new Map<AccountId, Set<ChannelId>>();
   /** Every `reportViews` call, for tests: `[channel, seqs]`. */
   readonly viewReports: [ChannelId, Seq[]][] = [];
   /** Each account's plan; absent: Free. `until` null: no end. */
@@ -280,7 +291,7 @@ export class MemoryPlatform implements Platform {
     this.encryptNew = options.encryption ?? true;
     for (const name of SEEDED_USERS) this.addAccount(name, PASSWORD);
     this.seed(options.archiveSize ?? 0);
-    this.seedChannels(options.subscriptions ?? {});
+    this.seedChannels(options.subscriptions ?? {}, options.channelAdmins ?? {});
     this.seedBusiness();
     const now = this.now();
     this.devicesList = [
@@ -735,6 +746,100 @@ export class MemoryPlatform implements Platform {
     return { link: INVITE_PREFIX + this.newInvite(c) };
   }
 
+  async revokeInvite(channel: ChannelId, link: string): Promise<void> {
+    const me = this.requireMe();
+    const c = this.posterChannel(channel, me.id);
+    const trimmed = link.trim();
+    const code = (trimmed.startsWith(INVITE_PREFIX) ? trimmed.slice(INVITE_PREFIX.length) : trimmed).toLowerCase();
+    if (!c.invites.delete(code)) {
+      throw hostError('not_found', 'no such invite link in this channel, or it is revoked already');
+    }
+  }
+
+  async editPost(channel: ChannelId, seq: Seq, text: string): Promise<void> {
+    const me = this.requireMe();
+    // The engine checks the text first, then the server the role and the post.
+    const body = text.trim();
+    if (body === '' || [...body].length > 4096) {
+      throw hostError('invalid', 'this post cannot be sent: 1 to 4096 characters');
+    }
+    const c = this.posterChannel(channel, me.id);
+    const p = this.livePost(c, seq);
+    p.text = body;
+    p.editedAt = this.now();
+    this.postChanged(c, p);
+  }
+
+  async deletePost(channel: ChannelId, seq: Seq): Promise<void> {
+    const me = this.requireMe();
+    const c = this.posterChannel(channel, me.id);
+    const p = this.livePost(c, seq);
+    p.deleted = true;
+    p.text = '';
+    if (c.pinned === seq) c.pinned = null;
+    this.postChanged(c, p);
+  }
+
+  async pinPost(channel: ChannelId, seq: Seq | null): Promise<void> {
+    const me = this.requireMe();
+    const c = this.posterChannel(channel, me.id);
+    if (seq !== null) this.livePost(c, seq);
+    c.pinned = seq;
+    this.emit({ type: 'channelUpdated', channel: this.channelInfo(c, me.id) });
+  }
+
+  async channelAdmins(channel: ChannelId): Promise<ChannelAdmin[]> {
+    const me = this.requireMe();
+    const c = this.posterChannel(channel, me.id);
+    const admins: ChannelAdmin[] = [];
+    for (const [id, role] of c.members) {
+      const account = this.accounts.get(id)?.account;
+      if (account !== undefined && (role === 'owner' || role === 'admin')) admins.push({ account: { ...account }, role });
+    }
+    return admins.sort(
+      (a, b) => (a.role === 'owner' ? 0 : 1) - (b.role === 'owner' ? 0 : 1) || a.account.username.localeCompare(b.account.username),
+    );
+  }
+
+  async setChannelAdmin(channel: ChannelId, username: string, admin: boolean): Promise<void> {
+    const me = this.requireMe();
+    const c = this.memberChannel(channel, me.id);
+    if (c.members.get(me.id) !== 'owner') throw hostError('forbidden', "only the channel's owner names admins");
+    const account = this.accountByName(username.trim().replace(/^@/, ''));
+    const role = account === undefined ? undefined : c.members.get(account.id);
+    if (account === undefined || role === undefined || role === 'owner') {
+      throw hostError('not_found', 'that account is not a subscriber of this channel');
+    }
+    c.members.set(account.id, admin ? 'admin' : 'subscriber');
+  }
+
+  async channelEarnings(channel: ChannelId): Promise<ChannelEarnings> {
+    const me = this.requireMe();
+    const c = this.memberChannel(channel, me.id);
+    const role = c.members.get(me.id);
+    if (role !== 'owner' && role !== 'admin') {
+      throw hostError('forbidden', "only the channel's owner and admins see its earnings");
+    }
+    return { shown: c.sponsoredShown, creditsMilli: c.sponsoredShown * OWNER_SHARE_MILLI };
+  }
+
+  async mutedChannels(): Promise<ChannelId[]> {
+    const me = this.requireMe();
+    return [...(this.mutedByAccount.get(me.id) ?? [])].sort((a, b) => a - b);
+  }
+
+  async setChannelMuted(channel: ChannelId, muted: boolean): Promise<void> {
+    const me = this.requireMe();
+    this.memberChannel(channel, me.id);
+    let set = this.mutedByAccount.get(me.id);
+    if (set === undefined) {
+      set = new Set();
+      this.mutedByAccount.set(me.id, set);
+    }
+    if (muted) set.add(channel);
+    else set.delete(channel);
+  }
+
   // ---- sponsored messages and plans ----
 
   async sponsored(channel: ChannelId): Promise<SponsoredMessage | null> {
@@ -772,7 +877,10 @@ export class MemoryPlatform implements Platform {
       throw hostError('not_found', 'no such running campaign');
     }
     this.sponsoredCounted.add(key);
-    if (action === 'shown') k.shown++;
+    if (action === 'shown') {
+      k.shown++;
+      c.sponsoredShown++;
+    }
     else if (action === 'clicked') k.clicks++;
     else k.reports++;
   }
@@ -894,6 +1002,22 @@ export class MemoryPlatform implements Platform {
     const p = this.channelsById.get(channel)?.posts.find((x) => x.seq === seq);
     if (p === undefined) throw new Error('unknown post');
     p.baseViews += count;
+  }
+
+  /**
+   * Other readers were shown sponsored messages in a channel: its earnings grow (each
+   * impression is counted as the server counts one).
+   */
+  addSponsoredImpressions(channel: ChannelId, count: number): void {
+    const c = this.channelsById.get(channel);
+    if (c === undefined) throw new Error('unknown channel');
+    c.sponsoredShown += count;
+  }
+
+  /** Whether an invite link of a channel still works (tests read it). */
+  inviteWorks(channel: ChannelId, link: string): boolean {
+    const code = link.startsWith(INVITE_PREFIX) ? link.slice(INVITE_PREFIX.length) : link;
+    return this.channelsById.get(channel)?.invites.has(code.toLowerCase()) ?? false;
   }
 
   /** A working invite link of any channel, as its owner would make it. */
@@ -1350,6 +1474,23 @@ export class MemoryPlatform implements Platform {
     return older.slice(-count).reverse().map((p) => this.postView(c, p));
   }
 
+  /** A post that is not deleted, else 'not_found' (as the server answers). */
+  private livePost(c: StoredChannel, seq: Seq): StoredPost {
+    const p = this.storedPost(c, seq);
+    if (p === undefined || p.deleted) throw hostError('not_found', 'no such post');
+    return p;
+  }
+
+  /** A post was edited or deleted: it moves to a new position of the channel's log. */
+  private postChanged(c: StoredChannel, p: StoredPost): void {
+    p.changedSeq = ++c.lastSeq;
+    const me = this.me;
+    if (me !== null && c.members.has(me.id)) {
+      this.emit({ type: 'postUpserted', post: this.postView(c, p) });
+      this.emit({ type: 'channelUpdated', channel: this.channelInfo(c, me.id) });
+    }
+  }
+
   private storedPost(c: StoredChannel, seq: Seq): StoredPost | undefined {
     return c.posts.find((p) => p.seq === seq);
   }
@@ -1432,6 +1573,7 @@ export class MemoryPlatform implements Platform {
       lastSeq: 0,
       pinned: null,
       invites: new Set(),
+      sponsoredShown: 0,
       createdAt: settings.createdAt ?? this.now(),
     };
     this.channelsById.set(c.id, c);
@@ -1439,7 +1581,7 @@ export class MemoryPlatform implements Platform {
   }
 
   /** A few public channels (and one private) with posts and view counts. */
-  private seedChannels(subscriptions: Record<string, string[]>): void {
+  private seedChannels(subscriptions: Record<string, string[]>, admins: Record<string, string[]>): void {
     const now = this.now();
     const id = (name: string): AccountId => this.accountByName(name)?.id ?? 0;
     const at = (minutesAgo: number): number => now - minutesAgo * 60_000;
@@ -1561,6 +1703,13 @@ export class MemoryPlatform implements Platform {
       for (const handle of handles) {
         const c = this.publicChannel(handle);
         if (account !== undefined && c !== undefined && !c.members.has(account.id)) c.members.set(account.id, 'subscriber');
+      }
+    }
+    for (const [username, handles] of Object.entries(admins)) {
+      const account = this.accountByName(username);
+      for (const handle of handles) {
+        const c = this.publicChannel(handle);
+        if (account !== undefined && c !== undefined && c.members.get(account.id) !== 'owner') c.members.set(account.id, 'admin');
       }
     }
   }

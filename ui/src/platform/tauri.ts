@@ -8,6 +8,8 @@ import type {
   Account,
   AccountId,
   BusinessProfile,
+  ChannelAdmin,
+  ChannelEarnings,
   ChannelId,
   ChannelInfo,
   ChatEncryption,
@@ -176,6 +178,33 @@ export class TauriPlatform implements Platform {
   }
   createInvite(channel: ChannelId): Promise<InviteLink> {
     return call('create_invite', { channel });
+  }
+  revokeInvite(channel: ChannelId, link: string): Promise<void> {
+    return call('revoke_invite', { channel, link });
+  }
+  editPost(channel: ChannelId, seq: Seq, text: string): Promise<void> {
+    return call('edit_post', { channel, seq, text });
+  }
+  deletePost(channel: ChannelId, seq: Seq): Promise<void> {
+    return call('delete_post', { channel, seq });
+  }
+  pinPost(channel: ChannelId, seq: Seq | null): Promise<void> {
+    return call('pin_post', { channel, seq });
+  }
+  channelAdmins(channel: ChannelId): Promise<ChannelAdmin[]> {
+    return call('channel_admins', { channel });
+  }
+  setChannelAdmin(channel: ChannelId, username: string, admin: boolean): Promise<void> {
+    return call('set_channel_admin', { channel, username, admin });
+  }
+  channelEarnings(channel: ChannelId): Promise<ChannelEarnings> {
+    return call('channel_earnings', { channel });
+  }
+  mutedChannels(): Promise<ChannelId[]> {
+    return call('muted_channels');
+  }
+  setChannelMuted(channel: ChannelId, muted: boolean): Promise<void> {
+    return call('set_channel_muted', { channel, muted });
   }
 
   sponsored(channel: ChannelId): Promise<SponsoredMessage | null> {

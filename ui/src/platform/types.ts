@@ -227,6 +227,20 @@ export interface InviteLink {
   link: string;
 }
 
+/** The owner or an admin of a channel (`channelAdmins`). */
+export interface ChannelAdmin {
+  account: Account;
+  role: 'owner' | 'admin';
+}
+
+/** What sponsored messages earned a channel (`channelEarnings`). */
+export interface ChannelEarnings {
+  /** Sponsored messages shown in the channel. */
+  shown: number;
+  /** The owner's half of the revenue, in thousandths of a credit (one credit per impression). */
+  creditsMilli: number;
+}
+
 // ---- sponsored messages and plans ----
 
 /** Where a sponsored message's button leads: a public channel (by handle) or an https:// link. */
@@ -451,6 +465,30 @@ export interface Platform {
   reportViews(channel: ChannelId, seqs: Seq[]): Promise<void>;
   /** A new invite link of the channel (owner and admins). */
   createInvite(channel: ChannelId): Promise<InviteLink>;
+  /**
+   * Revokes an invite link (owner and admins): it stops working at once. 'not_found' when
+   * the channel has no such working link.
+   */
+  revokeInvite(channel: ChannelId, link: string): Promise<void>;
+  /** Replaces a post's text (owner and admins); a deleted post is 'not_found'. */
+  editPost(channel: ChannelId, seq: Seq, text: string): Promise<void>;
+  /** Deletes a post for everyone (owner and admins). */
+  deletePost(channel: ChannelId, seq: Seq): Promise<void>;
+  /** Pins a post, or unpins with null (owner and admins); arrives as `channelUpdated`. */
+  pinPost(channel: ChannelId, seq: Seq | null): Promise<void>;
+  /** The owner and the admins, owner first (owner and admins; others get 'forbidden'). */
+  channelAdmins(channel: ChannelId): Promise<ChannelAdmin[]>;
+  /**
+   * Makes a subscriber an admin, or an admin a subscriber (owner only: 'forbidden');
+   * 'not_found' when that user is not a subscriber of the channel.
+   */
+  setChannelAdmin(channel: ChannelId, username: string, admin: boolean): Promise<void>;
+  /** Sponsored impressions in the channel and the owner's share (owner and admins). */
+  channelEarnings(channel: ChannelId): Promise<ChannelEarnings>;
+  /** The channels muted on this device. */
+  mutedChannels(): Promise<ChannelId[]>;
+  /** Mutes or unmutes a channel's notifications on this device. */
+  setChannelMuted(channel: ChannelId, muted: boolean): Promise<void>;
 
   // ---- sponsored messages and plans ----
 

@@ -3,6 +3,8 @@
 // leave (subscribers), or subscribe (a preview of a public channel). Once the newest post
 // has been on screen, a public channel asks the host for a sponsored message and shows it
 // below the newest post (the host answers null for small channels and Business readers).
+// The pinned post shows in a bar above the posts (a click shows the post); the header has
+// the Mute toggle (kept on this device) for channels this account is in.
 
 import { Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, onMount, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
@@ -10,7 +12,7 @@ import { Icon } from '../components/Icon';
 import { PostList } from '../components/PostList';
 import { SponsoredMessageCard } from '../components/SponsoredMessage';
 import { MAX_POST, canPost } from '../lib/channels';
-import type { ChannelInfo, SponsoredAction, SponsoredMessage } from '../platform/types';
+import type { ChannelInfo, Post, Seq, SponsoredAction, SponsoredMessage } from '../platform/types';
 import { useApp } from '../stores/app';
 import { errorText } from './errorText';
 
@@ -102,6 +104,38 @@ export function ChannelView(props: { channel: ChannelInfo; now: number; onError:
     }
   };
 
+  // ---- the pinned post ----
+  const pinnedPost = createMemo((): Post | null => {
+    const seq = current().pinned;
+    if (seq === null) return null;
+    return feed.posts().find((p) => p.seq === seq) ?? null;
+  });
+  /** Shown while a post is pinned (and not known to be deleted). */
+  const pinnedSeq = (): Seq | null => {
+    const seq = current().pinned;
+    return seq === null || pinnedPost()?.deleted === true ? null : seq;
+  };
+  /** Brings the pinned post into view and focus, loading older pages until it is there. */
+  const showPinned = async (): Promise<void> => {
+    const seq = pinnedSeq();
+    if (seq === null) return;
+    const row = (): HTMLElement | null =>
+      section.querySelector<HTMLElement>(`[data-testid="channel-post"][data-seq="${seq}"]`);
+    for (let page = 0; row() === null && feed.hasOlder() && page < 20; page++) {
+      if ((await feed.loadOlder().catch(() => 0)) === 0) break;
+    }
+    const el = row();
+    if (el === null) return;
+    if (typeof el.scrollIntoView === 'function') el.scrollIntoView({ block: 'center' });
+    el.focus();
+  };
+
+  // ---- muting ----
+  const muted = (): boolean => app.channels.isMuted(id);
+  const toggleMute = (): void => {
+    app.channels.setMuted(id, !muted()).catch(fail);
+  };
+
   const leave = async (): Promise<void> => {
     setBusy(true);
     try {
@@ -147,6 +181,20 @@ export function ChannelView(props: { channel: ChannelInfo; now: number; onError:
             </span>
           </span>
         </button>
+        <Show when={subscribed()}>
+          <button
+            type="button"
+            class="icon-button"
+            classList={{ toggled: muted() }}
+            aria-pressed={muted()}
+            aria-label={t('channel.mute')}
+            title={muted() ? t('channel.unmute') : t('channel.mute')}
+            data-testid="channel-mute"
+            onClick={toggleMute}
+          >
+            <Icon name={muted() ? 'bellOff' : 'bell'} />
+          </button>
+        </Show>
         <button
           type="button"
           class="icon-button"
@@ -159,6 +207,24 @@ export function ChannelView(props: { channel: ChannelInfo; now: number; onError:
           <Icon name="info" />
         </button>
       </header>
+      <Show when={pinnedSeq() !== null}>
+        <button
+          type="button"
+          class="pinned-bar"
+          data-testid="pinned-bar"
+          data-seq={pinnedSeq() ?? ''}
+          aria-label={t('channel.pinnedGoTo', { text: pinnedPost()?.text ?? '…' })}
+          onClick={() => void showPinned()}
+        >
+          <Icon name="pin" size={18} />
+          <span class="pinned-bar-body">
+            <span class="pinned-bar-title">{t('channel.pinnedPost')}</span>
+            <span class="pinned-bar-text" dir="auto" data-testid="pinned-bar-text">
+              {pinnedPost()?.text ?? '…'}
+            </span>
+          </span>
+        </button>
+      </Show>
       <Show
         when={feed.loaded()}
         fallback={<div class="message-list-wrap loading">{t('common.loading')}</div>}
@@ -166,6 +232,9 @@ export function ChannelView(props: { channel: ChannelInfo; now: number; onError:
         <PostList
           feed={feed}
           now={props.now}
+          manage={canPost(current())}
+          pinned={pinnedSeq()}
+          onError={fail}
           footer={
             <Show when={shownSponsored()} keyed>
               {(message) => (

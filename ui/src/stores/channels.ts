@@ -173,8 +173,24 @@ export interface ChannelsStore {
    * this session (it is reported once).
    */
   firstSponsoredShow(campaign: number, channel: ChannelId): boolean;
+  /** Whether a channel is muted on this device (from `mutedChannels`). */
+  isMuted(id: ChannelId): boolean;
+  /** Mutes or unmutes a channel on this device, then reads the muted list back from the host. */
+  setMuted(id: ChannelId, muted: boolean): Promise<void>;
+  /** The invite links of a channel made this session, oldest first. */
+  invites(id: ChannelId): readonly SessionInvite[];
+  /** Records an invite link just made. */
+  addInvite(id: ChannelId, link: string): void;
+  /** Revokes an invite link with the host; it stays listed, marked revoked. */
+  revokeInvite(id: ChannelId, link: string): Promise<void>;
   /** Forgets every channel and post (sign-out, lock). */
   clear(): void;
+}
+
+/** An invite link made this session. */
+export interface SessionInvite {
+  link: string;
+  revoked: boolean;
 }
 
 export function createChannelsStore(platform: Platform, lang: () => Lang): ChannelsStore {
@@ -183,6 +199,20 @@ export function createChannelsStore(platform: Platform, lang: () => Lang): Chann
   const feeds = new Map<ChannelId, ChannelFeed>();
   const [hiddenSponsored, setHiddenSponsored] = createSignal<ReadonlySet<ChannelId>>(new Set());
   const sponsoredShown = new Set<string>();
+  const [muted, setMutedSet] = createSignal<ReadonlySet<ChannelId>>(new Set());
+  const [invites, setInvites] = createSignal<ReadonlyMap<ChannelId, readonly SessionInvite[]>>(new Map());
+  const loadMuted = async (): Promise<void> => {
+    setMutedSet(new Set(await platform.mutedChannels()));
+  };
+  const markInvite = (id: ChannelId, link: string, revoked: boolean, add: boolean): void => {
+    setInvites((prev) => {
+      const list = prev.get(id) ?? [];
+      const next = add
+        ? [...list.filter((i) => i.link !== link), { link, revoked }]
+        : list.map((i) => (i.link === link ? { link, revoked } : i));
+      return new Map(prev).set(id, next);
+    });
+  };
   const list = createMemo(() =>
     sortChannels(
       [...known().values()].filter((c) => c.role !== null),
@@ -215,6 +245,8 @@ export function createChannelsStore(platform: Platform, lang: () => Lang): Chann
       const all = await platform.channels();
       setKnown(new Map(all.map((c) => [c.id, c])));
       setLoaded(true);
+      // Without the muted list the channels still show, only without their muted marks.
+      await loadMuted().catch(() => undefined);
     },
     apply(event) {
       if (event.type === 'channelUpdated') put(event.channel);
@@ -240,7 +272,29 @@ export function createChannelsStore(platform: Platform, lang: () => Lang): Chann
       sponsoredShown.add(key);
       return true;
     },
+    isMuted: (id) => muted().has(id),
+    async setMuted(id, value) {
+      await platform.setChannelMuted(id, value);
+      await loadMuted().catch(() => {
+        setMutedSet((prev) => {
+          const next = new Set(prev);
+          if (value) next.add(id);
+          else next.delete(id);
+          return next;
+        });
+      });
+    },
+    invites: (id) => invites().get(id) ?? [],
+    addInvite(id, link) {
+      markInvite(id, link, false, true);
+    },
+    async revokeInvite(id, link) {
+      await platform.revokeInvite(id, link);
+      markInvite(id, link, true, false);
+    },
     clear() {
+      setMutedSet(new Set<ChannelId>());
+      setInvites(new Map());
       for (const feed of feeds.values()) feed.dispose();
       feeds.clear();
       setHiddenSponsored(new Set<ChannelId>());

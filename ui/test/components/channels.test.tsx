@@ -121,7 +121,7 @@ describe('a channel', () => {
       expect(within(postRow('Wren 0.3') as HTMLElement).getByTestId('channel-views').textContent).toContain('1,234'),
     );
     expect(postTexts()).toHaveLength(4);
-    // An edit shows the "edited" mark; a deleted post goes.
+    // An edit shows the "edited" mark; a deleted post leaves a placeholder.
     platform.hostEvent({
       type: 'postUpserted',
       post: { ...post, text: 'Breaking: Wren 0.3 is out!', changedSeq: post.changedSeq + 1, editedAt: Date.now(), views: 1_300 },
@@ -131,7 +131,12 @@ describe('a channel', () => {
       type: 'postUpserted',
       post: { ...post, text: '', deleted: true, changedSeq: post.changedSeq + 2, views: 1_300 },
     });
-    await waitFor(() => expect(postTexts()).toHaveLength(3));
+    // A deleted post stays as a placeholder, without its view count.
+    await waitFor(() => expect(postTexts().at(-1)).toBe('Deleted post'));
+    expect(postTexts()).toHaveLength(4);
+    const placeholder = screen.getAllByTestId('channel-post').at(-1) as HTMLElement;
+    expect(placeholder.dataset['deleted']).toBe('true');
+    expect(within(placeholder).queryByTestId('channel-views')).toBeNull();
   });
 
   it('ignores posts of channels that are not open', async () => {

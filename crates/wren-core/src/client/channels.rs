@@ -109,7 +109,15 @@ impl Client {
 
     /// Pins a post, or unpins with `None` (owner and admins).
     pub async fn pin_post(&self, channel: ChannelId, seq: Option<Seq>) -> Result<(), CoreError> {
-        self.done(Request::PinPost { channel, seq }).await
+        self.done(Request::PinPost { channel, seq }).await?;
+        // The pin is the channel's, not a post's change: show it here at once.
+        let info = self.channel_info(channel).await?;
+        self.inner.store.store_channel(info.clone()).await?;
+        let _ = self
+            .inner
+            .events
+            .send(ClientEvent::ChannelUpdated { channel: info });
+        Ok(())
     }
 
     /// Makes a subscriber an admin, or an admin a subscriber (owner only).
