@@ -377,9 +377,10 @@ async fn concurrent_claims_never_hand_out_a_package_twice() {
             for _ in 0..CLAIMS / CLIENTS {
                 ids.push(claimer.send(Request::ClaimKeyPackages { account }).await);
             }
+            // Answers may come in any order: each names its request.
             let mut answers = Vec::new();
-            for id in ids {
-                match claimer.response(id).await {
+            for answer in claimer.responses(&ids).await {
+                match answer {
                     Ok(Response::KeyPackages(claimed)) => answers.push(claimed),
                     other => panic!("claim: {other:?}"),
                 }

@@ -253,6 +253,27 @@ impl Client {
         }
     }
 
+    /// Waits for the responses to all of `ids`, in whatever order the server answers
+    /// (pipelined requests may finish out of order); returns them in the order of `ids`.
+    pub async fn responses(&mut self, ids: &[RequestId]) -> Vec<Result<Response, ErrorBody>> {
+        let mut answered = std::collections::HashMap::new();
+        while answered.len() < ids.len() {
+            match recv_frame(&mut self.ws).await {
+                Some(ServerFrame::Response { id, result }) if ids.contains(&id) => {
+                    answered.insert(id, result);
+                }
+                Some(ServerFrame::Response { id, .. }) => panic!("an answer to {id:?}, not asked"),
+                Some(ServerFrame::Update(u)) => self.updates.push_back(u),
+                Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
+                Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
+                other => panic!("expected responses, got {other:?}"),
+            }
+        }
+        ids.iter()
+            .map(|id| answered.remove(id).expect("answered"))
+            .collect()
+    }
+
     /// Sends a request and waits for its response.
     pub async fn call(&mut self, body: Request) -> Result<Response, ErrorBody> {
         let id = self.send(body).await;
