@@ -67,11 +67,29 @@ async fn reads(client: &Client, chat: ChatId, text: &str) -> Vec<String> {
 
 /// Waits until `client` shows `title` for the chat.
 async fn shows_title(client: &Client, chat: ChatId, title: &str) {
-    eventually(client, WAIT, "the group's title is readable", || async {
-        let shown = client.chat(chat).await.ok()??.title;
-        (shown == title).then_some(())
+    let shown = std::sync::Mutex::new(String::new());
+    let seen = || async {
+        let now = client.chat(chat).await.ok()??.title;
+        let matches = now == title;
+        if let Ok(mut last) = shown.lock() {
+            *last = now;
+        }
+        matches.then_some(())
+    };
+    if tokio::time::timeout(WAIT, async {
+        while seen().await.is_none() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     })
-    .await;
+    .await
+    .is_err()
+    {
+        let last = shown.lock().map(|s| s.clone()).unwrap_or_default();
+        panic!(
+            "{:?} shows the group's title {last:?}, not {title:?}",
+            client.account().map(|a| a.username)
+        );
+    }
 }
 
 fn me(client: &Client) -> AccountId {

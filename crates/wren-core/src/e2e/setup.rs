@@ -121,6 +121,9 @@ async fn settle_title(
     me: Me,
     chat: ChatId,
 ) -> Result<(), CoreError> {
+    if store.open_kept_title(chat).await? {
+        server.chat_changed(chat);
+    }
     let mut fetched = false;
     for attempt in 0..ATTEMPTS {
         let step = store.title_step(me, chat).await?;
@@ -153,11 +156,12 @@ async fn settle_title(
                     })
                     .await;
                 match answer {
-                    Ok(_) => {
-                        if store.keep_sealed_title(chat, epoch, Some(sealed)).await? {
-                            server.chat_changed(chat);
-                        }
-                    }
+                    Ok(_) => match store.keep_own_sealed_title(chat, epoch, sealed).await? {
+                        Some(true) => server.chat_changed(chat),
+                        Some(false) => {}
+                        // Sync brought a title of this epoch first; the rest comes through it.
+                        None => return Ok(()),
+                    },
                     // Another admin's device sealed the title for this epoch first (or
                     // renamed the group meanwhile): it comes through sync.
                     Err(CoreError::Server(body)) if body.code == ErrorCode::Conflict => {

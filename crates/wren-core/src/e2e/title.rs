@@ -56,6 +56,7 @@ pub(crate) fn open(
     sealed: &[u8],
 ) -> Result<Option<String>, E2eError> {
     let Some((current, key)) = exported_key(conn, chat)? else {
+        tracing::debug!(%chat, epoch, "a sealed title kept until this device is in the group");
         return Ok(None);
     };
     if current != epoch {

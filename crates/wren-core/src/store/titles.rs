@@ -162,6 +162,7 @@ pub(crate) fn open_kept(conn: &Connection, chat: ChatId) -> Result<bool, StoreEr
             return Ok(false);
         }
     };
+    tracing::debug!(%chat, epoch, "opened the group's sealed title");
     if to_seal.as_deref() == Some(opened.as_str()) {
         clear_to_seal(conn, chat)?;
     }
@@ -230,6 +231,45 @@ impl Store {
             .call(move |c| {
                 let tx = c.transaction()?;
                 let changed = keep_sealed(&tx, chat, epoch, sealed.as_deref())?;
+                tx.commit()?;
+                Ok(changed)
+            })
+            .await
+    }
+
+    /// Keeps the title this device sealed and the server took in `epoch`, unless sync has
+    /// already brought a title sealed in that epoch or a later one: the server takes a
+    /// title sealed again only as the first of its epoch, so what sync brought is as new
+    /// or newer, and a rename of this device's comes through sync after it. `None`: not
+    /// kept; else whether the title shown changed.
+    pub(crate) async fn keep_own_sealed_title(
+        &self,
+        chat: ChatId,
+        epoch: u64,
+        sealed: Vec<u8>,
+    ) -> Result<Option<bool>, StoreError> {
+        self.actor
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let known = row(&tx, chat)?.and_then(|r| r.sealed_epoch);
+                if known.is_some_and(|known| known >= epoch) {
+                    return Ok(None);
+                }
+                let changed = keep_sealed(&tx, chat, epoch, Some(&sealed))?;
+                tx.commit()?;
+                Ok(Some(changed))
+            })
+            .await
+    }
+
+    /// Opens the kept sealed title if this device's group is in its epoch now (see
+    /// [`open_kept`]): a join or a merged commit of its own can bring it there after the
+    /// title arrived; whether the title shown changed.
+    pub(crate) async fn open_kept_title(&self, chat: ChatId) -> Result<bool, StoreError> {
+        self.actor
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let changed = open_kept(&tx, chat)?;
                 tx.commit()?;
                 Ok(changed)
             })
