@@ -212,7 +212,7 @@ pub(crate) fn campaign(r: &wren_core::CampaignReport) -> String {
     )
 }
 
-/// `plan: Business until 2027-01-01 00:00 · 20 public channels, business profile, no sponsored messages`
+/// `plan: Business until 2027-01-01 00:00 · 20 public channels, 10 pinned chats, business profile, no sponsored messages`
 pub(crate) fn plan(p: &wren_core::PlanInfo) -> String {
     let name = match p.plan {
         wren_core::PlanKind::Free => "Free",
@@ -232,8 +232,8 @@ pub(crate) fn plan(p: &wren_core::PlanInfo) -> String {
         "no sponsored messages"
     };
     format!(
-        "plan: {name}{until} · {} public channels, {profile}, {sponsored}",
-        p.limits.public_channels
+        "plan: {name}{until} · {} public channels, {} pinned chats, {profile}, {sponsored}",
+        p.limits.public_channels, p.limits.pinned_chats
     )
 }
 

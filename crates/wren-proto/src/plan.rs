@@ -20,6 +20,8 @@ pub enum PlanKind {
 pub struct PlanLimits {
     /// Public channels the account may own.
     pub public_channels: u32,
+    /// Chats the account may pin.
+    pub pinned_chats: u32,
     /// Whether the account may have a business profile.
     pub business_profile: bool,
     /// Whether sponsored messages are shown to the account.
@@ -32,11 +34,13 @@ impl PlanKind {
         match self {
             PlanKind::Free => PlanLimits {
                 public_channels: crate::rules::FREE_PUBLIC_CHANNELS,
+                pinned_chats: crate::rules::FREE_PINNED_CHATS,
                 business_profile: false,
                 sponsored_messages: true,
             },
             PlanKind::Business => PlanLimits {
                 public_channels: crate::rules::FREE_PUBLIC_CHANNELS * 2,
+                pinned_chats: crate::rules::FREE_PINNED_CHATS * 2,
                 business_profile: true,
                 sponsored_messages: false,
             },

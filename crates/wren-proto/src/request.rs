@@ -374,6 +374,16 @@ pub enum Request {
         /// The channel.
         channel: ChannelId,
     },
+    /// Pin a chat to the top of the caller's chat list on all their devices, or unpin it
+    /// (members only; how many may be pinned depends on the plan).
+    SetChatPinned {
+        /// The chat.
+        chat: ChatId,
+        /// Pinned or not.
+        pinned: bool,
+    },
+    /// The caller's pinned chats, in the order they were pinned.
+    GetPinnedChats,
 }
 
 impl Request {
@@ -390,7 +400,8 @@ impl Request {
             Request::GetChat { chat }
             | Request::LeaveChat { chat }
             | Request::RenameChat { chat, .. }
-            | Request::SetTyping { chat } => ok(chat.0),
+            | Request::SetTyping { chat }
+            | Request::SetChatPinned { chat, .. } => ok(chat.0),
             Request::OpenDirect { peer } => ok(peer.0),
             Request::CreateGroup { members, .. } => members.iter().all(|m| ok(m.0)),
             Request::AddMember { chat, account } | Request::RemoveMember { chat, account } => {
@@ -439,7 +450,7 @@ impl Request {
                 campaign, channel, ..
             } => ok(campaign.0) && ok(channel.0),
             Request::CreateCampaign(_) | Request::MyCampaigns => true,
-            Request::GetPlan | Request::SetBusinessProfile(_) => true,
+            Request::GetPlan | Request::SetBusinessProfile(_) | Request::GetPinnedChats => true,
             Request::CreateChannel(_)
             | Request::ResolveChannel { .. }
             | Request::JoinByInvite { .. }
@@ -525,6 +536,8 @@ impl Request {
             Request::SponsoredEvent { .. } => "sponsored_event",
             Request::ChannelEarnings { .. } => "channel_earnings",
             Request::ChannelAdmins { .. } => "channel_admins",
+            Request::SetChatPinned { .. } => "set_chat_pinned",
+            Request::GetPinnedChats => "get_pinned_chats",
         }
     }
 }
@@ -661,4 +674,6 @@ pub enum Response {
     Earnings(crate::ChannelEarnings),
     /// To `ChannelAdmins`: the owner first, then admins by id.
     ChannelAdmins(Vec<crate::ChannelAdmin>),
+    /// To `GetPinnedChats`: the pinned chats, in the order they were pinned.
+    PinnedChats(Vec<ChatId>),
 }

@@ -128,6 +128,13 @@ pub enum Update {
         #[serde(with = "serde_bytes")]
         sealed: Vec<u8>,
     },
+    /// The account pinned or unpinned a chat (on one of its devices).
+    ChatPinned {
+        /// The chat.
+        chat: ChatId,
+        /// Pinned or not.
+        pinned: bool,
+    },
 }
 
 impl Update {
@@ -145,7 +152,8 @@ impl Update {
             | Update::ReadMark { chat, .. }
             | Update::MlsCommit { chat, .. }
             | Update::MlsWelcome { chat, .. }
-            | Update::TitleSealed { chat, .. } => *chat,
+            | Update::TitleSealed { chat, .. }
+            | Update::ChatPinned { chat, .. } => *chat,
         }
     }
 }

@@ -6,7 +6,8 @@ mod common;
 use common::{assert_code, Client, TestServer};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use wren_proto::{
-    BusinessProfile, ErrorCode, NewChannel, OpeningHours, PlanKind, QuickReply, Request, Response,
+    BusinessProfile, ChatId, ErrorCode, NewChannel, OpeningHours, PlanKind, QuickReply, Request,
+    Response, Update,
 };
 
 fn now_ms() -> u64 {
@@ -114,4 +115,91 @@ async fn business_extras_follow_the_plan_and_end_with_it() {
     wren_server::set_plan(server.dir.path(), "shop", false, None).expect("revoke");
     assert_eq!(plan(&mut shop).await, (PlanKind::Free, None, 10));
     assert!(wren_server::set_plan(server.dir.path(), "nobody_here", true, None).is_err());
+}
+
+async fn pin(
+    client: &mut Client,
+    chat: ChatId,
+    pinned: bool,
+) -> Result<Response, wren_proto::ErrorBody> {
+    client.call(Request::SetChatPinned { chat, pinned }).await
+}
+
+async fn pinned(client: &mut Client) -> Vec<ChatId> {
+    match client.call(Request::GetPinnedChats).await {
+        Ok(Response::PinnedChats(chats)) => chats,
+        other => panic!("pinned chats: {other:?}"),
+    }
+}
+
+/// The next pin the account's other connection is told about.
+async fn next_pin(client: &mut Client) -> (ChatId, bool) {
+    loop {
+        if let Update::ChatPinned { chat, pinned } = client.next_update().await.update {
+            return (chat, pinned);
+        }
+    }
+}
+
+#[tokio::test]
+async fn pins_reach_every_device_and_the_plan_doubles_how_many() {
+    let server = TestServer::start().await;
+    let mut alice = Client::register(&server, "alice").await;
+    let mut bob = Client::register(&server, "bob").await;
+    let mut chats = Vec::new();
+    for i in 0..11 {
+        chats.push(alice.group(&format!("group {i}"), &[]).await.id);
+    }
+    let mut laptop = Client::resume(&server, &alice.token()).await;
+
+    // Free: five pins, told to the account's other connections as they happen.
+    for &chat in &chats[..5] {
+        pin(&mut alice, chat, true).await.expect("a free pin");
+        assert_eq!(next_pin(&mut laptop).await, (chat, true));
+    }
+    pin(&mut alice, chats[4], true)
+        .await
+        .expect("pinned again: nothing changes");
+    let why = refusal(pin(&mut alice, chats[5], true).await);
+    assert_eq!(
+        why,
+        "5 chats are pinned, the most the Free plan allows; Business pins 10"
+    );
+    assert_eq!(pinned(&mut laptop).await, chats[..5].to_vec());
+    pin(&mut alice, chats[0], false).await.expect("unpin");
+    assert_eq!(next_pin(&mut laptop).await, (chats[0], false));
+    pin(&mut alice, chats[5], true).await.expect("room again");
+    // Only a member pins a chat.
+    assert_code(&pin(&mut bob, chats[0], true).await, ErrorCode::Forbidden);
+
+    // Business: ten.
+    let until = now_ms() + 2_000;
+    wren_server::set_plan(server.dir.path(), "alice", true, Some(until)).expect("grant");
+    for &chat in &chats[6..10] {
+        pin(&mut alice, chat, true).await.expect("a Business pin");
+    }
+    pin(&mut alice, chats[0], true)
+        .await
+        .expect("the tenth pin");
+    let why = refusal(pin(&mut alice, chats[10], true).await);
+    assert_eq!(
+        why,
+        "10 chats are pinned, the most the Business plan allows"
+    );
+    let ten = [&chats[1..10], &chats[..1]].concat();
+    assert_eq!(
+        pinned(&mut laptop).await,
+        ten,
+        "in the order they were pinned"
+    );
+
+    // The plan ends: the pins stay, a new one is refused until there is room on Free.
+    tokio::time::sleep(Duration::from_millis(until.saturating_sub(now_ms()) + 200)).await;
+    assert_eq!(pinned(&mut alice).await, ten);
+    let why = refusal(pin(&mut alice, chats[10], true).await);
+    assert!(why.contains("the Free plan allows"), "{why}");
+    pin(&mut alice, chats[9], false)
+        .await
+        .expect("unpinning is always allowed");
+    assert_eq!(pinned(&mut alice).await.len(), 9);
 }

@@ -96,6 +96,7 @@ impl View {
             Update::MlsCommit { .. } | Update::MlsWelcome { .. } | Update::TitleSealed { .. } => {
                 panic!("this test makes no MLS handshakes")
             }
+            Update::ChatPinned { .. } => panic!("this test pins no chats"),
         }
     }
 }

@@ -297,7 +297,8 @@ export const ar: Record<MessageKey, string> = {
   'plan.profileNo': 'لا ملف تجاري',
   'plan.sponsoredYes': 'رسائل مُموَّلة في القنوات العامة الكبيرة',
   'plan.sponsoredNo': 'لا رسائل مُموَّلة',
-  'plan.offer': 'تتيح خطة الأعمال {business} قناة عامة بدلًا من {free}، وملفًا تجاريًا، ودون رسائل مُموَّلة.',
+  'plan.offer':
+    'تتيح خطة الأعمال {business} قناة عامة بدلًا من {free}، و{businessPins} محادثات مثبّتة بدلًا من {freePins}، وملفًا تجاريًا، ودون رسائل مُموَّلة.',
   'plan.freeStaysFree': 'كل ما هو مجاني يبقى مجانيًا: المحادثات والمجموعات والقنوات والتشفير من طرف إلى طرف لا تحتاج أبدًا إلى خطة.',
   'plan.unavailable': 'تعذّر تحميل خطتك الآن.',
   'plan.editProfile': 'تعديل الملف التجاري',
@@ -410,6 +411,14 @@ export const arPlurals: Record<PluralKey, Record<Intl.LDMLPluralRule, string>> =
     few: '{count} مشاهدات',
     many: '{count} مشاهدة',
     other: '{count} مشاهدة',
+  },
+  'plan.pinnedChats': {
+    zero: 'لا محادثات مثبّتة',
+    one: 'محادثة مثبّتة واحدة كحد أقصى',
+    two: 'محادثتان مثبّتتان كحد أقصى',
+    few: 'حتى {count} محادثات مثبّتة',
+    many: 'حتى {count} محادثة مثبّتة',
+    other: 'حتى {count} محادثة مثبّتة',
   },
   'plan.publicChannels': {
     zero: 'لا قنوات عامة',

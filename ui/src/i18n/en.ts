@@ -298,7 +298,7 @@ export const en = {
   'plan.sponsoredYes': 'Sponsored messages in large public channels',
   'plan.sponsoredNo': 'No sponsored messages',
   'plan.offer':
-    'The Business plan unlocks {business} public channels instead of {free}, a business profile, and no sponsored messages.',
+    'The Business plan unlocks {business} public channels instead of {free}, {businessPins} pinned chats instead of {freePins}, a business profile, and no sponsored messages.',
   'plan.freeStaysFree':
     'Everything free stays free: chats, groups, channels and end-to-end encryption never need a plan.',
   'plan.unavailable': 'Your plan cannot be loaded right now.',
@@ -390,6 +390,7 @@ export const enPlurals = {
   'channel.subscribers': { one: '{count} subscriber', other: '{count} subscribers' },
   'channel.views': { one: '{count} view', other: '{count} views' },
   'plan.publicChannels': { one: 'Up to {count} public channel', other: 'Up to {count} public channels' },
+  'plan.pinnedChats': { one: 'Up to {count} pinned chat', other: 'Up to {count} pinned chats' },
 } as const;
 
 export type PluralKey = keyof typeof enPlurals;

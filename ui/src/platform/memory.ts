@@ -8,10 +8,12 @@ import { isUnencryptedRemote } from '../lib/server';
 import { markMatches } from '../lib/text';
 import { hostError } from './errors';
 import {
+  BUSINESS_PINNED_CHATS,
   BUSINESS_PUBLIC_CHANNELS,
   CHANNEL_PAGE_MAX,
   CHANNEL_TOPICS,
   DIRECTORY_PAGE_MAX,
+  FREE_PINNED_CHATS,
   FREE_PUBLIC_CHANNELS,
   HISTORY_PAGE_MAX,
   MAX_VIEWS_PER_REPORT,
@@ -490,6 +492,19 @@ export class MemoryPlatform implements Platform {
   async setPinned(chat: ChatId, pinned: boolean): Promise<void> {
     const me = this.requireMe();
     const c = this.memberChat(chat, me.id);
+    if (pinned && !c.pinnedBy.has(me.id)) {
+      const count = [...this.chatsById.values()].filter((other) => other.pinnedBy.has(me.id)).length;
+      const plan = this.planOf(me.id);
+      const allowed = plan.limits.pinnedChats;
+      if (count >= allowed) {
+        throw hostError(
+          'forbidden',
+          plan.plan === 'free'
+            ? `${allowed} chats are pinned, the most the Free plan allows; Business pins ${BUSINESS_PINNED_CHATS}`
+            : `${allowed} chats are pinned, the most the Business plan allows`,
+        );
+      }
+    }
     if (pinned) c.pinnedBy.add(me.id);
     else c.pinnedBy.delete(me.id);
     this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
@@ -1381,12 +1396,22 @@ export class MemoryPlatform implements Platform {
       ? {
           plan: 'business',
           until: stored.until,
-          limits: { publicChannels: BUSINESS_PUBLIC_CHANNELS, businessProfile: true, sponsoredMessages: false },
+          limits: {
+            publicChannels: BUSINESS_PUBLIC_CHANNELS,
+            pinnedChats: BUSINESS_PINNED_CHATS,
+            businessProfile: true,
+            sponsoredMessages: false,
+          },
         }
       : {
           plan: 'free',
           until: null,
-          limits: { publicChannels: FREE_PUBLIC_CHANNELS, businessProfile: false, sponsoredMessages: true },
+          limits: {
+            publicChannels: FREE_PUBLIC_CHANNELS,
+            pinnedChats: FREE_PINNED_CHATS,
+            businessProfile: false,
+            sponsoredMessages: true,
+          },
         };
   }
 

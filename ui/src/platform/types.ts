@@ -270,6 +270,8 @@ export type PlanKind = 'free' | 'business';
 export interface PlanLimits {
   /** Public channels the account may own. */
   publicChannels: number;
+  /** Chats the account may pin. */
+  pinnedChats: number;
   /** Whether the account may have a business profile. */
   businessProfile: boolean;
   /** Whether sponsored messages are shown to the account. */
@@ -285,6 +287,10 @@ export interface PlanInfo {
 
 /** How many public channels an account on the Business plan may own. */
 export const BUSINESS_PUBLIC_CHANNELS = FREE_PUBLIC_CHANNELS * 2;
+/** How many chats an account on the Free plan may pin. */
+export const FREE_PINNED_CHATS = 5;
+/** How many chats an account on the Business plan may pin. */
+export const BUSINESS_PINNED_CHATS = FREE_PINNED_CHATS * 2;
 /** The longest text of a business profile field (address, start page, greeting, away message, quick reply). */
 export const MAX_BUSINESS_TEXT = 1024;
 /** The most quick replies a business profile has. */

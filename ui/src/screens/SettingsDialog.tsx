@@ -8,7 +8,7 @@ import { formatPercent } from '../i18n/locale';
 import { formatDate, formatListStamp } from '../lib/dates';
 import { isStrongEnough } from '../lib/passcode';
 import { SCALES } from '../lib/scale';
-import { BUSINESS_PUBLIC_CHANNELS, type GroupAdds, type PlanInfo } from '../platform/types';
+import { BUSINESS_PINNED_CHATS, BUSINESS_PUBLIC_CHANNELS, type GroupAdds, type PlanInfo } from '../platform/types';
 import { useApp } from '../stores/app';
 import { AUTO_LOCK_CHOICES, type AutoLock, type Theme } from '../stores/settings';
 import { errorText } from './errorText';
@@ -373,6 +373,9 @@ function PlanSection(): JSX.Element {
                 <li data-testid="plan-limit-channels">
                   {settings.plural('plan.publicChannels', info().limits.publicChannels)}
                 </li>
+                <li data-testid="plan-limit-pins">
+                  {settings.plural('plan.pinnedChats', info().limits.pinnedChats)}
+                </li>
                 <li data-testid="plan-limit-profile">
                   {t(info().limits.businessProfile ? 'plan.profileYes' : 'plan.profileNo')}
                 </li>
@@ -382,7 +385,12 @@ function PlanSection(): JSX.Element {
               </ul>
               <Show when={info().plan === 'free'}>
                 <p data-testid="plan-offer">
-                  {t('plan.offer', { business: BUSINESS_PUBLIC_CHANNELS, free: info().limits.publicChannels })}
+                  {t('plan.offer', {
+                    business: BUSINESS_PUBLIC_CHANNELS,
+                    free: info().limits.publicChannels,
+                    businessPins: BUSINESS_PINNED_CHATS,
+                    freePins: info().limits.pinnedChats,
+                  })}
                 </p>
               </Show>
               <p class="muted" data-testid="plan-free-note">

@@ -37,10 +37,11 @@ describe('the plan in settings', () => {
     expect(screen.getByTestId('plan-name').dataset['plan']).toBe('free');
     expect(within(section).queryByTestId('plan-until')).toBeNull();
     expect(text('plan-limit-channels')).toBe('Up to 10 public channels');
+    expect(text('plan-limit-pins')).toBe('Up to 5 pinned chats');
     expect(text('plan-limit-profile')).toBe('No business profile');
     expect(text('plan-limit-sponsored')).toBe('Sponsored messages in large public channels');
     expect(text('plan-offer')).toBe(
-      'The Business plan unlocks 20 public channels instead of 10, a business profile, and no sponsored messages.',
+      'The Business plan unlocks 20 public channels instead of 10, 10 pinned chats instead of 5, a business profile, and no sponsored messages.',
     );
     expect(text('plan-free-note')).toContain('Everything free stays free');
     expect(within(section).queryByTestId('business-profile-open')).toBeNull();
@@ -54,6 +55,7 @@ describe('the plan in settings', () => {
     expect(text('plan-until')).toMatch(/^Until \u2068.*2030\u2069$/);
     expect(text('plan-until')).toContain('March');
     expect(text('plan-limit-channels')).toBe('Up to 20 public channels');
+    expect(text('plan-limit-pins')).toBe('Up to 10 pinned chats');
     expect(text('plan-limit-profile')).toContain('A business profile');
     expect(text('plan-limit-sponsored')).toBe('No sponsored messages');
     expect(within(section).queryByTestId('plan-offer')).toBeNull();
@@ -283,5 +285,28 @@ describe("a business contact's start page", () => {
     await startDirect('dave');
     await new Promise((r) => setTimeout(r, 20));
     expect(screen.queryByTestId('business-start-page')).toBeNull();
+  });
+});
+
+describe('pinned chats follow the plan', () => {
+  it('Free pins 5 chats and refuses a sixth with the reason; Business pins 10', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    for (const chat of await platform.chats()) await platform.setPinned(chat.id, false);
+    const chats = [];
+    for (let i = 0; i < 11; i++) chats.push((await platform.createGroup(`Group ${i}`, ['bob'])).id);
+    for (const chat of chats.slice(0, 5)) await platform.setPinned(chat, true);
+    await expect(platform.setPinned(chats[5] as number, true)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: '5 chats are pinned, the most the Free plan allows; Business pins 10',
+    });
+    // Unpinning one makes room again.
+    await platform.setPinned(chats[0] as number, false);
+    await platform.setPinned(chats[5] as number, true);
+    platform.setPlan('alice', 'business');
+    for (const chat of chats.slice(6, 10)) await platform.setPinned(chat, true);
+    await platform.setPinned(chats[0] as number, true);
+    await expect(platform.setPinned(chats[10] as number, true)).rejects.toMatchObject({ code: 'forbidden' });
+    const pinned = (await platform.chats()).filter((c) => c.pinned).length;
+    expect(pinned).toBe(10);
   });
 });

@@ -94,13 +94,13 @@ describe('memory host: plans and business profiles', () => {
     expect(await host.plan()).toEqual({
       plan: 'free',
       until: null,
-      limits: { publicChannels: 10, businessProfile: false, sponsoredMessages: true },
+      limits: { publicChannels: 10, pinnedChats: 5, businessProfile: false, sponsoredMessages: true },
     });
     host.setPlan('alice', 'business', 123_456_789_000_000);
     expect(await host.plan()).toEqual({
       plan: 'business',
       until: 123_456_789_000_000,
-      limits: { publicChannels: 20, businessProfile: true, sponsoredMessages: false },
+      limits: { publicChannels: 20, pinnedChats: 10, businessProfile: true, sponsoredMessages: false },
     });
   });
 

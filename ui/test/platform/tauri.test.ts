@@ -129,7 +129,7 @@ describe('tauri host', () => {
       target: { channel: 'wrennews' },
       button: 'Go',
     };
-    const plan = { plan: 'business', until: null, limits: { publicChannels: 20, businessProfile: true, sponsoredMessages: false } };
+    const plan = { plan: 'business', until: null, limits: { publicChannels: 20, pinnedChats: 10, businessProfile: true, sponsoredMessages: false } };
     const profile = {
       hours: [{ day: 0, opens: 540, closes: 1020 }],
       utcOffsetMinutes: 60,

@@ -672,9 +672,21 @@ impl Client {
         self.seal_title(chat, title).await
     }
 
-    /// Pins or unpins a chat (on this device).
+    /// Pins or unpins a chat on all of this account's devices. The server refuses a pin
+    /// past the plan's limit (with the limit); offline, the pin is kept here and sent when
+    /// the device is next online.
     pub async fn set_pinned(&self, chat: ChatId, pinned: bool) -> Result<(), CoreError> {
-        Ok(self.inner.store.set_pinned(chat, pinned).await?)
+        self.check_member(chat).await?;
+        let confirmed = match self.done(Request::SetChatPinned { chat, pinned }).await {
+            Ok(()) => true,
+            Err(CoreError::Offline(_) | CoreError::NotSignedIn) => false,
+            Err(e) => return Err(e),
+        };
+        self.inner.store.set_pinned(chat, pinned, confirmed).await?;
+        if let Some(chat) = self.inner.store.chat(self.me()?, chat).await? {
+            let _ = self.inner.events.send(ClientEvent::ChatUpdated { chat });
+        }
+        Ok(())
     }
 
     /// Saves what the user typed in a chat's composer and has not sent (empty clears it),

@@ -412,6 +412,10 @@ impl Driver {
                 auth.me.id,
             ));
         }
+        tokio::spawn(super::pins::sync(
+            self.ctx.store.clone(),
+            self.requester.clone(),
+        ));
         // Group titles set here but not sealed yet (the app stopped first) go out now.
         match self.ctx.store.titles_to_seal().await {
             Ok(chats) => {

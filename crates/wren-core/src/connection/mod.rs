@@ -5,6 +5,7 @@ mod business;
 pub(crate) mod channels;
 mod driver;
 mod inbound;
+mod pins;
 #[cfg(test)]
 mod tests;
 pub(crate) mod transport;

@@ -2,7 +2,7 @@
 //! transaction: after a crash either both are stored or neither, so every update is
 //! applied exactly once.
 
-use super::{chats, messages, outbox, session, titles};
+use super::{chats, messages, outbox, pins, session, titles};
 use crate::e2e;
 use crate::e2e::group::CommitApplied;
 use crate::error::StoreError;
@@ -68,6 +68,7 @@ fn apply_one(
             | Update::MessageEdited { .. }
             | Update::MessageDeleted { .. }
             | Update::ReadMark { .. }
+            | Update::ChatPinned { .. }
     ) {
         // It may change the chat's group: the next message loads it anew.
         groups.forget(chat);
@@ -193,6 +194,7 @@ fn apply_one(
             }
             chats::touch(conn, chat, *log_seq, 0)?;
         }
+        Update::ChatPinned { pinned, .. } => pins::apply_announced(conn, chat, *pinned)?,
         Update::ChatJoined(_) => {}
     }
     Ok(())
@@ -209,7 +211,9 @@ fn apply_commit(
     welcome_follows: bool,
     out: &mut Applied,
 ) -> Result<(), StoreError> {
-    match e2e::group::apply_commit(conn, chat, epoch, commit) {
+    let applied = e2e::group::apply_commit(conn, chat, epoch, commit);
+    tracing::debug!(%chat, epoch, result = ?applied, "a commit from the chat log");
+    match applied {
         Ok(CommitApplied::Applied | CommitApplied::Skipped | CommitApplied::Removed) => {}
         // The Welcome after it may be for this device.
         Ok(CommitApplied::NotInGroup) if welcome_follows => {}

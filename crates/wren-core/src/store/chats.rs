@@ -162,14 +162,6 @@ pub(crate) fn rename(conn: &Connection, chat: ChatId, title: &str) -> Result<(),
     Ok(())
 }
 
-pub(crate) fn set_pinned(conn: &Connection, chat: ChatId, pinned: bool) -> Result<(), StoreError> {
-    conn.execute(
-        "UPDATE chats SET pinned = ?2 WHERE id = ?1",
-        params![chat.0 as i64, pinned],
-    )?;
-    Ok(())
-}
-
 pub(crate) fn synced_from(conn: &Connection, chat: ChatId) -> Result<Option<i64>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT synced_from FROM chats WHERE id = ?1")?

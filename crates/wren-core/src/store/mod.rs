@@ -12,6 +12,7 @@ mod groups;
 mod identity;
 mod messages;
 mod outbox;
+mod pins;
 pub(crate) mod schema;
 mod search;
 mod session;
@@ -335,12 +336,6 @@ impl Store {
     pub(crate) async fn set_draft(&self, chat: ChatId, text: String) -> Result<(), StoreError> {
         self.actor
             .call(move |c| chats::set_draft(c, chat, &text))
-            .await
-    }
-
-    pub(crate) async fn set_pinned(&self, chat: ChatId, pinned: bool) -> Result<(), StoreError> {
-        self.actor
-            .call(move |c| chats::set_pinned(c, chat, pinned))
             .await
     }
 

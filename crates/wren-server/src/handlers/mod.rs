@@ -269,6 +269,18 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
                 ))
             })
         }
+        Request::SetChatPinned { chat, pinned } => {
+            let op = WriteOp::SetChatPinned {
+                account: me,
+                chat,
+                pinned,
+            };
+            write(state, op).await
+        }
+        Request::GetPinnedChats => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move { Ok(Response::PinnedChats(store.pinned_chats(me).await?)) })
+        }
         Request::GetPlan => {
             let store = std::sync::Arc::clone(&state.store);
             Box::pin(async move { Ok(Response::Plan(store.plan(me).await?)) })

@@ -233,6 +233,15 @@ pub(crate) enum WriteOp {
     },
     /// A write to channels.
     Channel(ChannelOp),
+    /// Pin or unpin a chat for all of a member's devices (within its plan's limit).
+    SetChatPinned {
+        /// The member.
+        account: AccountId,
+        /// The chat.
+        chat: ChatId,
+        /// Pinned or not.
+        pinned: bool,
+    },
     /// Set an account's business profile (Business plan only).
     SetBusinessProfile {
         /// Whose.
@@ -487,6 +496,8 @@ pub(crate) trait Store: Send + Sync {
     async fn my_channels(&self, account: AccountId) -> Result<Vec<ChannelInfo>, StoreError>;
     /// The account's plan now.
     async fn plan(&self, account: AccountId) -> Result<PlanInfo, StoreError>;
+    /// The account's pinned chats, in the order they were pinned.
+    async fn pinned_chats(&self, account: AccountId) -> Result<Vec<ChatId>, StoreError>;
     /// An account's business profile while its plan is Business.
     async fn business_profile(
         &self,

@@ -188,6 +188,10 @@ fn rebuild(
                 sealed,
             })
         }
+        update_kind::CHAT_PINNED => Ok(Update::ChatPinned {
+            chat,
+            pinned: extra != 0,
+        }),
         update_kind::MLS_WELCOME => Ok(Update::MlsWelcome {
             chat,
             log_seq: seq,

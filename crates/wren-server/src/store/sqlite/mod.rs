@@ -258,6 +258,12 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn pinned_chats(&self, account: AccountId) -> Result<Vec<ChatId>, StoreError> {
+        self.readers
+            .with(move |c| write::pinned_chats(c, account))
+            .await
+    }
+
     async fn business_profile(
         &self,
         account: AccountId,

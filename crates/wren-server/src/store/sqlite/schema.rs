@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_channels.sql"),
     include_str!("migrations/007_plans.sql"),
     include_str!("migrations/008_sponsored.sql"),
+    include_str!("migrations/009_pins.sql"),
 ];
 
 /// Opens a connection with the pragmas every connection needs.

@@ -60,6 +60,8 @@ pub(super) mod update_kind {
     pub(crate) const MLS_WELCOME: i64 = 10;
     /// [`wren_proto::Update::TitleSealed`]
     pub(crate) const TITLE_SEALED: i64 = 11;
+    /// [`wren_proto::Update::ChatPinned`]
+    pub(crate) const CHAT_PINNED: i64 = 12;
 }
 
 /// `chats.kind` for direct chats.

@@ -7,6 +7,9 @@ mod chats;
 mod keys;
 mod messages;
 mod mls;
+mod pins;
+
+pub(super) use pins::pinned_chats;
 
 use super::db_err;
 use super::views::{chat_info, member_ids, update_kind};
@@ -137,6 +140,11 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             up_to,
         } => messages::mark_read(conn, reader, chat, up_to),
         WriteOp::PruneUpdates { keep, after, batch } => prune_updates(conn, keep, after, batch),
+        WriteOp::SetChatPinned {
+            account,
+            chat,
+            pinned,
+        } => pins::set_pinned(conn, account, chat, pinned, now),
         WriteOp::SetGroupAdds { account, allowed } => {
             accounts::set_group_adds(conn, account, allowed)
         }
