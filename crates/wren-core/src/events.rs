@@ -1,5 +1,6 @@
 //! What the engine tells a user interface, as it happens.
 
+use crate::calls::{CallEvent, CallInfo, EndReason, Phase};
 use crate::model::{Account, ChatSummary, MessageView};
 use serde::Serialize;
 use wren_proto::{ChannelId, ChannelInfo, ChatId, Post};
@@ -99,4 +100,46 @@ pub enum ClientEvent {
         /// The post.
         post: Post,
     },
+    /// The call on this device changed: placed, ringing, answered.
+    #[serde(rename_all = "camelCase")]
+    CallChanged {
+        /// The call.
+        call: CallInfo,
+        /// Where it stands.
+        phase: Phase,
+    },
+    /// The call on this device ended.
+    #[serde(rename_all = "camelCase")]
+    CallEnded {
+        /// The call.
+        call: CallInfo,
+        /// Why.
+        reason: EndReason,
+        /// How long it was connected, in milliseconds, if it was.
+        duration_ms: Option<u64>,
+    },
+    /// Someone called while this device was in another call; they were told busy.
+    #[serde(rename_all = "camelCase")]
+    CallMissedWhileBusy {
+        /// That call.
+        call: CallInfo,
+    },
+}
+
+impl From<CallEvent> for ClientEvent {
+    fn from(event: CallEvent) -> Self {
+        match event {
+            CallEvent::Changed { call, phase } => ClientEvent::CallChanged { call, phase },
+            CallEvent::Ended {
+                call,
+                reason,
+                duration,
+            } => ClientEvent::CallEnded {
+                call,
+                reason,
+                duration_ms: duration.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            },
+            CallEvent::MissedWhileBusy { call } => ClientEvent::CallMissedWhileBusy { call },
+        }
+    }
 }

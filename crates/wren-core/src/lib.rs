@@ -10,6 +10,7 @@
 
 mod backoff;
 mod business;
+pub mod calls;
 mod client;
 mod connection;
 pub mod content;

@@ -14,7 +14,7 @@ pub struct Version {
 }
 
 /// The version this build speaks.
-pub const PROTOCOL_VERSION: Version = Version { major: 2, minor: 8 };
+pub const PROTOCOL_VERSION: Version = Version { major: 2, minor: 9 };
 
 /// The first frame a client sends on every connection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,4 +75,6 @@ pub enum ServerFrame {
     /// A channel the account is in changed (a post, an edit, a delete); not in the
     /// account's update log: a subscriber that misses one pulls the channel's difference.
     ChannelPush(crate::ChannelPush),
+    /// A call signal from another device of a chat's members; ephemeral, never stored.
+    CallSignal(crate::CallSignalNotice),
 }

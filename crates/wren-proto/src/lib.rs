@@ -35,8 +35,8 @@ pub use ids::{
     AccountId, CampaignId, ChannelId, ChatId, ClientMsgId, DeviceId, Pts, RequestId, Seq,
 };
 pub use model::{
-    AccountInfo, ChatInfo, ChatKind, ClaimedKeyPackage, DeviceInfo, DeviceKey, GroupAdds, Member,
-    Message, Privacy, Role, Session, TypingNotice,
+    AccountInfo, CallSignalNotice, ChatInfo, ChatKind, ClaimedKeyPackage, DeviceInfo, DeviceKey,
+    GroupAdds, Member, Message, Privacy, Role, Session, TypingNotice,
 };
 pub use plan::{BusinessProfile, OpeningHours, PlanInfo, PlanKind, PlanLimits, QuickReply};
 pub use request::{Difference, Request, Response};

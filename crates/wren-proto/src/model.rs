@@ -119,6 +119,23 @@ pub struct TypingNotice {
     pub account: AccountInfo,
 }
 
+/// A call signal from another device of a chat's members, sealed for the chat's MLS group
+/// (the server forwards it unread and keeps no copy).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallSignalNotice {
+    /// The chat.
+    pub chat: ChatId,
+    /// The sending account, as the server authenticated it.
+    pub account: AccountId,
+    /// The sending device, as the server authenticated it.
+    pub device: DeviceId,
+    /// The MLS epoch whose exported key sealed it.
+    pub epoch: u64,
+    /// The sealed signal.
+    #[serde(with = "serde_bytes")]
+    pub sealed: Vec<u8>,
+}
+
 /// Who may add an account to groups (Telegram's "Who can add me to group chats").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum GroupAdds {

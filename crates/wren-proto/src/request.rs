@@ -384,6 +384,17 @@ pub enum Request {
     },
     /// The caller's pinned chats, in the order they were pinned.
     GetPinnedChats,
+    /// Forward a call signal, sealed for the chat's MLS group, to the other online devices
+    /// of the chat's members (not stored; members only).
+    CallSignal {
+        /// The chat.
+        chat: ChatId,
+        /// The MLS epoch whose exported key sealed it.
+        epoch: u64,
+        /// The sealed signal, at most [`crate::rules::MAX_CALL_SIGNAL_BYTES`].
+        #[serde(with = "serde_bytes")]
+        sealed: Vec<u8>,
+    },
 }
 
 impl Request {
@@ -401,7 +412,8 @@ impl Request {
             | Request::LeaveChat { chat }
             | Request::RenameChat { chat, .. }
             | Request::SetTyping { chat }
-            | Request::SetChatPinned { chat, .. } => ok(chat.0),
+            | Request::SetChatPinned { chat, .. }
+            | Request::CallSignal { chat, .. } => ok(chat.0),
             Request::OpenDirect { peer } => ok(peer.0),
             Request::CreateGroup { members, .. } => members.iter().all(|m| ok(m.0)),
             Request::AddMember { chat, account } | Request::RemoveMember { chat, account } => {
@@ -538,6 +550,7 @@ impl Request {
             Request::ChannelAdmins { .. } => "channel_admins",
             Request::SetChatPinned { .. } => "set_chat_pinned",
             Request::GetPinnedChats => "get_pinned_chats",
+            Request::CallSignal { .. } => "call_signal",
         }
     }
 }

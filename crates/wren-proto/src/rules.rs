@@ -130,6 +130,8 @@ pub const MAX_VIEWS_PER_REPORT: usize = 200;
 pub const CHANNEL_TOO_LONG: u64 = 10_000;
 /// How many public channels an account on the Free plan may own.
 pub const FREE_PUBLIC_CHANNELS: u32 = 10;
+/// The largest sealed call signal, in bytes.
+pub const MAX_CALL_SIGNAL_BYTES: usize = 256;
 /// How many chats an account on the Free plan may pin.
 pub const FREE_PINNED_CHATS: u32 = 5;
 /// The topics a channel can have.

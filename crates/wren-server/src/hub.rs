@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::mpsc;
 use wren_proto::{
-    AccountId, ChannelId, ChannelPush, DeviceId, ErrorBody, ErrorCode, Pts, ServerFrame,
-    TypingNotice, Update,
+    AccountId, CallSignalNotice, ChannelId, ChannelPush, DeviceId, ErrorBody, ErrorCode, Pts,
+    ServerFrame, TypingNotice, Update,
 };
 
 /// A live account-log update queued for one connection.
@@ -36,6 +36,9 @@ pub(crate) struct Outlets {
     /// Bounded: encoded channel pushes (one encoding shared by every subscriber); one
     /// that does not fit is dropped, and the client pulls the channel's difference.
     pub(crate) channels: mpsc::Sender<Bytes>,
+    /// Bounded: call signals; one that does not fit is dropped (the caller's device
+    /// times out as when the callee is offline).
+    pub(crate) calls: mpsc::Sender<CallSignalNotice>,
 }
 
 /// The hub's table.
@@ -200,6 +203,19 @@ impl Hub {
             for entry in online.accounts.get(account).into_iter().flatten() {
                 // A full typing queue just means the notice is stale by now.
                 let _ = entry.outlets.typing.try_send(notice.clone());
+            }
+        }
+    }
+
+    /// Hands a call signal to every online connection of `recipients` but the sending
+    /// device's own.
+    pub(crate) fn call_signal(&self, recipients: &[AccountId], notice: &CallSignalNotice) {
+        let online = self.online();
+        for account in recipients {
+            for entry in online.accounts.get(account).into_iter().flatten() {
+                if entry.device != notice.device {
+                    let _ = entry.outlets.calls.try_send(notice.clone());
+                }
             }
         }
     }

@@ -138,6 +138,7 @@ fn cost(request: &Request) -> Cost {
         | Request::AddMember { .. }
         | Request::ClaimKeyPackages { .. } => Cost::Reach(1),
         Request::SetTyping { .. } => Cost::Typing,
+        Request::CallSignal { .. } => Cost::Message,
         _ => Cost::Free,
     }
 }

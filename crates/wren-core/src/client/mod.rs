@@ -1,5 +1,6 @@
 //! [`Client`]: the engine's public face. One per profile; cheap to clone.
 
+mod calls;
 mod channels;
 mod plans;
 mod sponsored;
@@ -53,6 +54,8 @@ struct Inner {
     me: RwLock<Option<AccountInfo>>,
     /// The user allowed signing in over `ws://` to a host other than this computer.
     insecure_allowed: AtomicBool,
+    /// The call task's inputs (see [`crate::calls::task`]).
+    calls: tokio::sync::mpsc::UnboundedSender<crate::calls::task::Input>,
 }
 
 /// The Wren client engine for one profile.
@@ -70,6 +73,13 @@ impl Client {
         let store = open_store(&profile, passcode).await?;
         let session = store.session().await?;
         let (events, _) = broadcast::channel(1024);
+        let (calls, call_inputs) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(crate::calls::task::run(
+            store.clone(),
+            events.clone(),
+            call_inputs,
+            calls.downgrade(),
+        ));
         let client = Client {
             inner: Arc::new(Inner {
                 options,
@@ -78,6 +88,7 @@ impl Client {
                 connection: Mutex::new(None),
                 me: RwLock::new(None),
                 insecure_allowed: AtomicBool::new(false),
+                calls,
             }),
         };
         if let Some(session) = session {
@@ -837,6 +848,7 @@ impl Client {
             client_name: self.inner.options.client_name.clone(),
             store: self.inner.store.clone(),
             events: self.inner.events.clone(),
+            calls: self.inner.calls.clone(),
             auth,
             seed: random_u64().unwrap_or(1),
         }));

@@ -78,7 +78,7 @@ pub(crate) struct Driver {
     /// Sync and outbox run (signed in and the server's `pts` known).
     pub(super) active: bool,
     /// Makes requests on this connection for the MLS key upkeep.
-    requester: Requester,
+    pub(super) requester: Requester,
     /// The MLS key upkeep started by the last sign-in, while it runs.
     upkeep: Option<tokio::task::JoinHandle<()>>,
     /// The worker that joins, creates and prunes chats' MLS groups, once started.

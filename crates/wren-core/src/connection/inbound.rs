@@ -50,6 +50,21 @@ impl Driver {
             }
             ServerFrame::Fatal(body) => Err(Exit::Disconnected(body.to_string())),
             ServerFrame::Welcome(_) => Ok(()),
+            ServerFrame::CallSignal(notice) => {
+                if let Some(auth) = self.auth() {
+                    let me = crate::calls::machine::Sender {
+                        account: auth.me.id,
+                        device: auth.device,
+                    };
+                    let _ = self.ctx.calls.send(crate::calls::task::Input::Signal {
+                        me,
+                        requester: self.requester.clone(),
+                        notice,
+                        attempt: 0,
+                    });
+                }
+                Ok(())
+            }
             ServerFrame::ChannelPush(push) => {
                 let channel = push.post.channel;
                 let new = push.post.changed_seq == push.post.seq && !push.post.deleted;

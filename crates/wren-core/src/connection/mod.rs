@@ -113,6 +113,8 @@ pub(crate) struct Context {
     pub(crate) client_name: String,
     pub(crate) store: Store,
     pub(crate) events: broadcast::Sender<ClientEvent>,
+    /// Where call signals from the server go.
+    pub(crate) calls: mpsc::UnboundedSender<crate::calls::task::Input>,
     pub(crate) auth: Option<Auth>,
     pub(crate) seed: u64,
 }

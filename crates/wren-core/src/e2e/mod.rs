@@ -11,6 +11,7 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
+pub(crate) mod exporter;
 pub(crate) mod group;
 pub(crate) mod identity;
 pub(crate) mod packages;

@@ -7,8 +7,8 @@
 //! in the group in that epoch can open it; an admin's device seals it again after each
 //! commit, so that devices that join later read it too.
 
-use super::{group, E2eError};
-use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_128_GCM, NONCE_LEN};
+use super::E2eError;
+use ring::aead::{Aad, LessSafeKey, Nonce, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::Connection;
 use wren_proto::rules::validate_title;
@@ -17,7 +17,6 @@ use wren_proto::ChatId;
 const LABEL: &str = "wren group title";
 const VERSION: u8 = 1;
 const PAD_TO: usize = 32;
-const KEY_BYTES: usize = 16;
 
 /// Seals `title` in the chat's group's current epoch: that epoch and the sealed bytes, or
 /// `None` while this device is not in the group.
@@ -80,14 +79,7 @@ pub(crate) fn open(
 }
 
 fn exported_key(conn: &Connection, chat: ChatId) -> Result<Option<(u64, LessSafeKey)>, E2eError> {
-    let Some((epoch, secret)) =
-        group::export_secret(conn, chat, LABEL, &chat.0.to_be_bytes(), KEY_BYTES)?
-    else {
-        return Ok(None);
-    };
-    let key = UnboundKey::new(&AES_128_GCM, &secret)
-        .map_err(|_| E2eError::Group("the exported title key has a wrong length".into()))?;
-    Ok(Some((epoch, LessSafeKey::new(key))))
+    super::exporter::aead_key(conn, chat, LABEL)
 }
 
 fn associated_data(chat: ChatId, epoch: u64) -> [u8; 16] {

@@ -6,6 +6,7 @@
 mod actor;
 mod apply;
 mod business;
+mod calls;
 mod channels;
 mod chats;
 mod groups;

@@ -39,6 +39,8 @@ use writer::{write_loop, Outgoing, Queues};
 const UPDATE_QUEUE: usize = 1024;
 /// Typing notices queued per connection before new ones are dropped.
 const TYPING_QUEUE: usize = 16;
+/// Call signals waiting for one connection's writer.
+const CALL_QUEUE: usize = 32;
 /// Channel pushes queued per connection before new ones are dropped.
 const CHANNEL_QUEUE: usize = 256;
 /// Page requests (history, difference, chat list) of one connection computed at once.
@@ -79,11 +81,13 @@ pub(crate) async fn serve(socket: WebSocket, state: AppState, ip: IpAddr, _slot:
     let (updates, updates_rx) = mpsc::channel(UPDATE_QUEUE);
     let (typing, typing_rx) = mpsc::channel(TYPING_QUEUE);
     let (channels, channels_rx) = mpsc::channel(CHANNEL_QUEUE);
+    let (calls, calls_rx) = mpsc::channel(CALL_QUEUE);
     let queues = Queues {
         out: out_rx,
         updates: updates_rx,
         typing: typing_rx,
         channels: channels_rx,
+        calls: calls_rx,
     };
     let mut writer = tokio::spawn(write_loop(sink, queues));
     let sign_in_by = Some(tokio::time::Instant::now() + state.sign_in_timeout);
@@ -96,6 +100,7 @@ pub(crate) async fn serve(socket: WebSocket, state: AppState, ip: IpAddr, _slot:
         updates,
         typing,
         channels,
+        calls,
         session: None,
         sign_in_by,
         budget: Budget::new(),
@@ -141,6 +146,7 @@ struct Connection {
     control_rx: mpsc::UnboundedReceiver<ServerFrame>,
     updates: mpsc::Sender<crate::hub::UpdatePush>,
     typing: mpsc::Sender<wren_proto::TypingNotice>,
+    calls: mpsc::Sender<wren_proto::CallSignalNotice>,
     channels: mpsc::Sender<axum::body::Bytes>,
     session: Option<Session>,
     /// While signed out: when the connection is closed unless it signs in.
@@ -358,6 +364,7 @@ impl Connection {
             typing: self.typing.clone(),
             control: self.control.clone(),
             channels: self.channels.clone(),
+            calls: self.calls.clone(),
         };
         let registration = self
             .state

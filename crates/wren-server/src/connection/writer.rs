@@ -17,7 +17,7 @@ use futures_util::stream::SplitSink;
 use futures_util::SinkExt;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use wren_proto::{encode, ServerFrame, TypingNotice, UpdateEnvelope};
+use wren_proto::{encode, CallSignalNotice, ServerFrame, TypingNotice, UpdateEnvelope};
 
 /// How long one frame may take to be written before the peer is given up on.
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);
@@ -60,6 +60,8 @@ pub(super) struct Queues {
     pub(super) typing: mpsc::Receiver<TypingNotice>,
     /// Encoded channel pushes.
     pub(super) channels: mpsc::Receiver<Bytes>,
+    /// Call signals.
+    pub(super) calls: mpsc::Receiver<CallSignalNotice>,
 }
 
 /// Sends one encoded frame; a peer that does not take it within [`SEND_TIMEOUT`] is
@@ -101,6 +103,12 @@ pub(super) async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut queu
                     return;
                 }
                 continue;
+            }
+            Some(notice) = queues.calls.recv() => {
+                match Outgoing::encode(&ServerFrame::CallSignal(notice), None) {
+                    Some(outgoing) => outgoing,
+                    None => continue,
+                }
             }
             Some(notice) = queues.typing.recv() => {
                 match Outgoing::encode(&ServerFrame::Typing(notice), None) {

@@ -1,13 +1,14 @@
-//! Message requests: send, edit, history, typing.
+//! Message requests: send, edit, history, typing, call signals.
 
-use super::{submit, write, Caller, Reply};
+use super::{ready, submit, write, Caller, Reply};
 use crate::mls;
 use crate::server::AppState;
 use crate::store::{WriteOp, WriteOutcome};
 use std::sync::Arc;
-use wren_proto::rules::{MAX_HISTORY_PAGE, MAX_PAYLOAD_BYTES};
+use wren_proto::rules::{MAX_CALL_SIGNAL_BYTES, MAX_HISTORY_PAGE, MAX_PAYLOAD_BYTES};
 use wren_proto::{
-    AccountId, ChatId, ClientMsgId, ErrorBody, ErrorCode, Response, Seq, TypingNotice,
+    AccountId, CallSignalNotice, ChatId, ClientMsgId, ErrorBody, ErrorCode, Response, Seq,
+    TypingNotice,
 };
 
 /// Stores a message (or returns the original place of a resend).
@@ -93,6 +94,36 @@ pub(super) fn typing(state: &AppState, caller: &Caller, chat: ChatId) -> Reply {
         let mut members = store.member_ids(account.id, chat).await?;
         members.retain(|m| *m != account.id);
         hub.typing(&members, &TypingNotice { chat, account });
+        Ok(Response::Done)
+    })
+}
+
+/// Forwards a sealed call signal to the other online devices of the chat's members.
+pub(super) fn call_signal(
+    state: &AppState,
+    caller: &Caller,
+    chat: ChatId,
+    epoch: u64,
+    sealed: Vec<u8>,
+) -> Reply {
+    if sealed.is_empty() || sealed.len() > MAX_CALL_SIGNAL_BYTES {
+        return ready(Err(ErrorBody::new(
+            ErrorCode::BadRequest,
+            format!("a call signal has 1 to {MAX_CALL_SIGNAL_BYTES} bytes"),
+        )));
+    }
+    let store = Arc::clone(&state.store);
+    let hub = Arc::clone(&state.hub);
+    let notice = CallSignalNotice {
+        chat,
+        account: caller.account.id,
+        device: caller.device,
+        epoch,
+        sealed,
+    };
+    Box::pin(async move {
+        let members = store.member_ids(notice.account, chat).await?;
+        hub.call_signal(&members, &notice);
         Ok(Response::Done)
     })
 }

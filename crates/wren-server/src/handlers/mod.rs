@@ -126,6 +126,11 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
         }
         Request::GetPrivacy => accounts::privacy(state, me),
         Request::SetTyping { chat } => messages::typing(state, caller, chat),
+        Request::CallSignal {
+            chat,
+            epoch,
+            sealed,
+        } => messages::call_signal(state, caller, chat, epoch, sealed),
         Request::GetHistory {
             chat,
             before,
@@ -390,7 +395,7 @@ fn into_response(outcome: WriteOutcome) -> Response {
 }
 
 /// An answer that is already known.
-fn ready(result: Result<Response, ErrorBody>) -> Reply {
+pub(super) fn ready(result: Result<Response, ErrorBody>) -> Reply {
     Box::pin(std::future::ready(result))
 }
 

@@ -157,6 +157,7 @@ pub struct Client {
     pub updates: VecDeque<UpdateEnvelope>,
     pub typing: VecDeque<TypingNotice>,
     pub channel_pushes: VecDeque<ChannelPush>,
+    pub call_signals: VecDeque<wren_proto::CallSignalNotice>,
     pub session: Option<Session>,
 }
 
@@ -190,6 +191,7 @@ impl Client {
             updates: VecDeque::new(),
             typing: VecDeque::new(),
             channel_pushes: VecDeque::new(),
+            call_signals: VecDeque::new(),
             session: None,
         }
     }
@@ -248,6 +250,7 @@ impl Client {
                 Some(ServerFrame::Update(u)) => self.updates.push_back(u),
                 Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
                 Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
+                Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
                 other => panic!("expected a response, got {other:?}"),
             }
         }
@@ -266,6 +269,7 @@ impl Client {
                 Some(ServerFrame::Update(u)) => self.updates.push_back(u),
                 Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
                 Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
+                Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
                 other => panic!("expected responses, got {other:?}"),
             }
         }
@@ -290,6 +294,7 @@ impl Client {
                 Some(ServerFrame::Update(u)) => return u,
                 Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
                 Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
+                Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
                 other => panic!("expected an update, got {other:?}"),
             }
         }
@@ -305,6 +310,7 @@ impl Client {
                 Some(ServerFrame::Typing(t)) => return t,
                 Some(ServerFrame::Update(u)) => self.updates.push_back(u),
                 Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
+                Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
                 other => panic!("expected a typing notice, got {other:?}"),
             }
         }
@@ -320,7 +326,24 @@ impl Client {
                 Some(ServerFrame::ChannelPush(p)) => return p,
                 Some(ServerFrame::Update(u)) => self.updates.push_back(u),
                 Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
+                Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
                 other => panic!("expected a channel push, got {other:?}"),
+            }
+        }
+    }
+
+    /// The next call signal.
+    pub async fn next_call_signal(&mut self) -> wren_proto::CallSignalNotice {
+        if let Some(c) = self.call_signals.pop_front() {
+            return c;
+        }
+        loop {
+            match recv_frame(&mut self.ws).await {
+                Some(ServerFrame::CallSignal(c)) => return c,
+                Some(ServerFrame::Update(u)) => self.updates.push_back(u),
+                Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
+                Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
+                other => panic!("expected a call signal, got {other:?}"),
             }
         }
     }
