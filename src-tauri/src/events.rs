@@ -5,6 +5,7 @@ use crate::state::AppState;
 use crate::tray::{self, Unread};
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::broadcast::error::RecvError;
+use wren_core::calls::{Direction, Phase};
 use wren_core::{Client, ClientEvent};
 
 /// The Tauri event carrying a `ClientEvent` (`CoreEvent` in the UI).
@@ -37,6 +38,13 @@ pub(crate) fn forward(app: AppHandle, client: Client) {
                 ClientEvent::MessageUpserted { message } => {
                     app.state::<AppState>().notifier.on_message(&app, message);
                 }
+                ClientEvent::CallChanged {
+                    call,
+                    phase: Phase::Ringing,
+                } if call.direction == Direction::Incoming => app
+                    .state::<AppState>()
+                    .notifier
+                    .on_incoming_call(&app, call.video),
                 ClientEvent::PostAnnounced {
                     channel_title,
                     post,

@@ -7,6 +7,7 @@
 //! `WREN_SERVER` (the server address the sign-in screen proposes), `WREN_PASSCODE` (the
 //! profile's passcode, for headless runs), `RUST_LOG` (log filter).
 
+mod call_commands;
 mod channel_commands;
 mod commands;
 mod deep_link;
@@ -69,6 +70,11 @@ pub fn run() {
             commands::set_notification_preview,
             commands::set_tray_texts,
             commands::take_deep_links,
+            call_commands::start_call,
+            call_commands::accept_call,
+            call_commands::decline_call,
+            call_commands::hang_up,
+            call_commands::current_call,
             channel_commands::channels,
             channel_commands::channel_posts,
             channel_commands::refresh_posts,

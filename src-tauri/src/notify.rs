@@ -68,6 +68,23 @@ impl Notifier {
         self.show(app, channel_title, &post.text);
     }
 
+    /// Announces a call that rings here when the window is not in front (a call says no
+    /// more than that it rings, so it is shown whatever the preview setting).
+    pub(crate) fn on_incoming_call(&self, app: &AppHandle, video: bool) {
+        if window_focused(app) {
+            return;
+        }
+        let body = if video {
+            "Incoming video call"
+        } else {
+            "Incoming call"
+        };
+        let shown = app.notification().builder().title("Wren").body(body).show();
+        if let Err(e) = shown {
+            tracing::warn!(error = %e, "cannot show a notification");
+        }
+    }
+
     /// Shows a notification titled `title`: the text, or the stand-in when previews are
     /// hidden.
     fn show(&self, app: &AppHandle, title: &str, text: &str) {

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 use wren_core::calls::{CallId, CallInfo, Direction, EndReason, Phase};
+use wren_core::content::{CallOutcome, CallRecord};
 use wren_core::{ChatId, Client, ClientEvent};
 use wren_tests::PASSWORD;
 use wren_tests::{client_options, eventually, next_event, profile_dir, register, TestServer};
@@ -42,6 +43,20 @@ async fn rings(client: &Client) -> CallInfo {
             _ => None,
         }
     })
+    .await
+}
+
+/// Waits until the chat's history on `client` ends with a call record; returns it.
+async fn recorded(client: &Client, chat: ChatId) -> CallRecord {
+    eventually(
+        client,
+        WAIT,
+        "the call is in the chat's history",
+        || async {
+            let page = client.history(chat, None, 10).await.ok()?;
+            page.into_iter().find_map(|m| m.call)
+        },
+    )
     .await
 }
 
@@ -101,6 +116,10 @@ async fn a_call_rings_every_device_one_answers_and_either_side_hangs_up() {
         (EndReason::AnsweredElsewhere, None)
     );
     assert!(bob.current_call().await.is_none());
+    // Both sides show the same four emojis of the call's key.
+    let shown = alice.call_emojis(call.id).await.expect("alice's emojis");
+    assert_eq!(bob_laptop.call_emojis(call.id).await, Some(shown));
+    assert_eq!(bob.call_emojis(call.id).await, None, "not in the call");
 
     // Carol calls bob meanwhile: the phone is free again and rings; it declines.
     let carol_chat = carol.open_direct("bob").await.expect("open").id;
@@ -129,6 +148,18 @@ async fn a_call_rings_every_device_one_answers_and_either_side_hangs_up() {
     let (reason, _) = ends(&mut on_alice, call.id).await;
     assert_eq!(reason, EndReason::HungUp { by_me: true });
     assert!(alice.current_call().await.is_none());
+    assert_eq!(alice.call_emojis(call.id).await, None, "the key is gone");
+    // The call is in the chat's history on every device, as the caller's device wrote it.
+    for device in [&alice, &bob, &bob_laptop] {
+        let record = recorded(device, chat).await;
+        assert_eq!(record.outcome, CallOutcome::Answered);
+        assert!(record.video);
+    }
+    // Carol's declined call too.
+    assert_eq!(
+        recorded(&bob, carol_chat).await.outcome,
+        CallOutcome::Declined
+    );
     server.stop().await;
 }
 
@@ -169,6 +200,7 @@ async fn a_declined_call_stops_everywhere_and_a_busy_callee_is_told_so() {
     .await
     .expect("bob hears of the call he missed");
     assert_eq!(missed.id, busy.id);
+    assert_eq!(recorded(&bob, carol_chat).await.outcome, CallOutcome::Busy);
     // Only one call at a time on a device.
     assert!(alice.start_call(chat, false).await.is_err());
     server.stop().await;

@@ -170,3 +170,79 @@ fn both_sides_see_the_same_safety_number_and_a_new_device_changes_it() {
     assert!(shown.contains("NOT VERIFIED"), "{shown}");
     assert_ne!(number(&alice, "@bob")["digits"], seen_by_alice["digits"]);
 }
+
+#[test]
+fn a_call_between_two_command_lines_connects_with_the_same_emojis() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&scratch.path().join("server"), free_port());
+    let cli = |name: &str| Cli {
+        profile: scratch.path().join(name),
+        server: server.url.clone(),
+    };
+    let (alice, bob) = (cli("alice"), cli("bob"));
+    alice.ok(&["register", "alice"]);
+    bob.ok(&["register", "bob"]);
+    alice.ok(&["send", "@bob", "calling you now"]);
+
+    let mut answering = bob
+        .command(&["--json", "answer", "--wait", "30"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start wren answer");
+    // Call once bob's device is online and listening (signals are not stored).
+    let stderr = answering.stderr.take().expect("stderr");
+    let (ready, listening) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("waiting for a call") {
+                let _ = ready.send(());
+            }
+        }
+    });
+    listening
+        .recv_timeout(Duration::from_secs(30))
+        .expect("wren answer is listening");
+    let calling = alice.run(&["--json", "call", "@bob", "--video", "--seconds", "1"]);
+    let answered = answering.wait_with_output().expect("wren answer");
+    let report = |out: &std::process::Output| -> serde_json::Value {
+        assert!(out.status.success(), "{out:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        serde_json::from_str(stdout.lines().last().expect("a final line")).expect("JSON")
+    };
+    let (caller, callee) = (report(&calling), report(&answered));
+    assert_eq!(caller["answered"], true);
+    assert_eq!(callee["answered"], true);
+    assert_eq!(caller["call"], callee["call"]);
+    assert_eq!(caller["video"], true);
+    assert_eq!(caller["reason"]["hungUp"]["byMe"], true);
+    assert_eq!(callee["reason"]["hungUp"]["byMe"], false);
+    assert!(caller["durationMs"].as_u64().is_some_and(|ms| ms >= 1000));
+    assert_eq!(caller["emojis"].as_array().map(Vec::len), Some(4));
+    assert_eq!(caller["emojis"], callee["emojis"], "the same four emojis");
+
+    // The caller's device wrote the call into the chat's history.
+    let history: serde_json::Value =
+        serde_json::from_str(&alice.ok(&["--json", "history", "@bob"])).expect("JSON");
+    let record = history
+        .as_array()
+        .expect("array")
+        .iter()
+        .rev()
+        .find_map(|m| m.get("call").filter(|c| !c.is_null()))
+        .cloned()
+        .expect("the call is in the chat's history");
+    assert_eq!(record["outcome"], "answered");
+    assert_eq!(record["video"], true);
+
+    // A call nobody takes fails with the reason, on one line.
+    let unanswered = one_line_error(&alice.run(&["call", "@nobody_here"]));
+    assert!(
+        unanswered.contains("no such") || unanswered.contains("not_found"),
+        "{unanswered}"
+    );
+}

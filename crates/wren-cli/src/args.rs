@@ -108,6 +108,29 @@ pub(crate) enum Command {
     Channel(ChannelCommand),
     /// Show your plan (Free or Business) and what it allows.
     Plan,
+    /// Call someone (signalling only for now: it rings, connects and shows the call's
+    /// security emojis; voice and video are not carried yet).
+    Call {
+        /// Who: @username (their direct chat).
+        chat: String,
+        /// A video call.
+        #[arg(long)]
+        video: bool,
+        /// Hang up this many seconds after the call is answered (default: wait until the
+        /// other side hangs up or Ctrl-C).
+        #[arg(long)]
+        seconds: Option<u64>,
+    },
+    /// Wait for a call and answer it.
+    Answer {
+        /// Hang up this many seconds after answering (default: wait until the other side
+        /// hangs up or Ctrl-C).
+        #[arg(long)]
+        seconds: Option<u64>,
+        /// Give up if no call rings within this many seconds.
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
+    },
     /// Advertising campaigns: sponsored messages in large public channels.
     #[command(subcommand)]
     Campaign(CampaignCommand),

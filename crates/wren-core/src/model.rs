@@ -100,6 +100,8 @@ pub struct MessageView {
     pub deleted: bool,
     /// Delivery progress (outgoing messages).
     pub state: DeliveryState,
+    /// For a call in the chat's history: how it went (`text` is its summary).
+    pub call: Option<crate::content::CallRecord>,
 }
 
 /// A message that matched a search.

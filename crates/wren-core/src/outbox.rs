@@ -21,6 +21,8 @@ pub struct OutboxItem {
     pub text: String,
     /// The message it replies to.
     pub reply_to: Option<Seq>,
+    /// A call record, sent in place of text (`text` is its summary).
+    pub call: Option<crate::content::CallRecord>,
 }
 
 /// What the server said about one send.
@@ -220,6 +222,7 @@ mod tests {
             client_msg_id: ClientMsgId(id),
             text: format!("m{id}"),
             reply_to: None,
+            call: None,
         }
     }
 

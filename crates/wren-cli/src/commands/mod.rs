@@ -1,6 +1,7 @@
 //! One function per command.
 
 mod account;
+mod calls;
 mod channels;
 mod chats;
 mod messages;
@@ -74,6 +75,12 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Tail => messages::tail(ctx).await,
         Command::Channel(command) => channels::run(ctx, command).await,
         Command::Plan => account::plan(ctx).await,
+        Command::Call {
+            chat,
+            video,
+            seconds,
+        } => calls::call(ctx, &chat, video, seconds).await,
+        Command::Answer { seconds, wait } => calls::answer(ctx, seconds, wait).await,
         Command::Campaign(command) => channels::campaign(ctx, command).await,
         Command::Directory {
             query,

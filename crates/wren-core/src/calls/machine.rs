@@ -66,7 +66,7 @@ pub struct CallInfo {
 
 /// Where a call stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Phase {
     /// Outgoing, no device of the callee rings yet.
     Calling,
@@ -81,7 +81,7 @@ pub enum Phase {
 
 /// Why a call ended on this device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum EndReason {
     /// Hung up after it was answered.
     HungUp {

@@ -5,6 +5,7 @@
 //! - [`machine`]: one device's call state machine, without IO.
 //! - `task`: the tokio task that drives the machine for a [`crate::Client`].
 
+pub mod key;
 pub mod machine;
 pub(crate) mod seal;
 pub mod signal;

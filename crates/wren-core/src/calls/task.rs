@@ -2,16 +2,20 @@
 //! the [`crate::Client`] and the signals the connection receives, seals and sends what the
 //! machine says to send, tells the UI what changed, and wakes the machine on time.
 
-use super::machine::{CallInfo, CallMachine, Phase, Sender};
+use super::key::{emojis, MediaKey};
+use super::machine::{CallEvent, CallInfo, CallMachine, EndReason, Phase, Sender};
 use super::seal::Refused;
 use super::signal::CallId;
 use crate::connection::Requester;
+use crate::content::{CallOutcome, CallRecord};
 use crate::error::CoreError;
 use crate::events::ClientEvent;
+use crate::outbox::OutboxItem;
 use crate::store::Store;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, mpsc, oneshot};
-use wren_proto::{AccountId, CallSignalNotice, ChatId, Request};
+use wren_proto::{AccountId, CallSignalNotice, ChatId, ClientMsgId, Request};
 
 /// What the user asks of the call.
 #[derive(Debug)]
@@ -52,13 +56,21 @@ pub(crate) enum Input {
     Current {
         reply: oneshot::Sender<Option<(CallInfo, Phase)>>,
     },
+    /// The four emojis of a call this device is in.
+    Emojis {
+        call: CallId,
+        reply: oneshot::Sender<Option<[&'static str; 4]>>,
+    },
 }
 
-/// The machine of the device signed in now, and the connection to send on.
+/// The machine of the device signed in now, the connection to send on, the media keys of
+/// the calls it is in, and the call it placed (which it records in the chat's history).
 struct Device {
     me: Sender,
     machine: CallMachine,
     requester: Requester,
+    keys: HashMap<CallId, MediaKey>,
+    placed: Option<CallId>,
 }
 
 /// How often, and how far apart, a signal sealed in an epoch this device's group has not
@@ -93,6 +105,10 @@ pub(crate) async fn run(
             Input::Current { reply } => {
                 let _ = reply.send(device.as_ref().and_then(|d| d.machine.current()));
             }
+            Input::Emojis { call, reply } => {
+                let key = device.as_ref().and_then(|d| d.keys.get(&call));
+                let _ = reply.send(key.map(emojis));
+            }
             Input::Signal {
                 me,
                 requester,
@@ -114,7 +130,10 @@ pub(crate) async fn run(
                     )
                     .await;
                 match opened {
-                    Ok(Ok(signal)) => {
+                    Ok(Ok((signal, media_key))) => {
+                        if let Some(key) = media_key {
+                            device.keys.insert(signal.call(), key);
+                        }
                         tracing::debug!(chat = %notice.chat, ?signal, %from.device, "call signal");
                         device
                             .machine
@@ -157,10 +176,9 @@ pub(crate) async fn run(
                         chat,
                         peer,
                         video,
-                    } => device
-                        .machine
-                        .place(call, chat, peer, video, now)
-                        .map(|_| ()),
+                    } => device.machine.place(call, chat, peer, video, now).map(|_| {
+                        device.placed = Some(call);
+                    }),
                     Action::Accept(call) => device.machine.accept(call, now),
                     Action::Decline(call) => device.machine.decline(call),
                     Action::HangUp(call) => device.machine.hang_up(call, now),
@@ -181,6 +199,8 @@ fn for_me(slot: &mut Option<Device>, me: Sender, requester: Requester) -> &mut D
         me,
         machine: CallMachine::new(me),
         requester: requester.clone(),
+        keys: HashMap::new(),
+        placed: None,
     });
     device.requester = requester;
     device
@@ -192,7 +212,7 @@ async fn flush(device: &mut Device, store: &Store, events: &broadcast::Sender<Cl
         let sealed = store
             .seal_call_signal(chat, device.me.device, signal, crate::client::now_ms())
             .await;
-        let (epoch, sealed) = match sealed {
+        let sealed = match sealed {
             Ok(Some(sealed)) => sealed,
             Ok(None) => {
                 tracing::warn!(%chat, "no encryption group to seal a call signal with");
@@ -203,18 +223,87 @@ async fn flush(device: &mut Device, store: &Store, events: &broadcast::Sender<Cl
                 continue;
             }
         };
+        if let Some(key) = sealed.media_key {
+            device.keys.insert(signal.call(), key);
+        }
         let request = Request::CallSignal {
             chat,
-            epoch,
-            sealed,
+            epoch: sealed.epoch,
+            sealed: sealed.bytes,
         };
         if let Err(e) = device.requester.request(request).await {
             tracing::info!(error = %e, %chat, ?signal, "a call signal did not go out");
         }
     }
     while let Some(event) = device.machine.poll_event() {
+        if let CallEvent::Ended {
+            call,
+            reason,
+            duration,
+        } = event
+        {
+            device.keys.remove(&call.id);
+            if device.placed.take() == Some(call.id) {
+                if let Some(record) = record_of(&call, reason, duration) {
+                    if let Err(e) = write_record(device, store, events, call.chat, record).await {
+                        tracing::warn!(error = %e, chat = %call.chat, "cannot record the call");
+                    }
+                }
+            }
+        }
         let _ = events.send(event.into());
     }
+}
+
+/// How a call this device placed went, for the chat's history.
+fn record_of(call: &CallInfo, reason: EndReason, duration: Option<Duration>) -> Option<CallRecord> {
+    let outcome = match reason {
+        EndReason::HungUp { .. } => CallOutcome::Answered,
+        EndReason::Cancelled | EndReason::NoAnswer => CallOutcome::Missed,
+        EndReason::Declined { .. } => CallOutcome::Declined,
+        EndReason::Busy => CallOutcome::Busy,
+        EndReason::Missed | EndReason::AnsweredElsewhere | EndReason::DeclinedElsewhere => {
+            return None
+        }
+    };
+    Some(CallRecord {
+        video: call.video,
+        outcome,
+        duration_s: duration.map_or(0, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX)),
+    })
+}
+
+/// Sends the call's record into its chat like a message (through the outbox, so it is
+/// delivered exactly once even across a crash), and shows it here at once.
+async fn write_record(
+    device: &Device,
+    store: &Store,
+    events: &broadcast::Sender<ClientEvent>,
+    chat: ChatId,
+    record: CallRecord,
+) -> Result<(), CoreError> {
+    let me = device.me.account;
+    let mut id = [0u8; 8];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut id)
+        .map_err(|_| CoreError::Invalid("the system random generator failed".into()))?;
+    let item = OutboxItem {
+        chat,
+        client_msg_id: ClientMsgId(u64::from_le_bytes(id)),
+        text: record.summary(),
+        reply_to: None,
+        call: Some(record),
+    };
+    let local = store
+        .enqueue(me, item.clone(), crate::client::now_ms())
+        .await?;
+    device.requester.push_outbox(item);
+    if let Some(message) = store.messages(me, vec![local]).await?.pop() {
+        let _ = events.send(ClientEvent::MessageUpserted { message });
+    }
+    if let Some(chat) = store.chat(me, chat).await? {
+        let _ = events.send(ClientEvent::ChatUpdated { chat });
+    }
+    Ok(())
 }
 
 async fn wait_until(deadline: Option<Instant>) {

@@ -430,3 +430,33 @@ fn actions_that_do_not_fit_the_call_are_refused() {
         .on_signal(sender(BOB, 3), ALICE_BOB, Signal::Hangup { call }, now);
     assert!(matches!(world.phase(1), Some(Phase::Connected { .. })));
 }
+
+#[test]
+fn calls_reach_the_app_in_the_shapes_its_types_name() {
+    fn to<T: serde::Serialize>(value: &T) -> String {
+        serde_json::to_string(value).unwrap_or_default()
+    }
+    let info = CallInfo {
+        id: CallId(9),
+        chat: ALICE_BOB,
+        peer: BOB,
+        video: true,
+        direction: Direction::Outgoing,
+    };
+    assert_eq!(
+        to(&info),
+        r#"{"id":9,"chat":10,"peer":2,"video":true,"direction":"outgoing"}"#
+    );
+    assert_eq!(to(&Phase::Ringing), r#""ringing""#);
+    assert_eq!(
+        to(&Phase::Connected {
+            peer_device: DeviceId(3)
+        }),
+        r#"{"connected":{"peerDevice":3}}"#
+    );
+    assert_eq!(
+        to(&EndReason::HungUp { by_me: true }),
+        r#"{"hungUp":{"byMe":true}}"#
+    );
+    assert_eq!(to(&EndReason::AnsweredElsewhere), r#""answeredElsewhere""#);
+}

@@ -80,6 +80,14 @@ impl Client {
         answer.await.ok().flatten()
     }
 
+    /// The four emojis of a call this device is in, derived from the call's key: both
+    /// sides show the same ones unless someone is in the middle.
+    pub async fn call_emojis(&self, call: CallId) -> Option<[&'static str; 4]> {
+        let (reply, answer) = oneshot::channel();
+        self.inner.calls.send(Input::Emojis { call, reply }).ok()?;
+        answer.await.ok().flatten()
+    }
+
     async fn call_action(&self, action: Action) -> Result<(), CoreError> {
         let session = self.saved_session().await?;
         let me = Sender {

@@ -421,6 +421,7 @@ impl Client {
             client_msg_id: ClientMsgId(random_u64()?),
             text: text.into(),
             reply_to,
+            call: None,
         };
         let local = self.inner.store.enqueue(me, item.clone(), now_ms()).await?;
         if let Some(connection) = self.inner.connection.lock().await.as_ref() {

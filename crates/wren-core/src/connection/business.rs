@@ -91,6 +91,7 @@ impl Driver {
             client_msg_id,
             text,
             reply_to: None,
+            call: None,
         };
         match self.ctx.store.enqueue_once(me, item.clone(), now).await {
             Ok(Some(local)) => {

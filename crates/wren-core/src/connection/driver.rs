@@ -467,7 +467,10 @@ impl Driver {
                 .seal(
                     me,
                     item.chat,
-                    content::encode_body(&item.text, item.reply_to),
+                    match &item.call {
+                        Some(record) => content::encode_call(record),
+                        None => content::encode_body(&item.text, item.reply_to),
+                    },
                     item.text.clone(),
                     crate::client::now_ms(),
                 )

@@ -79,6 +79,11 @@ impl Requester {
         self.notify(Command::ChatChanged(chat));
     }
 
+    /// Hands a queued message (already in the store's outbox) to the driver to send.
+    pub(crate) fn push_outbox(&self, item: OutboxItem) {
+        self.notify(Command::Outbox(item));
+    }
+
     /// Tells the driver that this device's keys are on the server.
     pub(crate) fn keys_published(&self) {
         self.notify(Command::KeysPublished);

@@ -41,6 +41,8 @@ pub(crate) struct Opened {
     pub(crate) missing_group: bool,
     /// The message it replies to, as its (decrypted) body names it.
     pub(crate) reply_to: Option<Seq>,
+    /// The call, for a call record.
+    pub(crate) call: Option<content::CallRecord>,
 }
 
 impl Opened {
@@ -50,6 +52,7 @@ impl Opened {
             readable: true,
             missing_group: false,
             reply_to: None,
+            call: None,
         }
     }
 
@@ -57,6 +60,7 @@ impl Opened {
         let body = content::decode(plain);
         Opened {
             reply_to: body.reply_to,
+            call: body.call,
             ..Opened::text(body.text)
         }
     }
@@ -67,6 +71,7 @@ impl Opened {
             readable: false,
             missing_group: matches!(error, OpenError::NotInGroup),
             reply_to: None,
+            call: None,
         }
     }
 

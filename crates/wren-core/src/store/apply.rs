@@ -377,6 +377,7 @@ mod tests {
             client_msg_id: ClientMsgId(id),
             text: text.into(),
             reply_to: None,
+            call: None,
         };
         outbox::enqueue(conn, ME, &item, 500).expect("enqueue")
     }

@@ -16,7 +16,7 @@ pub(crate) const STATE_UNREADABLE: i64 = 3;
 /// The columns `view_from_row` reads, in order.
 pub(crate) const VIEW_COLUMNS: &str =
     "m.id, m.chat_id, m.seq, m.sender_id, coalesce(u.username, ''),
-    m.text, m.reply_to, m.sent_at, m.edited_at, m.deleted, m.state, c.peers_read_seq";
+    m.text, m.reply_to, m.sent_at, m.edited_at, m.deleted, m.state, c.peers_read_seq, m.call";
 
 /// The joins `view_from_row` needs, after `FROM messages m`.
 pub(crate) const VIEW_JOINS: &str =
@@ -50,7 +50,22 @@ pub(crate) fn view_from_row(row: &Row<'_>, me: AccountId) -> rusqlite::Result<Me
         edited_at: row.get::<_, Option<i64>>(8)?.map(|t| t as u64),
         deleted: row.get(9)?,
         state,
+        call: row
+            .get::<_, Option<Vec<u8>>>(12)?
+            .and_then(|bytes| call_from_bytes(&bytes)),
     })
+}
+
+/// A stored call record's bytes.
+pub(crate) fn call_bytes(record: &content::CallRecord) -> Vec<u8> {
+    // A struct of integers and booleans always serializes.
+    postcard::to_stdvec(record).unwrap_or_default()
+}
+
+fn call_from_bytes(bytes: &[u8]) -> Option<content::CallRecord> {
+    postcard::from_bytes(bytes)
+        .map_err(|e| tracing::warn!(error = %e, "a stored call record does not read"))
+        .ok()
 }
 
 /// One message by local id.
@@ -191,15 +206,16 @@ pub(crate) fn upsert(
     };
     let missing_group = opened.missing_group;
     let reply_to = opened.reply_to.or(message.reply_to);
+    let call = opened.call.as_ref().map(call_bytes);
     let text = opened.text;
     let id = conn
         .prepare_cached(
             "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text, reply_to, sent_at,
-                                   edited_at, deleted, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                   edited_at, deleted, state, call)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT(chat_id, seq) DO UPDATE SET
                 text = excluded.text, edited_at = excluded.edited_at, deleted = excluded.deleted,
-                state = excluded.state
+                state = excluded.state, call = excluded.call
              RETURNING id",
         )?
         .query_row(
@@ -214,6 +230,7 @@ pub(crate) fn upsert(
                 edited_at,
                 message.deleted,
                 state,
+                call,
             ],
             |row| row.get(0),
         )?;

@@ -29,8 +29,9 @@ fn insert(
     let tx = conn.transaction()?;
     let id: i64 = tx
         .prepare_cached(
-            "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text, reply_to, sent_at, state)
-             VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text, reply_to, sent_at, state,
+                                   call)
+             VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
         )?
         .query_row(
             params![
@@ -40,7 +41,8 @@ fn insert(
                 item.text,
                 item.reply_to.map(|s| s.0 as i64),
                 now as i64,
-                STATE_PENDING
+                STATE_PENDING,
+                item.call.as_ref().map(messages::call_bytes),
             ],
             |row| row.get(0),
         )?;
@@ -55,7 +57,7 @@ fn insert(
 /// Everything still waiting to be sent, oldest first.
 pub(crate) fn pending(conn: &Connection) -> Result<Vec<OutboxItem>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT o.chat_id, o.client_msg_id, m.text, m.reply_to FROM outbox o
+        "SELECT o.chat_id, o.client_msg_id, m.text, m.reply_to, m.call FROM outbox o
          JOIN messages m ON m.id = o.message_id ORDER BY o.message_id",
     )?;
     let rows = stmt.query_map([], |row| {
@@ -64,6 +66,9 @@ pub(crate) fn pending(conn: &Connection) -> Result<Vec<OutboxItem>, StoreError> 
             client_msg_id: ClientMsgId(row.get::<_, i64>(1)? as u64),
             text: row.get(2)?,
             reply_to: row.get::<_, Option<i64>>(3)?.map(|s| Seq(s as u64)),
+            call: row
+                .get::<_, Option<Vec<u8>>>(4)?
+                .and_then(|bytes| postcard::from_bytes(&bytes).ok()),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

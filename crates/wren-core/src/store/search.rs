@@ -47,8 +47,8 @@ pub(crate) fn search(
         let message = view_from_row(row, me)?;
         Ok((
             message,
-            row.get::<_, String>(12)?,
             row.get::<_, String>(13)?,
+            row.get::<_, String>(14)?,
         ))
     })?;
     let mut hits = Vec::new();
