@@ -28,10 +28,10 @@ cat <<HELP
 HELP
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
     echo "==> no display: running the server only (Ctrl-C stops it)"
-    exec "$BIN/wren-server" --data-dir "$DATA" --listen "127.0.0.1:$PORT"
+    exec "$BIN/wren-server" --data-dir "$DATA" --listen "127.0.0.1:$PORT" --media-port "$PORT"
 fi
 
-"$BIN/wren-server" --data-dir "$DATA" --listen "127.0.0.1:$PORT" &
+"$BIN/wren-server" --data-dir "$DATA" --listen "127.0.0.1:$PORT" --media-port "$PORT" &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do

@@ -39,6 +39,7 @@ WREN_E2E_PACKAGES=(
     xdotool             # moves the pointer off the window, so the window loses the focus
     dbus-daemon         # a private session bus for the app's notifications and tray icon
     dbus-bin            # dbus-monitor: records what the app asks of the desktop there
+    fonts-noto-color-emoji  # a call's security emojis drawn as emojis in the screenshots
 )
 
 wren_install_packages() {

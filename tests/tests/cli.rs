@@ -171,12 +171,17 @@ fn both_sides_see_the_same_safety_number_and_a_new_device_changes_it() {
     assert_ne!(number(&alice, "@bob")["digits"], seen_by_alice["digits"]);
 }
 
-#[test]
-fn a_call_between_two_command_lines_connects_with_the_same_emojis() {
-    let scratch = tempfile::tempdir().expect("tempdir");
-    let server = ServerProcess::start(&scratch.path().join("server"), free_port());
+/// A video call with synthetic media from `alice` to `bob` on a server started with
+/// `server_args`, answered by `wren answer` and hung up after `seconds`: both final
+/// reports, and the caller's profile.
+fn call_between(
+    scratch: &std::path::Path,
+    server_args: &[&str],
+    seconds: &str,
+) -> (serde_json::Value, serde_json::Value, Cli, ServerProcess) {
+    let server = ServerProcess::start_with(&scratch.join("server"), free_port(), server_args);
     let cli = |name: &str| Cli {
-        profile: scratch.path().join(name),
+        profile: scratch.join(name),
         server: server.url.clone(),
     };
     let (alice, bob) = (cli("alice"), cli("bob"));
@@ -185,7 +190,7 @@ fn a_call_between_two_command_lines_connects_with_the_same_emojis() {
     alice.ok(&["send", "@bob", "calling you now"]);
 
     let mut answering = bob
-        .command(&["--json", "answer", "--wait", "30"])
+        .command(&["--json", "answer", "--synthetic", "--wait", "30"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -207,23 +212,61 @@ fn a_call_between_two_command_lines_connects_with_the_same_emojis() {
     listening
         .recv_timeout(Duration::from_secs(30))
         .expect("wren answer is listening");
-    let calling = alice.run(&["--json", "call", "@bob", "--video", "--seconds", "1"]);
+    let calling = alice.run(&[
+        "--json",
+        "call",
+        "@bob",
+        "--video",
+        "--synthetic",
+        "--seconds",
+        seconds,
+    ]);
     let answered = answering.wait_with_output().expect("wren answer");
     let report = |out: &std::process::Output| -> serde_json::Value {
         assert!(out.status.success(), "{out:?}");
         let stdout = String::from_utf8_lossy(&out.stdout);
         serde_json::from_str(stdout.lines().last().expect("a final line")).expect("JSON")
     };
-    let (caller, callee) = (report(&calling), report(&answered));
+    (report(&calling), report(&answered), alice, server)
+}
+
+/// How many of what `from` sent `to` showed or played, in percent.
+fn share(to: &serde_json::Value, shown: &str, from: &serde_json::Value, sent: &str) -> u64 {
+    let shown = to["media"][shown].as_u64().unwrap_or(0);
+    let sent = from["media"][sent].as_u64().unwrap_or(0).max(1);
+    shown * 100 / sent
+}
+
+#[test]
+fn a_call_between_two_command_lines_connects_with_the_same_emojis_and_carries_media() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (caller, callee, alice, _server) =
+        call_between(scratch.path(), &["--media-port", "0"], "3");
     assert_eq!(caller["answered"], true);
     assert_eq!(callee["answered"], true);
     assert_eq!(caller["call"], callee["call"]);
     assert_eq!(caller["video"], true);
     assert_eq!(caller["reason"]["hungUp"]["byMe"], true);
     assert_eq!(callee["reason"]["hungUp"]["byMe"], false);
-    assert!(caller["durationMs"].as_u64().is_some_and(|ms| ms >= 1000));
+    assert!(caller["durationMs"].as_u64().is_some_and(|ms| ms >= 3000));
     assert_eq!(caller["emojis"].as_array().map(Vec::len), Some(4));
     assert_eq!(caller["emojis"], callee["emojis"], "the same four emojis");
+    // Media flowed both ways through the relay, sealed: pictures shown in order, and
+    // nothing failed to open.
+    for (side, report, other) in [("caller", &caller, &callee), ("callee", &callee, &caller)] {
+        let media = &report["media"];
+        assert_eq!(media["synthetic"], true, "{side}: {media}");
+        assert!(
+            share(report, "videoFramesShown", other, "videoFramesSent") >= 90,
+            "{side}: {media}"
+        );
+        assert!(
+            share(report, "audioFramesPlayed", other, "audioFramesSent") >= 90,
+            "{side}: {media}"
+        );
+        assert_eq!(media["videoInOrder"], true, "{side}: {media}");
+        assert_eq!(media["droppedForged"], 0, "{side}: {media}");
+    }
 
     // The caller's device wrote the call into the chat's history.
     let history: serde_json::Value =
@@ -239,10 +282,38 @@ fn a_call_between_two_command_lines_connects_with_the_same_emojis() {
     assert_eq!(record["outcome"], "answered");
     assert_eq!(record["video"], true);
 
-    // A call nobody takes fails with the reason, on one line.
+    // A call to nobody fails with the reason, on one line.
     let unanswered = one_line_error(&alice.run(&["call", "@nobody_here"]));
     assert!(
         unanswered.contains("no such") || unanswered.contains("not_found"),
         "{unanswered}"
     );
+}
+
+#[test]
+fn with_a_tenth_of_the_datagrams_lost_at_the_relay_audio_plays_on_and_video_recovers() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (caller, callee, _alice, _server) = call_between(
+        scratch.path(),
+        &["--media-port", "0", "--media-loss-percent", "10"],
+        "4",
+    );
+    for (side, report, other) in [("caller", &caller, &callee), ("callee", &callee, &caller)] {
+        let media = &report["media"];
+        let received = media["datagramsReceived"].as_u64().unwrap_or(0);
+        let sent = other["media"]["datagramsSent"].as_u64().unwrap_or(0);
+        assert!(
+            received * 100 < sent * 97,
+            "the relay dropped some: {side}: {media}"
+        );
+        assert!(
+            share(report, "audioFramesPlayed", other, "audioFramesSent") >= 90,
+            "{side}: {media}"
+        );
+        assert!(
+            share(report, "videoFramesShown", other, "videoFramesSent") >= 75,
+            "{side}: {media}"
+        );
+        assert_eq!(media["videoInOrder"], true, "{side}: {media}");
+    }
 }

@@ -20,6 +20,7 @@ export function message(overrides: Partial<MessageView> = {}): MessageView {
     deleted: false,
     undecryptable: false,
     state: 'sent',
+    call: null,
     ...overrides,
   };
 }

@@ -108,14 +108,19 @@ pub(crate) enum Command {
     Channel(ChannelCommand),
     /// Show your plan (Free or Business) and what it allows.
     Plan,
-    /// Call someone (signalling only for now: it rings, connects and shows the call's
-    /// security emojis; voice and video are not carried yet).
+    /// Call someone: it rings their devices, connects, shows the call's security emojis
+    /// and carries voice (and video) through the server's media relay, end-to-end
+    /// encrypted.
     Call {
         /// Who: @username (their direct chat).
         chat: String,
         /// A video call.
         #[arg(long)]
         video: bool,
+        /// Send a synthetic voice and a stamped test pattern instead of the microphone
+        /// and camera.
+        #[arg(long)]
+        synthetic: bool,
         /// Hang up this many seconds after the call is answered (default: wait until the
         /// other side hangs up or Ctrl-C).
         #[arg(long)]
@@ -123,6 +128,10 @@ pub(crate) enum Command {
     },
     /// Wait for a call and answer it.
     Answer {
+        /// Send a synthetic voice and a stamped test pattern instead of the microphone
+        /// and camera.
+        #[arg(long)]
+        synthetic: bool,
         /// Hang up this many seconds after answering (default: wait until the other side
         /// hangs up or Ctrl-C).
         #[arg(long)]

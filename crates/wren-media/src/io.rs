@@ -38,3 +38,39 @@ pub trait VideoSink: Send {
     /// Shows one frame at `now`.
     fn show(&mut self, frame: &VideoFrame, now: Duration) -> Result<()>;
 }
+
+impl<T: AudioSource + ?Sized> AudioSource for Box<T> {
+    fn read(&mut self, now: Duration) -> Result<Option<AudioFrame>> {
+        (**self).read(now)
+    }
+
+    fn next_frame_time(&self) -> Option<Duration> {
+        (**self).next_frame_time()
+    }
+}
+
+impl<T: VideoSource + ?Sized> VideoSource for Box<T> {
+    fn read(&mut self, now: Duration) -> Result<Option<VideoFrame>> {
+        (**self).read(now)
+    }
+
+    fn next_frame_time(&self) -> Option<Duration> {
+        (**self).next_frame_time()
+    }
+}
+
+impl<T: AudioSink + ?Sized> AudioSink for Box<T> {
+    fn play(&mut self, frame: &AudioFrame, now: Duration) -> Result<()> {
+        (**self).play(frame, now)
+    }
+}
+
+/// A video source that never has a frame: the camera of a voice call.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoVideo;
+
+impl VideoSource for NoVideo {
+    fn read(&mut self, _now: Duration) -> Result<Option<VideoFrame>> {
+        Ok(None)
+    }
+}

@@ -14,7 +14,10 @@ pub struct Version {
 }
 
 /// The version this build speaks.
-pub const PROTOCOL_VERSION: Version = Version { major: 2, minor: 9 };
+pub const PROTOCOL_VERSION: Version = Version {
+    major: 2,
+    minor: 10,
+};
 
 /// The first frame a client sends on every connection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ pub mod codec;
 mod error;
 mod frame;
 mod ids;
+pub mod media;
 mod model;
 mod plan;
 mod request;
@@ -34,6 +35,7 @@ pub use frame::{
 pub use ids::{
     AccountId, CampaignId, ChannelId, ChatId, ClientMsgId, DeviceId, Pts, RequestId, Seq,
 };
+pub use media::MediaRelayInfo;
 pub use model::{
     AccountInfo, CallSignalNotice, ChatInfo, ChatKind, ClaimedKeyPackage, DeviceInfo, DeviceKey,
     GroupAdds, Member, Message, Privacy, Role, Session, TypingNotice,

@@ -395,6 +395,8 @@ pub enum Request {
         #[serde(with = "serde_bytes")]
         sealed: Vec<u8>,
     },
+    /// Where the server's media relay is (`NotFound` when it runs none).
+    GetMediaRelay,
 }
 
 impl Request {
@@ -462,7 +464,10 @@ impl Request {
                 campaign, channel, ..
             } => ok(campaign.0) && ok(channel.0),
             Request::CreateCampaign(_) | Request::MyCampaigns => true,
-            Request::GetPlan | Request::SetBusinessProfile(_) | Request::GetPinnedChats => true,
+            Request::GetPlan
+            | Request::SetBusinessProfile(_)
+            | Request::GetPinnedChats
+            | Request::GetMediaRelay => true,
             Request::CreateChannel(_)
             | Request::ResolveChannel { .. }
             | Request::JoinByInvite { .. }
@@ -551,6 +556,7 @@ impl Request {
             Request::SetChatPinned { .. } => "set_chat_pinned",
             Request::GetPinnedChats => "get_pinned_chats",
             Request::CallSignal { .. } => "call_signal",
+            Request::GetMediaRelay => "get_media_relay",
         }
     }
 }
@@ -689,4 +695,6 @@ pub enum Response {
     ChannelAdmins(Vec<crate::ChannelAdmin>),
     /// To `GetPinnedChats`: the pinned chats, in the order they were pinned.
     PinnedChats(Vec<ChatId>),
+    /// To `GetMediaRelay`.
+    MediaRelay(crate::MediaRelayInfo),
 }

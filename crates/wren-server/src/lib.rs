@@ -25,6 +25,7 @@ mod mls;
 mod password_pool;
 mod quota;
 mod rate_limit;
+mod relay;
 mod server;
 mod sponsored;
 mod store;
@@ -99,6 +100,11 @@ pub struct Config {
     /// Sponsored messages are shown only in public channels with at least this many
     /// subscribers. Default 1 000.
     pub sponsored_min_subscribers: u64,
+    /// The UDP port of the media relay for calls (QUIC); `Some(0)` picks a free one,
+    /// `None` runs no relay. Default `None`.
+    pub media_port: Option<u16>,
+    /// For tests: the share of media datagrams (in percent) the relay drops. Default 0.
+    pub media_loss_percent: u8,
 }
 
 impl Config {
@@ -124,6 +130,8 @@ impl Config {
             reach_per_hour: 1000,
             metrics_listen: None,
             sponsored_min_subscribers: 1000,
+            media_port: None,
+            media_loss_percent: 0,
         }
     }
 
@@ -155,4 +163,7 @@ pub enum ServerError {
     /// The TLS certificate or key could not be loaded.
     #[error("TLS setup failed: {0}")]
     Tls(String),
+    /// The media relay could not start.
+    #[error(transparent)]
+    Relay(#[from] relay::RelayError),
 }

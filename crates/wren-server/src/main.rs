@@ -48,6 +48,13 @@ struct Args {
     /// subscribers.
     #[arg(long, default_value_t = 1000)]
     sponsored_min_subscribers: u64,
+    /// Run the media relay for calls on this UDP port (0: any free port) of the --listen
+    /// address.
+    #[arg(long)]
+    media_port: Option<u16>,
+    /// For tests: drop this share of media datagrams (in percent) at the relay.
+    #[arg(long, default_value_t = 0)]
+    media_loss_percent: u8,
     /// Turn off every per-IP and per-account limit: for benchmarks and tests on one
     /// machine, never for a server people use.
     #[arg(long)]
@@ -85,6 +92,8 @@ async fn main() -> anyhow::Result<()> {
     config.messages_per_second = args.messages_per_second;
     config.metrics_listen = args.metrics_listen;
     config.sponsored_min_subscribers = args.sponsored_min_subscribers;
+    config.media_port = args.media_port;
+    config.media_loss_percent = args.media_loss_percent;
     if args.no_limits {
         tracing::warn!("every rate limit and quota is off (--no-limits)");
         config = config.without_limits();

@@ -66,6 +66,8 @@ pub(crate) struct Shared {
     pub(crate) sign_in_timeout: Duration,
     /// Connection slots, taken at accept; see [`Config::max_connections`].
     pub(crate) slots: Arc<Slots>,
+    /// The media relay, when one runs.
+    pub(crate) relay: Option<crate::relay::RelayInfo>,
     /// Becomes `true` when the server shuts down.
     pub(crate) shutdown: watch::Receiver<bool>,
     /// Held by every connection task; the server waits until all are dropped.
@@ -83,14 +85,25 @@ struct Running {
 }
 
 /// Opens the store and builds the shared state.
-fn start(config: &Config) -> Result<Running, ServerError> {
+fn start(config: &Config, relay_ip: std::net::IpAddr) -> Result<Running, ServerError> {
     let metrics = Arc::new(Metrics::new());
     let hub = Arc::new(Hub::new(Arc::clone(&metrics)));
     let store = SqliteStore::open(&config.data_dir, hub.clone(), config.batch_cap)?;
     let (stop, shutdown) = watch::channel(false);
     let (tracker, ended) = mpsc::channel(1);
+    let store: Arc<dyn Store> = Arc::new(store);
+    let relay = match config.media_port {
+        Some(port) => Some(crate::relay::start(
+            relay_ip,
+            port,
+            Arc::clone(&store),
+            crate::relay::Loss(config.media_loss_percent.min(100)),
+            shutdown.clone(),
+        )?),
+        None => None,
+    };
     let state = Arc::new(Shared {
-        store: Arc::new(store),
+        store,
         hub,
         metrics,
         limiter: AuthLimiter::new(config.auth_per_minute),
@@ -114,6 +127,7 @@ fn start(config: &Config) -> Result<Running, ServerError> {
         idle_timeout: config.idle_timeout,
         sign_in_timeout: config.sign_in_timeout,
         slots: Slots::new(config.max_connections, config.max_connections_per_ip),
+        relay,
         shutdown,
         tracker,
     });
@@ -250,7 +264,7 @@ async fn serve(
         Some(addr) => Some(tokio::net::TcpListener::bind(addr).await?),
         None => None,
     };
-    let running = start(&config)?;
+    let running = start(&config, listener.local_addr()?.ip())?;
     let router = http::router(Arc::clone(&running.state), metrics_listener.is_none());
     if let Some(metrics_listener) = metrics_listener {
         let app = http::metrics_router(Arc::clone(&running.state));

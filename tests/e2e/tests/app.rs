@@ -695,3 +695,65 @@ fn the_directory_previews_a_channel_and_a_subscriber_sees_live_posts_and_sponsor
     app.screenshot("3-small-channel");
     app.quit();
 }
+
+#[test]
+fn a_call_from_a_cli_peer_rings_in_the_app_connects_with_the_same_emojis_and_is_recorded() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let Some(desktop) = Desktop::start("calls", root.path(), &server.url) else {
+        return;
+    };
+    let app = desktop.launch();
+    register(&app, &server.url, "vera");
+    let max = peer(root.path(), &server, "max");
+    max.ok(&["send", "@vera", "can I call you?"]);
+    app.click_element(&first_chat(&app));
+    message(&app, "can I call you?");
+
+    // Max calls from the command line; the app rings and the user answers.
+    let calling = max
+        .command(&["--json", "call", "@vera", "--video", "--seconds", "3"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start wren call");
+    let ringing = app.wait_for("incoming-call");
+    assert!(app.text(&ringing).contains("max"), "{}", app.text(&ringing));
+    app.screenshot("1-ringing");
+    app.click("incoming-call-accept");
+    let shown = app.wait("the call's emojis", |app| {
+        let emojis = app.texts(&testid("call-emojis")).pop()?;
+        (emojis.chars().count() >= 4).then_some(emojis)
+    });
+    app.screenshot("2-connected");
+
+    // Max hangs up after three seconds: both saw the same four emojis.
+    let out = calling.wait_with_output().expect("wren call");
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: Value =
+        serde_json::from_str(stdout.lines().last().expect("a report")).expect("JSON");
+    assert_eq!(report["answered"], true);
+    let emojis: Vec<&str> = report["emojis"]
+        .as_array()
+        .expect("emojis")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(emojis.len(), 4);
+    assert!(
+        emojis.iter().all(|e| shown.contains(e)),
+        "the app shows {shown:?}, the peer {emojis:?}"
+    );
+    app.wait("the call to end in the app", |app| {
+        app.all(&testid("call-view")).is_empty().then_some(())
+    });
+
+    // The call is in the chat's history, as an incoming video call.
+    let record = app.wait("the call record", |app| {
+        app.texts(&testid("call-record")).pop()
+    });
+    assert!(record.contains("Incoming video call"), "{record:?}");
+    app.screenshot("3-recorded");
+    app.quit();
+}

@@ -3,6 +3,7 @@
 
 import { Show, type JSX } from 'solid-js';
 import { formatNumber } from '../i18n/locale';
+import { callRecordLabel } from '../lib/calls';
 import { displayTitle } from '../lib/chats';
 import { formatListStamp } from '../lib/dates';
 import { isolate } from '../lib/rtl';
@@ -35,6 +36,7 @@ export function ChatListItem(props: {
     const m = last();
     if (m === null) return t('chat.noMessages');
     if (m.deleted) return t('chat.deleted');
+    if (m.call !== null && !m.undecryptable) return callRecordLabel(m.call, m.outgoing, t, settings.lang());
     return m.undecryptable ? t('chat.undecryptable') : m.text.replace(/\s+/g, ' ');
   };
   const label = (): string => {

@@ -3,9 +3,10 @@
 // decrypt says so, with the reason under it, never as if the reason were its text.
 
 import { Show, type JSX } from 'solid-js';
+import { callRecordLabel, isMissedRecord } from '../lib/calls';
 import { formatDay, formatTime, needsDaySeparator } from '../lib/dates';
 import { tickOf } from '../lib/messages';
-import type { ChatSummary, MessageView, Seq } from '../platform/types';
+import type { CallRecord, ChatSummary, MessageView, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
@@ -29,8 +30,13 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
   const t = settings.t;
   const m = () => props.message;
   const unreadable = () => m().undecryptable && !m().deleted;
+  /** A call record (its text is an English summary for search: the record is shown instead). */
+  const record = (): CallRecord | null => (m().deleted || m().undecryptable ? null : m().call);
   const quoteText = (quoted: MessageView): string => {
     if (quoted.deleted) return t('chat.deleted');
+    if (quoted.call !== null && !quoted.undecryptable) {
+      return callRecordLabel(quoted.call, quoted.outgoing, t, settings.lang());
+    }
     return quoted.undecryptable ? t('message.undecryptable') : quoted.text;
   };
   const isGroup = () => props.chat.kind === 'group';
@@ -81,7 +87,7 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
         </Show>
         <div
           class="bubble"
-          classList={{ deleted: m().deleted, undecryptable: unreadable() }}
+          classList={{ deleted: m().deleted, undecryptable: unreadable(), 'call-bubble': record() !== null }}
           role="article"
           tabIndex={-1}
           aria-haspopup="menu"
@@ -119,9 +125,32 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
           <Show
             when={unreadable()}
             fallback={
-              <span class="message-text" dir="auto" data-testid="message-text">
-                {m().deleted ? t('chat.deleted') : m().text}
-              </span>
+              <Show
+                when={record()}
+                fallback={
+                  <span class="message-text" dir="auto" data-testid="message-text">
+                    {m().deleted ? t('chat.deleted') : m().text}
+                  </span>
+                }
+              >
+                {(call) => (
+                  <span
+                    class="call-record"
+                    classList={{ missed: isMissedRecord(call(), m().outgoing) }}
+                    data-testid="call-record"
+                    data-outcome={call().outcome}
+                    data-video={call().video ? 'true' : 'false'}
+                  >
+                    <span class="call-record-icon">
+                      <Icon
+                        name={call().video ? 'videocam' : isMissedRecord(call(), m().outgoing) ? 'callMissed' : 'call'}
+                        size={18}
+                      />
+                    </span>
+                    <span class="call-record-label">{callRecordLabel(call(), m().outgoing, t, settings.lang())}</span>
+                  </span>
+                )}
+              </Show>
             }
           >
             <span class="undecryptable-body" data-testid="undecryptable">

@@ -44,6 +44,17 @@ export function formatNumber(value: number, lang: Lang): string {
   return numberFormat(lang, {}).format(value);
 }
 
+/** A clock-like duration: "2:13", or "1:02:03" from an hour on, in the digits of the UI language. */
+export function formatDuration(seconds: number, lang: Lang): string {
+  const total = Math.max(0, Math.floor(seconds));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const two = numberFormat(lang, { minimumIntegerDigits: 2, useGrouping: false });
+  const one = numberFormat(lang, { useGrouping: false });
+  const secs = two.format(total % 60);
+  return hours > 0 ? `${one.format(hours)}:${two.format(minutes)}:${secs}` : `${one.format(minutes)}:${secs}`;
+}
+
 /** Thousandths of a credit as credits with three decimals (1500 → "1.500", "١٫٥٠٠"). */
 export function formatCredits(milli: number, lang: Lang): string {
   return numberFormat(lang, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(milli / 1000);

@@ -31,9 +31,12 @@ export function isArrival(message: MessageView, readSeq: Seq): boolean {
   );
 }
 
-/** Whether the user may edit the message: their own, sent, readable here and not deleted. */
+/**
+ * Whether the user may edit the message: their own, sent, readable here, not deleted and
+ * not a call record.
+ */
 export function isEditable(m: MessageView): boolean {
-  return m.outgoing && !m.deleted && !m.undecryptable && m.seq !== null;
+  return m.outgoing && !m.deleted && !m.undecryptable && m.seq !== null && m.call === null;
 }
 
 /** The newest editable message: what Up in an empty composer edits. */

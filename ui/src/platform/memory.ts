@@ -22,6 +22,12 @@ import type {
   Account,
   AccountId,
   BusinessProfile,
+  CallEmojis,
+  CallEndReason,
+  CallId,
+  CallInfo,
+  CallPhase,
+  CallRecord,
   ChannelAdmin,
   ChannelEarnings,
   ChannelId,
@@ -32,6 +38,7 @@ import type {
   ChatKind,
   ChatSummary,
   CoreEvent,
+  CurrentCall,
   DeepLink,
   Device,
   DirectoryQuery,
@@ -128,6 +135,8 @@ interface StoredMessage {
   editedAt: number | null;
   deleted: boolean;
   undecryptable: boolean;
+  /** A call record (written by the caller's device when the call ended). */
+  call: CallRecord | null;
 }
 
 interface PendingMessage {
@@ -186,6 +195,37 @@ interface StoredChannel {
   /** Sponsored messages shown in the channel (counted as the server counts them). */
   sponsoredShown: number;
   createdAt: number;
+}
+
+/** A call this device is in, as the simulated engine keeps it. */
+interface SimulatedCall {
+  /** Seen from this device. */
+  info: CallInfo;
+  chat: StoredChat;
+  /** Who placed it (that side's device writes the call record). */
+  caller: AccountId;
+  callee: AccountId;
+  phase: CallPhase;
+  /** When it was answered (this host's clock). */
+  connectedAt: number | null;
+}
+
+/** The four emojis of every simulated call's key (the engine derives them from the key). */
+export const SIMULATED_CALL_EMOJIS: CallEmojis = ['🦊', '🌵', '🎈', '🚲'];
+
+/** The English line a call record carries as its text (for search), as the engine writes it. */
+export function callSummary(record: CallRecord): string {
+  const kind = record.video ? 'Video call' : 'Call';
+  switch (record.outcome) {
+    case 'answered':
+      return `${kind} · ${Math.floor(record.durationS / 60)}:${String(record.durationS % 60).padStart(2, '0')}`;
+    case 'missed':
+      return `Missed ${kind.toLowerCase()}`;
+    case 'declined':
+      return `Declined ${kind.toLowerCase()}`;
+    case 'busy':
+      return `${kind} · busy`;
+  }
 }
 
 /** The owner's share of each sponsored impression, in thousandths of a credit (the server's). */
@@ -282,6 +322,9 @@ export class MemoryPlatform implements Platform {
   notificationHiddenText: string | null = null;
   /** The tray menu labels the UI last gave, `[show, quit]` (tests read them). */
   trayTexts: [string, string] | null = null;
+  /** The call this device is in. */
+  private activeCall: SimulatedCall | null = null;
+  private nextCallId = 1;
 
   constructor(options: MemoryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -402,6 +445,7 @@ export class MemoryPlatform implements Platform {
     const me = this.requireMe();
     const c = this.memberChat(chat, me.id);
     const m = this.ownMessage(c, seq, me.id);
+    if (m.call !== null) throw hostError('invalid', 'a call record cannot be edited');
     m.text = text;
     m.editedAt = this.now();
     this.emit({ type: 'messageUpserted', message: this.view(c, m, me.id) });
@@ -924,6 +968,57 @@ export class MemoryPlatform implements Platform {
     this.businessProfiles.set(me.id, structuredClone(profile));
   }
 
+  // ---- calls (signalling only, as the engine: no audio or video) ----
+
+  async startCall(chat: ChatId, video: boolean): Promise<CallInfo> {
+    const me = this.requireMe();
+    const c = this.readableChat(chat, me.id);
+    if (c.kind !== 'direct' || !c.members.has(me.id)) {
+      throw hostError('invalid', 'calls are one-to-one: place them in a direct chat');
+    }
+    const peer = [...c.members.keys()].find((id) => id !== me.id);
+    if (peer === undefined) throw hostError('invalid', 'this chat has nobody to call');
+    if (this.activeCall !== null) throw hostError('invalid', 'you are already in a call');
+    const info: CallInfo = { id: this.nextCallId++, chat: c.id, peer, video, direction: 'outgoing' };
+    this.activeCall = { info, chat: c, caller: me.id, callee: peer, phase: 'calling', connectedAt: null };
+    this.emit({ type: 'callChanged', call: { ...info }, phase: 'calling' });
+    if (this.simulatePeers) void this.peerPicksUp(info.id);
+    return { ...info };
+  }
+
+  async acceptCall(call: CallId): Promise<void> {
+    this.requireMe();
+    const active = this.ringingHere(call);
+    this.connect(active);
+  }
+
+  async declineCall(call: CallId): Promise<void> {
+    this.requireMe();
+    const active = this.ringingHere(call);
+    this.endCall(active, { declined: { byMe: true } });
+  }
+
+  async hangUp(call: CallId): Promise<void> {
+    this.requireMe();
+    const active = this.activeCall;
+    if (active === null || active.info.id !== call) throw hostError('invalid', 'there is no such call');
+    if (typeof active.phase === 'object') this.endCall(active, { hungUp: { byMe: true } });
+    else if (active.info.direction === 'outgoing') this.endCall(active, 'cancelled');
+    else this.endCall(active, { declined: { byMe: true } });
+  }
+
+  async currentCall(): Promise<CurrentCall | null> {
+    this.requireMe();
+    const active = this.activeCall;
+    if (active === null) return null;
+    const connected = typeof active.phase === 'object';
+    return {
+      call: { ...active.info },
+      phase: structuredClone(active.phase),
+      emojis: connected ? [...SIMULATED_CALL_EMOJIS] : null,
+    };
+  }
+
   onEvent(handler: (event: CoreEvent) => void): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
@@ -1098,7 +1193,153 @@ export class MemoryPlatform implements Platform {
     this.emit({ type: 'connection', state });
   }
 
+  /**
+   * A seeded user calls the signed-in one (their direct chat is made if needed): this device
+   * rings. When this device is in a call already, the caller is told busy instead: this side
+   * gets `callMissedWhileBusy`, and the caller's device writes a 'busy' record into the chat.
+   */
+  simulateIncomingCall(fromUsername: string, video: boolean): CallInfo {
+    const me = this.me;
+    const caller = this.accountByName(fromUsername);
+    if (me === null || caller === undefined || caller.id === me.id) throw new Error('unknown caller');
+    let c = this.directChat(me.id, caller.id);
+    if (c === undefined) {
+      c = this.addChat('direct', '', [caller.id, me.id], caller.id);
+      this.emitChat(c);
+    }
+    const info: CallInfo = { id: this.nextCallId++, chat: c.id, peer: caller.id, video, direction: 'incoming' };
+    if (this.activeCall !== null) {
+      this.emit({ type: 'callMissedWhileBusy', call: { ...info } });
+      this.writeCallRecord(c, caller.id, { video, outcome: 'busy', durationS: 0 });
+      return info;
+    }
+    this.activeCall = { info, chat: c, caller: caller.id, callee: me.id, phase: 'ringing', connectedAt: null };
+    this.emit({ type: 'callChanged', call: { ...info }, phase: 'ringing' });
+    return { ...info };
+  }
+
+  /** A device of the callee starts ringing for this device's outgoing call. */
+  simulateRemoteRinging(): void {
+    const active = this.outgoing();
+    if (active.phase !== 'calling') throw new Error('the call is not waiting for the callee');
+    active.phase = 'ringing';
+    this.emit({ type: 'callChanged', call: { ...active.info }, phase: 'ringing' });
+  }
+
+  /** The callee answers this device's outgoing call. */
+  simulateRemoteAnswer(): void {
+    const active = this.outgoing();
+    if (typeof active.phase === 'object') throw new Error('the call is answered already');
+    this.connect(active);
+  }
+
+  /**
+   * The other side ends the call: hangs up an answered call, or, for a call ringing here,
+   * the caller gives up (this device missed it).
+   */
+  simulateRemoteHangUp(): void {
+    const active = this.activeCall;
+    if (active === null) throw new Error('no call');
+    if (typeof active.phase === 'object') this.endCall(active, { hungUp: { byMe: false } });
+    else if (active.info.direction === 'incoming') this.endCall(active, 'missed');
+    else throw new Error('the callee declines an unanswered call: use simulateRemoteDecline');
+  }
+
+  /** The callee declines this device's outgoing call. */
+  simulateRemoteDecline(): void {
+    const active = this.outgoing();
+    if (typeof active.phase === 'object') throw new Error('the call is answered already');
+    this.endCall(active, { declined: { byMe: false } });
+  }
+
+  /** The callee is in another call. */
+  simulateRemoteBusy(): void {
+    const active = this.outgoing();
+    if (typeof active.phase === 'object') throw new Error('the call is answered already');
+    this.endCall(active, 'busy');
+  }
+
+  /** Nobody answers in time: 'noAnswer' for an outgoing call, 'missed' for one ringing here. */
+  simulateNoAnswer(): void {
+    const active = this.activeCall;
+    if (active === null || typeof active.phase === 'object') throw new Error('no unanswered call');
+    this.endCall(active, active.info.direction === 'outgoing' ? 'noAnswer' : 'missed');
+  }
+
+  /** Another device of this account answers (or declines) the call ringing here. */
+  simulateOtherDevice(answered: boolean): void {
+    const active = this.activeCall;
+    if (active === null || active.info.direction !== 'incoming' || active.phase !== 'ringing') {
+      throw new Error('no call ringing here');
+    }
+    this.endCall(active, answered ? 'answeredElsewhere' : 'declinedElsewhere');
+  }
+
   // ---- internals ----
+
+  private outgoing(): SimulatedCall {
+    const active = this.activeCall;
+    if (active === null || active.info.direction !== 'outgoing') throw new Error('no outgoing call');
+    return active;
+  }
+
+  private ringingHere(call: CallId): SimulatedCall {
+    const active = this.activeCall;
+    if (active === null || active.info.id !== call) throw hostError('invalid', 'there is no such call');
+    if (active.info.direction !== 'incoming' || active.phase !== 'ringing') {
+      throw hostError('invalid', 'this call is not ringing');
+    }
+    return active;
+  }
+
+  private connect(active: SimulatedCall): void {
+    active.phase = { connected: { peerDevice: 1 } };
+    active.connectedAt = this.now();
+    this.emit({ type: 'callChanged', call: { ...active.info }, phase: structuredClone(active.phase) });
+  }
+
+  /**
+   * Ends the call on this device; the caller's device writes the record into the chat (none
+   * when another device of this account took the call: that device's call gets the record).
+   */
+  private endCall(active: SimulatedCall, reason: CallEndReason): void {
+    this.activeCall = null;
+    const durationMs = active.connectedAt === null ? null : Math.max(0, this.now() - active.connectedAt);
+    this.emit({ type: 'callEnded', call: { ...active.info }, reason, durationMs });
+    const video = active.info.video;
+    let record: CallRecord | null;
+    if (typeof reason === 'object' && 'hungUp' in reason) {
+      record = { video, outcome: 'answered', durationS: Math.floor((durationMs ?? 0) / 1000) };
+    } else if (typeof reason === 'object' || reason === 'declinedElsewhere') {
+      record = { video, outcome: 'declined', durationS: 0 };
+    } else if (reason === 'busy') {
+      record = { video, outcome: 'busy', durationS: 0 };
+    } else if (reason === 'answeredElsewhere') {
+      record = null;
+    } else {
+      record = { video, outcome: 'missed', durationS: 0 };
+    }
+    if (record !== null) this.writeCallRecord(active.chat, active.caller, record);
+  }
+
+  private writeCallRecord(c: StoredChat, caller: AccountId, record: CallRecord): void {
+    const m = this.append(c, caller, callSummary(record), null, `call-${this.nextLocalId++}`);
+    m.call = record;
+    const me = this.me;
+    if (me === null || !c.members.has(me.id)) return;
+    this.emit({ type: 'messageUpserted', message: this.view(c, m, me.id) });
+    this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
+  }
+
+  /** The demo's callee: their device rings, then they answer (if the call is still on). */
+  private async peerPicksUp(call: CallId): Promise<void> {
+    await delay(600);
+    const active = this.activeCall;
+    if (active?.info.id !== call || active.phase !== 'calling') return;
+    this.simulateRemoteRinging();
+    await delay(2500);
+    if (this.activeCall?.info.id === call && this.activeCall.phase === 'ringing') this.connect(this.activeCall);
+  }
 
   private emitChat(c: StoredChat): void {
     const me = this.me;
@@ -1167,6 +1408,7 @@ export class MemoryPlatform implements Platform {
       editedAt: null,
       deleted: false,
       undecryptable: false,
+      call: null,
     };
     c.messages.push(m);
     c.readSeq.set(sender, m.seq);
@@ -1225,6 +1467,7 @@ export class MemoryPlatform implements Platform {
       deleted: m.deleted,
       undecryptable: m.undecryptable,
       state: m.sender === meId && peersRead ? 'read' : 'sent',
+      call: m.deleted || m.call === null ? null : { ...m.call },
     };
   }
 
@@ -1243,6 +1486,7 @@ export class MemoryPlatform implements Platform {
       deleted: false,
       undecryptable: false,
       state: failed ? 'failed' : 'pending',
+      call: null,
     };
   }
 
@@ -1379,6 +1623,7 @@ export class MemoryPlatform implements Platform {
           editedAt: null,
           deleted: false,
           undecryptable: false,
+          call: null,
         });
       }
       archive.readSeq.set(alice, archiveSize - 4);

@@ -8,6 +8,8 @@ import type {
   Account,
   AccountId,
   BusinessProfile,
+  CallId,
+  CallInfo,
   ChannelAdmin,
   ChannelEarnings,
   ChannelId,
@@ -16,6 +18,7 @@ import type {
   ChatId,
   ChatSummary,
   CoreEvent,
+  CurrentCall,
   DeepLink,
   Device,
   DirectoryQuery,
@@ -221,6 +224,22 @@ export class TauriPlatform implements Platform {
   }
   setBusinessProfile(profile: BusinessProfile): Promise<void> {
     return call('set_business_profile', { profile });
+  }
+
+  startCall(chat: ChatId, video: boolean): Promise<CallInfo> {
+    return call('start_call', { chat, video });
+  }
+  acceptCall(id: CallId): Promise<void> {
+    return call('accept_call', { call: id });
+  }
+  declineCall(id: CallId): Promise<void> {
+    return call('decline_call', { call: id });
+  }
+  hangUp(id: CallId): Promise<void> {
+    return call('hang_up', { call: id });
+  }
+  currentCall(): Promise<CurrentCall | null> {
+    return call('current_call');
   }
 
   onEvent(handler: (event: CoreEvent) => void): () => void {

@@ -70,6 +70,11 @@ export interface MessageView {
   editedAt: number | null;
   deleted: boolean;
   state: DeliveryState;
+  /**
+   * A call in the chat, written by the caller's device when the call ended; `text` is then an
+   * English summary (for search), never shown: the UI renders the record itself.
+   */
+  call: CallRecord | null;
 }
 
 /** A chat's end-to-end encryption group, as this device is in it. */
@@ -334,6 +339,71 @@ export interface BusinessProfile {
   quickReplies: QuickReply[];
 }
 
+// ---- calls: one-to-one, in direct chats (signalling only: no audio or video yet) ----
+
+export type CallId = number;
+
+/** Which way a call goes, seen from this device. */
+export type CallDirection = 'outgoing' | 'incoming';
+
+/** A call as this device knows it. */
+export interface CallInfo {
+  id: CallId;
+  /** The direct chat it belongs to. */
+  chat: ChatId;
+  /** The other account. */
+  peer: AccountId;
+  video: boolean;
+  direction: CallDirection;
+}
+
+/**
+ * Where a call stands. 'calling': outgoing, no device of the callee rings yet; 'ringing':
+ * outgoing, a device of the callee rings, or incoming, this device rings; connected: answered,
+ * between this device and `peerDevice`.
+ */
+export type CallPhase = 'calling' | 'ringing' | { connected: { peerDevice: number } };
+
+/** Why a call ended on this device. */
+export type CallEndReason =
+  /** Hung up after it was answered (by this device, or by the other side). */
+  | { hungUp: { byMe: boolean } }
+  /** This device cancelled its call before it was answered. */
+  | 'cancelled'
+  /** Nobody answered this device's call in time. */
+  | 'noAnswer'
+  /** The callee declined (on this device, or the other side did). */
+  | { declined: { byMe: boolean } }
+  /** The callee is in another call. */
+  | 'busy'
+  /** The call rang here and the caller stopped (or it rang out). */
+  | 'missed'
+  /** Another device of this account answered it. */
+  | 'answeredElsewhere'
+  /** Another device of this account declined it. */
+  | 'declinedElsewhere';
+
+/** The four emojis of a call's key: both sides see the same ones unless someone is in the middle. */
+export type CallEmojis = [string, string, string, string];
+
+/** The call this device is in (`currentCall`). */
+export interface CurrentCall {
+  call: CallInfo;
+  phase: CallPhase;
+  /** Known once the call is answered. */
+  emojis: CallEmojis | null;
+}
+
+export type CallOutcome = 'answered' | 'missed' | 'declined' | 'busy';
+
+/** A call as a message of its chat's history (the caller's device writes it). */
+export interface CallRecord {
+  video: boolean;
+  outcome: CallOutcome;
+  /** How long it was answered, in seconds (0 unless answered). */
+  durationS: number;
+}
+
 export type CoreEvent =
   | { type: 'chatUpdated'; chat: ChatSummary }
   | { type: 'chatRemoved'; chat: ChatId }
@@ -352,7 +422,13 @@ export type CoreEvent =
   /** This account left a channel (or the channel is gone). */
   | { type: 'channelRemoved'; channel: ChannelId }
   /** A post of a channel this account is in was published, edited, deleted or re-counted. */
-  | { type: 'postUpserted'; post: Post };
+  | { type: 'postUpserted'; post: Post }
+  /** The call on this device changed: placed, ringing, answered. */
+  | { type: 'callChanged'; call: CallInfo; phase: CallPhase }
+  /** The call on this device ended; `durationMs`: how long it was connected, if it was. */
+  | { type: 'callEnded'; call: CallInfo; reason: CallEndReason; durationMs: number | null }
+  /** Someone called while this device was in another call; they were told busy. */
+  | { type: 'callMissedWhileBusy'; call: CallInfo };
 
 export interface ErrorInfo {
   /** Stable code such as 'unauthorized', 'forbidden', 'wrong_key', 'network'. */
@@ -514,6 +590,22 @@ export interface Platform {
    * problem) or 'forbidden' (the account is not on the Business plan).
    */
   setBusinessProfile(profile: BusinessProfile): Promise<void>;
+
+  // ---- calls (signalling only: no audio or video is carried yet) ----
+
+  /**
+   * Calls the other member of a direct chat; every device of theirs rings. Rejects (code
+   * 'invalid') in a group or channel, or when this device is in a call already.
+   */
+  startCall(chat: ChatId, video: boolean): Promise<CallInfo>;
+  /** Answers the call ringing on this device. */
+  acceptCall(call: CallId): Promise<void>;
+  /** Declines the call ringing on this device (it stops ringing on every device). */
+  declineCall(call: CallId): Promise<void>;
+  /** Cancels an outgoing call not answered yet, declines a ringing one, hangs up an answered one. */
+  hangUp(call: CallId): Promise<void>;
+  /** The call this device is in, if any. */
+  currentCall(): Promise<CurrentCall | null>;
 
   /** Subscribes to core events; returns an unsubscribe function. */
   onEvent(handler: (event: CoreEvent) => void): () => void;

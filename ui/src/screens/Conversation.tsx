@@ -1,6 +1,7 @@
-// The right column for one chat: header (with the encryption and verified marks), the
-// warning when the contact's safety number changed, a business contact's start page before
-// the first message, message list, composer, message menu.
+// The right column for one chat: header (with the encryption and verified marks, and the
+// call buttons of a direct chat), the warning when the contact's safety number changed, a
+// business contact's start page before the first message, message list, composer, message
+// menu.
 
 import { Show, createResource, createSignal, onMount, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
@@ -108,8 +109,9 @@ export function Conversation(props: {
     if (isEditable(m) && member) {
       items.push({ label: t('message.edit'), icon: 'pencil', testId: 'menu-edit', run: () => startEdit(m) });
     }
-    // The text of an unreadable message is only the reason: nothing to copy.
-    if (!m.undecryptable) {
+    // The text of an unreadable message is only the reason, a call record's an English
+    // summary: nothing to copy.
+    if (!m.undecryptable && m.call === null) {
       items.push({ label: t('message.copy'), icon: 'copy', testId: 'menu-copy', run: () => copy(m) });
     }
     if (m.outgoing && m.seq !== null && member) {
@@ -140,6 +142,14 @@ export function Conversation(props: {
   const startPage = (): BusinessProfile | null => {
     if (!ready() || conversation.messages().length > 0 || business.loading) return null;
     return business() ?? null;
+  };
+  /** Calls are one-to-one: only in a direct chat the user is still in. */
+  const callable = (): boolean => current().kind === 'direct' && current().isMember;
+  const startCall = (video: boolean): void => {
+    app.platform
+      .startCall(chatId, video)
+      .then((call) => app.calls.placed(call))
+      .catch(fail);
   };
   const safety = (): SafetyNumber | undefined => {
     const peer = contact();
@@ -178,6 +188,28 @@ export function Conversation(props: {
             </span>
           </span>
         </button>
+        <Show when={callable()}>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={t('calls.start')}
+            title={t('calls.start')}
+            data-testid="call-start-audio"
+            onClick={() => startCall(false)}
+          >
+            <Icon name="call" />
+          </button>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={t('calls.startVideo')}
+            title={t('calls.startVideo')}
+            data-testid="call-start-video"
+            onClick={() => startCall(true)}
+          >
+            <Icon name="videocam" />
+          </button>
+        </Show>
         <button
           type="button"
           class="icon-button"

@@ -1,15 +1,17 @@
 // The signed-in window: chat and channel lists on the inline-start side, the open chat or
-// channel on the other, the dialogs and the live region for new messages. Owns the global
-// shortcuts (Ctrl+K, Ctrl+L to lock, Esc for the notice, Alt+Up / Alt+Down and Ctrl+Tab /
-// Ctrl+Shift+Tab to switch between the chats, then the channels, of the sidebar),
-// locks after the chosen idle time, and opens the `wren://` links waiting in the store once
-// the chat list is loaded.
+// channel on the other, the dialogs, the call view (asking the host at start for a call under
+// way) and the live region for new messages. Owns the global shortcuts (Ctrl+K, Ctrl+L to
+// lock, Esc for the notice, Alt+Up / Alt+Down and Ctrl+Tab / Ctrl+Shift+Tab to switch between
+// the chats, then the channels, of the sidebar), locks after the chosen idle time, and opens
+// the `wren://` links waiting in the store once the chat list is loaded.
 
 import { Match, Show, Switch, createEffect, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { CallView } from '../components/CallView';
 import { Icon } from '../components/Icon';
 import { LiveAnnouncer } from '../components/LiveAnnouncer';
 import { Notice } from '../components/Notice';
 import { formatNumber } from '../i18n/locale';
+import { peerName } from '../lib/calls';
 import { adjacentChat } from '../lib/chats';
 import { channelRoute, chatRoute, parseChannelRoute, parseChatRoute } from '../lib/route';
 import { watchIdle } from '../lib/idle';
@@ -146,7 +148,13 @@ export function MainScreen(): JSX.Element {
       })
       .catch((error: unknown) => showError(errorText(t, error)));
     void Promise.all([chats, channels]).finally(() => setChatsReady(true));
+    // A call may be under way (the window was reloaded, or the profile unlocked).
+    app.calls.load().catch(() => undefined);
+    const stopMissed = app.calls.onMissedWhileBusy((call) => {
+      setNotice(t('calls.missedWhileBusy', { name: peerName(call, app.chats.list()) ?? t('calls.someone') }));
+    });
     onCleanup(() => {
+      stopMissed();
       alive = false;
       clearInterval(clock);
       clearTimeout(toastTimer);
@@ -279,6 +287,7 @@ export function MainScreen(): JSX.Element {
           {(link) => <JoinChannelDialog link={link()} onClose={closeDialog} onJoined={showChannel} />}
         </Match>
       </Switch>
+      <CallView onError={showError} />
       <LiveAnnouncer announcer={app.announcer} />
       <Show when={notice()}>{(text) => <Notice text={text()} onClose={() => setNotice(null)} />}</Show>
       <Show when={toast()}>

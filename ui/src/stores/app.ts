@@ -5,7 +5,9 @@ import type { Lang } from '../i18n';
 import { displayTitle } from '../lib/chats';
 import { isArrival } from '../lib/messages';
 import type { ChannelId, ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '../platform/types';
+import { callRecordLabel } from '../lib/calls';
 import { createAnnouncerStore, type AnnouncerStore } from './announcer';
+import { createCallsStore, type CallsStore } from './calls';
 import { createChannelsStore, type ChannelsStore } from './channels';
 import { createChatsStore, type ChatsStore } from './chats';
 import { createConversationsStore, type ConversationsStore } from './conversation';
@@ -46,6 +48,8 @@ export interface AppState {
   announcer: AnnouncerStore;
   /** Encryption of the open chat and the safety number with its contact. */
   security: SecurityStore;
+  /** The call this device is in (or that just ended). */
+  calls: CallsStore;
   activeChat: Accessor<ChatId | null>;
   /** Also saves at once the drafts still waiting for a pause in typing; closes an open channel. */
   openChat(chat: ChatId | null): void;
@@ -77,6 +81,9 @@ const CONTENT_EVENTS: ReadonlySet<CoreEvent['type']> = new Set([
   'channelUpdated',
   'channelRemoved',
   'postUpserted',
+  'callChanged',
+  'callEnded',
+  'callMissedWhileBusy',
 ]);
 
 export interface AppOptions {
@@ -110,6 +117,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const links = createLinksStore(platform);
   const announcer = createAnnouncerStore();
   const security = createSecurityStore(platform);
+  const calls = createCallsStore(platform, options.now);
   const takeLinks = (): void => {
     links.take().catch(() => undefined);
   };
@@ -128,6 +136,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   // Signed out or locked: nothing of the account may stay in memory or in web storage.
   const forget = (): void => {
     drafts.clear();
+    calls.clear();
     chats.clear();
     channels.clear();
     setActiveChannel(null);
@@ -175,6 +184,12 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       text = here
         ? settings.t('announce.undecryptable', { name })
         : settings.t('announce.undecryptableIn', { name, chat: displayTitle(chat, settings.t) });
+    } else if (message.call !== null && !message.deleted) {
+      // A call record's text is an English summary for search: say the record itself.
+      const label = callRecordLabel(message.call, message.outgoing, settings.t, settings.lang());
+      text = here
+        ? settings.t('announce.message', { name, text: label })
+        : settings.t('announce.messageIn', { name, chat: displayTitle(chat, settings.t), text: label });
     } else {
       text = here
         ? settings.t('announce.message', { name, text: message.text })
@@ -231,6 +246,11 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       case 'postUpserted':
         channels.apply(event);
         break;
+      case 'callChanged':
+      case 'callEnded':
+      case 'callMissedWhileBusy':
+        calls.apply(event);
+        break;
       case 'channelRemoved':
         channels.apply(event);
         if (activeChannel() === event.channel) {
@@ -253,6 +273,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     links,
     announcer,
     security,
+    calls,
     activeChat,
     openChat(chat) {
       void drafts.flush();

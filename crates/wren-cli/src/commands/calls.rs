@@ -7,6 +7,7 @@ use anyhow::{anyhow, bail, Result};
 use serde::Serialize;
 use std::time::Duration;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
+use wren_core::calls::media::MediaStats;
 use wren_core::calls::{CallId, CallInfo, Direction, EndReason, Phase};
 use wren_core::{Client, ClientEvent};
 
@@ -28,6 +29,8 @@ struct Report {
     emojis: Option<[&'static str; 4]>,
     /// How long it was connected, in milliseconds.
     duration_ms: Option<u64>,
+    /// What its media did here (sent, received, shown, how late), if media ran.
+    media: Option<MediaStats>,
 }
 
 pub(super) async fn call(ctx: &Ctx, chat: &str, video: bool, seconds: Option<u64>) -> Result<()> {
@@ -155,6 +158,7 @@ async fn finish(
         reason,
         emojis,
         duration_ms,
+        media: ctx.client.call_stats(call.id).await,
     };
     if ctx.json {
         output::json(&report)?;

@@ -78,9 +78,20 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Call {
             chat,
             video,
+            synthetic,
             seconds,
-        } => calls::call(ctx, &chat, video, seconds).await,
-        Command::Answer { seconds, wait } => calls::answer(ctx, seconds, wait).await,
+        } => {
+            ctx.client.use_synthetic_media(synthetic);
+            calls::call(ctx, &chat, video, seconds).await
+        }
+        Command::Answer {
+            synthetic,
+            seconds,
+            wait,
+        } => {
+            ctx.client.use_synthetic_media(synthetic);
+            calls::answer(ctx, seconds, wait).await
+        }
         Command::Campaign(command) => channels::campaign(ctx, command).await,
         Command::Directory {
             query,

@@ -7,6 +7,7 @@
 
 pub mod key;
 pub mod machine;
+pub mod media;
 pub(crate) mod seal;
 pub mod signal;
 pub(crate) mod task;

@@ -4,15 +4,15 @@
 
 use super::key::{emojis, MediaKey};
 use super::machine::{CallEvent, CallInfo, CallMachine, EndReason, Phase, Sender};
+use super::media::{Link, MediaSlot, MediaStats};
 use super::seal::Refused;
 use super::signal::CallId;
-use crate::connection::Requester;
 use crate::content::{CallOutcome, CallRecord};
 use crate::error::CoreError;
 use crate::events::ClientEvent;
 use crate::outbox::OutboxItem;
 use crate::store::Store;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use wren_proto::{AccountId, CallSignalNotice, ChatId, ClientMsgId, Request};
@@ -41,15 +41,16 @@ pub(crate) enum Input {
     /// held back because this device's group was not in its epoch yet.
     Signal {
         me: Sender,
-        requester: Requester,
+        link: Link,
         notice: CallSignalNotice,
         attempt: u32,
     },
-    /// A user action.
+    /// A user action; `synthetic`: the call's media comes from synthetic sources.
     User {
         me: Sender,
-        requester: Requester,
+        link: Link,
         action: Action,
+        synthetic: bool,
         reply: oneshot::Sender<Result<(), CoreError>>,
     },
     /// The call this device is in.
@@ -61,6 +62,11 @@ pub(crate) enum Input {
         call: CallId,
         reply: oneshot::Sender<Option<[&'static str; 4]>>,
     },
+    /// What a call's media did, once the call ended.
+    Stats {
+        call: CallId,
+        reply: oneshot::Sender<Option<MediaStats>>,
+    },
 }
 
 /// The machine of the device signed in now, the connection to send on, the media keys of
@@ -68,10 +74,19 @@ pub(crate) enum Input {
 struct Device {
     me: Sender,
     machine: CallMachine,
-    requester: Requester,
+    link: Link,
     keys: HashMap<CallId, MediaKey>,
     placed: Option<CallId>,
+    /// The media of the call it is in.
+    media: Option<MediaSlot>,
+    /// Synthetic media sources were asked for.
+    synthetic: bool,
+    /// What the media of its last calls did.
+    stats: VecDeque<(CallId, MediaStats)>,
 }
+
+/// Calls whose media figures a device keeps.
+const KEPT_STATS: usize = 8;
 
 /// How often, and how far apart, a signal sealed in an epoch this device's group has not
 /// reached yet is tried again (sync is applying the commit or Welcome that gets it there).
@@ -105,17 +120,24 @@ pub(crate) async fn run(
             Input::Current { reply } => {
                 let _ = reply.send(device.as_ref().and_then(|d| d.machine.current()));
             }
+            Input::Stats { call, reply } => {
+                let stats = device
+                    .as_ref()
+                    .and_then(|d| d.stats.iter().find(|(id, _)| *id == call))
+                    .map(|(_, stats)| stats.clone());
+                let _ = reply.send(stats);
+            }
             Input::Emojis { call, reply } => {
                 let key = device.as_ref().and_then(|d| d.keys.get(&call));
                 let _ = reply.send(key.map(emojis));
             }
             Input::Signal {
                 me,
-                requester,
+                link,
                 notice,
                 attempt,
             } => {
-                let device = for_me(&mut device, me, requester.clone());
+                let device = for_me(&mut device, me, link.clone());
                 let from = Sender {
                     account: notice.account,
                     device: notice.device,
@@ -147,7 +169,7 @@ pub(crate) async fn run(
                             if let Some(again) = again.upgrade() {
                                 let _ = again.send(Input::Signal {
                                     me,
-                                    requester,
+                                    link,
                                     notice,
                                     attempt: attempt + 1,
                                 });
@@ -164,11 +186,13 @@ pub(crate) async fn run(
             }
             Input::User {
                 me,
-                requester,
+                link,
                 action,
+                synthetic,
                 reply,
             } => {
-                let device = for_me(&mut device, me, requester);
+                let device = for_me(&mut device, me, link);
+                device.synthetic = synthetic;
                 let now = Instant::now();
                 let done = match action {
                     Action::Place {
@@ -191,18 +215,21 @@ pub(crate) async fn run(
 }
 
 /// The machine of `me`, made anew when another account or device signed in.
-fn for_me(slot: &mut Option<Device>, me: Sender, requester: Requester) -> &mut Device {
+fn for_me(slot: &mut Option<Device>, me: Sender, link: Link) -> &mut Device {
     if !slot.as_ref().is_some_and(|device| device.me == me) {
         *slot = None;
     }
     let device = slot.get_or_insert_with(|| Device {
         me,
         machine: CallMachine::new(me),
-        requester: requester.clone(),
+        link: link.clone(),
         keys: HashMap::new(),
         placed: None,
+        media: None,
+        synthetic: false,
+        stats: VecDeque::new(),
     });
-    device.requester = requester;
+    device.link = link;
     device
 }
 
@@ -231,17 +258,25 @@ async fn flush(device: &mut Device, store: &Store, events: &broadcast::Sender<Cl
             epoch: sealed.epoch,
             sealed: sealed.bytes,
         };
-        if let Err(e) = device.requester.request(request).await {
+        if let Err(e) = device.link.requester.request(request).await {
             tracing::info!(error = %e, %chat, ?signal, "a call signal did not go out");
         }
     }
     while let Some(event) = device.machine.poll_event() {
+        if let CallEvent::Changed {
+            call,
+            phase: Phase::Connected { .. },
+        } = event
+        {
+            start_media(device, call);
+        }
         if let CallEvent::Ended {
             call,
             reason,
             duration,
         } = event
         {
+            stop_media(device, call.id).await;
             device.keys.remove(&call.id);
             if device.placed.take() == Some(call.id) {
                 if let Some(record) = record_of(&call, reason, duration) {
@@ -252,6 +287,38 @@ async fn flush(device: &mut Device, store: &Store, events: &broadcast::Sender<Cl
             }
         }
         let _ = events.send(event.into());
+    }
+}
+
+/// Starts the media of a call this device just connected (once per call).
+fn start_media(device: &mut Device, call: CallInfo) {
+    if device.media.as_ref().is_some_and(|m| m.call() == call.id) {
+        return;
+    }
+    let Some(key) = device.keys.get(&call.id).copied() else {
+        tracing::warn!(call = %call.id, "no media key for the call: it goes on without media");
+        return;
+    };
+    device.media = Some(MediaSlot::start(
+        device.link.clone(),
+        call,
+        key,
+        device.me.device,
+        device.synthetic,
+    ));
+}
+
+/// Ends the media of a call that ended, keeping what it did.
+async fn stop_media(device: &mut Device, call: CallId) {
+    let Some(slot) = device.media.take_if(|m| m.call() == call) else {
+        return;
+    };
+    if let Some(stats) = slot.stop().await {
+        tracing::info!(%call, ?stats, "the call's media");
+        if device.stats.len() == KEPT_STATS {
+            device.stats.pop_front();
+        }
+        device.stats.push_back((call, stats));
     }
 }
 
@@ -296,7 +363,7 @@ async fn write_record(
     let local = store
         .enqueue(me, item.clone(), crate::client::now_ms())
         .await?;
-    device.requester.push_outbox(item);
+    device.link.requester.push_outbox(item);
     if let Some(message) = store.messages(me, vec![local]).await?.pop() {
         let _ = events.send(ClientEvent::MessageUpserted { message });
     }

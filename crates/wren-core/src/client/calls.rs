@@ -3,6 +3,7 @@
 
 use super::{random_u64, Client};
 use crate::calls::machine::Sender;
+use crate::calls::media::{Link, MediaStats};
 use crate::calls::task::{Action, Input};
 use crate::calls::{CallId, CallInfo, Phase};
 use crate::error::CoreError;
@@ -88,14 +89,34 @@ impl Client {
         answer.await.ok().flatten()
     }
 
+    /// What a call's media did on this device (sent, received, shown, how late), once
+    /// the call ended.
+    pub async fn call_stats(&self, call: CallId) -> Option<MediaStats> {
+        let (reply, answer) = oneshot::channel();
+        self.inner.calls.send(Input::Stats { call, reply }).ok()?;
+        answer.await.ok().flatten()
+    }
+
+    /// Has calls use synthetic media sources (a tone, a stamped test pattern) whatever
+    /// devices this machine has: for tests and the command line's `--synthetic`.
+    pub fn use_synthetic_media(&self, synthetic: bool) {
+        self.inner
+            .synthetic_media
+            .store(synthetic, std::sync::atomic::Ordering::Relaxed);
+    }
+
     async fn call_action(&self, action: Action) -> Result<(), CoreError> {
         let session = self.saved_session().await?;
         let me = Sender {
             account: session.account,
             device: session.device,
         };
-        let requester = match self.inner.connection.lock().await.as_ref() {
-            Some(connection) => connection.requester(),
+        let link = match self.inner.connection.lock().await.as_ref() {
+            Some(connection) => Link {
+                requester: connection.requester(),
+                url: connection.url().to_string(),
+                token: session.token,
+            },
             None => return Err(CoreError::NotSignedIn),
         };
         let (reply, answer) = oneshot::channel();
@@ -103,8 +124,12 @@ impl Client {
             .calls
             .send(Input::User {
                 me,
-                requester,
+                link,
                 action,
+                synthetic: self
+                    .inner
+                    .synthetic_media
+                    .load(std::sync::atomic::Ordering::Relaxed),
                 reply,
             })
             .map_err(|_| CoreError::Closed)?;

@@ -56,9 +56,14 @@ impl Driver {
                         account: auth.me.id,
                         device: auth.device,
                     };
+                    let link = crate::calls::media::Link {
+                        requester: self.requester.clone(),
+                        url: self.ctx.url.clone(),
+                        token: auth.token.clone(),
+                    };
                     let _ = self.ctx.calls.send(crate::calls::task::Input::Signal {
                         me,
-                        requester: self.requester.clone(),
+                        link,
                         notice,
                         attempt: 0,
                     });

@@ -12,8 +12,10 @@
 
 use crate::error::{MediaError, Result};
 
-/// Largest datagram the engine produces, header included.
-pub const MAX_DATAGRAM: usize = 1200;
+/// Largest datagram the engine produces, header included: it leaves room for SFrame's
+/// header and tag and a QUIC datagram's framing within the 1,200 bytes every QUIC path
+/// carries.
+pub const MAX_DATAGRAM: usize = 1100;
 /// Bytes of header in front of every payload.
 pub const HEADER_LEN: usize = 16;
 const VERSION: u8 = 1;

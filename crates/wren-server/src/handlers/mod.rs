@@ -282,6 +282,16 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
             };
             write(state, op).await
         }
+        Request::GetMediaRelay => ready(match &state.relay {
+            Some(relay) => Ok(Response::MediaRelay(wren_proto::MediaRelayInfo {
+                port: relay.port,
+                cert_sha256: relay.cert_sha256.to_vec(),
+            })),
+            None => Err(ErrorBody::new(
+                ErrorCode::NotFound,
+                "this server runs no media relay",
+            )),
+        }),
         Request::GetPinnedChats => {
             let store = std::sync::Arc::clone(&state.store);
             Box::pin(async move { Ok(Response::PinnedChats(store.pinned_chats(me).await?)) })

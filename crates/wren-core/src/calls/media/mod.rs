@@ -1,0 +1,102 @@
+//! A call's media: the connection to the server's relay ([`relay`]), SFrame on every
+//! datagram ([`crypt`]), and the media engine between them ([`session`]).
+
+mod crypt;
+pub(crate) mod relay;
+pub(crate) mod session;
+
+pub use relay::RelayError;
+pub use session::{MediaError, MediaStats};
+
+use crate::calls::key::MediaKey;
+use crate::calls::machine::CallInfo;
+use crate::calls::CallId;
+use crate::connection::Requester;
+use session::MediaSession;
+use std::time::Instant;
+use tokio::task::JoinHandle;
+use wren_proto::media::RelayJoin;
+use wren_proto::{DeviceId, Request, Response};
+
+/// How a device reaches the server: its connection, and for the media relay the server's
+/// address and the device's token.
+#[derive(Clone)]
+pub(crate) struct Link {
+    /// Requests on the device's connection.
+    pub(crate) requester: Requester,
+    /// The server's WebSocket URL.
+    pub(crate) url: String,
+    /// The device's session token.
+    pub(crate) token: String,
+}
+
+/// The media of the call a device is in: starting (joining the relay), then running.
+pub(crate) struct MediaSlot {
+    call: CallId,
+    starting: JoinHandle<Option<MediaSession>>,
+}
+
+impl MediaSlot {
+    /// Joins the relay and starts the call's media, beside the caller.
+    pub(crate) fn start(
+        link: Link,
+        call: CallInfo,
+        key: MediaKey,
+        device: DeviceId,
+        synthetic: bool,
+    ) -> MediaSlot {
+        let started = Instant::now();
+        let starting = tokio::spawn(async move {
+            let relay = match link.requester.request(Request::GetMediaRelay).await {
+                Ok(Response::MediaRelay(relay)) => relay,
+                Ok(other) => {
+                    tracing::warn!(?other, "unexpected answer about the media relay");
+                    return None;
+                }
+                Err(e) => {
+                    tracing::info!(error = %e, "no media relay: the call goes on without media");
+                    return None;
+                }
+            };
+            let join = RelayJoin {
+                token: link.token,
+                chat: call.chat,
+                call: call.id.0,
+            };
+            match relay::join(&link.url, &relay, &join).await {
+                Ok(connection) => Some(MediaSession::start(
+                    connection, key, device, call.video, synthetic, started,
+                )),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the call's media could not start");
+                    None
+                }
+            }
+        });
+        MediaSlot {
+            call: call.id,
+            starting,
+        }
+    }
+
+    /// The call it carries.
+    pub(crate) fn call(&self) -> CallId {
+        self.call
+    }
+
+    /// Ends the media; what it did, if it ran.
+    pub(crate) async fn stop(self) -> Option<MediaStats> {
+        if !self.starting.is_finished() {
+            self.starting.abort();
+            return None;
+        }
+        let session = self.starting.await.ok().flatten()?;
+        match session.stop().await {
+            Ok(stats) => Some(stats),
+            Err(e) => {
+                tracing::warn!(error = %e, "the call's media failed");
+                None
+            }
+        }
+    }
+}

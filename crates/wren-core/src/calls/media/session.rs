@@ -1,0 +1,260 @@
+//! A call's media on this device: the media engine's sender and receiver joined through
+//! the relay connection, every datagram sealed with SFrame. Sources are the microphone and
+//! camera when this machine has them (the synthetic tone and stamped test pattern when it
+//! has not, or when asked for); received pictures are counted and their stamps read, so
+//! that a call can report what it sent, received and showed, and how late.
+
+use super::crypt::{Dropped, FrameOpener, FrameSealer};
+use crate::calls::key::MediaKey;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use wren_media::codec::{H264Config, OpusConfig};
+use wren_media::device::{CameraSource, DeviceChoice, MicrophoneSource, SpeakerSink};
+use wren_media::io::{AudioSink, AudioSource, NoVideo, VideoSource};
+use wren_media::jitter::VideoJitterConfig;
+use wren_media::pipeline::{percentile, Feedback, Receiver, Sender};
+use wren_media::synth::{
+    RecordingAudioSink, RecordingVideoSink, Signal, SyntheticAudio, TestPattern,
+};
+use wren_proto::DeviceId;
+
+/// The picture a call sends: 640×360 at 15 frames a second.
+const WIDTH: usize = 640;
+const HEIGHT: usize = 360;
+const FPS: u32 = 15;
+/// The longest the loop sleeps when nothing is due.
+const MAX_WAIT: Duration = Duration::from_millis(5);
+/// The first byte of a sealed datagram: what it carries.
+const MEDIA: u8 = 0;
+const FEEDBACK: u8 = 1;
+
+/// What a call's media did on this device.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaStats {
+    /// Sources were synthetic (no device, or asked for).
+    pub synthetic: bool,
+    /// Datagrams sent to the relay.
+    pub datagrams_sent: u64,
+    /// Datagrams received from the relay.
+    pub datagrams_received: u64,
+    /// Received datagrams dropped: not sealed with the call's key.
+    pub dropped_forged: u64,
+    /// Received datagrams dropped: seen before.
+    pub dropped_replayed: u64,
+    /// Audio frames encoded and sent.
+    pub audio_frames_sent: u64,
+    /// Video frames encoded and sent.
+    pub video_frames_sent: u64,
+    /// Audio frames played (decoded or concealed).
+    pub audio_frames_played: u64,
+    /// Video frames decoded and shown.
+    pub video_frames_shown: u64,
+    /// The stamped frame numbers shown only ever went up.
+    pub video_in_order: bool,
+    /// Capture on the other device to shown here, in ms (both clocks start when the call
+    /// connects, so this includes how far apart the two starts were): median.
+    pub glass_to_glass_p50_ms: Option<f64>,
+    /// The same, 99th percentile.
+    pub glass_to_glass_p99_ms: Option<f64>,
+}
+
+/// Why media stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    /// The media engine failed (a codec, a device).
+    #[error("media engine: {0}")]
+    Engine(#[from] wren_media::MediaError),
+    /// SFrame could not seal.
+    #[error("cannot encrypt media: {0}")]
+    Seal(String),
+}
+
+/// A running media session; [`MediaSession::stop`] ends it and returns what it did.
+pub(crate) struct MediaSession {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<Result<MediaStats, MediaError>>,
+}
+
+impl MediaSession {
+    /// Starts sending and receiving on `connection`, clocked from `started`.
+    pub(crate) fn start(
+        connection: quinn::Connection,
+        key: MediaKey,
+        device: DeviceId,
+        video: bool,
+        synthetic: bool,
+        started: Instant,
+    ) -> MediaSession {
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(run(
+            connection, key, device, video, synthetic, started, stopped,
+        ));
+        MediaSession { stop, task }
+    }
+
+    /// Ends the session and closes its connection; what it did.
+    pub(crate) async fn stop(self) -> Result<MediaStats, MediaError> {
+        let _ = self.stop.send(());
+        self.task
+            .await
+            .unwrap_or_else(|e| Err(MediaError::Seal(format!("the media task failed: {e}"))))
+    }
+}
+
+type Sources = (
+    Box<dyn AudioSource>,
+    Box<dyn VideoSource>,
+    Box<dyn AudioSink>,
+    bool,
+);
+
+/// The microphone, camera and speaker, or synthetic stand-ins where there are none.
+fn sources(video: bool, synthetic: bool) -> Result<Sources, MediaError> {
+    let tone = || Box::new(SyntheticAudio::new(Signal::Speech)) as Box<dyn AudioSource>;
+    let pattern = || -> Result<Box<dyn VideoSource>, MediaError> {
+        Ok(Box::new(TestPattern::new(WIDTH, HEIGHT, FPS)?))
+    };
+    if synthetic {
+        let camera = if video { pattern()? } else { Box::new(NoVideo) };
+        return Ok((
+            tone(),
+            camera,
+            Box::new(RecordingAudioSink::default()),
+            true,
+        ));
+    }
+    let (microphone, real_mic) = match MicrophoneSource::open(DeviceChoice::Default) {
+        Ok(mic) => (Box::new(mic) as Box<dyn AudioSource>, true),
+        Err(e) => {
+            tracing::info!(error = %e, "no microphone: a synthetic voice stands in");
+            (tone(), false)
+        }
+    };
+    let (camera, real_camera): (Box<dyn VideoSource>, bool) = if !video {
+        (Box::new(NoVideo), true)
+    } else {
+        match CameraSource::open(None, WIDTH as u32, HEIGHT as u32, FPS) {
+            Ok(camera) => (Box::new(camera), true),
+            Err(e) => {
+                tracing::info!(error = %e, "no camera: a test pattern stands in");
+                (pattern()?, false)
+            }
+        }
+    };
+    let speaker: Box<dyn AudioSink> = match SpeakerSink::open(DeviceChoice::Default) {
+        Ok(speaker) => Box::new(speaker),
+        Err(e) => {
+            tracing::info!(error = %e, "no speaker: audio is counted, not played");
+            Box::new(RecordingAudioSink::default())
+        }
+    };
+    Ok((microphone, camera, speaker, !(real_mic && real_camera)))
+}
+
+async fn run(
+    connection: quinn::Connection,
+    key: MediaKey,
+    device: DeviceId,
+    video: bool,
+    synthetic: bool,
+    started: Instant,
+    mut stopped: oneshot::Receiver<()>,
+) -> Result<MediaStats, MediaError> {
+    let (audio, camera, speaker, synthetic) = sources(video, synthetic)?;
+    let mut sender = Sender::new(
+        audio,
+        camera,
+        OpusConfig::default(),
+        H264Config::for_size(WIDTH, HEIGHT, FPS),
+    )?
+    .with_video_fec(4);
+    let mut receiver = Receiver::new(
+        speaker,
+        RecordingVideoSink::default(),
+        VideoJitterConfig::default(),
+    )?;
+    let mut sealer = FrameSealer::new(&key, device).map_err(|e| MediaError::Seal(e.to_string()))?;
+    let mut opener = FrameOpener::new(&key);
+    let mut stats = MediaStats {
+        synthetic,
+        ..MediaStats::default()
+    };
+    let mut send = |kind: u8, bytes: &[u8], stats: &mut MediaStats| -> Result<(), MediaError> {
+        let mut plain = Vec::with_capacity(1 + bytes.len());
+        plain.push(kind);
+        plain.extend_from_slice(bytes);
+        let sealed = sealer
+            .seal(&plain)
+            .map_err(|e| MediaError::Seal(e.to_string()))?;
+        // A datagram the path cannot take now is lost, like any other.
+        if connection.send_datagram(sealed.into()).is_ok() {
+            stats.datagrams_sent += 1;
+        }
+        Ok(())
+    };
+    loop {
+        let now = started.elapsed();
+        for datagram in sender.poll(now)? {
+            send(MEDIA, &datagram, &mut stats)?;
+        }
+        for feedback in receiver.poll(now)? {
+            send(FEEDBACK, &feedback.to_bytes(), &mut stats)?;
+        }
+        let due = [sender.poll_timeout(), receiver.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
+            .map_or(MAX_WAIT, |at| at.saturating_sub(now).min(MAX_WAIT));
+        tokio::select! {
+            _ = &mut stopped => break,
+            received = connection.read_datagram() => {
+                let Ok(bytes) = received else { break };
+                stats.datagrams_received += 1;
+                match opener.open(&bytes) {
+                    Ok((_, plain)) => match plain.split_first() {
+                        Some((&MEDIA, packet)) => receiver.handle_datagram(packet, started.elapsed()),
+                        Some((&FEEDBACK, feedback)) => {
+                            if let Some(feedback) = Feedback::parse(feedback) {
+                                for again in sender.handle_feedback(feedback) {
+                                    send(MEDIA, &again, &mut stats)?;
+                                }
+                            }
+                        }
+                        _ => stats.dropped_forged += 1,
+                    },
+                    Err(Dropped::Forged) => stats.dropped_forged += 1,
+                    Err(Dropped::Replayed) => stats.dropped_replayed += 1,
+                }
+            }
+            () = tokio::time::sleep(due) => {}
+        }
+    }
+    connection.close(0u32.into(), b"call ended");
+    let sent = sender.stats();
+    stats.audio_frames_sent = sent.audio_frames;
+    stats.video_frames_sent = sent.video_frames;
+    let received = receiver.stats();
+    stats.audio_frames_played = received.audio_played;
+    let (_, shown) = receiver.into_sinks();
+    stats.video_frames_shown = shown.shown.len() as u64;
+    let stamps: Vec<_> = shown
+        .shown
+        .iter()
+        .filter_map(|s| s.stamp.map(|st| (s.at, st)))
+        .collect();
+    stats.video_in_order = stamps
+        .windows(2)
+        .all(|w| w[0].1.frame_number < w[1].1.frame_number);
+    let mut delays: Vec<Duration> = stamps
+        .iter()
+        .map(|(at, stamp)| at.saturating_sub(stamp.capture_time))
+        .collect();
+    delays.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    stats.glass_to_glass_p50_ms = percentile(&delays, 50.0).map(ms);
+    stats.glass_to_glass_p99_ms = percentile(&delays, 99.0).map(ms);
+    Ok(stats)
+}

@@ -1,0 +1,129 @@
+// The call this device is in, as the call view shows it: fed by the host's `callChanged` and
+// `callEnded` events and by `currentCall` (at start, and once a call is answered, for its
+// security emojis). An ended call stays for a moment with why it ended, then goes.
+
+import { createSignal, type Accessor } from 'solid-js';
+import { isConnected } from '../lib/calls';
+import type { CallEmojis, CallEndReason, CallInfo, CallPhase, CoreEvent, CurrentCall, Platform } from '../platform/types';
+
+/** How long the outcome of an ended call stays on screen. */
+export const CALL_ENDED_SHOW_MS = 2000;
+
+export interface ShownCall {
+  call: CallInfo;
+  phase: CallPhase;
+  /** The four emojis of the call's key, once answered and asked for. */
+  emojis: CallEmojis | null;
+  /** When this window saw it connected (its duration counts from there), Unix ms. */
+  connectedAt: number | null;
+  /** Set once it ended: the view says why, then closes. */
+  ended: { reason: CallEndReason; durationMs: number | null } | null;
+}
+
+export interface CallsStore {
+  /** The call shown: under way, or ended a moment ago; null when none. */
+  current: Accessor<ShownCall | null>;
+  /**
+   * Asks the host for the call this device is in (at start-up): shows it, or forgets a call
+   * kept from before (an ended one still showing why stays its moment).
+   */
+  load(): Promise<void>;
+  /** `callChanged`, `callEnded` and `callMissedWhileBusy` events. */
+  apply(event: CoreEvent): void;
+  /** A call this window just placed (its events may come before or after). */
+  placed(call: CallInfo): void;
+  /** Called with each call that was missed because this device was in another one. */
+  onMissedWhileBusy(handler: (call: CallInfo) => void): () => void;
+  /** Forgets the call (sign-out, lock). */
+  clear(): void;
+}
+
+function rank(phase: CallPhase): number {
+  return isConnected(phase) ? 2 : phase === 'ringing' ? 1 : 0;
+}
+
+export function createCallsStore(platform: Platform, now: () => number = () => Date.now()): CallsStore {
+  const [current, setCurrent] = createSignal<ShownCall | null>(null);
+  const missedHandlers = new Set<(call: CallInfo) => void>();
+  let closeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const show = (next: ShownCall | null): void => {
+    clearTimeout(closeTimer);
+    closeTimer = undefined;
+    setCurrent(next);
+  };
+
+  /**
+   * Where the host says the call stands; keeps what this window knew of the same call (an
+   * answer to an older question never takes a call back from connected to ringing).
+   */
+  const merge = (info: CallInfo, reported: CallPhase, emojis: CallEmojis | null): void => {
+    const prev = current();
+    const same = prev !== null && prev.call.id === info.id;
+    if (same && prev.ended !== null) return;
+    const phase = same && rank(prev.phase) > rank(reported) ? prev.phase : reported;
+    const connected = isConnected(phase);
+    show({
+      call: info,
+      phase,
+      emojis: emojis ?? (same ? prev.emojis : null),
+      connectedAt: connected ? ((same ? prev.connectedAt : null) ?? now()) : null,
+      ended: null,
+    });
+  };
+
+  const fromHost = (found: CurrentCall | null): void => {
+    if (found !== null) merge(found.call, found.phase, found.emojis);
+  };
+
+  /** Asks for the emojis of an answered call (only `currentCall` has them). */
+  const askEmojis = (id: number): void => {
+    platform
+      .currentCall()
+      .then((found) => {
+        if (found !== null && found.call.id === id) fromHost(found);
+      })
+      .catch(() => undefined);
+  };
+
+  return {
+    current,
+    async load() {
+      const found = await platform.currentCall();
+      if (found !== null) fromHost(found);
+      else if (current()?.ended === null) show(null);
+    },
+    apply(event) {
+      if (event.type === 'callChanged') {
+        merge(event.call, event.phase, null);
+        if (isConnected(event.phase) && current()?.emojis === null) askEmojis(event.call.id);
+      } else if (event.type === 'callEnded') {
+        const prev = current();
+        const same = prev !== null && prev.call.id === event.call.id;
+        show({
+          call: event.call,
+          phase: same ? prev.phase : 'ringing',
+          emojis: same ? prev.emojis : null,
+          connectedAt: same ? prev.connectedAt : null,
+          ended: { reason: event.reason, durationMs: event.durationMs },
+        });
+        closeTimer = setTimeout(() => {
+          closeTimer = undefined;
+          if (current()?.call.id === event.call.id) setCurrent(null);
+        }, CALL_ENDED_SHOW_MS);
+      } else if (event.type === 'callMissedWhileBusy') {
+        for (const handler of missedHandlers) handler(event.call);
+      }
+    },
+    placed(call) {
+      if (current()?.call.id !== call.id) merge(call, 'calling', null);
+    },
+    onMissedWhileBusy(handler) {
+      missedHandlers.add(handler);
+      return () => missedHandlers.delete(handler);
+    },
+    clear() {
+      show(null);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { createRoot } from 'solid-js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemoryPlatform, SIMULATED_CALL_EMOJIS } from '../../src/platform/memory';
+import type { CallInfo } from '../../src/platform/types';
+import { CALL_ENDED_SHOW_MS, createCallsStore } from '../../src/stores/calls';
+
+const BOB_CHAT = 1;
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function setup() {
+  const host = new MemoryPlatform({ signedInAs: 'alice' });
+  const store = createRoot(() => createCallsStore(host));
+  host.onEvent((event) => store.apply(event));
+  return { host, store };
+}
+
+describe('the calls store', () => {
+  it('follows a call from placed to connected, asking for its emojis once answered', async () => {
+    const { host, store } = setup();
+    const call = await host.startCall(BOB_CHAT, false);
+    store.placed(call);
+    expect(store.current()).toMatchObject({ call, phase: 'calling', emojis: null, connectedAt: null, ended: null });
+    host.simulateRemoteAnswer();
+    await settle();
+    expect(store.current()?.phase).toEqual({ connected: { peerDevice: 1 } });
+    expect(store.current()?.connectedAt).not.toBeNull();
+    expect(store.current()?.emojis).toEqual(SIMULATED_CALL_EMOJIS);
+  });
+
+  it('never takes a call back from connected on an older answer', async () => {
+    const { host, store } = setup();
+    const call = await host.startCall(BOB_CHAT, false);
+    host.simulateRemoteAnswer();
+    await settle();
+    store.apply({ type: 'callChanged', call, phase: 'ringing' });
+    expect(store.current()?.phase).toEqual({ connected: { peerDevice: 1 } });
+  });
+
+  it('keeps an ended call for a moment, then forgets it', async () => {
+    const { host, store } = setup();
+    const call = await host.startCall(BOB_CHAT, false);
+    await settle();
+    vi.useFakeTimers();
+    await host.hangUp(call.id);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.current()?.ended).toEqual({ reason: 'cancelled', durationMs: null });
+    // A late `placed` for the same call changes nothing.
+    store.placed(call);
+    expect(store.current()?.ended).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(CALL_ENDED_SHOW_MS);
+    expect(store.current()).toBeNull();
+  });
+
+  it('loads the call under way, and forgets one the host no longer has', async () => {
+    const { host, store } = setup();
+    const call = host.simulateIncomingCall('bob', true);
+    await store.load();
+    expect(store.current()).toMatchObject({ call, phase: 'ringing', ended: null });
+    // Kept from before (signed out, say): the host is in no call now.
+    await host.declineCall(call.id);
+    const later = createRoot(() => createCallsStore(host));
+    later.placed({ ...call, id: 999 });
+    await later.load();
+    expect(later.current()).toBeNull();
+  });
+
+  it('passes calls missed while busy to its listeners', () => {
+    const { store } = setup();
+    const seen: CallInfo[] = [];
+    const stop = store.onMissedWhileBusy((c) => seen.push(c));
+    const call: CallInfo = { id: 5, chat: BOB_CHAT, peer: 2, video: false, direction: 'incoming' };
+    store.apply({ type: 'callMissedWhileBusy', call });
+    stop();
+    store.apply({ type: 'callMissedWhileBusy', call });
+    expect(seen).toEqual([call]);
+  });
+});
