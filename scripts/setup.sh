@@ -40,6 +40,8 @@ WREN_E2E_PACKAGES=(
     dbus-daemon         # a private session bus for the app's notifications and tray icon
     dbus-bin            # dbus-monitor: records what the app asks of the desktop there
     fonts-noto-color-emoji  # a call's security emojis drawn as emojis in the screenshots
+    x11-utils           # xprop: checks that a call's picture-in-picture window stays above
+    openbox             # a window manager for that check (the other tests run without one)
 )
 
 wren_install_packages() {

@@ -1,10 +1,12 @@
 //! The call commands the web UI invokes: one per `Platform` method, each a thin call into
-//! the client engine. What happens to a call reaches the UI as `call*` events.
+//! the client engine, the other side's pictures over a channel, and the call's
+//! picture-in-picture window. What happens to a call reaches the UI as `call*` events.
 
 use crate::error::Result;
 use crate::state::AppState;
 use serde::Serialize;
-use tauri::State;
+use tauri::ipc::{Channel, InvokeResponseBody};
+use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
 use wren_core::calls::{CallId, CallInfo, Phase};
 use wren_core::ChatId;
 
@@ -59,4 +61,72 @@ pub(crate) async fn current_call(state: State<'_, AppState>) -> Result<Option<Cu
         phase,
         emojis,
     }))
+}
+
+/// Sends the other side's pictures of this device's calls to the web UI over `channel`,
+/// each as it arrives (the latest one wins): width and height (little-endian u16), then
+/// the I420 planes. It stops when the web view is gone.
+#[tauri::command]
+pub(crate) async fn watch_call_video(
+    state: State<'_, AppState>,
+    channel: Channel<InvokeResponseBody>,
+) -> Result<()> {
+    let Some(mut pictures) = state.client().await?.watch_call_pictures().await else {
+        return Ok(());
+    };
+    tauri::async_runtime::spawn(async move {
+        while pictures.changed().await.is_ok() {
+            let picture = pictures.borrow_and_update().clone();
+            if let Some(picture) = picture {
+                if channel
+                    .send(InvokeResponseBody::Raw(picture.to_bytes()))
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// The label of the call's picture-in-picture window.
+const PIP: &str = "call-pip";
+
+/// Opens the call's picture-in-picture window: small, without frame, above every other
+/// window, showing the other side's picture with mute and hang-up.
+#[tauri::command]
+pub(crate) async fn open_call_window(app: AppHandle) -> Result<()> {
+    if let Some(window) = app.get_webview_window(PIP) {
+        window.show()?;
+        // X11 forgets "above" across hide and show (tauri-apps/tauri#13530): say it again.
+        window.set_always_on_top(true)?;
+        return Ok(());
+    }
+    let window = WebviewWindowBuilder::new(&app, PIP, WebviewUrl::App("index.html?pip=1".into()))
+        .title("Wren call")
+        .inner_size(320.0, 200.0)
+        .min_inner_size(200.0, 120.0)
+        .decorations(false)
+        .always_on_top(true)
+        .skip_taskbar(true)
+        .resizable(true)
+        .maximizable(false)
+        .build()?;
+    window.set_always_on_top(true)?;
+    Ok(())
+}
+
+/// Closes the picture-in-picture window and brings the main window back to the front.
+#[tauri::command]
+pub(crate) async fn close_call_window(app: AppHandle) -> Result<()> {
+    if let Some(window) = app.get_webview_window(PIP) {
+        window.close()?;
+    }
+    if let Some(main) = app.get_webview_window("main") {
+        main.show()?;
+        main.unminimize()?;
+        main.set_focus()?;
+    }
+    Ok(())
 }

@@ -19,6 +19,9 @@ pub(crate) enum Error {
     /// An argument is out of range.
     #[error("{0}")]
     Invalid(String),
+    /// A window could not be made or changed.
+    #[error("the window system refused: {0}")]
+    Window(#[from] tauri::Error),
 }
 
 impl Error {
@@ -32,6 +35,7 @@ impl Error {
             Error::Taken(_) => "taken",
             Error::Locked => "locked",
             Error::Invalid(_) => "invalid",
+            Error::Window(_) => "internal",
         }
     }
 

@@ -10,6 +10,9 @@ use tokio::sync::{watch, RwLock};
 use wren_core::profile::{KeySource, ProfileDir};
 use wren_core::{Client, ClientOptions, CoreError, KeyError};
 
+/// Set (to anything): calls send a synthetic voice and test pattern.
+const SYNTHETIC_MEDIA: &str = "WREN_SYNTHETIC_MEDIA";
+
 /// Overrides the profile directory (each end-to-end test gives its app its own).
 pub(crate) const PROFILE_ENV: &str = "WREN_PROFILE_DIR";
 /// Pre-fills the server address on the sign-in screen.
@@ -131,6 +134,9 @@ impl AppState {
             client_name: concat!("wren-desktop/", env!("CARGO_PKG_VERSION")).into(),
         })
         .await?;
+        // For tests on machines without camera and microphone (and for demos): calls send
+        // the synthetic voice and test pattern.
+        client.use_synthetic_media(std::env::var_os(SYNTHETIC_MEDIA).is_some());
         tracing::info!(profile = %self.profile.root().display(), "profile opened");
         crate::events::forward(app.clone(), client.clone());
         *slot = Some(client);

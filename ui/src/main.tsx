@@ -1,8 +1,11 @@
-// Entry point: choose the host, create the app state, mount.
+// Entry point: choose the host, create the app state, mount. The call's picture-in-picture
+// window (`?pip=1`) mounts only its own view.
 
 import { render } from 'solid-js/web';
 import { App } from './App';
+import { isPipWindow } from './lib/callWindow';
 import { createPlatform } from './platform';
+import { PipView } from './screens/PipView';
 import { createAppState } from './stores/app';
 import { systemLanguage } from './stores/settings';
 import './styles/app.css';
@@ -11,6 +14,10 @@ const root = document.getElementById('root');
 if (root !== null) {
   const platform = createPlatform(window);
   const systemLang = systemLanguage(navigator.languages);
-  const options = { storage: window.localStorage, sessionStorage: window.sessionStorage, systemLang };
-  render(() => <App state={createAppState(platform, options)} />, root);
+  if (isPipWindow(window.location.search)) {
+    render(() => <PipView platform={platform} storage={window.localStorage} systemLang={systemLang} />, root);
+  } else {
+    const options = { storage: window.localStorage, sessionStorage: window.sessionStorage, systemLang };
+    render(() => <App state={createAppState(platform, options)} />, root);
+  }
 }

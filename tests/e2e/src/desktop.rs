@@ -141,6 +141,8 @@ impl Desktop {
             ("DISPLAY", display.name.clone().into()),
             ("WEBKIT_DISABLE_DMABUF_RENDERER", "1".into()),
             ("WREN_SERVER", server.into()),
+            // No camera or microphone here: calls send the synthetic voice and pattern.
+            ("WREN_SYNTHETIC_MEDIA", "1".into()),
             ("XDG_DATA_HOME", xdg.join("data").into()),
             ("XDG_CONFIG_HOME", xdg.join("config").into()),
             ("XDG_CACHE_HOME", xdg.join("cache").into()),
@@ -229,6 +231,116 @@ impl Desktop {
             .env("DISPLAY", &self.display)
             .status()
             .unwrap_or_else(|e| panic!("cannot run xdotool (apt-get install xdotool): {e}"));
+        assert!(status.success(), "xdotool failed: {status}");
+    }
+
+    /// Starts a window manager (openbox) on the display, for a test of what only a window
+    /// manager does (keeping a window above the others); it stops with the returned
+    /// guard. The other tests run without one, where focus follows the pointer.
+    pub fn start_window_manager(&self) -> WindowManager {
+        let child = Command::new("openbox")
+            .args(["--sm-disable"])
+            .env("DISPLAY", &self.display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start openbox (apt-get install openbox): {e}"));
+        // openbox announces itself on the root window once it manages the display.
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            let out = Command::new("xprop")
+                .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+                .env("DISPLAY", &self.display)
+                .output();
+            if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id")) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        WindowManager(child)
+    }
+
+    /// The X window titled `title`, if one is mapped on the display.
+    pub fn window_named(&self, title: &str) -> Option<String> {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", &format!("^{title}$")])
+            .env("DISPLAY", &self.display)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run xdotool (apt-get install xdotool): {e}"));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .map(str::to_string)
+    }
+
+    /// The window's `_NET_WM_STATE` as `xprop` prints it (`_NET_WM_STATE_ABOVE` among
+    /// them for a window kept above the others).
+    pub fn window_state(&self, window: &str) -> String {
+        let out = Command::new("xprop")
+            .args(["-id", window, "_NET_WM_STATE"])
+            .env("DISPLAY", &self.display)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run xprop (apt-get install x11-utils): {e}"));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// How varied the pixels of `window` are in the display's screenshot `shot` (the
+    /// standard deviation of their intensity, 0 to 1): near 0 for a blank window.
+    pub fn window_variety(&self, window: &str, shot: &Path) -> f64 {
+        let geometry = Command::new("xdotool")
+            .args(["getwindowgeometry", "--shell", window])
+            .env("DISPLAY", &self.display)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run xdotool: {e}"));
+        let geometry = String::from_utf8_lossy(&geometry.stdout).into_owned();
+        let field = |name: &str| {
+            geometry
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}=")))
+                .unwrap_or("0")
+                .to_string()
+        };
+        let crop = format!(
+            "{}x{}+{}+{}",
+            field("WIDTH"),
+            field("HEIGHT"),
+            field("X"),
+            field("Y")
+        );
+        let out = Command::new("convert")
+            .arg(shot)
+            .args([
+                "-crop",
+                &crop,
+                "-colorspace",
+                "Gray",
+                "-format",
+                "%[fx:standard_deviation]",
+                "info:",
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run convert (apt-get install imagemagick): {e}"));
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0.0)
+    }
+
+    /// Clicks inside the window at (`x`, `y`) of its own coordinates, as a user does.
+    pub fn click_in_window(&self, window: &str, x: u32, y: u32) {
+        let status = Command::new("xdotool")
+            .args([
+                "mousemove",
+                "--window",
+                window,
+                &x.to_string(),
+                &y.to_string(),
+                "click",
+                "1",
+            ])
+            .env("DISPLAY", &self.display)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run xdotool: {e}"));
         assert!(status.success(), "xdotool failed: {status}");
     }
 
@@ -500,5 +612,15 @@ impl Drop for App<'_> {
         if let Some(session) = self.session.take() {
             let _ = session.end();
         }
+    }
+}
+
+/// A window manager running on a test's display; stopped when dropped.
+pub struct WindowManager(Child);
+
+impl Drop for WindowManager {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }

@@ -696,13 +696,35 @@ fn the_directory_previews_a_channel_and_a_subscriber_sees_live_posts_and_sponsor
     app.quit();
 }
 
+/// The size of the canvas and a sample of its pixels, once it has drawn something.
+fn canvas_sample(app: &App<'_>, id: &str) -> Option<(u64, u64)> {
+    let script = format!(
+        "const c = document.querySelector('[data-testid=\"{id}\"]');
+         if (!c || !c.width) return null;
+         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+         let sum = 0;
+         for (let i = 0; i < d.length; i += 97) sum += d[i];
+         return [c.width * c.height, sum];"
+    );
+    let value = app.script(&script, json!([]));
+    let pair = value.as_array()?;
+    Some((pair.first()?.as_u64()?, pair.get(1)?.as_u64()?))
+}
+
 #[test]
-fn a_call_from_a_cli_peer_rings_in_the_app_connects_with_the_same_emojis_and_is_recorded() {
+fn a_call_from_a_cli_peer_rings_connects_shows_moving_video_floats_in_picture_in_picture_and_is_recorded(
+) {
     let root = tempfile::tempdir().expect("tempdir");
-    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let server = ServerProcess::start_with(
+        &root.path().join("server"),
+        free_port(),
+        &["--media-port", "0"],
+    );
     let Some(desktop) = Desktop::start("calls", root.path(), &server.url) else {
         return;
     };
+    // Keeping a window above the others is the window manager's job.
+    let _window_manager = desktop.start_window_manager();
     let app = desktop.launch();
     register(&app, &server.url, "vera");
     let max = peer(root.path(), &server, "max");
@@ -710,9 +732,18 @@ fn a_call_from_a_cli_peer_rings_in_the_app_connects_with_the_same_emojis_and_is_
     app.click_element(&first_chat(&app));
     message(&app, "can I call you?");
 
-    // Max calls from the command line; the app rings and the user answers.
+    // Max calls from the command line with a synthetic camera; the app rings and the
+    // user answers (this machine has no camera either: the app sends its test pattern).
     let calling = max
-        .command(&["--json", "call", "@vera", "--video", "--seconds", "3"])
+        .command(&[
+            "--json",
+            "call",
+            "@vera",
+            "--video",
+            "--synthetic",
+            "--seconds",
+            "15",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -725,9 +756,38 @@ fn a_call_from_a_cli_peer_rings_in_the_app_connects_with_the_same_emojis_and_is_
         let emojis = app.texts(&testid("call-emojis")).pop()?;
         (emojis.chars().count() >= 4).then_some(emojis)
     });
+
+    // The other side's picture moves.
+    let first = app.wait("the first picture", |app| {
+        canvas_sample(app, "call-remote-video").filter(|(_, sum)| *sum > 0)
+    });
+    app.wait("the picture to change", |app| {
+        canvas_sample(app, "call-remote-video").filter(|sample| sample.1 != first.1)
+    });
     app.screenshot("2-connected");
 
-    // Max hangs up after three seconds: both saw the same four emojis.
+    // Picture in picture: a second window, kept above the others; clicking it brings the
+    // call back to the main window.
+    app.click("call-pip");
+    let pip = app.wait("the picture-in-picture window", |_| {
+        desktop.window_named("Wren call")
+    });
+    let state = desktop.window_state(&pip);
+    assert!(state.contains("_NET_WM_STATE_ABOVE"), "{state}");
+    app.wait_for("call-bar");
+    let shot = app.wait("the other side's picture in the small window", |app| {
+        let shot = app.screenshot("3-picture-in-picture");
+        (desktop.window_variety(&pip, &shot) > 0.05).then_some(shot)
+    });
+    assert!(shot.exists());
+    desktop.click_in_window(&pip, 60, 60);
+    app.wait("the picture-in-picture window to close", |_| {
+        desktop.window_named("Wren call").is_none().then_some(())
+    });
+    app.wait_for("call-remote-video");
+
+    // Max hangs up: both saw the same four emojis, and each side showed the other's
+    // video.
     let out = calling.wait_with_output().expect("wren call");
     assert!(out.status.success(), "{out:?}");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -745,6 +805,11 @@ fn a_call_from_a_cli_peer_rings_in_the_app_connects_with_the_same_emojis_and_is_
         emojis.iter().all(|e| shown.contains(e)),
         "the app shows {shown:?}, the peer {emojis:?}"
     );
+    assert!(
+        report["media"]["videoFramesShown"].as_u64() > Some(10),
+        "the peer saw the app's video: {}",
+        report["media"]
+    );
     app.wait("the call to end in the app", |app| {
         app.all(&testid("call-view")).is_empty().then_some(())
     });
@@ -754,6 +819,6 @@ fn a_call_from_a_cli_peer_rings_in_the_app_connects_with_the_same_emojis_and_is_
         app.texts(&testid("call-record")).pop()
     });
     assert!(record.contains("Incoming video call"), "{record:?}");
-    app.screenshot("3-recorded");
+    app.screenshot("4-recorded");
     app.quit();
 }

@@ -1,10 +1,11 @@
 // The call this device is in, over whatever screen is open: a modal panel with Accept and
 // Decline (and the ringtone) while a call rings here, else a non-modal region with the other
-// side's name, where the call stands, its duration and security emojis once answered, and
-// Cancel / Hang up. An ended call shows why for a moment, then the view closes. Voice and
-// video are not carried yet: the view says so and offers no mute or camera toggles.
+// side's name, where the call stands, its duration and security emojis once answered, the
+// other side's picture in a connected video call, Picture in picture and Cancel / Hang up.
+// While the picture-in-picture window is open the region is a compact bar (name, duration,
+// Return to call, Hang up). An ended call shows why for a moment, then the view closes.
 
-import { For, Show, createEffect, createMemo, createSignal, createUniqueId, onCleanup, onMount, type JSX } from 'solid-js';
+import { For, Show, createEffect, createMemo, createSignal, createUniqueId, on, onCleanup, onMount, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { formatDuration } from '../i18n/locale';
 import { endedText, isConnected, peerName, phaseText } from '../lib/calls';
@@ -18,6 +19,7 @@ import type { ShownCall } from '../stores/calls';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
 import { LIVE_REGION } from './LiveAnnouncer';
+import { RemoteVideo } from './RemoteVideo';
 
 /** How often the duration of an answered call is redrawn. */
 const DURATION_TICK_MS = 500;
@@ -87,7 +89,10 @@ export function CallView(props: { onError: (message: string) => void }): JSX.Ele
                 name={name(c().call)}
                 status={statusText(c())}
                 takeFocus={answered === Number(id)}
+                collapsed={app.calls.pipOpen()}
                 onHangUp={() => app.platform.hangUp(c().call.id).catch(fail)}
+                onPip={() => app.calls.openPip().catch(fail)}
+                onReturn={() => app.calls.closePip().catch(fail)}
               />
             )}
           </Show>
@@ -180,16 +185,28 @@ function OngoingCall(props: {
   status: string;
   /** Answered in the incoming panel: the keyboard focus comes here. */
   takeFocus: boolean;
+  /** The call is in the picture-in-picture window: only a compact bar shows here. */
+  collapsed: boolean;
   onHangUp: () => void;
+  onPip: () => void;
+  onReturn: () => void;
 }): JSX.Element {
-  const { settings } = useApp();
+  const { settings, callVideo } = useApp();
   const t = settings.t;
   const [now, setNow] = createSignal(Date.now());
   let region!: HTMLElement;
+  let hangUpButton: HTMLButtonElement | undefined;
+  let pipButton: HTMLButtonElement | undefined;
+  let returnButton: HTMLButtonElement | undefined;
   let previous: HTMLElement | null = null;
+  /** Set when the keyboard focus was in the region as it collapsed or expanded: it stays there. */
+  let refocus = false;
   const ended = (): boolean => props.shown.ended !== null;
+  const connected = (): boolean => !ended() && isConnected(props.shown.phase);
+  const collapsed = (): boolean => props.collapsed && !ended();
   const connectedAt = (): number | null => (ended() ? null : props.shown.connectedAt);
   const emojis = (): readonly string[] | null => (ended() ? null : props.shown.emojis);
+  const hangUpText = (): string => (isConnected(props.shown.phase) ? t('calls.hangUp') : t('calls.cancel'));
 
   createEffect(() => {
     if (connectedAt() === null) return;
@@ -200,78 +217,152 @@ function OngoingCall(props: {
   onMount(() => {
     if (!props.takeFocus) return;
     previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    focusableIn(region)[0]?.focus();
+    (hangUpButton ?? focusableIn(region)[0])?.focus();
   });
   onCleanup(() => {
     if (region.contains(document.activeElement) && previous?.isConnected) previous.focus();
   });
+  // Collapsed to the bar or expanded again from here: the focus goes to the button that undoes it.
+  createEffect(
+    on(
+      collapsed,
+      (isCollapsed) => {
+        if (!refocus) return;
+        refocus = false;
+        (isCollapsed ? returnButton : pipButton)?.focus();
+      },
+      { defer: true },
+    ),
+  );
+  const toPip = (): void => {
+    refocus = region.contains(document.activeElement);
+    props.onPip();
+  };
+  const back = (): void => {
+    refocus = region.contains(document.activeElement);
+    props.onReturn();
+  };
+
+  const duration = (since: number): JSX.Element => (
+    <span class="call-duration" dir="ltr" data-testid="call-duration" title={t('calls.duration')}>
+      {formatDuration((now() - since) / 1000, settings.lang())}
+    </span>
+  );
+  const hangUp = (): JSX.Element => (
+    <button
+      ref={hangUpButton}
+      type="button"
+      class="button danger call-hang-up"
+      data-testid="call-hang-up"
+      onClick={() => props.onHangUp()}
+    >
+      <Icon name="callEnd" size={18} />
+      <span>{hangUpText()}</span>
+    </button>
+  );
 
   return (
     <Portal>
       <section
         ref={region}
         class="call-view"
+        classList={{ 'call-view-collapsed': collapsed() }}
         role="region"
         aria-label={t('calls.region')}
         data-testid="call-view"
         data-ended={ended() ? 'true' : 'false'}
+        data-pip={collapsed() ? 'true' : 'false'}
       >
-        <div class="call-view-head">
-          <Avatar name={props.name} id={props.shown.call.peer} />
-          <div class="call-view-title">
-            <h2 class="call-name" dir="auto">
-              <bdi>{props.name}</bdi>
-            </h2>
-            <p class="call-kind">
-              <Icon name={props.shown.call.video ? 'videocam' : 'call'} size={16} />
-              <span>{t(props.shown.call.video ? 'calls.video' : 'calls.audio')}</span>
-            </p>
+        <Show
+          when={!collapsed()}
+          fallback={
+            <div class="call-bar" data-testid="call-bar">
+              <Icon name={props.shown.call.video ? 'videocam' : 'call'} size={18} />
+              <span class="call-bar-name" dir="auto">
+                <bdi>{props.name}</bdi>
+              </span>
+              <Show when={connectedAt()}>{(since) => duration(since())}</Show>
+              <span class="call-bar-actions">
+                <button
+                  ref={returnButton}
+                  type="button"
+                  class="button call-bar-return"
+                  data-testid="call-bar-return"
+                  onClick={back}
+                >
+                  <Icon name="openInFull" size={18} />
+                  <span>{t('calls.return')}</span>
+                </button>
+                {hangUp()}
+              </span>
+            </div>
+          }
+        >
+          <div class="call-view-head">
+            <Avatar name={props.name} id={props.shown.call.peer} />
+            <div class="call-view-title">
+              <h2 class="call-name" dir="auto">
+                <bdi>{props.name}</bdi>
+              </h2>
+              <p class="call-kind">
+                <Icon name={props.shown.call.video ? 'videocam' : 'call'} size={16} />
+                <span>{t(props.shown.call.video ? 'calls.video' : 'calls.audio')}</span>
+              </p>
+            </div>
           </div>
-        </div>
-        <p class="call-status">
-          <span data-testid="call-status">{props.status}</span>
-          <Show when={connectedAt()}>
-            {(since) => (
-              <>
-                {' · '}
-                <span class="call-duration" dir="ltr" data-testid="call-duration" title={t('calls.duration')}>
-                  {formatDuration((now() - since()) / 1000, settings.lang())}
-                </span>
-              </>
+          <Show when={connected() && props.shown.call.video}>
+            <div class="call-video">
+              <RemoteVideo
+                video={callVideo}
+                label={t('calls.videoFrom', { name: props.name })}
+                testId="call-remote-video"
+              />
+            </div>
+          </Show>
+          <p class="call-status">
+            <span data-testid="call-status">{props.status}</span>
+            <Show when={connectedAt()}>
+              {(since) => (
+                <>
+                  {' · '}
+                  {duration(since())}
+                </>
+              )}
+            </Show>
+          </p>
+          <Show when={emojis()}>
+            {(list) => (
+              <div class="call-security">
+                <p
+                  class="call-emojis"
+                  role="img"
+                  aria-label={t('calls.emojisLabel', { emojis: list().join(' ') })}
+                  data-testid="call-emojis"
+                >
+                  <For each={list()}>
+                    {(emoji, i) => (
+                      <>
+                        {i() > 0 ? ' ' : ''}
+                        <span class="call-emoji">{emoji}</span>
+                      </>
+                    )}
+                  </For>
+                </p>
+                <p class="call-emojis-explain">{t('calls.emojisExplain')}</p>
+              </div>
             )}
           </Show>
-        </p>
-        <Show when={emojis()}>
-          {(list) => (
-            <div class="call-security">
-              <p
-                class="call-emojis"
-                role="img"
-                aria-label={t('calls.emojisLabel', { emojis: list().join(' ') })}
-                data-testid="call-emojis"
-              >
-                <For each={list()}>
-                  {(emoji, i) => (
-                    <>
-                      {i() > 0 ? ' ' : ''}
-                      <span class="call-emoji">{emoji}</span>
-                    </>
-                  )}
-                </For>
-              </p>
-              <p class="call-emojis-explain">{t('calls.emojisExplain')}</p>
+          <Show when={!ended()}>
+            <div class="call-view-actions">
+              <Show when={connected()}>
+                <button ref={pipButton} type="button" class="button call-pip" data-testid="call-pip" onClick={toPip}>
+                  <Icon name="pip" size={18} />
+                  <span>{t('calls.pip')}</span>
+                </button>
+              </Show>
+              {hangUp()}
             </div>
-          )}
-        </Show>
-        <p class="call-media-note" data-testid="call-media-note">
-          <Icon name="info" size={16} />
-          <span>{t('calls.mediaNote')}</span>
-        </p>
-        <Show when={!ended()}>
-          <button type="button" class="button danger call-hang-up" data-testid="call-hang-up" onClick={() => props.onHangUp()}>
-            <Icon name="callEnd" size={18} />
-            <span>{isConnected(props.shown.phase) ? t('calls.hangUp') : t('calls.cancel')}</span>
-          </button>
+          </Show>
         </Show>
       </section>
     </Portal>

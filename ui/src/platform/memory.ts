@@ -60,6 +60,7 @@ import type {
   SponsoredAction,
   SponsoredMessage,
   SponsoredTarget,
+  VideoPicture,
 } from './types';
 
 /**
@@ -213,6 +214,35 @@ interface SimulatedCall {
 /** The four emojis of every simulated call's key (the engine derives them from the key). */
 export const SIMULATED_CALL_EMOJIS: CallEmojis = ['🦊', '🌵', '🎈', '🚲'];
 
+/** The simulated video of the other side: a small picture, ten a second. */
+export const SIMULATED_VIDEO = { width: 64, height: 36, intervalMs: 100 } as const;
+
+/**
+ * Picture number `frame` of the simulated video: a diagonal colour gradient with a white bar
+ * moving across it (two columns a picture), in I420.
+ */
+export function simulatedPicture(frame: number, width: number = SIMULATED_VIDEO.width, height: number = SIMULATED_VIDEO.height): VideoPicture {
+  const chromaWidth = (width + 1) >> 1;
+  const chromaHeight = (height + 1) >> 1;
+  const i420 = new Uint8Array(width * height + 2 * chromaWidth * chromaHeight);
+  const barStart = (frame * 2) % width;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const inBar = (x - barStart + width) % width < 4;
+      i420[y * width + x] = inBar ? 235 : 40 + Math.round((140 * x) / width + (40 * y) / height);
+    }
+  }
+  const u = width * height;
+  const v = u + chromaWidth * chromaHeight;
+  for (let y = 0; y < chromaHeight; y++) {
+    for (let x = 0; x < chromaWidth; x++) {
+      i420[u + y * chromaWidth + x] = 170 - Math.round((80 * y) / chromaHeight);
+      i420[v + y * chromaWidth + x] = 100 + Math.round((90 * x) / chromaWidth);
+    }
+  }
+  return { width, height, i420 };
+}
+
 /** The English line a call record carries as its text (for search), as the engine writes it. */
 export function callSummary(record: CallRecord): string {
   const kind = record.video ? 'Video call' : 'Call';
@@ -325,6 +355,13 @@ export class MemoryPlatform implements Platform {
   /** The call this device is in. */
   private activeCall: SimulatedCall | null = null;
   private nextCallId = 1;
+  /** Who `watchCallVideo` hands the pictures of the other side to. */
+  private readonly videoWatchers = new Set<(picture: VideoPicture) => void>();
+  /** Sends the simulated pictures while a video call is connected and someone watches. */
+  private videoTimer: ReturnType<typeof setInterval> | undefined;
+  private videoFrame = 0;
+  /** Whether the call's picture-in-picture window is open (`openCallWindow`; tests read it). */
+  pipOpen = false;
 
   constructor(options: MemoryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -968,7 +1005,7 @@ export class MemoryPlatform implements Platform {
     this.businessProfiles.set(me.id, structuredClone(profile));
   }
 
-  // ---- calls (signalling only, as the engine: no audio or video) ----
+  // ---- calls (the engine's signalling; the other side's video is a made-up picture) ----
 
   async startCall(chat: ChatId, video: boolean): Promise<CallInfo> {
     const me = this.requireMe();
@@ -1017,6 +1054,19 @@ export class MemoryPlatform implements Platform {
       phase: structuredClone(active.phase),
       emojis: connected ? [...SIMULATED_CALL_EMOJIS] : null,
     };
+  }
+
+  async watchCallVideo(onPicture: (picture: VideoPicture) => void): Promise<void> {
+    this.videoWatchers.add(onPicture);
+    this.syncVideo();
+  }
+
+  async openCallWindow(): Promise<void> {
+    this.pipOpen = true;
+  }
+
+  async closeCallWindow(): Promise<void> {
+    this.pipOpen = false;
   }
 
   onEvent(handler: (event: CoreEvent) => void): () => void {
@@ -1296,6 +1346,22 @@ export class MemoryPlatform implements Platform {
     active.phase = { connected: { peerDevice: 1 } };
     active.connectedAt = this.now();
     this.emit({ type: 'callChanged', call: { ...active.info }, phase: structuredClone(active.phase) });
+    this.syncVideo();
+  }
+
+  /** The other side's pictures flow while a video call is connected and someone watches. */
+  private syncVideo(): void {
+    const active = this.activeCall;
+    const flowing = active !== null && active.info.video && typeof active.phase === 'object' && this.videoWatchers.size > 0;
+    if (flowing && this.videoTimer === undefined) {
+      this.videoTimer = setInterval(() => {
+        const picture = simulatedPicture(this.videoFrame++);
+        for (const watcher of this.videoWatchers) watcher(picture);
+      }, SIMULATED_VIDEO.intervalMs);
+    } else if (!flowing && this.videoTimer !== undefined) {
+      clearInterval(this.videoTimer);
+      this.videoTimer = undefined;
+    }
   }
 
   /**
@@ -1304,6 +1370,7 @@ export class MemoryPlatform implements Platform {
    */
   private endCall(active: SimulatedCall, reason: CallEndReason): void {
     this.activeCall = null;
+    this.syncVideo();
     const durationMs = active.connectedAt === null ? null : Math.max(0, this.now() - active.connectedAt);
     this.emit({ type: 'callEnded', call: { ...active.info }, reason, durationMs });
     const video = active.info.video;

@@ -1,8 +1,10 @@
 // The desktop host: every Platform method is the Tauri command of the same name in
-// snake_case, with camelCase argument keys; core events arrive on `wren://event`.
+// snake_case, with camelCase argument keys; core events arrive on `wren://event`, the
+// pictures of a call's video on the channel given to `watch_call_video`.
 
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { parsePicture } from '../lib/i420';
 import { toErrorInfo } from './errors';
 import type {
   Account,
@@ -36,6 +38,7 @@ import type {
   Seq,
   SponsoredAction,
   SponsoredMessage,
+  VideoPicture,
 } from './types';
 
 const EVENT_NAME = 'wren://event';
@@ -240,6 +243,21 @@ export class TauriPlatform implements Platform {
   }
   currentCall(): Promise<CurrentCall | null> {
     return call('current_call');
+  }
+  watchCallVideo(onPicture: (picture: VideoPicture) => void): Promise<void> {
+    // Each message: width and height (LE uint16), then the I420 planes; anything else is dropped.
+    const channel = new Channel<ArrayBuffer>();
+    channel.onmessage = (message) => {
+      const picture = parsePicture(message);
+      if (picture !== null) onPicture(picture);
+    };
+    return call('watch_call_video', { channel });
+  }
+  openCallWindow(): Promise<void> {
+    return call('open_call_window');
+  }
+  closeCallWindow(): Promise<void> {
+    return call('close_call_window');
   }
 
   onEvent(handler: (event: CoreEvent) => void): () => void {

@@ -339,7 +339,7 @@ export interface BusinessProfile {
   quickReplies: QuickReply[];
 }
 
-// ---- calls: one-to-one, in direct chats (signalling only: no audio or video yet) ----
+// ---- calls: one-to-one, in direct chats ----
 
 export type CallId = number;
 
@@ -382,6 +382,16 @@ export type CallEndReason =
   | 'answeredElsewhere'
   /** Another device of this account declined it. */
   | 'declinedElsewhere';
+
+/**
+ * One picture of the other side's video, as the host decoded it: I420, that is the Y plane
+ * (width × height bytes), then the U and V planes (⌈width/2⌉ × ⌈height/2⌉ bytes each).
+ */
+export interface VideoPicture {
+  width: number;
+  height: number;
+  i420: Uint8Array;
+}
 
 /** The four emojis of a call's key: both sides see the same ones unless someone is in the middle. */
 export type CallEmojis = [string, string, string, string];
@@ -591,7 +601,7 @@ export interface Platform {
    */
   setBusinessProfile(profile: BusinessProfile): Promise<void>;
 
-  // ---- calls (signalling only: no audio or video is carried yet) ----
+  // ---- calls ----
 
   /**
    * Calls the other member of a direct chat; every device of theirs rings. Rejects (code
@@ -606,6 +616,19 @@ export interface Platform {
   hangUp(call: CallId): Promise<void>;
   /** The call this device is in, if any. */
   currentCall(): Promise<CurrentCall | null>;
+  /**
+   * From now on, hands `onPicture` every picture the other side sends in this device's calls
+   * (the newest: pictures are dropped, never queued, while the window is slow). Resolves once
+   * watching; call it once per window, not once per call.
+   */
+  watchCallVideo(onPicture: (picture: VideoPicture) => void): Promise<void>;
+  /**
+   * Opens the call's picture-in-picture window (small, frameless, always on top; it loads this
+   * UI with `?pip=1`).
+   */
+  openCallWindow(): Promise<void>;
+  /** Closes the picture-in-picture window and brings the main window to the front. */
+  closeCallWindow(): Promise<void>;
 
   /** Subscribes to core events; returns an unsubscribe function. */
   onEvent(handler: (event: CoreEvent) => void): () => void;

@@ -6,8 +6,10 @@ import { displayTitle } from '../lib/chats';
 import { isArrival } from '../lib/messages';
 import type { ChannelId, ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '../platform/types';
 import { callRecordLabel } from '../lib/calls';
+import { onPipClosed } from '../lib/callWindow';
 import { createAnnouncerStore, type AnnouncerStore } from './announcer';
 import { createCallsStore, type CallsStore } from './calls';
+import { createCallVideoStore, type CallVideoStore } from './callVideo';
 import { createChannelsStore, type ChannelsStore } from './channels';
 import { createChatsStore, type ChatsStore } from './chats';
 import { createConversationsStore, type ConversationsStore } from './conversation';
@@ -50,6 +52,8 @@ export interface AppState {
   security: SecurityStore;
   /** The call this device is in (or that just ended). */
   calls: CallsStore;
+  /** The other side's pictures in this window's video calls. */
+  callVideo: CallVideoStore;
   activeChat: Accessor<ChatId | null>;
   /** Also saves at once the drafts still waiting for a pause in typing; closes an open channel. */
   openChat(chat: ChatId | null): void;
@@ -118,6 +122,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const announcer = createAnnouncerStore();
   const security = createSecurityStore(platform);
   const calls = createCallsStore(platform, options.now);
+  const callVideo = createCallVideoStore(platform);
   const takeLinks = (): void => {
     links.take().catch(() => undefined);
   };
@@ -137,6 +142,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const forget = (): void => {
     drafts.clear();
     calls.clear();
+    callVideo.clear();
     chats.clear();
     channels.clear();
     setActiveChannel(null);
@@ -250,6 +256,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       case 'callEnded':
       case 'callMissedWhileBusy':
         calls.apply(event);
+        if (event.type === 'callEnded') callVideo.clear();
         break;
       case 'channelRemoved':
         channels.apply(event);
@@ -274,6 +281,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     announcer,
     security,
     calls,
+    callVideo,
     activeChat,
     openChat(chat) {
       void drafts.flush();
@@ -303,6 +311,8 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       tellHost();
       tellTray();
       const stop = platform.onEvent(handle);
+      // "Return to the call" in the picture-in-picture window: the call panel expands here.
+      const stopPip = onPipClosed(() => calls.pipClosed());
       // The window is going away: save the drafts still waiting for a pause in typing.
       const leave = (): void => void drafts.flush();
       window.addEventListener('pagehide', leave);
@@ -311,6 +321,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       takeLinks();
       return () => {
         stop();
+        stopPip();
         window.removeEventListener('pagehide', leave);
         window.removeEventListener('beforeunload', leave);
       };

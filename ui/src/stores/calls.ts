@@ -1,6 +1,7 @@
 // The call this device is in, as the call view shows it: fed by the host's `callChanged` and
 // `callEnded` events and by `currentCall` (at start, and once a call is answered, for its
-// security emojis). An ended call stays for a moment with why it ended, then goes.
+// security emojis). An ended call stays for a moment with why it ended, then goes. Also
+// whether the call is shown in the picture-in-picture window (closed when the call ends).
 
 import { createSignal, type Accessor } from 'solid-js';
 import { isConnected } from '../lib/calls';
@@ -34,8 +35,16 @@ export interface CallsStore {
   placed(call: CallInfo): void;
   /** Called with each call that was missed because this device was in another one. */
   onMissedWhileBusy(handler: (call: CallInfo) => void): () => void;
-  /** Forgets the call (sign-out, lock). */
+  /** Forgets the call (sign-out, lock); closes the picture-in-picture window. */
   clear(): void;
+  /** Whether this window opened the picture-in-picture window (and it was not closed since). */
+  pipOpen: Accessor<boolean>;
+  /** Opens the picture-in-picture window; rejects as the host does. */
+  openPip(): Promise<void>;
+  /** Closes the picture-in-picture window (the main window comes to the front). */
+  closePip(): Promise<void>;
+  /** The picture-in-picture window closed by itself ("Return to the call" in it). */
+  pipClosed(): void;
 }
 
 function rank(phase: CallPhase): number {
@@ -44,6 +53,7 @@ function rank(phase: CallPhase): number {
 
 export function createCallsStore(platform: Platform, now: () => number = () => Date.now()): CallsStore {
   const [current, setCurrent] = createSignal<ShownCall | null>(null);
+  const [pipOpen, setPipOpen] = createSignal(false);
   const missedHandlers = new Set<(call: CallInfo) => void>();
   let closeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -72,6 +82,13 @@ export function createCallsStore(platform: Platform, now: () => number = () => D
     });
   };
 
+  /** No call to show in it any more: the picture-in-picture window goes. */
+  const dropPip = (): void => {
+    if (!pipOpen()) return;
+    setPipOpen(false);
+    platform.closeCallWindow().catch(() => undefined);
+  };
+
   const fromHost = (found: CurrentCall | null): void => {
     if (found !== null) merge(found.call, found.phase, found.emojis);
   };
@@ -90,8 +107,12 @@ export function createCallsStore(platform: Platform, now: () => number = () => D
     current,
     async load() {
       const found = await platform.currentCall();
-      if (found !== null) fromHost(found);
-      else if (current()?.ended === null) show(null);
+      if (found !== null) {
+        fromHost(found);
+        return;
+      }
+      if (current()?.ended === null) show(null);
+      dropPip();
     },
     apply(event) {
       if (event.type === 'callChanged') {
@@ -107,6 +128,7 @@ export function createCallsStore(platform: Platform, now: () => number = () => D
           connectedAt: same ? prev.connectedAt : null,
           ended: { reason: event.reason, durationMs: event.durationMs },
         });
+        dropPip();
         closeTimer = setTimeout(() => {
           closeTimer = undefined;
           if (current()?.call.id === event.call.id) setCurrent(null);
@@ -124,6 +146,22 @@ export function createCallsStore(platform: Platform, now: () => number = () => D
     },
     clear() {
       show(null);
+      dropPip();
+    },
+    pipOpen,
+    async openPip() {
+      await platform.openCallWindow();
+      // The call may have ended while the window opened: it goes again.
+      const c = current();
+      if (c === null || c.ended !== null) await platform.closeCallWindow();
+      else setPipOpen(true);
+    },
+    async closePip() {
+      setPipOpen(false);
+      await platform.closeCallWindow();
+    },
+    pipClosed() {
+      setPipOpen(false);
     },
   };
 }

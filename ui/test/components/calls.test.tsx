@@ -1,7 +1,7 @@
-// One-to-one calls in the window (signalling only): the call buttons of a direct chat, the
-// call view from Calling… to Connected with its duration and security emojis, the incoming
-// call panel (Accept, Decline, Esc, the ringtone), how a call ended, and call records in the
-// history and the chat list, in English and Arabic.
+// One-to-one calls in the window: the call buttons of a direct chat, the call view from
+// Calling… to Connected with its duration and security emojis, the incoming call panel
+// (Accept, Decline, Esc, the ringtone), how a call ended, and call records in the history and
+// the chat list, in English and Arabic. (The picture and picture in picture: video.test.tsx.)
 
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -115,11 +115,9 @@ describe('an outgoing call', () => {
     expect(screen.getByTestId('call-hang-up').textContent).toBe('Cancel');
     expect(screen.queryByTestId('call-duration')).toBeNull();
     expect(screen.queryByTestId('call-emojis')).toBeNull();
-    // Honest about what this version does: no media, and no mute or camera toggles.
-    expect(screen.getByTestId('call-media-note').textContent).toBe(
-      'Voice goes end-to-end encrypted through the server’s relay; this version does not show the picture of a video call yet.',
-    );
+    // Until it is answered: Cancel only, and no picture (nor for a voice call later).
     expect(within(view).getAllByRole('button')).toHaveLength(1);
+    expect(screen.queryByTestId('call-pip')).toBeNull();
     // The chats stay usable: nothing is inert.
     expect(document.querySelector('[inert]')).toBeNull();
 
@@ -132,6 +130,8 @@ describe('an outgoing call', () => {
     expect(status()).toBe('Connected');
     expect(screen.getByTestId('call-duration').textContent).toBe('0:00');
     expect(screen.getByTestId('call-hang-up').textContent).toBe('Hang up');
+    expect(screen.getByTestId('call-pip').textContent).toBe('Picture in picture');
+    expect(screen.queryByTestId('call-remote-video')).toBeNull();
     const emojis = screen.getByTestId('call-emojis');
     expect(emojis.textContent).toBe(SIMULATED_CALL_EMOJIS.join(' '));
     expect(plain(emojis.getAttribute('aria-label'))).toBe(`Security emojis: ${SIMULATED_CALL_EMOJIS.join(' ')}`);

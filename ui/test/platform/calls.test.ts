@@ -2,10 +2,12 @@
 // simulation of the engine's signalling (events, current call, call records).
 
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryPlatform, SIMULATED_CALL_EMOJIS } from '../../src/platform/memory';
+import type { Channel } from '@tauri-apps/api/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { i420Size } from '../../src/lib/i420';
+import { MemoryPlatform, SIMULATED_CALL_EMOJIS, SIMULATED_VIDEO, simulatedPicture } from '../../src/platform/memory';
 import { TauriPlatform } from '../../src/platform/tauri';
-import type { CoreEvent, MessageView } from '../../src/platform/types';
+import type { CoreEvent, MessageView, VideoPicture } from '../../src/platform/types';
 
 const BOB_CHAT = 1;
 const TRIP = 2;
@@ -15,6 +17,7 @@ const CAROL_ID = 3;
 
 afterEach(() => {
   clearMocks();
+  vi.useRealTimers();
 });
 
 /** Lets the host's queued events reach the handlers. */
@@ -200,5 +203,114 @@ describe('memory host calls', () => {
     expect(reasons).toEqual(['answeredElsewhere', 'declinedElsewhere']);
     // Only the declined one has a record yet: the answered one gets it when that call ends.
     expect((await host.history(BOB_CHAT, null, 50)).length).toBe(before + 1);
+  });
+});
+
+describe('tauri host video and call window', () => {
+  it('watches the video with a channel, and hands on each whole picture it brings', async () => {
+    const calls: [string, unknown][] = [];
+    let channel: Channel<unknown> | null = null;
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'watch_call_video') channel = (args as { channel: Channel<unknown> }).channel;
+      return null;
+    });
+    const pictures: VideoPicture[] = [];
+    await new TauriPlatform().watchCallVideo((p) => pictures.push(p));
+    expect(calls.map(([cmd]) => cmd)).toEqual(['watch_call_video']);
+    expect(Object.keys(calls[0]?.[1] as object)).toEqual(['channel']);
+    expect(channel).not.toBeNull();
+    const sent = channel as unknown as Channel<unknown>;
+    // The host's serialisation of a channel argument.
+    expect(JSON.stringify({ channel: sent })).toMatch(/^\{"channel":"__CHANNEL__:\d+"\}$/);
+
+    // 4×2: width 4, height 2 (little-endian), then 8 + 2 + 2 bytes of planes.
+    const message = new Uint8Array([4, 0, 2, 0, ...Array<number>(12).fill(128)]);
+    sent.onmessage(message.buffer);
+    sent.onmessage(new Uint8Array([4, 0, 2, 0, 1, 2]).buffer); // cut short: dropped
+    expect(pictures).toHaveLength(1);
+    expect(pictures[0]?.width).toBe(4);
+    expect(pictures[0]?.height).toBe(2);
+    expect(pictures[0]?.i420.length).toBe(12);
+  });
+
+  it('opens and closes the picture-in-picture window by name', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return null;
+    });
+    const host = new TauriPlatform();
+    await host.openCallWindow();
+    await host.closeCallWindow();
+    expect(calls).toEqual([
+      ['open_call_window', {}],
+      ['close_call_window', {}],
+    ]);
+  });
+});
+
+describe('memory host video and call window', () => {
+  it('sends a moving picture ten times a second while a video call is connected', async () => {
+    vi.useFakeTimers();
+    const host = new MemoryPlatform({ signedInAs: 'alice' });
+    const pictures: VideoPicture[] = [];
+    await host.watchCallVideo((p) => pictures.push(p));
+    const call = await host.startCall(BOB_CHAT, true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(pictures).toHaveLength(0);
+
+    host.simulateRemoteAnswer();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(pictures).toHaveLength(1000 / SIMULATED_VIDEO.intervalMs);
+    const { width, height } = SIMULATED_VIDEO;
+    for (const p of pictures) {
+      expect([p.width, p.height]).toEqual([width, height]);
+      expect(p.i420.length).toBe(i420Size(width, height));
+    }
+    // It moves.
+    expect(pictures[0]?.i420).not.toEqual(pictures[1]?.i420);
+
+    await host.hangUp(call.id);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(pictures).toHaveLength(10);
+  });
+
+  it('sends nothing in a voice call, and starts for a watcher who comes in mid-call', async () => {
+    vi.useFakeTimers();
+    const host = new MemoryPlatform({ signedInAs: 'alice' });
+    const pictures: VideoPicture[] = [];
+    await host.watchCallVideo((p) => pictures.push(p));
+    const voice = await host.startCall(BOB_CHAT, false);
+    host.simulateRemoteAnswer();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(pictures).toHaveLength(0);
+    await host.hangUp(voice.id);
+
+    const late = new MemoryPlatform({ signedInAs: 'alice' });
+    const call = late.simulateIncomingCall('bob', true);
+    await late.acceptCall(call.id);
+    await late.watchCallVideo((p) => pictures.push(p));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(pictures).toHaveLength(3);
+    late.simulateRemoteHangUp();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(pictures).toHaveLength(3);
+  });
+
+  it('draws a white bar on a gradient', () => {
+    const p = simulatedPicture(0);
+    expect(p.i420[0]).toBe(235);
+    expect(p.i420[10]).toBeLessThan(235);
+    expect(simulatedPicture(1).i420[2]).toBe(235);
+  });
+
+  it('keeps whether the picture-in-picture window is open', async () => {
+    const host = new MemoryPlatform({ signedInAs: 'alice' });
+    expect(host.pipOpen).toBe(false);
+    await host.openCallWindow();
+    expect(host.pipOpen).toBe(true);
+    await host.closeCallWindow();
+    expect(host.pipOpen).toBe(false);
   });
 });

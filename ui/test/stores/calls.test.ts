@@ -79,3 +79,63 @@ describe('the calls store', () => {
     expect(seen).toEqual([call]);
   });
 });
+
+describe('the picture-in-picture window', () => {
+  it('opens for the call under way and closes on request', async () => {
+    const { host, store } = setup();
+    const call = await host.startCall(BOB_CHAT, true);
+    host.simulateRemoteAnswer();
+    await settle();
+    await store.openPip();
+    expect(store.pipOpen()).toBe(true);
+    expect(host.pipOpen).toBe(true);
+    await store.closePip();
+    expect(store.pipOpen()).toBe(false);
+    expect(host.pipOpen).toBe(false);
+    await host.hangUp(call.id);
+  });
+
+  it('is closed when the call ends, and when the call is forgotten', async () => {
+    const { host, store } = setup();
+    const call = await host.startCall(BOB_CHAT, true);
+    host.simulateRemoteAnswer();
+    await settle();
+    await store.openPip();
+    const close = vi.spyOn(host, 'closeCallWindow');
+    await host.hangUp(call.id);
+    await settle();
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(store.pipOpen()).toBe(false);
+    expect(host.pipOpen).toBe(false);
+
+    host.simulateIncomingCall('bob', true);
+    await settle();
+    await store.openPip();
+    store.clear();
+    expect(close).toHaveBeenCalledTimes(2);
+    expect(store.pipOpen()).toBe(false);
+  });
+
+  it('does not stay open for a call that ended while it opened', async () => {
+    const { host, store } = setup();
+    const call = await host.startCall(BOB_CHAT, true);
+    await settle();
+    await host.hangUp(call.id);
+    await settle();
+    await store.openPip();
+    expect(store.pipOpen()).toBe(false);
+    expect(host.pipOpen).toBe(false);
+  });
+
+  it('forgets the window that closed itself without asking the host again', async () => {
+    const { host, store } = setup();
+    await host.startCall(BOB_CHAT, true);
+    host.simulateRemoteAnswer();
+    await settle();
+    await store.openPip();
+    const close = vi.spyOn(host, 'closeCallWindow');
+    store.pipClosed();
+    expect(store.pipOpen()).toBe(false);
+    expect(close).not.toHaveBeenCalled();
+  });
+});

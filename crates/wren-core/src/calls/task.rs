@@ -4,7 +4,7 @@
 
 use super::key::{emojis, MediaKey};
 use super::machine::{CallEvent, CallInfo, CallMachine, EndReason, Phase, Sender};
-use super::media::{Link, MediaSlot, MediaStats};
+use super::media::{Link, MediaSlot, MediaStats, PictureFeed, RemotePicture};
 use super::seal::Refused;
 use super::signal::CallId;
 use crate::content::{CallOutcome, CallRecord};
@@ -13,8 +13,9 @@ use crate::events::ClientEvent;
 use crate::outbox::OutboxItem;
 use crate::store::Store;
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use wren_proto::{AccountId, CallSignalNotice, ChatId, ClientMsgId, Request};
 
 /// What the user asks of the call.
@@ -62,6 +63,10 @@ pub(crate) enum Input {
         call: CallId,
         reply: oneshot::Sender<Option<[&'static str; 4]>>,
     },
+    /// The feed of the other side's pictures in this device's calls.
+    WatchPictures {
+        reply: oneshot::Sender<watch::Receiver<Option<Arc<RemotePicture>>>>,
+    },
     /// What a call's media did, once the call ended.
     Stats {
         call: CallId,
@@ -83,6 +88,8 @@ struct Device {
     synthetic: bool,
     /// What the media of its last calls did.
     stats: VecDeque<(CallId, MediaStats)>,
+    /// Where the other side's pictures go.
+    pictures: PictureFeed,
 }
 
 /// Calls whose media figures a device keeps.
@@ -101,6 +108,7 @@ pub(crate) async fn run(
     again: mpsc::WeakUnboundedSender<Input>,
 ) {
     let mut device: Option<Device> = None;
+    let (pictures, _) = watch::channel(None);
     loop {
         let deadline = device.as_ref().and_then(|d| d.machine.poll_timeout());
         let input = tokio::select! {
@@ -120,6 +128,9 @@ pub(crate) async fn run(
             Input::Current { reply } => {
                 let _ = reply.send(device.as_ref().and_then(|d| d.machine.current()));
             }
+            Input::WatchPictures { reply } => {
+                let _ = reply.send(pictures.subscribe());
+            }
             Input::Stats { call, reply } => {
                 let stats = device
                     .as_ref()
@@ -137,7 +148,7 @@ pub(crate) async fn run(
                 notice,
                 attempt,
             } => {
-                let device = for_me(&mut device, me, link.clone());
+                let device = for_me(&mut device, me, link.clone(), &pictures);
                 let from = Sender {
                     account: notice.account,
                     device: notice.device,
@@ -191,7 +202,7 @@ pub(crate) async fn run(
                 synthetic,
                 reply,
             } => {
-                let device = for_me(&mut device, me, link);
+                let device = for_me(&mut device, me, link, &pictures);
                 device.synthetic = synthetic;
                 let now = Instant::now();
                 let done = match action {
@@ -215,7 +226,12 @@ pub(crate) async fn run(
 }
 
 /// The machine of `me`, made anew when another account or device signed in.
-fn for_me(slot: &mut Option<Device>, me: Sender, link: Link) -> &mut Device {
+fn for_me<'a>(
+    slot: &'a mut Option<Device>,
+    me: Sender,
+    link: Link,
+    pictures: &PictureFeed,
+) -> &'a mut Device {
     if !slot.as_ref().is_some_and(|device| device.me == me) {
         *slot = None;
     }
@@ -228,6 +244,7 @@ fn for_me(slot: &mut Option<Device>, me: Sender, link: Link) -> &mut Device {
         media: None,
         synthetic: false,
         stats: VecDeque::new(),
+        pictures: pictures.clone(),
     });
     device.link = link;
     device
@@ -305,6 +322,7 @@ fn start_media(device: &mut Device, call: CallInfo) {
         key,
         device.me.device,
         device.synthetic,
+        device.pictures.clone(),
     ));
 }
 

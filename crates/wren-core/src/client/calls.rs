@@ -3,7 +3,7 @@
 
 use super::{random_u64, Client};
 use crate::calls::machine::Sender;
-use crate::calls::media::{Link, MediaStats};
+use crate::calls::media::{Link, MediaStats, RemotePicture};
 use crate::calls::task::{Action, Input};
 use crate::calls::{CallId, CallInfo, Phase};
 use crate::error::CoreError;
@@ -87,6 +87,16 @@ impl Client {
         let (reply, answer) = oneshot::channel();
         self.inner.calls.send(Input::Emojis { call, reply }).ok()?;
         answer.await.ok().flatten()
+    }
+
+    /// The other side's latest picture in this device's calls, as it changes (`None`
+    /// between calls and before the first picture).
+    pub async fn watch_call_pictures(
+        &self,
+    ) -> Option<tokio::sync::watch::Receiver<Option<std::sync::Arc<RemotePicture>>>> {
+        let (reply, answer) = oneshot::channel();
+        self.inner.calls.send(Input::WatchPictures { reply }).ok()?;
+        answer.await.ok()
     }
 
     /// What a call's media did on this device (sent, received, shown, how late), once

@@ -15,6 +15,8 @@ pub enum Signal {
     /// Voiced syllables (gliding pitch, harmonics, ~4 Hz envelope) with 0.6 s pauses every 2 s,
     /// so voice activity detection and DTX have something to do.
     Speech,
+    /// Nothing: what a call sends when the machine has no microphone.
+    Silence,
 }
 
 /// An [`AudioSource`] that emits one frame every 20 ms of `now`.
@@ -39,6 +41,7 @@ impl SyntheticAudio {
         match self.signal {
             Signal::Tone(hz) => 0.5 * (TAU * hz * t).sin(),
             Signal::Speech => speech(t),
+            Signal::Silence => 0.0,
         }
     }
 }

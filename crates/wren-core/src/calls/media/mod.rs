@@ -6,13 +6,13 @@ pub(crate) mod relay;
 pub(crate) mod session;
 
 pub use relay::RelayError;
-pub use session::{MediaError, MediaStats};
+pub use session::{MediaError, MediaStats, PictureFeed, RemotePicture};
 
 use crate::calls::key::MediaKey;
 use crate::calls::machine::CallInfo;
 use crate::calls::CallId;
 use crate::connection::Requester;
-use session::MediaSession;
+use session::{MediaSession, SessionSetup};
 use std::time::Instant;
 use tokio::task::JoinHandle;
 use wren_proto::media::RelayJoin;
@@ -44,6 +44,7 @@ impl MediaSlot {
         key: MediaKey,
         device: DeviceId,
         synthetic: bool,
+        feed: PictureFeed,
     ) -> MediaSlot {
         let started = Instant::now();
         let starting = tokio::spawn(async move {
@@ -65,7 +66,15 @@ impl MediaSlot {
             };
             match relay::join(&link.url, &relay, &join).await {
                 Ok(connection) => Some(MediaSession::start(
-                    connection, key, device, call.video, synthetic, started,
+                    connection,
+                    SessionSetup {
+                        key,
+                        device,
+                        video: call.video,
+                        synthetic,
+                        started,
+                        feed,
+                    },
                 )),
                 Err(e) => {
                     tracing::warn!(error = %e, "the call's media could not start");

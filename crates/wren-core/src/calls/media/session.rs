@@ -7,12 +7,14 @@
 use super::crypt::{Dropped, FrameOpener, FrameSealer};
 use crate::calls::key::MediaKey;
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use wren_media::codec::{H264Config, OpusConfig};
 use wren_media::device::{CameraSource, DeviceChoice, MicrophoneSource, SpeakerSink};
-use wren_media::io::{AudioSink, AudioSource, NoVideo, VideoSource};
+use wren_media::frame::VideoFrame;
+use wren_media::io::{AudioSink, AudioSource, NoVideo, VideoSink, VideoSource};
 use wren_media::jitter::VideoJitterConfig;
 use wren_media::pipeline::{percentile, Feedback, Receiver, Sender};
 use wren_media::synth::{
@@ -61,6 +63,60 @@ pub struct MediaStats {
     pub glass_to_glass_p99_ms: Option<f64>,
 }
 
+/// The other side's latest picture, as the app draws it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemotePicture {
+    /// Width in pixels (even).
+    pub width: u16,
+    /// Height in pixels (even).
+    pub height: u16,
+    /// The I420 planes: Y (width × height), then U and V (a quarter each).
+    pub i420: Vec<u8>,
+}
+
+impl RemotePicture {
+    /// The bytes the app receives: width and height (little-endian u16), then the planes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(4 + self.i420.len());
+        out.extend_from_slice(&self.width.to_le_bytes());
+        out.extend_from_slice(&self.height.to_le_bytes());
+        out.extend_from_slice(&self.i420);
+        out
+    }
+}
+
+/// Where the latest picture of the call goes (`None`: no picture, the call ended).
+pub type PictureFeed = watch::Sender<Option<Arc<RemotePicture>>>;
+
+/// Records what is shown (for the figures) and hands each picture to the app.
+struct TapVideoSink {
+    recording: RecordingVideoSink,
+    feed: PictureFeed,
+}
+
+impl VideoSink for TapVideoSink {
+    fn show(&mut self, frame: &VideoFrame, now: Duration) -> wren_media::Result<()> {
+        self.recording.show(frame, now)?;
+        if self.feed.receiver_count() > 0 {
+            let (Ok(width), Ok(height)) =
+                (u16::try_from(frame.width()), u16::try_from(frame.height()))
+            else {
+                return Ok(());
+            };
+            let mut i420 = Vec::with_capacity(frame.y().len() + frame.u().len() + frame.v().len());
+            i420.extend_from_slice(frame.y());
+            i420.extend_from_slice(frame.u());
+            i420.extend_from_slice(frame.v());
+            self.feed.send_replace(Some(Arc::new(RemotePicture {
+                width,
+                height,
+                i420,
+            })));
+        }
+        Ok(())
+    }
+}
+
 /// Why media stopped early.
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
@@ -72,6 +128,22 @@ pub enum MediaError {
     Seal(String),
 }
 
+/// What a media session needs besides its connection.
+pub(crate) struct SessionSetup {
+    /// The call's media key.
+    pub(crate) key: MediaKey,
+    /// This device (its SFrame Key ID).
+    pub(crate) device: DeviceId,
+    /// A video call.
+    pub(crate) video: bool,
+    /// Synthetic sources whatever the machine has.
+    pub(crate) synthetic: bool,
+    /// When the call connected here: the session's clock starts then.
+    pub(crate) started: Instant,
+    /// Where the other side's pictures go.
+    pub(crate) feed: PictureFeed,
+}
+
 /// A running media session; [`MediaSession::stop`] ends it and returns what it did.
 pub(crate) struct MediaSession {
     stop: oneshot::Sender<()>,
@@ -79,19 +151,10 @@ pub(crate) struct MediaSession {
 }
 
 impl MediaSession {
-    /// Starts sending and receiving on `connection`, clocked from `started`.
-    pub(crate) fn start(
-        connection: quinn::Connection,
-        key: MediaKey,
-        device: DeviceId,
-        video: bool,
-        synthetic: bool,
-        started: Instant,
-    ) -> MediaSession {
+    /// Starts sending and receiving on `connection`.
+    pub(crate) fn start(connection: quinn::Connection, setup: SessionSetup) -> MediaSession {
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(run(
-            connection, key, device, video, synthetic, started, stopped,
-        ));
+        let task = tokio::spawn(run(connection, setup, stopped));
         MediaSession { stop, task }
     }
 
@@ -111,7 +174,8 @@ type Sources = (
     bool,
 );
 
-/// The microphone, camera and speaker, or synthetic stand-ins where there are none.
+/// The microphone, camera and speaker; without them, silence and no picture (the
+/// synthetic voice and test pattern only when `synthetic` asks for them).
 fn sources(video: bool, synthetic: bool) -> Result<Sources, MediaError> {
     let tone = || Box::new(SyntheticAudio::new(Signal::Speech)) as Box<dyn AudioSource>;
     let pattern = || -> Result<Box<dyn VideoSource>, MediaError> {
@@ -126,21 +190,21 @@ fn sources(video: bool, synthetic: bool) -> Result<Sources, MediaError> {
             true,
         ));
     }
-    let (microphone, real_mic) = match MicrophoneSource::open(DeviceChoice::Default) {
-        Ok(mic) => (Box::new(mic) as Box<dyn AudioSource>, true),
+    let microphone: Box<dyn AudioSource> = match MicrophoneSource::open(DeviceChoice::Default) {
+        Ok(mic) => Box::new(mic),
         Err(e) => {
-            tracing::info!(error = %e, "no microphone: a synthetic voice stands in");
-            (tone(), false)
+            tracing::info!(error = %e, "no microphone: the call sends silence");
+            Box::new(SyntheticAudio::new(Signal::Silence))
         }
     };
-    let (camera, real_camera): (Box<dyn VideoSource>, bool) = if !video {
-        (Box::new(NoVideo), true)
+    let camera: Box<dyn VideoSource> = if !video {
+        Box::new(NoVideo)
     } else {
         match CameraSource::open(None, WIDTH as u32, HEIGHT as u32, FPS) {
-            Ok(camera) => (Box::new(camera), true),
+            Ok(camera) => Box::new(camera),
             Err(e) => {
-                tracing::info!(error = %e, "no camera: a test pattern stands in");
-                (pattern()?, false)
+                tracing::info!(error = %e, "no camera: the call sends no picture");
+                Box::new(NoVideo)
             }
         }
     };
@@ -151,18 +215,22 @@ fn sources(video: bool, synthetic: bool) -> Result<Sources, MediaError> {
             Box::new(RecordingAudioSink::default())
         }
     };
-    Ok((microphone, camera, speaker, !(real_mic && real_camera)))
+    Ok((microphone, camera, speaker, false))
 }
 
 async fn run(
     connection: quinn::Connection,
-    key: MediaKey,
-    device: DeviceId,
-    video: bool,
-    synthetic: bool,
-    started: Instant,
+    setup: SessionSetup,
     mut stopped: oneshot::Receiver<()>,
 ) -> Result<MediaStats, MediaError> {
+    let SessionSetup {
+        key,
+        device,
+        video,
+        synthetic,
+        started,
+        feed,
+    } = setup;
     let (audio, camera, speaker, synthetic) = sources(video, synthetic)?;
     let mut sender = Sender::new(
         audio,
@@ -171,11 +239,11 @@ async fn run(
         H264Config::for_size(WIDTH, HEIGHT, FPS),
     )?
     .with_video_fec(4);
-    let mut receiver = Receiver::new(
-        speaker,
-        RecordingVideoSink::default(),
-        VideoJitterConfig::default(),
-    )?;
+    let sink = TapVideoSink {
+        recording: RecordingVideoSink::default(),
+        feed,
+    };
+    let mut receiver = Receiver::new(speaker, sink, VideoJitterConfig::default())?;
     let mut sealer = FrameSealer::new(&key, device).map_err(|e| MediaError::Seal(e.to_string()))?;
     let mut opener = FrameOpener::new(&key);
     let mut stats = MediaStats {
@@ -238,7 +306,9 @@ async fn run(
     stats.video_frames_sent = sent.video_frames;
     let received = receiver.stats();
     stats.audio_frames_played = received.audio_played;
-    let (_, shown) = receiver.into_sinks();
+    let (_, sink) = receiver.into_sinks();
+    sink.feed.send_replace(None);
+    let shown = sink.recording;
     stats.video_frames_shown = shown.shown.len() as u64;
     let stamps: Vec<_> = shown
         .shown
