@@ -7,6 +7,7 @@ use crate::state::AppState;
 use serde::Serialize;
 use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
+use wren_core::calls::media::Controls;
 use wren_core::calls::{CallId, CallInfo, Phase};
 use wren_core::ChatId;
 
@@ -129,4 +130,18 @@ pub(crate) async fn close_call_window(app: AppHandle) -> Result<()> {
         main.set_focus()?;
     }
     Ok(())
+}
+
+/// Switches the microphone or camera of the call (`None`: unchanged); the switches now.
+#[tauri::command]
+pub(crate) async fn switch_call_media(
+    state: State<'_, AppState>,
+    muted: Option<bool>,
+    camera_off: Option<bool>,
+) -> Result<Controls> {
+    Ok(state
+        .client()
+        .await?
+        .switch_call_media(muted, camera_off)
+        .await?)
 }

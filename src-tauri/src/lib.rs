@@ -78,6 +78,7 @@ pub fn run() {
             call_commands::watch_call_video,
             call_commands::open_call_window,
             call_commands::close_call_window,
+            call_commands::switch_call_media,
             channel_commands::channels,
             channel_commands::channel_posts,
             channel_commands::refresh_posts,

@@ -230,6 +230,23 @@ fn call_between(
     (report(&calling), report(&answered), alice, server)
 }
 
+/// The value of one of the server's Prometheus metrics (a plain GET of `/metrics`).
+fn metric(server: &ServerProcess, name: &str) -> Option<f64> {
+    use std::io::{Read, Write};
+    let address = server.url.trim_start_matches("ws://");
+    let mut stream = std::net::TcpStream::connect(address).ok()?;
+    write!(
+        stream,
+        "GET /metrics HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut body = String::new();
+    stream.read_to_string(&mut body).ok()?;
+    body.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name} ")))
+        .and_then(|value| value.trim().parse().ok())
+}
+
 /// How many of what `from` sent `to` showed or played, in percent.
 fn share(to: &serde_json::Value, shown: &str, from: &serde_json::Value, sent: &str) -> u64 {
     let shown = to["media"][shown].as_u64().unwrap_or(0);
@@ -240,8 +257,7 @@ fn share(to: &serde_json::Value, shown: &str, from: &serde_json::Value, sent: &s
 #[test]
 fn a_call_between_two_command_lines_connects_with_the_same_emojis_and_carries_media() {
     let scratch = tempfile::tempdir().expect("tempdir");
-    let (caller, callee, alice, _server) =
-        call_between(scratch.path(), &["--media-port", "0"], "3");
+    let (caller, callee, alice, server) = call_between(scratch.path(), &["--media-port", "0"], "3");
     assert_eq!(caller["answered"], true);
     assert_eq!(callee["answered"], true);
     assert_eq!(caller["call"], callee["call"]);
@@ -267,6 +283,20 @@ fn a_call_between_two_command_lines_connects_with_the_same_emojis_and_carries_me
         assert_eq!(media["videoInOrder"], true, "{side}: {media}");
         assert_eq!(media["droppedForged"], 0, "{side}: {media}");
     }
+
+    // The relay handed on what it received, as many bytes as it took in (one other
+    // device in the room), and forgot the call once both had hung up.
+    let received = metric(&server, "wren_media_bytes_received_total").unwrap_or(0.0);
+    let forwarded = metric(&server, "wren_media_bytes_forwarded_total").unwrap_or(0.0);
+    assert!(received > 100_000.0, "{received}");
+    assert!(
+        forwarded <= received && forwarded > received * 0.95,
+        "{forwarded} of {received}"
+    );
+    assert!(wait_until(Duration::from_secs(15), || metric(
+        &server,
+        "wren_media_rooms"
+    ) == Some(0.0)));
 
     // The caller's device wrote the call into the chat's history.
     let history: serde_json::Value =

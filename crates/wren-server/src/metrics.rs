@@ -40,6 +40,9 @@ pub(crate) struct Metrics {
     connections_refused: Counter,
     batch_writes: Histogram,
     rows_written: Family<OpLabels, Counter>,
+    media_rooms: Gauge,
+    media_bytes_received: Counter,
+    media_bytes_forwarded: Counter,
 }
 
 impl Metrics {
@@ -91,8 +94,29 @@ impl Metrics {
             "Rows inserted, changed or deleted by committed writes, by kind of write",
             rows_written.clone(),
         );
+        let media_rooms = Gauge::default();
+        let media_bytes_received = Counter::default();
+        let media_bytes_forwarded = Counter::default();
+        registry.register(
+            "media_rooms",
+            "Calls with at least one device on the media relay",
+            media_rooms.clone(),
+        );
+        registry.register(
+            "media_bytes_received",
+            "Bytes of media datagrams the relay received",
+            media_bytes_received.clone(),
+        );
+        registry.register(
+            "media_bytes_forwarded",
+            "Bytes of media datagrams the relay handed on, unchanged, to other devices",
+            media_bytes_forwarded.clone(),
+        );
         Metrics {
             registry,
+            media_rooms,
+            media_bytes_received,
+            media_bytes_forwarded,
             connections,
             requests,
             durations,
@@ -144,6 +168,24 @@ impl Metrics {
     /// Records a live update that did not fit a connection's queue.
     pub(crate) fn push_dropped(&self) {
         self.pushes_dropped.inc();
+    }
+
+    /// A call's room opened on the media relay (`true`) or closed.
+    pub(crate) fn media_room(&self, opened: bool) {
+        if opened {
+            self.media_rooms.inc();
+        } else {
+            self.media_rooms.dec();
+        }
+    }
+
+    /// The relay received a datagram of `bytes` and handed it to `copies` devices.
+    pub(crate) fn media_forwarded(&self, bytes: usize, copies: usize) {
+        let bytes = u64::try_from(bytes).unwrap_or(u64::MAX);
+        let copies = u64::try_from(copies).unwrap_or(u64::MAX);
+        self.media_bytes_received.inc_by(bytes);
+        self.media_bytes_forwarded
+            .inc_by(bytes.saturating_mul(copies));
     }
 
     /// The metrics in the Prometheus/OpenMetrics text format.

@@ -10,6 +10,7 @@
 //! authenticated WebSocket (`GetMediaRelay`) and pin it.
 
 use crate::auth::token_hash;
+use crate::metrics::Metrics;
 use crate::store::Store;
 use quinn::crypto::rustls::QuicServerConfig;
 use ring::digest::{digest, SHA256};
@@ -72,6 +73,7 @@ pub(crate) fn start(
     ip: std::net::IpAddr,
     port: u16,
     store: Arc<dyn Store>,
+    metrics: Arc<Metrics>,
     loss: Loss,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<RelayInfo, RelayError> {
@@ -113,8 +115,15 @@ pub(crate) fn start(
             };
             next_id += 1;
             let (store, rooms, id) = (Arc::clone(&store), Arc::clone(&rooms), next_id);
+            let metrics = Arc::clone(&metrics);
             tokio::spawn(async move {
-                if let Err(e) = serve(incoming, store, rooms, id, loss).await {
+                let relay = Relay {
+                    store,
+                    rooms,
+                    metrics,
+                    loss,
+                };
+                if let Err(e) = serve(incoming, &relay, id).await {
                     tracing::debug!(error = %e, "media relay connection ended");
                 }
             });
@@ -139,20 +148,22 @@ enum Ended {
     Refused(String),
 }
 
-async fn serve(
-    incoming: quinn::Incoming,
+/// What every relay connection shares.
+struct Relay {
     store: Arc<dyn Store>,
     rooms: Arc<Mutex<Rooms>>,
-    id: usize,
+    metrics: Arc<Metrics>,
     loss: Loss,
-) -> Result<(), Ended> {
+}
+
+async fn serve(incoming: quinn::Incoming, relay: &Relay, id: usize) -> Result<(), Ended> {
     let connection = incoming.await?;
     let (mut send, mut recv) = connection.accept_bi().await?;
     let bytes = recv
         .read_to_end(MAX_JOIN_BYTES)
         .await
         .map_err(|e| Ended::Join(e.to_string()))?;
-    let answer = match admit(&bytes, &store).await {
+    let answer = match admit(&bytes, &relay.store).await {
         Ok(admitted) => admitted,
         Err((code, reason)) => {
             let mut refusal = vec![code as u8];
@@ -165,10 +176,13 @@ async fn serve(
     };
     let (room, device) = answer;
     {
-        let mut rooms = lock(&rooms);
+        let mut rooms = lock(&relay.rooms);
         let members = rooms.rooms.entry(room).or_default();
         if members.len() >= ROOM_CAPACITY {
             return Err(Ended::Refused("the call is full".into()));
+        }
+        if members.is_empty() {
+            relay.metrics.media_room(true);
         }
         members.push(Member {
             id,
@@ -178,12 +192,13 @@ async fn serve(
     let _ = send.write_all(&[JOINED]).await;
     let _ = send.finish();
     tracing::debug!(chat = %room.0, device = %device, "joined a call's media room");
-    let forwarded = forward(&connection, &rooms, room, id, loss).await;
-    let mut rooms = lock(&rooms);
+    let forwarded = forward(&connection, relay, room, id).await;
+    let mut rooms = lock(&relay.rooms);
     if let Some(members) = rooms.rooms.get_mut(&room) {
         members.retain(|m| m.id != id);
         if members.is_empty() {
             rooms.rooms.remove(&room);
+            relay.metrics.media_room(false);
         }
     }
     forwarded
@@ -217,10 +232,9 @@ async fn admit(
 /// Hands every datagram of `connection` to the room's other devices until it closes.
 async fn forward(
     connection: &quinn::Connection,
-    rooms: &Mutex<Rooms>,
+    relay: &Relay,
     room: RoomKey,
     id: usize,
-    loss: Loss,
 ) -> Result<(), Ended> {
     loop {
         let datagram = match connection.read_datagram().await {
@@ -229,10 +243,10 @@ async fn forward(
             | Err(quinn::ConnectionError::LocallyClosed) => return Ok(()),
             Err(e) => return Err(e.into()),
         };
-        if loss.0 > 0 && fastrand::u8(0..100) < loss.0 {
+        if relay.loss.0 > 0 && fastrand::u8(0..100) < relay.loss.0 {
             continue;
         }
-        let others: Vec<quinn::Connection> = lock(rooms)
+        let others: Vec<quinn::Connection> = lock(&relay.rooms)
             .rooms
             .get(&room)
             .into_iter()
@@ -240,6 +254,7 @@ async fn forward(
             .filter(|m| m.id != id)
             .map(|m| m.connection.clone())
             .collect();
+        relay.metrics.media_forwarded(datagram.len(), others.len());
         for other in others {
             // A datagram that does not fit or finds a full buffer is lost, as on any
             // network; media copes.

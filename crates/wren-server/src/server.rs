@@ -97,6 +97,7 @@ fn start(config: &Config, relay_ip: std::net::IpAddr) -> Result<Running, ServerE
             relay_ip,
             port,
             Arc::clone(&store),
+            Arc::clone(&metrics),
             crate::relay::Loss(config.media_loss_percent.min(100)),
             shutdown.clone(),
         )?),

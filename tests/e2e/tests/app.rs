@@ -786,6 +786,20 @@ fn a_call_from_a_cli_peer_rings_connects_shows_moving_video_floats_in_picture_in
     });
     app.wait_for("call-remote-video");
 
+    // The microphone and camera switch off and on through the engine.
+    for switch in ["call-mute", "call-camera"] {
+        app.click(switch);
+        app.wait(&format!("{switch} pressed"), |app| {
+            let button = app.all(&testid(switch)).pop()?;
+            (app.attribute(&button, "aria-pressed").as_deref() == Some("true")).then_some(())
+        });
+    }
+    app.click("call-mute");
+    app.wait("the microphone back on", |app| {
+        let button = app.all(&testid("call-mute")).pop()?;
+        (app.attribute(&button, "aria-pressed").as_deref() == Some("false")).then_some(())
+    });
+
     // Max hangs up: both saw the same four emojis, and each side showed the other's
     // video.
     let out = calling.wait_with_output().expect("wren call");

@@ -1,19 +1,22 @@
 // The call this device is in, over whatever screen is open: a modal panel with Accept and
 // Decline (and the ringtone) while a call rings here, else a non-modal region with the other
 // side's name, where the call stands, its duration and security emojis once answered, the
-// other side's picture in a connected video call, Picture in picture and Cancel / Hang up.
-// While the picture-in-picture window is open the region is a compact bar (name, duration,
-// Return to call, Hang up). An ended call shows why for a moment, then the view closes.
+// other side's picture in a connected video call, Mute (also Ctrl+Shift+M) and, in a video
+// call, the camera switch once connected, Picture in picture and Cancel / Hang up. While the
+// picture-in-picture window is open the region is a compact bar (name, duration, Mute, Return
+// to call, Hang up). An ended call shows why for a moment, then the view closes.
 
 import { For, Show, createEffect, createMemo, createSignal, createUniqueId, on, onCleanup, onMount, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { formatDuration } from '../i18n/locale';
 import { endedText, isConnected, peerName, phaseText } from '../lib/calls';
+import { tellMediaSwitched } from '../lib/callWindow';
 import { focusableIn, trapTab } from '../lib/focus';
 import { inertOutside } from '../lib/inert';
 import { startRingtone } from '../lib/ringtone';
+import { isMuteShortcut } from '../lib/shortcuts';
 import { toErrorInfo } from '../platform/errors';
-import type { CallInfo } from '../platform/types';
+import type { CallInfo, CallMedia } from '../platform/types';
 import { useApp } from '../stores/app';
 import type { ShownCall } from '../stores/calls';
 import { Avatar } from './Avatar';
@@ -63,6 +66,19 @@ export function CallView(props: { onError: (message: string) => void }): JSX.Ele
   const decline = (call: CallInfo): void => {
     app.platform.declineCall(call.id).catch(fail);
   };
+  /** Each switch of the microphone is said (under a key of its own: each one is new). */
+  let micSwitches = 0;
+  const switchMedia = (call: CallInfo, change: Partial<CallMedia>): void => {
+    app.calls
+      .switchMedia(change)
+      .then((now) => {
+        tellMediaSwitched('main');
+        if (change.muted !== undefined) {
+          app.announcer.say(`call:${call.id}:mic:${++micSwitches}`, t(now.muted ? 'calls.muted' : 'calls.unmuted'));
+        }
+      })
+      .catch(fail);
+  };
 
   return (
     <>
@@ -90,6 +106,9 @@ export function CallView(props: { onError: (message: string) => void }): JSX.Ele
                 status={statusText(c())}
                 takeFocus={answered === Number(id)}
                 collapsed={app.calls.pipOpen()}
+                media={app.calls.media()}
+                onToggleMute={() => switchMedia(c().call, { muted: !app.calls.media().muted })}
+                onToggleCamera={() => switchMedia(c().call, { cameraOff: !app.calls.media().cameraOff })}
                 onHangUp={() => app.platform.hangUp(c().call.id).catch(fail)}
                 onPip={() => app.calls.openPip().catch(fail)}
                 onReturn={() => app.calls.closePip().catch(fail)}
@@ -187,6 +206,10 @@ function OngoingCall(props: {
   takeFocus: boolean;
   /** The call is in the picture-in-picture window: only a compact bar shows here. */
   collapsed: boolean;
+  /** The call's microphone and camera switches. */
+  media: CallMedia;
+  onToggleMute: () => void;
+  onToggleCamera: () => void;
   onHangUp: () => void;
   onPip: () => void;
   onReturn: () => void;
@@ -208,6 +231,17 @@ function OngoingCall(props: {
   const emojis = (): readonly string[] | null => (ended() ? null : props.shown.emojis);
   const hangUpText = (): string => (isConnected(props.shown.phase) ? t('calls.hangUp') : t('calls.cancel'));
 
+  // Ctrl+Shift+M mutes and unmutes while the call is connected, wherever the focus is.
+  createEffect(() => {
+    if (!connected()) return;
+    const onKeyDown = (event: KeyboardEvent): void => {
+      if (!isMuteShortcut(event)) return;
+      event.preventDefault();
+      props.onToggleMute();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    onCleanup(() => document.removeEventListener('keydown', onKeyDown));
+  });
   createEffect(() => {
     if (connectedAt() === null) return;
     setNow(Date.now());
@@ -248,6 +282,20 @@ function OngoingCall(props: {
       {formatDuration((now() - since) / 1000, settings.lang())}
     </span>
   );
+  /** Mute / Unmute: pressed while muted. */
+  const mute = (testId: string): JSX.Element => (
+    <button
+      type="button"
+      class="button call-toggle"
+      aria-pressed={props.media.muted}
+      aria-keyshortcuts="Control+Shift+M"
+      data-testid={testId}
+      onClick={() => props.onToggleMute()}
+    >
+      <Icon name={props.media.muted ? 'micOff' : 'mic'} size={18} />
+      <span>{props.media.muted ? t('calls.unmute') : t('calls.mute')}</span>
+    </button>
+  );
   const hangUp = (): JSX.Element => (
     <button
       ref={hangUpButton}
@@ -283,6 +331,7 @@ function OngoingCall(props: {
               </span>
               <Show when={connectedAt()}>{(since) => duration(since())}</Show>
               <span class="call-bar-actions">
+                <Show when={connected()}>{mute('call-bar-mute')}</Show>
                 <button
                   ref={returnButton}
                   type="button"
@@ -351,6 +400,24 @@ function OngoingCall(props: {
                 <p class="call-emojis-explain">{t('calls.emojisExplain')}</p>
               </div>
             )}
+          </Show>
+          <Show when={connected()}>
+            <div class="call-media">
+              {mute('call-mute')}
+              <Show when={props.shown.call.video}>
+                {/* Pressed while the camera is off. */}
+                <button
+                  type="button"
+                  class="button call-toggle"
+                  aria-pressed={props.media.cameraOff}
+                  data-testid="call-camera"
+                  onClick={() => props.onToggleCamera()}
+                >
+                  <Icon name={props.media.cameraOff ? 'videocamOff' : 'videocam'} size={18} />
+                  <span>{props.media.cameraOff ? t('calls.cameraOn') : t('calls.cameraOff')}</span>
+                </button>
+              </Show>
+            </div>
           </Show>
           <Show when={!ended()}>
             <div class="call-view-actions">

@@ -30,3 +30,13 @@ export function scaleShortcut(event: KeyboardEvent): 'larger' | 'smaller' | 'res
 export function isLockShortcut(event: KeyboardEvent): boolean {
   return (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'l';
 }
+
+/**
+ * Ctrl+Shift+M (Cmd+Shift+M on macOS): mute or unmute the microphone in a connected call. The
+ * M key's place counts too when the layout writes a letter of another script there (Arabic).
+ */
+export function isMuteShortcut(event: KeyboardEvent): boolean {
+  if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.altKey) return false;
+  const key = event.key.toLowerCase();
+  return key === 'm' || (event.code === 'KeyM' && /^\p{L}$/u.test(key) && !/^[a-z]$/.test(key));
+}

@@ -26,6 +26,7 @@ import type {
   CallEndReason,
   CallId,
   CallInfo,
+  CallMedia,
   CallPhase,
   CallRecord,
   ChannelAdmin,
@@ -209,6 +210,8 @@ interface SimulatedCall {
   phase: CallPhase;
   /** When it was answered (this host's clock). */
   connectedAt: number | null;
+  /** Muted, camera off: set by `switchCallMedia`; in the simulation they change nothing else. */
+  media: CallMedia;
 }
 
 /** The four emojis of every simulated call's key (the engine derives them from the key). */
@@ -1017,7 +1020,7 @@ export class MemoryPlatform implements Platform {
     if (peer === undefined) throw hostError('invalid', 'this chat has nobody to call');
     if (this.activeCall !== null) throw hostError('invalid', 'you are already in a call');
     const info: CallInfo = { id: this.nextCallId++, chat: c.id, peer, video, direction: 'outgoing' };
-    this.activeCall = { info, chat: c, caller: me.id, callee: peer, phase: 'calling', connectedAt: null };
+    this.activeCall = { info, chat: c, caller: me.id, callee: peer, phase: 'calling', connectedAt: null, media: { muted: false, cameraOff: false } };
     this.emit({ type: 'callChanged', call: { ...info }, phase: 'calling' });
     if (this.simulatePeers) void this.peerPicksUp(info.id);
     return { ...info };
@@ -1054,6 +1057,15 @@ export class MemoryPlatform implements Platform {
       phase: structuredClone(active.phase),
       emojis: connected ? [...SIMULATED_CALL_EMOJIS] : null,
     };
+  }
+
+  async switchCallMedia(change: { muted?: boolean; cameraOff?: boolean }): Promise<CallMedia> {
+    this.requireMe();
+    const active = this.activeCall;
+    if (active === null) throw hostError('invalid', 'you are not in a call');
+    if (typeof change.muted === 'boolean') active.media.muted = change.muted;
+    if (typeof change.cameraOff === 'boolean') active.media.cameraOff = change.cameraOff;
+    return { ...active.media };
   }
 
   async watchCallVideo(onPicture: (picture: VideoPicture) => void): Promise<void> {
@@ -1263,7 +1275,7 @@ export class MemoryPlatform implements Platform {
       this.writeCallRecord(c, caller.id, { video, outcome: 'busy', durationS: 0 });
       return info;
     }
-    this.activeCall = { info, chat: c, caller: caller.id, callee: me.id, phase: 'ringing', connectedAt: null };
+    this.activeCall = { info, chat: c, caller: caller.id, callee: me.id, phase: 'ringing', connectedAt: null, media: { muted: false, cameraOff: false } };
     this.emit({ type: 'callChanged', call: { ...info }, phase: 'ringing' });
     return { ...info };
   }

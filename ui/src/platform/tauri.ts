@@ -12,6 +12,7 @@ import type {
   BusinessProfile,
   CallId,
   CallInfo,
+  CallMedia,
   ChannelAdmin,
   ChannelEarnings,
   ChannelId,
@@ -243,6 +244,10 @@ export class TauriPlatform implements Platform {
   }
   currentCall(): Promise<CurrentCall | null> {
     return call('current_call');
+  }
+  switchCallMedia(change: { muted?: boolean; cameraOff?: boolean }): Promise<CallMedia> {
+    // null: leave that switch as it is.
+    return call('switch_call_media', { muted: change.muted ?? null, cameraOff: change.cameraOff ?? null });
   }
   watchCallVideo(onPicture: (picture: VideoPicture) => void): Promise<void> {
     // Each message: width and height (LE uint16), then the I420 planes; anything else is dropped.

@@ -404,6 +404,15 @@ export interface CurrentCall {
   emojis: CallEmojis | null;
 }
 
+/**
+ * The switches of this device's side of a call (`switchCallMedia`). Muted: the call sends
+ * silence; camera off: it sends no picture. Both are off (`false`) again for each new call.
+ */
+export interface CallMedia {
+  muted: boolean;
+  cameraOff: boolean;
+}
+
 export type CallOutcome = 'answered' | 'missed' | 'declined' | 'busy';
 
 /** A call as a message of its chat's history (the caller's device writes it). */
@@ -616,6 +625,12 @@ export interface Platform {
   hangUp(call: CallId): Promise<void>;
   /** The call this device is in, if any. */
   currentCall(): Promise<CurrentCall | null>;
+  /**
+   * Mutes / unmutes the microphone and turns the camera off / on in this device's call; a
+   * switch left out stays as it is (`{}` changes nothing). Resolves with the switches as they
+   * are now. Rejects (code 'invalid') when this device is in no call.
+   */
+  switchCallMedia(change: { muted?: boolean; cameraOff?: boolean }): Promise<CallMedia>;
   /**
    * From now on, hands `onPicture` every picture the other side sends in this device's calls
    * (the newest: pictures are dropped, never queued, while the window is slow). Resolves once

@@ -1,11 +1,12 @@
 // The call's picture-in-picture window (this UI loaded with `?pip=1` in a small, frameless,
 // always-on-top window the host opens): only the other side's picture (the avatar in a voice
-// call), their name and the call's duration on top, and Return to the call / Hang up. No
-// sign-in, lock screen or chat list: the host is signed in and unlocked for the main window.
-// It asks the host for the current call and follows the same core events; when the call ends
-// (or there is none), or on Return (or a click on the picture), it asks the host to close it
-// (`close_call_window`, which brings the main window to the front). Everything but the buttons
-// and the picture drags the window.
+// call), their name and the call's duration on top, and Return to the call / Mute / Hang up.
+// No sign-in, lock screen or chat list: the host is signed in and unlocked for the main window.
+// It asks the host for the current call and follows the same core events, and asks how the
+// call's microphone and camera switches stand as it opens and whenever the main window says it
+// switched them. When the call ends (or there is none), or on Return (or a click on the
+// picture), it asks the host to close it (`close_call_window`, which brings the main window
+// to the front). Everything but the buttons and the picture drags the window.
 
 import { Show, createEffect, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
@@ -14,7 +15,7 @@ import { RemoteVideo } from '../components/RemoteVideo';
 import type { Lang } from '../i18n';
 import { formatDuration } from '../i18n/locale';
 import { isConnected, peerName } from '../lib/calls';
-import { tellPipClosed } from '../lib/callWindow';
+import { onMediaSwitched, tellMediaSwitched, tellPipClosed } from '../lib/callWindow';
 import { applyScale } from '../lib/scale';
 import type { ChatSummary, Platform } from '../platform/types';
 import { createCallsStore } from '../stores/calls';
@@ -68,6 +69,14 @@ export function PipView(props: {
     if (c === null) close();
     else platform.hangUp(c.call.id).catch(close);
   };
+  const muted = (): boolean => calls.media().muted;
+  const toggleMute = (): void => {
+    if (call() === null) return;
+    calls
+      .switchMedia({ muted: !muted() })
+      .then(() => tellMediaSwitched('pip'))
+      .catch(() => undefined);
+  };
 
   createEffect(() => applyToDocument(document.documentElement, settings.lang(), settings.theme(), prefersDark()));
   createEffect(() => applyScale(document.documentElement, settings.scale()));
@@ -95,6 +104,8 @@ export function PipView(props: {
       if (event.type === 'callEnded') video.clear();
       if (event.type === 'signedOut') close();
     });
+    // The main window's Mute: ask how the switches stand now.
+    const stopMedia = onMediaSwitched('pip', () => calls.syncMedia());
     calls
       .load()
       .catch(() => undefined)
@@ -105,6 +116,7 @@ export function PipView(props: {
       .catch(() => undefined);
     onCleanup(() => {
       stop();
+      stopMedia();
       media?.removeEventListener('change', onScheme);
     });
   });
@@ -156,6 +168,19 @@ export function PipView(props: {
               >
                 <Icon name="openInFull" size={18} />
               </button>
+              <Show when={isConnected(c().phase)}>
+                <button
+                  type="button"
+                  class="pip-button pip-mute"
+                  aria-pressed={muted()}
+                  aria-label={muted() ? t('calls.unmute') : t('calls.mute')}
+                  title={muted() ? t('calls.unmute') : t('calls.mute')}
+                  data-testid="pip-mute"
+                  onClick={toggleMute}
+                >
+                  <Icon name={muted() ? 'micOff' : 'mic'} size={18} />
+                </button>
+              </Show>
               <button
                 type="button"
                 class="pip-button pip-hang-up"

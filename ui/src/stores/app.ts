@@ -6,7 +6,7 @@ import { displayTitle } from '../lib/chats';
 import { isArrival } from '../lib/messages';
 import type { ChannelId, ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '../platform/types';
 import { callRecordLabel } from '../lib/calls';
-import { onPipClosed } from '../lib/callWindow';
+import { onMediaSwitched, onPipClosed } from '../lib/callWindow';
 import { createAnnouncerStore, type AnnouncerStore } from './announcer';
 import { createCallsStore, type CallsStore } from './calls';
 import { createCallVideoStore, type CallVideoStore } from './callVideo';
@@ -313,6 +313,8 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       const stop = platform.onEvent(handle);
       // "Return to the call" in the picture-in-picture window: the call panel expands here.
       const stopPip = onPipClosed(() => calls.pipClosed());
+      // Mute in the picture-in-picture window: ask how the call's switches stand now.
+      const stopMedia = onMediaSwitched('main', () => calls.syncMedia());
       // The window is going away: save the drafts still waiting for a pause in typing.
       const leave = (): void => void drafts.flush();
       window.addEventListener('pagehide', leave);
@@ -322,6 +324,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       return () => {
         stop();
         stopPip();
+        stopMedia();
         window.removeEventListener('pagehide', leave);
         window.removeEventListener('beforeunload', leave);
       };

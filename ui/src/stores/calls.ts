@@ -1,14 +1,30 @@
 // The call this device is in, as the call view shows it: fed by the host's `callChanged` and
 // `callEnded` events and by `currentCall` (at start, and once a call is answered, for its
 // security emojis). An ended call stays for a moment with why it ended, then goes. Also
-// whether the call is shown in the picture-in-picture window (closed when the call ends).
+// whether the call is shown in the picture-in-picture window (closed when the call ends), and
+// the call's microphone and camera switches as this window last heard them from the host
+// (each `switchCallMedia` answer; off again for each new call and once a call ends). The other
+// window may switch them too: `syncMedia` asks again (when a call is loaded, and when the
+// panel expands from the picture-in-picture window).
 
 import { createSignal, type Accessor } from 'solid-js';
 import { isConnected } from '../lib/calls';
-import type { CallEmojis, CallEndReason, CallInfo, CallPhase, CoreEvent, CurrentCall, Platform } from '../platform/types';
+import type {
+  CallEmojis,
+  CallEndReason,
+  CallInfo,
+  CallMedia,
+  CallPhase,
+  CoreEvent,
+  CurrentCall,
+  Platform,
+} from '../platform/types';
 
 /** How long the outcome of an ended call stays on screen. */
 export const CALL_ENDED_SHOW_MS = 2000;
+
+/** The switches of a new call: microphone and camera on. */
+export const MEDIA_ON: Readonly<CallMedia> = Object.freeze({ muted: false, cameraOff: false });
 
 export interface ShownCall {
   call: CallInfo;
@@ -45,6 +61,15 @@ export interface CallsStore {
   closePip(): Promise<void>;
   /** The picture-in-picture window closed by itself ("Return to the call" in it). */
   pipClosed(): void;
+  /** The microphone and camera switches of the call under way (`MEDIA_ON` when none). */
+  media: Accessor<CallMedia>;
+  /**
+   * Switches the microphone and/or camera of the call under way (`{}`: asks how they stand);
+   * `media` then follows the host's answer, which it resolves with. Rejects as the host does.
+   */
+  switchMedia(change: Partial<CallMedia>): Promise<CallMedia>;
+  /** Asks the host how the switches stand, if a call is under way (failures are ignored). */
+  syncMedia(): void;
 }
 
 function rank(phase: CallPhase): number {
@@ -54,13 +79,42 @@ function rank(phase: CallPhase): number {
 export function createCallsStore(platform: Platform, now: () => number = () => Date.now()): CallsStore {
   const [current, setCurrent] = createSignal<ShownCall | null>(null);
   const [pipOpen, setPipOpen] = createSignal(false);
+  const [media, setMedia] = createSignal<CallMedia>(MEDIA_ON);
   const missedHandlers = new Set<(call: CallInfo) => void>();
   let closeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts the questions to `switchCallMedia`: only the answer to the latest one is kept. */
+  let mediaAsk = 0;
+
+  /** The call under way, not one that ended. */
+  const live = (): ShownCall | null => {
+    const c = current();
+    return c !== null && c.ended === null ? c : null;
+  };
 
   const show = (next: ShownCall | null): void => {
     clearTimeout(closeTimer);
     closeTimer = undefined;
+    // Another call, or none under way: its switches start over (answers still due are dropped).
+    const prev = current();
+    if (next === null || next.ended !== null || prev === null || prev.call.id !== next.call.id) {
+      mediaAsk++;
+      setMedia(MEDIA_ON);
+    }
     setCurrent(next);
+  };
+
+  const switchMedia = async (change: Partial<CallMedia>): Promise<CallMedia> => {
+    const id = live()?.call.id ?? null;
+    const ask = ++mediaAsk;
+    const now = await platform.switchCallMedia(change);
+    if (ask === mediaAsk && id !== null && live()?.call.id === id) {
+      setMedia({ muted: now.muted, cameraOff: now.cameraOff });
+    }
+    return now;
+  };
+
+  const syncMedia = (): void => {
+    if (live() !== null) switchMedia({}).catch(() => undefined);
   };
 
   /**
@@ -109,6 +163,7 @@ export function createCallsStore(platform: Platform, now: () => number = () => D
       const found = await platform.currentCall();
       if (found !== null) {
         fromHost(found);
+        syncMedia();
         return;
       }
       if (current()?.ended === null) show(null);
@@ -158,10 +213,16 @@ export function createCallsStore(platform: Platform, now: () => number = () => D
     },
     async closePip() {
       setPipOpen(false);
+      syncMedia();
       await platform.closeCallWindow();
     },
     pipClosed() {
+      if (!pipOpen()) return;
       setPipOpen(false);
+      syncMedia();
     },
+    media,
+    switchMedia,
+    syncMedia,
   };
 }

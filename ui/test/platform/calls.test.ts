@@ -314,3 +314,66 @@ describe('memory host video and call window', () => {
     expect(host.pipOpen).toBe(false);
   });
 });
+
+describe('microphone and camera switches', () => {
+  it('tauri: switch_call_media with muted and cameraOff, null for a switch left as it is', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return { muted: true, cameraOff: false };
+    });
+    const host = new TauriPlatform();
+    await expect(host.switchCallMedia({ muted: true })).resolves.toEqual({ muted: true, cameraOff: false });
+    await host.switchCallMedia({ cameraOff: true });
+    await host.switchCallMedia({ muted: false, cameraOff: false });
+    await host.switchCallMedia({});
+    expect(calls).toEqual([
+      ['switch_call_media', { muted: true, cameraOff: null }],
+      ['switch_call_media', { muted: null, cameraOff: true }],
+      ['switch_call_media', { muted: false, cameraOff: false }],
+      ['switch_call_media', { muted: null, cameraOff: null }],
+    ]);
+  });
+
+  it('tauri: passes a refusal through as {code, message}', async () => {
+    mockIPC(() => {
+      throw { code: 'invalid', message: 'not in a call' };
+    });
+    await expect(new TauriPlatform().switchCallMedia({ muted: true })).rejects.toEqual({ code: 'invalid', message: 'not in a call' });
+  });
+
+  it('memory: keeps the switches of the call, changes only those given, and says how they stand', async () => {
+    const host = new MemoryPlatform({ signedInAs: 'alice' });
+    const events = recording(host);
+    const call = await host.startCall(BOB_CHAT, true);
+    await expect(host.switchCallMedia({})).resolves.toEqual({ muted: false, cameraOff: false });
+    host.simulateRemoteAnswer();
+    await expect(host.switchCallMedia({ muted: true })).resolves.toEqual({ muted: true, cameraOff: false });
+    await expect(host.switchCallMedia({ cameraOff: true })).resolves.toEqual({ muted: true, cameraOff: true });
+    await expect(host.switchCallMedia({})).resolves.toEqual({ muted: true, cameraOff: true });
+    await expect(host.switchCallMedia({ muted: false })).resolves.toEqual({ muted: false, cameraOff: true });
+    // A switch is no event, and changes nothing else of the call.
+    await settle();
+    expect(callEvents(events)).toHaveLength(2);
+    await expect(host.currentCall()).resolves.toMatchObject({ call, phase: { connected: { peerDevice: 1 } } });
+    await host.hangUp(call.id);
+  });
+
+  it('memory: both are on again for each new call, and there are none without a call', async () => {
+    const host = new MemoryPlatform({ signedInAs: 'alice' });
+    await expect(host.switchCallMedia({ muted: true })).rejects.toMatchObject({ code: 'invalid' });
+    const first = await host.startCall(BOB_CHAT, true);
+    host.simulateRemoteAnswer();
+    await host.switchCallMedia({ muted: true, cameraOff: true });
+    await host.hangUp(first.id);
+    await expect(host.switchCallMedia({})).rejects.toMatchObject({ code: 'invalid' });
+
+    const incoming = host.simulateIncomingCall('bob', true);
+    await expect(host.switchCallMedia({})).resolves.toEqual({ muted: false, cameraOff: false });
+    await host.acceptCall(incoming.id);
+    await host.switchCallMedia({ muted: true });
+    host.simulateRemoteHangUp();
+    await host.startCall(CAROL_CHAT, false);
+    await expect(host.switchCallMedia({})).resolves.toEqual({ muted: false, cameraOff: false });
+  });
+});

@@ -2,7 +2,7 @@ import { createRoot } from 'solid-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryPlatform, SIMULATED_CALL_EMOJIS } from '../../src/platform/memory';
 import type { CallInfo } from '../../src/platform/types';
-import { CALL_ENDED_SHOW_MS, createCallsStore } from '../../src/stores/calls';
+import { CALL_ENDED_SHOW_MS, MEDIA_ON, createCallsStore } from '../../src/stores/calls';
 
 const BOB_CHAT = 1;
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -137,5 +137,100 @@ describe('the picture-in-picture window', () => {
     store.pipClosed();
     expect(store.pipOpen()).toBe(false);
     expect(close).not.toHaveBeenCalled();
+  });
+});
+
+describe('the microphone and camera switches', () => {
+  it('follow each answer of the host, and start over when the call ends and for a new call', async () => {
+    const { host, store } = setup();
+    expect(store.media()).toEqual(MEDIA_ON);
+    const call = await host.startCall(BOB_CHAT, true);
+    store.placed(call);
+    host.simulateRemoteAnswer();
+    await settle();
+    await expect(store.switchMedia({ muted: true })).resolves.toEqual({ muted: true, cameraOff: false });
+    expect(store.media()).toEqual({ muted: true, cameraOff: false });
+    await store.switchMedia({ cameraOff: true });
+    expect(store.media()).toEqual({ muted: true, cameraOff: true });
+
+    await host.hangUp(call.id);
+    await settle();
+    expect(store.current()?.ended).not.toBeNull();
+    expect(store.media()).toEqual(MEDIA_ON);
+
+    const next = host.simulateIncomingCall('bob', true);
+    await settle();
+    await host.acceptCall(next.id);
+    await settle();
+    await store.switchMedia({ muted: true });
+    expect(store.media().muted).toBe(true);
+    store.clear();
+    expect(store.media()).toEqual(MEDIA_ON);
+  });
+
+  it('start over when another call takes the place of the one shown', async () => {
+    const { host, store } = setup();
+    const call = await host.startCall(BOB_CHAT, false);
+    store.placed(call);
+    await store.switchMedia({ muted: true });
+    expect(store.media().muted).toBe(true);
+    store.placed({ ...call, id: call.id + 100 });
+    expect(store.media()).toEqual(MEDIA_ON);
+  });
+
+  it('keep only the answer to the latest question, and none for a call that ended meanwhile', async () => {
+    const { host, store } = setup();
+    const call = await host.startCall(BOB_CHAT, false);
+    store.placed(call);
+    let answer: (media: { muted: boolean; cameraOff: boolean }) => void = () => undefined;
+    const slow = vi.spyOn(host, 'switchCallMedia').mockImplementationOnce(
+      () => new Promise((resolve) => (answer = resolve)),
+    );
+    const first = store.switchMedia({ muted: true });
+    slow.mockRestore();
+    await store.switchMedia({});
+    answer({ muted: true, cameraOff: false });
+    await first;
+    expect(store.media().muted).toBe(false);
+
+    vi.spyOn(host, 'switchCallMedia').mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const late = store.switchMedia({ muted: true });
+    await host.hangUp(call.id);
+    await settle();
+    answer({ muted: true, cameraOff: false });
+    await late;
+    expect(store.media()).toEqual(MEDIA_ON);
+  });
+
+  it('are asked for when a call is loaded and when the picture-in-picture window goes', async () => {
+    const { host, store } = setup();
+    const call = await host.startCall(BOB_CHAT, true);
+    host.simulateRemoteAnswer();
+    // Switched elsewhere (the other window).
+    await host.switchCallMedia({ muted: true });
+    const ask = vi.spyOn(host, 'switchCallMedia');
+    await store.load();
+    await settle();
+    expect(ask).toHaveBeenLastCalledWith({});
+    expect(store.media()).toEqual({ muted: true, cameraOff: false });
+
+    await store.openPip();
+    await host.switchCallMedia({ muted: false, cameraOff: true });
+    await store.closePip();
+    await settle();
+    expect(store.media()).toEqual({ muted: false, cameraOff: true });
+
+    await store.openPip();
+    await host.switchCallMedia({ cameraOff: false });
+    store.pipClosed();
+    await settle();
+    expect(store.media()).toEqual(MEDIA_ON);
+    // Not asked again while the window was not open, nor without a call.
+    ask.mockClear();
+    store.pipClosed();
+    await host.hangUp(call.id);
+    await settle();
+    store.syncMedia();
+    expect(ask).not.toHaveBeenCalled();
   });
 });

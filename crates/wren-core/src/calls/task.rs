@@ -4,7 +4,7 @@
 
 use super::key::{emojis, MediaKey};
 use super::machine::{CallEvent, CallInfo, CallMachine, EndReason, Phase, Sender};
-use super::media::{Link, MediaSlot, MediaStats, PictureFeed, RemotePicture};
+use super::media::{Controls, Link, MediaSlot, MediaStats, PictureFeed, RemotePicture};
 use super::seal::Refused;
 use super::signal::CallId;
 use crate::content::{CallOutcome, CallRecord};
@@ -63,6 +63,12 @@ pub(crate) enum Input {
         call: CallId,
         reply: oneshot::Sender<Option<[&'static str; 4]>>,
     },
+    /// Switches the microphone or camera of this device's call (`None`: unchanged).
+    Switch {
+        muted: Option<bool>,
+        camera_off: Option<bool>,
+        reply: oneshot::Sender<Controls>,
+    },
     /// The feed of the other side's pictures in this device's calls.
     WatchPictures {
         reply: oneshot::Sender<watch::Receiver<Option<Arc<RemotePicture>>>>,
@@ -90,6 +96,8 @@ struct Device {
     stats: VecDeque<(CallId, MediaStats)>,
     /// Where the other side's pictures go.
     pictures: PictureFeed,
+    /// The microphone and camera switches (back on for each new call).
+    controls: watch::Sender<Controls>,
 }
 
 /// Calls whose media figures a device keeps.
@@ -109,6 +117,7 @@ pub(crate) async fn run(
 ) {
     let mut device: Option<Device> = None;
     let (pictures, _) = watch::channel(None);
+    let (controls, _) = watch::channel(Controls::default());
     loop {
         let deadline = device.as_ref().and_then(|d| d.machine.poll_timeout());
         let input = tokio::select! {
@@ -127,6 +136,17 @@ pub(crate) async fn run(
         match input {
             Input::Current { reply } => {
                 let _ = reply.send(device.as_ref().and_then(|d| d.machine.current()));
+            }
+            Input::Switch {
+                muted,
+                camera_off,
+                reply,
+            } => {
+                controls.send_modify(|c| {
+                    c.muted = muted.unwrap_or(c.muted);
+                    c.camera_off = camera_off.unwrap_or(c.camera_off);
+                });
+                let _ = reply.send(*controls.borrow());
             }
             Input::WatchPictures { reply } => {
                 let _ = reply.send(pictures.subscribe());
@@ -148,7 +168,7 @@ pub(crate) async fn run(
                 notice,
                 attempt,
             } => {
-                let device = for_me(&mut device, me, link.clone(), &pictures);
+                let device = for_me(&mut device, me, link.clone(), &pictures, &controls);
                 let from = Sender {
                     account: notice.account,
                     device: notice.device,
@@ -202,7 +222,7 @@ pub(crate) async fn run(
                 synthetic,
                 reply,
             } => {
-                let device = for_me(&mut device, me, link, &pictures);
+                let device = for_me(&mut device, me, link, &pictures, &controls);
                 device.synthetic = synthetic;
                 let now = Instant::now();
                 let done = match action {
@@ -231,6 +251,7 @@ fn for_me<'a>(
     me: Sender,
     link: Link,
     pictures: &PictureFeed,
+    controls: &watch::Sender<Controls>,
 ) -> &'a mut Device {
     if !slot.as_ref().is_some_and(|device| device.me == me) {
         *slot = None;
@@ -245,6 +266,7 @@ fn for_me<'a>(
         synthetic: false,
         stats: VecDeque::new(),
         pictures: pictures.clone(),
+        controls: controls.clone(),
     });
     device.link = link;
     device
@@ -323,11 +345,13 @@ fn start_media(device: &mut Device, call: CallInfo) {
         device.me.device,
         device.synthetic,
         device.pictures.clone(),
+        device.controls.subscribe(),
     ));
 }
 
 /// Ends the media of a call that ended, keeping what it did.
 async fn stop_media(device: &mut Device, call: CallId) {
+    device.controls.send_replace(Controls::default());
     let Some(slot) = device.media.take_if(|m| m.call() == call) else {
         return;
     };

@@ -3,7 +3,7 @@
 
 use super::{random_u64, Client};
 use crate::calls::machine::Sender;
-use crate::calls::media::{Link, MediaStats, RemotePicture};
+use crate::calls::media::{Controls, Link, MediaStats, RemotePicture};
 use crate::calls::task::{Action, Input};
 use crate::calls::{CallId, CallInfo, Phase};
 use crate::error::CoreError;
@@ -97,6 +97,26 @@ impl Client {
         let (reply, answer) = oneshot::channel();
         self.inner.calls.send(Input::WatchPictures { reply }).ok()?;
         answer.await.ok()
+    }
+
+    /// Switches the microphone (`muted`) or the camera (`camera_off`) of this device's
+    /// call; `None` leaves a switch as it is. Both are on again for each new call.
+    /// Returns the switches as they are now.
+    pub async fn switch_call_media(
+        &self,
+        muted: Option<bool>,
+        camera_off: Option<bool>,
+    ) -> Result<Controls, CoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .calls
+            .send(Input::Switch {
+                muted,
+                camera_off,
+                reply,
+            })
+            .map_err(|_| CoreError::Closed)?;
+        answer.await.map_err(|_| CoreError::Closed)
     }
 
     /// What a call's media did on this device (sent, received, shown, how late), once

@@ -1,10 +1,12 @@
 //! A call's media: the connection to the server's relay ([`relay`]), SFrame on every
 //! datagram ([`crypt`]), and the media engine between them ([`session`]).
 
+mod controls;
 mod crypt;
 pub(crate) mod relay;
 pub(crate) mod session;
 
+pub use controls::Controls;
 pub use relay::RelayError;
 pub use session::{MediaError, MediaStats, PictureFeed, RemotePicture};
 
@@ -14,6 +16,7 @@ use crate::calls::CallId;
 use crate::connection::Requester;
 use session::{MediaSession, SessionSetup};
 use std::time::Instant;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use wren_proto::media::RelayJoin;
 use wren_proto::{DeviceId, Request, Response};
@@ -45,6 +48,7 @@ impl MediaSlot {
         device: DeviceId,
         synthetic: bool,
         feed: PictureFeed,
+        controls: watch::Receiver<Controls>,
     ) -> MediaSlot {
         let started = Instant::now();
         let starting = tokio::spawn(async move {
@@ -74,6 +78,7 @@ impl MediaSlot {
                         synthetic,
                         started,
                         feed,
+                        controls,
                     },
                 )),
                 Err(e) => {

@@ -4,6 +4,7 @@
 //! has not, or when asked for); received pictures are counted and their stamps read, so
 //! that a call can report what it sent, received and showed, and how late.
 
+use super::controls::{Camera, Controls, Microphone};
 use super::crypt::{Dropped, FrameOpener, FrameSealer};
 use crate::calls::key::MediaKey;
 use serde::Serialize;
@@ -142,6 +143,8 @@ pub(crate) struct SessionSetup {
     pub(crate) started: Instant,
     /// Where the other side's pictures go.
     pub(crate) feed: PictureFeed,
+    /// The microphone and camera switches.
+    pub(crate) controls: watch::Receiver<Controls>,
 }
 
 /// A running media session; [`MediaSession::stop`] ends it and returns what it did.
@@ -230,8 +233,17 @@ async fn run(
         synthetic,
         started,
         feed,
+        controls,
     } = setup;
     let (audio, camera, speaker, synthetic) = sources(video, synthetic)?;
+    let audio = Microphone {
+        inner: audio,
+        controls: controls.clone(),
+    };
+    let camera = Camera {
+        inner: camera,
+        controls,
+    };
     let mut sender = Sender::new(
         audio,
         camera,
