@@ -57,6 +57,9 @@ pub struct MediaStats {
     pub video_frames_shown: u64,
     /// The stamped frame numbers shown only ever went up.
     pub video_in_order: bool,
+    /// The stamped number of the last frame shown (the other side counts from 0): how
+    /// close to the end of the call the picture kept up.
+    pub last_frame_shown: Option<u32>,
     /// Capture on the other device to shown here, in ms (both clocks start when the call
     /// connects, so this includes how far apart the two starts were): median.
     pub glass_to_glass_p50_ms: Option<f64>,
@@ -330,6 +333,7 @@ async fn run(
     stats.video_in_order = stamps
         .windows(2)
         .all(|w| w[0].1.frame_number < w[1].1.frame_number);
+    stats.last_frame_shown = stamps.last().map(|(_, stamp)| stamp.frame_number);
     let mut delays: Vec<Duration> = stamps
         .iter()
         .map(|(at, stamp)| at.saturating_sub(stamp.capture_time))
