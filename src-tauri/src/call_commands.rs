@@ -145,3 +145,35 @@ pub(crate) async fn switch_call_media(
         .switch_call_media(muted, camera_off)
         .await?)
 }
+
+/// Whether the window system lets the picture-in-picture window stay above the others:
+/// not under Wayland (GTK uses it when `WAYLAND_DISPLAY` is set, unless `GDK_BACKEND`
+/// asks for X11), where an app cannot keep its window on top.
+#[tauri::command]
+pub(crate) fn pip_stays_on_top() -> bool {
+    stays_on_top(
+        std::env::var_os("WAYLAND_DISPLAY").is_some(),
+        std::env::var("GDK_BACKEND").ok().as_deref(),
+    )
+}
+
+fn stays_on_top(wayland_display: bool, gdk_backend: Option<&str>) -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    !wayland_display || gdk_backend.is_some_and(|backend| backend.starts_with("x11"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stays_on_top;
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn wayland_cannot_keep_the_small_window_on_top_x11_can() {
+        assert!(stays_on_top(false, None), "X11");
+        assert!(!stays_on_top(true, None), "Wayland");
+        assert!(!stays_on_top(true, Some("wayland")), "Wayland asked for");
+        assert!(stays_on_top(true, Some("x11")), "XWayland asked for");
+    }
+}

@@ -79,6 +79,7 @@ pub fn run() {
             call_commands::open_call_window,
             call_commands::close_call_window,
             call_commands::switch_call_media,
+            call_commands::pip_stays_on_top,
             channel_commands::channels,
             channel_commands::channel_posts,
             channel_commands::refresh_posts,

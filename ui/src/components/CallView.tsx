@@ -214,9 +214,17 @@ function OngoingCall(props: {
   onPip: () => void;
   onReturn: () => void;
 }): JSX.Element {
-  const { settings, callVideo } = useApp();
+  const { settings, callVideo, platform } = useApp();
   const t = settings.t;
   const [now, setNow] = createSignal(Date.now());
+  // Whether this window system keeps the picture-in-picture window above the others.
+  const [pipOnTop, setPipOnTop] = createSignal(true);
+  onMount(() => {
+    platform
+      .pipStaysOnTop()
+      .then(setPipOnTop)
+      .catch(() => setPipOnTop(true));
+  });
   let region!: HTMLElement;
   let hangUpButton: HTMLButtonElement | undefined;
   let pipButton: HTMLButtonElement | undefined;
@@ -426,6 +434,11 @@ function OngoingCall(props: {
                   <Icon name="pip" size={18} />
                   <span>{t('calls.pip')}</span>
                 </button>
+              </Show>
+              <Show when={connected() && !pipOnTop()}>
+                <p class="call-pip-note muted" data-testid="call-pip-note">
+                  {t('calls.pipNotOnTop')}
+                </p>
               </Show>
               {hangUp()}
             </div>

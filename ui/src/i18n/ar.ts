@@ -139,6 +139,7 @@ export const ar: Record<MessageKey, string> = {
   'calls.emojisLabel': 'رموز الأمان: {emojis}',
   'calls.videoFrom': 'الفيديو من {name}',
   'calls.pip': 'صورة داخل صورة',
+  'calls.pipNotOnTop': 'على Wayland لا تستطيع نافذة صورة داخل صورة البقاء فوق النوافذ الأخرى.',
   'calls.return': 'العودة إلى المكالمة',
   'calls.pipReturn': 'العودة إلى المكالمة',
   'calls.pipLabel': 'مكالمة مع {name}',

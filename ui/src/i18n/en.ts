@@ -137,6 +137,7 @@ export const en = {
   'calls.emojisLabel': 'Security emojis: {emojis}',
   'calls.videoFrom': 'Video from {name}',
   'calls.pip': 'Picture in picture',
+  'calls.pipNotOnTop': 'On Wayland the picture-in-picture window cannot stay above other windows.',
   'calls.return': 'Return to call',
   'calls.pipReturn': 'Return to the call',
   'calls.pipLabel': 'Call with {name}',

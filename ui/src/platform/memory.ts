@@ -1081,6 +1081,13 @@ export class MemoryPlatform implements Platform {
     this.pipOpen = false;
   }
 
+  /** Whether the simulated window system keeps windows on top (tests set it). */
+  pipAboveOthers = true;
+
+  async pipStaysOnTop(): Promise<boolean> {
+    return this.pipAboveOthers;
+  }
+
   onEvent(handler: (event: CoreEvent) => void): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);

@@ -264,6 +264,9 @@ export class TauriPlatform implements Platform {
   closeCallWindow(): Promise<void> {
     return call('close_call_window');
   }
+  pipStaysOnTop(): Promise<boolean> {
+    return call('pip_stays_on_top');
+  }
 
   onEvent(handler: (event: CoreEvent) => void): () => void {
     let stopped = false;

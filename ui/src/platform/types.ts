@@ -644,6 +644,11 @@ export interface Platform {
   openCallWindow(): Promise<void>;
   /** Closes the picture-in-picture window and brings the main window to the front. */
   closeCallWindow(): Promise<void>;
+  /**
+   * Whether the window system keeps the picture-in-picture window above the others (Wayland
+   * does not let an app do that).
+   */
+  pipStaysOnTop(): Promise<boolean>;
 
   /** Subscribes to core events; returns an unsubscribe function. */
   onEvent(handler: (event: CoreEvent) => void): () => void;

@@ -333,3 +333,25 @@ describe('the picture-in-picture window', () => {
     window.localStorage.clear();
   });
 });
+
+describe('where windows cannot stay on top', () => {
+  it('says so beside Picture in picture, and says nothing where they can', async () => {
+    await connectedCall(true);
+    expect(screen.getByTestId('call-pip')).toBeTruthy();
+    expect(screen.queryByTestId('call-pip-note')).toBeNull();
+  });
+
+  it('on Wayland, the note shows once the call connects', async () => {
+    const app = renderApp({ signedInAs: 'alice' });
+    hosts.push(app.platform);
+    app.platform.pipAboveOthers = false;
+    await openChat(BOB);
+    fireEvent.click(screen.getByTestId('call-start-video'));
+    await waitFor(() => expect(status()).toBe('Calling…'));
+    app.platform.simulateRemoteAnswer();
+    await waitFor(() => expect(status()).toBe('Connected'));
+    expect(plain((await screen.findByTestId('call-pip-note')).textContent)).toBe(
+      'On Wayland the picture-in-picture window cannot stay above other windows.',
+    );
+  });
+});
