@@ -78,6 +78,7 @@ fn main() -> anyhow::Result<()> {
         jitter: Duration::from_millis(args.jitter_ms),
         delay: Duration::from_millis(args.delay_ms),
         seed,
+        ..ImpairmentConfig::default()
     };
     config.video_fec_group = args.fec_group;
     config.video_jitter.max_delay = Duration::from_millis(args.max_delay_ms);

@@ -126,6 +126,40 @@ impl VideoFrame {
         })
     }
 
+    /// The picture at half its width and height, each pixel the mean of four; `None`
+    /// when the half would have odd dimensions.
+    pub fn half_size(&self) -> Option<VideoFrame> {
+        let (width, height) = (self.width / 2, self.height / 2);
+        if width == 0 || height == 0 || width % 2 != 0 || height % 2 != 0 {
+            return None;
+        }
+        let mut data = Vec::with_capacity(i420_len(width, height));
+        let planes = [
+            (self.y(), self.width, width, height),
+            (self.u(), self.width / 2, width / 2, height / 2),
+            (self.v(), self.width / 2, width / 2, height / 2),
+        ];
+        for (plane, stride, out_width, out_height) in planes {
+            for row in 0..out_height {
+                let top = &plane[2 * row * stride..][..stride];
+                let bottom = &plane[(2 * row + 1) * stride..][..stride];
+                data.extend((0..out_width).map(|col| {
+                    let sum = u16::from(top[2 * col])
+                        + u16::from(top[2 * col + 1])
+                        + u16::from(bottom[2 * col])
+                        + u16::from(bottom[2 * col + 1]);
+                    ((sum + 2) / 4) as u8
+                }));
+            }
+        }
+        Some(VideoFrame {
+            width,
+            height,
+            data,
+            capture_time: self.capture_time,
+        })
+    }
+
     /// Width in pixels.
     pub fn width(&self) -> usize {
         self.width
@@ -198,6 +232,23 @@ mod tests {
                 got: 10
             })
         ));
+    }
+
+    #[test]
+    fn half_size_averages_four_pixels_and_keeps_the_time() {
+        let mut frame = VideoFrame::black(8, 4, Duration::from_millis(7)).expect("frame");
+        frame.y_mut()[..2].copy_from_slice(&[200, 100]);
+        frame.y_mut()[8..10].copy_from_slice(&[50, 50]);
+        let half = frame.half_size().expect("half");
+        assert_eq!((half.width(), half.height()), (4, 2));
+        assert_eq!(half.y()[0], 100);
+        assert_eq!(half.y()[1], 16);
+        assert_eq!(half.u(), &[128, 128]);
+        assert_eq!(half.capture_time, Duration::from_millis(7));
+        assert!(VideoFrame::black(4, 2, Duration::ZERO)
+            .expect("frame")
+            .half_size()
+            .is_none());
     }
 
     #[test]

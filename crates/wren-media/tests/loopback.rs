@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use wren_media::jitter::VideoJitterConfig;
-use wren_media::pipeline::{run_loopback, ImpairmentConfig, LoopbackConfig, SimClock};
+use wren_media::pipeline::{
+    run_loopback, ImpairmentConfig, LoopbackConfig, LoopbackReport, SimClock,
+};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -14,6 +16,7 @@ fn lossy(seed: u64) -> ImpairmentConfig {
         jitter: MS * 30,
         delay: MS * 20,
         seed,
+        ..ImpairmentConfig::default()
     }
 }
 
@@ -111,4 +114,59 @@ fn video_recovers_within_one_keyframe_interval_after_a_keyframe_request() {
     assert!(freeze < interval, "video froze for {freeze:?}");
     let numbers = report.shown_frame_numbers();
     assert!(numbers.windows(2).all(|w| w[0] < w[1]));
+}
+
+/// A 150 kbit/s bottleneck with a 200 ms queue, where the picture alone was made for 173.
+fn bottleneck(rate_control: bool) -> LoopbackReport {
+    let mut config = LoopbackConfig::new(320, 180, 30, Duration::from_secs(12));
+    config.forward.bandwidth_bps = Some(150_000);
+    config.rate_control = rate_control;
+    run_loopback(&config, &mut SimClock::new()).expect("run")
+}
+
+/// Pictures shown from the last 6 s of a 12 s call.
+fn shown_late(report: &LoopbackReport) -> usize {
+    report
+        .shown
+        .iter()
+        .filter(|s| s.stamp.is_some_and(|st| st.frame_number >= 180))
+        .count()
+}
+
+#[test]
+fn a_narrow_path_brings_the_bitrate_under_it_and_keeps_sound_and_picture_going() {
+    let adapted = bottleneck(true);
+    let fixed = bottleneck(false);
+    let both = format!(
+        "adapted: {} {:?}\nfixed: {} {:?}",
+        adapted.summary(),
+        adapted.sender,
+        fixed.summary(),
+        fixed.sender
+    );
+    assert!(adapted.sender.reports >= 20, "{both}");
+    assert!(
+        adapted.sender.video_bitrate < 120_000,
+        "video under the path's 150 kbit/s with audio beside it: {both}"
+    );
+    assert_eq!(
+        adapted.sender.audio_bitrate, 32_000,
+        "audio kept whole: {both}"
+    );
+    // Without adapting, the queue overflows, the sound breaks up and the picture
+    // freezes; adapted, fewer frames go out and nearly all of them arrive.
+    assert!(
+        fixed.forward.overflowed > 10 * adapted.forward.overflowed.max(1),
+        "overflow: {both}"
+    );
+    assert!(
+        3 * adapted.receiver.audio.concealed < fixed.receiver.audio.concealed,
+        "concealed audio: {both}"
+    );
+    assert!(adapted.sender.video_frames_dropped > 0, "{both}");
+    assert!(
+        shown_late(&adapted) >= 45,
+        "a moving picture (7 frames a second or more) at the end: {both}"
+    );
+    assert!(3 * shown_late(&fixed) < shown_late(&adapted), "{both}");
 }

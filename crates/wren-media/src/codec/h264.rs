@@ -51,6 +51,11 @@ pub struct EncodedVideo {
 /// Encodes [`VideoFrame`]s with OpenH264 on one thread.
 pub struct H264Encoder {
     inner: Encoder,
+    config: H264Config,
+    /// Frames encoded since the last keyframe (the periodic one comes at the interval).
+    since_keyframe: u32,
+    /// A bitrate waiting for the next periodic keyframe.
+    pending_bitrate: Option<u32>,
 }
 
 impl std::fmt::Debug for H264Encoder {
@@ -62,6 +67,15 @@ impl std::fmt::Debug for H264Encoder {
 impl H264Encoder {
     /// A real-time camera encoder; the picture size is taken from the frames.
     pub fn new(config: H264Config) -> Result<Self> {
+        Ok(Self {
+            inner: Self::open(config)?,
+            config,
+            since_keyframe: 0,
+            pending_bitrate: None,
+        })
+    }
+
+    fn open(config: H264Config) -> Result<Encoder> {
         let period = if config.keyframe_interval == 0 {
             IntraFramePeriod::auto()
         } else {
@@ -75,25 +89,70 @@ impl H264Encoder {
             .skip_frames(false)
             .intra_frame_period(period)
             .num_threads(1);
-        let inner = Encoder::with_api_config(OpenH264API::from_source(), cfg)?;
-        Ok(Self { inner })
+        Ok(Encoder::with_api_config(OpenH264API::from_source(), cfg)?)
+    }
+
+    /// The bitrate the encoder aims at now.
+    pub fn bitrate(&self) -> u32 {
+        self.config.bitrate
+    }
+
+    /// Aims at a new bitrate. OpenH264's safe interface takes a bitrate only when the
+    /// encoder is made, and a new encoder starts with a keyframe; so the change waits for
+    /// the next keyframe (periodic or requested), where it costs nothing. Until then the
+    /// caller can drop frames to meet the new rate.
+    pub fn set_bitrate(&mut self, bps: u32) -> Result<()> {
+        if bps == self.config.bitrate {
+            self.pending_bitrate = None;
+            return Ok(());
+        }
+        if self.config.keyframe_interval == 0 {
+            return self.reopen(bps);
+        }
+        self.pending_bitrate = Some(bps);
+        Ok(())
+    }
+
+    fn reopen(&mut self, bps: u32) -> Result<()> {
+        let config = H264Config {
+            bitrate: bps,
+            ..self.config
+        };
+        self.inner = Self::open(config)?;
+        self.config = config;
+        self.pending_bitrate = None;
+        self.since_keyframe = 0;
+        Ok(())
     }
 
     /// Makes the next encoded picture a keyframe (IDR).
-    pub fn request_keyframe(&mut self) {
-        self.inner.force_intra_frame();
+    pub fn request_keyframe(&mut self) -> Result<()> {
+        match self.pending_bitrate {
+            Some(bps) => self.reopen(bps),
+            None => {
+                self.inner.force_intra_frame();
+                Ok(())
+            }
+        }
     }
 
     /// Encodes one picture.
     pub fn encode(&mut self, frame: &VideoFrame) -> Result<EncodedVideo> {
+        let periodic_due = self.config.keyframe_interval > 0
+            && self.since_keyframe + 1 >= self.config.keyframe_interval;
+        if let Some(bps) = self.pending_bitrate.filter(|_| periodic_due) {
+            self.reopen(bps)?;
+        }
         let (w, h) = (frame.width(), frame.height());
         let source = YUVSlices::new((frame.y(), frame.u(), frame.v()), (w, h), (w, w / 2, w / 2));
         let stream = self.inner.encode(&source)?;
         let keyframe = matches!(stream.frame_type(), FrameType::IDR | FrameType::I);
+        let data = stream.to_vec();
+        self.since_keyframe = if keyframe { 0 } else { self.since_keyframe + 1 };
         Ok(EncodedVideo {
             capture_time: frame.capture_time,
             keyframe,
-            data: stream.to_vec(),
+            data,
         })
     }
 }
@@ -152,7 +211,7 @@ mod tests {
         let mut keyframes = Vec::new();
         for n in 0..12 {
             if n == 7 {
-                enc.request_keyframe();
+                enc.request_keyframe().expect("keyframe");
             }
             let frame = pattern.render(n).expect("render");
             let encoded = enc.encode(&frame).expect("encode");
@@ -166,5 +225,43 @@ mod tests {
             assert_eq!(read_stamp(&decoded).map(|s| s.frame_number), Some(n));
         }
         assert_eq!(keyframes, vec![0, 7]);
+    }
+
+    #[test]
+    fn a_new_bitrate_waits_for_the_next_keyframe_periodic_or_requested() {
+        let pattern = TestPattern::new(320, 180, 30).expect("pattern");
+        let mut config = H264Config::for_size(320, 180, 30);
+        config.keyframe_interval = 10;
+        let mut enc = H264Encoder::new(config).expect("encoder");
+        let mut keyframes = Vec::new();
+        for n in 0..30 {
+            if n == 3 {
+                enc.set_bitrate(config.bitrate * 9 / 10)
+                    .expect("small change");
+                assert_eq!(enc.bitrate(), config.bitrate, "waits");
+            }
+            if n == 14 {
+                enc.set_bitrate(config.bitrate / 2).expect("deep cut");
+                assert_eq!(enc.bitrate(), config.bitrate * 9 / 10, "waits too");
+            }
+            if n == 15 {
+                enc.request_keyframe().expect("keyframe");
+                assert_eq!(enc.bitrate(), config.bitrate / 2, "with the keyframe");
+            }
+            let encoded = enc
+                .encode(&pattern.render(n).expect("render"))
+                .expect("encode");
+            if encoded.keyframe {
+                keyframes.push(n);
+            }
+            if n == 10 {
+                assert_eq!(enc.bitrate(), config.bitrate * 9 / 10, "at the keyframe");
+            }
+        }
+        assert_eq!(
+            keyframes,
+            vec![0, 10, 15, 25],
+            "no keyframe beyond the cut's"
+        );
     }
 }

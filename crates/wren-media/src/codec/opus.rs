@@ -72,6 +72,12 @@ impl OpusEncoder {
         })
     }
 
+    /// Aims at a new bitrate (bits per second), from the next frame on.
+    pub fn set_bitrate(&mut self, bps: i32) -> Result<()> {
+        self.inner.set_bitrate(opus::Bitrate::Bits(bps))?;
+        Ok(())
+    }
+
     /// Samples the decoder must skip at the start of the stream (Ogg pre-skip).
     pub fn lookahead(&mut self) -> Result<u16> {
         let samples = self.inner.get_lookahead()?;

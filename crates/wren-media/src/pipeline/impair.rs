@@ -1,4 +1,4 @@
-//! A network impairment stage: random loss, delay, jitter and reordering.
+//! A network impairment stage: random loss, delay, jitter, reordering and a bottleneck.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -17,6 +17,11 @@ pub struct ImpairmentConfig {
     pub delay: Duration,
     /// Seed of the random generator, so runs can be repeated.
     pub seed: u64,
+    /// A bottleneck of this many bits per second, with a queue of [`Self::max_queue`]
+    /// in front of it (`None`: no limit).
+    pub bandwidth_bps: Option<u64>,
+    /// The longest the bottleneck's queue holds an item; what would wait longer is dropped.
+    pub max_queue: Duration,
 }
 
 impl Default for ImpairmentConfig {
@@ -27,6 +32,8 @@ impl Default for ImpairmentConfig {
             jitter: Duration::ZERO,
             delay: Duration::from_millis(10),
             seed: 1,
+            bandwidth_bps: None,
+            max_queue: Duration::from_millis(200),
         }
     }
 }
@@ -40,6 +47,8 @@ pub struct ImpairmentStats {
     pub dropped: u64,
     /// Items held back for reordering.
     pub reordered: u64,
+    /// Items dropped because the bottleneck's queue was full.
+    pub overflowed: u64,
 }
 
 /// A sans-IO one-way link: push items with the send time, poll them out when delivered.
@@ -50,6 +59,8 @@ pub struct Impairment<T> {
     queue: BinaryHeap<Reverse<(Duration, u64)>>,
     items: std::collections::HashMap<u64, T>,
     order: u64,
+    /// When the bottleneck finishes sending what it holds.
+    link_free_at: Duration,
     stats: ImpairmentStats,
 }
 
@@ -62,6 +73,7 @@ impl<T> Impairment<T> {
             queue: BinaryHeap::new(),
             items: std::collections::HashMap::new(),
             order: 0,
+            link_free_at: Duration::ZERO,
             stats: ImpairmentStats::default(),
         }
     }
@@ -71,15 +83,31 @@ impl<T> Impairment<T> {
         self.stats
     }
 
-    /// Sends an item at `now`.
+    /// Sends an item at `now` (a bottleneck, if any, counts it as empty).
     pub fn push(&mut self, item: T, now: Duration) {
+        self.push_sized(item, 0, now);
+    }
+
+    /// Sends an item of `len` bytes at `now`.
+    pub fn push_sized(&mut self, item: T, len: usize, now: Duration) {
         self.stats.sent += 1;
         if self.rng.f64() < self.config.loss {
             self.stats.dropped += 1;
             return;
         }
+        let mut departs = now;
+        if let Some(bps) = self.config.bandwidth_bps.filter(|&bps| bps > 0) {
+            let start = self.link_free_at.max(now);
+            if start - now > self.config.max_queue {
+                self.stats.dropped += 1;
+                self.stats.overflowed += 1;
+                return;
+            }
+            departs = start + Duration::from_secs_f64(len as f64 * 8.0 / bps as f64);
+            self.link_free_at = departs;
+        }
         let jitter = self.config.jitter.mul_f64(self.rng.f64());
-        let mut at = now + self.config.delay + jitter;
+        let mut at = departs + self.config.delay + jitter;
         if self.rng.f64() < self.config.reorder {
             self.stats.reordered += 1;
             at += Duration::from_millis(20);

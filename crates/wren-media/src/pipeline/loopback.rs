@@ -44,6 +44,8 @@ pub struct LoopbackConfig {
     pub video_jitter: VideoJitterConfig,
     /// One video parity packet per this many fragments (0: no forward error correction).
     pub video_fec_group: u8,
+    /// The sender adapts its bitrates to the receiver's reports (off: fixed bitrates).
+    pub rate_control: bool,
 }
 
 impl LoopbackConfig {
@@ -64,6 +66,7 @@ impl LoopbackConfig {
             audio: OpusConfig::default(),
             video_jitter: VideoJitterConfig::default(),
             video_fec_group: 4,
+            rate_control: true,
         }
     }
 }
@@ -133,6 +136,9 @@ pub fn run_loopback(config: &LoopbackConfig, clock: &mut impl Clock) -> Result<L
     let video = TestPattern::new(config.width, config.height, config.fps)?;
     let mut sender = Sender::new(audio, video, config.audio, config.video)?
         .with_video_fec(config.video_fec_group);
+    if !config.rate_control {
+        sender = sender.without_rate_control();
+    }
     let mut receiver = Receiver::new(
         RecordingAudioSink::default(),
         RecordingVideoSink::default(),
@@ -148,12 +154,14 @@ pub fn run_loopback(config: &LoopbackConfig, clock: &mut impl Clock) -> Result<L
         }
         if now < config.duration {
             for datagram in sender.poll(now)? {
-                forward.push(datagram, now);
+                let len = datagram.len();
+                forward.push_sized(datagram, len, now);
             }
         }
         while let Some(feedback) = reverse.poll(now) {
-            for datagram in sender.handle_feedback(feedback) {
-                forward.push(datagram, now);
+            for datagram in sender.handle_feedback(feedback)? {
+                let len = datagram.len();
+                forward.push_sized(datagram, len, now);
             }
         }
         while let Some(datagram) = forward.poll(now) {

@@ -5,18 +5,22 @@
 //! connects them through two [`Impairment`] stages on a [`Clock`] that is either simulated
 //! (tests) or the wall clock (benchmarks, the `pipeline` example).
 
+mod arrivals;
 mod clock;
 mod cpu;
 mod feedback;
 mod impair;
 mod loopback;
+mod rate;
 mod receiver;
 mod sender;
 
+pub use arrivals::{ArrivalMonitor, REPORT_INTERVAL};
 pub use clock::{Clock, SimClock, WallClock};
 pub use cpu::process_cpu_time;
-pub use feedback::Feedback;
+pub use feedback::{Feedback, ReceiverReport};
 pub use impair::{Impairment, ImpairmentConfig, ImpairmentStats};
 pub use loopback::{percentile, run_loopback, LoopbackConfig, LoopbackReport};
+pub use rate::{RateController, RateDecision};
 pub use receiver::{Receiver, ReceiverStats};
 pub use sender::{Sender, SenderStats};

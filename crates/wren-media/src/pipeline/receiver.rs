@@ -10,6 +10,7 @@ use crate::jitter::{
     VideoJitterConfig, VideoJitterStats,
 };
 use crate::packet::{Packet, StreamKind};
+use crate::pipeline::arrivals::ArrivalMonitor;
 use crate::pipeline::Feedback;
 
 /// Counters kept by a [`Receiver`].
@@ -44,6 +45,7 @@ pub struct Receiver<A, V> {
     sync: AvSync,
     opus: OpusDecoder,
     h264: H264Decoder,
+    arrivals: ArrivalMonitor,
     stats: ReceiverStats,
 }
 
@@ -66,6 +68,7 @@ impl<A: AudioSink, V: VideoSink> Receiver<A, V> {
             sync: AvSync::new(),
             opus: OpusDecoder::new()?,
             h264: H264Decoder::new()?,
+            arrivals: ArrivalMonitor::default(),
             stats: ReceiverStats::default(),
         })
     }
@@ -95,6 +98,7 @@ impl<A: AudioSink, V: VideoSink> Receiver<A, V> {
                 return;
             }
         };
+        self.arrivals.arrived(&packet.header, now);
         match packet.header.kind {
             StreamKind::Audio => self.audio.push(packet, now),
             StreamKind::Video => self.video.push(packet, now),
@@ -104,10 +108,14 @@ impl<A: AudioSink, V: VideoSink> Receiver<A, V> {
 
     /// When [`Self::poll`] next has something to do.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        [self.audio.next_due(), self.video.poll_timeout()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.audio.next_due(),
+            self.video.poll_timeout(),
+            self.arrivals.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Plays and shows whatever is due at `now`; returns feedback for the sender.
@@ -127,6 +135,9 @@ impl<A: AudioSink, V: VideoSink> Receiver<A, V> {
             self.sync.audio_played(slot.capture_time, now);
         }
         let mut feedback = Vec::new();
+        if let Some(report) = self.arrivals.poll(now) {
+            feedback.push(Feedback::Report(report));
+        }
         while let Some(event) = self.video.poll(now) {
             match event {
                 VideoEvent::Nack(seqs) => feedback.push(Feedback::Nack(seqs)),

@@ -301,7 +301,7 @@ async fn run(
                         Some((&MEDIA, packet)) => receiver.handle_datagram(packet, started.elapsed()),
                         Some((&FEEDBACK, feedback)) => {
                             if let Some(feedback) = Feedback::parse(feedback) {
-                                for again in sender.handle_feedback(feedback) {
+                                for again in sender.handle_feedback(feedback)? {
                                     send(MEDIA, &again, &mut stats)?;
                                 }
                             }
