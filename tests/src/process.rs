@@ -48,6 +48,23 @@ impl ServerProcess {
 
     /// Starts `wren-server` with more flags (`--sponsored-min-subscribers 2`, say).
     pub fn start_with(data_dir: &Path, port: u16, flags: &[&str]) -> ServerProcess {
+        Self::spawn(data_dir, port, flags, "warn", Stdio::inherit())
+    }
+
+    /// Starts `wren-server` with more flags, logging everything down to `debug` into
+    /// `log`.
+    pub fn start_logged(data_dir: &Path, port: u16, flags: &[&str], log: &Path) -> ServerProcess {
+        let file = std::fs::File::create(log).expect("create the server's log");
+        Self::spawn(data_dir, port, flags, "debug", Stdio::from(file))
+    }
+
+    fn spawn(
+        data_dir: &Path,
+        port: u16,
+        flags: &[&str],
+        log_level: &str,
+        stderr: Stdio,
+    ) -> ServerProcess {
         let mut child = Command::new(binary("wren-server"))
             .arg("--data-dir")
             .arg(data_dir)
@@ -55,9 +72,9 @@ impl ServerProcess {
             .arg(format!("127.0.0.1:{port}"))
             .arg("--no-limits")
             .args(flags)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", log_level)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start wren-server");
         let stdout = child.stdout.take().expect("piped stdout");
@@ -74,6 +91,11 @@ impl ServerProcess {
             port,
             url: format!("ws://127.0.0.1:{port}"),
         }
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Kills it with SIGKILL: no shutdown code runs.
@@ -142,4 +164,42 @@ pub fn wait_until(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(50));
     }
     check()
+}
+
+/// Whether `needle` is anywhere in the readable memory of process `pid` (Linux: its
+/// `/proc/PID/maps` and `/proc/PID/mem`; the caller must be allowed to trace it).
+pub fn memory_contains(pid: u32, needle: &[u8]) -> std::io::Result<bool> {
+    use std::os::unix::fs::FileExt;
+    const CHUNK: u64 = 1 << 20;
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps"))?;
+    let memory = std::fs::File::open(format!("/proc/{pid}/mem"))?;
+    let finder = memchr::memmem::Finder::new(needle);
+    let mut buffer = vec![0u8; CHUNK as usize + needle.len()];
+    for line in maps.lines() {
+        let mut fields = line.split_whitespace();
+        let (Some(range), Some(perms)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        if !perms.starts_with('r') || line.ends_with("[vvar]") || line.ends_with("[vsyscall]") {
+            continue;
+        }
+        let Some((start, end)) = range.split_once('-') else {
+            continue;
+        };
+        let (Ok(start), Ok(end)) = (u64::from_str_radix(start, 16), u64::from_str_radix(end, 16))
+        else {
+            continue;
+        };
+        let mut at = start;
+        while at < end {
+            // Chunks overlap by the needle's length, so that nothing is missed at an edge.
+            let len = (end - at).min(CHUNK + needle.len() as u64) as usize;
+            match memory.read_at(&mut buffer[..len], at) {
+                Ok(read) if finder.find(&buffer[..read]).is_some() => return Ok(true),
+                Ok(_) | Err(_) => {}
+            }
+            at += CHUNK;
+        }
+    }
+    Ok(false)
 }

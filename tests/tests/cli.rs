@@ -1,7 +1,7 @@
 //! The `wren` command line as scripts use it: exit status, one-line errors, JSON output.
 
 use std::time::Duration;
-use wren_tests::process::{free_port, wait_until, Cli, ServerProcess};
+use wren_tests::process::{free_port, memory_contains, wait_until, Cli, ServerProcess};
 
 fn one_line_error(out: &std::process::Output) -> String {
     assert!(!out.status.success(), "expected a failure");
@@ -185,6 +185,35 @@ fn call_between(
         server: server.url.clone(),
     };
     let (alice, bob) = (cli("alice"), cli("bob"));
+    let answering = listen_for_a_call(&alice, &bob);
+    let calling = alice.run(&[
+        "--json",
+        "call",
+        "@bob",
+        "--video",
+        "--synthetic",
+        "--seconds",
+        seconds,
+    ]);
+    let answered = answering.wait_with_output().expect("wren answer");
+    (
+        final_report(&calling),
+        final_report(&answered),
+        alice,
+        server,
+    )
+}
+
+/// The last line of a call command's output, as JSON.
+fn final_report(out: &std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(stdout.lines().last().expect("a final line")).expect("JSON")
+}
+
+/// Registers `alice` and `bob`, gives them a chat, and starts `wren answer` for bob with
+/// synthetic media; returns once it listens.
+fn listen_for_a_call(alice: &Cli, bob: &Cli) -> std::process::Child {
     alice.ok(&["register", "alice"]);
     bob.ok(&["register", "bob"]);
     alice.ok(&["send", "@bob", "calling you now"]);
@@ -212,22 +241,7 @@ fn call_between(
     listening
         .recv_timeout(Duration::from_secs(30))
         .expect("wren answer is listening");
-    let calling = alice.run(&[
-        "--json",
-        "call",
-        "@bob",
-        "--video",
-        "--synthetic",
-        "--seconds",
-        seconds,
-    ]);
-    let answered = answering.wait_with_output().expect("wren answer");
-    let report = |out: &std::process::Output| -> serde_json::Value {
-        assert!(out.status.success(), "{out:?}");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        serde_json::from_str(stdout.lines().last().expect("a final line")).expect("JSON")
-    };
-    (report(&calling), report(&answered), alice, server)
+    answering
 }
 
 /// The value of one of the server's Prometheus metrics (a plain GET of `/metrics`).
@@ -321,11 +335,19 @@ fn a_call_between_two_command_lines_connects_with_the_same_emojis_and_carries_me
 }
 
 #[test]
-fn with_a_tenth_of_the_datagrams_lost_at_the_relay_audio_plays_on_and_video_recovers() {
+fn with_a_tenth_of_the_datagrams_lost_and_30_ms_jitter_at_the_relay_audio_plays_on_and_video_recovers(
+) {
     let scratch = tempfile::tempdir().expect("tempdir");
     let (caller, callee, _alice, _server) = call_between(
         scratch.path(),
-        &["--media-port", "0", "--media-loss-percent", "10"],
+        &[
+            "--media-port",
+            "0",
+            "--media-loss-percent",
+            "10",
+            "--media-jitter-ms",
+            "30",
+        ],
         "6",
     );
     for (side, report, other) in [("caller", &caller, &callee), ("callee", &callee, &caller)] {
@@ -355,4 +377,96 @@ fn with_a_tenth_of_the_datagrams_lost_at_the_relay_audio_plays_on_and_video_reco
         );
         assert_eq!(media["videoInOrder"], true, "{side}: {media}");
     }
+}
+
+/// The SPS and PPS the call's encoder (640×360 at 15 frames a second) puts in front of
+/// every keyframe: plaintext in every sender's memory, never in the relay's.
+fn parameter_sets() -> Vec<u8> {
+    use wren_media::codec::{H264Config, H264Encoder};
+    let pattern = wren_media::synth::TestPattern::new(640, 360, 15).expect("pattern");
+    let mut encoder = H264Encoder::new(H264Config::for_size(640, 360, 15)).expect("encoder");
+    let first = encoder
+        .encode(&pattern.render(0).expect("render"))
+        .expect("encode");
+    assert!(first.keyframe);
+    // Up to the start code of the first slice (NAL type 5, an IDR slice).
+    let slice = first
+        .data
+        .windows(4)
+        .position(|w| w[..3] == [0, 0, 1] && w[3] & 0x1f == 5)
+        .expect("an IDR slice");
+    let sets = first.data[..slice].to_vec();
+    assert!(sets.len() >= 16, "{sets:?}");
+    sets
+}
+
+#[test]
+fn the_relay_forwards_sealed_media_it_cannot_read_nothing_plain_in_its_memory_or_logs() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let log = scratch.path().join("server.log");
+    let server = ServerProcess::start_logged(
+        &scratch.path().join("server"),
+        free_port(),
+        &["--media-port", "0"],
+        &log,
+    );
+    let cli = |name: &str| Cli {
+        profile: scratch.path().join(name),
+        server: server.url.clone(),
+    };
+    let (alice, bob) = (cli("alice"), cli("bob"));
+    let answering = listen_for_a_call(&alice, &bob);
+    let calling = alice
+        .command(&[
+            "--json",
+            "call",
+            "@bob",
+            "--video",
+            "--synthetic",
+            "--seconds",
+            "6",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start wren call");
+    let marker = parameter_sets();
+    // Mid-call: the caller holds the plaintext (its sent packets, kept for
+    // retransmission), which shows the search works; the relay, forwarding the same
+    // keyframes, holds none.
+    let caller_has_it = wait_until(Duration::from_secs(20), || {
+        memory_contains(calling.id(), &marker).unwrap_or(false)
+    });
+    assert!(caller_has_it, "the search finds the caller's own plaintext");
+    assert!(
+        !memory_contains(server.pid(), &marker).expect("read the server's memory"),
+        "plaintext media in the relay's memory"
+    );
+    let caller = final_report(&calling.wait_with_output().expect("wren call"));
+    let callee = final_report(&answering.wait_with_output().expect("wren answer"));
+    // Every datagram the relay handed on opened under SFrame's authentication tag: it
+    // forwarded the bytes it received, unaltered.
+    for report in [&caller, &callee] {
+        let media = &report["media"];
+        assert!(
+            media["datagramsReceived"].as_u64().unwrap_or(0) > 100,
+            "{media}"
+        );
+        assert_eq!(media["droppedForged"], 0, "{media}");
+        assert!(
+            media["videoFramesShown"].as_u64().unwrap_or(0) > 30,
+            "{media}"
+        );
+    }
+    assert!(
+        !memory_contains(server.pid(), &marker).expect("read the server's memory"),
+        "plaintext media in the relay's memory after the call"
+    );
+    let logged = std::fs::read(&log).expect("the server's log");
+    assert!(logged.len() > 1000, "the relay logged at debug level");
+    let hex: String = marker.iter().map(|b| format!("{b:02x}")).collect();
+    assert!(memchr::memmem::find(&logged, &marker).is_none());
+    assert!(!String::from_utf8_lossy(&logged)
+        .to_lowercase()
+        .contains(&hex));
 }

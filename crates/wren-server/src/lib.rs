@@ -105,6 +105,9 @@ pub struct Config {
     pub media_port: Option<u16>,
     /// For tests: the share of media datagrams (in percent) the relay drops. Default 0.
     pub media_loss_percent: u8,
+    /// For tests: the relay holds each media datagram back by a random 0 to this many
+    /// milliseconds (jitter, and some reordering). Default 0.
+    pub media_jitter_ms: u16,
 }
 
 impl Config {
@@ -132,6 +135,7 @@ impl Config {
             sponsored_min_subscribers: 1000,
             media_port: None,
             media_loss_percent: 0,
+            media_jitter_ms: 0,
         }
     }
 

@@ -55,6 +55,9 @@ struct Args {
     /// For tests: drop this share of media datagrams (in percent) at the relay.
     #[arg(long, default_value_t = 0)]
     media_loss_percent: u8,
+    /// For tests: hold each media datagram back by a random 0 to this many ms at the relay.
+    #[arg(long, default_value_t = 0)]
+    media_jitter_ms: u16,
     /// Turn off every per-IP and per-account limit: for benchmarks and tests on one
     /// machine, never for a server people use.
     #[arg(long)]
@@ -94,6 +97,7 @@ async fn main() -> anyhow::Result<()> {
     config.sponsored_min_subscribers = args.sponsored_min_subscribers;
     config.media_port = args.media_port;
     config.media_loss_percent = args.media_loss_percent;
+    config.media_jitter_ms = args.media_jitter_ms;
     if args.no_limits {
         tracing::warn!("every rate limit and quota is off (--no-limits)");
         config = config.without_limits();

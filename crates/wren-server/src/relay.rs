@@ -17,6 +17,7 @@ use ring::digest::{digest, SHA256};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 use tokio::sync::watch;
 use wren_proto::media::{RelayJoin, JOINED, MAX_JOIN_BYTES, MEDIA_ALPN};
 use wren_proto::{ChatId, DeviceId, ErrorCode};
@@ -63,9 +64,14 @@ struct Rooms {
     rooms: HashMap<RoomKey, Vec<Member>>,
 }
 
-/// Impairment for tests: the share of datagrams (in percent) the relay drops.
+/// Impairment for tests: what the relay does to the datagrams it forwards.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Loss(pub(crate) u8);
+pub(crate) struct Impairment {
+    /// The share of datagrams (in percent) dropped.
+    pub(crate) loss_percent: u8,
+    /// Each datagram is held back by a random 0 to this long.
+    pub(crate) jitter: Duration,
+}
 
 /// Starts the relay on `port` (0: any free one) on every address of `ip`; it runs until
 /// `shutdown` turns true.
@@ -74,7 +80,7 @@ pub(crate) fn start(
     port: u16,
     store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
-    loss: Loss,
+    impairment: Impairment,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<RelayInfo, RelayError> {
     let certified = rcgen::generate_simple_self_signed(vec!["wren-relay".to_string()])
@@ -121,7 +127,7 @@ pub(crate) fn start(
                     store,
                     rooms,
                     metrics,
-                    loss,
+                    impairment,
                 };
                 if let Err(e) = serve(incoming, &relay, id).await {
                     tracing::debug!(error = %e, "media relay connection ended");
@@ -153,7 +159,7 @@ struct Relay {
     store: Arc<dyn Store>,
     rooms: Arc<Mutex<Rooms>>,
     metrics: Arc<Metrics>,
-    loss: Loss,
+    impairment: Impairment,
 }
 
 async fn serve(incoming: quinn::Incoming, relay: &Relay, id: usize) -> Result<(), Ended> {
@@ -243,7 +249,8 @@ async fn forward(
             | Err(quinn::ConnectionError::LocallyClosed) => return Ok(()),
             Err(e) => return Err(e.into()),
         };
-        if relay.loss.0 > 0 && fastrand::u8(0..100) < relay.loss.0 {
+        let impairment = relay.impairment;
+        if impairment.loss_percent > 0 && fastrand::u8(0..100) < impairment.loss_percent {
             continue;
         }
         let others: Vec<quinn::Connection> = lock(&relay.rooms)
@@ -255,11 +262,24 @@ async fn forward(
             .map(|m| m.connection.clone())
             .collect();
         relay.metrics.media_forwarded(datagram.len(), others.len());
-        for other in others {
-            // A datagram that does not fit or finds a full buffer is lost, as on any
-            // network; media copes.
-            let _ = other.send_datagram(datagram.clone());
+        if impairment.jitter.is_zero() {
+            hand_on(&others, &datagram);
+        } else {
+            let held = impairment.jitter.mul_f64(fastrand::f64());
+            tokio::spawn(async move {
+                tokio::time::sleep(held).await;
+                hand_on(&others, &datagram);
+            });
         }
+    }
+}
+
+/// Sends `datagram`, as it came, to each of `others`.
+fn hand_on(others: &[quinn::Connection], datagram: &bytes::Bytes) {
+    for other in others {
+        // A datagram that does not fit or finds a full buffer is lost, as on any network;
+        // media copes.
+        let _ = other.send_datagram(datagram.clone());
     }
 }
 

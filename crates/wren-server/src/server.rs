@@ -98,7 +98,10 @@ fn start(config: &Config, relay_ip: std::net::IpAddr) -> Result<Running, ServerE
             port,
             Arc::clone(&store),
             Arc::clone(&metrics),
-            crate::relay::Loss(config.media_loss_percent.min(100)),
+            crate::relay::Impairment {
+                loss_percent: config.media_loss_percent.min(100),
+                jitter: Duration::from_millis(u64::from(config.media_jitter_ms)),
+            },
             shutdown.clone(),
         )?),
         None => None,
