@@ -205,3 +205,63 @@ async fn a_declined_call_stops_everywhere_and_a_busy_callee_is_told_so() {
     assert!(alice.start_call(chat, false).await.is_err());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_network_change_the_media_joins_the_relay_again_and_the_call_goes_on() {
+    let server = TestServer::start_with(|config| config.media_port = Some(0)).await;
+    let (alice, _) = register(&server.url, server.scratch(), "alice").await;
+    let (bob, _) = register(&server.url, server.scratch(), "bob").await;
+    for client in [&alice, &bob] {
+        client.use_synthetic_media(true);
+    }
+    let chat: ChatId = alice.open_direct("bob").await.expect("open").id;
+    let mut on_alice = alice.events();
+    let call = alice.start_call(chat, true).await.expect("call");
+    assert_eq!(rings(&bob).await.id, call.id);
+    bob.accept_call(call.id).await.expect("answer");
+    let connected = Phase::Connected {
+        peer_device: bob.this_device().await.expect("signed in"),
+    };
+    in_phase(&alice, call.id, connected).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    // Alice's network changes mid-call: her media leaves the relay and joins again.
+    alice.call_network_changed();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        alice
+            .current_call()
+            .await
+            .map(|(info, phase)| (info.id, phase)),
+        Some((call.id, connected)),
+        "the call went on"
+    );
+    alice.hang_up(call.id).await.expect("hang up");
+    ends(&mut on_alice, call.id).await;
+    let stats = |client: &Client| {
+        let client = client.clone();
+        async move {
+            eventually(&client, WAIT, "the call's media figures", || async {
+                client.call_stats(call.id).await
+            })
+            .await
+        }
+    };
+    let (from_alice, at_bob) = (stats(&alice).await, stats(&bob).await);
+    assert_eq!(from_alice.rejoins, 1, "{from_alice:?}");
+    assert_eq!(from_alice.transport, "quic");
+    // Bob kept seeing alice after the change: the last picture he was shown is from the
+    // call's last second (15 frames a second), and they came in order.
+    let sent = from_alice.video_frames_sent;
+    let last = u64::from(at_bob.last_frame_shown.expect("pictures shown"));
+    assert!(
+        last + 15 >= sent,
+        "bob froze at {last} of {sent}: {at_bob:?}"
+    );
+    assert!(at_bob.video_in_order, "{at_bob:?}");
+    assert!(
+        at_bob.audio_frames_played * 100 >= from_alice.audio_frames_sent * 80,
+        "{at_bob:?}"
+    );
+    server.stop().await;
+}

@@ -185,7 +185,7 @@ fn call_between(
         server: server.url.clone(),
     };
     let (alice, bob) = (cli("alice"), cli("bob"));
-    let answering = listen_for_a_call(&alice, &bob);
+    let answering = listen_for_a_call(&alice, &bob, &[]);
     let calling = alice.run(&[
         "--json",
         "call",
@@ -212,14 +212,15 @@ fn final_report(out: &std::process::Output) -> serde_json::Value {
 }
 
 /// Registers `alice` and `bob`, gives them a chat, and starts `wren answer` for bob with
-/// synthetic media; returns once it listens.
-fn listen_for_a_call(alice: &Cli, bob: &Cli) -> std::process::Child {
+/// synthetic media and the environment `env`; returns once it listens.
+fn listen_for_a_call(alice: &Cli, bob: &Cli, env: &[(&str, &str)]) -> std::process::Child {
     alice.ok(&["register", "alice"]);
     bob.ok(&["register", "bob"]);
     alice.ok(&["send", "@bob", "calling you now"]);
 
     let mut answering = bob
         .command(&["--json", "answer", "--synthetic", "--wait", "30"])
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -415,7 +416,7 @@ fn the_relay_forwards_sealed_media_it_cannot_read_nothing_plain_in_its_memory_or
         server: server.url.clone(),
     };
     let (alice, bob) = (cli("alice"), cli("bob"));
-    let answering = listen_for_a_call(&alice, &bob);
+    let answering = listen_for_a_call(&alice, &bob, &[]);
     let calling = alice
         .command(&[
             "--json",
@@ -469,4 +470,58 @@ fn the_relay_forwards_sealed_media_it_cannot_read_nothing_plain_in_its_memory_or
     assert!(!String::from_utf8_lossy(&logged)
         .to_lowercase()
         .contains(&hex));
+}
+
+#[test]
+fn where_udp_is_blocked_the_call_s_media_goes_over_a_websocket() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start_with(
+        &scratch.path().join("server"),
+        free_port(),
+        &["--media-port", "0"],
+    );
+    let cli = |name: &str| Cli {
+        profile: scratch.path().join(name),
+        server: server.url.clone(),
+    };
+    let (alice, bob) = (cli("alice"), cli("bob"));
+    let over_the_socket = [("WREN_MEDIA_TRANSPORT", "websocket")];
+    let answering = listen_for_a_call(&alice, &bob, &over_the_socket);
+    let calling = alice
+        .command(&[
+            "--json",
+            "call",
+            "@bob",
+            "--video",
+            "--synthetic",
+            "--seconds",
+            "3",
+        ])
+        .envs(over_the_socket)
+        .output()
+        .expect("wren call");
+    let caller = final_report(&calling);
+    let callee = final_report(&answering.wait_with_output().expect("wren answer"));
+    assert_eq!(caller["emojis"], callee["emojis"]);
+    for (side, report, other) in [("caller", &caller, &callee), ("callee", &callee, &caller)] {
+        let media = &report["media"];
+        assert_eq!(media["transport"], "websocket", "{side}: {media}");
+        assert!(
+            share(report, "videoFramesShown", other, "videoFramesSent") >= 80,
+            "{side}: {media}"
+        );
+        assert!(
+            share(report, "audioFramesPlayed", other, "audioFramesSent") >= 90,
+            "{side}: {media}"
+        );
+        assert_eq!(media["videoInOrder"], true, "{side}: {media}");
+        assert_eq!(media["droppedForged"], 0, "{side}: {media}");
+    }
+    // The relay forwarded it all and forgot the room.
+    let forwarded = metric(&server, "wren_media_bytes_forwarded_total").unwrap_or(0.0);
+    assert!(forwarded > 100_000.0, "{forwarded}");
+    assert!(wait_until(Duration::from_secs(15), || metric(
+        &server,
+        "wren_media_rooms"
+    ) == Some(0.0)));
 }

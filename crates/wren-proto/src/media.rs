@@ -1,4 +1,6 @@
-//! The media relay: how a device joins a call's room on the server's QUIC endpoint.
+//! The media relay: how a device joins a call's room on the server's QUIC endpoint (or,
+//! where UDP is blocked, on a WebSocket at `/media`: the same join and answer as binary
+//! messages, then one binary message per datagram).
 //!
 //! A device asks the server for the relay (`GetMediaRelay`: its UDP port and the SHA-256
 //! of its certificate, which the device pins), connects with QUIC (ALPN [`MEDIA_ALPN`]),

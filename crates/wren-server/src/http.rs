@@ -1,5 +1,6 @@
-//! The HTTP surface: `/ws` (the WebSocket), `/healthz`, `/metrics` (on the main listener
-//! or on its own address).
+//! The HTTP surface: `/ws` (the WebSocket), `/media` (the media relay over a WebSocket,
+//! when UDP is blocked), `/healthz`, `/metrics` (on the main listener or on its own
+//! address).
 
 use crate::accept::SlotHandle;
 use crate::connection;
@@ -38,6 +39,7 @@ impl IntoResponse for AppError {
 pub(crate) fn router(state: AppState, with_metrics: bool) -> Router {
     let router = Router::new()
         .route("/ws", get(websocket))
+        .route("/media", get(media))
         .route("/healthz", get(healthz));
     let router = if with_metrics {
         router.route("/metrics", get(metrics))
@@ -67,6 +69,19 @@ async fn websocket(
             connection::serve(socket, state, peer.ip(), slot)
                 .instrument(tracing::debug_span!("connection", %peer))
         }))
+}
+
+async fn media(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+    let Some(relay) = state
+        .relay
+        .as_ref()
+        .map(|info| std::sync::Arc::clone(&info.relay))
+    else {
+        return (StatusCode::NOT_FOUND, "this server runs no media relay").into_response();
+    };
+    ws.max_message_size(crate::relay_socket::MAX_DATAGRAM)
+        .max_frame_size(crate::relay_socket::MAX_DATAGRAM)
+        .on_upgrade(move |socket| crate::relay_socket::serve(socket, relay))
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<&'static str, AppError> {

@@ -26,6 +26,7 @@ mod password_pool;
 mod quota;
 mod rate_limit;
 mod relay;
+mod relay_socket;
 mod server;
 mod sponsored;
 mod store;

@@ -8,16 +8,22 @@
 //!
 //! Its certificate is self-signed and made at start; devices learn its SHA-256 over their
 //! authenticated WebSocket (`GetMediaRelay`) and pin it.
+//!
+//! Where UDP is blocked, a device joins the same rooms over a WebSocket at `/media`
+//! ([`crate::relay_socket`]): the same join, then one binary message per datagram.
 
 use crate::auth::token_hash;
 use crate::metrics::Metrics;
 use crate::store::Store;
+use bytes::Bytes;
 use quinn::crypto::rustls::QuicServerConfig;
 use ring::digest::{digest, SHA256};
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+use tokio::sync::mpsc;
 use tokio::sync::watch;
 use wren_proto::media::{RelayJoin, JOINED, MAX_JOIN_BYTES, MEDIA_ALPN};
 use wren_proto::{ChatId, DeviceId, ErrorCode};
@@ -25,13 +31,15 @@ use wren_proto::{ChatId, DeviceId, ErrorCode};
 /// Devices in one room at most (one-to-one calls now; group calls later).
 const ROOM_CAPACITY: usize = 8;
 
-/// Where the relay listens and the certificate devices pin.
-#[derive(Clone, Debug)]
+/// Where the relay listens, the certificate devices pin, and its rooms.
+#[derive(Clone)]
 pub(crate) struct RelayInfo {
     /// The UDP port.
     pub(crate) port: u16,
     /// The SHA-256 of the certificate.
     pub(crate) cert_sha256: [u8; 32],
+    /// The rooms (the WebSocket fallback joins them too).
+    pub(crate) relay: Arc<Relay>,
 }
 
 /// Why the relay could not start.
@@ -52,16 +60,35 @@ pub enum RelayError {
 
 type RoomKey = (ChatId, u64);
 
-/// One device's connection in a room.
-struct Member {
-    id: usize,
-    connection: quinn::Connection,
+/// How the relay reaches one device in a room.
+#[derive(Clone)]
+pub(crate) enum Link {
+    /// QUIC datagrams.
+    Quic(quinn::Connection),
+    /// Binary messages on a WebSocket (where UDP is blocked); the channel feeds the task
+    /// that writes them.
+    Socket(mpsc::Sender<Bytes>),
 }
 
-/// The rooms, and what the relay has counted.
-#[derive(Default)]
-struct Rooms {
-    rooms: HashMap<RoomKey, Vec<Member>>,
+impl Link {
+    /// Sends one datagram; one that does not fit or finds a full buffer is lost, as on any
+    /// network, and media copes.
+    fn send(&self, datagram: Bytes) {
+        match self {
+            Link::Quic(connection) => {
+                let _ = connection.send_datagram(datagram);
+            }
+            Link::Socket(queue) => {
+                let _ = queue.try_send(datagram);
+            }
+        }
+    }
+}
+
+/// One device's link in a room.
+struct Member {
+    id: usize,
+    link: Link,
 }
 
 /// Impairment for tests: what the relay does to the datagrams it forwards.
@@ -71,6 +98,100 @@ pub(crate) struct Impairment {
     pub(crate) loss_percent: u8,
     /// Each datagram is held back by a random 0 to this long.
     pub(crate) jitter: Duration,
+}
+
+/// The rooms, shared by the QUIC endpoint and the WebSocket fallback (`/media`).
+pub(crate) struct Relay {
+    store: Arc<dyn Store>,
+    rooms: Mutex<HashMap<RoomKey, Vec<Member>>>,
+    metrics: Arc<Metrics>,
+    impairment: Impairment,
+    next_id: AtomicUsize,
+}
+
+impl Relay {
+    /// Checks a join request: the room it names, and the device it speaks for.
+    pub(crate) async fn admit(&self, bytes: &[u8]) -> Result<(RoomKey, DeviceId), Refusal> {
+        let join: RelayJoin = postcard::from_bytes(bytes)
+            .map_err(|_| Refusal(ErrorCode::BadRequest, "not a join request".into()))?;
+        let internal = |e: crate::store::StoreError| Refusal(ErrorCode::Internal, e.to_string());
+        let owner = self
+            .store
+            .token_owner(token_hash(&join.token))
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| Refusal(ErrorCode::Unauthorized, "unknown or revoked token".into()))?;
+        self.store
+            .member_ids(owner.account, join.chat)
+            .await
+            .map_err(|e| Refusal(ErrorCode::Forbidden, e.to_body().message))?;
+        Ok(((join.chat, join.call), owner.device))
+    }
+
+    /// Puts a device's link in a room; its id, to leave with.
+    pub(crate) fn enter(&self, room: RoomKey, link: Link) -> Result<usize, Refusal> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut rooms = lock(&self.rooms);
+        let members = rooms.entry(room).or_default();
+        if members.len() >= ROOM_CAPACITY {
+            return Err(Refusal(ErrorCode::Forbidden, "the call is full".into()));
+        }
+        if members.is_empty() {
+            self.metrics.media_room(true);
+        }
+        members.push(Member { id, link });
+        Ok(id)
+    }
+
+    /// Takes a device's link out of its room; the room goes with its last device.
+    pub(crate) fn leave(&self, room: RoomKey, id: usize) {
+        let mut rooms = lock(&self.rooms);
+        if let Some(members) = rooms.get_mut(&room) {
+            members.retain(|m| m.id != id);
+            if members.is_empty() {
+                rooms.remove(&room);
+                self.metrics.media_room(false);
+            }
+        }
+    }
+
+    /// Hands a datagram from member `id` to the room's other devices, unread.
+    pub(crate) fn hand_on(&self, room: RoomKey, id: usize, datagram: Bytes) {
+        let impairment = self.impairment;
+        if impairment.loss_percent > 0 && fastrand::u8(0..100) < impairment.loss_percent {
+            return;
+        }
+        let others: Vec<Link> = lock(&self.rooms)
+            .get(&room)
+            .into_iter()
+            .flatten()
+            .filter(|m| m.id != id)
+            .map(|m| m.link.clone())
+            .collect();
+        self.metrics.media_forwarded(datagram.len(), others.len());
+        if impairment.jitter.is_zero() {
+            send_to(&others, &datagram);
+        } else {
+            let held = impairment.jitter.mul_f64(fastrand::f64());
+            tokio::spawn(async move {
+                tokio::time::sleep(held).await;
+                send_to(&others, &datagram);
+            });
+        }
+    }
+}
+
+/// Why a device may not join: the code and reason it is told.
+#[derive(Debug)]
+pub(crate) struct Refusal(pub(crate) ErrorCode, pub(crate) String);
+
+impl Refusal {
+    /// The answer's bytes: the code, then the reason.
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = vec![self.0 as u8];
+        bytes.extend_from_slice(self.1.as_bytes());
+        bytes
+    }
 }
 
 /// Starts the relay on `port` (0: any free one) on every address of `ip`; it runs until
@@ -108,9 +229,15 @@ pub(crate) fn start(
         .map_err(|source| RelayError::Bind { port, source })?
         .port();
     tracing::info!(port, "media relay listening");
-    let rooms = Arc::new(Mutex::new(Rooms::default()));
+    let relay = Arc::new(Relay {
+        store,
+        rooms: Mutex::new(HashMap::new()),
+        metrics,
+        impairment,
+        next_id: AtomicUsize::new(0),
+    });
+    let serving = Arc::clone(&relay);
     tokio::spawn(async move {
-        let mut next_id = 0usize;
         loop {
             let incoming = tokio::select! {
                 incoming = endpoint.accept() => match incoming {
@@ -119,17 +246,9 @@ pub(crate) fn start(
                 },
                 _ = shutdown.wait_for(|stop| *stop) => break,
             };
-            next_id += 1;
-            let (store, rooms, id) = (Arc::clone(&store), Arc::clone(&rooms), next_id);
-            let metrics = Arc::clone(&metrics);
+            let relay = Arc::clone(&serving);
             tokio::spawn(async move {
-                let relay = Relay {
-                    store,
-                    rooms,
-                    metrics,
-                    impairment,
-                };
-                if let Err(e) = serve(incoming, &relay, id).await {
+                if let Err(e) = serve(incoming, &relay).await {
                     tracing::debug!(error = %e, "media relay connection ended");
                 }
             });
@@ -140,6 +259,7 @@ pub(crate) fn start(
     Ok(RelayInfo {
         port,
         cert_sha256: fingerprint,
+        relay,
     })
 }
 
@@ -154,85 +274,34 @@ enum Ended {
     Refused(String),
 }
 
-/// What every relay connection shares.
-struct Relay {
-    store: Arc<dyn Store>,
-    rooms: Arc<Mutex<Rooms>>,
-    metrics: Arc<Metrics>,
-    impairment: Impairment,
-}
-
-async fn serve(incoming: quinn::Incoming, relay: &Relay, id: usize) -> Result<(), Ended> {
+async fn serve(incoming: quinn::Incoming, relay: &Relay) -> Result<(), Ended> {
     let connection = incoming.await?;
     let (mut send, mut recv) = connection.accept_bi().await?;
     let bytes = recv
         .read_to_end(MAX_JOIN_BYTES)
         .await
         .map_err(|e| Ended::Join(e.to_string()))?;
-    let answer = match admit(&bytes, &relay.store).await {
-        Ok(admitted) => admitted,
-        Err((code, reason)) => {
-            let mut refusal = vec![code as u8];
-            refusal.extend_from_slice(reason.as_bytes());
-            let _ = send.write_all(&refusal).await;
+    let entered = match relay.admit(&bytes).await {
+        Ok((room, device)) => relay
+            .enter(room, Link::Quic(connection.clone()))
+            .map(|id| (room, device, id)),
+        Err(refusal) => Err(refusal),
+    };
+    let (room, device, id) = match entered {
+        Ok(entered) => entered,
+        Err(refusal) => {
+            let _ = send.write_all(&refusal.to_bytes()).await;
             let _ = send.finish();
             let _ = send.stopped().await;
-            return Err(Ended::Refused(reason));
+            return Err(Ended::Refused(refusal.1));
         }
     };
-    let (room, device) = answer;
-    {
-        let mut rooms = lock(&relay.rooms);
-        let members = rooms.rooms.entry(room).or_default();
-        if members.len() >= ROOM_CAPACITY {
-            return Err(Ended::Refused("the call is full".into()));
-        }
-        if members.is_empty() {
-            relay.metrics.media_room(true);
-        }
-        members.push(Member {
-            id,
-            connection: connection.clone(),
-        });
-    }
     let _ = send.write_all(&[JOINED]).await;
     let _ = send.finish();
-    tracing::debug!(chat = %room.0, device = %device, "joined a call's media room");
+    tracing::debug!(chat = %room.0, device = %device, "joined a call's media room over QUIC");
     let forwarded = forward(&connection, relay, room, id).await;
-    let mut rooms = lock(&relay.rooms);
-    if let Some(members) = rooms.rooms.get_mut(&room) {
-        members.retain(|m| m.id != id);
-        if members.is_empty() {
-            rooms.rooms.remove(&room);
-            relay.metrics.media_room(false);
-        }
-    }
+    relay.leave(room, id);
     forwarded
-}
-
-/// Checks a join request: the room it names, and the device it speaks for.
-async fn admit(
-    bytes: &[u8],
-    store: &Arc<dyn Store>,
-) -> Result<(RoomKey, DeviceId), (ErrorCode, String)> {
-    let join: RelayJoin = postcard::from_bytes(bytes)
-        .map_err(|_| (ErrorCode::BadRequest, "not a join request".to_string()))?;
-    let internal = |e: crate::store::StoreError| (ErrorCode::Internal, e.to_string());
-    let owner = store
-        .token_owner(token_hash(&join.token))
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| {
-            (
-                ErrorCode::Unauthorized,
-                "unknown or revoked token".to_string(),
-            )
-        })?;
-    store
-        .member_ids(owner.account, join.chat)
-        .await
-        .map_err(|e| (ErrorCode::Forbidden, e.to_body().message))?;
-    Ok(((join.chat, join.call), owner.device))
 }
 
 /// Hands every datagram of `connection` to the room's other devices until it closes.
@@ -243,47 +312,23 @@ async fn forward(
     id: usize,
 ) -> Result<(), Ended> {
     loop {
-        let datagram = match connection.read_datagram().await {
-            Ok(datagram) => datagram,
+        match connection.read_datagram().await {
+            Ok(datagram) => relay.hand_on(room, id, datagram),
             Err(quinn::ConnectionError::ApplicationClosed(_))
             | Err(quinn::ConnectionError::LocallyClosed) => return Ok(()),
             Err(e) => return Err(e.into()),
-        };
-        let impairment = relay.impairment;
-        if impairment.loss_percent > 0 && fastrand::u8(0..100) < impairment.loss_percent {
-            continue;
-        }
-        let others: Vec<quinn::Connection> = lock(&relay.rooms)
-            .rooms
-            .get(&room)
-            .into_iter()
-            .flatten()
-            .filter(|m| m.id != id)
-            .map(|m| m.connection.clone())
-            .collect();
-        relay.metrics.media_forwarded(datagram.len(), others.len());
-        if impairment.jitter.is_zero() {
-            hand_on(&others, &datagram);
-        } else {
-            let held = impairment.jitter.mul_f64(fastrand::f64());
-            tokio::spawn(async move {
-                tokio::time::sleep(held).await;
-                hand_on(&others, &datagram);
-            });
         }
     }
 }
 
 /// Sends `datagram`, as it came, to each of `others`.
-fn hand_on(others: &[quinn::Connection], datagram: &bytes::Bytes) {
+fn send_to(others: &[Link], datagram: &Bytes) {
     for other in others {
-        // A datagram that does not fit or finds a full buffer is lost, as on any network;
-        // media copes.
-        let _ = other.send_datagram(datagram.clone());
+        other.send(datagram.clone());
     }
 }
 
-fn lock(rooms: &Mutex<Rooms>) -> MutexGuard<'_, Rooms> {
+fn lock<T>(rooms: &Mutex<T>) -> MutexGuard<'_, T> {
     rooms
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -4,7 +4,7 @@
 
 use super::key::{emojis, MediaKey};
 use super::machine::{CallEvent, CallInfo, CallMachine, EndReason, Phase, Sender};
-use super::media::{Controls, Link, MediaSlot, MediaStats, PictureFeed, RemotePicture};
+use super::media::{Controls, Link, MediaSlot, MediaStats, PictureFeed, RemotePicture, Wiring};
 use super::seal::Refused;
 use super::signal::CallId;
 use crate::content::{CallOutcome, CallRecord};
@@ -73,6 +73,8 @@ pub(crate) enum Input {
     WatchPictures {
         reply: oneshot::Sender<watch::Receiver<Option<Arc<RemotePicture>>>>,
     },
+    /// The network changed: the call's media joins the relay afresh.
+    NetworkChanged,
     /// What a call's media did, once the call ended.
     Stats {
         call: CallId,
@@ -98,6 +100,8 @@ struct Device {
     pictures: PictureFeed,
     /// The microphone and camera switches (back on for each new call).
     controls: watch::Sender<Controls>,
+    /// Bumped when the network changed.
+    renew: watch::Sender<u64>,
 }
 
 /// Calls whose media figures a device keeps.
@@ -118,6 +122,7 @@ pub(crate) async fn run(
     let mut device: Option<Device> = None;
     let (pictures, _) = watch::channel(None);
     let (controls, _) = watch::channel(Controls::default());
+    let (renew, _) = watch::channel(0u64);
     loop {
         let deadline = device.as_ref().and_then(|d| d.machine.poll_timeout());
         let input = tokio::select! {
@@ -148,6 +153,9 @@ pub(crate) async fn run(
                 });
                 let _ = reply.send(*controls.borrow());
             }
+            Input::NetworkChanged => {
+                renew.send_modify(|generation| *generation += 1);
+            }
             Input::WatchPictures { reply } => {
                 let _ = reply.send(pictures.subscribe());
             }
@@ -168,7 +176,7 @@ pub(crate) async fn run(
                 notice,
                 attempt,
             } => {
-                let device = for_me(&mut device, me, link.clone(), &pictures, &controls);
+                let device = for_me(&mut device, me, link.clone(), &pictures, &controls, &renew);
                 let from = Sender {
                     account: notice.account,
                     device: notice.device,
@@ -222,7 +230,7 @@ pub(crate) async fn run(
                 synthetic,
                 reply,
             } => {
-                let device = for_me(&mut device, me, link, &pictures, &controls);
+                let device = for_me(&mut device, me, link, &pictures, &controls, &renew);
                 device.synthetic = synthetic;
                 let now = Instant::now();
                 let done = match action {
@@ -252,6 +260,7 @@ fn for_me<'a>(
     link: Link,
     pictures: &PictureFeed,
     controls: &watch::Sender<Controls>,
+    renew: &watch::Sender<u64>,
 ) -> &'a mut Device {
     if !slot.as_ref().is_some_and(|device| device.me == me) {
         *slot = None;
@@ -267,6 +276,7 @@ fn for_me<'a>(
         stats: VecDeque::new(),
         pictures: pictures.clone(),
         controls: controls.clone(),
+        renew: renew.clone(),
     });
     device.link = link;
     device
@@ -344,8 +354,11 @@ fn start_media(device: &mut Device, call: CallInfo) {
         key,
         device.me.device,
         device.synthetic,
-        device.pictures.clone(),
-        device.controls.subscribe(),
+        Wiring {
+            feed: device.pictures.clone(),
+            controls: device.controls.subscribe(),
+            renew: device.renew.subscribe(),
+        },
     ));
 }
 

@@ -119,6 +119,13 @@ impl Client {
         answer.await.map_err(|_| CoreError::Closed)
     }
 
+    /// Tells this device's call that the network changed (another Wi-Fi, a cable plugged
+    /// in, a VPN): its media joins the relay afresh from the new address, and the call
+    /// goes on. A path that is lost is joined again without being told.
+    pub fn call_network_changed(&self) {
+        let _ = self.inner.calls.send(Input::NetworkChanged);
+    }
+
     /// What a call's media did on this device (sent, received, shown, how late), once
     /// the call ended.
     pub async fn call_stats(&self, call: CallId) -> Option<MediaStats> {

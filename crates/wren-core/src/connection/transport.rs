@@ -92,7 +92,7 @@ fn is_loopback(host: &str) -> bool {
 /// with a private certificate authority (self-hosted, tests).
 pub const CA_FILE_VARIABLE: &str = "WREN_CA_FILE";
 
-fn tls_connector() -> Result<Connector, CoreError> {
+pub(crate) fn tls_connector() -> Result<Connector, CoreError> {
     let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };

@@ -7,13 +7,14 @@ pub(crate) mod relay;
 pub(crate) mod session;
 
 pub use controls::Controls;
-pub use relay::RelayError;
+pub use relay::{RelayError, TRANSPORT_VARIABLE};
 pub use session::{MediaError, MediaStats, PictureFeed, RemotePicture};
 
 use crate::calls::key::MediaKey;
 use crate::calls::machine::CallInfo;
 use crate::calls::CallId;
 use crate::connection::Requester;
+use relay::{Route, Transport};
 use session::{MediaSession, SessionSetup};
 use std::time::Instant;
 use tokio::sync::watch;
@@ -33,6 +34,17 @@ pub(crate) struct Link {
     pub(crate) token: String,
 }
 
+/// What ties a call's media to the rest of the device: where the other side's pictures
+/// go, the user's switches, and word of a network change.
+pub(crate) struct Wiring {
+    /// Where the other side's pictures go.
+    pub(crate) feed: PictureFeed,
+    /// The microphone and camera switches.
+    pub(crate) controls: watch::Receiver<Controls>,
+    /// Changes when the network changed.
+    pub(crate) renew: watch::Receiver<u64>,
+}
+
 /// The media of the call a device is in: starting (joining the relay), then running.
 pub(crate) struct MediaSlot {
     call: CallId,
@@ -47,8 +59,7 @@ impl MediaSlot {
         key: MediaKey,
         device: DeviceId,
         synthetic: bool,
-        feed: PictureFeed,
-        controls: watch::Receiver<Controls>,
+        wiring: Wiring,
     ) -> MediaSlot {
         let started = Instant::now();
         let starting = tokio::spawn(async move {
@@ -63,22 +74,27 @@ impl MediaSlot {
                     return None;
                 }
             };
-            let join = RelayJoin {
-                token: link.token,
-                chat: call.chat,
-                call: call.id.0,
+            let route = Route {
+                server_url: link.url,
+                relay,
+                request: RelayJoin {
+                    token: link.token,
+                    chat: call.chat,
+                    call: call.id.0,
+                },
+                transport: Transport::from_env(),
             };
-            match relay::join(&link.url, &relay, &join).await {
-                Ok(connection) => Some(MediaSession::start(
-                    connection,
+            match route.join().await {
+                Ok(path) => Some(MediaSession::start(
+                    path,
                     SessionSetup {
                         key,
                         device,
                         video: call.video,
                         synthetic,
                         started,
-                        feed,
-                        controls,
+                        wiring,
+                        route,
                     },
                 )),
                 Err(e) => {

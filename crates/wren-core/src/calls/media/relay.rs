@@ -1,7 +1,12 @@
 //! Connecting to the server's media relay: QUIC to the server's host on the relay's port,
 //! the relay's certificate pinned to the SHA-256 the server gave over the signed-in
-//! WebSocket, then a join naming the call (see [`wren_proto::media`]).
+//! WebSocket, then a join naming the call (see [`wren_proto::media`]). Where QUIC gets no
+//! answer (UDP blocked), the same join and the same datagrams go over a WebSocket to the
+//! server's `/media`.
 
+use bytes::Bytes;
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
 use quinn::crypto::rustls::QuicClientConfig;
 use ring::digest::{digest, SHA256};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -11,11 +16,29 @@ use rustls::{DigitallySignedStruct, SignatureScheme};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::Message;
 use wren_proto::media::{RelayJoin, JOINED, MEDIA_ALPN};
 use wren_proto::MediaRelayInfo;
 
-/// How long connecting and joining may take.
-const JOIN_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::connection::transport::{tls_connector, Socket};
+
+/// How long connecting and joining over QUIC may take before the WebSocket is tried.
+const QUIC_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long connecting and joining over the WebSocket may take.
+const SOCKET_TIMEOUT: Duration = Duration::from_secs(10);
+/// Datagrams waiting for the media socket; past this they are lost, as on a full network.
+const SOCKET_QUEUE: usize = 256;
+/// The largest datagram the media socket takes.
+const MAX_SOCKET_DATAGRAM: usize = 1500;
+/// Between attempts to join again after the path was lost: from the first to the most.
+const REJOIN_FIRST: Duration = Duration::from_millis(200);
+const REJOIN_MOST: Duration = Duration::from_secs(2);
+/// The environment variable that picks how media reaches the relay: `auto` (QUIC, and
+/// the WebSocket where QUIC gets no answer), `quic` or `websocket`.
+pub const TRANSPORT_VARIABLE: &str = "WREN_MEDIA_TRANSPORT";
 /// Quiet for this long, the relay connection is given up.
 const IDLE: Duration = Duration::from_secs(10);
 
@@ -37,17 +60,214 @@ pub enum RelayError {
     /// It took too long.
     #[error("the media relay did not answer in time")]
     Timeout,
+    /// The WebSocket to the relay failed.
+    #[error("cannot reach the media relay over the WebSocket: {0}")]
+    Socket(String),
 }
 
-/// Connects to the relay of the server at `server_url` (the WebSocket URL) and joins.
-pub(crate) async fn join(
-    server_url: &str,
-    relay: &MediaRelayInfo,
-    request: &RelayJoin,
-) -> Result<quinn::Connection, RelayError> {
-    tokio::time::timeout(JOIN_TIMEOUT, connect_and_join(server_url, relay, request))
+/// How media reaches the relay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Transport {
+    /// QUIC, and the WebSocket where QUIC gets no answer.
+    Auto,
+    /// QUIC only.
+    Quic,
+    /// The WebSocket only.
+    WebSocket,
+}
+
+impl Transport {
+    /// The transport [`TRANSPORT_VARIABLE`] asks for ([`Transport::Auto`] when unset or
+    /// unknown).
+    pub(crate) fn from_env() -> Transport {
+        match std::env::var(TRANSPORT_VARIABLE).as_deref() {
+            Ok("quic") => Transport::Quic,
+            Ok("websocket") => Transport::WebSocket,
+            Ok("auto") | Err(_) => Transport::Auto,
+            Ok(other) => {
+                tracing::warn!(value = other, "unknown {TRANSPORT_VARIABLE}: using auto");
+                Transport::Auto
+            }
+        }
+    }
+}
+
+/// Everything needed to join a call's room, again if the path is lost.
+#[derive(Clone)]
+pub(crate) struct Route {
+    /// The server's WebSocket URL.
+    pub(crate) server_url: String,
+    /// Where the relay listens.
+    pub(crate) relay: MediaRelayInfo,
+    /// The join: token, chat and call.
+    pub(crate) request: RelayJoin,
+    /// How to reach it.
+    pub(crate) transport: Transport,
+}
+
+impl Route {
+    /// Joins once: QUIC, then (unless asked for QUIC only) the WebSocket.
+    pub(crate) async fn join(&self) -> Result<MediaPath, RelayError> {
+        if self.transport != Transport::WebSocket {
+            let quic = tokio::time::timeout(
+                QUIC_TIMEOUT,
+                connect_and_join(&self.server_url, &self.relay, &self.request),
+            )
+            .await
+            .map_err(|_| RelayError::Timeout)
+            .and_then(|joined| joined);
+            match quic {
+                Ok(connection) => return Ok(MediaPath::Quic(connection)),
+                Err(e @ RelayError::Refused(_)) => return Err(e),
+                Err(e) if self.transport == Transport::Quic => return Err(e),
+                Err(e) => {
+                    tracing::info!(error = %e, "no QUIC to the media relay: using the WebSocket");
+                }
+            }
+        }
+        tokio::time::timeout(SOCKET_TIMEOUT, socket_join(&self.server_url, &self.request))
+            .await
+            .map_err(|_| RelayError::Timeout)?
+    }
+
+    /// Joins until it succeeds, waiting longer between attempts (up to 2 s); only a
+    /// refusal ends it.
+    pub(crate) async fn rejoin(self) -> Result<MediaPath, RelayError> {
+        let mut wait = REJOIN_FIRST;
+        loop {
+            match self.join().await {
+                Ok(path) => return Ok(path),
+                Err(e @ RelayError::Refused(_)) => return Err(e),
+                Err(e) => {
+                    tracing::info!(error = %e, "the media relay is not back yet");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(REJOIN_MOST);
+                }
+            }
+        }
+    }
+}
+
+/// A joined path to the relay: datagrams out and in.
+pub(crate) enum MediaPath {
+    /// QUIC datagrams.
+    Quic(quinn::Connection),
+    /// WebSocket binary messages; a task writes what the queue holds.
+    Socket {
+        queue: mpsc::Sender<Bytes>,
+        incoming: SplitStream<Socket>,
+        writer: JoinHandle<()>,
+    },
+}
+
+impl MediaPath {
+    /// `"quic"` or `"websocket"`.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            MediaPath::Quic(_) => "quic",
+            MediaPath::Socket { .. } => "websocket",
+        }
+    }
+
+    /// Sends one datagram; `false` if the path could not take it now (it is lost, like
+    /// any other).
+    pub(crate) fn send(&self, datagram: Vec<u8>) -> bool {
+        match self {
+            MediaPath::Quic(connection) => connection.send_datagram(datagram.into()).is_ok(),
+            MediaPath::Socket { queue, .. } => queue.try_send(datagram.into()).is_ok(),
+        }
+    }
+
+    /// The next datagram; `None` once the path is lost.
+    pub(crate) async fn recv(&mut self) -> Option<Bytes> {
+        match self {
+            MediaPath::Quic(connection) => connection.read_datagram().await.ok(),
+            MediaPath::Socket { incoming, .. } => loop {
+                match incoming.next().await? {
+                    Ok(Message::Binary(datagram)) => return Some(datagram),
+                    Ok(Message::Close(_)) | Err(_) => return None,
+                    Ok(_) => {}
+                }
+            },
+        }
+    }
+
+    /// Closes the path (the relay takes this device out of the room).
+    pub(crate) fn close(self) {
+        match self {
+            MediaPath::Quic(connection) => connection.close(0u32.into(), b"call ended"),
+            MediaPath::Socket { writer, .. } => writer.abort(),
+        }
+    }
+}
+
+/// The relay's WebSocket URL: the server's, at `/media` instead of `/ws`.
+fn media_url(server_url: &str) -> String {
+    let base = server_url.trim_end_matches('/');
+    let base = base.strip_suffix("/ws").unwrap_or(base);
+    format!("{base}/media")
+}
+
+async fn socket_join(server_url: &str, request: &RelayJoin) -> Result<MediaPath, RelayError> {
+    let url = media_url(server_url);
+    let mut config = WebSocketConfig::default();
+    config.max_message_size = Some(MAX_SOCKET_DATAGRAM);
+    config.max_frame_size = Some(MAX_SOCKET_DATAGRAM);
+    let connector = if url.starts_with("wss://") {
+        Some(tls_connector().map_err(|e| RelayError::Socket(e.to_string()))?)
+    } else {
+        None
+    };
+    let (mut socket, _) = tokio_tungstenite::connect_async_tls_with_config(
+        url.as_str(),
+        Some(config),
+        true,
+        connector,
+    )
+    .await
+    .map_err(|e| RelayError::Socket(e.to_string()))?;
+    let bytes = postcard::to_stdvec(request).map_err(|e| RelayError::Socket(e.to_string()))?;
+    socket
+        .send(Message::Binary(bytes.into()))
         .await
-        .map_err(|_| RelayError::Timeout)?
+        .map_err(|e| RelayError::Socket(e.to_string()))?;
+    let answer = loop {
+        match socket.next().await {
+            Some(Ok(Message::Binary(answer))) => break answer,
+            Some(Ok(Message::Close(_))) | None => {
+                return Err(RelayError::Refused("the relay closed the socket".into()))
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(RelayError::Socket(e.to_string())),
+        }
+    };
+    match answer.split_first() {
+        Some((&JOINED, _)) => {}
+        Some((_, reason)) => {
+            return Err(RelayError::Refused(
+                String::from_utf8_lossy(reason).into_owned(),
+            ))
+        }
+        None => return Err(RelayError::Refused("no answer".into())),
+    }
+    let (sink, incoming) = socket.split();
+    let (queue, outgoing) = mpsc::channel(SOCKET_QUEUE);
+    let writer = tokio::spawn(write_all(sink, outgoing));
+    Ok(MediaPath::Socket {
+        queue,
+        incoming,
+        writer,
+    })
+}
+
+/// Writes what the queue holds to the socket until either ends.
+async fn write_all(mut sink: SplitSink<Socket, Message>, mut outgoing: mpsc::Receiver<Bytes>) {
+    while let Some(datagram) = outgoing.recv().await {
+        if sink.send(Message::Binary(datagram)).await.is_err() {
+            return;
+        }
+    }
+    let _ = sink.close().await;
 }
 
 async fn connect_and_join(
@@ -195,7 +415,19 @@ impl ServerCertVerifier for PinnedCertificate {
 
 #[cfg(test)]
 mod tests {
-    use super::host_of;
+    use super::{host_of, media_url};
+
+    #[test]
+    fn the_media_socket_is_beside_the_server_s() {
+        assert_eq!(
+            media_url("ws://127.0.0.1:8080/ws"),
+            "ws://127.0.0.1:8080/media"
+        );
+        assert_eq!(
+            media_url("wss://chat.example.org/ws/"),
+            "wss://chat.example.org/media"
+        );
+    }
 
     #[test]
     fn the_relay_is_on_the_server_s_host() {

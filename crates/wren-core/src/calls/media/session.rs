@@ -4,8 +4,10 @@
 //! has not, or when asked for); received pictures are counted and their stamps read, so
 //! that a call can report what it sent, received and showed, and how late.
 
-use super::controls::{Camera, Controls, Microphone};
+use super::controls::{Camera, Microphone};
 use super::crypt::{Dropped, FrameOpener, FrameSealer};
+use super::relay::{MediaPath, RelayError, Route};
+use super::Wiring;
 use crate::calls::key::MediaKey;
 use serde::Serialize;
 use std::sync::Arc;
@@ -39,6 +41,10 @@ const FEEDBACK: u8 = 1;
 pub struct MediaStats {
     /// Sources were synthetic (no device, or asked for).
     pub synthetic: bool,
+    /// How media reached the relay last: `"quic"` or `"websocket"`.
+    pub transport: &'static str,
+    /// Times the path to the relay was lost or renewed and joined again, the call going on.
+    pub rejoins: u64,
     /// Datagrams sent to the relay.
     pub datagrams_sent: u64,
     /// Datagrams received from the relay.
@@ -144,10 +150,10 @@ pub(crate) struct SessionSetup {
     pub(crate) synthetic: bool,
     /// When the call connected here: the session's clock starts then.
     pub(crate) started: Instant,
-    /// Where the other side's pictures go.
-    pub(crate) feed: PictureFeed,
-    /// The microphone and camera switches.
-    pub(crate) controls: watch::Receiver<Controls>,
+    /// Pictures out, switches and network changes in.
+    pub(crate) wiring: Wiring,
+    /// How to join the relay again.
+    pub(crate) route: Route,
 }
 
 /// A running media session; [`MediaSession::stop`] ends it and returns what it did.
@@ -157,10 +163,10 @@ pub(crate) struct MediaSession {
 }
 
 impl MediaSession {
-    /// Starts sending and receiving on `connection`.
-    pub(crate) fn start(connection: quinn::Connection, setup: SessionSetup) -> MediaSession {
+    /// Starts sending and receiving on `path`.
+    pub(crate) fn start(path: MediaPath, setup: SessionSetup) -> MediaSession {
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(run(connection, setup, stopped));
+        let task = tokio::spawn(run(path, setup, stopped));
         MediaSession { stop, task }
     }
 
@@ -224,8 +230,39 @@ fn sources(video: bool, synthetic: bool) -> Result<Sources, MediaError> {
     Ok((microphone, camera, speaker, false))
 }
 
+/// The next datagram on the path; never, while there is none.
+async fn receive(path: &mut Option<MediaPath>) -> Option<bytes::Bytes> {
+    match path {
+        Some(path) => path.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Returns when the network changed; never once nobody can say so.
+async fn network_changed(renew: &mut Option<watch::Receiver<u64>>) {
+    if let Some(receiver) = renew {
+        if receiver.changed().await.is_ok() {
+            return;
+        }
+    }
+    *renew = None;
+    std::future::pending().await
+}
+
+/// The path a rejoin found; never, while none is under way.
+async fn rejoined(
+    rejoining: &mut Option<JoinHandle<Result<MediaPath, RelayError>>>,
+) -> Result<MediaPath, RelayError> {
+    match rejoining {
+        Some(task) => task
+            .await
+            .unwrap_or_else(|e| Err(RelayError::Network(format!("the rejoin failed: {e}")))),
+        None => std::future::pending().await,
+    }
+}
+
 async fn run(
-    connection: quinn::Connection,
+    path: MediaPath,
     setup: SessionSetup,
     mut stopped: oneshot::Receiver<()>,
 ) -> Result<MediaStats, MediaError> {
@@ -235,9 +272,14 @@ async fn run(
         video,
         synthetic,
         started,
-        feed,
-        controls,
+        wiring: Wiring {
+            feed,
+            controls,
+            renew,
+        },
+        route,
     } = setup;
+    let mut renew = Some(renew);
     let (audio, camera, speaker, synthetic) = sources(video, synthetic)?;
     let audio = Microphone {
         inner: audio,
@@ -263,17 +305,25 @@ async fn run(
     let mut opener = FrameOpener::new(&key);
     let mut stats = MediaStats {
         synthetic,
+        transport: path.kind(),
         ..MediaStats::default()
     };
-    let mut send = |kind: u8, bytes: &[u8], stats: &mut MediaStats| -> Result<(), MediaError> {
+    let mut path = Some(path);
+    let mut rejoining: Option<JoinHandle<Result<MediaPath, RelayError>>> = None;
+    let mut send = |path: &Option<MediaPath>,
+                    kind: u8,
+                    bytes: &[u8],
+                    stats: &mut MediaStats|
+     -> Result<(), MediaError> {
         let mut plain = Vec::with_capacity(1 + bytes.len());
         plain.push(kind);
         plain.extend_from_slice(bytes);
         let sealed = sealer
             .seal(&plain)
             .map_err(|e| MediaError::Seal(e.to_string()))?;
-        // A datagram the path cannot take now is lost, like any other.
-        if connection.send_datagram(sealed.into()).is_ok() {
+        // A datagram the path cannot take now (or while there is no path) is lost, like
+        // any other.
+        if path.as_ref().is_some_and(|path| path.send(sealed)) {
             stats.datagrams_sent += 1;
         }
         Ok(())
@@ -281,10 +331,10 @@ async fn run(
     loop {
         let now = started.elapsed();
         for datagram in sender.poll(now)? {
-            send(MEDIA, &datagram, &mut stats)?;
+            send(&path, MEDIA, &datagram, &mut stats)?;
         }
         for feedback in receiver.poll(now)? {
-            send(FEEDBACK, &feedback.to_bytes(), &mut stats)?;
+            send(&path, FEEDBACK, &feedback.to_bytes(), &mut stats)?;
         }
         let due = [sender.poll_timeout(), receiver.poll_timeout()]
             .into_iter()
@@ -293,8 +343,37 @@ async fn run(
             .map_or(MAX_WAIT, |at| at.saturating_sub(now).min(MAX_WAIT));
         tokio::select! {
             _ = &mut stopped => break,
-            received = connection.read_datagram() => {
-                let Ok(bytes) = received else { break };
+            () = network_changed(&mut renew), if rejoining.is_none() => {
+                tracing::info!("the network changed: joining the media relay afresh");
+                if let Some(old) = path.take() {
+                    old.close();
+                }
+                rejoining = Some(tokio::spawn(route.clone().rejoin()));
+            }
+            joined = rejoined(&mut rejoining) => {
+                rejoining = None;
+                match joined {
+                    Ok(joined) => {
+                        tracing::info!(transport = joined.kind(), "back on the media relay");
+                        stats.rejoins += 1;
+                        stats.transport = joined.kind();
+                        path = Some(joined);
+                        // The other side lost what was sent meanwhile: start it afresh.
+                        sender.handle_feedback(Feedback::KeyframeRequest)?;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the media relay refused to take the call back");
+                        break;
+                    }
+                }
+            }
+            received = receive(&mut path) => {
+                let Some(bytes) = received else {
+                    tracing::info!("the path to the media relay was lost: joining again");
+                    path = None;
+                    rejoining = Some(tokio::spawn(route.clone().rejoin()));
+                    continue;
+                };
                 stats.datagrams_received += 1;
                 match opener.open(&bytes) {
                     Ok((_, plain)) => match plain.split_first() {
@@ -302,7 +381,7 @@ async fn run(
                         Some((&FEEDBACK, feedback)) => {
                             if let Some(feedback) = Feedback::parse(feedback) {
                                 for again in sender.handle_feedback(feedback)? {
-                                    send(MEDIA, &again, &mut stats)?;
+                                    send(&path, MEDIA, &again, &mut stats)?;
                                 }
                             }
                         }
@@ -315,7 +394,12 @@ async fn run(
             () = tokio::time::sleep(due) => {}
         }
     }
-    connection.close(0u32.into(), b"call ended");
+    if let Some(path) = path {
+        path.close();
+    }
+    if let Some(rejoining) = rejoining {
+        rejoining.abort();
+    }
     let sent = sender.stats();
     stats.audio_frames_sent = sent.audio_frames;
     stats.video_frames_sent = sent.video_frames;
