@@ -7,7 +7,7 @@ use crate::state::AppState;
 use serde::Serialize;
 use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
-use wren_core::calls::media::Controls;
+use wren_core::calls::media::{Controls, MediaDeviceChoice, MediaDevices};
 use wren_core::calls::{CallId, CallInfo, Phase};
 use wren_core::ChatId;
 
@@ -144,6 +144,29 @@ pub(crate) async fn switch_call_media(
         .await?
         .switch_call_media(muted, camera_off)
         .await?)
+}
+
+/// The microphones, speakers and cameras this computer has, and which are picked.
+#[tauri::command]
+pub(crate) async fn list_media_devices(state: State<'_, AppState>) -> Result<MediaDevices> {
+    Ok(state.client().await?.media_devices().await?)
+}
+
+/// Picks the microphone, speaker and camera (`None`: the system's default); a call in
+/// progress switches at once. A device this computer does not have is `not_found`.
+#[tauri::command]
+pub(crate) async fn choose_media_devices(
+    state: State<'_, AppState>,
+    microphone: Option<String>,
+    speaker: Option<String>,
+    camera: Option<String>,
+) -> Result<MediaDevices> {
+    let choice = MediaDeviceChoice {
+        microphone,
+        speaker,
+        camera,
+    };
+    Ok(state.client().await?.choose_media_devices(choice).await?)
 }
 
 /// Whether the window system lets the picture-in-picture window stay above the others:

@@ -265,3 +265,39 @@ async fn after_a_network_change_the_media_joins_the_relay_again_and_the_call_goe
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_are_listed_picked_and_an_unplugged_one_is_refused() {
+    use wren_core::calls::media::MediaDeviceChoice;
+    let server = TestServer::start().await;
+    let (alice, _) = register(&server.url, server.scratch(), "alice").await;
+    let offered = alice.media_devices().await.expect("list");
+    assert_eq!(
+        offered.chosen,
+        MediaDeviceChoice::default(),
+        "system defaults"
+    );
+    let unplugged = MediaDeviceChoice {
+        camera: Some("97".into()),
+        ..MediaDeviceChoice::default()
+    };
+    let refused = alice
+        .choose_media_devices(unplugged)
+        .await
+        .expect_err("no such camera");
+    assert_eq!(refused.code(), "not_found");
+    assert!(refused.to_string().contains("camera \"97\""), "{refused}");
+    // Whatever this machine has can be picked, and the pick is kept.
+    let pick = MediaDeviceChoice {
+        microphone: offered.microphones.first().map(|d| d.id.clone()),
+        speaker: offered.speakers.first().map(|d| d.id.clone()),
+        camera: offered.cameras.first().map(|d| d.id.clone()),
+    };
+    let answer = alice
+        .choose_media_devices(pick.clone())
+        .await
+        .expect("choose");
+    assert_eq!(answer.chosen, pick);
+    assert_eq!(alice.media_devices().await.expect("list").chosen, pick);
+    server.stop().await;
+}

@@ -132,6 +132,9 @@ pub enum CoreError {
     /// The client has been closed.
     #[error("the client is closed")]
     Closed,
+    /// A microphone, speaker or camera this machine does not have (any more).
+    #[error("no {0} on this computer: it may have been unplugged")]
+    NoSuchDevice(String),
 }
 
 impl CoreError {
@@ -154,6 +157,7 @@ impl CoreError {
             CoreError::NotMember(_) => "not_member",
             CoreError::Insecure(_) => "insecure",
             CoreError::Closed => "closed",
+            CoreError::NoSuchDevice(_) => "not_found",
         }
     }
 }

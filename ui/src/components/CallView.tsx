@@ -1,10 +1,11 @@
 // The call this device is in, over whatever screen is open: a modal panel with Accept and
 // Decline (and the ringtone) while a call rings here, else a non-modal region with the other
 // side's name, where the call stands, its duration and security emojis once answered, the
-// other side's picture in a connected video call, Mute (also Ctrl+Shift+M) and, in a video
-// call, the camera switch once connected, Picture in picture and Cancel / Hang up. While the
-// picture-in-picture window is open the region is a compact bar (name, duration, Mute, Return
-// to call, Hang up). An ended call shows why for a moment, then the view closes.
+// other side's picture in a connected video call, Mute (also Ctrl+Shift+M), in a video call
+// the camera switch, and Devices (the microphone, speaker and camera pickers) once connected,
+// Picture in picture and Cancel / Hang up. While the picture-in-picture window is open the
+// region is a compact bar (name, duration, Mute, Return to call, Hang up). An ended call shows
+// why for a moment, then the view closes.
 
 import { For, Show, createEffect, createMemo, createSignal, createUniqueId, on, onCleanup, onMount, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
@@ -109,6 +110,7 @@ export function CallView(props: { onError: (message: string) => void }): JSX.Ele
                 media={app.calls.media()}
                 onToggleMute={() => switchMedia(c().call, { muted: !app.calls.media().muted })}
                 onToggleCamera={() => switchMedia(c().call, { cameraOff: !app.calls.media().cameraOff })}
+                onDevices={() => app.setDialog('callDevices')}
                 onHangUp={() => app.platform.hangUp(c().call.id).catch(fail)}
                 onPip={() => app.calls.openPip().catch(fail)}
                 onReturn={() => app.calls.closePip().catch(fail)}
@@ -210,6 +212,8 @@ function OngoingCall(props: {
   media: CallMedia;
   onToggleMute: () => void;
   onToggleCamera: () => void;
+  /** Opens the microphone, speaker and camera pickers. */
+  onDevices: () => void;
   onHangUp: () => void;
   onPip: () => void;
   onReturn: () => void;
@@ -425,6 +429,16 @@ function OngoingCall(props: {
                   <span>{props.media.cameraOff ? t('calls.cameraOn') : t('calls.cameraOff')}</span>
                 </button>
               </Show>
+              <button
+                type="button"
+                class="button call-devices"
+                aria-haspopup="dialog"
+                data-testid="call-devices"
+                onClick={() => props.onDevices()}
+              >
+                <Icon name="tune" size={18} />
+                <span>{t('calls.devices')}</span>
+              </button>
             </div>
           </Show>
           <Show when={!ended()}>

@@ -4,6 +4,7 @@
 import { hostProfileProblem } from '../lib/business';
 import { INVITE_PREFIX, isInviteCode, isTopic, isValidHandle, normalizeHandle, searchWords } from '../lib/channels';
 import { isStrongEnough } from '../lib/passcode';
+import { MEDIA_DEVICE_KINDS, devicesOfKind } from '../lib/mediaDevices';
 import { isUnencryptedRemote } from '../lib/server';
 import { markMatches } from '../lib/text';
 import { hostError } from './errors';
@@ -45,6 +46,8 @@ import type {
   DirectoryQuery,
   GroupAdds,
   InviteLink,
+  MediaDeviceChoice,
+  MediaDevices,
   Member,
   MessageView,
   NewChannel,
@@ -120,6 +123,8 @@ export interface MemoryOptions {
   subscriptions?: Record<string, string[]>;
   /** Seeded public channels (by handle) whose admins seeded users are, by username. */
   channelAdmins?: Record<string, string[]>;
+  /** The microphones, speakers and cameras of the simulated machine (default `SIMULATED_MEDIA_DEVICES`). */
+  mediaDevices?: MediaDeviceLists;
 }
 
 interface StoredCampaign extends CampaignSpec, CampaignCounts {
@@ -216,6 +221,19 @@ interface SimulatedCall {
 
 /** The four emojis of every simulated call's key (the engine derives them from the key). */
 export const SIMULATED_CALL_EMOJIS: CallEmojis = ['🦊', '🌵', '🎈', '🚲'];
+
+/** The microphones, speakers and cameras of a machine, without the choice. */
+export type MediaDeviceLists = Omit<MediaDevices, 'chosen'>;
+
+/** The devices the simulated machine has unless told otherwise (`MemoryOptions.mediaDevices`). */
+export const SIMULATED_MEDIA_DEVICES: MediaDeviceLists = {
+  microphones: [
+    { id: 'mic-built-in', name: 'Built-in Microphone' },
+    { id: 'mic-headset', name: 'USB Headset Microphone' },
+  ],
+  speakers: [{ id: 'speaker-built-in', name: 'Built-in Speakers' }],
+  cameras: [{ id: 'camera-integrated', name: 'Integrated Camera' }],
+};
 
 /** The simulated video of the other side: a small picture, ten a second. */
 export const SIMULATED_VIDEO = { width: 64, height: 36, intervalMs: 100 } as const;
@@ -365,6 +383,9 @@ export class MemoryPlatform implements Platform {
   private videoFrame = 0;
   /** Whether the call's picture-in-picture window is open (`openCallWindow`; tests read it). */
   pipOpen = false;
+  private mediaDevices: MediaDeviceLists;
+  /** The devices chosen for calls (`chooseMediaDevices`), kept whatever the account. */
+  private mediaChoice: MediaDeviceChoice = { microphone: null, speaker: null, camera: null };
 
   constructor(options: MemoryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -374,6 +395,7 @@ export class MemoryPlatform implements Platform {
     this.unlocked = this.passcode === null;
     this.waitingLinks = [...(options.links ?? [])];
     this.encryptNew = options.encryption ?? true;
+    this.mediaDevices = structuredClone(options.mediaDevices ?? SIMULATED_MEDIA_DEVICES);
     for (const name of SEEDED_USERS) this.addAccount(name, PASSWORD);
     this.seed(options.archiveSize ?? 0);
     this.seedChannels(options.subscriptions ?? {}, options.channelAdmins ?? {});
@@ -1068,6 +1090,22 @@ export class MemoryPlatform implements Platform {
     return { ...active.media };
   }
 
+  async listMediaDevices(): Promise<MediaDevices> {
+    return this.mediaDevicesNow();
+  }
+
+  async chooseMediaDevices(choice: MediaDeviceChoice): Promise<MediaDevices> {
+    const now = this.mediaDevicesNow();
+    for (const kind of MEDIA_DEVICE_KINDS) {
+      const id = choice[kind];
+      if (id !== null && !devicesOfKind(now, kind).some((device) => device.id === id)) {
+        throw hostError('not_found', `this machine has no ${kind} with the id "${id}"`);
+      }
+    }
+    this.mediaChoice = { microphone: choice.microphone, speaker: choice.speaker, camera: choice.camera };
+    return this.mediaDevicesNow();
+  }
+
   async watchCallVideo(onPicture: (picture: VideoPicture) => void): Promise<void> {
     this.videoWatchers.add(onPicture);
     this.syncVideo();
@@ -1344,7 +1382,20 @@ export class MemoryPlatform implements Platform {
     this.endCall(active, answered ? 'answeredElsewhere' : 'declinedElsewhere');
   }
 
+  /**
+   * Devices are plugged in or unplugged: the machine now has these. The choice stays as it
+   * was, also of a device that is gone.
+   */
+  simulateMediaDevices(devices: MediaDeviceLists): void {
+    this.mediaDevices = structuredClone(devices);
+  }
+
   // ---- internals ----
+
+  /** A copy of the machine's devices and the choice. */
+  private mediaDevicesNow(): MediaDevices {
+    return structuredClone({ ...this.mediaDevices, chosen: this.mediaChoice });
+  }
 
   private outgoing(): SimulatedCall {
     const active = this.activeCall;

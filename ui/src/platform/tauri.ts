@@ -27,6 +27,8 @@ import type {
   DirectoryQuery,
   GroupAdds,
   InviteLink,
+  MediaDeviceChoice,
+  MediaDevices,
   MessageView,
   NewChannel,
   PlanInfo,
@@ -248,6 +250,12 @@ export class TauriPlatform implements Platform {
   switchCallMedia(change: { muted?: boolean; cameraOff?: boolean }): Promise<CallMedia> {
     // null: leave that switch as it is.
     return call('switch_call_media', { muted: change.muted ?? null, cameraOff: change.cameraOff ?? null });
+  }
+  listMediaDevices(): Promise<MediaDevices> {
+    return call('list_media_devices');
+  }
+  chooseMediaDevices(choice: MediaDeviceChoice): Promise<MediaDevices> {
+    return call('choose_media_devices', { microphone: choice.microphone, speaker: choice.speaker, camera: choice.camera });
   }
   watchCallVideo(onPicture: (picture: VideoPicture) => void): Promise<void> {
     // Each message: width and height (LE uint16), then the I420 planes; anything else is dropped.

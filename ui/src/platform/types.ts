@@ -413,6 +413,32 @@ export interface CallMedia {
   cameraOff: boolean;
 }
 
+/** A microphone, speaker or camera of this machine, as the host names it. */
+export interface MediaDevice {
+  /** Stable while the device stays connected; what `chooseMediaDevices` takes. */
+  id: string;
+  /** The name the system gives it, to show. */
+  name: string;
+}
+
+/**
+ * The devices calls use, by id. null: the system's default microphone or speaker, the first
+ * camera.
+ */
+export interface MediaDeviceChoice {
+  microphone: string | null;
+  speaker: string | null;
+  camera: string | null;
+}
+
+/** This machine's microphones, speakers and cameras (any list may be empty), and the choice. */
+export interface MediaDevices {
+  microphones: MediaDevice[];
+  speakers: MediaDevice[];
+  cameras: MediaDevice[];
+  chosen: MediaDeviceChoice;
+}
+
 export type CallOutcome = 'answered' | 'missed' | 'declined' | 'busy';
 
 /** A call as a message of its chat's history (the caller's device writes it). */
@@ -631,6 +657,15 @@ export interface Platform {
    * are now. Rejects (code 'invalid') when this device is in no call.
    */
   switchCallMedia(change: { muted?: boolean; cameraOff?: boolean }): Promise<CallMedia>;
+  /** This machine's microphones, speakers and cameras, and the ones chosen for calls. */
+  listMediaDevices(): Promise<MediaDevices>;
+  /**
+   * Chooses the microphone, speaker and camera of calls (null: the system's default, for the
+   * camera the first one): at once in the call under way, and for later calls, until the app
+   * quits. Resolves with the devices and the choice as they are now. Rejects (code
+   * 'not_found') when an id names no device of this machine.
+   */
+  chooseMediaDevices(choice: MediaDeviceChoice): Promise<MediaDevices>;
   /**
    * From now on, hands `onPicture` every picture the other side sends in this device's calls
    * (the newest: pictures are dropped, never queued, while the window is slow). Resolves once

@@ -32,6 +32,7 @@ import { NewDirectDialog } from './NewDirectDialog';
 import { NewGroupDialog } from './NewGroupDialog';
 import { SafetyNumberDialog } from './SafetyNumberDialog';
 import { BusinessProfileDialog } from './BusinessProfileDialog';
+import { CallDevicesDialog } from './CallDevicesDialog';
 import { SettingsDialog } from './SettingsDialog';
 import { SponsoredAboutDialog } from './SponsoredAboutDialog';
 import { SEARCH_INPUT_ID, Sidebar } from './Sidebar';
@@ -285,6 +286,9 @@ export function MainScreen(): JSX.Element {
         </Match>
         <Match when={app.dialog() === 'joinChannel' && joinLink()}>
           {(link) => <JoinChannelDialog link={link()} onClose={closeDialog} onJoined={showChannel} />}
+        </Match>
+        <Match when={app.dialog() === 'callDevices' && app.calls.current()?.ended === null}>
+          <CallDevicesDialog onClose={closeDialog} />
         </Match>
       </Switch>
       <CallView onError={showError} />

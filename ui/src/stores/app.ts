@@ -32,7 +32,8 @@ export type DialogKind =
   | 'channelInfo'
   | 'joinChannel'
   | 'sponsoredAbout'
-  | 'businessProfile';
+  | 'businessProfile'
+  | 'callDevices';
 
 export interface AppState {
   platform: Platform;
@@ -256,7 +257,10 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       case 'callEnded':
       case 'callMissedWhileBusy':
         calls.apply(event);
-        if (event.type === 'callEnded') callVideo.clear();
+        if (event.type === 'callEnded') {
+          callVideo.clear();
+          if (dialog() === 'callDevices') setDialog(null);
+        }
         break;
       case 'channelRemoved':
         channels.apply(event);

@@ -5,10 +5,13 @@
 // the call's microphone and camera switches as this window last heard them from the host
 // (each `switchCallMedia` answer; off again for each new call and once a call ends). The other
 // window may switch them too: `syncMedia` asks again (when a call is loaded, and when the
-// panel expands from the picture-in-picture window).
+// panel expands from the picture-in-picture window). And the microphones, speakers and cameras
+// of this machine with the ones chosen for calls, as the host last said (the host keeps the
+// choice until the app quits, whatever the call).
 
 import { createSignal, type Accessor } from 'solid-js';
 import { isConnected } from '../lib/calls';
+import { withDevice, type MediaDeviceKind } from '../lib/mediaDevices';
 import type {
   CallEmojis,
   CallEndReason,
@@ -17,6 +20,8 @@ import type {
   CallPhase,
   CoreEvent,
   CurrentCall,
+  MediaDeviceChoice,
+  MediaDevices,
   Platform,
 } from '../platform/types';
 
@@ -70,6 +75,16 @@ export interface CallsStore {
   switchMedia(change: Partial<CallMedia>): Promise<CallMedia>;
   /** Asks the host how the switches stand, if a call is under way (failures are ignored). */
   syncMedia(): void;
+  /** This machine's microphones, speakers and cameras and the ones chosen; null until asked. */
+  devices: Accessor<MediaDevices | null>;
+  /** Asks the host for the devices and the choice; `devices` then follows. Rejects as the host does. */
+  loadDevices(): Promise<MediaDevices>;
+  /**
+   * Chooses the device of one kind (null: the system's default), the others staying as chosen:
+   * sends the whole choice, and `devices` then follows the host's answer, which it resolves
+   * with. Rejects as the host does; the list is then asked again (a device may have gone).
+   */
+  chooseDevice(kind: MediaDeviceKind, id: string | null): Promise<MediaDevices>;
 }
 
 function rank(phase: CallPhase): number {
@@ -84,6 +99,11 @@ export function createCallsStore(platform: Platform, now: () => number = () => D
   let closeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Counts the questions to `switchCallMedia`: only the answer to the latest one is kept. */
   let mediaAsk = 0;
+  const [devices, setDevices] = createSignal<MediaDevices | null>(null);
+  /** Counts the questions about the devices: only the answer to the latest one is kept. */
+  let devicesAsk = 0;
+  /** The choice last sent, while its answer is due: a change made meanwhile builds on it. */
+  let wanted: MediaDeviceChoice | null = null;
 
   /** The call under way, not one that ended. */
   const live = (): ShownCall | null => {
@@ -115,6 +135,37 @@ export function createCallsStore(platform: Platform, now: () => number = () => D
 
   const syncMedia = (): void => {
     if (live() !== null) switchMedia({}).catch(() => undefined);
+  };
+
+  /**
+   * Asks the host about the devices (`choice`: the choice it sends, null for the list alone);
+   * the answer to the latest question is shown, older ones are dropped.
+   */
+  const askDevices = async (question: () => Promise<MediaDevices>, choice: MediaDeviceChoice | null): Promise<MediaDevices> => {
+    const ask = ++devicesAsk;
+    wanted = choice;
+    try {
+      const answer = await question();
+      if (ask === devicesAsk) {
+        wanted = null;
+        setDevices(answer);
+      }
+      return answer;
+    } catch (error) {
+      if (ask === devicesAsk) {
+        wanted = null;
+        // A refused choice: the list is asked again, a device may have gone.
+        if (choice !== null) loadDevices().catch(() => undefined);
+      }
+      throw error;
+    }
+  };
+
+  const loadDevices = (): Promise<MediaDevices> => askDevices(() => platform.listMediaDevices(), null);
+
+  const chooseDevice = async (kind: MediaDeviceKind, id: string | null): Promise<MediaDevices> => {
+    const choice = withDevice(wanted ?? devices()?.chosen ?? (await loadDevices()).chosen, kind, id);
+    return askDevices(() => platform.chooseMediaDevices(choice), choice);
   };
 
   /**
@@ -224,5 +275,8 @@ export function createCallsStore(platform: Platform, now: () => number = () => D
     media,
     switchMedia,
     syncMedia,
+    devices,
+    loadDevices,
+    chooseDevice,
   };
 }

@@ -1,7 +1,7 @@
 import { createRoot } from 'solid-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryPlatform, SIMULATED_CALL_EMOJIS } from '../../src/platform/memory';
-import type { CallInfo } from '../../src/platform/types';
+import { MemoryPlatform, SIMULATED_CALL_EMOJIS, SIMULATED_MEDIA_DEVICES } from '../../src/platform/memory';
+import type { CallInfo, MediaDevices } from '../../src/platform/types';
 import { CALL_ENDED_SHOW_MS, MEDIA_ON, createCallsStore } from '../../src/stores/calls';
 
 const BOB_CHAT = 1;
@@ -232,5 +232,74 @@ describe('the microphone and camera switches', () => {
     await settle();
     store.syncMedia();
     expect(ask).not.toHaveBeenCalled();
+  });
+});
+
+describe('the devices of calls', () => {
+  const DEFAULTS = { microphone: null, speaker: null, camera: null };
+
+  it('are unknown until asked, then follow the host’s answers', async () => {
+    const { host, store } = setup();
+    expect(store.devices()).toBeNull();
+    await expect(store.loadDevices()).resolves.toEqual({ ...SIMULATED_MEDIA_DEVICES, chosen: DEFAULTS });
+    expect(store.devices()).toEqual({ ...SIMULATED_MEDIA_DEVICES, chosen: DEFAULTS });
+    const choose = vi.spyOn(host, 'chooseMediaDevices');
+    await store.chooseDevice('microphone', 'mic-headset');
+    await store.chooseDevice('camera', 'camera-integrated');
+    await store.chooseDevice('microphone', null);
+    // Each time the whole choice, the other kinds as chosen.
+    expect(choose.mock.calls).toEqual([
+      [{ microphone: 'mic-headset', speaker: null, camera: null }],
+      [{ microphone: 'mic-headset', speaker: null, camera: 'camera-integrated' }],
+      [{ microphone: null, speaker: null, camera: 'camera-integrated' }],
+    ]);
+    expect(store.devices()?.chosen).toEqual({ microphone: null, speaker: null, camera: 'camera-integrated' });
+  });
+
+  it('are asked for first when a device is chosen before they were', async () => {
+    const { host, store } = setup();
+    await host.chooseMediaDevices({ ...DEFAULTS, speaker: 'speaker-built-in' });
+    await store.chooseDevice('microphone', 'mic-built-in');
+    expect(store.devices()?.chosen).toEqual({ microphone: 'mic-built-in', speaker: 'speaker-built-in', camera: null });
+  });
+
+  it('stay as they were on a refusal, and are asked for again (a device may have gone)', async () => {
+    const { host, store } = setup();
+    await store.loadDevices();
+    host.simulateMediaDevices({ ...SIMULATED_MEDIA_DEVICES, microphones: [] });
+    const list = vi.spyOn(host, 'listMediaDevices');
+    await expect(store.chooseDevice('microphone', 'mic-headset')).rejects.toMatchObject({ code: 'not_found' });
+    expect(store.devices()?.chosen).toEqual(DEFAULTS);
+    expect(list).toHaveBeenCalledTimes(1);
+    await settle();
+    expect(store.devices()?.microphones).toEqual([]);
+  });
+
+  it('keep only the answer to the latest question; a change meanwhile builds on the one due', async () => {
+    const { host, store } = setup();
+    await store.loadDevices();
+    let answer: (devices: MediaDevices) => void = () => undefined;
+    const choose = vi.spyOn(host, 'chooseMediaDevices');
+    choose.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const first = store.chooseDevice('microphone', 'mic-headset');
+    await settle();
+    const second = store.chooseDevice('speaker', 'speaker-built-in');
+    await second;
+    expect(choose.mock.calls.at(-1)).toEqual([{ microphone: 'mic-headset', speaker: 'speaker-built-in', camera: null }]);
+    // The first answer, late, is older than what is shown.
+    answer({ ...SIMULATED_MEDIA_DEVICES, chosen: { ...DEFAULTS, microphone: 'mic-headset' } });
+    await first;
+    expect(store.devices()?.chosen).toEqual({ microphone: 'mic-headset', speaker: 'speaker-built-in', camera: null });
+  });
+
+  it('are kept when the call ends and when it is forgotten (the host keeps the choice)', async () => {
+    const { host, store } = setup();
+    await store.chooseDevice('microphone', 'mic-headset');
+    const call = await host.startCall(BOB_CHAT, false);
+    store.placed(call);
+    await host.hangUp(call.id);
+    await settle();
+    store.clear();
+    expect(store.devices()?.chosen.microphone).toBe('mic-headset');
   });
 });

@@ -4,7 +4,9 @@
 
 use super::key::{emojis, MediaKey};
 use super::machine::{CallEvent, CallInfo, CallMachine, EndReason, Phase, Sender};
-use super::media::{Controls, Link, MediaSlot, MediaStats, PictureFeed, RemotePicture, Wiring};
+use super::media::{
+    Controls, Link, MediaDeviceChoice, MediaSlot, MediaStats, PictureFeed, RemotePicture, Wiring,
+};
 use super::seal::Refused;
 use super::signal::CallId;
 use crate::content::{CallOutcome, CallRecord};
@@ -75,6 +77,15 @@ pub(crate) enum Input {
     },
     /// The network changed: the call's media joins the relay afresh.
     NetworkChanged,
+    /// Picks the microphone, speaker and camera (at once in a call, and for later ones).
+    ChooseDevices {
+        choice: MediaDeviceChoice,
+        reply: oneshot::Sender<MediaDeviceChoice>,
+    },
+    /// The devices picked.
+    ChosenDevices {
+        reply: oneshot::Sender<MediaDeviceChoice>,
+    },
     /// What a call's media did, once the call ended.
     Stats {
         call: CallId,
@@ -102,6 +113,8 @@ struct Device {
     controls: watch::Sender<Controls>,
     /// Bumped when the network changed.
     renew: watch::Sender<u64>,
+    /// The devices picked.
+    devices: watch::Sender<MediaDeviceChoice>,
 }
 
 /// Calls whose media figures a device keeps.
@@ -123,6 +136,7 @@ pub(crate) async fn run(
     let (pictures, _) = watch::channel(None);
     let (controls, _) = watch::channel(Controls::default());
     let (renew, _) = watch::channel(0u64);
+    let (devices, _) = watch::channel(MediaDeviceChoice::default());
     loop {
         let deadline = device.as_ref().and_then(|d| d.machine.poll_timeout());
         let input = tokio::select! {
@@ -153,6 +167,13 @@ pub(crate) async fn run(
                 });
                 let _ = reply.send(*controls.borrow());
             }
+            Input::ChooseDevices { choice, reply } => {
+                devices.send_replace(choice);
+                let _ = reply.send(devices.borrow().clone());
+            }
+            Input::ChosenDevices { reply } => {
+                let _ = reply.send(devices.borrow().clone());
+            }
             Input::NetworkChanged => {
                 renew.send_modify(|generation| *generation += 1);
             }
@@ -176,7 +197,15 @@ pub(crate) async fn run(
                 notice,
                 attempt,
             } => {
-                let device = for_me(&mut device, me, link.clone(), &pictures, &controls, &renew);
+                let device = for_me(
+                    &mut device,
+                    me,
+                    link.clone(),
+                    &pictures,
+                    &controls,
+                    &renew,
+                    &devices,
+                );
                 let from = Sender {
                     account: notice.account,
                     device: notice.device,
@@ -230,7 +259,15 @@ pub(crate) async fn run(
                 synthetic,
                 reply,
             } => {
-                let device = for_me(&mut device, me, link, &pictures, &controls, &renew);
+                let device = for_me(
+                    &mut device,
+                    me,
+                    link,
+                    &pictures,
+                    &controls,
+                    &renew,
+                    &devices,
+                );
                 device.synthetic = synthetic;
                 let now = Instant::now();
                 let done = match action {
@@ -261,6 +298,7 @@ fn for_me<'a>(
     pictures: &PictureFeed,
     controls: &watch::Sender<Controls>,
     renew: &watch::Sender<u64>,
+    devices: &watch::Sender<MediaDeviceChoice>,
 ) -> &'a mut Device {
     if !slot.as_ref().is_some_and(|device| device.me == me) {
         *slot = None;
@@ -277,6 +315,7 @@ fn for_me<'a>(
         pictures: pictures.clone(),
         controls: controls.clone(),
         renew: renew.clone(),
+        devices: devices.clone(),
     });
     device.link = link;
     device
@@ -358,6 +397,7 @@ fn start_media(device: &mut Device, call: CallInfo) {
             feed: device.pictures.clone(),
             controls: device.controls.subscribe(),
             renew: device.renew.subscribe(),
+            devices: device.devices.subscribe(),
         },
     ));
 }

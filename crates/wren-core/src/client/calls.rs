@@ -3,7 +3,9 @@
 
 use super::{random_u64, Client};
 use crate::calls::machine::Sender;
-use crate::calls::media::{Controls, Link, MediaStats, RemotePicture};
+use crate::calls::media::{
+    Controls, Link, MediaDeviceChoice, MediaDevices, MediaStats, RemotePicture,
+};
 use crate::calls::task::{Action, Input};
 use crate::calls::{CallId, CallInfo, Phase};
 use crate::error::CoreError;
@@ -117,6 +119,39 @@ impl Client {
             })
             .map_err(|_| CoreError::Closed)?;
         answer.await.map_err(|_| CoreError::Closed)
+    }
+
+    /// The microphones, speakers and cameras this computer has, and which are picked.
+    pub async fn media_devices(&self) -> Result<MediaDevices, CoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .calls
+            .send(Input::ChosenDevices { reply })
+            .map_err(|_| CoreError::Closed)?;
+        let chosen = answer.await.map_err(|_| CoreError::Closed)?;
+        tokio::task::spawn_blocking(move || MediaDevices::list(chosen))
+            .await
+            .map_err(|e| CoreError::Invalid(format!("cannot list devices: {e}")))
+    }
+
+    /// Picks the microphone, speaker and camera (`None`: the system's default); a call in
+    /// progress switches at once. A device this computer does not have is refused with
+    /// [`CoreError::NoSuchDevice`]. Returns the devices, with the new choice.
+    pub async fn choose_media_devices(
+        &self,
+        choice: MediaDeviceChoice,
+    ) -> Result<MediaDevices, CoreError> {
+        let mut devices = self.media_devices().await?;
+        if let Some(missing) = devices.missing(&choice) {
+            return Err(CoreError::NoSuchDevice(missing));
+        }
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .calls
+            .send(Input::ChooseDevices { choice, reply })
+            .map_err(|_| CoreError::Closed)?;
+        devices.chosen = answer.await.map_err(|_| CoreError::Closed)?;
+        Ok(devices)
     }
 
     /// Tells this device's call that the network changed (another Wi-Fi, a cable plugged

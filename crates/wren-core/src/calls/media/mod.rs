@@ -3,10 +3,12 @@
 
 mod controls;
 mod crypt;
+mod devices;
 pub(crate) mod relay;
 pub(crate) mod session;
 
 pub use controls::Controls;
+pub use devices::{MediaDevice, MediaDeviceChoice, MediaDevices};
 pub use relay::{RelayError, TRANSPORT_VARIABLE};
 pub use session::{MediaError, MediaStats, PictureFeed, RemotePicture};
 
@@ -43,6 +45,8 @@ pub(crate) struct Wiring {
     pub(crate) controls: watch::Receiver<Controls>,
     /// Changes when the network changed.
     pub(crate) renew: watch::Receiver<u64>,
+    /// The microphone, speaker and camera the user picked.
+    pub(crate) devices: watch::Receiver<MediaDeviceChoice>,
 }
 
 /// The media of the call a device is in: starting (joining the relay), then running.

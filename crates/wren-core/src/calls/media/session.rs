@@ -4,8 +4,10 @@
 //! has not, or when asked for); received pictures are counted and their stamps read, so
 //! that a call can report what it sent, received and showed, and how late.
 
-use super::controls::{Camera, Microphone};
+use super::controls::Controls;
+use super::controls::{Camera, Microphone, Open, Speaker, Switch};
 use super::crypt::{Dropped, FrameOpener, FrameSealer};
+use super::devices::MediaDeviceChoice;
 use super::relay::{MediaPath, RelayError, Route};
 use super::Wiring;
 use crate::calls::key::MediaKey;
@@ -179,55 +181,123 @@ impl MediaSession {
     }
 }
 
-type Sources = (
-    Box<dyn AudioSource>,
-    Box<dyn VideoSource>,
-    Box<dyn AudioSink>,
-    bool,
-);
+/// A call's sources and speaker, switchable to other devices unless synthetic.
+struct Devices {
+    microphone: Microphone,
+    camera: Camera,
+    speaker: Speaker,
+    synthetic: bool,
+}
 
-/// The microphone, camera and speaker; without them, silence and no picture (the
-/// synthetic voice and test pattern only when `synthetic` asks for them).
-fn sources(video: bool, synthetic: bool) -> Result<Sources, MediaError> {
-    let tone = || Box::new(SyntheticAudio::new(Signal::Speech)) as Box<dyn AudioSource>;
-    let pattern = || -> Result<Box<dyn VideoSource>, MediaError> {
-        Ok(Box::new(TestPattern::new(WIDTH, HEIGHT, FPS)?))
-    };
-    if synthetic {
-        let camera = if video { pattern()? } else { Box::new(NoVideo) };
-        return Ok((
-            tone(),
-            camera,
-            Box::new(RecordingAudioSink::default()),
-            true,
-        ));
-    }
-    let microphone: Box<dyn AudioSource> = match MicrophoneSource::open(DeviceChoice::Default) {
-        Ok(mic) => Box::new(mic),
+/// The chosen microphone; silence without one.
+fn open_microphone(choice: &MediaDeviceChoice) -> Option<Box<dyn AudioSource>> {
+    let device = choice
+        .microphone
+        .clone()
+        .map_or(DeviceChoice::Default, DeviceChoice::Id);
+    match MicrophoneSource::open(device) {
+        Ok(mic) => Some(Box::new(mic)),
         Err(e) => {
             tracing::info!(error = %e, "no microphone: the call sends silence");
-            Box::new(SyntheticAudio::new(Signal::Silence))
+            None
         }
-    };
-    let camera: Box<dyn VideoSource> = if !video {
-        Box::new(NoVideo)
-    } else {
-        match CameraSource::open(None, WIDTH as u32, HEIGHT as u32, FPS) {
-            Ok(camera) => Box::new(camera),
-            Err(e) => {
-                tracing::info!(error = %e, "no camera: the call sends no picture");
-                Box::new(NoVideo)
-            }
+    }
+}
+
+/// The chosen camera; none without one.
+fn open_camera(choice: &MediaDeviceChoice) -> Option<Box<dyn VideoSource>> {
+    let index = choice.camera.as_deref().and_then(|id| id.parse().ok());
+    match CameraSource::open(index, WIDTH as u32, HEIGHT as u32, FPS) {
+        Ok(camera) => Some(Box::new(camera)),
+        Err(e) => {
+            tracing::info!(error = %e, "no camera: the call sends no picture");
+            None
         }
-    };
-    let speaker: Box<dyn AudioSink> = match SpeakerSink::open(DeviceChoice::Default) {
-        Ok(speaker) => Box::new(speaker),
+    }
+}
+
+/// The chosen speaker; counted, not played, without one.
+fn open_speaker(choice: &MediaDeviceChoice) -> Option<Box<dyn AudioSink>> {
+    let device = choice
+        .speaker
+        .clone()
+        .map_or(DeviceChoice::Default, DeviceChoice::Id);
+    match SpeakerSink::open(device) {
+        Ok(speaker) => Some(Box::new(speaker)),
         Err(e) => {
             tracing::info!(error = %e, "no speaker: audio is counted, not played");
-            Box::new(RecordingAudioSink::default())
+            None
         }
+    }
+}
+
+/// Opens another device each time the user picks one.
+fn switch<T>(chosen: &watch::Receiver<MediaDeviceChoice>, open: Open<T>) -> Option<Switch<T>> {
+    let mut devices = chosen.clone();
+    devices.mark_unchanged();
+    Some(Switch { devices, open })
+}
+
+/// The chosen microphone, camera and speaker; without them, silence and no picture (the
+/// synthetic voice and test pattern only when `synthetic` asks for them).
+fn devices(
+    video: bool,
+    synthetic: bool,
+    controls: &watch::Receiver<Controls>,
+    chosen: &watch::Receiver<MediaDeviceChoice>,
+) -> Result<Devices, MediaError> {
+    if synthetic {
+        let camera: Box<dyn VideoSource> = if video {
+            Box::new(TestPattern::new(WIDTH, HEIGHT, FPS)?)
+        } else {
+            Box::new(NoVideo)
+        };
+        return Ok(Devices {
+            microphone: Microphone {
+                inner: Box::new(SyntheticAudio::new(Signal::Speech)),
+                controls: controls.clone(),
+                switch: None,
+            },
+            camera: Camera {
+                inner: camera,
+                controls: controls.clone(),
+                switch: None,
+            },
+            speaker: Speaker {
+                inner: Box::new(RecordingAudioSink::default()),
+                switch: None,
+            },
+            synthetic: true,
+        });
+    }
+    let choice = chosen.borrow().clone();
+    let camera: Box<dyn VideoSource> = if video {
+        open_camera(&choice).unwrap_or_else(|| Box::new(NoVideo))
+    } else {
+        Box::new(NoVideo)
     };
-    Ok((microphone, camera, speaker, false))
+    Ok(Devices {
+        microphone: Microphone {
+            inner: open_microphone(&choice)
+                .unwrap_or_else(|| Box::new(SyntheticAudio::new(Signal::Silence))),
+            controls: controls.clone(),
+            switch: switch(chosen, Box::new(open_microphone)),
+        },
+        camera: Camera {
+            inner: camera,
+            controls: controls.clone(),
+            switch: if video {
+                switch(chosen, Box::new(open_camera))
+            } else {
+                None
+            },
+        },
+        speaker: Speaker {
+            inner: open_speaker(&choice).unwrap_or_else(|| Box::new(RecordingAudioSink::default())),
+            switch: switch(chosen, Box::new(open_speaker)),
+        },
+        synthetic: false,
+    })
 }
 
 /// The next datagram on the path; never, while there is none.
@@ -272,25 +342,24 @@ async fn run(
         video,
         synthetic,
         started,
-        wiring: Wiring {
-            feed,
-            controls,
-            renew,
-        },
+        wiring:
+            Wiring {
+                feed,
+                controls,
+                renew,
+                devices: devices_chosen,
+            },
         route,
     } = setup;
     let mut renew = Some(renew);
-    let (audio, camera, speaker, synthetic) = sources(video, synthetic)?;
-    let audio = Microphone {
-        inner: audio,
-        controls: controls.clone(),
-    };
-    let camera = Camera {
-        inner: camera,
-        controls,
-    };
+    let Devices {
+        microphone,
+        camera,
+        speaker,
+        synthetic,
+    } = devices(video, synthetic, &controls, &devices_chosen)?;
     let mut sender = Sender::new(
-        audio,
+        microphone,
         camera,
         OpusConfig::default(),
         H264Config::for_size(WIDTH, HEIGHT, FPS),
