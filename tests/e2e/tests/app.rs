@@ -742,7 +742,7 @@ fn a_call_from_a_cli_peer_rings_connects_shows_moving_video_floats_in_picture_in
             "--video",
             "--synthetic",
             "--seconds",
-            "15",
+            "20",
         ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -798,6 +798,30 @@ fn a_call_from_a_cli_peer_rings_connects_shows_moving_video_floats_in_picture_in
     app.wait("the microphone back on", |app| {
         let button = app.all(&testid("call-mute")).pop()?;
         (app.attribute(&button, "aria-pressed").as_deref() == Some("false")).then_some(())
+    });
+
+    // The device pickers list what the engine finds on this machine, after the system's
+    // default.
+    app.click("call-devices");
+    app.wait_for("call-devices-dialog");
+    let options = app.wait("the microphone picker's options", |app| {
+        let value = app.script(
+            "const s = document.querySelector('[data-testid=\"call-device-microphone\"]');
+             return s ? Array.from(s.options).map(o => o.text) : null;",
+            json!([]),
+        );
+        let texts: Vec<String> = value
+            .as_array()?
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .collect();
+        (!texts.is_empty()).then_some(texts)
+    });
+    assert_eq!(options[0], "System default", "{options:?}");
+    app.screenshot("2b-devices");
+    app.click("dialog-close");
+    app.wait("the devices dialog to close", |app| {
+        app.all(&testid("call-devices-dialog")).is_empty().then_some(())
     });
 
     // Max hangs up: both saw the same four emojis, and each side showed the other's
