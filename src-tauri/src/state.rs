@@ -7,6 +7,7 @@ use crate::notify::Notifier;
 use std::path::PathBuf;
 use tauri::AppHandle;
 use tokio::sync::{watch, RwLock};
+use wren_core::calls::media::MediaSources;
 use wren_core::profile::{KeySource, ProfileDir};
 use wren_core::{Client, ClientOptions, CoreError, KeyError};
 
@@ -136,7 +137,11 @@ impl AppState {
         .await?;
         // For tests on machines without camera and microphone (and for demos): calls send
         // the synthetic voice and test pattern.
-        client.use_synthetic_media(std::env::var_os(SYNTHETIC_MEDIA).is_some());
+        client.use_media_sources(if std::env::var_os(SYNTHETIC_MEDIA).is_some() {
+            MediaSources::Synthetic
+        } else {
+            MediaSources::Devices
+        });
         tracing::info!(profile = %self.profile.root().display(), "profile opened");
         crate::events::forward(app.clone(), client.clone());
         *slot = Some(client);

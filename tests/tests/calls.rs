@@ -212,7 +212,7 @@ async fn after_a_network_change_the_media_joins_the_relay_again_and_the_call_goe
     let (alice, _) = register(&server.url, server.scratch(), "alice").await;
     let (bob, _) = register(&server.url, server.scratch(), "bob").await;
     for client in [&alice, &bob] {
-        client.use_synthetic_media(true);
+        client.use_media_sources(wren_core::calls::media::MediaSources::Synthetic);
     }
     let chat: ChatId = alice.open_direct("bob").await.expect("open").id;
     let mut on_alice = alice.events();

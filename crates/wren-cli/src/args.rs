@@ -117,10 +117,13 @@ pub(crate) enum Command {
         /// A video call.
         #[arg(long)]
         video: bool,
-        /// Send a synthetic voice and a stamped test pattern instead of the microphone
-        /// and camera.
+        /// Send a synthetic voice and a stamped test pattern (640×360, 15 frames a
+        /// second) instead of the microphone and camera.
         #[arg(long)]
         synthetic: bool,
+        /// With --synthetic: the test pattern at 1280×720, 30 frames a second.
+        #[arg(long, requires = "synthetic")]
+        hd: bool,
         /// Hang up this many seconds after the call is answered (default: wait until the
         /// other side hangs up or Ctrl-C).
         #[arg(long)]
@@ -128,10 +131,13 @@ pub(crate) enum Command {
     },
     /// Wait for a call and answer it.
     Answer {
-        /// Send a synthetic voice and a stamped test pattern instead of the microphone
-        /// and camera.
+        /// Send a synthetic voice and a stamped test pattern (640×360, 15 frames a
+        /// second) instead of the microphone and camera.
         #[arg(long)]
         synthetic: bool,
+        /// With --synthetic: the test pattern at 1280×720, 30 frames a second.
+        #[arg(long, requires = "synthetic")]
+        hd: bool,
         /// Hang up this many seconds after answering (default: wait until the other side
         /// hangs up or Ctrl-C).
         #[arg(long)]

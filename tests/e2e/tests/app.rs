@@ -821,7 +821,9 @@ fn a_call_from_a_cli_peer_rings_connects_shows_moving_video_floats_in_picture_in
     app.screenshot("2b-devices");
     app.click("dialog-close");
     app.wait("the devices dialog to close", |app| {
-        app.all(&testid("call-devices-dialog")).is_empty().then_some(())
+        app.all(&testid("call-devices-dialog"))
+            .is_empty()
+            .then_some(())
     });
 
     // Max hangs up: both saw the same four emojis, and each side showed the other's

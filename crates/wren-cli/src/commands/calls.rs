@@ -7,7 +7,7 @@ use anyhow::{anyhow, bail, Result};
 use serde::Serialize;
 use std::time::Duration;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
-use wren_core::calls::media::MediaStats;
+use wren_core::calls::media::{MediaSources, MediaStats};
 use wren_core::calls::{CallId, CallInfo, Direction, EndReason, Phase};
 use wren_core::{Client, ClientEvent};
 
@@ -31,6 +31,15 @@ struct Report {
     duration_ms: Option<u64>,
     /// What its media did here (sent, received, shown, how late), if media ran.
     media: Option<MediaStats>,
+}
+
+/// The media sources `--synthetic` and `--hd` ask for.
+pub(super) fn sources(synthetic: bool, hd: bool) -> MediaSources {
+    match (synthetic, hd) {
+        (false, _) => MediaSources::Devices,
+        (true, false) => MediaSources::Synthetic,
+        (true, true) => MediaSources::SyntheticHd,
+    }
 }
 
 pub(super) async fn call(ctx: &Ctx, chat: &str, video: bool, seconds: Option<u64>) -> Result<()> {

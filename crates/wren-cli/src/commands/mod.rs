@@ -79,17 +79,19 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             chat,
             video,
             synthetic,
+            hd,
             seconds,
         } => {
-            ctx.client.use_synthetic_media(synthetic);
+            ctx.client.use_media_sources(calls::sources(synthetic, hd));
             calls::call(ctx, &chat, video, seconds).await
         }
         Command::Answer {
             synthetic,
+            hd,
             seconds,
             wait,
         } => {
-            ctx.client.use_synthetic_media(synthetic);
+            ctx.client.use_media_sources(calls::sources(synthetic, hd));
             calls::answer(ctx, seconds, wait).await
         }
         Command::Campaign(command) => channels::campaign(ctx, command).await,

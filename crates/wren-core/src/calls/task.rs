@@ -5,7 +5,8 @@
 use super::key::{emojis, MediaKey};
 use super::machine::{CallEvent, CallInfo, CallMachine, EndReason, Phase, Sender};
 use super::media::{
-    Controls, Link, MediaDeviceChoice, MediaSlot, MediaStats, PictureFeed, RemotePicture, Wiring,
+    Controls, Link, MediaDeviceChoice, MediaSlot, MediaSources, MediaStats, PictureFeed,
+    RemotePicture, Wiring,
 };
 use super::seal::Refused;
 use super::signal::CallId;
@@ -48,12 +49,12 @@ pub(crate) enum Input {
         notice: CallSignalNotice,
         attempt: u32,
     },
-    /// A user action; `synthetic`: the call's media comes from synthetic sources.
+    /// A user action; `sources`: where the call's media comes from.
     User {
         me: Sender,
         link: Link,
         action: Action,
-        synthetic: bool,
+        sources: MediaSources,
         reply: oneshot::Sender<Result<(), CoreError>>,
     },
     /// The call this device is in.
@@ -103,8 +104,8 @@ struct Device {
     placed: Option<CallId>,
     /// The media of the call it is in.
     media: Option<MediaSlot>,
-    /// Synthetic media sources were asked for.
-    synthetic: bool,
+    /// Where its calls' media comes from.
+    sources: MediaSources,
     /// What the media of its last calls did.
     stats: VecDeque<(CallId, MediaStats)>,
     /// Where the other side's pictures go.
@@ -256,7 +257,7 @@ pub(crate) async fn run(
                 me,
                 link,
                 action,
-                synthetic,
+                sources,
                 reply,
             } => {
                 let device = for_me(
@@ -268,7 +269,7 @@ pub(crate) async fn run(
                     &renew,
                     &devices,
                 );
-                device.synthetic = synthetic;
+                device.sources = sources;
                 let now = Instant::now();
                 let done = match action {
                     Action::Place {
@@ -310,7 +311,7 @@ fn for_me<'a>(
         keys: HashMap::new(),
         placed: None,
         media: None,
-        synthetic: false,
+        sources: MediaSources::Devices,
         stats: VecDeque::new(),
         pictures: pictures.clone(),
         controls: controls.clone(),
@@ -392,7 +393,7 @@ fn start_media(device: &mut Device, call: CallInfo) {
         call,
         key,
         device.me.device,
-        device.synthetic,
+        device.sources,
         Wiring {
             feed: device.pictures.clone(),
             controls: device.controls.subscribe(),

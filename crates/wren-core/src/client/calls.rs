@@ -4,7 +4,7 @@
 use super::{random_u64, Client};
 use crate::calls::machine::Sender;
 use crate::calls::media::{
-    Controls, Link, MediaDeviceChoice, MediaDevices, MediaStats, RemotePicture,
+    Controls, Link, MediaDeviceChoice, MediaDevices, MediaSources, MediaStats, RemotePicture,
 };
 use crate::calls::task::{Action, Input};
 use crate::calls::{CallId, CallInfo, Phase};
@@ -169,12 +169,15 @@ impl Client {
         answer.await.ok().flatten()
     }
 
-    /// Has calls use synthetic media sources (a tone, a stamped test pattern) whatever
-    /// devices this machine has: for tests and the command line's `--synthetic`.
-    pub fn use_synthetic_media(&self, synthetic: bool) {
-        self.inner
-            .synthetic_media
-            .store(synthetic, std::sync::atomic::Ordering::Relaxed);
+    /// Where calls' sound and pictures come from: the computer's devices (the default),
+    /// or synthetic sources whatever it has, for tests and the command line's
+    /// `--synthetic`.
+    pub fn use_media_sources(&self, sources: MediaSources) {
+        *self
+            .inner
+            .media_sources
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = sources;
     }
 
     async fn call_action(&self, action: Action) -> Result<(), CoreError> {
@@ -198,10 +201,11 @@ impl Client {
                 me,
                 link,
                 action,
-                synthetic: self
+                sources: *self
                     .inner
-                    .synthetic_media
-                    .load(std::sync::atomic::Ordering::Relaxed),
+                    .media_sources
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
                 reply,
             })
             .map_err(|_| CoreError::Closed)?;

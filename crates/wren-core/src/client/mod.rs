@@ -56,8 +56,8 @@ struct Inner {
     insecure_allowed: AtomicBool,
     /// The call task's inputs (see [`crate::calls::task`]).
     calls: tokio::sync::mpsc::UnboundedSender<crate::calls::task::Input>,
-    /// Calls use synthetic media sources.
-    synthetic_media: AtomicBool,
+    /// Where calls' media comes from.
+    media_sources: std::sync::Mutex<crate::calls::media::MediaSources>,
 }
 
 /// The Wren client engine for one profile.
@@ -91,7 +91,7 @@ impl Client {
                 me: RwLock::new(None),
                 insecure_allowed: AtomicBool::new(false),
                 calls,
-                synthetic_media: AtomicBool::new(false),
+                media_sources: std::sync::Mutex::default(),
             }),
         };
         if let Some(session) = session {

@@ -36,6 +36,20 @@ pub(crate) struct Link {
     pub(crate) token: String,
 }
 
+/// Where a call's sound and pictures come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MediaSources {
+    /// The computer's microphone, camera (1280×720, 30 frames a second) and speaker;
+    /// silence and no picture where it has none.
+    #[default]
+    Devices,
+    /// A synthetic voice and a stamped test pattern at 640×360, 15 frames a second,
+    /// whatever the computer has: for tests.
+    Synthetic,
+    /// The same at 1280×720, 30 frames a second: for benchmarks.
+    SyntheticHd,
+}
+
 /// What ties a call's media to the rest of the device: where the other side's pictures
 /// go, the user's switches, and word of a network change.
 pub(crate) struct Wiring {
@@ -62,7 +76,7 @@ impl MediaSlot {
         call: CallInfo,
         key: MediaKey,
         device: DeviceId,
-        synthetic: bool,
+        sources: MediaSources,
         wiring: Wiring,
     ) -> MediaSlot {
         let started = Instant::now();
@@ -95,7 +109,7 @@ impl MediaSlot {
                         key,
                         device,
                         video: call.video,
-                        synthetic,
+                        sources,
                         started,
                         wiring,
                         route,

@@ -9,7 +9,7 @@ use super::controls::{Camera, Microphone, Open, Speaker, Switch};
 use super::crypt::{Dropped, FrameOpener, FrameSealer};
 use super::devices::MediaDeviceChoice;
 use super::relay::{MediaPath, RelayError, Route};
-use super::Wiring;
+use super::{MediaSources, Wiring};
 use crate::calls::key::MediaKey;
 use serde::Serialize;
 use std::sync::Arc;
@@ -21,16 +21,41 @@ use wren_media::device::{CameraSource, DeviceChoice, MicrophoneSource, SpeakerSi
 use wren_media::frame::VideoFrame;
 use wren_media::io::{AudioSink, AudioSource, NoVideo, VideoSink, VideoSource};
 use wren_media::jitter::VideoJitterConfig;
-use wren_media::pipeline::{percentile, Feedback, Receiver, Sender};
+use wren_media::pipeline::{percentile, process_cpu_time, Feedback, Receiver, Sender};
 use wren_media::synth::{
     RecordingAudioSink, RecordingVideoSink, Signal, SyntheticAudio, TestPattern,
 };
 use wren_proto::DeviceId;
 
-/// The picture a call sends: 640×360 at 15 frames a second.
-const WIDTH: usize = 640;
-const HEIGHT: usize = 360;
-const FPS: u32 = 15;
+/// The picture a call sends: width, height and frames a second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Picture {
+    width: usize,
+    height: usize,
+    fps: u32,
+}
+
+/// A camera's picture, and the synthetic one's for benchmarks.
+const HD: Picture = Picture {
+    width: 1280,
+    height: 720,
+    fps: 30,
+};
+/// The synthetic picture of tests: light enough for a debug build on a small machine.
+const STANDARD: Picture = Picture {
+    width: 640,
+    height: 360,
+    fps: 15,
+};
+
+impl MediaSources {
+    fn picture(self) -> Picture {
+        match self {
+            MediaSources::Synthetic => STANDARD,
+            MediaSources::Devices | MediaSources::SyntheticHd => HD,
+        }
+    }
+}
 /// The longest the loop sleeps when nothing is due.
 const MAX_WAIT: Duration = Duration::from_millis(5);
 /// The first byte of a sealed datagram: what it carries.
@@ -73,6 +98,11 @@ pub struct MediaStats {
     pub glass_to_glass_p50_ms: Option<f64>,
     /// The same, 99th percentile.
     pub glass_to_glass_p99_ms: Option<f64>,
+    /// CPU time this process used while the media ran, in seconds (where the system
+    /// says).
+    pub cpu_seconds: Option<f64>,
+    /// How long the media ran, in seconds.
+    pub seconds: f64,
 }
 
 /// The other side's latest picture, as the app draws it.
@@ -148,8 +178,8 @@ pub(crate) struct SessionSetup {
     pub(crate) device: DeviceId,
     /// A video call.
     pub(crate) video: bool,
-    /// Synthetic sources whatever the machine has.
-    pub(crate) synthetic: bool,
+    /// Where sound and pictures come from.
+    pub(crate) sources: MediaSources,
     /// When the call connected here: the session's clock starts then.
     pub(crate) started: Instant,
     /// Pictures out, switches and network changes in.
@@ -207,7 +237,7 @@ fn open_microphone(choice: &MediaDeviceChoice) -> Option<Box<dyn AudioSource>> {
 /// The chosen camera; none without one.
 fn open_camera(choice: &MediaDeviceChoice) -> Option<Box<dyn VideoSource>> {
     let index = choice.camera.as_deref().and_then(|id| id.parse().ok());
-    match CameraSource::open(index, WIDTH as u32, HEIGHT as u32, FPS) {
+    match CameraSource::open(index, HD.width as u32, HD.height as u32, HD.fps) {
         Ok(camera) => Some(Box::new(camera)),
         Err(e) => {
             tracing::info!(error = %e, "no camera: the call sends no picture");
@@ -239,16 +269,21 @@ fn switch<T>(chosen: &watch::Receiver<MediaDeviceChoice>, open: Open<T>) -> Opti
 }
 
 /// The chosen microphone, camera and speaker; without them, silence and no picture (the
-/// synthetic voice and test pattern only when `synthetic` asks for them).
+/// synthetic voice and test pattern only when `sources` asks for them).
 fn devices(
     video: bool,
-    synthetic: bool,
+    sources: MediaSources,
     controls: &watch::Receiver<Controls>,
     chosen: &watch::Receiver<MediaDeviceChoice>,
 ) -> Result<Devices, MediaError> {
-    if synthetic {
+    if sources != MediaSources::Devices {
+        let picture = sources.picture();
         let camera: Box<dyn VideoSource> = if video {
-            Box::new(TestPattern::new(WIDTH, HEIGHT, FPS)?)
+            Box::new(TestPattern::new(
+                picture.width,
+                picture.height,
+                picture.fps,
+            )?)
         } else {
             Box::new(NoVideo)
         };
@@ -340,7 +375,7 @@ async fn run(
         key,
         device,
         video,
-        synthetic,
+        sources,
         started,
         wiring:
             Wiring {
@@ -357,12 +392,13 @@ async fn run(
         camera,
         speaker,
         synthetic,
-    } = devices(video, synthetic, &controls, &devices_chosen)?;
+    } = devices(video, sources, &controls, &devices_chosen)?;
+    let picture = sources.picture();
     let mut sender = Sender::new(
         microphone,
         camera,
         OpusConfig::default(),
-        H264Config::for_size(WIDTH, HEIGHT, FPS),
+        H264Config::for_size(picture.width, picture.height, picture.fps),
     )?
     .with_video_fec(4);
     let sink = TapVideoSink {
@@ -372,6 +408,7 @@ async fn run(
     let mut receiver = Receiver::new(speaker, sink, VideoJitterConfig::default())?;
     let mut sealer = FrameSealer::new(&key, device).map_err(|e| MediaError::Seal(e.to_string()))?;
     let mut opener = FrameOpener::new(&key);
+    let cpu_before = process_cpu_time();
     let mut stats = MediaStats {
         synthetic,
         transport: path.kind(),
@@ -466,6 +503,10 @@ async fn run(
     if let Some(path) = path {
         path.close();
     }
+    stats.seconds = started.elapsed().as_secs_f64();
+    stats.cpu_seconds = process_cpu_time()
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before).as_secs_f64());
     if let Some(rejoining) = rejoining {
         rejoining.abort();
     }
