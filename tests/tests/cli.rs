@@ -185,7 +185,7 @@ fn call_between(
         server: server.url.clone(),
     };
     let (alice, bob) = (cli("alice"), cli("bob"));
-    let answering = listen_for_a_call(&alice, &bob, &[]);
+    let answering = listen_for_a_call(&alice, &bob, &[], &[]);
     let calling = alice.run(&[
         "--json",
         "call",
@@ -212,14 +212,20 @@ fn final_report(out: &std::process::Output) -> serde_json::Value {
 }
 
 /// Registers `alice` and `bob`, gives them a chat, and starts `wren answer` for bob with
-/// synthetic media and the environment `env`; returns once it listens.
-fn listen_for_a_call(alice: &Cli, bob: &Cli, env: &[(&str, &str)]) -> std::process::Child {
+/// synthetic media, the environment `env` and the `extra` arguments; returns once it
+/// listens.
+fn listen_for_a_call(
+    alice: &Cli,
+    bob: &Cli,
+    env: &[(&str, &str)],
+    extra: &[&str],
+) -> std::process::Child {
     alice.ok(&["register", "alice"]);
     bob.ok(&["register", "bob"]);
     alice.ok(&["send", "@bob", "calling you now"]);
 
     let mut answering = bob
-        .command(&["--json", "answer", "--synthetic", "--wait", "30"])
+        .command(&[&["--json", "answer", "--synthetic", "--wait", "30"], extra].concat())
         .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -272,14 +278,15 @@ fn share(to: &serde_json::Value, shown: &str, from: &serde_json::Value, sent: &s
 #[test]
 fn a_call_between_two_command_lines_connects_with_the_same_emojis_and_carries_media() {
     let scratch = tempfile::tempdir().expect("tempdir");
-    let (caller, callee, alice, server) = call_between(scratch.path(), &["--media-port", "0"], "3");
+    let (caller, callee, alice, server) =
+        call_between(scratch.path(), &["--media-port", "0"], "10");
     assert_eq!(caller["answered"], true);
     assert_eq!(callee["answered"], true);
     assert_eq!(caller["call"], callee["call"]);
     assert_eq!(caller["video"], true);
     assert_eq!(caller["reason"]["hungUp"]["byMe"], true);
     assert_eq!(callee["reason"]["hungUp"]["byMe"], false);
-    assert!(caller["durationMs"].as_u64().is_some_and(|ms| ms >= 3000));
+    assert!(caller["durationMs"].as_u64().is_some_and(|ms| ms >= 10_000));
     assert_eq!(caller["emojis"].as_array().map(Vec::len), Some(4));
     assert_eq!(caller["emojis"], callee["emojis"], "the same four emojis");
     // Media flowed both ways through the relay, sealed: pictures shown in order, and
@@ -416,7 +423,7 @@ fn the_relay_forwards_sealed_media_it_cannot_read_nothing_plain_in_its_memory_or
         server: server.url.clone(),
     };
     let (alice, bob) = (cli("alice"), cli("bob"));
-    let answering = listen_for_a_call(&alice, &bob, &[]);
+    let answering = listen_for_a_call(&alice, &bob, &[], &[]);
     let calling = alice
         .command(&[
             "--json",
@@ -486,23 +493,18 @@ fn where_udp_is_blocked_the_call_s_media_goes_over_a_websocket() {
     };
     let (alice, bob) = (cli("alice"), cli("bob"));
     let over_the_socket = [("WREN_MEDIA_TRANSPORT", "websocket")];
-    let answering = listen_for_a_call(&alice, &bob, &over_the_socket);
+    // Bob hangs up this time, after 3 s.
+    let answering = listen_for_a_call(&alice, &bob, &over_the_socket, &["--seconds", "3"]);
     let calling = alice
-        .command(&[
-            "--json",
-            "call",
-            "@bob",
-            "--video",
-            "--synthetic",
-            "--seconds",
-            "3",
-        ])
+        .command(&["--json", "call", "@bob", "--video", "--synthetic"])
         .envs(over_the_socket)
         .output()
         .expect("wren call");
     let caller = final_report(&calling);
     let callee = final_report(&answering.wait_with_output().expect("wren answer"));
     assert_eq!(caller["emojis"], callee["emojis"]);
+    assert_eq!(callee["reason"]["hungUp"]["byMe"], true);
+    assert_eq!(caller["reason"]["hungUp"]["byMe"], false);
     for (side, report, other) in [("caller", &caller, &callee), ("callee", &callee, &caller)] {
         let media = &report["media"];
         assert_eq!(media["transport"], "websocket", "{side}: {media}");
@@ -524,4 +526,38 @@ fn where_udp_is_blocked_the_call_s_media_goes_over_a_websocket() {
         &server,
         "wren_media_rooms"
     ) == Some(0.0)));
+}
+
+#[test]
+fn with_a_key_that_differs_on_one_side_the_emojis_differ_and_no_media_opens() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let server =
+        ServerProcess::start_with(&scratch.path().join("server"), free_port(), &["--media-port", "0"]);
+    let cli = |name: &str| Cli {
+        profile: scratch.path().join(name),
+        server: server.url.clone(),
+    };
+    let (alice, bob) = (cli("alice"), cli("bob"));
+    let answering = listen_for_a_call(&alice, &bob, &[], &[]);
+    // Alice holds another key, as she would with someone in the middle.
+    let calling = alice
+        .command(&[
+            "--json", "call", "@bob", "--video", "--synthetic", "--seconds", "3",
+        ])
+        .env("WREN_TEST_WRONG_CALL_KEY", "1")
+        .output()
+        .expect("wren call");
+    let caller = final_report(&calling);
+    let callee = final_report(&answering.wait_with_output().expect("wren answer"));
+    assert_eq!(caller["answered"], true);
+    assert_ne!(caller["emojis"], callee["emojis"], "different keys, different emojis");
+    for (side, report) in [("caller", &caller), ("callee", &callee)] {
+        let media = &report["media"];
+        assert!(media["datagramsReceived"].as_u64().unwrap_or(0) > 50, "{side}: {media}");
+        assert_eq!(
+            media["droppedForged"], media["datagramsReceived"],
+            "nothing opens: {side}: {media}"
+        );
+        assert_eq!(media["videoFramesShown"], 0, "{side}: {media}");
+    }
 }

@@ -43,7 +43,7 @@ struct Args {
     #[arg(long, default_value_t = 4)]
     fec_group: u8,
     /// Upper bound of the video playout delay in milliseconds.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 130)]
     max_delay_ms: u64,
     /// Wait this long after a sequence gap before asking for a retransmission.
     #[arg(long, default_value_t = 15)]
@@ -120,6 +120,17 @@ fn main() -> anyhow::Result<()> {
         s.keyframes,
         r.video.keyframe_requests,
         r.video.frames_lost + r.video.frames_skipped,
+    );
+    println!(
+        "video: {} of {} frames shown; rate control: {} reports, video {} kbit/s, audio {} kbit/s, {} frames dropped to fit, {} half-size; {} retransmissions over budget",
+        r.video_decoded,
+        s.video_frames,
+        s.reports,
+        s.video_bitrate / 1000,
+        s.audio_bitrate / 1000,
+        s.video_frames_dropped,
+        s.half_size_frames,
+        s.retransmit_skipped,
     );
     println!(
         "audio: {} played, {} decoded, {} fec, {} concealed, {} dtx; max a/v skew {:.1} ms",

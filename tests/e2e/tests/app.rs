@@ -698,10 +698,16 @@ fn the_directory_previews_a_channel_and_a_subscriber_sees_live_posts_and_sponsor
 
 /// The size of the canvas and a sample of its pixels, once it has drawn something.
 fn canvas_sample(app: &App<'_>, id: &str) -> Option<(u64, u64)> {
+    // Copied onto a 2D canvas first: the picture may be drawn with WebGL.
     let script = format!(
         "const c = document.querySelector('[data-testid=\"{id}\"]');
          if (!c || !c.width) return null;
-         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+         const copy = document.createElement('canvas');
+         copy.width = c.width;
+         copy.height = c.height;
+         const g = copy.getContext('2d');
+         g.drawImage(c, 0, 0);
+         const d = g.getImageData(0, 0, c.width, c.height).data;
          let sum = 0;
          for (let i = 0; i < d.length; i += 97) sum += d[i];
          return [c.width * c.height, sum];"
@@ -765,6 +771,15 @@ fn a_call_from_a_cli_peer_rings_connects_shows_moving_video_floats_in_picture_in
         canvas_sample(app, "call-remote-video").filter(|sample| sample.1 != first.1)
     });
     app.screenshot("2-connected");
+    let renderer = app.script(
+        "const c = document.querySelector('[data-testid=\"call-remote-video\"]');
+         return c ? c.dataset.renderer : null;",
+        json!([]),
+    );
+    assert!(
+        matches!(renderer.as_str(), Some("webgl" | "2d")),
+        "the picture is drawn with WebGL or, without it, in 2D: {renderer}"
+    );
 
     // Picture in picture: a second window, kept above the others; clicking it brings the
     // call back to the main window.

@@ -1,5 +1,6 @@
 // The pictures of a call's video as the host sends them (a 4-byte size header, then the I420
-// planes), and their conversion to the RGBA a canvas draws (BT.601, limited range).
+// planes), and their conversion to RGB (BT.601, limited range): in JavaScript for a 2D canvas,
+// and the weights a WebGL shader uses for the same.
 
 import type { VideoPicture } from '../platform/types';
 
@@ -37,18 +38,28 @@ export function parsePicture(message: unknown): VideoPicture | null {
   return { width, height, i420: bytes.subarray(PICTURE_HEADER_BYTES, end) };
 }
 
-// BT.601, limited range (Y 16–235, U and V 16–240 around 128).
-const Y_SCALE = 1.164;
-const V_TO_R = 1.596;
-const U_TO_G = 0.392;
-const V_TO_G = 0.813;
-const U_TO_B = 2.017;
+/** Three weights or offsets, for Y, U and V. */
+type Triple = readonly [number, number, number];
+
+/**
+ * BT.601, limited range (Y 16–235, U and V 16–240 around 128), as both the 2D canvas
+ * (`i420ToRgba`) and the WebGL shader apply it: (R, G, B) = `matrix` × ((Y, U, V) − `offset`),
+ * in bytes, clamped to 0–255 and rounded. `matrix` is by rows: R, G, B, each weighing Y, U, V.
+ */
+export const BT601: { readonly offset: Triple; readonly matrix: readonly [Triple, Triple, Triple] } = {
+  offset: [16, 128, 128],
+  matrix: [
+    [1.164, 0, 1.596],
+    [1.164, -0.392, -0.813],
+    [1.164, 2.017, 0],
+  ],
+};
 
 /**
  * Converts an I420 picture to RGBA into `out` (width × height × 4 bytes, e.g. an ImageData's
- * `data`): R = 1.164(Y−16) + 1.596(V−128), G = 1.164(Y−16) − 0.392(U−128) − 0.813(V−128),
- * B = 1.164(Y−16) + 2.017(U−128), clamped to 0–255 and rounded; alpha 255. Throws a
- * RangeError when `i420` is shorter than the picture or `out` is not its size.
+ * `data`) with `BT601`: R = 1.164(Y−16) + 1.596(V−128), G = 1.164(Y−16) − 0.392(U−128) −
+ * 0.813(V−128), B = 1.164(Y−16) + 2.017(U−128), clamped to 0–255 and rounded; alpha 255.
+ * Throws a RangeError when `i420` is shorter than the picture or `out` is not its size.
  */
 export function i420ToRgba(width: number, height: number, i420: Uint8Array, out: Uint8ClampedArray): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
@@ -60,6 +71,8 @@ export function i420ToRgba(width: number, height: number, i420: Uint8Array, out:
   if (out.length !== width * height * 4) {
     throw new RangeError(`an RGBA picture of ${width}×${height} needs ${width * height * 4} bytes, got ${out.length}`);
   }
+  const [yOffset, uOffset, vOffset] = BT601.offset;
+  const [[rY, rU, rV], [gY, gU, gV], [bY, bU, bV]] = BT601.matrix;
   const chromaWidth = (width + 1) >> 1;
   const uPlane = width * height;
   const vPlane = uPlane + chromaWidth * ((height + 1) >> 1);
@@ -69,19 +82,19 @@ export function i420ToRgba(width: number, height: number, i420: Uint8Array, out:
     let o = yRow * 4;
     for (let col = 0; col < width; col += 2) {
       // (The sizes were checked above: the `??` never applies.)
-      const u = (i420[uPlane + cRow + (col >> 1)] ?? 128) - 128;
-      const v = (i420[vPlane + cRow + (col >> 1)] ?? 128) - 128;
-      const r = V_TO_R * v;
-      const g = -U_TO_G * u - V_TO_G * v;
-      const b = U_TO_B * u;
+      const u = (i420[uPlane + cRow + (col >> 1)] ?? uOffset) - uOffset;
+      const v = (i420[vPlane + cRow + (col >> 1)] ?? vOffset) - vOffset;
+      const r = rU * u + rV * v;
+      const g = gU * u + gV * v;
+      const b = bU * u + bV * v;
       // The two pixels of the row that share this chroma sample (one at an odd width's end).
       const last = Math.min(col + 2, width);
       for (let x = col; x < last; x++) {
-        const y = Y_SCALE * ((i420[yRow + x] ?? 16) - 16);
+        const y = (i420[yRow + x] ?? yOffset) - yOffset;
         // A Uint8ClampedArray clamps to 0–255 and rounds.
-        out[o] = y + r;
-        out[o + 1] = y + g;
-        out[o + 2] = y + b;
+        out[o] = rY * y + r;
+        out[o + 1] = gY * y + g;
+        out[o + 2] = bY * y + b;
         out[o + 3] = 255;
         o += 4;
       }

@@ -15,6 +15,7 @@ import type { CallVideoStore } from '../../src/stores/callVideo';
 import { SETTINGS_KEY } from '../../src/stores/settings';
 import { drawn } from '../canvas';
 import { renderApp } from '../render';
+import { fakeWebGl, installWebGl, type FakeWebGl } from '../webgl';
 
 const BOB = 1;
 
@@ -82,6 +83,7 @@ describe('the other side’s picture', () => {
     expect(last?.data[3]).toBe(255);
     expect((canvas as HTMLCanvasElement).width).toBe(SIMULATED_VIDEO.width);
     expect(Number(canvas.dataset['drawn'])).toBe(drawn(canvas).length);
+    expect(canvas.dataset['renderer']).toBe('2d');
 
     fireEvent.click(screen.getByTestId('call-hang-up'));
     await waitFor(() => expect(status()).toBe('Call ended · 0:00'));
@@ -163,6 +165,80 @@ describe('RemoteVideo', () => {
     expect(handlers.size).toBe(1);
     shown.unmount();
     expect(handlers.size).toBe(0);
+  });
+
+  it('draws in 2D where the canvas has no WebGL', async () => {
+    const { store, send } = handFed();
+    render(() => <RemoteVideo video={store} label="Video from bob" testId="video" />);
+    const canvas = screen.getByTestId('video');
+    send(picture(4, 2, 235));
+    await nextFrame();
+    expect(canvas.dataset['renderer']).toBe('2d');
+    expect(drawn(canvas)).toHaveLength(1);
+    expect(canvas.dataset['drawn']).toBe('1');
+  });
+
+  it('draws with WebGL where the canvas has it, and lets go of it when it goes', async () => {
+    const contexts = installWebGl();
+    const { store, send } = handFed();
+    const shown = render(() => <RemoteVideo video={store} label="Video from bob" testId="video" />);
+    const canvas = screen.getByTestId('video') as HTMLCanvasElement;
+    expect(canvas.dataset['renderer']).toBe('webgl');
+    const fake = contexts.get(canvas) as FakeWebGl;
+    send(picture(4, 2, 16));
+    send(picture(6, 4, 235));
+    await nextFrame();
+    send(picture(6, 4, 126));
+    await nextFrame();
+    expect(fake.argsOf('drawArrays')).toHaveLength(2);
+    expect(fake.uploads.map(({ call, width, height }) => [call, width, height])).toEqual([
+      ['image', 6, 4],
+      ['image', 3, 2],
+      ['image', 3, 2],
+      ['sub', 6, 4],
+      ['sub', 3, 2],
+      ['sub', 3, 2],
+    ]);
+    expect([canvas.width, canvas.height]).toEqual([6, 4]);
+    expect(canvas.dataset['drawn']).toBe('2');
+    expect(drawn(canvas)).toEqual([]);
+    shown.unmount();
+    expect(fake.argsOf('deleteTexture')).toHaveLength(3);
+  });
+
+  it('goes on in 2D on a new canvas when the WebGL context is lost', async () => {
+    const contexts = installWebGl();
+    const { store } = handFed(picture(4, 2, 235));
+    const onClick = vi.fn();
+    render(() => <RemoteVideo video={store} label="Video from bob" testId="video" class="big" onClick={onClick} />);
+    const first = screen.getByTestId('video');
+    await nextFrame();
+    expect(first.dataset['drawn']).toBe('1');
+    contexts.get(first as HTMLCanvasElement)?.lose();
+    const second = screen.getByTestId('video');
+    expect(second).not.toBe(first);
+    expect(first.isConnected).toBe(false);
+    expect(second.dataset['renderer']).toBe('2d');
+    expect(second.getAttribute('role')).toBe('img');
+    expect(second.getAttribute('aria-label')).toBe('Video from bob');
+    expect(second.classList.contains('big')).toBe(true);
+    // The newest picture again, on the new canvas; the count goes on.
+    await nextFrame();
+    expect(drawn(second)).toHaveLength(1);
+    expect(second.dataset['drawn']).toBe('2');
+    fireEvent.click(second);
+    expect(onClick).toHaveBeenCalledTimes(1);
+  });
+
+  it('draws in 2D on a new canvas when the WebGL shaders fail', async () => {
+    installWebGl((canvas) => fakeWebGl(canvas, { compiles: false }));
+    const { store, send } = handFed();
+    render(() => <RemoteVideo video={store} label="Video from bob" testId="video" />);
+    const canvas = screen.getByTestId('video');
+    expect(canvas.dataset['renderer']).toBe('2d');
+    send(picture(4, 2, 235));
+    await nextFrame();
+    expect(drawn(canvas)).toHaveLength(1);
   });
 });
 

@@ -18,6 +18,12 @@ const EMOJI_LABEL: &[u8] = b"wren call emojis";
 /// The bytes of a call's media key.
 pub const KEY_BYTES: usize = 32;
 
+/// For tests of what a man in the middle would get: set, this device's call keys differ
+/// from the other side's (their last byte flipped), so the two show different emojis and
+/// neither can open the other's media. It weakens nothing: the device only loses its
+/// calls' media.
+pub const WRONG_KEY_VARIABLE: &str = "WREN_TEST_WRONG_CALL_KEY";
+
 /// A call's media key.
 pub type MediaKey = [u8; KEY_BYTES];
 
@@ -46,6 +52,9 @@ pub(crate) fn media_key(
     }
     let mut key = [0u8; KEY_BYTES];
     key.copy_from_slice(&secret);
+    if std::env::var_os(WRONG_KEY_VARIABLE).is_some() {
+        key[KEY_BYTES - 1] ^= 0xff;
+    }
     Ok(Some(key))
 }
 

@@ -53,7 +53,7 @@ impl Default for VideoJitterConfig {
             keyframe_retry: Duration::from_millis(300),
             margin: Duration::from_millis(5),
             quantile: 0.9,
-            max_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(130),
             keyframe_grace: Duration::from_millis(300),
         }
     }
@@ -636,6 +636,7 @@ mod properties {
                         kind: StreamKind::Video,
                         keyframe,
                         parity,
+                        retransmission: false,
                         seq,
                         frame_id,
                         timestamp: frame_id * 3000,

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! 0      version (high nibble) | stream kind (low nibble)
-//! 1      flags: bit 0 = keyframe, bit 1 = parity (FEC) packet
+//! 1      flags: bit 0 = keyframe, bit 1 = parity (FEC) packet, bit 2 = retransmission
 //! 2..4   sequence number (per stream, per datagram), big endian
 //! 4..8   frame id (per stream, per encoded frame)
 //! 8..12  media timestamp (48 kHz for audio, 90 kHz for video)
@@ -49,6 +49,8 @@ pub struct PacketHeader {
     /// This is a parity packet protecting a group of the frame's fragments
     /// (see [`crate::packet::Parity`]); `frag_index` is then the group index.
     pub parity: bool,
+    /// This is a packet sent again on request (the receiver's loss count leaves it out).
+    pub retransmission: bool,
     /// Per-datagram sequence number.
     pub seq: u16,
     /// Per-frame identifier, shared by all fragments of a frame.
@@ -80,7 +82,7 @@ impl Packet {
             StreamKind::Video => 1,
         };
         out.push(VERSION << 4 | kind);
-        out.push(u8::from(h.keyframe) | u8::from(h.parity) << 1);
+        out.push(u8::from(h.keyframe) | u8::from(h.parity) << 1 | u8::from(h.retransmission) << 2);
         out.extend_from_slice(&h.seq.to_be_bytes());
         out.extend_from_slice(&h.frame_id.to_be_bytes());
         out.extend_from_slice(&h.timestamp.to_be_bytes());
@@ -113,6 +115,7 @@ impl Packet {
             kind,
             keyframe: bytes[1] & 1 == 1,
             parity: bytes[1] & 2 == 2,
+            retransmission: bytes[1] & 4 == 4,
             seq: be16(2),
             frame_id: be32(4),
             timestamp: be32(8),
@@ -139,6 +142,7 @@ mod tests {
             kind: StreamKind::Video,
             keyframe: true,
             parity: false,
+            retransmission: true,
             seq: 65_535,
             frame_id: 7,
             timestamp: 0xdead_beef,

@@ -39,6 +39,17 @@ impl Packetizer {
         self
     }
 
+    /// Changes the parity group from the next frame on (each parity packet carries its
+    /// group's size, so the receiver needs no word of it).
+    pub fn set_fec(&mut self, group: u8) {
+        self.fec_group = group;
+    }
+
+    /// Fragments per parity packet now (0: none).
+    pub fn fec(&self) -> u8 {
+        self.fec_group
+    }
+
     /// Splits one encoded frame into packets of at most [`MAX_DATAGRAM`] bytes each,
     /// balanced in size, followed by its parity packets. An empty frame produces no packets.
     pub fn packetize(
@@ -63,6 +74,7 @@ impl Packetizer {
             kind: self.kind,
             keyframe,
             parity,
+            retransmission: false,
             seq,
             frame_id: self.frame_id,
             timestamp,

@@ -31,6 +31,10 @@ struct StreamArrivals {
 
 impl StreamArrivals {
     fn arrived(&mut self, header: &PacketHeader, kind: StreamKind, now: Duration) {
+        if header.retransmission {
+            // A repair: what the path lost the first time stays lost in the count.
+            return;
+        }
         self.received += 1;
         let Some(highest) = self.highest else {
             // Unwrapped from one cycle up, so that the one before the first has a number.
@@ -134,6 +138,7 @@ mod tests {
             kind,
             keyframe: false,
             parity: false,
+            retransmission: false,
             seq,
             frame_id: 0,
             timestamp: ticks as u32,
@@ -192,17 +197,19 @@ mod tests {
     }
 
     #[test]
-    fn retransmissions_and_reordering_are_not_timed_and_not_lost() {
+    fn reordering_is_not_loss_and_a_repair_does_not_hide_one() {
         let mut monitor = ArrivalMonitor::default();
-        for n in [0u16, 1, 3, 2, 4, 1] {
+        for n in [0u16, 1, 3, 2, 5] {
             monitor.arrived(
                 &header(StreamKind::Video, n, MS * 33 * u32::from(n)),
                 MS * 500,
             );
         }
+        let mut repair = header(StreamKind::Video, 4, MS * 132);
+        repair.retransmission = true;
+        monitor.arrived(&repair, MS * 520);
         let report = monitor.poll(MS * 1000).expect("a report");
-        assert_eq!(report.lost, 0);
-        assert_eq!(report.received, 6);
+        assert_eq!((report.received, report.lost), (5, 1));
         assert_eq!(monitor.poll(MS * 2000), None, "nothing expected, no report");
     }
 }

@@ -6,7 +6,7 @@
 //! growing over two reports in a row: one burst, such as a keyframe, fills a queue for
 //! one report and drains it by the next) or heavy smoothed loss cuts the rate
 //! multiplicatively; a clean path raises it by 8% a report up
-//! to the nominal rate; loss between 2% and 12% holds it, since forward error correction
+//! to the nominal rate; loss between 2% and 20% holds it, since forward error correction
 //! and retransmission cover random loss of that size. Audio comes first: video takes the
 //! cuts down to its floor, then the picture halves, and only then does Opus drop, never
 //! below 16 kbit/s.
@@ -23,7 +23,7 @@ const OVERUSE_MS: i16 = 20;
 /// Delay growth per report below which the path is clean, in ms.
 const CLEAN_MS: i16 = 5;
 /// Smoothed loss above which the rate is cut, and below which it may rise.
-const HEAVY_LOSS: f64 = 0.12;
+const HEAVY_LOSS: f64 = 0.2;
 const LIGHT_LOSS: f64 = 0.02;
 /// Reports in a row with room for the full picture before the picture grows back.
 const GROW_AFTER: u32 = 6;
@@ -65,6 +65,11 @@ impl RateController {
             roomy_reports: 0,
             previous_growth: 0,
         }
+    }
+
+    /// The share of datagrams lost lately (smoothed over reports), 0 to 1.
+    pub fn smoothed_loss(&self) -> f64 {
+        self.smoothed_loss
     }
 
     /// The most video may take: the picture's nominal bitrate.

@@ -14,6 +14,12 @@ const HISTORY: usize = 1024;
 /// Retransmissions may take this share of the video bitrate (over about a second); past
 /// it, a congested path is not made worse by repairs and the receiver waits for a keyframe.
 const RETRANSMIT_SHARE: f64 = 0.25;
+/// Smoothed loss from which every second video fragment gets a parity packet, and below
+/// which the configured parity comes back: random loss of a few percent is mended on the
+/// spot rather than by a round trip.
+const STRONG_FEC_LOSS: f64 = 0.03;
+const NORMAL_FEC_LOSS: f64 = 0.01;
+const STRONG_FEC_GROUP: u8 = 2;
 /// The least share of frames encoded when the path is too narrow for every frame.
 const MIN_FRAME_SHARE: f64 = 0.2;
 /// A keyframe request this soon after a keyframe went out is already being answered.
@@ -73,6 +79,8 @@ pub struct Sender<A, V> {
     /// The time of the latest poll.
     now: Duration,
     last_keyframe: Option<Duration>,
+    /// The configured parity group.
+    fec_group: u8,
     /// The share of frames encoded (1: all), and the credit that spreads the drops.
     frame_share: f64,
     frame_credit: f64,
@@ -106,6 +114,7 @@ impl<A: AudioSource, V: VideoSource> Sender<A, V> {
             retransmit_budget: 0.0,
             now: Duration::ZERO,
             last_keyframe: None,
+            fec_group: 0,
             frame_share: 1.0,
             frame_credit: 0.0,
             window_video_bytes: 0,
@@ -125,8 +134,10 @@ impl<A: AudioSource, V: VideoSource> Sender<A, V> {
     }
 
     /// Adds a parity packet per `group` video fragments (0: none); see [`Packetizer::with_fec`].
+    /// Under loss of 3% or more, one per 2 fragments until the loss falls under 1%.
     pub fn with_video_fec(mut self, group: u8) -> Self {
         self.video_packets = self.video_packets.with_fec(group);
+        self.fec_group = group;
         self
     }
 
@@ -215,6 +226,8 @@ impl<A: AudioSource, V: VideoSource> Sender<A, V> {
                 if let Some(rate) = &mut self.rate {
                     let decision = rate.on_report(&report);
                     let congested = decision.video_bps < rate.max_video();
+                    let loss = rate.smoothed_loss();
+                    self.fit_fec(loss);
                     self.apply(decision)?;
                     self.fit_frame_share(decision.video_bps, congested);
                 }
@@ -235,7 +248,9 @@ impl<A: AudioSource, V: VideoSource> Sender<A, V> {
             Feedback::Nack(seqs) => {
                 let mut out = Vec::new();
                 for packet in seqs.iter().filter_map(|&seq| self.history.get(seq)) {
-                    let bytes = packet.to_bytes();
+                    let mut again = packet.clone();
+                    again.header.retransmission = true;
+                    let bytes = again.to_bytes();
                     if bytes.len() as f64 > self.retransmit_budget {
                         self.stats.retransmit_skipped += 1;
                         continue;
@@ -280,6 +295,25 @@ impl<A: AudioSource, V: VideoSource> Sender<A, V> {
         };
         self.window_video_bytes = 0;
         self.window_start = self.now;
+    }
+
+    /// Strengthens the video's parity under loss, and relaxes it once the loss is gone.
+    fn fit_fec(&mut self, loss: f64) {
+        if self.fec_group == 0 {
+            return;
+        }
+        let now = self.video_packets.fec();
+        let group = if loss >= STRONG_FEC_LOSS {
+            STRONG_FEC_GROUP.min(self.fec_group)
+        } else if loss < NORMAL_FEC_LOSS {
+            self.fec_group
+        } else {
+            now
+        };
+        if group != now {
+            tracing::debug!(group, loss, "video parity changes");
+            self.video_packets.set_fec(group);
+        }
     }
 
     fn apply(&mut self, decision: RateDecision) -> Result<()> {

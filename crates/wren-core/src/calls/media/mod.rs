@@ -36,6 +36,23 @@ pub(crate) struct Link {
     pub(crate) token: String,
 }
 
+/// The relay join the media relay benchmark drives by hand.
+#[cfg(feature = "bench")]
+pub mod bench {
+    pub use super::relay::RelayError;
+    use wren_proto::media::RelayJoin;
+    use wren_proto::MediaRelayInfo;
+
+    /// Connects to the relay of the server at `server_url` over QUIC and joins `join`'s room.
+    pub async fn join_quic(
+        server_url: &str,
+        relay: &MediaRelayInfo,
+        join: &RelayJoin,
+    ) -> Result<quinn::Connection, RelayError> {
+        super::relay::connect_and_join(server_url, relay, join).await
+    }
+}
+
 /// Where a call's sound and pictures come from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MediaSources {

@@ -270,7 +270,7 @@ async fn write_all(mut sink: SplitSink<Socket, Message>, mut outgoing: mpsc::Rec
     let _ = sink.close().await;
 }
 
-async fn connect_and_join(
+pub(crate) async fn connect_and_join(
     server_url: &str,
     relay: &MediaRelayInfo,
     request: &RelayJoin,
