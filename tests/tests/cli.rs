@@ -531,8 +531,11 @@ fn where_udp_is_blocked_the_call_s_media_goes_over_a_websocket() {
 #[test]
 fn with_a_key_that_differs_on_one_side_the_emojis_differ_and_no_media_opens() {
     let scratch = tempfile::tempdir().expect("tempdir");
-    let server =
-        ServerProcess::start_with(&scratch.path().join("server"), free_port(), &["--media-port", "0"]);
+    let server = ServerProcess::start_with(
+        &scratch.path().join("server"),
+        free_port(),
+        &["--media-port", "0"],
+    );
     let cli = |name: &str| Cli {
         profile: scratch.path().join(name),
         server: server.url.clone(),
@@ -542,7 +545,13 @@ fn with_a_key_that_differs_on_one_side_the_emojis_differ_and_no_media_opens() {
     // Alice holds another key, as she would with someone in the middle.
     let calling = alice
         .command(&[
-            "--json", "call", "@bob", "--video", "--synthetic", "--seconds", "3",
+            "--json",
+            "call",
+            "@bob",
+            "--video",
+            "--synthetic",
+            "--seconds",
+            "3",
         ])
         .env("WREN_TEST_WRONG_CALL_KEY", "1")
         .output()
@@ -550,10 +559,16 @@ fn with_a_key_that_differs_on_one_side_the_emojis_differ_and_no_media_opens() {
     let caller = final_report(&calling);
     let callee = final_report(&answering.wait_with_output().expect("wren answer"));
     assert_eq!(caller["answered"], true);
-    assert_ne!(caller["emojis"], callee["emojis"], "different keys, different emojis");
+    assert_ne!(
+        caller["emojis"], callee["emojis"],
+        "different keys, different emojis"
+    );
     for (side, report) in [("caller", &caller), ("callee", &callee)] {
         let media = &report["media"];
-        assert!(media["datagramsReceived"].as_u64().unwrap_or(0) > 50, "{side}: {media}");
+        assert!(
+            media["datagramsReceived"].as_u64().unwrap_or(0) > 50,
+            "{side}: {media}"
+        );
         assert_eq!(
             media["droppedForged"], media["datagramsReceived"],
             "nothing opens: {side}: {media}"

@@ -225,6 +225,7 @@ impl<A: AudioSource, V: VideoSource> Sender<A, V> {
                 self.stats.reports += 1;
                 if let Some(rate) = &mut self.rate {
                     let decision = rate.on_report(&report);
+                    tracing::debug!(?report, ?decision, "receiver report");
                     let congested = decision.video_bps < rate.max_video();
                     let loss = rate.smoothed_loss();
                     self.fit_fec(loss);

@@ -84,6 +84,12 @@ pub struct MediaStats {
     pub audio_frames_sent: u64,
     /// Video frames encoded and sent.
     pub video_frames_sent: u64,
+    /// Video frames left out to fit a narrow path (the rate controller).
+    pub video_frames_dropped: u64,
+    /// Video frames sent at half width and height (a narrow path).
+    pub video_frames_half_size: u64,
+    /// The video bitrate aimed at when the call ended, in kbit/s.
+    pub video_kbps: u32,
     /// Audio frames played (decoded or concealed).
     pub audio_frames_played: u64,
     /// Video frames decoded and shown.
@@ -513,6 +519,9 @@ async fn run(
     let sent = sender.stats();
     stats.audio_frames_sent = sent.audio_frames;
     stats.video_frames_sent = sent.video_frames;
+    stats.video_frames_dropped = sent.video_frames_dropped;
+    stats.video_frames_half_size = sent.half_size_frames;
+    stats.video_kbps = sent.video_bitrate / 1000;
     let received = receiver.stats();
     stats.audio_frames_played = received.audio_played;
     let (_, sink) = receiver.into_sinks();
