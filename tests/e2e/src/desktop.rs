@@ -396,6 +396,15 @@ fn tauri_driver() -> PathBuf {
     in_cargo_bin.unwrap_or_else(|| PathBuf::from("tauri-driver"))
 }
 
+/// WebDriver's key code for Tab.
+pub const TAB: &str = "\u{E004}";
+/// Enter.
+pub const ENTER: &str = "\u{E007}";
+/// Escape.
+pub const ESCAPE: &str = "\u{E00C}";
+/// Arrow down.
+pub const ARROW_DOWN: &str = "\u{E015}";
+
 /// The CSS selector of a `data-testid`.
 pub fn testid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
@@ -588,6 +597,31 @@ impl App<'_> {
         if let Err(e) = self.session().send_keys(&element, text) {
             self.fail(&format!("typing into {id}: {e}"));
         }
+    }
+
+    /// Presses keys on whatever has the focus, as a keyboard would.
+    pub fn press(&self, keys: &str) {
+        if let Err(e) = self.session().press_keys(keys) {
+            self.fail(&format!("pressing {keys:?}: {e}"));
+        }
+    }
+
+    /// Presses Tab until the element with `data-testid` `id` (or one whose id starts
+    /// with it, for `chat-item-`) has the focus; fails after 40 presses.
+    pub fn tab_to(&self, id: &str) {
+        for _ in 0..40 {
+            let focused = self.session().focused_testid().unwrap_or(None);
+            if focused.as_deref().is_some_and(|f| f.starts_with(id)) {
+                return;
+            }
+            self.press(TAB);
+        }
+        self.fail(&format!("Tab never reached {id}"));
+    }
+
+    /// The `data-testid` of the focused element.
+    pub fn focused(&self) -> Option<String> {
+        self.session().focused_testid().unwrap_or(None)
     }
 
     /// A DOM property of an element (`value`, `checked`, ...).

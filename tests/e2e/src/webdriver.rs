@@ -209,6 +209,33 @@ impl Session {
         self.call("POST", "/execute/async", Some(&body))
     }
 
+    /// Presses keys on whatever has the focus (key actions: the page sees real key events),
+    /// each character of `keys` down and up in turn; WebDriver key codes such as `\u{E004}`
+    /// (Tab) or `\u{E007}` (Enter) included.
+    pub fn press_keys(&self, keys: &str) -> Result<()> {
+        let actions: Vec<Value> = keys
+            .chars()
+            .flat_map(|key| {
+                let key = key.to_string();
+                [
+                    json!({ "type": "keyDown", "value": key }),
+                    json!({ "type": "keyUp", "value": key }),
+                ]
+            })
+            .collect();
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.call("POST", "/actions", Some(&body)).map(|_| ())
+    }
+
+    /// The `data-testid` of the element that has the focus, if it has one.
+    pub fn focused_testid(&self) -> Result<Option<String>> {
+        let value = self.execute(
+            "const e = document.activeElement; return e ? e.getAttribute('data-testid') : null;",
+            json!([]),
+        )?;
+        Ok(value.as_str().map(str::to_string))
+    }
+
     /// Right-clicks an element (pointer actions: the page sees a real `contextmenu`).
     pub fn context_click(&self, element: &Element) -> Result<()> {
         let origin = json!({ ELEMENT_KEY: element.0 });

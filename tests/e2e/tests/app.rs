@@ -877,3 +877,178 @@ fn a_call_from_a_cli_peer_rings_connects_shows_moving_video_floats_in_picture_in
     app.screenshot("4-recorded");
     app.quit();
 }
+
+/// axe-core's browser bundle, from the UI's npm packages.
+fn axe_source() -> String {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run npm install in ui/)", path.display()))
+}
+
+/// axe-core's audit of what the window shows now (WCAG 2.2 A and AA rules): the serious
+/// and critical violations, one line each, named after `screen`.
+fn audit(app: &App<'_>, axe: &str, screen: &str) -> Vec<String> {
+    if app.script("return typeof window.axe === 'object';", json!([])) != json!(true) {
+        app.script(&format!("{axe}\nreturn true;"), json!([]));
+    }
+    let found = app.script_async(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, {
+           runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+           resultTypes: ['violations'],
+         })
+           .then((result) => done(result.violations
+             .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+             .map((v) => `${v.id} (${v.impact}): ${v.help}; at ${v.nodes.slice(0, 4)
+               .map((n) => n.target.join(' ') + ' [' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 160) + ']')
+               .join(' | ')}`)))
+           .catch((error) => done([`axe failed: ${error}`]));",
+        json!([]),
+    );
+    found
+        .as_array()
+        .map(|lines| {
+            lines
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|line| format!("{screen}: {line}"))
+                .collect()
+        })
+        .unwrap_or_else(|| vec![format!("{screen}: no answer from axe: {found}")])
+}
+
+#[test]
+fn an_accessibility_audit_finds_nothing_serious_on_any_screen_in_either_theme_or_language() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let Some(desktop) = Desktop::start("audit", root.path(), &server.url) else {
+        return;
+    };
+    let axe = axe_source();
+    let app = desktop.launch();
+    let mut violations = Vec::new();
+    app.wait_for("login-server");
+    violations.extend(audit(&app, &axe, "sign-in"));
+    register(&app, &server.url, "ada");
+    let bob = peer(root.path(), &server, "bob");
+    bob.ok(&["send", "@ada", "hello Ada, **bold** plans for Friday"]);
+    bob.ok(&["send", "@ada", "a second message, unread"]);
+    first_chat(&app);
+    for (theme, language) in [("light", "en"), ("dark", "ar")] {
+        let screen = |what: &str| format!("{what} ({theme}, {language})");
+        violations.extend(audit(&app, &axe, &screen("chat list")));
+        app.click_element(&first_chat(&app));
+        message(&app, "a second message");
+        violations.extend(audit(&app, &axe, &screen("conversation")));
+        app.click("open-settings");
+        app.wait_for("settings-dialog");
+        violations.extend(audit(&app, &axe, &screen("settings dialog")));
+        if theme == "light" {
+            // Dark theme and Arabic for the second round.
+            app.click("theme-dark");
+            let arabic = app.wait("the Arabic option", |app| {
+                app.all(&format!(
+                    "{} option[value=\"ar\"]",
+                    testid("settings-language")
+                ))
+                .into_iter()
+                .next()
+            });
+            app.click_element(&arabic);
+            app.wait("dir=\"rtl\" on <html>", |app| {
+                (app.script("return document.documentElement.dir;", json!([])) == json!("rtl"))
+                    .then_some(())
+            });
+        }
+        app.click("dialog-close");
+        app.wait("the settings to close", |app| {
+            app.all(&testid("settings-dialog")).is_empty().then_some(())
+        });
+    }
+    app.screenshot("dark-arabic");
+    assert!(
+        violations.is_empty(),
+        "{} serious or critical violations:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
+    app.quit();
+}
+
+#[test]
+fn without_a_mouse_one_signs_in_opens_a_chat_sends_and_changes_the_language() {
+    use wren_e2e::desktop::{ARROW_DOWN, ENTER, ESCAPE};
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let Some(desktop) = Desktop::start("keyboard", root.path(), &server.url) else {
+        return;
+    };
+    // Two people will have written by the time the chat list shows.
+    let bob = peer(root.path(), &server, "bob");
+    let carol = peer(root.path(), &server, "carol");
+    let app = desktop.launch();
+    app.wait_for("login-server");
+
+    // Sign up with the keyboard alone.
+    app.tab_to("login-username");
+    app.press("kim");
+    app.tab_to("login-password");
+    app.press(wren_tests::PASSWORD);
+    app.tab_to("register-submit");
+    app.press(ENTER);
+    app.wait_for("main-screen");
+    bob.ok(&["send", "@kim", "from bob"]);
+    carol.ok(&["send", "@kim", "from carol"]);
+    app.wait("two chats in the list", |app| {
+        (app.all(FIRST_CHAT).len() == 2).then_some(())
+    });
+
+    // The list is one tab stop; the arrow keys move in it and Enter opens a chat.
+    app.tab_to("chat-item-");
+    let first = app.focused().expect("a row has the focus");
+    app.press(ARROW_DOWN);
+    let second = app.focused().expect("a row has the focus");
+    assert!(
+        second.starts_with("chat-item-") && second != first,
+        "{first} then {second}"
+    );
+    app.press(ENTER);
+    let opened = app.wait("the chat to open", |app| {
+        app.texts(&testid("conversation-title")).pop()
+    });
+    let expected = if app
+        .texts(&testid("message"))
+        .iter()
+        .any(|m| m.contains("from bob"))
+    {
+        "bob"
+    } else {
+        "carol"
+    };
+    assert!(opened.contains(expected), "{opened} (expected {expected})");
+
+    // Write and send.
+    app.tab_to("composer");
+    app.press("sent without a mouse");
+    app.press(ENTER);
+    message(&app, "sent without a mouse");
+
+    // Settings: the language picker, then Escape closes and gives the focus back.
+    app.tab_to("open-settings");
+    app.press(ENTER);
+    app.wait_for("settings-dialog");
+    app.tab_to("settings-language");
+    app.press(ARROW_DOWN);
+    app.wait("the window in Arabic", |app| {
+        (app.script("return document.documentElement.lang;", json!([])) == json!("ar"))
+            .then_some(())
+    });
+    app.press(ESCAPE);
+    app.wait("the settings to close", |app| {
+        app.all(&testid("settings-dialog")).is_empty().then_some(())
+    });
+    assert_eq!(app.focused().as_deref(), Some("open-settings"));
+    app.screenshot("keyboard-arabic");
+    app.quit();
+}

@@ -3,7 +3,6 @@
 // Only the list's tab stop is in the Tab order.
 
 import { Show, type JSX } from 'solid-js';
-import { isolate } from '../lib/rtl';
 import type { ChannelInfo } from '../platform/types';
 import { useApp } from '../stores/app';
 import { Avatar } from './Avatar';
@@ -21,8 +20,6 @@ export function ChannelListItem(props: {
   const t = settings.t;
   const subscribers = (): string => settings.plural('channel.subscribers', props.channel.subscribers);
   const muted = (): boolean => app.channels.isMuted(props.channel.id);
-  const label = (): string =>
-    [isolate(props.channel.title), subscribers(), ...(muted() ? [t('channel.muted')] : [])].join(', ');
   return (
     <li role="presentation">
       <button
@@ -31,7 +28,6 @@ export function ChannelListItem(props: {
         class="chat-item"
         classList={{ active: props.active }}
         aria-selected={props.active}
-        aria-label={label()}
         tabIndex={props.tabStop ? 0 : -1}
         data-testid={`channel-item-${props.channel.id}`}
         onClick={() => props.onOpen()}
@@ -44,10 +40,12 @@ export function ChannelListItem(props: {
               <bdi>{props.channel.title}</bdi>
             </span>
             <Show when={muted()}>
+              <span class="visually-hidden">{`${t('common.listSeparator')}${t('channel.muted')}`}</span>
               <span class="pin-mark muted-mark" data-testid="channel-muted-mark" aria-hidden="true" title={t('channel.muted')}>
                 <Icon name="bellOff" size={16} />
               </span>
             </Show>
+            <span class="visually-hidden">{t('common.listSeparator')}</span>
           </span>
           <span class="chat-item-bottom">
             <span class="chat-item-preview" dir="auto">

@@ -1,12 +1,13 @@
 // One row of the chat list: avatar, title, time, last-message preview, unread badge. Only
-// the list's tab stop is in the Tab order; the list moves focus between rows.
+// the list's tab stop is in the Tab order; the list moves focus between rows. The row's
+// accessible name is its visible text (WCAG 2.5.3, label in name), with the unread count
+// and the pinned state spelled out for screen readers in visually hidden text.
 
 import { Show, type JSX } from 'solid-js';
 import { formatNumber } from '../i18n/locale';
 import { callRecordLabel } from '../lib/calls';
 import { displayTitle } from '../lib/chats';
 import { formatListStamp } from '../lib/dates';
-import { isolate } from '../lib/rtl';
 import { tickOf } from '../lib/messages';
 import type { ChatSummary } from '../platform/types';
 import { useApp } from '../stores/app';
@@ -39,12 +40,6 @@ export function ChatListItem(props: {
     if (m.call !== null && !m.undecryptable) return callRecordLabel(m.call, m.outgoing, t, settings.lang());
     return m.undecryptable ? t('chat.undecryptable') : m.text.replace(/\s+/g, ' ');
   };
-  const label = (): string => {
-    const parts = [isolate(title())];
-    if (props.chat.unreadCount > 0) parts.push(settings.plural('chat.unread', props.chat.unreadCount));
-    if (props.chat.pinned) parts.push(t('chat.pinned'));
-    return parts.join(', ');
-  };
   return (
     <li role="presentation">
       <button
@@ -53,7 +48,6 @@ export function ChatListItem(props: {
         class="chat-item"
         classList={{ active: props.active, unread: props.chat.unreadCount > 0 }}
         aria-selected={props.active}
-        aria-label={label()}
         tabIndex={props.tabStop ? 0 : -1}
         data-testid={`chat-item-${props.chat.id}`}
         onClick={() => props.onOpen()}
@@ -67,11 +61,13 @@ export function ChatListItem(props: {
               </Show>
               <bdi>{title()}</bdi>
             </span>
+            <span class="visually-hidden">{t('common.listSeparator')}</span>
             <Show when={last()}>
               {(m) => (
                 <span class="chat-item-meta">
                   <Ticks tick={tickOf(m(), props.chat.peersReadSeq)} />
                   <time class="chat-item-time">{formatListStamp(m().sentAt, props.now, settings.lang())}</time>
+                  <span class="visually-hidden">{t('common.listSeparator')}</span>
                 </span>
               )}
             </Show>
@@ -91,9 +87,13 @@ export function ChatListItem(props: {
               </span>
             </span>
             <Show when={props.chat.unreadCount > 0}>
+              <span class="visually-hidden">{`${t('common.listSeparator')}${settings.plural('chat.unread', props.chat.unreadCount)}`}</span>
               <span class="unread-badge" data-testid="unread-badge" aria-hidden="true">
                 {formatNumber(props.chat.unreadCount, settings.lang())}
               </span>
+            </Show>
+            <Show when={props.chat.pinned}>
+              <span class="visually-hidden">{`${t('common.listSeparator')}${t('chat.pinned')}`}</span>
             </Show>
             <Show when={props.chat.pinned && props.chat.unreadCount === 0}>
               <span class="pin-mark" data-testid="pin-mark" aria-hidden="true">

@@ -9,6 +9,7 @@ export const ar: Record<MessageKey, string> = {
   'common.save': 'حفظ',
   'common.create': 'إنشاء',
   'common.loading': 'جارٍ التحميل…',
+  'common.listSeparator': '، ',
 
   'login.title': 'تسجيل الدخول إلى رِن',
   'login.registerTitle': 'إنشاء حساب في رِن',

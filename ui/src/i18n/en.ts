@@ -7,6 +7,7 @@ export const en = {
   'common.save': 'Save',
   'common.create': 'Create',
   'common.loading': 'Loading…',
+  'common.listSeparator': ', ',
 
   'login.title': 'Sign in to Wren',
   'login.registerTitle': 'Create a Wren account',

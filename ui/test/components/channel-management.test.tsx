@@ -236,13 +236,14 @@ describe('muting a channel', () => {
     fireEvent.click(toggle);
     await waitFor(() => expect(toggle.getAttribute('aria-pressed')).toBe('true'));
     expect(within(item).getByTestId('channel-muted-mark')).toBeTruthy();
-    expect(item.getAttribute('aria-label')).toContain('Muted');
+    expect(screen.getByRole('option', { name: /^Wren News.*, Muted/ })).toBe(item);
     expect(await platform.mutedChannels()).toEqual([news]);
     expect(screen.getByTestId(`channel-item-${platform.channelIdByTitle('Football Live')}`).querySelector('[data-testid="channel-muted-mark"]')).toBeNull();
 
     fireEvent.click(toggle);
     await waitFor(() => expect(toggle.getAttribute('aria-pressed')).toBe('false'));
     expect(within(item).queryByTestId('channel-muted-mark')).toBeNull();
+    expect(screen.queryByRole('option', { name: /Muted/ })).toBeNull();
     expect(await platform.mutedChannels()).toEqual([]);
   });
 

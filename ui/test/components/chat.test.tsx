@@ -76,6 +76,20 @@ describe('chat list', () => {
     expect(document.activeElement).toBe(row);
   });
 
+  it('names a row by what it shows, with the unread count and the pinned state in words', async () => {
+    renderApp({ signedInAs: 'alice' });
+    const row = await screen.findByTestId(`chat-item-${BOB}`);
+    await waitFor(() => expect(within(row).getByTestId('unread-badge').textContent).toBe('2'));
+    const shown = [
+      within(row).getByTestId('chat-title').textContent ?? '',
+      row.querySelector('time')?.textContent ?? '',
+      within(row).getByTestId('chat-preview').textContent ?? '',
+    ];
+    expect(shown).toEqual(['bob', expect.stringMatching(/\S/), 'Also: can you send me the photos from last time?']);
+    const said = [...shown, '2 unread messages', 'Pinned'];
+    expect(screen.getByRole('option', { name: (name) => said.every((part) => name.includes(part)) })).toBe(row);
+  });
+
   it('says when it is offline or reconnecting', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
