@@ -770,16 +770,18 @@ fn a_call_from_a_cli_peer_rings_connects_shows_moving_video_floats_in_picture_in
     app.wait("the picture to change", |app| {
         canvas_sample(app, "call-remote-video").filter(|sample| sample.1 != first.1)
     });
-    app.screenshot("2-connected");
     let renderer = app.script(
         "const c = document.querySelector('[data-testid=\"call-remote-video\"]');
          return c ? c.dataset.renderer : null;",
         json!([]),
     );
+    let renderer = renderer.as_str().unwrap_or_default();
     assert!(
-        matches!(renderer.as_str(), Some("webgl" | "2d")),
-        "the picture is drawn with WebGL or, without it, in 2D: {renderer}"
+        matches!(renderer, "webgl" | "2d"),
+        "the picture is drawn with WebGL or, without it, in 2D: {renderer:?}"
     );
+    // The screenshot's name records which.
+    app.screenshot(&format!("2-connected-{renderer}"));
 
     // Picture in picture: a second window, kept above the others; clicking it brings the
     // call back to the main window.
