@@ -199,6 +199,17 @@ pub(crate) async fn set_pinned(
     Ok(state.client().await?.set_pinned(chat, pinned).await?)
 }
 
+/// Mutes a chat's notifications on this device until `until` (ms since the epoch), or
+/// unmutes it (`None`).
+#[tauri::command]
+pub(crate) async fn set_chat_muted(
+    state: State<'_, AppState>,
+    chat: ChatId,
+    until: Option<u64>,
+) -> Result<()> {
+    Ok(state.client().await?.set_muted(chat, until).await?)
+}
+
 /// Searches stored messages.
 #[tauri::command]
 pub(crate) async fn search(state: State<'_, AppState>, query: String) -> Result<Vec<SearchHit>> {

@@ -36,7 +36,14 @@ pub(crate) fn forward(app: AppHandle, client: Client) {
             }
             match &event {
                 ClientEvent::MessageUpserted { message } => {
-                    app.state::<AppState>().notifier.on_message(&app, message);
+                    let state = app.state::<AppState>();
+                    if state.notifier.worth_announcing(&app, message) {
+                        let chat = match state.client().await {
+                            Ok(client) => client.chat(message.chat).await.ok().flatten(),
+                            Err(_) => None,
+                        };
+                        state.notifier.on_message(&app, message, chat.as_ref());
+                    }
                 }
                 ClientEvent::CallChanged {
                     call,

@@ -79,6 +79,7 @@ pub fn run() {
             call_commands::open_call_window,
             call_commands::close_call_window,
             call_commands::switch_call_media,
+            commands::set_chat_muted,
             call_commands::list_media_devices,
             call_commands::choose_media_devices,
             call_commands::pip_stays_on_top,

@@ -1,12 +1,13 @@
 //! Native notifications for new incoming messages while the window is not focused, with
-//! the sender and (unless hidden in the settings) a preview of the text.
+//! the sender (and the group) and, unless hidden in the settings, a preview of the text.
+//! A chat muted on this device is not announced.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
-use wren_core::{ChatId, MessageView, Seq};
+use wren_core::{ChatId, ChatKind, ChatSummary, MessageView, Seq};
 
 /// A message older than this when it arrives (catch-up after being offline) is not announced.
 const FRESH_MS: u64 = 60_000;
@@ -44,19 +45,31 @@ impl Notifier {
         }
     }
 
-    /// Announces `message` if it is a new incoming one and the window is not focused.
-    pub(crate) fn on_message(&self, app: &AppHandle, message: &MessageView) {
-        let Some(seq) = message.seq else { return };
-        if message.outgoing
+    /// Whether `message` is a new incoming one, not announced yet, and the window is not
+    /// focused: worth looking up its chat for [`Notifier::on_message`].
+    pub(crate) fn worth_announcing(&self, app: &AppHandle, message: &MessageView) -> bool {
+        let Some(seq) = message.seq else { return false };
+        !(message.outgoing
             || message.deleted
             || message.edited_at.is_some()
             || now_ms().saturating_sub(message.sent_at) > FRESH_MS
-            || window_focused(app)
-            || !self.first_time(message.chat, seq)
-        {
-            return;
-        }
-        self.show(app, &message.sender.username, &message.text);
+            || window_focused(app))
+            && self.first_time(message.chat, seq)
+    }
+
+    /// Announces `message` of `chat` unless the chat is muted: in a group, titled with the
+    /// group and the text after the sender's name.
+    pub(crate) fn on_message(
+        &self,
+        app: &AppHandle,
+        message: &MessageView,
+        chat: Option<&ChatSummary>,
+    ) {
+        let (title, text) = match announcement(message, chat) {
+            Some(announcement) => announcement,
+            None => return,
+        };
+        self.show(app, &title, &text);
     }
 
     /// Announces a new post of a channel this device reads and has not muted, when the
@@ -114,6 +127,18 @@ impl Notifier {
         }
         announced.push_back((chat, seq));
         true
+    }
+}
+
+/// The title and text announcing `message` of `chat`, or `None` when the chat is muted.
+fn announcement(message: &MessageView, chat: Option<&ChatSummary>) -> Option<(String, String)> {
+    match chat {
+        Some(chat) if chat.muted_until.is_some() => None,
+        Some(chat) if chat.kind == ChatKind::Group => Some((
+            chat.title.clone(),
+            format!("{}: {}", message.sender.username, message.text),
+        )),
+        _ => Some((message.sender.username.clone(), message.text.clone())),
     }
 }
 

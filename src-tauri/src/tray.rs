@@ -126,6 +126,7 @@ mod tests {
             pinned: false,
             is_member: true,
             draft: String::new(),
+            muted_until: None,
         }
     }
 

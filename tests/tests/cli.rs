@@ -576,3 +576,52 @@ fn with_a_key_that_differs_on_one_side_the_emojis_differ_and_no_media_opens() {
         assert_eq!(media["videoFramesShown"], 0, "{side}: {media}");
     }
 }
+
+#[test]
+fn a_chat_is_muted_for_a_while_for_ever_or_not_on_this_device() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&scratch.path().join("server"), free_port());
+    let cli = |name: &str| Cli {
+        profile: scratch.path().join(name),
+        server: server.url.clone(),
+    };
+    let (alice, bob) = (cli("alice"), cli("bob"));
+    alice.ok(&["register", "alice"]);
+    bob.ok(&["register", "bob"]);
+    alice.ok(&["send", "@bob", "hello"]);
+    let muted = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_str(&alice.ok(&[&["--json", "mute", "@bob"], args].concat()))
+            .expect("JSON")
+    };
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as u64;
+    let hour = muted(&["--for", "1h"])["mutedUntil"]
+        .as_u64()
+        .expect("muted");
+    assert!(
+        (now_ms + 3_590_000..now_ms + 3_700_000).contains(&hour),
+        "{hour} is about an hour after {now_ms}"
+    );
+    assert_eq!(
+        muted(&[])["mutedUntil"].as_u64(),
+        Some(i64::MAX as u64),
+        "for ever"
+    );
+    assert!(muted(&["--off"])["mutedUntil"].is_null());
+    assert!(alice
+        .ok(&["mute", "@bob", "--for", "8h"])
+        .contains("muted for 8h"));
+    // The chat list says so too, and another device of the account is not muted.
+    let list: serde_json::Value =
+        serde_json::from_str(&alice.ok(&["--json", "chats"])).expect("JSON");
+    assert!(list[0]["mutedUntil"].as_u64().is_some(), "{list}");
+    let laptop = cli("alice-laptop");
+    laptop.ok(&["login", "alice"]);
+    let there: serde_json::Value =
+        serde_json::from_str(&laptop.ok(&["--json", "chats"])).expect("JSON");
+    assert!(there[0]["mutedUntil"].is_null(), "{there}");
+    let wrong = one_line_error(&alice.run(&["mute", "@bob", "--for", "3w"]));
+    assert!(wrong.contains("3w"), "{wrong}");
+}

@@ -40,6 +40,7 @@ export function chat(overrides: Partial<ChatSummary> = {}): ChatSummary {
     lastMessage: null,
     lastActivityAt: 0,
     pinned: false,
+    mutedUntil: null,
     isMember: true,
     draft: '',
     ...overrides,

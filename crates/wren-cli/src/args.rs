@@ -100,6 +100,17 @@ pub(crate) enum Command {
         /// The chat.
         chat: String,
     },
+    /// Mute a chat's notifications on this device (for ever unless --for), or unmute it.
+    Mute {
+        /// The chat.
+        chat: String,
+        /// How long: 1h, 8h or 2d.
+        #[arg(long = "for", conflicts_with = "off")]
+        duration: Option<String>,
+        /// Unmute.
+        #[arg(long)]
+        off: bool,
+    },
     /// Groups.
     #[command(subcommand)]
     Group(GroupCommand),

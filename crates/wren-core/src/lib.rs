@@ -25,7 +25,7 @@ mod store;
 pub mod sync;
 
 pub use backoff::Backoff;
-pub use client::{Client, ClientOptions};
+pub use client::{Client, ClientOptions, MUTED_FOR_EVER};
 pub use connection::transport::{websocket_url, CA_FILE_VARIABLE};
 pub use error::{CoreError, KeyError, StoreError};
 pub use events::{ClientEvent, ConnectionState};

@@ -50,6 +50,9 @@ pub struct ChatSummary {
     pub last_activity_at: u64,
     /// Pinned chats sort first.
     pub pinned: bool,
+    /// Muted on this device until then (ms since the epoch): its messages are not
+    /// announced. `None`: not muted.
+    pub muted_until: Option<u64>,
     /// Whether this account is still a member. A group it was removed from stays in the
     /// list with its history, read-only: nothing can be sent to it.
     pub is_member: bool,

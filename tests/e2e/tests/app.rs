@@ -1054,3 +1054,74 @@ fn without_a_mouse_one_signs_in_opens_a_chat_sends_and_changes_the_language() {
     app.screenshot("keyboard-arabic");
     app.quit();
 }
+
+#[test]
+fn a_chat_muted_from_its_menu_is_not_announced_and_a_group_s_message_names_the_group() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let bus = SessionBus::start(root.path());
+    let Some(desktop) = Desktop::start_on_bus("mute", root.path(), &server.url, &bus) else {
+        return;
+    };
+    let app = desktop.launch();
+    register(&app, &server.url, "nora");
+    let omar = peer(root.path(), &server, "omar");
+    let pia = peer(root.path(), &server, "pia");
+    omar.ok(&["send", "@nora", "first from omar"]);
+    first_chat(&app);
+
+    // Right-click the chat: mute it for an hour.
+    app.context_click_text(FIRST_CHAT, "omar");
+    app.wait_for("chat-menu");
+    app.click("chat-menu-mute-1h");
+    app.wait("the muted mark on the row", |app| {
+        (!app.all(&testid("chat-muted-mark")).is_empty()).then_some(())
+    });
+    app.screenshot("1-muted");
+
+    // Looking away: omar's next message is not announced, a group's is, named after it.
+    desktop.set_window_focus(false);
+    omar.ok(&["send", "@nora", "muted news"]);
+    let group = pia
+        .ok(&["group", "create", "Trip", "@nora"])
+        .trim()
+        .to_string();
+    pia.ok(&["send", &group, "who brings the tent?"]);
+    let announced = Notification {
+        summary: "Trip".into(),
+        body: "pia: who brings the tent?".into(),
+    };
+    app.wait("the group's notification", |_| {
+        bus.notifications().contains(&announced).then_some(())
+    });
+    app.wait("omar's muted message in the list", |app| {
+        app.texts(&testid("chat-preview"))
+            .iter()
+            .any(|p| p.contains("muted news"))
+            .then_some(())
+    });
+    assert!(
+        !bus.notifications()
+            .iter()
+            .any(|n| n.body.contains("muted news")),
+        "a muted chat was announced: {:?}",
+        bus.notifications()
+    );
+
+    // Unmuted, omar is announced again.
+    app.context_click_text(FIRST_CHAT, "omar");
+    app.click("chat-menu-unmute");
+    app.wait("the muted mark to go", |app| {
+        app.all(&testid("chat-muted-mark")).is_empty().then_some(())
+    });
+    desktop.set_window_focus(false);
+    omar.ok(&["send", "@nora", "loud again"]);
+    app.wait("omar's notification", |_| {
+        bus.notifications()
+            .iter()
+            .any(|n| n.summary == "omar" && n.body == "loud again")
+            .then_some(())
+    });
+    app.screenshot("2-unmuted");
+    app.quit();
+}

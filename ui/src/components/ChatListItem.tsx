@@ -1,14 +1,16 @@
-// One row of the chat list: avatar, title, time, last-message preview, unread badge. Only
-// the list's tab stop is in the Tab order; the list moves focus between rows. The row's
-// accessible name is its visible text (WCAG 2.5.3, label in name), with the unread count
-// and the pinned state spelled out for screen readers in visually hidden text.
+// One row of the chat list: avatar, title (and a crossed-out bell while muted), time,
+// last-message preview, unread badge (grey while muted). Only the list's tab stop is in the
+// Tab order; the list moves focus between rows. The row's accessible name is its visible text
+// (WCAG 2.5.3, label in name), with the unread count and the pinned and muted states spelled
+// out for screen readers in visually hidden text. A right-click asks for the row's menu.
 
 import { Show, type JSX } from 'solid-js';
 import { formatNumber } from '../i18n/locale';
 import { callRecordLabel } from '../lib/calls';
 import { displayTitle } from '../lib/chats';
-import { formatListStamp } from '../lib/dates';
+import { formatDateTime, formatListStamp } from '../lib/dates';
 import { tickOf } from '../lib/messages';
+import { isMuted, isMutedForever } from '../lib/mute';
 import type { ChatSummary } from '../platform/types';
 import { useApp } from '../stores/app';
 import { Avatar } from './Avatar';
@@ -20,13 +22,23 @@ export function ChatListItem(props: {
   active: boolean;
   /** The one row of the list that Tab reaches. */
   tabStop: boolean;
+  /** The list's clock: a mute that ended before it shows as none. */
   now: number;
   onOpen: () => void;
+  /** Asks for the row's menu at this point of the window. */
+  onMenu: (x: number, y: number) => void;
 }): JSX.Element {
   const { settings } = useApp();
   const t = settings.t;
   const title = (): string => displayTitle(props.chat, t);
   const last = () => props.chat.lastMessage;
+  const muted = (): boolean => isMuted(props.chat.mutedUntil, props.now);
+  /** "Muted", or until when (a mute for ever has no date worth showing). */
+  const mutedTitle = (): string => {
+    const until = props.chat.mutedUntil;
+    if (until === null || isMutedForever(until, props.now)) return t('chat.muted');
+    return t('chat.mutedUntil', { time: formatDateTime(until, settings.lang()) });
+  };
   const sender = (): string | null => {
     const m = last();
     if (m === null) return null;
@@ -51,6 +63,10 @@ export function ChatListItem(props: {
         tabIndex={props.tabStop ? 0 : -1}
         data-testid={`chat-item-${props.chat.id}`}
         onClick={() => props.onOpen()}
+        onContextMenu={(event) => {
+          event.preventDefault();
+          props.onMenu(event.clientX, event.clientY);
+        }}
       >
         <Avatar name={title()} id={props.chat.id} size="large" />
         <span class="chat-item-body">
@@ -61,6 +77,11 @@ export function ChatListItem(props: {
               </Show>
               <bdi>{title()}</bdi>
             </span>
+            <Show when={muted()}>
+              <span class="pin-mark muted-mark" data-testid="chat-muted-mark" aria-hidden="true" title={mutedTitle()}>
+                <Icon name="bellOff" size={16} />
+              </span>
+            </Show>
             <span class="visually-hidden">{t('common.listSeparator')}</span>
             <Show when={last()}>
               {(m) => (
@@ -88,12 +109,15 @@ export function ChatListItem(props: {
             </span>
             <Show when={props.chat.unreadCount > 0}>
               <span class="visually-hidden">{`${t('common.listSeparator')}${settings.plural('chat.unread', props.chat.unreadCount)}`}</span>
-              <span class="unread-badge" data-testid="unread-badge" aria-hidden="true">
+              <span class="unread-badge" classList={{ muted: muted() }} data-testid="unread-badge" aria-hidden="true">
                 {formatNumber(props.chat.unreadCount, settings.lang())}
               </span>
             </Show>
             <Show when={props.chat.pinned}>
               <span class="visually-hidden">{`${t('common.listSeparator')}${t('chat.pinned')}`}</span>
+            </Show>
+            <Show when={muted()}>
+              <span class="visually-hidden">{`${t('common.listSeparator')}${t('chat.muted')}`}</span>
             </Show>
             <Show when={props.chat.pinned && props.chat.unreadCount === 0}>
               <span class="pin-mark" data-testid="pin-mark" aria-hidden="true">

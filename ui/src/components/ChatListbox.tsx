@@ -1,12 +1,16 @@
 // A list of chats as a listbox with one tab stop (roving tabindex): Up / Down, Home / End
-// and typing the start of a title move focus between rows; Enter opens the focused chat.
+// and typing the start of a title move focus between rows; Enter opens the focused chat. A
+// right-click on a row, or the ContextMenu key / Shift+F10 on the focused one, opens the row's
+// menu (pin, mute, mark as read).
 
 import { For, Show, createEffect, createSignal, on, type JSX } from 'solid-js';
 import { displayTitle } from '../lib/chats';
 import { createTypeAhead, rovingTarget, typeAheadMatch } from '../lib/roving';
 import type { ChatId, ChatSummary } from '../platform/types';
 import { useApp } from '../stores/app';
+import { chatMenuItems } from './chatMenu';
 import { ChatListItem } from './ChatListItem';
+import { ContextMenu, type MenuItem } from './ContextMenu';
 
 export function ChatListbox(props: {
   ids: readonly ChatId[];
@@ -17,8 +21,11 @@ export function ChatListbox(props: {
   testId?: string;
   now: number;
   onOpen: (id: ChatId) => void;
+  /** Shows why a menu action failed. */
+  onError: (message: string) => void;
 }): JSX.Element {
-  const { settings } = useApp();
+  const app = useApp();
+  const settings = app.settings;
   let list!: HTMLUListElement;
   const typeAhead = createTypeAhead();
   /** The row that last had focus; the tab stop while it is in the list. */
@@ -30,6 +37,13 @@ export function ChatListbox(props: {
     return props.ids[0] ?? null;
   };
   const rows = (): HTMLElement[] => [...list.querySelectorAll<HTMLElement>('[role="option"]')];
+  /** The open row menu, with the items of its chat as it was when the menu opened. */
+  const [menu, setMenu] = createSignal<{ x: number; y: number; items: MenuItem[] } | null>(null);
+  const openMenu = (id: ChatId, x: number, y: number): void => {
+    const chat = props.chat(id);
+    const items = chat === undefined ? [] : chatMenuItems(app, chat, props.now, props.onError);
+    setMenu(items.length > 0 ? { x, y, items } : null);
+  };
 
   const target = (event: KeyboardEvent, at: number): number | null => {
     const moved = rovingTarget(event.key, at, props.ids.length);
@@ -53,6 +67,14 @@ export function ChatListbox(props: {
       props.onOpen(id);
       return;
     }
+    if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
+      const row = rows()[at];
+      if (id === undefined || row === undefined) return;
+      event.preventDefault();
+      const box = row.getBoundingClientRect();
+      openMenu(id, box.left + box.width / 2, box.top + box.height / 2);
+      return;
+    }
     const next = target(event, at);
     if (next === null) return;
     event.preventDefault();
@@ -64,31 +86,47 @@ export function ChatListbox(props: {
     if (id !== undefined) setFocused(id);
   };
 
+  // The menu is outside the list: its keys must not move focus between the rows.
   return (
-    <ul
-      ref={list}
-      role="listbox"
-      class="chat-list"
-      aria-label={props.label}
-      data-testid={props.testId}
-      onKeyDown={onKeyDown}
-      onFocusIn={onFocusIn}
-    >
-      <For each={props.ids}>
-        {(id) => (
-          <Show when={props.chat(id)}>
-            {(chat) => (
-              <ChatListItem
-                chat={chat()}
-                active={props.active === id}
-                tabStop={tabStop() === id}
-                now={props.now}
-                onOpen={() => props.onOpen(id)}
-              />
-            )}
-          </Show>
+    <>
+      <ul
+        ref={list}
+        role="listbox"
+        class="chat-list"
+        aria-label={props.label}
+        data-testid={props.testId}
+        onKeyDown={onKeyDown}
+        onFocusIn={onFocusIn}
+      >
+        <For each={props.ids}>
+          {(id) => (
+            <Show when={props.chat(id)}>
+              {(chat) => (
+                <ChatListItem
+                  chat={chat()}
+                  active={props.active === id}
+                  tabStop={tabStop() === id}
+                  now={props.now}
+                  onOpen={() => props.onOpen(id)}
+                  onMenu={(x, y) => openMenu(id, x, y)}
+                />
+              )}
+            </Show>
+          )}
+        </For>
+      </ul>
+      <Show when={menu()} keyed>
+        {(open) => (
+          <ContextMenu
+            x={open.x}
+            y={open.y}
+            label={settings.t('chat.actions')}
+            testId="chat-menu"
+            items={open.items}
+            onClose={() => setMenu(null)}
+          />
         )}
-      </For>
-    </ul>
+      </Show>
+    </>
   );
 }

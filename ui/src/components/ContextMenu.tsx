@@ -17,6 +17,8 @@ export function ContextMenu(props: {
   y: number;
   label: string;
   items: MenuItem[];
+  /** The menu's `data-testid` (default `context-menu`). */
+  testId?: string;
   onClose: () => void;
 }): JSX.Element {
   let menu!: HTMLDivElement;
@@ -57,7 +59,7 @@ export function ContextMenu(props: {
         class="context-menu"
         role="menu"
         aria-label={props.label}
-        data-testid="context-menu"
+        data-testid={props.testId ?? 'context-menu'}
         style={{ left: `${props.x}px`, top: `${props.y}px` }}
         onKeyDown={onKeyDown}
       >

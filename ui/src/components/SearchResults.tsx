@@ -17,6 +17,8 @@ export function SearchResults(props: {
   onOpenChat: (chat: ChatId) => void;
   onOpenChannel: (channel: ChannelId) => void;
   onOpenMessage: (chat: ChatId, seq: Seq) => void;
+  /** Shows why an action of a chat's menu failed. */
+  onError: (message: string) => void;
 }): JSX.Element {
   const { platform, chats, channels, settings } = useApp();
   const t = settings.t;
@@ -44,6 +46,7 @@ export function SearchResults(props: {
           label={t('sidebar.chatsHeading')}
           now={props.now}
           onOpen={props.onOpenChat}
+          onError={props.onError}
         />
       </Show>
       <Show when={matchingChannels().length > 0}>

@@ -75,3 +75,14 @@ export function needsDaySeparator(prev: number | undefined, at: number): boolean
 export function formatDate(at: number, lang: Lang): string {
   return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric' }).format(at);
 }
+
+/** A day and a time of day, on the system's clock ("Nov 24, 3:00 PM"), e.g. when a mute ends. */
+export function formatDateTime(at: number, lang: Lang): string {
+  return dateFormat(lang, {
+    day: 'numeric',
+    month: 'short',
+    hour: 'numeric',
+    minute: '2-digit',
+    hourCycle: systemHourCycle(),
+  }).format(at);
+}

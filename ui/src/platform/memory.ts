@@ -165,6 +165,8 @@ interface StoredChat {
   outbox: PendingMessage[];
   readSeq: Map<AccountId, Seq>;
   pinnedBy: Set<AccountId>;
+  /** When each account's mute of the chat ends (ms since the epoch), as its device keeps it. */
+  mutedUntil: Map<AccountId, number>;
   /** Each account's unsent text, as the encrypted store keeps it. */
   drafts: Map<AccountId, string>;
   createdAt: number;
@@ -613,6 +615,14 @@ export class MemoryPlatform implements Platform {
     }
     if (pinned) c.pinnedBy.add(me.id);
     else c.pinnedBy.delete(me.id);
+    this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
+  }
+
+  async setChatMuted(chat: ChatId, until: number | null): Promise<void> {
+    const me = this.requireMe();
+    const c = this.memberChat(chat, me.id);
+    if (until === null) c.mutedUntil.delete(me.id);
+    else c.mutedUntil.set(me.id, until);
     this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
   }
 
@@ -1565,6 +1575,8 @@ export class MemoryPlatform implements Platform {
     const pending = c.outbox[c.outbox.length - 1];
     const last = c.messages[c.messages.length - 1];
     const isMember = c.members.has(meId);
+    // Like the engine, a mute that has ended is reported as none.
+    const mutedUntil = c.mutedUntil.get(meId) ?? null;
     const lastMessage =
       pending !== undefined ? this.pendingView(c, pending, !isMember) : last !== undefined ? this.view(c, last, meId) : null;
     const members: Member[] = [...c.members].flatMap(([id, role]) => {
@@ -1582,6 +1594,7 @@ export class MemoryPlatform implements Platform {
       lastMessage,
       lastActivityAt: lastMessage?.sentAt ?? c.createdAt,
       pinned: c.pinnedBy.has(meId),
+      mutedUntil: mutedUntil !== null && mutedUntil > this.now() ? mutedUntil : null,
       isMember,
       draft: c.drafts.get(meId) ?? '',
     };
@@ -1655,6 +1668,7 @@ export class MemoryPlatform implements Platform {
       outbox: [],
       readSeq: new Map(),
       pinnedBy: new Set(),
+      mutedUntil: new Map(),
       drafts: new Map(),
       createdAt: this.now(),
     };

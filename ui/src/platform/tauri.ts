@@ -115,6 +115,9 @@ export class TauriPlatform implements Platform {
   setPinned(chat: ChatId, pinned: boolean): Promise<void> {
     return call('set_pinned', { chat, pinned });
   }
+  setChatMuted(chat: ChatId, until: number | null): Promise<void> {
+    return call('set_chat_muted', { chat, until });
+  }
   search(query: string): Promise<SearchHit[]> {
     return call('search', { query });
   }

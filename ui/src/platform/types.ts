@@ -42,6 +42,13 @@ export interface ChatSummary {
   lastActivityAt: number;
   pinned: boolean;
   /**
+   * Muted on this device until then (ms since the epoch); null: not muted. A muted chat's
+   * messages still arrive and count as unread, but the host shows no notification for them.
+   * Once the time is past the chat is no longer muted (a summary sent earlier still holds
+   * it). Muted for ever is a very large number (`MUTED_FOREVER`, or more: JSON may round it).
+   */
+  mutedUntil: number | null;
+  /**
    * False once this account was removed from the group: the chat stays with its history,
    * read-only (nothing can be sent; unsent messages show as failed).
    */
@@ -49,6 +56,9 @@ export interface ChatSummary {
   /** The unsent text saved for this chat in the account's encrypted store ("" when none). */
   draft: string;
 }
+
+/** The `until` of `setChatMuted` that mutes a chat for ever. */
+export const MUTED_FOREVER = Number.MAX_SAFE_INTEGER;
 
 /** pending: in the outbox; sent: stored by the server; read: a peer has read it. */
 export type DeliveryState = 'pending' | 'sent' | 'read' | 'failed';
@@ -529,6 +539,12 @@ export interface Platform {
   leave(chat: ChatId): Promise<void>;
   rename(chat: ChatId, title: string): Promise<void>;
   setPinned(chat: ChatId, pinned: boolean): Promise<void>;
+  /**
+   * Mutes the chat's notifications on this device until `until` (ms since the epoch;
+   * `MUTED_FOREVER`: for ever), or unmutes it (null). The new summary arrives as
+   * `chatUpdated`. Rejects with 'not_member' in a group this account was removed from.
+   */
+  setChatMuted(chat: ChatId, until: number | null): Promise<void>;
   search(query: string): Promise<SearchHit[]>;
   /**
    * Saves the chat's draft in the account's encrypted store ("" clears it); it comes back as

@@ -1,5 +1,5 @@
-// The right column for one chat: header (with the encryption and verified marks, and the
-// call buttons of a direct chat), the warning when the contact's safety number changed, a
+// The right column for one chat: header (with the encryption and verified marks, the call
+// buttons of a direct chat, and the mute and pin toggles), the warning when the contact's safety number changed, a
 // business contact's start page before the first message, message list, composer, message
 // menu.
 
@@ -14,8 +14,17 @@ import { SafetyWarning } from '../components/SafetyWarning';
 import { EncryptionMark, VerifiedMark } from '../components/SecurityMarks';
 import { contactOf, displayTitle } from '../lib/chats';
 import { firstUnreadSeq, isEditable, lastOwnEditable } from '../lib/messages';
+import { isMuted } from '../lib/mute';
 import { toErrorInfo } from '../platform/errors';
-import type { Account, BusinessProfile, ChatSummary, MessageView, SafetyNumber, Seq } from '../platform/types';
+import {
+  MUTED_FOREVER,
+  type Account,
+  type BusinessProfile,
+  type ChatSummary,
+  type MessageView,
+  type SafetyNumber,
+  type Seq,
+} from '../platform/types';
 import { useApp } from '../stores/app';
 
 export function Conversation(props: {
@@ -151,6 +160,11 @@ export function Conversation(props: {
       .then((call) => app.calls.placed(call))
       .catch(fail);
   };
+  /** The header's toggle mutes for ever (the chat list's menu offers shorter mutes). */
+  const muted = (): boolean => isMuted(current().mutedUntil, props.now);
+  const toggleMute = (): void => {
+    app.platform.setChatMuted(chatId, muted() ? null : MUTED_FOREVER).catch(fail);
+  };
   const safety = (): SafetyNumber | undefined => {
     const peer = contact();
     return peer === null ? undefined : app.security.safetyNumber(peer.id);
@@ -208,6 +222,20 @@ export function Conversation(props: {
             onClick={() => startCall(true)}
           >
             <Icon name="videocam" />
+          </button>
+        </Show>
+        <Show when={current().isMember}>
+          <button
+            type="button"
+            class="icon-button"
+            classList={{ toggled: muted() }}
+            aria-pressed={muted()}
+            aria-label={t('chat.mute')}
+            title={muted() ? t('chat.unmute') : t('chat.mute')}
+            data-testid="chat-mute"
+            onClick={toggleMute}
+          >
+            <Icon name={muted() ? 'bellOff' : 'bell'} />
           </button>
         </Show>
         <button

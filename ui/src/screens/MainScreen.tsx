@@ -216,7 +216,7 @@ export function MainScreen(): JSX.Element {
 
   return (
     <div class="main-screen" data-testid="main-screen">
-      <Sidebar now={now()} onOpenMessage={openMessage} />
+      <Sidebar now={now()} onOpenMessage={openMessage} onError={showError} />
       <main class="chat-area">
         <Show
           when={openKey()}

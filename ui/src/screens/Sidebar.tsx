@@ -13,7 +13,12 @@ import { useApp } from '../stores/app';
 export const SEARCH_INPUT_ID = 'wren-search';
 const SEARCH_DEBOUNCE_MS = 200;
 
-export function Sidebar(props: { now: number; onOpenMessage: (chat: ChatId, seq: Seq) => void }): JSX.Element {
+export function Sidebar(props: {
+  now: number;
+  onOpenMessage: (chat: ChatId, seq: Seq) => void;
+  /** Shows why an action of a chat's menu failed. */
+  onError: (message: string) => void;
+}): JSX.Element {
   const app = useApp();
   const t = app.settings.t;
   const [input, setInput] = createSignal('');
@@ -119,6 +124,7 @@ export function Sidebar(props: { now: number; onOpenMessage: (chat: ChatId, seq:
               onOpenChat={open}
               onOpenChannel={openChannel}
               onOpenMessage={props.onOpenMessage}
+              onError={props.onError}
             />
           }
         >
@@ -134,6 +140,7 @@ export function Sidebar(props: { now: number; onOpenMessage: (chat: ChatId, seq:
               testId="chat-list"
               now={props.now}
               onOpen={app.openChat}
+              onError={props.onError}
             />
           </Show>
           <Show when={app.channels.list().length > 0}>

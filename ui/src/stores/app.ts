@@ -4,6 +4,7 @@ import { batch, createContext, createSignal, useContext, type Accessor } from 's
 import type { Lang } from '../i18n';
 import { displayTitle } from '../lib/chats';
 import { isArrival } from '../lib/messages';
+import { isMuted } from '../lib/mute';
 import type { ChannelId, ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '../platform/types';
 import { callRecordLabel } from '../lib/calls';
 import { onMediaSwitched, onPipClosed } from '../lib/callWindow';
@@ -103,6 +104,7 @@ export interface AppOptions {
 
 export function createAppState(platform: Platform, options: AppOptions = {}): AppState {
   const storage = options.storage ?? null;
+  const clock = options.now ?? Date.now;
   const sessionStorage = options.sessionStorage ?? null;
   // Older versions kept drafts here in clear text. They are deleted, not migrated: moving
   // them into the encrypted store would still leave this copy readable on disk until now.
@@ -179,12 +181,14 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   };
 
   // Each message that arrives is announced once, with its sender (and its chat, when that
-  // is not the open one); not while a backlog is being synced.
+  // is not the open one); not while a backlog is being synced, nor from a muted chat that is
+  // not open (the host shows no notification for it either).
   const announce = (message: MessageView): void => {
     const chat = chats.byId(message.chat);
     if (sync() !== null || !isArrival(message, chat?.readSeq ?? 0)) return;
     const name = message.sender.username;
     const here = chat === undefined || activeChat() === message.chat;
+    if (!here && isMuted(chat.mutedUntil, clock())) return;
     let text: string;
     if (message.undecryptable) {
       // Its text is only the reason it cannot be read: that is not what was said.

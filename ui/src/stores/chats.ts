@@ -2,7 +2,10 @@
 
 import { createMemo, createSignal, type Accessor } from 'solid-js';
 import { sortChats, totalUnread } from '../lib/chats';
-import type { ChatId, ChatSummary, CoreEvent, Platform } from '../platform/types';
+import type { ChatId, ChatSummary, CoreEvent, Platform, Seq } from '../platform/types';
+
+/** How many of the newest messages to look through for the newest sent one (see `markRead`). */
+const NEWEST_PAGE = 50;
 
 export interface ChatsStore {
   /** Pinned first, then by last activity. */
@@ -14,10 +17,22 @@ export interface ChatsStore {
   loaded: Accessor<boolean>;
   load(): Promise<void>;
   apply(event: CoreEvent): void;
+  /**
+   * Marks the whole chat read, up to its newest sent message (asked from the host when the
+   * newest one is still unsent); the new summary arrives as `chatUpdated`. Does nothing when
+   * nothing is unread.
+   */
+  markRead(id: ChatId): Promise<void>;
   /** Records a summary returned by a call (e.g. a chat just created). */
   put(chat: ChatSummary): void;
   /** Forgets every chat (sign-out, lock): summaries carry last messages and drafts. */
   clear(): void;
+}
+
+/** The position of the chat's newest sent message; null when it has none. */
+async function newestSeq(platform: Platform, chat: ChatId): Promise<Seq | null> {
+  const page = await platform.history(chat, null, NEWEST_PAGE);
+  return page.find((m) => m.seq !== null)?.seq ?? null;
 }
 
 export function createChatsStore(platform: Platform): ChatsStore {
@@ -47,6 +62,12 @@ export function createChatsStore(platform: Platform): ChatsStore {
           return next;
         });
       }
+    },
+    async markRead(id) {
+      const chat = chats().get(id);
+      if (chat === undefined || chat.unreadCount === 0) return;
+      const seq = chat.lastMessage?.seq ?? (await newestSeq(platform, id));
+      if (seq !== null && seq > chat.readSeq) await platform.markRead(id, seq);
     },
     put,
     clear() {

@@ -1,7 +1,15 @@
 // @vitest-environment node
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dayKey, daysBetween, formatDay, formatListStamp, formatTime, needsDaySeparator } from '../../src/lib/dates';
+import {
+  dayKey,
+  daysBetween,
+  formatDateTime,
+  formatDay,
+  formatListStamp,
+  formatTime,
+  needsDaySeparator,
+} from '../../src/lib/dates';
 
 const now = new Date(2026, 10, 24, 15, 0).getTime();
 const at = (days: number, hour = 10, minute = 30): number => new Date(2026, 10, 24 - days, hour, minute).getTime();
@@ -43,6 +51,14 @@ describe('times', () => {
     const arabic = formatTime(at(0, 14, 5), 'ar');
     expect(arabic).toContain('٢:٠٥');
     expect(arabic).toContain('م');
+  });
+
+  it('writes a day and a time, e.g. when a mute ends', () => {
+    expect(formatDateTime(at(-1, 14, 5), 'en')).toBe('Nov 25, 2:05 PM');
+    const arabic = formatDateTime(at(-1, 14, 5), 'ar');
+    expect(arabic).toContain('٢٥');
+    expect(arabic).toContain('٢:٠٥');
+    expect(arabic).not.toMatch(/[0-9]/);
   });
 
   it('shows a time today, a weekday this week and a date before that in the chat list', () => {

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { MemoryPlatform } from '../../src/platform/memory';
-import type { CoreEvent } from '../../src/platform/types';
+import { MUTED_FOREVER, type CoreEvent } from '../../src/platform/types';
 
 const BOB_CHAT = 1;
 
@@ -59,6 +59,47 @@ describe('memory host', () => {
     const hits = await host.search('drive');
     expect(hits[0]?.chatTitle).toBe('Weekend trip');
     expect(hits[0]?.snippet).toContain('\u0001drive\u0002');
+  });
+
+  it('mutes and unmutes a chat, telling the UI with chatUpdated as pinning does', async () => {
+    let now = 1_000_000;
+    const host = new MemoryPlatform({ signedInAs: 'alice', now: () => now });
+    const events: CoreEvent[] = [];
+    host.onEvent((e) => events.push(e));
+    const muted = async (): Promise<(number | null)[]> => (await host.chats()).map((c) => c.mutedUntil);
+    expect(await muted()).toEqual([null, null, null, null]);
+
+    await host.setChatMuted(BOB_CHAT, now + 3_600_000);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(events).toEqual([{ type: 'chatUpdated', chat: expect.objectContaining({ id: BOB_CHAT, mutedUntil: now + 3_600_000 }) }]);
+    expect((await host.chats()).find((c) => c.id === BOB_CHAT)?.mutedUntil).toBe(now + 3_600_000);
+
+    // Messages still arrive and count as unread.
+    host.deliver(BOB_CHAT, 'bob', 'shh');
+    expect((await host.chats()).find((c) => c.id === BOB_CHAT)?.unreadCount).toBe(3);
+
+    await host.setChatMuted(BOB_CHAT, null);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(events.at(-1)).toEqual({ type: 'chatUpdated', chat: expect.objectContaining({ id: BOB_CHAT, mutedUntil: null }) });
+    expect(await muted()).toEqual([null, null, null, null]);
+
+    // A mute that has ended is reported as none; one for ever never ends.
+    await host.setChatMuted(BOB_CHAT, now + 1000);
+    await host.setChatMuted(2, MUTED_FOREVER);
+    now += 1000;
+    expect((await host.chats()).map((c) => [c.id, c.mutedUntil])).toEqual([
+      [1, null],
+      [2, MUTED_FOREVER],
+      [3, null],
+      [4, null],
+    ]);
+  });
+
+  it('refuses to mute a group this account was removed from, or a chat that is not its own', async () => {
+    const host = new MemoryPlatform({ signedInAs: 'alice' });
+    host.removeMe(2);
+    await expect(host.setChatMuted(2, MUTED_FOREVER)).rejects.toMatchObject({ code: 'not_member' });
+    await expect(host.setChatMuted(99, null)).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('only lets admins remove members', async () => {

@@ -1,6 +1,7 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TauriPlatform } from '../../src/platform/tauri';
+import { MUTED_FOREVER } from '../../src/platform/types';
 
 afterEach(() => {
   clearMocks();
@@ -35,6 +36,24 @@ describe('tauri host', () => {
       ['set_notification_preview', { show: false, hiddenText: 'رسالة جديدة' }],
       ['set_tray_texts', { show: 'Show Wren', quit: 'Quit' }],
       ['set_draft', { chat: 3, text: 'half a thought' }],
+    ]);
+  });
+
+  it('mutes a chat with set_chat_muted: until a time, for ever, or unmutes with null', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return null;
+    });
+    const host = new TauriPlatform();
+    await host.setChatMuted(3, 1_700_003_600_000);
+    await host.setChatMuted(3, MUTED_FOREVER);
+    await host.setChatMuted(3, null);
+    expect(MUTED_FOREVER).toBe(Number.MAX_SAFE_INTEGER);
+    expect(calls).toEqual([
+      ['set_chat_muted', { chat: 3, until: 1_700_003_600_000 }],
+      ['set_chat_muted', { chat: 3, until: Number.MAX_SAFE_INTEGER }],
+      ['set_chat_muted', { chat: 3, until: null }],
     ]);
   });
 

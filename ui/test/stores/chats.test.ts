@@ -1,5 +1,5 @@
 import { createRoot } from 'solid-js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createChatsStore } from '../../src/stores/chats';
 import { MemoryPlatform } from '../../src/platform/memory';
 import { chat } from '../fixtures';
@@ -34,5 +34,22 @@ describe('chats store', () => {
     chats.put(chat({ id: 1, lastActivityAt: 10, pinned: true }));
     chats.put(chat({ id: 2, lastActivityAt: 99 }));
     expect(chats.list().map((c) => c.id)).toEqual([1, 2]);
+  });
+
+  it('marks a chat read up to its newest sent message, also when the newest one is unsent', async () => {
+    const platform = new MemoryPlatform({ signedInAs: 'alice', ackDelay: 60_000 });
+    const chats = createRoot(() => createChatsStore(platform));
+    await chats.load();
+    const marked = vi.spyOn(platform, 'markRead');
+    // Nothing unread: nothing to ask.
+    await chats.markRead(3);
+    expect(marked).not.toHaveBeenCalled();
+    const delivered = platform.deliver(1, 'bob', 'one more');
+    await platform.send(1, 'still sending', null);
+    await chats.load();
+    expect(chats.byId(1)).toMatchObject({ unreadCount: 3, lastMessage: { seq: null } });
+    await chats.markRead(1);
+    expect(marked.mock.calls).toEqual([[1, delivered.seq]]);
+    expect((await platform.chats()).find((c) => c.id === 1)?.unreadCount).toBe(0);
   });
 });

@@ -68,6 +68,7 @@ const PAIRS: [string, string, string, number][] = [
   ['accent text on buttons', '--accent', '--bg-soft', 4.5],
   ['text on accent buttons and segments', '--accent-text', '--accent', 4.5],
   ['unread badge', '--accent-text', '--badge-unread', 4.5],
+  ['unread badge of a muted chat', '--accent-text', '--badge-muted', 4.5],
   ['time in an incoming bubble', '--meta-in', '--bubble-in', 4.5],
   ['time in an outgoing bubble', '--meta-out', '--bubble-out', 4.5],
   ['ticks', '--tick', '--bubble-out', 3],

@@ -1,8 +1,9 @@
-//! chats, history, search, read, group.
+//! chats, history, search, read, mute, group.
 
 use super::{sync, Ctx};
 use crate::{output, profile};
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
+use wren_core::MUTED_FOR_EVER;
 
 pub(super) async fn list(ctx: &Ctx) -> Result<()> {
     sync(ctx).await?;
@@ -54,6 +55,48 @@ pub(super) async fn read(ctx: &Ctx, chat: &str) -> Result<()> {
         .ok_or_else(|| anyhow!("chat {chat} has no messages"))?;
     ctx.client.mark_read(chat, newest).await?;
     Ok(())
+}
+
+pub(super) async fn mute(ctx: &Ctx, chat: &str, duration: Option<&str>, off: bool) -> Result<()> {
+    sync(ctx).await?;
+    let chat = profile::resolve_chat(&ctx.client, chat).await?;
+    let hours = match duration {
+        Some("1h") => Some(1),
+        Some("8h") => Some(8),
+        Some("2d") => Some(48),
+        Some(other) => bail!("--for takes 1h, 8h or 2d, not {other:?}"),
+        None => None,
+    };
+    let until = match (off, hours) {
+        (true, _) => None,
+        (false, Some(hours)) => Some(now_ms() + hours * 3_600_000),
+        (false, None) => Some(MUTED_FOR_EVER),
+    };
+    ctx.client.set_muted(chat, until).await?;
+    let summary = ctx
+        .client
+        .chat(chat)
+        .await?
+        .ok_or_else(|| anyhow!("chat {chat} is gone"))?;
+    if ctx.json {
+        return output::json(&summary);
+    }
+    output::line(&match summary.muted_until {
+        None => format!("{} is not muted", summary.title),
+        Some(until) if until >= MUTED_FOR_EVER => format!("{} is muted", summary.title),
+        Some(_) => format!(
+            "{} is muted for {}",
+            summary.title,
+            duration.unwrap_or("a while")
+        ),
+    })
+}
+
+/// Milliseconds since the Unix epoch.
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 pub(super) async fn group_create(ctx: &Ctx, title: &str, members: &[String]) -> Result<()> {

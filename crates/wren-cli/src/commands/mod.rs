@@ -56,6 +56,11 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::History { chat, limit } => chats::history(ctx, &chat, limit).await,
         Command::Search { query, limit } => chats::search(ctx, &query, limit).await,
         Command::Read { chat } => chats::read(ctx, &chat).await,
+        Command::Mute {
+            chat,
+            duration,
+            off,
+        } => chats::mute(ctx, &chat, duration.as_deref(), off).await,
         Command::Group(GroupCommand::Create { title, members }) => {
             chats::group_create(ctx, &title, &members).await
         }

@@ -704,6 +704,18 @@ impl Client {
         Ok(())
     }
 
+    /// Mutes a chat's announcements on this device until `until` (ms since the epoch;
+    /// [`MUTED_FOR_EVER`]: for ever), or unmutes it (`None`). Its messages still arrive and count
+    /// as unread; they are not announced.
+    pub async fn set_muted(&self, chat: ChatId, until: Option<u64>) -> Result<(), CoreError> {
+        self.check_member(chat).await?;
+        self.inner.store.set_muted(chat, until).await?;
+        if let Some(chat) = self.inner.store.chat(self.me()?, chat).await? {
+            let _ = self.inner.events.send(ClientEvent::ChatUpdated { chat });
+        }
+        Ok(())
+    }
+
     /// Saves what the user typed in a chat's composer and has not sent (empty clears it),
     /// in the encrypted store: a draft is never kept anywhere in the clear.
     pub async fn set_draft(&self, chat: ChatId, text: &str) -> Result<(), CoreError> {
@@ -943,6 +955,9 @@ fn random_u64() -> Result<u64, CoreError> {
         .map_err(|_| CoreError::Invalid("the system random generator failed".into()))?;
     Ok(u64::from_le_bytes(bytes))
 }
+
+/// The mute of a chat muted for ever (the latest time the store keeps).
+pub const MUTED_FOR_EVER: u64 = i64::MAX as u64;
 
 /// The wall-clock time in Unix milliseconds.
 pub(crate) fn now_ms() -> u64 {

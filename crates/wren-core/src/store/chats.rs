@@ -224,7 +224,7 @@ pub(crate) fn summary(
     let row = conn
         .prepare_cached(
             "SELECT kind, title, read_seq, peers_read_seq, last_activity_at, pinned, is_member,
-                    draft
+                    draft, muted_until
              FROM chats WHERE id = ?1",
         )?
         .query_row([chat.0 as i64], |row| {
@@ -233,7 +233,7 @@ pub(crate) fn summary(
                 (row.get::<_, i64>(2)?, row.get::<_, i64>(3)?),
                 row.get::<_, i64>(4)?,
                 (row.get::<_, bool>(5)?, row.get::<_, bool>(6)?),
-                row.get::<_, String>(7)?,
+                (row.get::<_, String>(7)?, row.get::<_, i64>(8)?),
             ))
         })
         .optional()?;
@@ -242,7 +242,7 @@ pub(crate) fn summary(
         (read_seq, peers_read_seq),
         last_activity_at,
         (pinned, is_member),
-        draft,
+        (draft, muted_until),
     )) = row
     else {
         return Ok(None);
@@ -282,7 +282,21 @@ pub(crate) fn summary(
         pinned,
         is_member,
         draft,
+        muted_until: (muted_until as u64 > crate::client::now_ms()).then_some(muted_until as u64),
     }))
+}
+
+/// Mutes a chat's announcements on this device until `until` (ms since the epoch; `None`
+/// unmutes).
+pub(crate) fn set_muted(
+    conn: &Connection,
+    chat: ChatId,
+    until: Option<u64>,
+) -> Result<(), StoreError> {
+    let until = until.map_or(0, |ms| i64::try_from(ms).unwrap_or(i64::MAX));
+    conn.prepare_cached("UPDATE chats SET muted_until = ?2 WHERE id = ?1")?
+        .execute(params![chat.0 as i64, until])?;
+    Ok(())
 }
 
 /// Saves (or, empty, clears) the unsent text of a chat's composer.

@@ -334,6 +334,16 @@ impl Store {
             .await
     }
 
+    pub(crate) async fn set_muted(
+        &self,
+        chat: ChatId,
+        until: Option<u64>,
+    ) -> Result<(), StoreError> {
+        self.actor
+            .call(move |c| chats::set_muted(c, chat, until))
+            .await
+    }
+
     pub(crate) async fn set_draft(&self, chat: ChatId, text: String) -> Result<(), StoreError> {
         self.actor
             .call(move |c| chats::set_draft(c, chat, &text))

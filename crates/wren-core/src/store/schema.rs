@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/010_channel_mute.sql"),
     include_str!("migrations/011_synced_pins.sql"),
     include_str!("migrations/012_call_records.sql"),
+    include_str!("migrations/013_chat_mute.sql"),
 ];
 
 /// Opens (or creates) the database, checks the key, and migrates to the newest schema.
