@@ -7,6 +7,7 @@ use crate::models::{Device, GroupAddsChoice, PrivacyView, ProfileStatus};
 use crate::state::AppState;
 use crate::tray::TrayMenu;
 use tauri::{AppHandle, Manager, State};
+use wren_core::content::{self, Format, RichText};
 use wren_core::e2e::{GroupState, SafetyNumber};
 use wren_core::{Account, AccountId, ChatId, ChatSummary, DeviceId, MessageView, SearchHit, Seq};
 
@@ -94,26 +95,41 @@ pub(crate) async fn history(
     Ok(state.client().await?.history(chat, before, limit).await?)
 }
 
-/// Queues a message.
+/// Queues a message; unless `plain`, its Markdown-style marks become formatting.
 #[tauri::command]
 pub(crate) async fn send(
     state: State<'_, AppState>,
     chat: ChatId,
     text: String,
     reply_to: Option<Seq>,
+    plain: Option<bool>,
 ) -> Result<MessageView> {
-    Ok(state.client().await?.send(chat, &text, reply_to).await?)
+    let body = RichText {
+        reply_to,
+        ..content::compose(&text, format(plain))
+    };
+    Ok(state.client().await?.send_rich(chat, body).await?)
 }
 
-/// Replaces the text of an own message.
+/// Replaces the text of an own message, read as `send` reads it.
 #[tauri::command]
 pub(crate) async fn edit(
     state: State<'_, AppState>,
     chat: ChatId,
     seq: Seq,
     text: String,
+    plain: Option<bool>,
 ) -> Result<()> {
-    Ok(state.client().await?.edit(chat, seq, &text).await?)
+    let body = content::compose(&text, format(plain));
+    Ok(state.client().await?.edit_rich(chat, seq, body).await?)
+}
+
+fn format(plain: Option<bool>) -> Format {
+    if plain.unwrap_or(false) {
+        Format::Plain
+    } else {
+        Format::Markdown
+    }
 }
 
 /// Deletes a message for everyone.

@@ -22,6 +22,9 @@ pub(crate) enum Error {
     /// A window could not be made or changed.
     #[error("the window system refused: {0}")]
     Window(#[from] tauri::Error),
+    /// The system could not open a link.
+    #[error("the link could not be opened: {0}")]
+    Open(String),
 }
 
 impl Error {
@@ -35,7 +38,7 @@ impl Error {
             Error::Taken(_) => "taken",
             Error::Locked => "locked",
             Error::Invalid(_) => "invalid",
-            Error::Window(_) => "internal",
+            Error::Window(_) | Error::Open(_) => "internal",
         }
     }
 

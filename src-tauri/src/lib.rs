@@ -14,6 +14,7 @@ mod deep_link;
 mod error;
 mod events;
 mod logging;
+mod message_commands;
 mod models;
 mod notify;
 mod state;
@@ -37,6 +38,7 @@ pub fn run() {
     let result = builder
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| setup(app, own_profile))
         .invoke_handler(tauri::generate_handler![
             commands::profile_status,
@@ -50,6 +52,16 @@ pub fn run() {
             commands::send,
             commands::edit,
             commands::remove,
+            message_commands::react,
+            message_commands::forward,
+            message_commands::pin_message,
+            message_commands::pinned_messages,
+            message_commands::delete_for_me,
+            message_commands::search_chat,
+            message_commands::seq_at_date,
+            message_commands::open_link,
+            message_commands::profile,
+            message_commands::set_profile,
             commands::mark_read,
             commands::typing,
             commands::open_direct,

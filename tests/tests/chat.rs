@@ -292,3 +292,253 @@ async fn typing_reaches_the_other_member_and_is_not_stored() {
         .is_empty());
     server.stop().await;
 }
+
+fn markdown(input: &str) -> wren_core::content::RichText {
+    wren_core::content::compose(input, wren_core::content::Format::Markdown)
+}
+
+fn kinds(message: &MessageView) -> Vec<(wren_core::content::EntityKind, u32, u32)> {
+    message
+        .entities
+        .iter()
+        .map(|e| (e.kind, e.offset, e.length))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formatting_edits_reactions_pins_and_forwards_reach_the_others_live() {
+    use wren_core::content::EntityKind::{Bold, Italic, Url};
+    wren_tests::init_tracing();
+    let server = TestServer::start().await;
+    let (alice, _) = register(&server.url, server.scratch(), "alice").await;
+    let (bob, _) = register(&server.url, server.scratch(), "bob").await;
+    let (carol, _) = register(&server.url, server.scratch(), "carol").await;
+    let chat = alice.open_direct("bob").await.expect("open").id;
+    let group = alice
+        .create_group("Plans", &["bob".into(), "carol".into()])
+        .await
+        .expect("group")
+        .id;
+
+    // Formatting travels inside the encryption and arrives as entities.
+    let sent = alice
+        .send_rich(chat, markdown("**مرحبا** see https://wren.example"))
+        .await
+        .expect("send");
+    assert_eq!(sent.text, "مرحبا see https://wren.example");
+    alice.wait_outbox_empty(WAIT).await.expect("delivered");
+    let seq = message_with(&alice, chat, &sent.text)
+        .await
+        .and_then(|m| m.seq)
+        .expect("seq");
+    let arrived = eventually(&bob, WAIT, "bob gets the formatted message", || async {
+        message_with(&bob, chat, "مرحبا see https://wren.example").await
+    })
+    .await;
+    assert_eq!(kinds(&arrived), vec![(Bold, 0, 5), (Url, 10, 20)]);
+
+    // An edit of a formatted message replaces text and entities.
+    alice
+        .edit_rich(chat, seq, markdown("__changed__ text"))
+        .await
+        .expect("edit");
+    let edited = eventually(&bob, WAIT, "bob sees the edit", || async {
+        message_with(&bob, chat, "changed text").await
+    })
+    .await;
+    assert_eq!(kinds(&edited), vec![(Italic, 0, 7)]);
+    assert!(edited.edited_at.is_some());
+
+    // A reaction shows at once for its sender and reaches the other side; taking it back too.
+    bob.react(chat, seq, "👍", true).await.expect("react");
+    let mine = message_with(&bob, chat, "changed text")
+        .await
+        .expect("stored");
+    assert_eq!(mine.reactions.len(), 1);
+    assert!(mine.reactions[0].mine);
+    let seen = eventually(&alice, WAIT, "alice sees bob's reaction", || async {
+        let m = message_with(&alice, chat, "changed text").await?;
+        (!m.reactions.is_empty()).then_some(m)
+    })
+    .await;
+    assert_eq!(seen.reactions[0].emoji, "👍");
+    assert_eq!(seen.reactions[0].count, 1);
+    assert!(!seen.reactions[0].mine);
+    assert_eq!(seen.reactions[0].accounts[0].username, "bob");
+    for emoji in ["❤️", "😂"] {
+        bob.react(chat, seq, emoji, true).await.expect("react");
+    }
+    let fourth = bob.react(chat, seq, "🔥", true).await;
+    assert!(
+        matches!(fourth, Err(ref e) if e.code() == "invalid"),
+        "{fourth:?}"
+    );
+    let not_emoji = bob.react(chat, seq, "lol", true).await;
+    assert!(
+        matches!(not_emoji, Err(ref e) if e.code() == "invalid"),
+        "{not_emoji:?}"
+    );
+    bob.react(chat, seq, "👍", false).await.expect("take back");
+    eventually(
+        &alice,
+        WAIT,
+        "alice sees two reactions, not the thumb",
+        || async {
+            let m = message_with(&alice, chat, "changed text").await?;
+            let emojis: Vec<&str> = m.reactions.iter().map(|r| r.emoji.as_str()).collect();
+            (emojis == ["❤️", "😂"]).then_some(())
+        },
+    )
+    .await;
+
+    // Either side pins in a direct chat.
+    bob.pin_message(chat, seq, true).await.expect("pin");
+    eventually(&alice, WAIT, "alice sees the pin", || async {
+        let pinned = alice.pinned_messages(chat).await.ok()?;
+        (pinned.len() == 1 && pinned[0].seq == Some(seq) && pinned[0].pinned).then_some(())
+    })
+    .await;
+
+    // Actions are never shown as messages.
+    for client in [&alice, &bob] {
+        assert_eq!(texts(client, chat).await, ["changed text"]);
+        let summary = client.chat(chat).await.expect("chat").expect("stored");
+        assert_eq!(
+            summary.last_message.map(|m| m.text).as_deref(),
+            Some("changed text")
+        );
+    }
+    let unread = alice.chat(chat).await.expect("chat").expect("stored");
+    assert_eq!(
+        unread.unread_count, 0,
+        "reactions and pins are not unread messages"
+    );
+
+    // Bob forwards it to the group: carol sees where it came from, with its formatting.
+    eventually(&bob, WAIT, "bob is in the group", || async {
+        bob.chat(group).await.ok()?
+    })
+    .await;
+    bob.forward(chat, &[seq], group).await.expect("forward");
+    let forwarded = eventually(&carol, WAIT, "carol gets the forward", || async {
+        message_with(&carol, group, "changed text").await
+    })
+    .await;
+    assert_eq!(forwarded.sender.username, "bob");
+    assert_eq!(
+        forwarded.forwarded_from.as_ref().map(|f| f.name.as_str()),
+        Some("alice")
+    );
+    assert_eq!(kinds(&forwarded), vec![(Italic, 0, 7)]);
+
+    // In a group only admins pin: bob is refused here, and a forged pin is ignored.
+    let group_seq = forwarded.seq.expect("seq");
+    let refused = bob.pin_message(group, group_seq, true).await;
+    assert!(
+        matches!(refused, Err(ref e) if e.code() == "forbidden"),
+        "{refused:?}"
+    );
+    alice
+        .pin_message(group, group_seq, true)
+        .await
+        .expect("admin pins");
+    eventually(&carol, WAIT, "carol sees the admin's pin", || async {
+        let m = message_with(&carol, group, "changed text").await?;
+        m.pinned.then_some(())
+    })
+    .await;
+
+    // Search in one chat finds only that chat's messages.
+    let here = bob.search_chat(chat, "changed", 10).await.expect("search");
+    assert_eq!(here.len(), 1);
+    assert_eq!(here[0].chat, chat);
+
+    // Deleting for me: gone here, still there for the others.
+    let local: i64 = forwarded.local_id.parse().expect("local id");
+    carol
+        .delete_for_me(group, &[local])
+        .await
+        .expect("delete for me");
+    assert!(message_with(&carol, group, "changed text").await.is_none());
+    assert!(carol
+        .search_chat(group, "changed", 10)
+        .await
+        .expect("search")
+        .is_empty());
+    assert!(message_with(&alice, group, "changed text").await.is_some());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_display_name_in_any_script_reaches_everyone_who_shares_a_chat() {
+    wren_tests::init_tracing();
+    let server = TestServer::start().await;
+    let (alice, _) = register(&server.url, server.scratch(), "alice").await;
+    let (bob, _) = register(&server.url, server.scratch(), "bob").await;
+    let (carol, _) = register(&server.url, server.scratch(), "carol").await;
+    let chat = bob.open_direct("alice").await.expect("open").id;
+    let group = alice
+        .create_group("Book club", &["bob".into(), "carol".into()])
+        .await
+        .expect("group")
+        .id;
+    eventually(&carol, WAIT, "carol is in the group", || async {
+        carol.chat(group).await.ok()?
+    })
+    .await;
+
+    let saved = alice
+        .set_profile("  أليس الفارسي  ", "أحب القراءة")
+        .await
+        .expect("set profile");
+    assert_eq!(saved.account.display_name, "أليس الفارسي", "trimmed");
+    assert_eq!(saved.bio, "أحب القراءة");
+
+    // Bob's direct chat is titled with her name now; carol's group lists it.
+    eventually(&bob, WAIT, "bob's chat takes alice's name", || async {
+        let summary = bob.chat(chat).await.ok()??;
+        (summary.title == "أليس الفارسي").then_some(())
+    })
+    .await;
+    eventually(
+        &carol,
+        WAIT,
+        "carol sees the name among the members",
+        || async {
+            let summary = carol.chat(group).await.ok()??;
+            let alice = summary
+                .members
+                .iter()
+                .find(|m| m.account.username == "alice")?;
+            (alice.account.display_name == "أليس الفارسي").then_some(())
+        },
+    )
+    .await;
+    let profile = carol.profile(saved.account.id).await.expect("profile");
+    assert_eq!(profile.bio, "أحب القراءة");
+
+    // Messages name their sender by it.
+    alice.send(group, "hello", None).await.expect("send");
+    let message = eventually(&carol, WAIT, "carol gets the message", || async {
+        message_with(&carol, group, "hello").await
+    })
+    .await;
+    assert_eq!(message.sender.name(), "أليس الفارسي");
+
+    // Names that hide or reorder text, or are too long, are refused with a clear reason.
+    for bad in ["admin\u{202E}gpj.exe", "two\nlines", &"x".repeat(65)] {
+        let refused = alice.set_profile(bad, "").await;
+        assert!(
+            matches!(refused, Err(ref e) if e.code() == "invalid" && e.to_string().contains("display name")),
+            "{bad:?}: {refused:?}"
+        );
+    }
+    // Clearing the name brings the username back.
+    alice.set_profile("", "").await.expect("clear");
+    eventually(&bob, WAIT, "bob's chat is titled alice again", || async {
+        let summary = bob.chat(chat).await.ok()??;
+        (summary.title == "alice").then_some(())
+    })
+    .await;
+    server.stop().await;
+}

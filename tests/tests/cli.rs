@@ -15,6 +15,19 @@ fn one_line_error(out: &std::process::Output) -> String {
     stderr
 }
 
+/// A server in `scratch` and the registered CLI profiles of alice and bob.
+fn alice_and_bob(scratch: &std::path::Path) -> (ServerProcess, Cli, Cli) {
+    let server = ServerProcess::start(&scratch.join("server"), free_port());
+    let cli = |name: &str| Cli {
+        profile: scratch.join(name),
+        server: server.url.clone(),
+    };
+    let (alice, bob) = (cli("alice"), cli("bob"));
+    alice.ok(&["register", "alice"]);
+    bob.ok(&["register", "bob"]);
+    (server, alice, bob)
+}
+
 #[test]
 fn the_cli_contract_holds_for_scripts() {
     let scratch = tempfile::tempdir().expect("tempdir");
@@ -132,14 +145,11 @@ fn an_unencrypted_address_to_another_computer_needs_allow_insecure() {
 #[test]
 fn both_sides_see_the_same_safety_number_and_a_new_device_changes_it() {
     let scratch = tempfile::tempdir().expect("tempdir");
-    let server = ServerProcess::start(&scratch.path().join("server"), free_port());
+    let (server, alice, bob) = alice_and_bob(scratch.path());
     let cli = |name: &str| Cli {
         profile: scratch.path().join(name),
         server: server.url.clone(),
     };
-    let (alice, bob) = (cli("alice"), cli("bob"));
-    alice.ok(&["register", "alice"]);
-    bob.ok(&["register", "bob"]);
     alice.ok(&["send", "@bob", "shall we compare numbers?"]);
     assert!(wait_until(Duration::from_secs(20), || bob
         .ok(&["history", "@alice"])
@@ -580,14 +590,11 @@ fn with_a_key_that_differs_on_one_side_the_emojis_differ_and_no_media_opens() {
 #[test]
 fn a_chat_is_muted_for_a_while_for_ever_or_not_on_this_device() {
     let scratch = tempfile::tempdir().expect("tempdir");
-    let server = ServerProcess::start(&scratch.path().join("server"), free_port());
+    let (server, alice, _bob) = alice_and_bob(scratch.path());
     let cli = |name: &str| Cli {
         profile: scratch.path().join(name),
         server: server.url.clone(),
     };
-    let (alice, bob) = (cli("alice"), cli("bob"));
-    alice.ok(&["register", "alice"]);
-    bob.ok(&["register", "bob"]);
     alice.ok(&["send", "@bob", "hello"]);
     let muted = |args: &[&str]| -> serde_json::Value {
         serde_json::from_str(&alice.ok(&[&["--json", "mute", "@bob"], args].concat()))
@@ -624,4 +631,78 @@ fn a_chat_is_muted_for_a_while_for_ever_or_not_on_this_device() {
     assert!(there[0]["mutedUntil"].is_null(), "{there}");
     let wrong = one_line_error(&alice.run(&["mute", "@bob", "--for", "3w"]));
     assert!(wrong.contains("3w"), "{wrong}");
+}
+
+#[test]
+fn formatting_reactions_pins_and_forwards_from_the_command_line() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (_server, alice, bob) = alice_and_bob(scratch.path());
+    alice.ok(&[
+        "send",
+        "@bob",
+        "**bold** and [docs](https://wren.example/docs)",
+    ]);
+    alice.ok(&["send", "--plain", "@bob", "**as typed**"]);
+    let history = |who: &Cli| -> serde_json::Value {
+        serde_json::from_str(&who.ok(&["--json", "history", "@alice", "--limit", "10"]))
+            .expect("JSON")
+    };
+    let first = &history(&bob)[0];
+    assert_eq!(first["text"], "bold and docs");
+    assert_eq!(first["entities"][0]["kind"], "bold");
+    assert_eq!(first["entities"][1]["kind"], "textLink");
+    assert_eq!(first["entities"][1]["url"], "https://wren.example/docs");
+    assert_eq!(history(&bob)[1]["text"], "**as typed**");
+    let seq = first["seq"].as_u64().expect("seq").to_string();
+
+    bob.ok(&["react", "@alice", &seq, "👍"]);
+    bob.ok(&["pin", "@alice", &seq]);
+    let alice_view: serde_json::Value =
+        serde_json::from_str(&alice.ok(&["--json", "history", "@bob", "--limit", "10"]))
+            .expect("JSON");
+    assert_eq!(alice_view.as_array().map(Vec::len), Some(2), "{alice_view}");
+    assert_eq!(alice_view[0]["reactions"][0]["emoji"], "👍");
+    assert_eq!(
+        alice_view[0]["reactions"][0]["accounts"][0]["username"],
+        "bob"
+    );
+    assert_eq!(alice_view[0]["pinned"], true);
+    let lines = alice.ok(&["history", "@bob", "--limit", "2"]);
+    assert!(
+        lines.contains("alice: bold and docs ✓ [pinned] 👍1"),
+        "{lines}"
+    );
+    bob.ok(&["react", "@alice", &seq, "👍", "--remove"]);
+    let wrong = one_line_error(&bob.run(&["react", "@alice", &seq, "nope"]));
+    assert!(wrong.contains("not an emoji"), "{wrong}");
+
+    // Forward to a group: the group sees where it came from.
+    let group: serde_json::Value =
+        serde_json::from_str(&bob.ok(&["--json", "group", "create", "Team", "@alice"]))
+            .expect("JSON");
+    let group_id = group["id"].as_u64().expect("id").to_string();
+    assert_eq!(
+        bob.ok(&["forward", "@alice", &seq, "--to", &group_id])
+            .trim(),
+        "forwarded 1"
+    );
+    let there: serde_json::Value =
+        serde_json::from_str(&alice.ok(&["--json", "history", &group_id])).expect("JSON");
+    let last = there.as_array().and_then(|m| m.last()).expect("a message");
+    assert_eq!(last["forwardedFrom"]["name"], "alice");
+    assert_eq!(last["text"], "bold and docs");
+
+    // A display name in Arabic, seen by bob; a name that reorders text is refused.
+    assert_eq!(
+        alice
+            .ok(&["profile", "set", "--name", "أليس", "--bio", "baker"])
+            .trim(),
+        "أليس (@alice)\nbaker"
+    );
+    let seen: serde_json::Value =
+        serde_json::from_str(&bob.ok(&["--json", "profile", "@alice"])).expect("JSON");
+    assert_eq!(seen["account"]["displayName"], "أليس");
+    assert_eq!(seen["bio"], "baker");
+    let refused = one_line_error(&alice.run(&["profile", "set", "--name", "a\u{202E}b"]));
+    assert!(refused.contains("display name"), "{refused}");
 }

@@ -2,8 +2,13 @@
 
 import type { Account, ChatSummary, MessageView } from '../src/platform/types';
 
-export const alice: Account = { id: 1, username: 'alice' };
-export const bob: Account = { id: 2, username: 'bob' };
+/** An account; no display name unless given. */
+export function account(id: number, username: string, displayName = ''): Account {
+  return { id, username, displayName };
+}
+
+export const alice: Account = account(1, 'alice');
+export const bob: Account = account(2, 'bob');
 
 export function message(overrides: Partial<MessageView> = {}): MessageView {
   const seq = overrides.seq === undefined ? 1 : overrides.seq;
@@ -21,6 +26,10 @@ export function message(overrides: Partial<MessageView> = {}): MessageView {
     undecryptable: false,
     state: 'sent',
     call: null,
+    entities: [],
+    reactions: [],
+    forwardedFrom: null,
+    pinned: false,
     ...overrides,
   };
 }

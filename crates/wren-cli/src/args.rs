@@ -51,7 +51,9 @@ pub(crate) enum Command {
     Logout,
     /// List chats, newest activity first.
     Chats,
-    /// Send a message. CHAT is @username for a direct chat or a group's id.
+    /// Send a message. CHAT is @username for a direct chat or a group's id. Markdown-style
+    /// marks format it: **bold**, __italic__, ++underline++, ~~strike~~, ||spoiler||,
+    /// `code`, ```block```, [text](https://…).
     Send {
         /// The chat.
         chat: String,
@@ -60,6 +62,9 @@ pub(crate) enum Command {
         /// Reply to this message number.
         #[arg(long)]
         reply_to: Option<u64>,
+        /// Send the text as it is, without reading marks.
+        #[arg(long)]
+        plain: bool,
     },
     /// Show a chat's messages, oldest first.
     History {
@@ -85,8 +90,45 @@ pub(crate) enum Command {
         chat: String,
         /// The message number.
         seq: u64,
-        /// The new text.
+        /// The new text (marks read as `send` reads them).
         text: String,
+        /// Take the text as it is, without reading marks.
+        #[arg(long)]
+        plain: bool,
+    },
+    /// React to a message with an emoji, or take the reaction back.
+    React {
+        /// The chat.
+        chat: String,
+        /// The message number.
+        seq: u64,
+        /// The emoji.
+        emoji: String,
+        /// Take it back.
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Forward messages to another chat.
+    Forward {
+        /// The chat they are in.
+        chat: String,
+        /// Their numbers, in the order to forward them.
+        #[arg(required = true)]
+        seqs: Vec<u64>,
+        /// The chat to forward them to.
+        #[arg(long)]
+        to: String,
+    },
+    /// Pin a message for everyone in the chat (group admins; either side of a direct
+    /// chat), or unpin it.
+    Pin {
+        /// The chat.
+        chat: String,
+        /// The message number.
+        seq: u64,
+        /// Unpin.
+        #[arg(long)]
+        unpin: bool,
     },
     /// Delete a message for everyone.
     Delete {
@@ -180,6 +222,12 @@ pub(crate) enum Command {
     Revoke {
         /// The device id (see `devices`).
         device: u64,
+    },
+    /// Your display name and bio, or someone's (`profile @user`); `profile set` changes yours.
+    Profile {
+        /// Whose (`@user`); without one, yours. Or `set` with --name / --bio.
+        #[command(subcommand)]
+        command: Option<ProfileCommand>,
     },
     /// Show your privacy settings, or change one (`privacy groups nobody`).
     Privacy {
@@ -319,6 +367,22 @@ pub(crate) enum CampaignCommand {
         /// The campaign id (see `campaign list`).
         campaign: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProfileCommand {
+    /// Change your display name or bio ("" clears one); what is not given stays.
+    Set {
+        /// The name to be shown by, in any script (up to 64 characters).
+        #[arg(long)]
+        name: Option<String>,
+        /// A short text about you (up to 140 characters).
+        #[arg(long)]
+        bio: Option<String>,
+    },
+    /// Someone's profile.
+    #[command(external_subcommand)]
+    Show(Vec<String>),
 }
 
 #[derive(Debug, Subcommand)]

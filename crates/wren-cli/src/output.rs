@@ -75,8 +75,19 @@ pub(crate) fn message(m: &MessageView) -> String {
         (true, DeliveryState::Read) => " ✓✓",
         (true, DeliveryState::Failed) => " [failed]",
     };
+    let forwarded = m
+        .forwarded_from
+        .as_ref()
+        .map(|f| format!("[forwarded from {}] ", f.name))
+        .unwrap_or_default();
+    let pinned = if m.pinned { " [pinned]" } else { "" };
+    let reactions: String = m
+        .reactions
+        .iter()
+        .map(|r| format!(" {}{}", r.emoji, r.count))
+        .collect();
     format!(
-        "{seq} {} {}: {text}{edited}{state}",
+        "{seq} {} {}: {forwarded}{text}{edited}{state}{pinned}{reactions}",
         timestamp(m.sent_at),
         m.sender.username
     )
@@ -274,6 +285,20 @@ pub(crate) fn post(p: &Post) -> String {
         timestamp(p.sent_at),
         p.views
     )
+}
+
+/// `أليس (@alice)` and the bio on the next line, if any.
+pub(crate) fn profile(p: &wren_core::model::Profile) -> String {
+    let who = if p.account.display_name.is_empty() {
+        format!("@{}", p.account.username)
+    } else {
+        format!("{} (@{})", p.account.display_name, p.account.username)
+    };
+    if p.bio.is_empty() {
+        who
+    } else {
+        format!("{who}\n{}", p.bio)
+    }
 }
 
 #[cfg(test)]

@@ -135,6 +135,9 @@ pub enum CoreError {
     /// A microphone, speaker or camera this machine does not have (any more).
     #[error("no {0} on this computer: it may have been unplugged")]
     NoSuchDevice(String),
+    /// Not allowed to this account here (e.g. pinning in a group without being an admin).
+    #[error("{0}")]
+    Forbidden(String),
 }
 
 impl CoreError {
@@ -158,6 +161,7 @@ impl CoreError {
             CoreError::Insecure(_) => "insecure",
             CoreError::Closed => "closed",
             CoreError::NoSuchDevice(_) => "not_found",
+            CoreError::Forbidden(_) => "forbidden",
         }
     }
 }

@@ -49,6 +49,21 @@ pub enum ClientEvent {
         /// Why, in words.
         reason: String,
     },
+    /// Someone this account shares a chat with (or this account) changed their display
+    /// name; the chats they are in also come as `ChatUpdated`.
+    #[serde(rename_all = "camelCase")]
+    ProfileChanged {
+        /// Who, as they are now.
+        account: Account,
+    },
+    /// Messages deleted on this device only: the UI drops them.
+    #[serde(rename_all = "camelCase")]
+    MessagesRemoved {
+        /// The chat.
+        chat: ChatId,
+        /// Their local ids.
+        local_ids: Vec<String>,
+    },
     /// Someone is typing.
     #[serde(rename_all = "camelCase")]
     Typing {

@@ -29,7 +29,9 @@ pub use client::{Client, ClientOptions, MUTED_FOR_EVER};
 pub use connection::transport::{websocket_url, CA_FILE_VARIABLE};
 pub use error::{CoreError, KeyError, StoreError};
 pub use events::{ClientEvent, ConnectionState};
-pub use model::{Account, ChatSummary, DeliveryState, MemberView, MessageView, SearchHit};
+pub use model::{
+    Account, ChatSummary, DeliveryState, MemberView, MessageView, ReactionView, SearchHit,
+};
 pub use wren_proto::{
     AccountId, BusinessProfile, CampaignId, CampaignReport, ChannelAdmin, ChannelEarnings,
     ChannelId, ChannelInfo, ChannelRole, ChatId, ChatKind, ClaimedKeyPackage, DeviceId, DeviceInfo,

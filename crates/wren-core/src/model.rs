@@ -12,6 +12,39 @@ pub struct Account {
     pub id: AccountId,
     /// The username, without `@`.
     pub username: String,
+    /// The name they chose to be shown by ("" when none: show the username).
+    pub display_name: String,
+}
+
+impl Account {
+    /// The display name, or the username when there is none.
+    pub fn name(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.username
+        } else {
+            &self.display_name
+        }
+    }
+}
+
+impl From<wren_proto::AccountInfo> for Account {
+    fn from(info: wren_proto::AccountInfo) -> Self {
+        Account {
+            id: info.id,
+            username: info.username,
+            display_name: info.display_name,
+        }
+    }
+}
+
+/// What an account says about itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    /// Who, with the display name.
+    pub account: Account,
+    /// A short text about them ("" when none).
+    pub bio: String,
 }
 
 /// A member of a chat.
@@ -105,6 +138,28 @@ pub struct MessageView {
     pub state: DeliveryState,
     /// For a call in the chat's history: how it went (`text` is its summary).
     pub call: Option<crate::content::CallRecord>,
+    /// Formatting and recognized spans of `text` (UTF-16 offsets).
+    pub entities: Vec<crate::content::Entity>,
+    /// Reactions, in the order they were first given.
+    pub reactions: Vec<ReactionView>,
+    /// Where a forwarded message came from.
+    pub forwarded_from: Option<crate::content::ForwardedFrom>,
+    /// Pinned in its chat.
+    pub pinned: bool,
+}
+
+/// One emoji's reactions on a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReactionView {
+    /// The emoji.
+    pub emoji: String,
+    /// How many gave it.
+    pub count: u32,
+    /// This account gave it.
+    pub mine: bool,
+    /// Who gave it, in the order they did.
+    pub accounts: Vec<Account>,
 }
 
 /// A message that matched a search.

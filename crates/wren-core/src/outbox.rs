@@ -6,9 +6,10 @@
 //! the original position, so nothing is stored twice. Transient refusals are retried after
 //! a delay; permanent ones fail the message.
 
+use crate::content;
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
-use wren_proto::{ChatId, ClientMsgId, ErrorCode, Seq};
+use wren_proto::{ChatId, ClientMsgId, ErrorCode};
 
 /// A message waiting to be stored by the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,12 +18,47 @@ pub struct OutboxItem {
     pub chat: ChatId,
     /// The idempotency key, fixed when the user sent it.
     pub client_msg_id: ClientMsgId,
-    /// The text (sealed just before it goes on the wire).
-    pub text: String,
-    /// The message it replies to.
-    pub reply_to: Option<Seq>,
-    /// A call record, sent in place of text (`text` is its summary).
-    pub call: Option<crate::content::CallRecord>,
+    /// The plaintext content ([`crate::content`]), sealed just before it goes on the wire.
+    pub body: Vec<u8>,
+}
+
+impl OutboxItem {
+    /// A text message with its entities, reply and origin.
+    pub fn rich(chat: ChatId, client_msg_id: ClientMsgId, body: &content::RichText) -> Self {
+        OutboxItem {
+            chat,
+            client_msg_id,
+            body: content::encode_rich(body),
+        }
+    }
+
+    /// Text as it is, with its links, mentions and hashtags recognized.
+    pub fn text(chat: ChatId, client_msg_id: ClientMsgId, text: &str) -> Self {
+        let body = content::RichText {
+            entities: content::markdown::detect(text),
+            text: text.into(),
+            ..content::RichText::default()
+        };
+        OutboxItem::rich(chat, client_msg_id, &body)
+    }
+
+    /// A call record.
+    pub fn call(chat: ChatId, client_msg_id: ClientMsgId, record: &content::CallRecord) -> Self {
+        OutboxItem {
+            chat,
+            client_msg_id,
+            body: content::encode_call(record),
+        }
+    }
+
+    /// An action on another message of the chat.
+    pub fn action(chat: ChatId, client_msg_id: ClientMsgId, action: &content::Action) -> Self {
+        OutboxItem {
+            chat,
+            client_msg_id,
+            body: content::encode_action(action),
+        }
+    }
 }
 
 /// What the server said about one send.
@@ -217,13 +253,7 @@ mod tests {
     use super::*;
 
     fn item(chat: u64, id: u64) -> OutboxItem {
-        OutboxItem {
-            chat: ChatId(chat),
-            client_msg_id: ClientMsgId(id),
-            text: format!("m{id}"),
-            reply_to: None,
-            call: None,
-        }
+        OutboxItem::text(ChatId(chat), ClientMsgId(id), &format!("m{id}"))
     }
 
     fn drain(outbox: &mut Outbox, now: Instant) -> Vec<u64> {

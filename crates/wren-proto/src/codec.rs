@@ -96,8 +96,8 @@ mod tests {
 
     #[test]
     fn hello_bytes_are_stable() {
-        // variant 0 (Hello), major 2, minor 10, string of length 1 "t"
-        assert_eq!(encode(&hello()).expect("encode"), vec![0, 2, 10, 1, b't']);
+        // variant 0 (Hello), major 3, minor 0, string of length 1 "t"
+        assert_eq!(encode(&hello()).expect("encode"), vec![0, 3, 0, 1, b't']);
     }
 
     #[test]

@@ -14,10 +14,7 @@ pub struct Version {
 }
 
 /// The version this build speaks.
-pub const PROTOCOL_VERSION: Version = Version {
-    major: 2,
-    minor: 10,
-};
+pub const PROTOCOL_VERSION: Version = Version { major: 3, minor: 0 };
 
 /// The first frame a client sends on every connection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,7 +38,7 @@ pub use ids::{
 pub use media::MediaRelayInfo;
 pub use model::{
     AccountInfo, CallSignalNotice, ChatInfo, ChatKind, ClaimedKeyPackage, DeviceInfo, DeviceKey,
-    GroupAdds, Member, Message, Privacy, Role, Session, TypingNotice,
+    GroupAdds, Member, Message, Privacy, Profile, Role, Session, TypingNotice,
 };
 pub use plan::{BusinessProfile, OpeningHours, PlanInfo, PlanKind, PlanLimits, QuickReply};
 pub use request::{Difference, Request, Response};

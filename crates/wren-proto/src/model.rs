@@ -10,6 +10,18 @@ pub struct AccountInfo {
     pub id: AccountId,
     /// The account's unique, lower-case username.
     pub username: String,
+    /// The name the account chose to be shown by, in any script ("" when none: show the
+    /// username). Checked by [`crate::rules::normalize_display_name`].
+    pub display_name: String,
+}
+
+/// What an account says about itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Who, with the display name.
+    pub account: AccountInfo,
+    /// A short text about them ("" when none). Checked by [`crate::rules::normalize_bio`].
+    pub bio: String,
 }
 
 /// A signed-in device, with the secret token that resumes its session.

@@ -2,7 +2,7 @@
 
 use crate::{
     AccountId, AccountInfo, ChannelId, ChatId, ChatInfo, ClaimedKeyPackage, ClientMsgId, DeviceId,
-    DeviceInfo, DeviceKey, Message, Pts, Seq, Session, UpdateEnvelope,
+    DeviceInfo, DeviceKey, Message, Profile, Pts, Seq, Session, UpdateEnvelope,
 };
 use serde::{Deserialize, Serialize};
 
@@ -384,6 +384,19 @@ pub enum Request {
     },
     /// The caller's pinned chats, in the order they were pinned.
     GetPinnedChats,
+    /// Set the caller's display name and bio ("" clears one); everyone who shares a chat
+    /// with the caller hears `ProfileChanged`.
+    SetProfile {
+        /// The display name (see [`crate::rules::normalize_display_name`]).
+        display_name: String,
+        /// The bio (see [`crate::rules::normalize_bio`]).
+        bio: String,
+    },
+    /// An account's profile.
+    GetProfile {
+        /// Whose.
+        account: AccountId,
+    },
     /// Forward a call signal, sealed for the chat's MLS group, to the other online devices
     /// of the chat's members (not stored; members only).
     CallSignal {
@@ -416,7 +429,7 @@ impl Request {
             | Request::SetTyping { chat }
             | Request::SetChatPinned { chat, .. }
             | Request::CallSignal { chat, .. } => ok(chat.0),
-            Request::OpenDirect { peer } => ok(peer.0),
+            Request::OpenDirect { peer } | Request::GetProfile { account: peer } => ok(peer.0),
             Request::CreateGroup { members, .. } => members.iter().all(|m| ok(m.0)),
             Request::AddMember { chat, account } | Request::RemoveMember { chat, account } => {
                 ok(chat.0) && ok(account.0)
@@ -467,6 +480,7 @@ impl Request {
             Request::GetPlan
             | Request::SetBusinessProfile(_)
             | Request::GetPinnedChats
+            | Request::SetProfile { .. }
             | Request::GetMediaRelay => true,
             Request::CreateChannel(_)
             | Request::ResolveChannel { .. }
@@ -554,6 +568,8 @@ impl Request {
             Request::ChannelEarnings { .. } => "channel_earnings",
             Request::ChannelAdmins { .. } => "channel_admins",
             Request::SetChatPinned { .. } => "set_chat_pinned",
+            Request::SetProfile { .. } => "set_profile",
+            Request::GetProfile { .. } => "get_profile",
             Request::GetPinnedChats => "get_pinned_chats",
             Request::CallSignal { .. } => "call_signal",
             Request::GetMediaRelay => "get_media_relay",
@@ -599,6 +615,8 @@ pub enum Response {
     Devices(Vec<DeviceInfo>),
     /// To `LookupUser`.
     User(AccountInfo),
+    /// To `GetProfile`.
+    Profile(Profile),
     /// To `Ping`: the account's newest `pts` (zero before sign-in).
     Pong {
         /// The account's newest `pts`.

@@ -115,6 +115,31 @@ pub fn validate_title(title: &str) -> Result<&str, VisibleTextError> {
     visible_text(title, MAX_TITLE_CHARS)
 }
 
+/// The longest display name, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
+/// The longest bio, in characters.
+pub const MAX_BIO_CHARS: usize = 140;
+
+/// Checks a display name: empty (none), or 1 to [`MAX_DISPLAY_NAME_CHARS`] visible
+/// characters in any script after trimming, on one line.
+pub fn normalize_display_name(raw: &str) -> Result<&str, VisibleTextError> {
+    optional_visible_text(raw, MAX_DISPLAY_NAME_CHARS)
+}
+
+/// Checks a bio: empty (none), or 1 to [`MAX_BIO_CHARS`] visible characters after
+/// trimming, on one line.
+pub fn normalize_bio(raw: &str) -> Result<&str, VisibleTextError> {
+    optional_visible_text(raw, MAX_BIO_CHARS)
+}
+
+fn optional_visible_text(raw: &str, max: usize) -> Result<&str, VisibleTextError> {
+    if raw.trim().is_empty() {
+        Ok("")
+    } else {
+        visible_text(raw, max)
+    }
+}
+
 /// The longest post, in characters.
 pub const MAX_POST_CHARS: usize = 4096;
 /// The longest channel description, in characters.
@@ -409,6 +434,32 @@ mod tests {
             validate_password(&"x".repeat(1025)),
             Err(PasswordError::TooLong)
         );
+    }
+
+    #[test]
+    fn display_names_and_bios_are_visible_text_or_nothing() {
+        assert_eq!(
+            normalize_display_name("  أحمد الفارسي  "),
+            Ok("أحمد الفارسي")
+        );
+        assert_eq!(normalize_display_name("Zoë 🐦"), Ok("Zoë 🐦"));
+        assert_eq!(normalize_display_name("   "), Ok(""));
+        assert_eq!(
+            normalize_display_name("admin\u{202E}"),
+            Err(VisibleTextError::Hidden(0x202E))
+        );
+        assert_eq!(
+            normalize_display_name("two\nlines"),
+            Err(VisibleTextError::Hidden(0x0A))
+        );
+        assert_eq!(
+            normalize_display_name(&"ب".repeat(MAX_DISPLAY_NAME_CHARS)).map(|n| n.chars().count()),
+            Ok(MAX_DISPLAY_NAME_CHARS)
+        );
+        assert!(normalize_display_name(&"ب".repeat(MAX_DISPLAY_NAME_CHARS + 1)).is_err());
+        assert_eq!(normalize_bio("I make bread."), Ok("I make bread."));
+        assert!(normalize_bio(&"x".repeat(MAX_BIO_CHARS + 1)).is_err());
+        assert!(normalize_bio("\u{0007}").is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Updates: entries of an account's update log, pushed live and replayed by difference.
 
-use crate::{AccountId, ChatId, ChatInfo, Member, Message, Pts, Role, Seq};
+use crate::{AccountId, AccountInfo, ChatId, ChatInfo, Member, Message, Pts, Role, Seq};
 use serde::{Deserialize, Serialize};
 
 /// An update with its position in the account's update log.
@@ -135,14 +135,20 @@ pub enum Update {
         /// Pinned or not.
         pinned: bool,
     },
+    /// Someone this account shares a chat with (or the account itself) changed their
+    /// display name; it holds in every chat.
+    ProfileChanged {
+        /// Who, with the new display name.
+        account: AccountInfo,
+    },
 }
 
 impl Update {
-    /// The chat this update concerns.
-    pub fn chat(&self) -> ChatId {
+    /// The chat this update concerns; `None` for one about an account.
+    pub fn chat(&self) -> Option<ChatId> {
         match self {
-            Update::NewMessage(m) => m.chat,
-            Update::ChatJoined(info) => info.id,
+            Update::NewMessage(m) => Some(m.chat),
+            Update::ChatJoined(info) => Some(info.id),
             Update::MessageEdited { chat, .. }
             | Update::MessageDeleted { chat, .. }
             | Update::MemberAdded { chat, .. }
@@ -153,7 +159,8 @@ impl Update {
             | Update::MlsCommit { chat, .. }
             | Update::MlsWelcome { chat, .. }
             | Update::TitleSealed { chat, .. }
-            | Update::ChatPinned { chat, .. } => *chat,
+            | Update::ChatPinned { chat, .. } => Some(*chat),
+            Update::ProfileChanged { .. } => None,
         }
     }
 }

@@ -97,6 +97,7 @@ impl View {
                 panic!("this test makes no MLS handshakes")
             }
             Update::ChatPinned { .. } => panic!("this test pins no chats"),
+            Update::ProfileChanged { .. } => panic!("this test changes no profiles"),
         }
     }
 }

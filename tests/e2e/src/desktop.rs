@@ -404,6 +404,8 @@ pub const ENTER: &str = "\u{E007}";
 pub const ESCAPE: &str = "\u{E00C}";
 /// Arrow down.
 pub const ARROW_DOWN: &str = "\u{E015}";
+/// The Control key, for [`App::control`].
+pub const CONTROL: char = '\u{E009}';
 
 /// The CSS selector of a `data-testid`.
 pub fn testid(id: &str) -> String {
@@ -603,6 +605,13 @@ impl App<'_> {
     pub fn press(&self, keys: &str) {
         if let Err(e) = self.session().press_keys(keys) {
             self.fail(&format!("pressing {keys:?}: {e}"));
+        }
+    }
+
+    /// Presses `key` with Control held, as a keyboard would.
+    pub fn control(&self, key: char) {
+        if let Err(e) = self.session().press_chord(CONTROL, key) {
+            self.fail(&format!("pressing Ctrl+{key}: {e}"));
         }
     }
 

@@ -227,6 +227,19 @@ impl Session {
         self.call("POST", "/actions", Some(&body)).map(|_| ())
     }
 
+    /// Presses `key` while holding `modifier` (e.g. Control `\u{E009}` and `b`).
+    pub fn press_chord(&self, modifier: char, key: char) -> Result<()> {
+        let (modifier, key) = (modifier.to_string(), key.to_string());
+        let actions = json!([
+            { "type": "keyDown", "value": modifier },
+            { "type": "keyDown", "value": key },
+            { "type": "keyUp", "value": key },
+            { "type": "keyUp", "value": modifier },
+        ]);
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.call("POST", "/actions", Some(&body)).map(|_| ())
+    }
+
     /// The `data-testid` of the element that has the focus, if it has one.
     pub fn focused_testid(&self) -> Result<Option<String>> {
         let value = self.execute(

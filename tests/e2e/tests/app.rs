@@ -161,7 +161,8 @@ fn chatting_with_a_cli_peer_edit_delete_and_search() {
 
     // A delete in the app (context menu) reaches the CLI.
     app.context_click_text(&testid("message"), "hello from the app");
-    app.click("menu-delete");
+    app.click("message-menu-delete");
+    app.click("delete-for-everyone");
     assert!(
         cli_has(&bob, "@alice", |m| m["deleted"] == true
             && m["sender"]["username"] == "alice"),
@@ -1123,5 +1124,147 @@ fn a_chat_muted_from_its_menu_is_not_announced_and_a_group_s_message_names_the_g
             .then_some(())
     });
     app.screenshot("2-unmuted");
+    app.quit();
+}
+
+#[test]
+fn formatting_reactions_pins_forwards_and_search_in_the_real_window_with_nothing_injected() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let Some(desktop) = Desktop::start("rich", root.path(), &server.url) else {
+        return;
+    };
+    let app = desktop.launch();
+    register(&app, &server.url, "rana");
+    let sami = peer(root.path(), &server, "sami");
+    sami.ok(&["send", "@rana", "hello from sami"]);
+    // What a hostile sender could try: markup, a script link, and a right-to-left override.
+    sami.ok(&[
+        "send",
+        "--plain",
+        "@rana",
+        "<img src=x onerror=\"document.title='pwned'\">",
+    ]);
+    sami.ok(&[
+        "send",
+        "@rana",
+        "[click](javascript:document.title='pwned')",
+    ]);
+    sami.ok(&[
+        "send",
+        "@rana",
+        "see [the docs](https://wren.example/docs) and gpj\u{202E}exe.txt",
+    ]);
+    let group = sami
+        .ok(&["group", "create", "Team", "@rana"])
+        .trim()
+        .to_string();
+    app.click_css(&format!(
+        "{FIRST_CHAT}:not([data-testid=\"chat-item-{group}\"])"
+    ));
+    message(&app, "see the docs");
+
+    // Nothing a message says becomes markup or runs.
+    let injected = app.script(
+        "return { images: document.querySelectorAll('[data-testid=message] img').length, \
+                  scripts: document.querySelectorAll('a[href^=\"javascript\"]').length, \
+                  title: document.title };",
+        json!([]),
+    );
+    assert_eq!(injected["images"], 0, "{injected}");
+    assert_eq!(injected["scripts"], 0, "{injected}");
+    assert!(
+        !injected["title"].as_str().unwrap_or("").contains("pwned"),
+        "{injected}"
+    );
+    message(&app, "<img src=x onerror=");
+    message(&app, "[click](javascript:");
+    // A link whose text differs from its target shows the target before opening.
+    app.click_css(&format!("{} [data-kind=\"textLink\"]", testid("message")));
+    let target = app.wait_for("link-confirm-url");
+    assert_eq!(app.text(&target), "https://wren.example/docs");
+    app.screenshot("1-link-target");
+    app.click("link-confirm-cancel");
+
+    // Formatting with the keyboard: Ctrl+B around a selection, then sent.
+    app.type_into("composer", "loud");
+    app.control('a');
+    app.control('b');
+    app.type_into("composer", "\u{E010} and clear");
+    app.press(ENTER);
+    let bold = app.wait("the bold word", |app| {
+        app.texts(&format!("{} strong", testid("message")))
+            .into_iter()
+            .find(|t| t == "loud")
+    });
+    assert_eq!(bold, "loud");
+    assert!(cli_has(&sami, "@rana", |m| m["text"] == "loud and clear"
+        && m["entities"][0]["kind"] == "bold"));
+    app.screenshot("2-formatted");
+
+    // A reaction from the menu shows as a chip and reaches sami.
+    app.context_click_text(&testid("message"), "hello from sami");
+    app.click_css(&format!("{}[data-emoji=\"👍\"]", testid("menu-reaction")));
+    let chip = app.wait("the reaction chip", |app| {
+        app.all(&format!("{}[data-emoji=\"👍\"]", testid("reaction-chip")))
+            .into_iter()
+            .next()
+    });
+    assert_eq!(
+        app.attribute(&chip, "aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert!(cli_has(&sami, "@rana", |m| m["reactions"][0]["emoji"]
+        == "👍"
+        && m["reactions"][0]["accounts"][0]["username"] == "rana"));
+
+    // Pinning shows the bar; sami sees the pin.
+    app.context_click_text(&testid("message"), "hello from sami");
+    app.click("message-menu-pin");
+    app.wait("the pinned bar showing the message", |app| {
+        app.texts(&testid("pinned-bar-text"))
+            .iter()
+            .any(|t| t.contains("hello from sami"))
+            .then_some(())
+    });
+    assert!(cli_has(&sami, "@rana", |m| m["pinned"] == true));
+    app.click("pinned-bar-text");
+    app.screenshot("3-reacted-and-pinned");
+
+    // Search in this chat with Ctrl+F.
+    app.control('f');
+    app.type_into("chat-search-input", "hello");
+    let count = app.wait("a search result", |app| {
+        app.texts(&testid("chat-search-count"))
+            .into_iter()
+            .find(|t| t.contains('1'))
+    });
+    assert!(count.contains("1"), "{count}");
+    app.screenshot("4-search");
+    app.press(wren_e2e::desktop::ESCAPE);
+
+    // Forward to the group: the group opens with the forwarded message, named after sami.
+    app.context_click_text(&testid("message"), "hello from sami");
+    app.click("message-menu-forward");
+    app.click(&format!("forward-target-{group}"));
+    let from = app.wait("the forwarded-from line", |app| {
+        app.texts(&testid("message-forwarded-from"))
+            .into_iter()
+            .next()
+    });
+    assert!(from.contains("sami"), "{from}");
+    assert!(
+        wait_until(Duration::from_secs(30), || {
+            let history: Value =
+                serde_json::from_str(&sami.ok(&["--json", "history", &group])).unwrap_or_default();
+            history.as_array().is_some_and(|messages| {
+                messages
+                    .iter()
+                    .any(|m| m["forwardedFrom"]["name"] == "sami")
+            })
+        }),
+        "sami never saw the forward in the group"
+    );
+    app.screenshot("5-forwarded");
     app.quit();
 }

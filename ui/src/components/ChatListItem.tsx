@@ -28,7 +28,7 @@ export function ChatListItem(props: {
   /** Asks for the row's menu at this point of the window. */
   onMenu: (x: number, y: number) => void;
 }): JSX.Element {
-  const { settings } = useApp();
+  const { settings, people } = useApp();
   const t = settings.t;
   const title = (): string => displayTitle(props.chat, t);
   const last = () => props.chat.lastMessage;
@@ -43,7 +43,7 @@ export function ChatListItem(props: {
     const m = last();
     if (m === null) return null;
     if (m.outgoing) return props.chat.kind === 'group' ? t('chat.you') : null;
-    return props.chat.kind === 'group' ? m.sender.username : null;
+    return props.chat.kind === 'group' ? people.name(m.sender) : null;
   };
   const preview = (): string => {
     const m = last();

@@ -1,10 +1,16 @@
 // The message box: Enter sends, Shift+Enter breaks the line, Up in an empty box edits the
-// last own message, Esc cancels a reply or an edit. Keeps a draft per chat.
+// last own message, Esc cancels a reply or an edit. Keeps a draft per chat. Formatting
+// shortcuts put Markdown-style marks around the selection, Ctrl+K inserts a link, the emoji
+// button inserts an emoji, and `@` in a group suggests its members.
 
-import { Show, createEffect, createSignal, on, type JSX } from 'solid-js';
-import type { ChatId, MessageView } from '../platform/types';
+import { For, Show, createEffect, createSignal, createUniqueId, on, type JSX } from 'solid-js';
+import { formatMark, insertText, mentionAt, mentionCandidates, toggleMark, type Edited } from '../lib/composerText';
+import type { Account, ChatId, MessageView } from '../platform/types';
 import { useApp } from '../stores/app';
+import { EmojiPicker } from './EmojiPicker';
 import { Icon } from './Icon';
+import { LinkDialog } from './LinkDialog';
+import '../styles/message-content.css';
 
 const TYPING_EVERY_MS = 3000;
 
@@ -21,9 +27,14 @@ export interface ComposerProps {
 }
 
 export function Composer(props: ComposerProps): JSX.Element {
-  const { drafts, settings, platform } = useApp();
+  const { drafts, settings, platform, chats, session, people } = useApp();
   const t = settings.t;
   const [text, setText] = createSignal(drafts.get(props.chat));
+  /** The selection the link dialog or emoji picker will replace, while one is open. */
+  const [inserting, setInserting] = createSignal<{ kind: 'link' | 'emoji'; start: number; end: number } | null>(null);
+  const [mention, setMention] = createSignal<{ start: number; query: string } | null>(null);
+  const [mentionIndex, setMentionIndex] = createSignal(0);
+  const listId = createUniqueId();
   let box!: HTMLTextAreaElement;
   let lastTyping = 0;
 
@@ -76,8 +87,78 @@ export function Composer(props: ComposerProps): JSX.Element {
     }
   };
 
+  /** Members matching the `@name` before the caret, in a group. */
+  const suggestions = (): Account[] => {
+    const at = mention();
+    const chat = chats.byId(props.chat);
+    if (at === null || chat === undefined || chat.kind !== 'group') return [];
+    return mentionCandidates(chat.members, session.account(), at.query);
+  };
+  const updateMention = (): void => {
+    const caret = box.selectionStart;
+    const next = caret === box.selectionEnd ? mentionAt(box.value, caret) : null;
+    if (next?.start !== mention()?.start) setMentionIndex(0);
+    setMention(next);
+  };
+  /** Puts an edit into the box as if typed, with its selection. */
+  const apply = (edited: Edited): void => {
+    box.value = edited.value;
+    onInput(edited.value);
+    box.focus();
+    box.setSelectionRange(edited.start, edited.end);
+    updateMention();
+  };
+  const pickMention = (account: Account): void => {
+    const at = mention();
+    if (at === null) return;
+    apply(insertText(box.value, at.start, box.selectionStart, `@${account.username} `));
+    setMention(null);
+  };
+  const closeInserting = (): void => {
+    setInserting(null);
+    queueMicrotask(() => box.focus());
+  };
+  const insertFromDialog = (insert: string): void => {
+    const at = inserting();
+    setInserting(null);
+    if (at !== null) queueMicrotask(() => apply(insertText(box.value, at.start, at.end, insert)));
+  };
+
+  /** Up / Down / Enter / Tab / Esc while mention suggestions show; true when the key was used. */
+  const onMentionKey = (event: KeyboardEvent): boolean => {
+    const list = suggestions();
+    if (list.length === 0) return false;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const step = event.key === 'ArrowDown' ? 1 : list.length - 1;
+      setMentionIndex((i) => (i + step) % list.length);
+    } else if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
+      const chosen = list[Math.min(mentionIndex(), list.length - 1)];
+      if (chosen !== undefined) pickMention(chosen);
+    } else if (event.key === 'Escape') {
+      event.stopPropagation();
+      setMention(null);
+    } else {
+      return false;
+    }
+    event.preventDefault();
+    return true;
+  };
+
   const onKeyDown = (event: KeyboardEvent): void => {
     if (event.isComposing) return;
+    if (onMentionKey(event)) return;
+    const mark = formatMark(event);
+    if (mark !== null) {
+      event.preventDefault();
+      apply(toggleMark(box.value, box.selectionStart, box.selectionEnd, mark));
+      return;
+    }
+    if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'k') {
+      // Handled here: the window's Ctrl+K (focus the search box) skips a prevented event.
+      event.preventDefault();
+      setInserting({ kind: 'link', start: box.selectionStart, end: box.selectionEnd });
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       submit();
@@ -95,7 +176,7 @@ export function Composer(props: ComposerProps): JSX.Element {
     if (props.editing !== null) return { title: t('composer.editing'), body: props.editing.text };
     if (props.replyTo !== null) {
       const body = props.replyTo.undecryptable ? t('message.undecryptable') : props.replyTo.text;
-      return { title: t('composer.replyingTo', { name: props.replyTo.sender.username }), body };
+      return { title: t('composer.replyingTo', { name: people.name(props.replyTo.sender) }), body };
     }
     return null;
   };
@@ -139,9 +220,55 @@ export function Composer(props: ComposerProps): JSX.Element {
           aria-label={t('composer.label')}
           data-testid="composer"
           value={text()}
-          onInput={(e) => onInput(e.currentTarget.value)}
+          aria-autocomplete="list"
+          aria-controls={suggestions().length > 0 ? listId : undefined}
+          aria-activedescendant={suggestions().length > 0 ? `${listId}-${mentionIndex()}` : undefined}
+          aria-keyshortcuts="Control+B Control+I Control+U Control+Shift+X Control+Shift+P Control+Shift+M Control+K"
+          onInput={(e) => {
+            onInput(e.currentTarget.value);
+            updateMention();
+          }}
           onKeyDown={onKeyDown}
+          onKeyUp={(e) => e.key.startsWith('Arrow') || e.key === 'Home' || e.key === 'End' ? updateMention() : undefined}
+          onClick={updateMention}
+          onBlur={() => setMention(null)}
         />
+        <Show when={suggestions().length > 0}>
+          <ul class="mention-suggestions" role="listbox" id={listId} aria-label={t('format.mentions')} data-testid="mention-suggestions">
+            <For each={suggestions()}>
+              {(account, index) => (
+                <li
+                  id={`${listId}-${index()}`}
+                  role="option"
+                  class="mention-option"
+                  aria-selected={index() === mentionIndex()}
+                  data-testid="mention-option"
+                  data-username={account.username}
+                  dir="auto"
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    pickMention(account);
+                  }}
+                >
+                  <Show when={people.latest(account).displayName.trim() !== ''}>
+                    <bdi class="mention-name">{people.name(account)}</bdi>{' '}
+                  </Show>
+                  <bdi class="mention-username">@{account.username}</bdi>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+        <button
+          type="button"
+          class="icon-button composer-emoji"
+          aria-label={t('emoji.open')}
+          aria-haspopup="dialog"
+          data-testid="composer-emoji"
+          onClick={() => setInserting({ kind: 'emoji', start: box.selectionStart, end: box.selectionEnd })}
+        >
+          <Icon name="mood" />
+        </button>
         <button
           type="button"
           class="send-button"
@@ -153,6 +280,16 @@ export function Composer(props: ComposerProps): JSX.Element {
           <Icon name={props.editing !== null ? 'check' : 'send'} />
         </button>
       </div>
+      <Show when={inserting()}>
+        {(at) => (
+          <Show
+            when={at().kind === 'link'}
+            fallback={<EmojiPicker onPick={insertFromDialog} onClose={closeInserting} />}
+          >
+            <LinkDialog text={box.value.slice(at().start, at().end)} onInsert={insertFromDialog} onClose={closeInserting} />
+          </Show>
+        )}
+      </Show>
     </div>
   );
 }

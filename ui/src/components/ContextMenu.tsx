@@ -1,4 +1,5 @@
-// A popup menu at a point: arrow keys move, Enter picks, Esc or a click outside closes.
+// A popup menu at a point: arrow keys move, Enter picks, Esc or a click outside closes. An
+// optional header (e.g. a row of quick reactions) comes first; focus starts on the first item.
 
 import { For, onCleanup, onMount, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
@@ -19,6 +20,8 @@ export function ContextMenu(props: {
   items: MenuItem[];
   /** The menu's `data-testid` (default `context-menu`). */
   testId?: string;
+  /** Shown above the items; its own `role="menuitem"` elements join the arrow-key order. */
+  header?: JSX.Element;
   onClose: () => void;
 }): JSX.Element {
   let menu!: HTMLDivElement;
@@ -32,7 +35,7 @@ export function ContextMenu(props: {
     const height = menu.offsetHeight;
     menu.style.left = `${Math.max(4, Math.min(props.x, window.innerWidth - width - 4))}px`;
     menu.style.top = `${Math.max(4, Math.min(props.y, window.innerHeight - height - 4))}px`;
-    items()[0]?.focus();
+    (menu.querySelector<HTMLElement>('.menu-item') ?? items()[0])?.focus();
     document.addEventListener('mousedown', onOutside, true);
   });
   onCleanup(() => {
@@ -63,6 +66,7 @@ export function ContextMenu(props: {
         style={{ left: `${props.x}px`, top: `${props.y}px` }}
         onKeyDown={onKeyDown}
       >
+        {props.header}
         <For each={props.items}>
           {(item) => (
             <button

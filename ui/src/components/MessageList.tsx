@@ -7,6 +7,7 @@
 
 import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, onMount, type JSX } from 'solid-js';
 import { formatNumber } from '../i18n/locale';
+import { callRecordLabel } from '../lib/calls';
 import { HeightIndex, isAtBottom, visibleWindow } from '../lib/virtual';
 import type { ChatSummary, MessageView, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
@@ -36,6 +37,17 @@ export interface MessageListProps {
   /** The newest message the user has seen on screen. */
   onSeen: (seq: Seq) => void;
   controller: (controller: ListController) => void;
+  /** While messages are being selected: each row gets a check box over it. */
+  selection?: MessageSelection | null;
+  /** Shows why something done from a message failed (a reaction, a link, a mention). */
+  onError?: (message: string) => void;
+}
+
+/** The selected messages, and what a click on a row does while selecting. */
+export interface MessageSelection {
+  has(localId: string): boolean;
+  /** `range`: Shift was held (select from the last clicked message). */
+  toggle(message: MessageView, range: boolean): void;
 }
 
 interface Anchor {
@@ -58,7 +70,7 @@ function seqPosition(rows: readonly MessageView[], seq: Seq): number {
 }
 
 export function MessageList(props: MessageListProps): JSX.Element {
-  const { settings } = useApp();
+  const { settings, people } = useApp();
   const t = settings.t;
   let scroller!: HTMLDivElement;
   let spacer!: HTMLDivElement;
@@ -253,6 +265,15 @@ export function MessageList(props: MessageListProps): JSX.Element {
     next.focus();
   };
 
+  /** What the check box of a row reads: who wrote it and what it says. */
+  const selectLabel = (m: MessageView): string => {
+    let text = m.text;
+    if (m.deleted) text = t('chat.deleted');
+    else if (m.undecryptable) text = t('message.undecryptable');
+    else if (m.call !== null) text = callRecordLabel(m.call, m.outgoing, t, settings.lang());
+    return t('select.toggle', { name: people.name(m.sender), text: text.slice(0, 120) });
+  };
+
   const firstUnreadVisible = (): boolean => {
     const seq = props.firstUnread;
     if (seq === null) return true;
@@ -285,6 +306,9 @@ export function MessageList(props: MessageListProps): JSX.Element {
                   {(message) => (
                     <div
                       class="message-row"
+                      classList={{ selecting: Boolean(props.selection), selected: props.selection?.has(key) === true }}
+                      data-testid="message-row"
+                      data-selected={props.selection ? String(props.selection.has(key)) : undefined}
                       data-key={key}
                       data-index={i()}
                       style={{ top: `${(version(), index.offsetOf(i()))}px` }}
@@ -303,7 +327,25 @@ export function MessageList(props: MessageListProps): JSX.Element {
                         quoted={quotedBy(message())}
                         onMenu={props.onMenu}
                         onQuoteClick={scrollToSeq}
+                        onError={props.onError}
                       />
+                      <Show when={props.selection}>
+                        {(selection) => (
+                          <button
+                            type="button"
+                            role="checkbox"
+                            class="message-select"
+                            aria-checked={selection().has(key)}
+                            aria-label={selectLabel(message())}
+                            data-testid="message-select"
+                            onClick={(event) => selection().toggle(message(), event.shiftKey)}
+                          >
+                            <span class="message-select-mark">
+                              <Icon name="checkCircle" size={22} />
+                            </span>
+                          </button>
+                        )}
+                      </Show>
                     </div>
                   )}
                 </Show>

@@ -1,6 +1,7 @@
 // One row of the message list: an optional day separator and "new messages" divider, then
-// the bubble with sender, reply quote, text, time and ticks. A message this device could not
-// decrypt says so, with the reason under it, never as if the reason were its text.
+// the bubble with sender, "forwarded from", reply quote, formatted text, reactions, time and
+// ticks. A message this device could not decrypt says so, with the reason under it, never as
+// if the reason were its text.
 
 import { Show, type JSX } from 'solid-js';
 import { callRecordLabel, isMissedRecord } from '../lib/calls';
@@ -9,7 +10,9 @@ import { tickOf } from '../lib/messages';
 import type { CallRecord, ChatSummary, MessageView, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 import { Avatar } from './Avatar';
+import { FormattedText } from './FormattedText';
 import { Icon } from './Icon';
+import { ReactionBar } from './ReactionBar';
 import { Ticks } from './Ticks';
 
 export interface MessageRowProps {
@@ -23,12 +26,15 @@ export interface MessageRowProps {
   quoted: MessageView | undefined;
   onMenu: (message: MessageView, x: number, y: number) => void;
   onQuoteClick: (seq: Seq) => void;
+  /** Shows why something done from the message failed (a reaction, a link, a mention). */
+  onError?: (message: string) => void;
 }
 
 export function MessageRow(props: MessageRowProps): JSX.Element {
-  const { settings } = useApp();
+  const { settings, people } = useApp();
   const t = settings.t;
   const m = () => props.message;
+  const senderName = (): string => people.name(m().sender);
   const unreadable = () => m().undecryptable && !m().deleted;
   /** A call record (its text is an English summary for search: the record is shown instead). */
   const record = (): CallRecord | null => (m().deleted || m().undecryptable ? null : m().call);
@@ -81,7 +87,7 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
         <Show when={isGroup() && !m().outgoing}>
           <span class="message-avatar">
             <Show when={startsRun()}>
-              <Avatar name={m().sender.username} id={m().sender.id} size="small" />
+              <Avatar name={senderName()} id={m().sender.id} size="small" />
             </Show>
           </span>
         </Show>
@@ -101,8 +107,16 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
         >
           <Show when={isGroup() && !m().outgoing && startsRun()}>
             <div class={`sender-name avatar-text-${m().sender.id % 8}`} dir="auto" data-testid="message-sender">
-              <bdi>{m().sender.username}</bdi>
+              <bdi>{senderName()}</bdi>
             </div>
+          </Show>
+          <Show when={m().forwardedFrom !== null && !m().deleted ? m().forwardedFrom : null}>
+            {(origin) => (
+              <div class="forwarded-from" data-testid="message-forwarded-from">
+                <Icon name="forward" size={14} />
+                <span>{t('forwarded.from', { name: origin().name })}</span>
+              </div>
+            )}
           </Show>
           <Show when={m().replyTo}>
             {(seq) => (
@@ -114,7 +128,7 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
                 onClick={() => props.onQuoteClick(seq())}
               >
                 <span class="reply-quote-sender" dir="auto">
-                  <bdi>{props.quoted?.sender.username ?? ''}</bdi>
+                  <bdi>{props.quoted === undefined ? '' : people.name(props.quoted.sender)}</bdi>
                 </span>
                 <span class="reply-quote-text" dir="auto">
                   {props.quoted === undefined ? '…' : quoteText(props.quoted)}
@@ -129,7 +143,9 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
                 when={record()}
                 fallback={
                   <span class="message-text" dir="auto" data-testid="message-text">
-                    {m().deleted ? t('chat.deleted') : m().text}
+                    <Show when={!m().deleted} fallback={t('chat.deleted')}>
+                      <FormattedText text={m().text} entities={m().entities} onError={props.onError} />
+                    </Show>
                   </span>
                 }
               >
@@ -164,6 +180,9 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
                 {m().text}
               </span>
             </span>
+          </Show>
+          <Show when={m().reactions.length > 0 && !m().deleted && !unreadable() && m().seq !== null}>
+            <ReactionBar message={m()} readOnly={!props.chat.isMember} onError={props.onError} />
           </Show>
           <span class="message-meta">
             <Show when={m().editedAt !== null && !m().deleted}>

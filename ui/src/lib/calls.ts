@@ -5,6 +5,7 @@ import type { Lang, MessageKey } from '../i18n';
 import { formatDuration } from '../i18n/locale';
 import type { CallEndReason, CallInfo, CallPhase, CallRecord, ChatSummary } from '../platform/types';
 import type { Translate } from './chats';
+import { nameOf } from './profile';
 
 /** Whether the call is answered. */
 export function isConnected(phase: CallPhase): phase is { connected: { peerDevice: number } } {
@@ -68,15 +69,15 @@ export function phaseText(call: CallInfo, phase: CallPhase, t: Translate): strin
 }
 
 /**
- * The other side's username, from the members of the loaded chats (the call's own chat
- * first); null when none of them is that account.
+ * The other side's name (display name, else username), from the members of the loaded chats
+ * (the call's own chat first); null when none of them is that account.
  */
 export function peerName(call: CallInfo, chats: readonly ChatSummary[]): string | null {
   const own = chats.find((c) => c.id === call.chat);
   const ordered = own === undefined ? chats : [own, ...chats];
   for (const chat of ordered) {
     const member = chat.members.find((m) => m.account.id === call.peer);
-    if (member !== undefined) return member.account.username;
+    if (member !== undefined) return nameOf(member.account);
   }
   return null;
 }

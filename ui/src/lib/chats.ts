@@ -37,7 +37,8 @@ export function totalUnread(chats: readonly ChatSummary[]): number {
 }
 
 /**
- * Chats whose title or a member's username contains the query, ignoring case and diacritics.
+ * Chats whose title or a member's username or display name contains the query, ignoring case
+ * and diacritics.
  * With `t`, a group whose title is still sealed matches on its shown placeholder.
  */
 export function filterChats(chats: readonly ChatSummary[], query: string, t?: Translate): ChatSummary[] {
@@ -46,7 +47,9 @@ export function filterChats(chats: readonly ChatSummary[], query: string, t?: Tr
   return chats.filter(
     (chat) =>
       foldForSearch(t === undefined ? chat.title : displayTitle(chat, t)).includes(q) ||
-      chat.members.some((m) => foldForSearch(m.account.username).includes(q)),
+      chat.members.some(
+        (m) => foldForSearch(m.account.username).includes(q) || foldForSearch(m.account.displayName).includes(q),
+      ),
   );
 }
 

@@ -40,3 +40,13 @@ export function isMuteShortcut(event: KeyboardEvent): boolean {
   const key = event.key.toLowerCase();
   return key === 'm' || (event.code === 'KeyM' && /^\p{L}$/u.test(key) && !/^[a-z]$/.test(key));
 }
+
+/**
+ * Ctrl+F (Cmd+F on macOS): search in the open chat. The F key's place counts too when the
+ * layout writes a letter of another script there (Arabic).
+ */
+export function isFindShortcut(event: KeyboardEvent): boolean {
+  if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return false;
+  const key = event.key.toLowerCase();
+  return key === 'f' || (event.code === 'KeyF' && /^\p{L}$/u.test(key) && !/^[a-z]$/.test(key));
+}

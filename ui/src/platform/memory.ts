@@ -6,8 +6,10 @@ import { INVITE_PREFIX, isInviteCode, isTopic, isValidHandle, normalizeHandle, s
 import { isStrongEnough } from '../lib/passcode';
 import { MEDIA_DEVICE_KINDS, devicesOfKind } from '../lib/mediaDevices';
 import { isUnencryptedRemote } from '../lib/server';
+import { nameOf, problemMessage, profileProblem } from '../lib/profile';
 import { markMatches } from '../lib/text';
 import { hostError } from './errors';
+import { parseMessage } from './memoryMarkdown';
 import {
   BUSINESS_PINNED_CHATS,
   BUSINESS_PUBLIC_CHANNELS,
@@ -17,6 +19,7 @@ import {
   FREE_PINNED_CHATS,
   FREE_PUBLIC_CHANNELS,
   HISTORY_PAGE_MAX,
+  MAX_REACTIONS_PER_USER,
   MAX_VIEWS_PER_REPORT,
 } from './types';
 import type {
@@ -44,6 +47,8 @@ import type {
   DeepLink,
   Device,
   DirectoryQuery,
+  Entity,
+  ForwardedFrom,
   GroupAdds,
   InviteLink,
   MediaDeviceChoice,
@@ -56,7 +61,9 @@ import type {
   Platform,
   Post,
   Privacy,
+  Profile,
   ProfileStatus,
+  Reaction,
   Role,
   SafetyNumber,
   SearchHit,
@@ -144,6 +151,17 @@ interface StoredMessage {
   undecryptable: boolean;
   /** A call record (written by the caller's device when the call ended). */
   call: CallRecord | null;
+  entities: Entity[];
+  /** Reactions in the order first given: each emoji with who gave it, in order. */
+  reactions: StoredReaction[];
+  forwardedFrom: ForwardedFrom | null;
+  /** When it was pinned (this host's clock); null: not pinned. */
+  pinnedAt: number | null;
+}
+
+interface StoredReaction {
+  emoji: string;
+  accounts: AccountId[];
 }
 
 interface PendingMessage {
@@ -152,6 +170,19 @@ interface PendingMessage {
   text: string;
   replyTo: Seq | null;
   sentAt: number;
+  entities: Entity[];
+  forwardedFrom: ForwardedFrom | null;
+}
+
+/** The longest message the fake server takes, in characters. */
+const MAX_MESSAGE_CHARS = 4096;
+/** How many pinned messages `pinnedMessages` returns at most. */
+const PINNED_MAX = 100;
+
+/** Whether `text` is one emoji (a grapheme of pictographs, keycaps or flags). */
+function isEmoji(text: string): boolean {
+  const graphemes = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)];
+  return graphemes.length === 1 && /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3)/u.test(text);
 }
 
 interface StoredChat {
@@ -169,6 +200,8 @@ interface StoredChat {
   mutedUntil: Map<AccountId, number>;
   /** Each account's unsent text, as the encrypted store keeps it. */
   drafts: Map<AccountId, string>;
+  /** Messages each account deleted on its device only, by local id. */
+  hiddenFor: Map<AccountId, Set<string>>;
   createdAt: number;
 }
 
@@ -328,6 +361,8 @@ export class MemoryPlatform implements Platform {
   private readonly ackDelay: number;
   private readonly simulatePeers: boolean;
   private readonly accounts = new Map<AccountId, { account: Account; password: string }>();
+  /** What each account says about itself (absent: ""). */
+  private readonly bios = new Map<AccountId, string>();
   private readonly chatsById = new Map<ChatId, StoredChat>();
   private readonly handlers = new Set<(event: CoreEvent) => void>();
   private devicesList: Device[];
@@ -355,6 +390,10 @@ export class MemoryPlatform implements Platform {
   private nextChannelId = 1;
   /** The channels muted on this device, by the account signed in when they were muted. */
   private readonly mutedByAccount = new Map<AccountId, Set<ChannelId>>();
+  /** Every URL `openLink` opened, oldest first (tests read it). */
+  readonly openedLinks: string[] = [];
+  /** Orders pins: each pin gets a later stamp than the one before, even within one millisecond. */
+  private lastPinStamp = 0;
   /** Every `reportViews` call, for tests: `[channel, seqs]`. */
   readonly viewReports: [ChannelId, Seq[]][] = [];
   /** Each account's plan; absent: Free. `until` null: no end. */
@@ -479,38 +518,31 @@ export class MemoryPlatform implements Platform {
   async history(chat: ChatId, before: Seq | null, limit: number): Promise<MessageView[]> {
     const me = this.requireMe();
     const c = this.readableChat(chat, me.id);
-    const end = before === null ? c.messages.length : lowerBound(c.messages, before);
+    const hidden = c.hiddenFor.get(me.id);
+    const visible = hidden === undefined ? c.messages : c.messages.filter((m) => !hidden.has(m.localId));
+    const end = before === null ? visible.length : lowerBound(visible, before);
     const start = Math.max(0, end - Math.min(HISTORY_PAGE_MAX, Math.max(0, limit)));
-    const stored = c.messages.slice(start, end).reverse().map((m) => this.view(c, m, me.id));
+    const stored = visible.slice(start, end).reverse().map((m) => this.view(c, m, me.id));
     if (before !== null) return stored;
     const pending = [...c.outbox].reverse().map((p) => this.pendingView(c, p, c.removed.has(me.id)));
     return [...pending, ...stored];
   }
 
-  async send(chat: ChatId, text: string, replyTo: Seq | null): Promise<MessageView> {
+  async send(chat: ChatId, text: string, replyTo: Seq | null, plain = false): Promise<MessageView> {
     const me = this.requireMe();
     const c = this.memberChat(chat, me.id);
-    const pending: PendingMessage = {
-      localId: `local-${this.nextLocalId++}`,
-      sender: me.id,
-      text,
-      replyTo,
-      sentAt: this.now(),
-    };
-    c.outbox.push(pending);
-    const view = this.pendingView(c, pending);
-    this.emit({ type: 'messageUpserted', message: view });
-    this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
-    setTimeout(() => this.acknowledge(c, pending, me.id), this.ackDelay);
-    return view;
+    const parsed = readMessage(text, plain);
+    return this.queue(c, me.id, { ...parsed, replyTo, forwardedFrom: null });
   }
 
-  async edit(chat: ChatId, seq: Seq, text: string): Promise<void> {
+  async edit(chat: ChatId, seq: Seq, text: string, plain = false): Promise<void> {
     const me = this.requireMe();
     const c = this.memberChat(chat, me.id);
     const m = this.ownMessage(c, seq, me.id);
     if (m.call !== null) throw hostError('invalid', 'a call record cannot be edited');
-    m.text = text;
+    const parsed = readMessage(text, plain);
+    m.text = parsed.text;
+    m.entities = parsed.entities;
     m.editedAt = this.now();
     this.emit({ type: 'messageUpserted', message: this.view(c, m, me.id) });
     this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
@@ -522,8 +554,140 @@ export class MemoryPlatform implements Platform {
     const m = this.ownMessage(c, seq, me.id);
     m.deleted = true;
     m.text = '';
+    m.entities = [];
+    m.reactions = [];
+    m.pinnedAt = null;
     this.emit({ type: 'messageUpserted', message: this.view(c, m, me.id) });
     this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
+  }
+
+  async deleteForMe(chat: ChatId, localIds: string[]): Promise<void> {
+    const me = this.requireMe();
+    const c = this.readableChat(chat, me.id);
+    let hidden = c.hiddenFor.get(me.id);
+    if (hidden === undefined) {
+      hidden = new Set();
+      c.hiddenFor.set(me.id, hidden);
+    }
+    const removed: string[] = [];
+    for (const localId of new Set(localIds)) {
+      const at = c.outbox.findIndex((p) => p.localId === localId);
+      if (at !== -1) {
+        c.outbox.splice(at, 1);
+        removed.push(localId);
+      } else if (c.messages.some((m) => m.localId === localId) && !hidden.has(localId)) {
+        hidden.add(localId);
+        removed.push(localId);
+      }
+    }
+    if (removed.length === 0) return;
+    this.emit({ type: 'messagesRemoved', chat, localIds: removed });
+    this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
+  }
+
+  async react(chat: ChatId, seq: Seq, emoji: string, add: boolean): Promise<void> {
+    const me = this.requireMe();
+    const c = this.memberChat(chat, me.id);
+    const m = this.liveMessage(c, seq);
+    if (!isEmoji(emoji)) throw hostError('invalid', 'a reaction is one emoji');
+    const existing = m.reactions.find((r) => r.emoji === emoji);
+    if (add) {
+      if (existing?.accounts.includes(me.id) === true) return;
+      const mine = m.reactions.filter((r) => r.accounts.includes(me.id)).length;
+      if (mine >= MAX_REACTIONS_PER_USER) {
+        throw hostError('invalid', `at most ${MAX_REACTIONS_PER_USER} different reactions per person on a message`);
+      }
+      if (existing === undefined) m.reactions.push({ emoji, accounts: [me.id] });
+      else existing.accounts.push(me.id);
+    } else {
+      if (existing === undefined || !existing.accounts.includes(me.id)) return;
+      existing.accounts = existing.accounts.filter((id) => id !== me.id);
+      m.reactions = m.reactions.filter((r) => r.accounts.length > 0);
+    }
+    this.emit({ type: 'messageUpserted', message: this.view(c, m, me.id) });
+  }
+
+  async forward(fromChat: ChatId, seqs: Seq[], toChat: ChatId): Promise<MessageView[]> {
+    const me = this.requireMe();
+    const from = this.readableChat(fromChat, me.id);
+    const originals = seqs.map((seq) => {
+      const m = this.liveMessage(from, seq, 'invalid');
+      if (m.call !== null || m.undecryptable) throw hostError('invalid', 'a call record or an unreadable message cannot be forwarded');
+      return m;
+    });
+    const to = this.memberChat(toChat, me.id);
+    return originals.map((m) =>
+      this.queue(to, me.id, {
+        text: m.text,
+        entities: structuredClone(m.entities),
+        replyTo: null,
+        forwardedFrom: m.forwardedFrom === null ? { name: nameOf(this.accountOf(m.sender)), sentAt: m.sentAt } : { ...m.forwardedFrom },
+      }),
+    );
+  }
+
+  async pinMessage(chat: ChatId, seq: Seq, pinned: boolean): Promise<void> {
+    const me = this.requireMe();
+    const c = this.memberChat(chat, me.id);
+    if (c.kind === 'group' && c.members.get(me.id) !== 'admin') throw hostError('forbidden', 'only admins pin messages in a group');
+    const m = this.liveMessage(c, seq);
+    if (pinned === (m.pinnedAt !== null)) return;
+    m.pinnedAt = pinned ? this.nextPinStamp() : null;
+    this.emit({ type: 'messageUpserted', message: this.view(c, m, me.id) });
+  }
+
+  async pinnedMessages(chat: ChatId): Promise<MessageView[]> {
+    const me = this.requireMe();
+    const c = this.readableChat(chat, me.id);
+    return c.messages
+      .filter((m) => m.pinnedAt !== null && !m.deleted)
+      .sort((a, b) => (b.pinnedAt ?? 0) - (a.pinnedAt ?? 0))
+      .slice(0, PINNED_MAX)
+      .map((m) => this.view(c, m, me.id));
+  }
+
+  async searchChat(chat: ChatId, query: string): Promise<SearchHit[]> {
+    const me = this.requireMe();
+    const c = this.readableChat(chat, me.id);
+    const q = query.trim().toLocaleLowerCase();
+    if (q === '') return [];
+    const hidden = c.hiddenFor.get(me.id);
+    const title = this.titleFor(c, me.id);
+    const hits: SearchHit[] = [];
+    for (let i = c.messages.length - 1; i >= 0 && hits.length < 100; i--) {
+      const m = c.messages[i];
+      if (m === undefined || m.deleted || m.undecryptable || hidden?.has(m.localId) === true) continue;
+      if (!m.text.toLocaleLowerCase().includes(q)) continue;
+      hits.push({ chat: c.id, chatTitle: title, message: this.view(c, m, me.id), snippet: markMatches(m.text, q) });
+    }
+    return hits;
+  }
+
+  async seqAtDate(chat: ChatId, at: number): Promise<Seq | null> {
+    const me = this.requireMe();
+    const c = this.readableChat(chat, me.id);
+    const hidden = c.hiddenFor.get(me.id);
+    return c.messages.find((m) => m.sentAt >= at && hidden?.has(m.localId) !== true)?.seq ?? null;
+  }
+
+  async openLink(url: string): Promise<void> {
+    if (!/^(https?:\/\/|mailto:)/i.test(url.trim())) throw hostError('invalid', 'only http, https and mailto links are opened');
+    this.openedLinks.push(url);
+  }
+
+  async profile(account: AccountId): Promise<Profile> {
+    this.requireMe();
+    const entry = this.accounts.get(account);
+    if (entry === undefined) throw hostError('not_found', 'no such account');
+    return { account: { ...entry.account }, bio: this.bios.get(account) ?? '' };
+  }
+
+  async setProfile(displayName: string, bio: string): Promise<Profile> {
+    const me = this.requireMe();
+    const problem = profileProblem(displayName, bio);
+    if (problem !== null) throw hostError('invalid', problemMessage(problem));
+    this.changeProfile(me.id, displayName.trim(), bio.trim());
+    return this.profile(me.id);
   }
 
   async markRead(chat: ChatId, upTo: Seq): Promise<void> {
@@ -636,6 +800,7 @@ export class MemoryPlatform implements Platform {
       for (let i = c.messages.length - 1; i >= 0 && hits.length < 100; i--) {
         const m = c.messages[i];
         if (m === undefined || m.deleted || m.undecryptable || !m.text.toLocaleLowerCase().includes(q)) continue;
+        if (c.hiddenFor.get(me.id)?.has(m.localId) === true) continue;
         const title = this.titleFor(c, me.id);
         hits.push({ chat: c.id, chatTitle: title, message: this.view(c, m, me.id), snippet: markMatches(m.text, q) });
       }
@@ -1144,14 +1309,17 @@ export class MemoryPlatform implements Platform {
   // ---- simulation helpers, public for tests and the demo ----
 
   /**
-   * A peer sends a message to a chat, as if it arrived from the server; `undecryptable`: this
-   * device cannot read it, and `text` is why.
+   * A peer sends a message to a chat, as if it arrived from the server (its Markdown-style
+   * marks read as `send` reads them); `undecryptable`: this device cannot read it, and `text`
+   * is why.
    */
   deliver(chat: ChatId, from: string, text: string, undecryptable = false): MessageView {
     const c = this.chatsById.get(chat);
     const sender = this.accountByName(from);
     if (c === undefined || sender === undefined) throw new Error('unknown chat or sender');
-    const m = this.append(c, sender.id, text, null, `remote-${this.nextLocalId++}`);
+    const parsed = undecryptable ? { text, entities: [] } : parseMessage(text);
+    const m = this.append(c, sender.id, parsed.text, null, `remote-${this.nextLocalId++}`);
+    m.entities = parsed.entities;
     m.undecryptable = undecryptable;
     const me = this.me;
     const view = this.view(c, m, me?.id ?? -1);
@@ -1197,6 +1365,19 @@ export class MemoryPlatform implements Platform {
     }
   }
 
+  /**
+   * A seeded user changes their profile, as if it arrived from the server (the same rules as
+   * `setProfile`, refused with an Error): this device hears `profileChanged` and the chats
+   * shared with them again.
+   */
+  peerSetsProfile(username: string, displayName: string, bio = ''): void {
+    const account = this.accountByName(username);
+    if (account === undefined) throw new Error('unknown user');
+    const problem = profileProblem(displayName, bio);
+    if (problem !== null) throw new Error(problemMessage(problem));
+    this.changeProfile(account.id, displayName.trim(), bio.trim());
+  }
+
   /** A peer starts typing in a chat. */
   peerTyping(chat: ChatId, from: string): void {
     const account = this.accountByName(from);
@@ -1209,7 +1390,7 @@ export class MemoryPlatform implements Platform {
   }
 
   /** The app is opened with a `wren://` link: it waits until the UI takes it. */
-  openLink(link: DeepLink): void {
+  openDeepLink(link: DeepLink): void {
     this.waitingLinks.push(link);
     this.emit({ type: 'linkOpened' });
   }
@@ -1488,6 +1669,30 @@ export class MemoryPlatform implements Platform {
     if (this.activeCall?.info.id === call && this.activeCall.phase === 'ringing') this.connect(this.activeCall);
   }
 
+  /**
+   * Saves an account's profile. A new display name replaces the account (members, senders
+   * and direct chat titles are all built from it); when this device shares a chat with it,
+   * it hears `profileChanged` and those chats again.
+   */
+  private changeProfile(id: AccountId, displayName: string, bio: string): void {
+    const entry = this.accounts.get(id);
+    if (entry === undefined) return;
+    if (bio === '') this.bios.delete(id);
+    else this.bios.set(id, bio);
+    if (entry.account.displayName === displayName) return;
+    const account: Account = { ...entry.account, displayName };
+    this.accounts.set(id, { account, password: entry.password });
+    if (this.me?.id === id) this.me = account;
+    const me = this.me;
+    if (me === null) return;
+    const shared = [...this.chatsById.values()].filter(
+      (c) => c.members.has(id) && (c.members.has(me.id) || c.removed.has(me.id)),
+    );
+    if (shared.length === 0 && me.id !== id) return;
+    this.emit({ type: 'profileChanged', account: { ...account } });
+    for (const c of shared) this.emitChat(c);
+  }
+
   private emitChat(c: StoredChat): void {
     const me = this.me;
     if (me === null || !(c.members.has(me.id) || c.removed.has(me.id))) return;
@@ -1516,6 +1721,8 @@ export class MemoryPlatform implements Platform {
     if (at === -1 || !c.members.has(pending.sender)) return;
     c.outbox.splice(at, 1);
     const m = this.append(c, pending.sender, pending.text, pending.replyTo, pending.localId, pending.sentAt);
+    m.entities = pending.entities;
+    m.forwardedFrom = pending.forwardedFrom;
     if (this.me?.id !== meId) return;
     this.emit({ type: 'messageUpserted', message: this.view(c, m, meId) });
     this.emit({ type: 'chatUpdated', chat: this.summary(c, meId) });
@@ -1556,6 +1763,10 @@ export class MemoryPlatform implements Platform {
       deleted: false,
       undecryptable: false,
       call: null,
+      entities: parseMessage(text, true).entities,
+      reactions: [],
+      forwardedFrom: null,
+      pinnedAt: null,
     };
     c.messages.push(m);
     c.readSeq.set(sender, m.seq);
@@ -1601,7 +1812,7 @@ export class MemoryPlatform implements Platform {
   }
 
   private view(c: StoredChat, m: StoredMessage, meId: AccountId): MessageView {
-    const sender = this.accounts.get(m.sender)?.account ?? { id: m.sender, username: 'unknown' };
+    const sender = this.accountOf(m.sender);
     let peersRead = false;
     for (const [id, seq] of c.readSeq) if (id !== m.sender && seq >= m.seq) peersRead = true;
     return {
@@ -1618,11 +1829,56 @@ export class MemoryPlatform implements Platform {
       undecryptable: m.undecryptable,
       state: m.sender === meId && peersRead ? 'read' : 'sent',
       call: m.deleted || m.call === null ? null : { ...m.call },
+      entities: m.deleted || m.undecryptable ? [] : structuredClone(m.entities),
+      reactions: m.reactions.map((r) => this.reactionView(r, meId)),
+      forwardedFrom: m.forwardedFrom === null ? null : { ...m.forwardedFrom },
+      pinned: m.pinnedAt !== null,
     };
   }
 
+  private reactionView(r: StoredReaction, meId: AccountId): Reaction {
+    return {
+      emoji: r.emoji,
+      count: r.accounts.length,
+      mine: r.accounts.includes(meId),
+      accounts: r.accounts.map((id) => ({ ...this.accountOf(id) })),
+    };
+  }
+
+  /** The account as it is now; a stand-in for an id this host does not know. */
+  private accountOf(id: AccountId): Account {
+    return this.accounts.get(id)?.account ?? { id, username: 'unknown', displayName: '' };
+  }
+
+  private nextPinStamp(): number {
+    this.lastPinStamp = Math.max(this.now(), this.lastPinStamp + 1);
+    return this.lastPinStamp;
+  }
+
+  /** Puts a message into the outbox, tells the UI, and has the fake server take it later. */
+  private queue(
+    c: StoredChat,
+    meId: AccountId,
+    message: { text: string; entities: Entity[]; replyTo: Seq | null; forwardedFrom: ForwardedFrom | null },
+  ): MessageView {
+    const pending: PendingMessage = { localId: `local-${this.nextLocalId++}`, sender: meId, sentAt: this.now(), ...message };
+    c.outbox.push(pending);
+    const view = this.pendingView(c, pending);
+    this.emit({ type: 'messageUpserted', message: view });
+    this.emit({ type: 'chatUpdated', chat: this.summary(c, meId) });
+    setTimeout(() => this.acknowledge(c, pending, meId), this.ackDelay);
+    return view;
+  }
+
+  /** A stored message that is not deleted, else `code` ('not_found' unless told). */
+  private liveMessage(c: StoredChat, seq: Seq, code = 'not_found'): StoredMessage {
+    const m = c.messages[lowerBound(c.messages, seq)];
+    if (m === undefined || m.seq !== seq || m.deleted) throw hostError(code, 'no such message');
+    return m;
+  }
+
   private pendingView(c: StoredChat, p: PendingMessage, failed = false): MessageView {
-    const sender = this.accounts.get(p.sender)?.account ?? { id: p.sender, username: 'unknown' };
+    const sender = this.accountOf(p.sender);
     return {
       chat: c.id,
       seq: null,
@@ -1637,17 +1893,22 @@ export class MemoryPlatform implements Platform {
       undecryptable: false,
       state: failed ? 'failed' : 'pending',
       call: null,
+      entities: structuredClone(p.entities),
+      reactions: [],
+      forwardedFrom: p.forwardedFrom === null ? null : { ...p.forwardedFrom },
+      pinned: false,
     };
   }
 
   private titleFor(c: StoredChat, meId: AccountId): string {
     if (c.kind === 'group') return c.title;
     const peer = [...c.members.keys()].find((id) => id !== meId);
-    return (peer === undefined ? undefined : this.accounts.get(peer)?.account.username) ?? c.title;
+    const account = peer === undefined ? undefined : this.accounts.get(peer)?.account;
+    return account === undefined ? c.title : nameOf(account);
   }
 
   private addAccount(username: string, password: string): Account {
-    const account = { id: this.nextAccountId++, username };
+    const account: Account = { id: this.nextAccountId++, username, displayName: '' };
     this.accounts.set(account.id, { account, password });
     return account;
   }
@@ -1670,6 +1931,7 @@ export class MemoryPlatform implements Platform {
       pinnedBy: new Set(),
       mutedUntil: new Map(),
       drafts: new Map(),
+      hiddenFor: new Map(),
       createdAt: this.now(),
     };
     this.chatsById.set(chat.id, chat);
@@ -1775,6 +2037,10 @@ export class MemoryPlatform implements Platform {
           deleted: false,
           undecryptable: false,
           call: null,
+          entities: [],
+          reactions: [],
+          forwardedFrom: null,
+          pinnedAt: null,
         });
       }
       archive.readSeq.set(alice, archiveSize - 4);
@@ -2139,6 +2405,15 @@ export class MemoryPlatform implements Platform {
     if (isUnencryptedRemote(serverUrl) && !allowInsecure) throw hostError('insecure', `${serverUrl} is not encrypted`);
     if (!/^(https?|wss?):\/\/[^\s/]+/.test(serverUrl.trim())) throw hostError('network', `cannot reach ${serverUrl}`);
   }
+}
+
+/** A message as the engine takes it: 'invalid' when empty or too long once read. */
+function readMessage(text: string, plain: boolean): { text: string; entities: Entity[] } {
+  const parsed = parseMessage(text, plain);
+  if (parsed.text.trim() === '' || [...parsed.text].length > MAX_MESSAGE_CHARS) {
+    throw hostError('invalid', `a message has 1 to ${MAX_MESSAGE_CHARS} characters`);
+  }
+  return parsed;
 }
 
 /** Index of the first message whose seq is >= `seq`. */

@@ -34,6 +34,7 @@ import type {
   PlanInfo,
   Platform,
   Post,
+  Profile,
   Privacy,
   ProfileStatus,
   SafetyNumber,
@@ -79,14 +80,44 @@ export class TauriPlatform implements Platform {
   history(chat: ChatId, before: Seq | null, limit: number): Promise<MessageView[]> {
     return call('history', { chat, before, limit });
   }
-  send(chat: ChatId, text: string, replyTo: Seq | null): Promise<MessageView> {
-    return call('send', { chat, text, replyTo });
+  send(chat: ChatId, text: string, replyTo: Seq | null, plain = false): Promise<MessageView> {
+    return call('send', { chat, text, replyTo, plain });
   }
-  edit(chat: ChatId, seq: Seq, text: string): Promise<void> {
-    return call('edit', { chat, seq, text });
+  edit(chat: ChatId, seq: Seq, text: string, plain = false): Promise<void> {
+    return call('edit', { chat, seq, text, plain });
   }
   remove(chat: ChatId, seq: Seq): Promise<void> {
     return call('remove', { chat, seq });
+  }
+  deleteForMe(chat: ChatId, localIds: string[]): Promise<void> {
+    return call('delete_for_me', { chat, localIds });
+  }
+  react(chat: ChatId, seq: Seq, emoji: string, add: boolean): Promise<void> {
+    return call('react', { chat, seq, emoji, add });
+  }
+  forward(fromChat: ChatId, seqs: Seq[], toChat: ChatId): Promise<MessageView[]> {
+    return call('forward', { fromChat, seqs, toChat });
+  }
+  pinMessage(chat: ChatId, seq: Seq, pinned: boolean): Promise<void> {
+    return call('pin_message', { chat, seq, pinned });
+  }
+  pinnedMessages(chat: ChatId): Promise<MessageView[]> {
+    return call('pinned_messages', { chat });
+  }
+  searchChat(chat: ChatId, query: string): Promise<SearchHit[]> {
+    return call('search_chat', { chat, query });
+  }
+  seqAtDate(chat: ChatId, at: number): Promise<Seq | null> {
+    return call('seq_at_date', { chat, at });
+  }
+  openLink(url: string): Promise<void> {
+    return call('open_link', { url });
+  }
+  profile(account: AccountId): Promise<Profile> {
+    return call('profile', { account });
+  }
+  setProfile(displayName: string, bio: string): Promise<Profile> {
+    return call('set_profile', { displayName, bio });
   }
   markRead(chat: ChatId, upTo: Seq): Promise<void> {
     return call('mark_read', { chat, upTo });

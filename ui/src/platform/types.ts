@@ -15,7 +15,24 @@ export type Role = 'admin' | 'member';
 export interface Account {
   id: AccountId;
   username: string;
+  /**
+   * The name the person chose to be shown by, in any script; "" when none (show the
+   * username). As the engine last heard it: a `profileChanged` event carries a newer one.
+   */
+  displayName: string;
 }
+
+/** What an account says about itself. */
+export interface Profile {
+  account: Account;
+  /** A short text about them ("" when none). */
+  bio: string;
+}
+
+/** The longest display name, in characters. */
+export const MAX_DISPLAY_NAME_CHARS = 64;
+/** The longest bio, in characters. */
+export const MAX_BIO_CHARS = 140;
 
 export interface Member {
   account: Account;
@@ -85,7 +102,69 @@ export interface MessageView {
    * English summary (for search), never shown: the UI renders the record itself.
    */
   call: CallRecord | null;
+  /**
+   * Formatting and recognized spans of `text`, in UTF-16 code units (JavaScript string
+   * indices): properly nested, never crossing; `code` and `pre` contain no other entity.
+   * Entities the sending client made are checked again on arrival and dropped if invalid.
+   */
+  entities: Entity[];
+  /** Reactions, in the order they were first given. */
+  reactions: Reaction[];
+  /** Forwarded: who wrote it first and when; null for an original message. */
+  forwardedFrom: ForwardedFrom | null;
+  /** Pinned in its chat (the pinned bar lists it). */
+  pinned: boolean;
 }
+
+/** What an entity does to its range of the text. */
+export type EntityKind =
+  | 'bold'
+  | 'italic'
+  | 'underline'
+  | 'strike'
+  | 'spoiler'
+  | 'code'
+  | 'pre'
+  /** A link whose shown text differs from its target (`url`). */
+  | 'textLink'
+  /** A URL written in the text (the range is the URL; open it with `https://` when it has no scheme). */
+  | 'url'
+  /** `@username` in the text. */
+  | 'mention'
+  /** `#hashtag` in the text. */
+  | 'hashtag';
+
+/** A span of a message's text. `offset` and `length` count UTF-16 code units. */
+export interface Entity {
+  kind: EntityKind;
+  offset: number;
+  length: number;
+  /** The target of a `textLink` (http, https or mailto only); null for the other kinds. */
+  url: string | null;
+  /** The language of a `pre` block, when given; null otherwise. */
+  language: string | null;
+}
+
+/** One emoji's reactions on a message. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  /** This account gave it. */
+  mine: boolean;
+  /** Who gave it, in the order they did. */
+  accounts: Account[];
+}
+
+/** Where a forwarded message came from. */
+export interface ForwardedFrom {
+  /** The original sender's name as the forwarder's device knew it. */
+  name: string;
+  /** When the original was sent (Unix ms). */
+  sentAt: number;
+}
+
+/** How many different emojis one person may react with on one message. */
+export const MAX_REACTIONS_PER_USER = 3;
 
 /** A chat's end-to-end encryption group, as this device is in it. */
 export interface ChatEncryption {
@@ -465,6 +544,13 @@ export type CoreEvent =
   | { type: 'messageUpserted'; message: MessageView }
   /** The server refused an outgoing message for good; `localId` is null if it is gone. */
   | { type: 'messageFailed'; chat: ChatId; localId: string | null; reason: string }
+  /**
+   * Someone this account shares a chat with (or this account, from another device) changed
+   * their display name; the chats they are in also come again as `chatUpdated`.
+   */
+  | { type: 'profileChanged'; account: Account }
+  /** Messages deleted on this device (delete for me): drop these rows. */
+  | { type: 'messagesRemoved'; chat: ChatId; localIds: string[] }
   | { type: 'typing'; chat: ChatId; account: Account }
   | { type: 'connection'; state: ConnectionState }
   | { type: 'syncProgress'; done: number; total: number }
@@ -526,9 +612,61 @@ export interface Platform {
    * by itself mean the start of history was reached.
    */
   history(chat: ChatId, before: Seq | null, limit: number): Promise<MessageView[]>;
-  send(chat: ChatId, text: string, replyTo: Seq | null): Promise<MessageView>;
-  edit(chat: ChatId, seq: Seq, text: string): Promise<void>;
+  /**
+   * Sends a message. Unless `plain`, Markdown-style marks in `text` become entities and are
+   * removed from the text: `**bold**`, `__italic__`, `++underline++`, `~~strike~~`,
+   * `||spoiler||`, `` `code` ``, ```` ```lang\n block\n``` ```` and `[text](https://…)`;
+   * URLs, `@mentions` and `#hashtags` are recognized in any case. A mark that is not closed
+   * stays as typed. Rejects with 'invalid' for an empty or oversize message.
+   */
+  send(chat: ChatId, text: string, replyTo: Seq | null, plain?: boolean): Promise<MessageView>;
+  /** Replaces an own message's text, read as `send` reads it. */
+  edit(chat: ChatId, seq: Seq, text: string, plain?: boolean): Promise<void>;
+  /** Deletes a message for everyone (own messages; admins in groups also others'). */
   remove(chat: ChatId, seq: Seq): Promise<void>;
+  /**
+   * Deletes messages on this device only (by local id: failed and unsent ones too; an unsent
+   * one is taken out of the outbox). Each comes back as `messagesRemoved`.
+   */
+  deleteForMe(chat: ChatId, localIds: string[]): Promise<void>;
+  /**
+   * Adds (`add`) or takes back this account's `emoji` reaction to the message at `seq`; the
+   * message comes back as `messageUpserted` at once, and on every member's devices when it
+   * arrives. At most `MAX_REACTIONS_PER_USER` different emojis per person per message:
+   * rejects with 'invalid' beyond that, or for something that is not an emoji.
+   */
+  react(chat: ChatId, seq: Seq, emoji: string, add: boolean): Promise<void>;
+  /**
+   * Forwards messages (by seq, in the given order) of `fromChat` to `toChat`, each with its
+   * text, entities and "forwarded from" (a forwarded message keeps its first origin). Rejects
+   * with 'not_member' when this account cannot send to `toChat`, 'invalid' for a seq not
+   * stored here or a call record. Returns the new messages.
+   */
+  forward(fromChat: ChatId, seqs: Seq[], toChat: ChatId): Promise<MessageView[]>;
+  /**
+   * Pins or unpins a message for everyone in the chat (in a group: admins only, else
+   * 'forbidden'; in a direct chat: either side).
+   */
+  pinMessage(chat: ChatId, seq: Seq, pinned: boolean): Promise<void>;
+  /** The chat's pinned messages, the most recently pinned first. */
+  pinnedMessages(chat: ChatId): Promise<MessageView[]>;
+  /** Searches one chat's messages (same rules and snippet markers as `search`), newest first. */
+  searchChat(chat: ChatId, query: string): Promise<SearchHit[]>;
+  /** The first stored message sent at or after `at` (Unix ms), for jump to date; null: none. */
+  seqAtDate(chat: ChatId, at: number): Promise<Seq | null>;
+  /**
+   * Opens a link in the system's browser (or mail client). Rejects with 'invalid' for any
+   * scheme but http, https and mailto. Show the real target first when a link's text differs.
+   */
+  openLink(url: string): Promise<void>;
+  /** An account's profile (rejects 'not_found' for none). */
+  profile(account: AccountId): Promise<Profile>;
+  /**
+   * Sets this account's display name and bio ("" clears one); returns the saved profile.
+   * Rejects 'invalid' (with a message saying which) for more than `MAX_DISPLAY_NAME_CHARS` /
+   * `MAX_BIO_CHARS` characters, a line break, or invisible / direction-changing characters.
+   */
+  setProfile(displayName: string, bio: string): Promise<Profile>;
   markRead(chat: ChatId, upTo: Seq): Promise<void>;
   typing(chat: ChatId): Promise<void>;
   openDirect(username: string): Promise<ChatSummary>;

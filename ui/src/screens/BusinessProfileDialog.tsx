@@ -8,6 +8,7 @@
 import { For, Show, createSignal, createUniqueId, onCleanup, onMount, type JSX } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import { Icon } from '../components/Icon';
 import {
   WEEKDAYS,
@@ -218,13 +219,7 @@ export function BusinessProfileDialog(props: { onClose: () => void }): JSX.Eleme
 
   return (
     <Dialog title={t('business.title')} testId="business-profile-dialog" onClose={props.onClose}>
-      <Show when={loadError()}>
-        {(text) => (
-          <p class="form-error" role="alert" data-testid="form-error">
-            {text()}
-          </p>
-        )}
-      </Show>
+      <FormError message={loadError()} />
       <Show when={ready()} fallback={<Show when={loadError() === null}><p class="muted">{t('common.loading')}</p></Show>}>
         <form class="form business-form" noValidate onSubmit={save}>
           <fieldset class="business-hours" data-testid="business-hours">
@@ -443,13 +438,7 @@ export function BusinessProfileDialog(props: { onClose: () => void }): JSX.Eleme
             </button>
           </fieldset>
 
-          <Show when={formError()}>
-            {(text) => (
-              <p class="form-error" role="alert" data-testid="form-error">
-                {text()}
-              </p>
-            )}
-          </Show>
+          <FormError message={formError()} />
           <Show when={saved()}>
             <p class="form-note" role="status" data-testid="business-profile-saved">
               {t('business.saved')}

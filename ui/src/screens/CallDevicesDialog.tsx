@@ -5,6 +5,7 @@
 
 import { For, Show, createEffect, createMemo, createSignal, on, onMount, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import type { MessageKey } from '../i18n';
 import type { Translate } from '../lib/chats';
 import {
@@ -80,13 +81,7 @@ export function CallDevicesDialog(props: { onClose: () => void }): JSX.Element {
           </div>
         )}
       </Show>
-      <Show when={error()}>
-        {(text) => (
-          <p class="form-error" role="alert" data-testid="form-error">
-            {text()}
-          </p>
-        )}
-      </Show>
+      <FormError message={error()} />
     </Dialog>
   );
 }

@@ -6,10 +6,12 @@
 import { For, Index, Show, createSignal, createUniqueId, onMount, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import { Icon } from '../components/Icon';
 import type { MessageKey } from '../i18n';
 import { formatCredits, formatNumber } from '../i18n/locale';
 import { canPost, channelLink, languageName, topicLabel } from '../lib/channels';
+import { nameOf } from '../lib/profile';
 import { toErrorInfo } from '../platform/errors';
 import type { ChannelAdmin, ChannelEarnings, ChannelInfo, ChannelRole } from '../platform/types';
 import { useApp } from '../stores/app';
@@ -260,9 +262,14 @@ export function ChannelInfoDialog(props: { channel: ChannelInfo; onClose: () => 
             <For each={admins() ?? []}>
               {(admin) => (
                 <li class="member" data-testid={`channel-admin-${admin.account.id}`} data-role={admin.role}>
-                  <Avatar name={admin.account.username} id={admin.account.id} size="small" />
-                  <span class="member-name" dir="auto">
-                    <bdi>{admin.account.username}</bdi>
+                  <Avatar name={nameOf(admin.account)} id={admin.account.id} size="small" />
+                  <span class="member-names">
+                    <span class="member-name" dir="auto">
+                      <bdi>{nameOf(admin.account)}</bdi>
+                    </span>
+                    <span class="member-username" dir="auto">
+                      <bdi>@{admin.account.username}</bdi>
+                    </span>
                   </span>
                   <span class="role-tag">{t(ROLE_KEYS[admin.role])}</span>
                   <Show when={isOwner() && admin.role === 'admin'}>
@@ -270,8 +277,8 @@ export function ChannelInfoDialog(props: { channel: ChannelInfo; onClose: () => 
                       type="button"
                       class="icon-button small"
                       disabled={busy()}
-                      aria-label={t('channel.removeAdmin', { name: admin.account.username })}
-                      title={t('channel.removeAdmin', { name: admin.account.username })}
+                      aria-label={t('channel.removeAdmin', { name: nameOf(admin.account) })}
+                      title={t('channel.removeAdmin', { name: nameOf(admin.account) })}
                       data-testid={`channel-admin-remove-${admin.account.id}`}
                       onClick={() => removeAdmin(admin)}
                     >
@@ -327,13 +334,7 @@ export function ChannelInfoDialog(props: { channel: ChannelInfo; onClose: () => 
           )}
         </Show>
       </Show>
-      <Show when={error()}>
-        {(text) => (
-          <p class="form-error" role="alert" data-testid="form-error">
-            {text()}
-          </p>
-        )}
-      </Show>
+      <FormError message={error()} />
       <div class="form-actions">
         <Show when={channel().role === null}>
           <button type="button" class="button primary" disabled={busy()} onClick={subscribe} data-testid="channel-info-subscribe">

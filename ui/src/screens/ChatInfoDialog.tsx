@@ -1,12 +1,13 @@
 // Chat info: the members of a group with admin actions (rename, add, remove), or the peer
-// of a direct chat with the way to its safety number.
+// of a direct chat (name, @username, bio) with the way to its safety number.
 
-import { For, Show, createSignal, createUniqueId, type JSX } from 'solid-js';
+import { For, Show, createMemo, createResource, createSignal, createUniqueId, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import { Icon } from '../components/Icon';
-import { displayTitle, hasSealedTitle } from '../lib/chats';
-import type { ChatSummary } from '../platform/types';
+import { contactOf, displayTitle, hasSealedTitle } from '../lib/chats';
+import type { Account, ChatSummary } from '../platform/types';
 import { useApp } from '../stores/app';
 import { errorText } from './errorText';
 
@@ -23,6 +24,29 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
   const [newMember, setNewMember] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const encryptionId = createUniqueId();
+  /** The other person of a direct chat, as last heard of (the same until their name changes). */
+  const peer = createMemo(
+    (): Account | null => {
+      const contact = contactOf(chat(), me()?.id);
+      return contact === null ? null : app.people.latest(contact);
+    },
+    null,
+    { equals: (a, b) => a?.id === b?.id && a?.displayName === b?.displayName },
+  );
+  // The peer's bio, asked again when their name changes (a new profile); "" when it cannot be had.
+  const [bio] = createResource(
+    () => peer() ?? false,
+    (account): Promise<string> =>
+      app.platform.profile(account.id).then(
+        (profile) => profile.bio,
+        () => '',
+      ),
+  );
+  /** The name at the top: a direct chat's peer by their newest name, else the chat's title. */
+  const heading = (): string => {
+    const p = peer();
+    return p === null ? displayTitle(chat(), t) : app.people.name(p);
+  };
 
   const run = async (action: () => Promise<void>): Promise<void> => {
     setError(null);
@@ -61,16 +85,28 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
       onClose={props.onClose}
     >
       <div class="info-hero">
-        <Avatar name={displayTitle(chat(), t)} id={chat().id} size="large" />
+        <Avatar name={heading()} id={chat().id} size="large" />
         <div>
           <div class="info-title" dir="auto" data-testid="info-title">
-            <bdi>{displayTitle(chat(), t)}</bdi>
+            <bdi>{heading()}</bdi>
           </div>
+          <Show when={peer()}>
+            {(p) => (
+              <div class="info-username" dir="auto" data-testid="chat-info-username">
+                <bdi>@{p().username}</bdi>
+              </div>
+            )}
+          </Show>
           <div class="info-subtitle">
             {chat().kind === 'group' ? app.settings.plural('chat.members', chat().members.length) : t('chat.direct')}
           </div>
         </div>
       </div>
+      <Show when={peer() !== null && (bio() ?? '') !== ''}>
+        <p class="info-bio" dir="auto" data-testid="chat-info-bio">
+          <bdi>{bio()}</bdi>
+        </p>
+      </Show>
       <Show when={chat().kind === 'direct'}>
         <section aria-labelledby={encryptionId}>
           <h3 id={encryptionId} class="section-title">
@@ -111,9 +147,14 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
           <For each={chat().members}>
             {(member) => (
               <li class="member" data-testid={`member-${member.account.id}`}>
-                <Avatar name={member.account.username} id={member.account.id} size="small" />
-                <span class="member-name" dir="auto">
-                  <bdi>{member.account.username}</bdi>
+                <Avatar name={app.people.name(member.account)} id={member.account.id} size="small" />
+                <span class="member-names">
+                  <span class="member-name" dir="auto" data-testid="member-name">
+                    <bdi>{app.people.name(member.account)}</bdi>
+                  </span>
+                  <span class="member-username" dir="auto" data-testid="member-username">
+                    <bdi>@{member.account.username}</bdi>
+                  </span>
                 </span>
                 <Show when={member.role === 'admin'}>
                   <span class="role-tag">{t('group.admin')}</span>
@@ -122,8 +163,8 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
                   <button
                     type="button"
                     class="icon-button small"
-                    aria-label={t('group.remove', { name: member.account.username })}
-                    title={t('group.remove', { name: member.account.username })}
+                    aria-label={t('group.remove', { name: app.people.name(member.account) })}
+                    title={t('group.remove', { name: app.people.name(member.account) })}
                     data-testid={`remove-member-${member.account.id}`}
                     onClick={() => void run(() => app.platform.removeMember(chat().id, member.account.id))}
                   >
@@ -153,13 +194,7 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
           </form>
         </Show>
       </Show>
-      <Show when={error()}>
-        {(text) => (
-          <p class="form-error" role="alert" data-testid="form-error">
-            {text()}
-          </p>
-        )}
-      </Show>
+      <FormError message={error()} />
       <Show when={chat().kind === 'group'}>
         <div class="form-actions">
           <button type="button" class="button danger" onClick={leave} data-testid="leave-group">

@@ -1,20 +1,28 @@
 // The right column for one chat: header (with the encryption and verified marks, the call
-// buttons of a direct chat, and the mute and pin toggles), the warning when the contact's safety number changed, a
-// business contact's start page before the first message, message list, composer, message
-// menu.
+// buttons of a direct chat, search, and the mute and pin toggles), search in the chat (Ctrl+F)
+// and jump to date, the pinned messages, the warning when the contact's safety number changed,
+// a business contact's start page before the first message, message list, composer (or the
+// selection bar while messages are selected), the message menu and its dialogs (forward,
+// delete, emoji picker).
 
-import { Show, createResource, createSignal, onMount, type JSX } from 'solid-js';
+import { Show, createResource, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
 import { BusinessStartPage } from '../components/BusinessStartPage';
+import { ChatSearchBar } from '../components/ChatSearchBar';
 import { Composer } from '../components/Composer';
-import { ContextMenu, type MenuItem } from '../components/ContextMenu';
+import { EmojiPicker } from '../components/EmojiPicker';
 import { Icon } from '../components/Icon';
 import { MessageList, type ListController } from '../components/MessageList';
+import { MessageMenu, type MessageActions } from '../components/MessageMenu';
+import { PinnedBar } from '../components/PinnedBar';
 import { SafetyWarning } from '../components/SafetyWarning';
 import { EncryptionMark, VerifiedMark } from '../components/SecurityMarks';
+import { SelectionBar } from '../components/SelectionBar';
 import { contactOf, displayTitle } from '../lib/chats';
-import { firstUnreadSeq, isEditable, lastOwnEditable } from '../lib/messages';
+import { firstUnreadSeq, lastOwnEditable } from '../lib/messages';
+import { canForward, canPin, copyText, hasText } from '../lib/messageRules';
 import { isMuted } from '../lib/mute';
+import { isFindShortcut } from '../lib/shortcuts';
 import { toErrorInfo } from '../platform/errors';
 import {
   MUTED_FOREVER,
@@ -26,6 +34,16 @@ import {
   type Seq,
 } from '../platform/types';
 import { useApp } from '../stores/app';
+import { createMessageSelection } from '../stores/selection';
+import { DeleteMessagesDialog } from './DeleteMessagesDialog';
+import { ForwardDialog } from './ForwardDialog';
+import { JumpToDateDialog } from './JumpToDateDialog';
+
+/** The dialogs the conversation itself opens. */
+type ToolDialog =
+  | { kind: 'delete'; messages: readonly MessageView[] }
+  | { kind: 'forward'; seqs: readonly Seq[] }
+  | { kind: 'date' };
 
 export function Conversation(props: {
   chat: ChatSummary;
@@ -46,8 +64,16 @@ export function Conversation(props: {
   const [editing, setEditing] = createSignal<MessageView | null>(null);
   const [menu, setMenu] = createSignal<{ message: MessageView; x: number; y: number } | null>(null);
   const [ready, setReady] = createSignal(false);
+  const [dialog, setDialog] = createSignal<ToolDialog | null>(null);
+  /** The message whose reaction is being picked in the emoji picker. */
+  const [picking, setPicking] = createSignal<MessageView | null>(null);
+  const [searching, setSearching] = createSignal(false);
+  const selection = createMessageSelection(conversation.messages);
+  /** The chat's pinned messages, the most recently pinned first. */
+  const [pinned, setPinned] = createSignal<readonly MessageView[]>([]);
   let list: ListController | undefined;
   let composer: HTMLTextAreaElement | undefined;
+  let searchInput: HTMLInputElement | undefined;
   let lastSeen = props.chat.readSeq;
 
   const fail = (error: unknown): void => props.onError(toErrorInfo(error).message);
@@ -66,6 +92,60 @@ export function Conversation(props: {
     if (focusSeq !== null) list?.scrollToSeq(focusSeq);
     composer?.focus();
   });
+
+  /** Answers to older asks for the pinned messages are dropped. */
+  let pinsAsked = 0;
+  const refreshPins = (): void => {
+    const ticket = ++pinsAsked;
+    app.platform
+      .pinnedMessages(chatId)
+      .then((found) => {
+        if (ticket === pinsAsked) setPinned(found);
+      })
+      .catch(() => undefined);
+  };
+  onMount(refreshPins);
+  // A message pinned or unpinned (or a pinned one edited) here or by someone else.
+  onCleanup(
+    conversation.onUpsert((m) => {
+      if (m.pinned || pinned().some((p) => p.seq !== null && p.seq === m.seq)) refreshPins();
+    }),
+  );
+
+  /** Shows a message, loading older history until it is in memory, highlighted. */
+  const jumpTo = async (seq: Seq): Promise<void> => {
+    try {
+      await conversation.loadUntil(seq);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    list?.scrollToSeq(seq);
+  };
+
+  const openSearch = (): void => {
+    if (searching()) {
+      searchInput?.focus();
+      searchInput?.select();
+    } else setSearching(true);
+  };
+  const closeSearch = (): void => {
+    setSearching(false);
+    composer?.focus();
+  };
+
+  const onWindowKeyDown = (event: KeyboardEvent): void => {
+    if (app.dialog() !== null || dialog() !== null || picking() !== null) return;
+    if (isFindShortcut(event)) {
+      event.preventDefault();
+      openSearch();
+    } else if (event.key === 'Escape' && selection.active() && !event.defaultPrevented) {
+      event.preventDefault();
+      leaveSelection();
+    }
+  };
+  document.addEventListener('keydown', onWindowKeyDown);
+  onCleanup(() => document.removeEventListener('keydown', onWindowKeyDown));
 
   const onSeen = (seq: Seq): void => {
     const chat = app.chats.byId(chatId) ?? props.chat;
@@ -92,48 +172,78 @@ export function Conversation(props: {
     setReplyTo(null);
     setEditing(message);
   };
-  const remove = (message: MessageView): void => {
-    if (message.seq !== null) void app.platform.remove(chatId, message.seq).catch(fail);
-    if (editing()?.localId === message.localId) setEditing(null);
+  const writeClipboard = (text: string): void => {
+    void navigator.clipboard?.writeText(text).catch(() => undefined);
   };
-  const copy = (message: MessageView): void => {
-    void navigator.clipboard?.writeText(message.text).catch(() => undefined);
+  const react = (m: MessageView, emoji: string, add: boolean): void => {
+    if (m.seq !== null) void app.platform.react(chatId, m.seq, emoji, add).catch(fail);
+  };
+  /** A failed message: its text is sent again, then the failed copy is deleted here. */
+  const retry = (m: MessageView): void => {
+    app.platform
+      .send(chatId, m.text, m.replyTo, true)
+      .then((sent) => {
+        conversation.upsert(sent);
+        return app.platform.deleteForMe(chatId, [m.localId]);
+      })
+      .catch(fail);
   };
 
-  const menuItems = (m: MessageView): MenuItem[] => {
-    if (m.deleted) return [];
-    const items: MenuItem[] = [];
-    const member = current().isMember;
-    if (m.seq !== null && member) {
-      items.push({
-        label: t('message.reply'),
-        icon: 'reply',
-        testId: 'menu-reply',
-        run: () => {
-          setEditing(null);
-          setReplyTo(m);
-        },
-      });
-    }
-    if (isEditable(m) && member) {
-      items.push({ label: t('message.edit'), icon: 'pencil', testId: 'menu-edit', run: () => startEdit(m) });
-    }
-    // The text of an unreadable message is only the reason, a call record's an English
-    // summary: nothing to copy.
-    if (!m.undecryptable && m.call === null) {
-      items.push({ label: t('message.copy'), icon: 'copy', testId: 'menu-copy', run: () => copy(m) });
-    }
-    if (m.outgoing && m.seq !== null && member) {
-      items.push({ label: t('message.delete'), icon: 'trash', testId: 'menu-delete', danger: true, run: () => remove(m) });
-    }
-    return items;
+  /** Leaves selecting; the composer is back and takes the focus. */
+  const leaveSelection = (): void => {
+    selection.leave();
+    queueMicrotask(() => composer?.focus());
+  };
+  const selectedMessages = selection.messages;
+
+  const actions: MessageActions = {
+    reply(m) {
+      setEditing(null);
+      setReplyTo(m);
+    },
+    edit: startEdit,
+    copy: (m) => writeClipboard(m.text),
+    forward(m) {
+      if (m.seq !== null) setDialog({ kind: 'forward', seqs: [m.seq] });
+    },
+    pin(m, pin) {
+      if (m.seq !== null) void app.platform.pinMessage(chatId, m.seq, pin).catch(fail);
+    },
+    select: (m) => selection.enter(m),
+    delete: (m) => setDialog({ kind: 'delete', messages: [m] }),
+    retry,
+    react,
+    pickReaction: (m) => setPicking(m),
+  };
+  /** A picked emoji adds this account's reaction, or takes it back when it is already there. */
+  const pickEmoji = (emoji: string): void => {
+    const m = picking();
+    setPicking(null);
+    if (m === null) return;
+    const now = conversation.messages().find((x) => x.localId === m.localId) ?? m;
+    react(now, emoji, !now.reactions.some((r) => r.emoji === emoji && r.mine));
+  };
+  /** Deleted: the rows go (for me) or become "Message deleted" (for everyone). */
+  const deleted = (messages: readonly MessageView[]): void => {
+    if (messages.some((m) => m.localId === editing()?.localId)) setEditing(null);
+    if (messages.some((m) => m.localId === replyTo()?.localId)) setReplyTo(null);
+    if (selection.active()) leaveSelection();
+    // The row that had the focus may be gone.
+    queueMicrotask(() => {
+      if (document.activeElement === null || document.activeElement === document.body) composer?.focus();
+    });
+  };
+  /** Opens the message menu, or while selecting (Enter on a message) selects it. */
+  const onMenu = (message: MessageView, x: number, y: number): void => {
+    if (selection.active()) selection.toggle(message, false);
+    else setMenu({ message, x, y });
   };
 
   const subtitle = (): string => {
     const chat = app.chats.byId(chatId) ?? props.chat;
     const typing = app.typing.in(chatId);
     const first = typing[0];
-    if (first !== undefined) return t('chat.typing', { name: first.username });
+    if (first !== undefined) return t('chat.typing', { name: app.people.name(first) });
     return chat.kind === 'group' ? app.settings.plural('chat.members', chat.members.length) : t('chat.direct');
   };
   const current = (): ChatSummary => app.chats.byId(chatId) ?? props.chat;
@@ -224,6 +334,18 @@ export function Conversation(props: {
             <Icon name="videocam" />
           </button>
         </Show>
+        <button
+          type="button"
+          class="icon-button"
+          classList={{ toggled: searching() }}
+          aria-label={t('chatSearch.open')}
+          aria-keyshortcuts="Control+F"
+          title={t('chatSearch.open')}
+          data-testid="chat-search-open"
+          onClick={openSearch}
+        >
+          <Icon name="search" />
+        </button>
         <Show when={current().isMember}>
           <button
             type="button"
@@ -261,8 +383,26 @@ export function Conversation(props: {
           <Icon name="info" />
         </button>
       </header>
+      <Show when={searching()}>
+        <ChatSearchBar
+          chat={chatId}
+          onJump={(seq) => void jumpTo(seq)}
+          onDate={() => setDialog({ kind: 'date' })}
+          onClose={closeSearch}
+          onError={props.onError}
+          ref={(el) => (searchInput = el)}
+        />
+      </Show>
+      <Show when={pinned().length > 0}>
+        <PinnedBar
+          pinned={pinned()}
+          canUnpin={canPin(current(), app.session.account()?.id)}
+          onJump={(seq) => void jumpTo(seq)}
+          onUnpin={(seq) => void app.platform.pinMessage(chatId, seq, false).catch(fail)}
+        />
+      </Show>
       <Show when={safety()?.changed ? contact() : null}>
-        {(peer) => <SafetyWarning name={peer().username} onOpen={() => app.setDialog('safetyNumber')} />}
+        {(peer) => <SafetyWarning name={app.people.name(peer())} onOpen={() => app.setDialog('safetyNumber')} />}
       </Show>
       <Show when={startPage()}>
         {(profile) => <BusinessStartPage profile={profile()} />}
@@ -273,17 +413,37 @@ export function Conversation(props: {
           chat={current()}
           now={props.now}
           firstUnread={firstUnread}
-          onMenu={(message, x, y) => menuItems(message).length > 0 && setMenu({ message, x, y })}
+          onMenu={onMenu}
           onSeen={onSeen}
           controller={(c) => (list = c)}
+          selection={selection.active() ? selection : null}
+          onError={props.onError}
+        />
+      </Show>
+      <Show when={selection.active()}>
+        <SelectionBar
+          count={selectedMessages().length}
+          canForward={selectedMessages().length > 0 && selectedMessages().every(canForward)}
+          canCopy={selectedMessages().some(hasText)}
+          onForward={() =>
+            setDialog({ kind: 'forward', seqs: selectedMessages().flatMap((m) => (m.seq === null ? [] : [m.seq])) })
+          }
+          onCopy={() => {
+            writeClipboard(copyText(selectedMessages(), app.people.name));
+            leaveSelection();
+          }}
+          onDelete={() => setDialog({ kind: 'delete', messages: selectedMessages() })}
+          onCancel={leaveSelection}
         />
       </Show>
       <Show
-        when={current().isMember}
+        when={!selection.active() && current().isMember}
         fallback={
-          <p class="composer-closed" role="status" data-testid="not-member">
-            {t('chat.notMember')}
-          </p>
+          <Show when={!selection.active()}>
+            <p class="composer-closed" role="status" data-testid="not-member">
+              {t('chat.notMember')}
+            </p>
+          </Show>
         }
       >
         <Composer
@@ -302,14 +462,52 @@ export function Conversation(props: {
       </Show>
       <Show when={menu()}>
         {(open) => (
-          <ContextMenu
+          <MessageMenu
+            message={open().message}
+            chat={current()}
             x={open().x}
             y={open().y}
-            label={t('message.actions')}
-            items={menuItems(open().message)}
+            actions={actions}
             onClose={() => setMenu(null)}
           />
         )}
+      </Show>
+      <Show when={picking()}>
+        <EmojiPicker onPick={pickEmoji} onClose={() => setPicking(null)} />
+      </Show>
+      <Show when={dialog()} keyed>
+        {(open) => {
+          const close = (): void => {
+            setDialog(null);
+          };
+          switch (open.kind) {
+            case 'delete':
+              return (
+                <DeleteMessagesDialog
+                  chat={current()}
+                  messages={open.messages}
+                  onDone={() => {
+                    close();
+                    deleted(open.messages);
+                  }}
+                  onClose={close}
+                />
+              );
+            case 'forward':
+              return (
+                <ForwardDialog
+                  from={chatId}
+                  seqs={open.seqs}
+                  onDone={() => {
+                    if (selection.active()) leaveSelection();
+                  }}
+                  onClose={close}
+                />
+              );
+            case 'date':
+              return <JumpToDateDialog chat={chatId} onJump={(seq) => void jumpTo(seq)} onClose={close} />;
+          }
+        }}
       </Show>
     </section>
   );

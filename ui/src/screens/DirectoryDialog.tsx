@@ -5,6 +5,7 @@
 import { For, Show, createSignal, createUniqueId, onCleanup, onMount, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import { Icon } from '../components/Icon';
 import { MAX_DIRECTORY_QUERY, inviteLinkIn, languageName, languageOptions, topicLabel } from '../lib/channels';
 import { CHANNEL_TOPICS, DIRECTORY_PAGE_MAX, type ChannelInfo } from '../platform/types';
@@ -173,13 +174,7 @@ export function DirectoryDialog(props: { onClose: () => void; onOpen: (channel: 
           </div>
         )}
       </Show>
-      <Show when={error()}>
-        {(message) => (
-          <p class="form-error" role="alert" data-testid="form-error">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <FormError message={error()} />
       <h3 class="section-title">{t('directory.results')}</h3>
       <Show when={results() !== null} fallback={<p class="muted">{t('common.loading')}</p>}>
         <Show when={(results() ?? []).length > 0}>

@@ -1,7 +1,8 @@
 // Offered for a `wren://join/…` link: join the private channel it invites to?
 
-import { Show, createSignal, type JSX } from 'solid-js';
+import { createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import type { MessageKey, Params } from '../i18n';
 import { toErrorInfo } from '../platform/errors';
 import type { ChannelInfo } from '../platform/types';
@@ -43,13 +44,7 @@ export function JoinChannelDialog(props: {
         <p class="muted invite-text" dir="ltr" data-testid="join-channel-link">
           {props.link}
         </p>
-        <Show when={error()}>
-          {(text) => (
-            <p class="form-error" role="alert" data-testid="form-error">
-              {text()}
-            </p>
-          )}
-        </Show>
+        <FormError message={error()} />
         <div class="form-actions">
           <button type="button" class="button" onClick={() => props.onClose()}>
             {t('common.cancel')}

@@ -79,7 +79,8 @@ export function MainScreen(): JSX.Element {
     } else if (isLockShortcut(event)) {
       event.preventDefault();
       lock();
-    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k' && !event.defaultPrevented) {
+      // Not when something (the composer's "insert a link") used it already.
       event.preventDefault();
       const input = document.getElementById(SEARCH_INPUT_ID);
       if (input instanceof HTMLInputElement) {

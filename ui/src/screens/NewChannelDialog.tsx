@@ -4,6 +4,7 @@
 
 import { For, Show, createSignal, createUniqueId, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import type { MessageKey } from '../i18n';
 import {
   MAX_CHANNEL_DESCRIPTION,
@@ -233,13 +234,7 @@ export function NewChannelDialog(props: { onClose: () => void; onCreated: (chann
           />
           <FieldError field="description" />
         </div>
-        <Show when={formError()}>
-          {(text) => (
-            <p class="form-error" role="alert" data-testid="form-error">
-              {text()}
-            </p>
-          )}
-        </Show>
+        <FormError message={formError()} />
         <div class="form-actions">
           <button type="button" class="button" onClick={() => props.onClose()}>
             {t('common.cancel')}

@@ -1,7 +1,8 @@
 // Start a direct chat with someone by username.
 
-import { Show, createSignal, type JSX } from 'solid-js';
+import { createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import { errorText } from './errorText';
 import { useApp } from '../stores/app';
 
@@ -39,13 +40,7 @@ export function NewDirectDialog(props: { onClose: () => void }): JSX.Element {
             data-testid="new-direct-username"
           />
         </label>
-        <Show when={error()}>
-          {(text) => (
-            <p class="form-error" role="alert" data-testid="form-error">
-              {text()}
-            </p>
-          )}
-        </Show>
+        <FormError message={error()} />
         <div class="form-actions">
           <button type="button" class="button" onClick={() => props.onClose()}>
             {t('common.cancel')}

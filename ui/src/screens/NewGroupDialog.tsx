@@ -1,7 +1,8 @@
 // Create a group with a title and a list of usernames.
 
-import { Show, createSignal, type JSX } from 'solid-js';
+import { createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import { parseUsernames } from '../lib/text';
 import { useApp } from '../stores/app';
 import { errorText } from './errorText';
@@ -48,13 +49,7 @@ export function NewGroupDialog(props: { onClose: () => void }): JSX.Element {
             data-testid="new-group-members"
           />
         </label>
-        <Show when={error()}>
-          {(text) => (
-            <p class="form-error" role="alert" data-testid="form-error">
-              {text()}
-            </p>
-          )}
-        </Show>
+        <FormError message={error()} />
         <div class="form-actions">
           <button type="button" class="button" onClick={() => props.onClose()}>
             {t('common.cancel')}

@@ -3,6 +3,7 @@
 
 import { For, Show, createSignal, onMount, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import { Icon } from '../components/Icon';
 import { contactOf } from '../lib/chats';
 import type { Account, ChatSummary, SafetyNumber } from '../platform/types';
@@ -65,7 +66,7 @@ export function SafetyNumberDialog(props: { chat: ChatSummary; onClose: () => vo
       <Show when={contact()}>
         {(peer) => (
           <div class="safety-number">
-            <p class="safety-explain">{t('safety.explain', { name: peer().username })}</p>
+            <p class="safety-explain">{t('safety.explain', { name: app.people.name(peer()) })}</p>
             <Show when={number()} fallback={<p class="muted">{t('common.loading')}</p>}>
               {(n) => (
                 <>
@@ -81,7 +82,7 @@ export function SafetyNumberDialog(props: { chat: ChatSummary; onClose: () => vo
                     data-testid="safety-number-status"
                   >
                     <Icon name={n().verified ? 'verified' : n().changed ? 'warning' : 'info'} size={20} />
-                    <span>{status(n(), peer().username)}</span>
+                    <span>{status(n(), app.people.name(peer()))}</span>
                   </p>
                   <div class="form-actions">
                     <button
@@ -100,13 +101,7 @@ export function SafetyNumberDialog(props: { chat: ChatSummary; onClose: () => vo
           </div>
         )}
       </Show>
-      <Show when={error()}>
-        {(text) => (
-          <p class="form-error" role="alert" data-testid="form-error">
-            {text()}
-          </p>
-        )}
-      </Show>
+      <FormError message={error()} />
     </Dialog>
   );
 }

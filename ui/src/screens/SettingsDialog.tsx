@@ -1,8 +1,9 @@
-// Settings: account and plan, appearance (theme, language, interface scale),
+// Settings: account, profile and plan, appearance (theme, language, interface scale),
 // notifications, privacy, devices, passcode and auto-lock.
 
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
+import { FormError } from '../components/FormError';
 import { LANGS, LANG_NAMES, isLang, type MessageKey } from '../i18n';
 import { formatPercent } from '../i18n/locale';
 import { formatDate, formatListStamp } from '../lib/dates';
@@ -12,6 +13,7 @@ import { BUSINESS_PINNED_CHATS, BUSINESS_PUBLIC_CHANNELS, type GroupAdds, type P
 import { useApp } from '../stores/app';
 import { AUTO_LOCK_CHOICES, type AutoLock, type Theme } from '../stores/settings';
 import { errorText } from './errorText';
+import { ProfileSection } from './ProfileSection';
 
 const THEMES: { value: Theme; key: 'settings.themeLight' | 'settings.themeDark' | 'settings.themeSystem' }[] = [
   { value: 'light', key: 'settings.themeLight' },
@@ -103,6 +105,8 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
           {(url) => <p class="muted" dir="auto">{t('settings.server', { url: url() })}</p>}
         </Show>
       </section>
+
+      <ProfileSection />
 
       <PlanSection />
 
@@ -321,13 +325,7 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
           )}
         </Show>
       </section>
-      <Show when={error()}>
-        {(text) => (
-          <p class="form-error" role="alert" data-testid="form-error">
-            {text()}
-          </p>
-        )}
-      </Show>
+      <FormError message={error()} />
     </Dialog>
   );
 }

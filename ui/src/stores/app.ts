@@ -16,6 +16,7 @@ import { createChatsStore, type ChatsStore } from './chats';
 import { createConversationsStore, type ConversationsStore } from './conversation';
 import { LEGACY_DRAFTS_KEY, createDraftsStore, type DraftsStore } from './drafts';
 import { createLinksStore, type LinksStore } from './links';
+import { createPeopleStore, type PeopleStore } from './people';
 import { createSecurityStore, type SecurityStore } from './security';
 import { createSessionStore, type SessionStore } from './session';
 import { createSettingsStore, type SettingsStore } from './settings';
@@ -44,6 +45,8 @@ export interface AppState {
   channels: ChannelsStore;
   conversations: ConversationsStore;
   drafts: DraftsStore;
+  /** The newest name of everyone heard of, for wherever a person is named. */
+  people: PeopleStore;
   typing: TypingStore;
   settings: SettingsStore;
   /** `wren://` links waiting for the main window. */
@@ -83,7 +86,9 @@ const CONTENT_EVENTS: ReadonlySet<CoreEvent['type']> = new Set([
   'chatRemoved',
   'messageUpserted',
   'messageFailed',
+  'messagesRemoved',
   'typing',
+  'profileChanged',
   'channelUpdated',
   'channelRemoved',
   'postUpserted',
@@ -112,6 +117,12 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const chats = createChatsStore(platform);
   const drafts = createDraftsStore(platform, (chat) => chats.byId(chat)?.draft ?? '');
   const conversations = createConversationsStore(platform);
+  const people = createPeopleStore();
+  const loadChats = chats.load;
+  chats.load = async () => {
+    await loadChats();
+    people.learnChats(chats.list());
+  };
   const typing = createTypingStore(options.now);
   const [activeChat, setActiveChat] = createSignal<ChatId | null>(null);
   const [activeChannel, setActiveChannel] = createSignal<ChannelId | null>(null);
@@ -147,6 +158,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     calls.clear();
     callVideo.clear();
     chats.clear();
+    people.clear();
     channels.clear();
     setActiveChannel(null);
     wipeWebStorage(storage, sessionStorage);
@@ -186,7 +198,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const announce = (message: MessageView): void => {
     const chat = chats.byId(message.chat);
     if (sync() !== null || !isArrival(message, chat?.readSeq ?? 0)) return;
-    const name = message.sender.username;
+    const name = people.name(message.sender);
     const here = chat === undefined || activeChat() === message.chat;
     if (!here && isMuted(chat.mutedUntil, clock())) return;
     let text: string;
@@ -219,6 +231,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const handle = (event: CoreEvent): void => {
     // Locked: a call still under way may report chats or messages; none may be kept.
     if (session.phase() === 'locked' && CONTENT_EVENTS.has(event.type)) return;
+    people.apply(event);
     switch (event.type) {
       case 'chatUpdated':
       case 'chatRemoved':
@@ -245,6 +258,9 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
         break;
       case 'messageFailed':
         if (event.localId !== null) conversations.failed(event.chat, event.localId);
+        break;
+      case 'messagesRemoved':
+        conversations.removed(event.chat, event.localIds);
         break;
       case 'signedOut':
         forgetAll();
@@ -283,6 +299,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     channels,
     conversations,
     drafts,
+    people,
     typing,
     settings,
     links,

@@ -24,6 +24,10 @@ export interface Conversation {
   upsert(message: MessageView): void;
   /** Shows the outgoing message with this local id as not sent. */
   markFailed(localId: string): void;
+  /** Drops the rows of messages deleted on this device (by local id). */
+  removeLocal(localIds: readonly string[]): void;
+  /** Calls `listener` with every message upserted here from now on; returns the unsubscribe function. */
+  onUpsert(listener: (message: MessageView) => void): () => void;
 }
 
 function oldestSeq(messages: readonly MessageView[]): Seq | null {
@@ -47,6 +51,7 @@ export function createConversation(platform: Platform, chat: ChatId): Conversati
   const [hasOlder, setHasOlder] = createSignal(true);
   const [loading, setLoading] = createSignal(false);
   const [loaded, setLoaded] = createSignal(false);
+  const listeners = new Set<(message: MessageView) => void>();
 
   const fetchOlder = async (limit: number): Promise<number> => {
     const before = oldestSeq(messages());
@@ -100,8 +105,17 @@ export function createConversation(platform: Platform, chat: ChatId): Conversati
         prev.map((m) => (m.localId === localId && m.state === 'pending' ? { ...m, state: 'failed' } : m)),
       );
     },
+    removeLocal(localIds) {
+      const gone = new Set(localIds);
+      setMessages((prev) => (prev.some((m) => gone.has(m.localId)) ? prev.filter((m) => !gone.has(m.localId)) : prev));
+    },
+    onUpsert(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     upsert(message) {
       if (message.chat !== chat || !loaded()) return;
+      for (const listener of listeners) listener(message);
       setMessages((prev) => {
         const at = findIndex(prev, message);
         if (at === -1) return [...prev, message].sort(compareMessages);
@@ -125,6 +139,8 @@ export interface ConversationsStore {
   apply(message: MessageView): void;
   /** Marks an outgoing message of an opened chat as failed. */
   failed(chat: ChatId, localId: string): void;
+  /** Drops messages deleted on this device from an opened chat. */
+  removed(chat: ChatId, localIds: readonly string[]): void;
   drop(chat: ChatId): void;
   /** Forgets every opened chat (after signing out). */
   clear(): void;
@@ -146,6 +162,9 @@ export function createConversationsStore(platform: Platform): ConversationsStore
     },
     failed(chat, localId) {
       open.get(chat)?.markFailed(localId);
+    },
+    removed(chat, localIds) {
+      open.get(chat)?.removeLocal(localIds);
     },
     drop(chat) {
       open.delete(chat);

@@ -1,9 +1,10 @@
 // User preferences kept on this machine: theme, language, interface scale, notification
-// preview, auto-lock.
+// preview, auto-lock, and the emoji picker's recent emojis and skin tone.
 
 import { createSignal, type Accessor } from 'solid-js';
 import { isLang, translate, translatePlural, type Lang, type MessageKey, type Params, type PluralKey } from '../i18n';
 import { applyDocumentLanguage } from '../lib/rtl';
+import { isRecentList, isSkinTone, pushRecent, type SkinTone } from '../lib/emoji';
 import { DEFAULT_SCALE, isScale } from '../lib/scale';
 
 export type Theme = 'light' | 'dark' | 'system';
@@ -29,6 +30,13 @@ export interface SettingsStore {
   /** Seconds without input after which Wren locks (when it has a passcode); 0: never. */
   autoLock: Accessor<AutoLock>;
   setAutoLock(seconds: number): void;
+  /** The emojis picked last, the most recent first. */
+  recentEmojis: Accessor<string[]>;
+  /** Puts a picked emoji at the front of the recent ones. */
+  rememberEmoji(emoji: string): void;
+  /** The skin tone the emoji picker applies. */
+  skinTone: Accessor<SkinTone>;
+  setSkinTone(tone: SkinTone): void;
   t(key: MessageKey, params?: Params): string;
   /** The plural form of `key` for `count` in the current language. */
   plural(key: PluralKey, count: number): string;
@@ -43,6 +51,8 @@ interface Saved {
   scale: number;
   notificationPreview: boolean;
   autoLock: AutoLock;
+  recentEmojis: string[];
+  skinTone: SkinTone;
 }
 
 function isTheme(value: unknown): value is Theme {
@@ -56,6 +66,8 @@ function load(storage: Storage | null, systemLang: Lang): Saved {
     scale: DEFAULT_SCALE,
     notificationPreview: true,
     autoLock: 0,
+    recentEmojis: [],
+    skinTone: 0,
   };
   const raw = storage?.getItem(SETTINGS_KEY);
   if (raw === null || raw === undefined) return fallback;
@@ -68,6 +80,8 @@ function load(storage: Storage | null, systemLang: Lang): Saved {
       notificationPreview:
         typeof parsed.notificationPreview === 'boolean' ? parsed.notificationPreview : fallback.notificationPreview,
       autoLock: isAutoLock(parsed.autoLock) ? parsed.autoLock : fallback.autoLock,
+      recentEmojis: isRecentList(parsed.recentEmojis) ? parsed.recentEmojis : fallback.recentEmojis,
+      skinTone: isSkinTone(parsed.skinTone) ? parsed.skinTone : fallback.skinTone,
     };
   } catch {
     return fallback;
@@ -91,6 +105,8 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
   const [scale, setScaleSignal] = createSignal(saved.scale);
   const [notificationPreview, setPreviewSignal] = createSignal(saved.notificationPreview);
   const [autoLock, setAutoLockSignal] = createSignal<AutoLock>(saved.autoLock);
+  const [recentEmojis, setRecentEmojis] = createSignal<string[]>(saved.recentEmojis);
+  const [skinTone, setSkinToneSignal] = createSignal<SkinTone>(saved.skinTone);
   const persist = (): void => {
     const value: Saved = {
       theme: theme(),
@@ -98,6 +114,8 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
       scale: scale(),
       notificationPreview: notificationPreview(),
       autoLock: autoLock(),
+      recentEmojis: recentEmojis(),
+      skinTone: skinTone(),
     };
     storage?.setItem(SETTINGS_KEY, JSON.stringify(value));
   };
@@ -127,6 +145,17 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
     setAutoLock(next) {
       if (!isAutoLock(next)) return;
       setAutoLockSignal(next);
+      persist();
+    },
+    recentEmojis,
+    rememberEmoji(emoji) {
+      setRecentEmojis((recent) => pushRecent(recent, emoji));
+      persist();
+    },
+    skinTone,
+    setSkinTone(tone) {
+      if (!isSkinTone(tone)) return;
+      setSkinToneSignal(tone);
       persist();
     },
     t: (key, params) => translate(lang(), key, params),

@@ -260,7 +260,7 @@ describe('muting a channel', () => {
   it('offers no mute toggle in a preview', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
-    platform.openLink({ kind: 'channel', handle: 'science_daily' });
+    platform.openDeepLink({ kind: 'channel', handle: 'science_daily' });
     await waitFor(() => expect(screen.getByTestId('channel-title').textContent).toBe('Science Daily'));
     expect(screen.queryByTestId('channel-mute')).toBeNull();
   });

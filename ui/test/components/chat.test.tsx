@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../render';
+import { emulateScrolling } from '../scrolling';
 
 const BOB = 1;
 const TRIP = 2;
@@ -16,32 +17,6 @@ function composer(): HTMLTextAreaElement {
 
 function type(text: string): void {
   fireEvent.input(composer(), { target: { value: text } });
-}
-
-/** jsdom has no layout: give elements a viewport height and a scroll position that sticks. */
-function emulateScrolling(viewport: number): () => void {
-  const proto = HTMLElement.prototype;
-  const scrollTop = Object.getOwnPropertyDescriptor(Element.prototype, 'scrollTop');
-  const clientHeight = Object.getOwnPropertyDescriptor(Element.prototype, 'clientHeight');
-  const positions = new WeakMap<Element, number>();
-  Object.defineProperty(proto, 'scrollTop', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return positions.get(this) ?? 0;
-    },
-    set(this: HTMLElement, value: number) {
-      const spacer = this.firstElementChild as HTMLElement | null;
-      const max = Math.max(0, parseFloat(spacer?.style.height ?? '0') - viewport);
-      positions.set(this, Math.max(0, Math.min(value, max)));
-    },
-  });
-  Object.defineProperty(proto, 'clientHeight', { configurable: true, get: () => viewport });
-  return () => {
-    delete (proto as { scrollTop?: number }).scrollTop;
-    delete (proto as { clientHeight?: number }).clientHeight;
-    if (scrollTop !== undefined) Object.defineProperty(Element.prototype, 'scrollTop', scrollTop);
-    if (clientHeight !== undefined) Object.defineProperty(Element.prototype, 'clientHeight', clientHeight);
-  };
 }
 
 function messageTexts(): string[] {
@@ -178,15 +153,17 @@ describe('conversation', () => {
     const own = (await screen.findByText('Yes! 10 am at the station?')).closest('[data-testid="message"]') as HTMLElement;
     fireEvent.contextMenu(own);
     const menu = await screen.findByTestId('context-menu');
-    expect(within(menu).getAllByRole('menuitem').map((el) => el.textContent)).toEqual(['Reply', 'Edit', 'Copy text', 'Delete']);
-    fireEvent.click(within(menu).getByTestId('menu-delete'));
+    const actions = [...menu.querySelectorAll('.menu-item')].map((el) => el.textContent);
+    expect(actions).toEqual(['Reply', 'Edit', 'Copy text', 'Forward', 'Pin', 'Select', 'Delete']);
+    fireEvent.click(within(menu).getByTestId('message-menu-delete'));
+    fireEvent.click(within(await screen.findByTestId('delete-dialog')).getByTestId('delete-for-everyone'));
     await waitFor(() => expect(own.dataset['seq'] === '2' && messageTexts()).toContain('Message deleted'));
     expect(messageTexts()).not.toContain('Yes! 10 am at the station?');
 
     const theirs = screen.getByText('Perfect. I will bring the map.').closest('[data-testid="message"]') as HTMLElement;
     fireEvent.contextMenu(theirs);
     const second = await screen.findByTestId('context-menu');
-    expect(within(second).queryByTestId('menu-delete')).toBeNull();
+    expect(within(second).queryByTestId('menu-edit')).toBeNull();
     fireEvent.click(within(second).getByTestId('menu-reply'));
     expect((await screen.findByTestId('reply-bar')).textContent).toContain('Reply to \u2068bob\u2069');
     type('Thanks!');

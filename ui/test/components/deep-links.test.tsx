@@ -23,7 +23,7 @@ describe('wren:// links', () => {
     expect(chatRow('dave')).toBeUndefined();
     fireEvent.click(screen.getByTestId('open-settings'));
     await screen.findByTestId('settings-dialog');
-    platform.openLink({ kind: 'user', username: 'dave' });
+    platform.openDeepLink({ kind: 'user', username: 'dave' });
     await waitFor(() => expect(screen.getByTestId('conversation-title').textContent).toBe('dave'));
     expect(chatRow('dave')?.getAttribute('aria-selected')).toBe('true');
     expect(screen.queryByTestId('settings-dialog')).toBeNull();
@@ -33,7 +33,7 @@ describe('wren:// links', () => {
   it('a link opened on the sign-in screen is opened after signing in', async () => {
     const { platform } = renderApp();
     await screen.findByTestId('login-screen');
-    platform.openLink({ kind: 'user', username: 'carol' });
+    platform.openDeepLink({ kind: 'user', username: 'carol' });
     await new Promise((r) => setTimeout(r, 20));
     expect(screen.queryByTestId('main-screen')).toBeNull();
     fill('login-username', 'alice');
@@ -54,10 +54,10 @@ describe('wren:// links', () => {
   it('a chat link opens a chat in the list and says so for a chat that is not', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
-    platform.openLink({ kind: 'chat', id: 99 });
+    platform.openDeepLink({ kind: 'chat', id: 99 });
     expect((await screen.findByTestId('notice')).textContent).toBe('This chat is not in your list.');
     expect(screen.getByTestId('no-chat-selected')).toBeTruthy();
-    platform.openLink({ kind: 'chat', id: TRIP });
+    platform.openDeepLink({ kind: 'chat', id: TRIP });
     await waitFor(() => expect(screen.getByTestId('conversation-title').textContent).toBe('Weekend trip'));
     expect(screen.queryByTestId('notice')).toBeNull();
   });
@@ -65,7 +65,7 @@ describe('wren:// links', () => {
   it('an invite link that is not 64 hex digits says so; the notice closes', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
-    platform.openLink({ kind: 'invite', code: 'abc123' });
+    platform.openDeepLink({ kind: 'invite', code: 'abc123' });
     const notice = await screen.findByTestId('notice');
     expect(notice.getAttribute('role')).toBe('alert');
     expect(notice.textContent).toBe('This invite link is not valid.');
@@ -79,7 +79,7 @@ describe('wren:// links', () => {
     await screen.findByTestId('chat-list');
     const link = platform.inviteFor(platform.channelIdByTitle('Book club'));
     const code = link.slice('wren://join/'.length);
-    platform.openLink({ kind: 'invite', code });
+    platform.openDeepLink({ kind: 'invite', code });
     const dialog = await screen.findByTestId('join-channel-dialog');
     expect(dialog.textContent).toContain(link);
     expect(screen.queryByTestId('channel-view')).toBeNull();
@@ -93,7 +93,7 @@ describe('wren:// links', () => {
   it('an invite link that was revoked or never made says so in the join dialog', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
-    platform.openLink({ kind: 'invite', code: 'a'.repeat(64) });
+    platform.openDeepLink({ kind: 'invite', code: 'a'.repeat(64) });
     fireEvent.click(await screen.findByTestId('join-channel-submit'));
     expect((await screen.findByTestId('form-error')).textContent).toBe(
       'This invite link does not work: it is not valid or was revoked.',
@@ -104,7 +104,7 @@ describe('wren:// links', () => {
   it('a channel link opens a preview of a public channel, with Subscribe', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
-    platform.openLink({ kind: 'channel', handle: 'football_live' });
+    platform.openDeepLink({ kind: 'channel', handle: 'football_live' });
     await waitFor(() => expect(screen.getByTestId('channel-title').textContent).toBe('Football Live'));
     expect(screen.getByTestId('channel-subscribe')).toBeTruthy();
     await waitFor(() => expect(screen.getAllByTestId('channel-post')).toHaveLength(2));
@@ -115,7 +115,7 @@ describe('wren:// links', () => {
   it('a channel link to a subscribed channel opens it, with @ or without', async () => {
     const { platform } = renderApp({ signedInAs: 'alice', subscriptions: { alice: ['wrennews'] } });
     await screen.findByTestId('channel-list');
-    platform.openLink({ kind: 'channel', handle: '@WrenNews' });
+    platform.openDeepLink({ kind: 'channel', handle: '@WrenNews' });
     await waitFor(() => expect(screen.getByTestId('channel-title').textContent).toBe('Wren News'));
     expect(screen.queryByTestId('channel-subscribe')).toBeNull();
     expect(screen.getByTestId('channel-leave')).toBeTruthy();
@@ -124,7 +124,7 @@ describe('wren:// links', () => {
   it('a link to an unknown channel says there is no such channel', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
-    platform.openLink({ kind: 'channel', handle: 'nosuchchannel' });
+    platform.openDeepLink({ kind: 'channel', handle: 'nosuchchannel' });
     const text = (await screen.findByTestId('notice')).textContent ?? '';
     expect(text).toContain('No public channel ');
     expect(text).toContain('@nosuchchannel');
@@ -134,7 +134,7 @@ describe('wren:// links', () => {
   it('an invalid link shows the link; Esc closes the notice', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
-    platform.openLink({ kind: 'invalid', url: 'wren://nowhere/x' });
+    platform.openDeepLink({ kind: 'invalid', url: 'wren://nowhere/x' });
     expect((await screen.findByTestId('notice')).textContent).toContain('This link cannot be opened: ');
     expect(screen.getByTestId('notice').textContent).toContain('wren://nowhere/x');
     fireEvent.keyDown(document.body, { key: 'Escape' });
@@ -144,7 +144,7 @@ describe('wren:// links', () => {
   it('Esc in an open dialog closes the dialog, not the notice', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
-    platform.openLink({ kind: 'invite', code: 'abc123' });
+    platform.openDeepLink({ kind: 'invite', code: 'abc123' });
     await screen.findByTestId('notice');
     fireEvent.click(screen.getByTestId('new-group'));
     fireEvent.keyDown(await screen.findByRole('dialog'), { key: 'Escape' });
@@ -155,7 +155,7 @@ describe('wren:// links', () => {
   it('a link to an unknown user says there is no such user', async () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await screen.findByTestId('chat-list');
-    platform.openLink({ kind: 'user', username: 'nobody' });
+    platform.openDeepLink({ kind: 'user', username: 'nobody' });
     const text = (await screen.findByTestId('notice')).textContent ?? '';
     expect(text.startsWith('No user ')).toBe(true);
     expect(text).toContain('@nobody');
@@ -167,7 +167,7 @@ describe('wren:// links', () => {
     fireEvent.click(await screen.findByTestId('open-settings'));
     fireEvent.change(await screen.findByTestId('settings-language'), { target: { value: 'ar' } });
     fireEvent.click(screen.getByTestId('dialog-close'));
-    platform.openLink({ kind: 'chat', id: 99 });
+    platform.openDeepLink({ kind: 'chat', id: 99 });
     expect((await screen.findByTestId('notice')).textContent).toBe('هذه المحادثة ليست في قائمتك.');
     expect(screen.getByTestId('notice-close').getAttribute('aria-label')).toBe('إغلاق');
   });

@@ -47,11 +47,16 @@ describe('removed from a group', () => {
     });
     expect(screen.getByTestId(`chat-item-${TRIP}`)).toBeTruthy();
 
-    // Only copying is left in the message menu.
+    // Nothing that sends to the group is left in the message menu: no reply, reaction or pin.
     const theirs = screen.getByText('Who is driving?').closest('[data-testid="message"]') as HTMLElement;
     fireEvent.contextMenu(theirs);
     const menu = await screen.findByTestId('context-menu');
-    expect(within(menu).getAllByRole('menuitem').map((el) => el.dataset['testid'])).toEqual(['menu-copy']);
+    expect(within(menu).getAllByRole('menuitem').map((el) => el.dataset['testid'])).toEqual([
+      'menu-copy',
+      'message-menu-forward',
+      'message-menu-select',
+      'message-menu-delete',
+    ]);
     fireEvent.keyDown(menu, { key: 'Escape' });
 
     state.settings.setLang('ar');
@@ -98,7 +103,7 @@ describe('names from other people', () => {
     const { platform } = renderApp({ signedInAs: 'alice' });
     await openChat(TRIP);
     const [newest] = await platform.history(TRIP, null, 1);
-    const sender = { id: 99, username: `${RLO}evil` };
+    const sender = { id: 99, username: `${RLO}evil`, displayName: '' };
     const spoofed: MessageView = { ...(newest as MessageView), seq: 100, localId: 'spoof', sender, text: 'look' };
     platform.hostEvent({ type: 'messageUpserted', message: spoofed });
     const bubble = (await screen.findByText('look')).closest('[data-testid="message"]') as HTMLElement;

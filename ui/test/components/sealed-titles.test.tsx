@@ -78,7 +78,7 @@ describe('a group whose title is still sealed', () => {
       ...newest,
       seq: 100,
       localId: 'arrived',
-      sender: { id: 3, username: 'carol' },
+      sender: { id: 3, username: 'carol', displayName: '' },
       outgoing: false,
       text: 'Snacks are packed',
     };

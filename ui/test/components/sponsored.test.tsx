@@ -57,7 +57,7 @@ async function openSubscribed(title: string): Promise<void> {
 /** Opens a public channel by its link, as a preview unless subscribed. */
 async function openByLink(platform: MemoryPlatform, handle: string, title: string): Promise<void> {
   await screen.findByTestId('chat-list');
-  platform.openLink({ kind: 'channel', handle });
+  platform.openDeepLink({ kind: 'channel', handle });
   await waitFor(() => expect(screen.getByTestId('channel-title').textContent).toBe(title));
 }
 

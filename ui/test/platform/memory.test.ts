@@ -111,7 +111,7 @@ describe('memory host', () => {
     const host = new MemoryPlatform({ links: [{ kind: 'chat', id: 2 }] });
     const events: CoreEvent[] = [];
     host.onEvent((e) => events.push(e));
-    host.openLink({ kind: 'user', username: 'bob' });
+    host.openDeepLink({ kind: 'user', username: 'bob' });
     await new Promise((r) => setTimeout(r, 0));
     expect(events).toEqual([{ type: 'linkOpened' }]);
     expect(await host.takeDeepLinks()).toEqual([

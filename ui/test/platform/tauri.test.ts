@@ -27,7 +27,7 @@ describe('tauri host', () => {
     await host.setDraft(3, 'half a thought');
     expect(calls).toEqual([
       ['mark_read', { chat: 3, upTo: 42 }],
-      ['send', { chat: 3, text: 'hi', replyTo: 7 }],
+      ['send', { chat: 3, text: 'hi', replyTo: 7, plain: false }],
       ['set_pinned', { chat: 3, pinned: true }],
       ['login', { serverUrl: 'http://s', username: 'alice', password: 'pw', allowInsecure: true }],
       ['revoke_device', { id: 9 }],

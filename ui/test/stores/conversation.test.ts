@@ -74,3 +74,21 @@ describe('conversation', () => {
     expect(conversation.messages()).toHaveLength(10);
   });
 });
+
+describe('conversation changes on this device', () => {
+  it('drops messages deleted for me and tells listeners of every upsert', async () => {
+    const { conversation } = await archive(10);
+    const newest = conversation.messages()[9];
+    if (newest === undefined) throw new Error('no message 10');
+    const seen: (number | null)[] = [];
+    const stop = conversation.onUpsert((m) => seen.push(m.seq));
+    conversation.upsert({ ...newest, pinned: true });
+    expect(seen).toEqual([10]);
+    stop();
+    conversation.upsert({ ...newest, pinned: false });
+    expect(seen).toEqual([10]);
+
+    conversation.removeLocal(['archive-9', 'archive-10']);
+    expect(conversation.messages().map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});

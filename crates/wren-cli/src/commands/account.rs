@@ -1,7 +1,7 @@
 //! register, login, logout, devices, revoke, privacy.
 
 use super::Ctx;
-use crate::args::PrivacyCommand;
+use crate::args::{PrivacyCommand, ProfileCommand};
 use crate::{output, secrets};
 use anyhow::{anyhow, Result};
 use wren_core::DeviceId;
@@ -101,4 +101,44 @@ pub(super) async fn verify(ctx: &Ctx, user: &str, mark: bool, clear: bool) -> Re
         return output::json(&number);
     }
     output::line(&output::safety_number(&peer.username, &number))
+}
+
+/// `profile [@user]` shows a profile; `profile set [--name N] [--bio B]` changes yours.
+pub(super) async fn profile(ctx: &Ctx, command: Option<ProfileCommand>) -> Result<()> {
+    let me = ctx
+        .client
+        .account()
+        .ok_or_else(|| anyhow!("not signed in: run `wren --server URL login NAME` first"))?;
+    let profile = match command {
+        None => ctx.client.profile(me.id).await?,
+        Some(ProfileCommand::Set { name, bio }) => {
+            if name.is_none() && bio.is_none() {
+                return Err(anyhow!(
+                    "say what to change: --name NAME, --bio TEXT or both"
+                ));
+            }
+            let current = ctx.client.profile(me.id).await?;
+            ctx.client
+                .set_profile(
+                    name.as_deref().unwrap_or(&current.account.display_name),
+                    bio.as_deref().unwrap_or(&current.bio),
+                )
+                .await?
+        }
+        Some(ProfileCommand::Show(args)) => match args.as_slice() {
+            [user] => {
+                let account = ctx.client.lookup(user).await?;
+                ctx.client.profile(account.id).await?
+            }
+            _ => {
+                return Err(anyhow!(
+                    "usage: wren profile [@user] | wren profile set --name NAME --bio TEXT"
+                ))
+            }
+        },
+    };
+    if ctx.json {
+        return output::json(&profile);
+    }
+    output::line(&output::profile(&profile))
 }

@@ -1,12 +1,19 @@
-//! send, edit, delete, tail.
+//! send, edit, delete, react, pin, forward, tail.
 
 use super::{sync, Ctx, SERVER_WAIT};
 use crate::{output, profile};
 use anyhow::{bail, Result};
 use std::time::Duration;
+use wren_core::content::{self, Format, RichText};
 use wren_core::{ClientEvent, MessageView, Seq};
 
-pub(super) async fn send(ctx: &Ctx, chat: &str, text: &str, reply_to: Option<u64>) -> Result<()> {
+pub(super) async fn send(
+    ctx: &Ctx,
+    chat: &str,
+    text: &str,
+    reply_to: Option<u64>,
+    format: Format,
+) -> Result<()> {
     if ctx.client.account().is_none() {
         bail!("not signed in: run `wren --server URL register NAME` or `login NAME` first");
     }
@@ -16,7 +23,11 @@ pub(super) async fn send(ctx: &Ctx, chat: &str, text: &str, reply_to: Option<u64
         sync(ctx).await?;
     }
     let mut events = ctx.client.events();
-    let queued = ctx.client.send(chat, text, reply_to.map(Seq)).await?;
+    let body = RichText {
+        reply_to: reply_to.map(Seq),
+        ..content::compose(text, format)
+    };
+    let queued = ctx.client.send_rich(chat, body).await?;
     let outcome = match delivery(&mut events, &queued.local_id, Duration::from_secs(1)).await {
         Some(outcome) => outcome,
         None => {
@@ -65,9 +76,52 @@ async fn delivery(
     }
 }
 
-pub(super) async fn edit(ctx: &Ctx, chat: &str, seq: u64, text: &str) -> Result<()> {
+pub(super) async fn edit(
+    ctx: &Ctx,
+    chat: &str,
+    seq: u64,
+    text: &str,
+    format: Format,
+) -> Result<()> {
     let chat = profile::resolve_chat(&ctx.client, chat).await?;
-    ctx.client.edit(chat, Seq(seq), text).await?;
+    ctx.client
+        .edit_rich(chat, Seq(seq), content::compose(text, format))
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn react(ctx: &Ctx, chat: &str, seq: u64, emoji: &str, add: bool) -> Result<()> {
+    sync(ctx).await?;
+    let chat = profile::resolve_chat(&ctx.client, chat).await?;
+    ctx.client.react(chat, Seq(seq), emoji, add).await?;
+    delivered(ctx).await
+}
+
+pub(super) async fn pin(ctx: &Ctx, chat: &str, seq: u64, pinned: bool) -> Result<()> {
+    sync(ctx).await?;
+    let chat = profile::resolve_chat(&ctx.client, chat).await?;
+    ctx.client.pin_message(chat, Seq(seq), pinned).await?;
+    delivered(ctx).await
+}
+
+pub(super) async fn forward(ctx: &Ctx, chat: &str, seqs: &[u64], to: &str) -> Result<()> {
+    sync(ctx).await?;
+    let from = profile::resolve_chat(&ctx.client, chat).await?;
+    let to = profile::resolve_chat(&ctx.client, to).await?;
+    let seqs: Vec<Seq> = seqs.iter().copied().map(Seq).collect();
+    let queued = ctx.client.forward(from, &seqs, to).await?;
+    delivered(ctx).await?;
+    if ctx.json {
+        return output::json(&queued.len());
+    }
+    output::line(&format!("forwarded {}", queued.len()))
+}
+
+/// Waits until everything queued has reached the server.
+async fn delivered(ctx: &Ctx) -> Result<()> {
+    if ctx.client.wait_outbox_empty(SERVER_WAIT).await.is_err() {
+        bail!("queued on this device but not delivered yet; it goes out the next time wren runs");
+    }
     Ok(())
 }
 

@@ -51,6 +51,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Devices => account::devices(ctx).await,
         Command::Revoke { device } => account::revoke(ctx, device).await,
         Command::Privacy { change } => account::privacy(ctx, change).await,
+        Command::Profile { command } => account::profile(ctx, command).await,
         Command::Verify { user, mark, clear } => account::verify(ctx, &user, mark, clear).await,
         Command::Chats => chats::list(ctx).await,
         Command::History { chat, limit } => chats::history(ctx, &chat, limit).await,
@@ -74,8 +75,22 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             chat,
             text,
             reply_to,
-        } => messages::send(ctx, &chat, &text, reply_to).await,
-        Command::Edit { chat, seq, text } => messages::edit(ctx, &chat, seq, &text).await,
+            plain,
+        } => messages::send(ctx, &chat, &text, reply_to, format(plain)).await,
+        Command::Edit {
+            chat,
+            seq,
+            text,
+            plain,
+        } => messages::edit(ctx, &chat, seq, &text, format(plain)).await,
+        Command::React {
+            chat,
+            seq,
+            emoji,
+            remove,
+        } => messages::react(ctx, &chat, seq, &emoji, !remove).await,
+        Command::Forward { chat, seqs, to } => messages::forward(ctx, &chat, &seqs, &to).await,
+        Command::Pin { chat, seq, unpin } => messages::pin(ctx, &chat, seq, !unpin).await,
         Command::Delete { chat, seq } => messages::delete(ctx, &chat, seq).await,
         Command::Tail => messages::tail(ctx).await,
         Command::Channel(command) => channels::run(ctx, command).await,
@@ -154,4 +169,13 @@ pub(crate) async fn sync(ctx: &Ctx) -> Result<()> {
         eprintln!("wren: showing what is stored on this device ({e})");
     }
     Ok(())
+}
+
+/// How `send` and `edit` read their text.
+fn format(plain: bool) -> wren_core::content::Format {
+    if plain {
+        wren_core::content::Format::Plain
+    } else {
+        wren_core::content::Format::Markdown
+    }
 }

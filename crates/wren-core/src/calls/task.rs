@@ -449,13 +449,7 @@ async fn write_record(
     let mut id = [0u8; 8];
     ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut id)
         .map_err(|_| CoreError::Invalid("the system random generator failed".into()))?;
-    let item = OutboxItem {
-        chat,
-        client_msg_id: ClientMsgId(u64::from_le_bytes(id)),
-        text: record.summary(),
-        reply_to: None,
-        call: Some(record),
-    };
+    let item = OutboxItem::call(chat, ClientMsgId(u64::from_le_bytes(id)), &record);
     let local = store
         .enqueue(me, item.clone(), crate::client::now_ms())
         .await?;

@@ -2,7 +2,9 @@
 
 mod calls;
 mod channels;
+mod messages;
 mod plans;
+mod profiles;
 mod sponsored;
 
 use crate::connection::{transport, Auth, Connection, Context, Status};
@@ -95,14 +97,17 @@ impl Client {
             }),
         };
         if let Some(session) = session {
+            // The display name comes with the server's answer to resuming.
             client.set_me(Some(AccountInfo {
                 id: session.account,
                 username: session.username.clone(),
+                display_name: String::new(),
             }));
             let auth = Auth {
                 me: AccountInfo {
                     id: session.account,
                     username: session.username,
+                    display_name: String::new(),
                 },
                 device: session.device,
                 token: session.token,
@@ -131,10 +136,7 @@ impl Client {
 
     /// The signed-in account.
     pub fn account(&self) -> Option<Account> {
-        self.me_info().map(|me| Account {
-            id: me.id,
-            username: me.username,
-        })
+        self.me_info().map(Account::from)
     }
 
     /// Subscribes to events for a UI.
@@ -258,10 +260,7 @@ impl Client {
         {
             tracing::warn!(error = %e, "this device's encryption keys are not published yet");
         }
-        Ok(Account {
-            id: session.account.id,
-            username: session.account.username,
-        })
+        Ok(Account::from(session.account))
     }
 
     /// Signs this device out (revoking its token on the server when reachable).
@@ -395,37 +394,40 @@ impl Client {
         Ok(self.inner.store.history(me, chat, before, limit).await?)
     }
 
-    /// Queues a message; it is saved before this returns and delivered exactly once, even
-    /// across crashes and outages.
+    /// Queues a message of text as it is (links, mentions and hashtags recognized); it is
+    /// saved before this returns and delivered exactly once, even across crashes and
+    /// outages. [`Client::send_rich`] sends formatting.
     pub async fn send(
         &self,
         chat: ChatId,
         text: &str,
         reply_to: Option<Seq>,
     ) -> Result<MessageView, CoreError> {
-        let me = self.me()?;
-        let text = text.trim_end();
-        if text.trim().is_empty() {
-            return Err(CoreError::Invalid("a message cannot be empty".into()));
-        }
-        if content::encode_body(text, reply_to).len() > rules::MAX_PAYLOAD_BYTES {
-            return Err(CoreError::Invalid(format!(
-                "a message has at most {} KiB",
-                rules::MAX_PAYLOAD_BYTES / 1024
-            )));
-        }
+        let body = content::compose(text, content::Format::Plain);
+        self.send_rich(chat, content::RichText { reply_to, ..body })
+            .await
+    }
+
+    /// Queues a message with its entities, reply and origin, as [`Client::send`] does.
+    pub async fn send_rich(
+        &self,
+        chat: ChatId,
+        body: content::RichText,
+    ) -> Result<MessageView, CoreError> {
+        check_text(&body)?;
         match self.inner.store.is_member(chat).await? {
             Some(true) => {}
             Some(false) => return Err(CoreError::NotMember(chat)),
             None => return Err(CoreError::Invalid(format!("there is no chat {chat}"))),
         }
-        let item = OutboxItem {
-            chat,
-            client_msg_id: ClientMsgId(random_u64()?),
-            text: text.into(),
-            reply_to,
-            call: None,
-        };
+        let item = OutboxItem::rich(chat, ClientMsgId(random_u64()?), &body);
+        self.enqueue(item).await
+    }
+
+    /// Saves an item in the outbox, hands it to the connection, and tells the UI.
+    async fn enqueue(&self, item: OutboxItem) -> Result<MessageView, CoreError> {
+        let me = self.me()?;
+        let chat = item.chat;
         let local = self.inner.store.enqueue(me, item.clone(), now_ms()).await?;
         if let Some(connection) = self.inner.connection.lock().await.as_ref() {
             connection.push_outbox(item)?;
@@ -516,28 +518,30 @@ impl Client {
             .collect())
     }
 
-    /// Replaces the text of one of this account's messages.
+    /// Replaces the text of one of this account's messages with text as it is.
     pub async fn edit(&self, chat: ChatId, seq: Seq, text: &str) -> Result<(), CoreError> {
-        if text.trim().is_empty() {
-            return Err(CoreError::Invalid("a message cannot be empty".into()));
-        }
+        self.edit_rich(chat, seq, content::compose(text, content::Format::Plain))
+            .await
+    }
+
+    /// Replaces the text and entities of one of this account's messages.
+    pub async fn edit_rich(
+        &self,
+        chat: ChatId,
+        seq: Seq,
+        body: content::RichText,
+    ) -> Result<(), CoreError> {
+        check_text(&body)?;
         self.check_member(chat).await?;
         let session = self.saved_session().await?;
         let me = crate::store::Me {
             account: session.account,
             device: session.device,
         };
-        let text = text.trim_end();
         let payload = self
             .inner
             .store
-            .seal(
-                me,
-                chat,
-                content::encode_body(text, None),
-                text.into(),
-                now_ms(),
-            )
+            .seal(me, chat, content::encode_rich(&body), now_ms())
             .await?
             .ok_or_else(|| {
                 CoreError::Invalid(
@@ -583,10 +587,7 @@ impl Client {
             })
             .await?
         {
-            Response::User(user) => Ok(Account {
-                id: user.id,
-                username: user.username,
-            }),
+            Response::User(user) => Ok(Account::from(user)),
             other => Err(unexpected(other)),
         }
     }
@@ -731,7 +732,11 @@ impl Client {
     /// Searches stored messages, newest first.
     pub async fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>, CoreError> {
         let me = self.me()?;
-        Ok(self.inner.store.search(me, query.into(), limit).await?)
+        Ok(self
+            .inner
+            .store
+            .search(me, query.into(), limit, None)
+            .await?)
     }
 
     /// The devices signed in to this account.
@@ -900,6 +905,21 @@ impl Client {
             *slot = me;
         }
     }
+}
+
+/// Refuses an empty, oversize or badly formatted message.
+fn check_text(body: &content::RichText) -> Result<(), CoreError> {
+    if body.text.trim().is_empty() {
+        return Err(CoreError::Invalid("a message cannot be empty".into()));
+    }
+    if content::encode_rich(body).len() > rules::MAX_PAYLOAD_BYTES {
+        return Err(CoreError::Invalid(format!(
+            "a message has at most {} KiB",
+            rules::MAX_PAYLOAD_BYTES / 1024
+        )));
+    }
+    content::entities::validate(&body.text, &body.entities)
+        .map_err(|e| CoreError::Invalid(e.to_string()))
 }
 
 /// Opens the store with the profile's key, finishing or abandoning a key change that a
@@ -1086,6 +1106,7 @@ mod tests {
             account: AccountInfo {
                 id: AccountId(id),
                 username: name.into(),
+                display_name: String::new(),
             },
             role: Role::Member,
         };

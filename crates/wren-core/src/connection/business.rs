@@ -86,13 +86,7 @@ impl Driver {
         client_msg_id: wren_proto::ClientMsgId,
         now: u64,
     ) {
-        let item = OutboxItem {
-            chat,
-            client_msg_id,
-            text,
-            reply_to: None,
-            call: None,
-        };
+        let item = OutboxItem::text(chat, client_msg_id, &text);
         match self.ctx.store.enqueue_once(me, item.clone(), now).await {
             Ok(Some(local)) => {
                 self.push_outbox(item);

@@ -3,7 +3,6 @@
 
 use super::{transport, Auth, Command, Context, Requester, Status, REQUEST_TIMEOUT};
 use crate::backoff::Backoff;
-use crate::content;
 use crate::error::CoreError;
 use crate::events::{ClientEvent, ConnectionState};
 use crate::outbox::{Outbox, OutboxItem, SendOutcome};
@@ -464,16 +463,7 @@ impl Driver {
             let sealed = self
                 .ctx
                 .store
-                .seal(
-                    me,
-                    item.chat,
-                    match &item.call {
-                        Some(record) => content::encode_call(record),
-                        None => content::encode_body(&item.text, item.reply_to),
-                    },
-                    item.text.clone(),
-                    crate::client::now_ms(),
-                )
+                .seal(me, item.chat, item.body.clone(), crate::client::now_ms())
                 .await;
             let payload = match sealed {
                 Ok(Some(payload)) => payload,

@@ -36,10 +36,7 @@ impl Driver {
             ServerFrame::Typing(notice) => {
                 let _ = self.ctx.events.send(ClientEvent::Typing {
                     chat: notice.chat,
-                    account: Account {
-                        id: notice.account.id,
-                        username: notice.account.username,
-                    },
+                    account: Account::from(notice.account),
                 });
                 Ok(())
             }
@@ -319,6 +316,12 @@ impl Driver {
     }
 
     async fn emit_applied(&self, applied: Applied) {
+        for account in applied.profiles {
+            let _ = self
+                .ctx
+                .events
+                .send(ClientEvent::ProfileChanged { account });
+        }
         if applied.messages.len() <= MAX_MESSAGE_EVENTS {
             self.emit_messages(applied.messages).await;
         }

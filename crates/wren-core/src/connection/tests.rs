@@ -35,6 +35,7 @@ fn alice() -> AccountInfo {
     AccountInfo {
         id: AccountId(1),
         username: "alice".into(),
+        display_name: String::new(),
     }
 }
 

@@ -110,7 +110,7 @@ impl Device {
         let tx = self.conn.transaction()?;
         let wire = group::seal(&tx, &self.identity, ChatId(chat), body)?
             .ok_or_else(|| StoreError::Corrupt("not in the group".into()))?;
-        sealed::remember(&tx, &wire, "", 0)?;
+        sealed::remember(&tx, &wire, body, 0)?;
         tx.commit()?;
         Ok(wire)
     }

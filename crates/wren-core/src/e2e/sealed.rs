@@ -13,20 +13,21 @@ use wren_proto::{ChatId, Seq};
 /// How long a sealed payload whose echo never came is remembered.
 const OWN_SEALED_KEEP_MS: i64 = 7 * 24 * 3600 * 1000;
 
-/// Remembers the text of a payload this device sealed, until its echo arrives.
+/// Remembers the plaintext body of a payload this device sealed, until its echo arrives.
 pub(crate) fn remember(
     conn: &Connection,
     payload: &[u8],
-    text: &str,
+    body: &[u8],
     now_ms: u64,
 ) -> Result<(), StoreError> {
     let now = now_ms as i64;
     conn.prepare_cached("DELETE FROM own_sealed WHERE created_at < ?1")?
         .execute([now - OWN_SEALED_KEEP_MS])?;
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO own_sealed (payload_hash, text, created_at) VALUES (?1, ?2, ?3)",
+        "INSERT OR REPLACE INTO own_sealed (payload_hash, text, body, created_at)
+         VALUES (?1, '', ?2, ?3)",
     )?
-    .execute(params![hash(payload), text, now])?;
+    .execute(params![hash(payload), body, now])?;
     Ok(())
 }
 
@@ -43,6 +44,12 @@ pub(crate) struct Opened {
     pub(crate) reply_to: Option<Seq>,
     /// The call, for a call record.
     pub(crate) call: Option<content::CallRecord>,
+    /// The text's entities.
+    pub(crate) entities: Vec<content::Entity>,
+    /// Where a forwarded message came from.
+    pub(crate) forwarded: Option<content::ForwardedFrom>,
+    /// For an action on another message: what it does.
+    pub(crate) action: Option<content::Action>,
 }
 
 impl Opened {
@@ -53,6 +60,9 @@ impl Opened {
             missing_group: false,
             reply_to: None,
             call: None,
+            entities: Vec::new(),
+            forwarded: None,
+            action: None,
         }
     }
 
@@ -61,6 +71,9 @@ impl Opened {
         Opened {
             reply_to: body.reply_to,
             call: body.call,
+            entities: body.entities,
+            forwarded: body.forwarded,
+            action: body.action,
             ..Opened::text(body.text)
         }
     }
@@ -70,8 +83,7 @@ impl Opened {
             text: error.to_string(),
             readable: false,
             missing_group: matches!(error, OpenError::NotInGroup),
-            reply_to: None,
-            call: None,
+            ..Opened::text(String::new())
         }
     }
 
@@ -89,12 +101,14 @@ pub(crate) fn open_text(
     payload: &[u8],
 ) -> Result<Opened, StoreError> {
     let key = hash(payload);
-    let own: Option<String> = conn
-        .prepare_cached("DELETE FROM own_sealed WHERE payload_hash = ?1 RETURNING text")?
-        .query_row([&key], |r| r.get(0))
+    let own: Option<(String, Option<Vec<u8>>)> = conn
+        .prepare_cached("DELETE FROM own_sealed WHERE payload_hash = ?1 RETURNING text, body")?
+        .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    if let Some(text) = own {
-        return Ok(Opened::text(text));
+    match own {
+        Some((_, Some(body))) => return Ok(Opened::body(&body)),
+        Some((text, None)) => return Ok(Opened::text(text)),
+        None => {}
     }
     Ok(match group::open(conn, groups, chat, payload) {
         Ok(plain) => Opened::body(&plain),

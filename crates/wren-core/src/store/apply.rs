@@ -2,7 +2,7 @@
 //! transaction: after a crash either both are stored or neither, so every update is
 //! applied exactly once.
 
-use super::{chats, messages, outbox, pins, session, titles};
+use super::{actions, chats, messages, outbox, pins, session, titles};
 use crate::e2e;
 use crate::e2e::group::CommitApplied;
 use crate::error::StoreError;
@@ -26,6 +26,8 @@ pub(crate) struct Applied {
     pub(crate) unknown_chats: BTreeSet<ChatId>,
     /// Chats whose MLS group this device may have to join, or prune of former members.
     pub(crate) groups_to_check: BTreeSet<ChatId>,
+    /// People whose display name changed, as they are now.
+    pub(crate) profiles: Vec<crate::model::Account>,
     /// The `pts` stored after the batch.
     pub(crate) pts: Pts,
 }
@@ -61,7 +63,18 @@ fn apply_one(
     groups: &mut e2e::group::GroupCache,
     out: &mut Applied,
 ) -> Result<(), StoreError> {
-    let chat = update.chat();
+    let chat = match update {
+        Update::ProfileChanged { account } => {
+            chats::upsert_user(conn, account)?;
+            out.chats.extend(chats::chats_with(conn, account.id)?);
+            out.profiles.push(account.clone().into());
+            return Ok(());
+        }
+        _ => update.chat(),
+    };
+    let Some(chat) = chat else {
+        return Ok(());
+    };
     if !matches!(
         update,
         Update::NewMessage(_)
@@ -91,14 +104,24 @@ fn apply_one(
     out.chats.insert(chat);
     match update {
         Update::NewMessage(message) => {
-            let (id, missing_group) =
-                messages::upsert(conn, message, messages::Source::Updates(groups))?;
-            out.messages.push(id);
-            if missing_group {
+            let stored = messages::upsert(conn, message, messages::Source::Updates(groups))?;
+            if stored.missing_group {
                 // Sent to a group this device should be in: it joins.
                 out.groups_to_check.insert(chat);
             }
-            chats::touch(conn, chat, message.seq, message.sent_at)?;
+            match &stored.action {
+                Some(action) => {
+                    let target =
+                        actions::apply(conn, chat, message.sender, action, message.sent_at)?;
+                    out.messages.extend(target);
+                    // An action does not move the chat up the list.
+                    chats::touch(conn, chat, message.seq, 0)?;
+                }
+                None => {
+                    out.messages.push(stored.id);
+                    chats::touch(conn, chat, message.seq, message.sent_at)?;
+                }
+            }
             if message.sender == me {
                 chats::raise_read_mark(conn, chat, true, message.seq)?;
             }
@@ -195,6 +218,7 @@ fn apply_one(
             chats::touch(conn, chat, *log_seq, 0)?;
         }
         Update::ChatPinned { pinned, .. } => pins::apply_announced(conn, chat, *pinned)?,
+        Update::ProfileChanged { .. } => {}
         Update::ChatJoined(_) => {}
     }
     Ok(())
@@ -314,6 +338,7 @@ mod tests {
             account: AccountInfo {
                 id,
                 username: name.into(),
+                display_name: String::new(),
             },
             role,
         }
@@ -372,14 +397,78 @@ mod tests {
     }
 
     fn queue(conn: &mut Connection, chat: ChatId, id: u64, text: &str) -> i64 {
-        let item = OutboxItem {
-            chat,
-            client_msg_id: ClientMsgId(id),
-            text: text.into(),
-            reply_to: None,
-            call: None,
-        };
+        let item = OutboxItem::text(chat, ClientMsgId(id), text);
         outbox::enqueue(conn, ME, &item, 500).expect("enqueue")
+    }
+
+    fn action(chat: ChatId, seq: u64, sender: AccountId, action: &content::Action) -> Update {
+        Update::NewMessage(Message {
+            sender,
+            payload: content::encode_action(action),
+            ..match from_bob(chat, seq, "") {
+                Update::NewMessage(message) => message,
+                _ => unreachable!("from_bob makes a new message"),
+            }
+        })
+    }
+
+    #[test]
+    fn actions_change_their_target_by_the_rules_and_are_never_shown() {
+        let (_dir, mut conn) = store();
+        apply_all(&mut conn, vec![Update::ChatJoined(group(GROUP))]);
+        let react = |emoji: &str, add: bool| content::Action::React {
+            target: Seq(1),
+            emoji: emoji.into(),
+            add,
+        };
+        let pin = content::Action::Pin {
+            target: Seq(1),
+            pinned: true,
+        };
+        let applied = apply_all(
+            &mut conn,
+            vec![
+                from_bob(GROUP, 1, "plan"),
+                action(GROUP, 2, BOB, &react("👍", true)),
+                action(GROUP, 3, BOB, &react("❤️", true)),
+                action(GROUP, 4, BOB, &react("😂", true)),
+                // A fourth emoji from one person is over the limit: ignored.
+                action(GROUP, 5, BOB, &react("🔥", true)),
+                action(GROUP, 6, BOB, &react("❤️", false)),
+                // Not an emoji: ignored.
+                action(GROUP, 7, BOB, &react("ok", true)),
+                // A pin from a member who is not an admin (a modified client): ignored.
+                action(GROUP, 8, ME, &pin),
+            ],
+        );
+        let local = applied.messages[0];
+        assert!(
+            applied.messages.iter().all(|&id| id == local),
+            "only the target changed"
+        );
+        let history = messages::history(&conn, ME, GROUP, None, 50).expect("history");
+        assert_eq!(history.len(), 1, "actions are not messages");
+        let emojis: Vec<(&str, u32)> = history[0]
+            .reactions
+            .iter()
+            .map(|r| (r.emoji.as_str(), r.count))
+            .collect();
+        assert_eq!(emojis, [("👍", 1), ("😂", 1)]);
+        assert!(!history[0].pinned);
+        apply_all(&mut conn, vec![action(GROUP, 9, BOB, &pin)]);
+        let history = messages::history(&conn, ME, GROUP, None, 50).expect("history");
+        assert!(history[0].pinned, "an admin's pin counts");
+        // A deleted message loses its reactions and its pin.
+        apply_all(
+            &mut conn,
+            vec![Update::MessageDeleted {
+                chat: GROUP,
+                seq: Seq(1),
+                log_seq: Seq(10),
+            }],
+        );
+        let history = messages::history(&conn, ME, GROUP, None, 50).expect("history");
+        assert!(history[0].reactions.is_empty() && !history[0].pinned);
     }
 
     #[test]

@@ -14,11 +14,25 @@ pub(crate) fn upsert_user(
     account: &wren_proto::AccountInfo,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO users (id, username) VALUES (?1, ?2)
-         ON CONFLICT(id) DO UPDATE SET username = excluded.username",
+        "INSERT INTO users (id, username, display_name) VALUES (?1, ?2, ?3)
+         ON CONFLICT(id) DO UPDATE SET username = excluded.username,
+             display_name = excluded.display_name",
     )?
-    .execute(params![account.id.0 as i64, account.username])?;
+    .execute(params![
+        account.id.0 as i64,
+        account.username,
+        account.display_name
+    ])?;
     Ok(())
+}
+
+/// The chats stored here that `account` is a member of.
+pub(crate) fn chats_with(conn: &Connection, account: AccountId) -> Result<Vec<ChatId>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT chat_id FROM members WHERE account_id = ?1")?;
+    let rows = stmt.query_map([account.0 as i64], |row| {
+        Ok(ChatId(row.get::<_, i64>(0)? as u64))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub(crate) fn upsert_member(
@@ -196,7 +210,8 @@ pub(crate) fn chat_ids(conn: &Connection) -> Result<Vec<ChatId>, StoreError> {
 
 fn members(conn: &Connection, chat: ChatId) -> Result<Vec<MemberView>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT m.account_id, coalesce(u.username, ''), m.role FROM members m
+        "SELECT m.account_id, coalesce(u.username, ''), m.role, coalesce(u.display_name, '')
+         FROM members m
          LEFT JOIN users u ON u.id = m.account_id WHERE m.chat_id = ?1 ORDER BY m.role DESC, u.username",
     )?;
     let rows = stmt.query_map([chat.0 as i64], |row| {
@@ -204,6 +219,7 @@ fn members(conn: &Connection, chat: ChatId) -> Result<Vec<MemberView>, StoreErro
             account: Account {
                 id: AccountId(row.get::<_, i64>(0)? as u64),
                 username: row.get(1)?,
+                display_name: row.get(3)?,
             },
             role: if row.get::<_, i64>(2)? == 1 {
                 Role::Admin
@@ -258,13 +274,13 @@ pub(crate) fn summary(
         ChatKind::Direct => members
             .iter()
             .find(|m| m.account.id != me)
-            .map(|m| m.account.username.clone())
+            .map(|m| m.account.name().to_owned())
             .unwrap_or(title),
     };
     let unread_count: i64 = conn
         .prepare_cached(
             "SELECT count(*) FROM messages WHERE chat_id = ?1 AND seq > ?2
-             AND sender_id != ?3 AND deleted = 0",
+             AND sender_id != ?3 AND deleted = 0 AND hidden = 0",
         )?
         .query_row(params![chat.0 as i64, read_seq, me.0 as i64], |row| {
             row.get(0)

@@ -16,14 +16,13 @@ pub(crate) struct Me {
 }
 
 impl Store {
-    /// Encrypts `body` (whose text is `text`) for the chat's group and remembers it as this
-    /// device's own; `None` while this device is not in the group.
+    /// Encrypts `body` for the chat's group and remembers it as this device's own; `None`
+    /// while this device is not in the group.
     pub(crate) async fn seal(
         &self,
         me: Me,
         chat: ChatId,
         body: Vec<u8>,
-        text: String,
         now_ms: u64,
     ) -> Result<Option<Vec<u8>>, StoreError> {
         self.actor
@@ -32,7 +31,7 @@ impl Store {
                 let (identity, _) = load_or_create_identity(&tx, me.account, me.device)?;
                 let sealed = group::seal(&tx, &identity, chat, &body)?;
                 if let Some(payload) = &sealed {
-                    sealed::remember(&tx, payload, &text, now_ms)?;
+                    sealed::remember(&tx, payload, &body, now_ms)?;
                 }
                 tx.commit()?;
                 Ok(sealed)

@@ -3,7 +3,7 @@
 use crate::content;
 use crate::e2e;
 use crate::error::StoreError;
-use crate::model::{Account, DeliveryState, MessageView};
+use crate::model::{Account, DeliveryState, MessageView, ReactionView};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use wren_proto::{AccountId, ChatId, ClientMsgId, Message, Seq};
 
@@ -13,10 +13,30 @@ pub(crate) const STATE_FAILED: i64 = 2;
 /// Stored from the server but not decryptable here; the text says why.
 pub(crate) const STATE_UNREADABLE: i64 = 3;
 
-/// The columns `view_from_row` reads, in order.
+/// Shown in the history.
+pub(crate) const SHOWN: i64 = 0;
+/// Deleted on this device only.
+pub(crate) const HIDDEN_FOR_ME: i64 = 1;
+/// An action on another message (a reaction, a pin): never shown.
+pub(crate) const HIDDEN_ACTION: i64 = 2;
+
+/// The columns `view_from_row` reads, in order ([`VIEW_COLUMN_COUNT`] of them). Reactions
+/// come as `at US emoji US account US username` records joined by RS.
 pub(crate) const VIEW_COLUMNS: &str =
     "m.id, m.chat_id, m.seq, m.sender_id, coalesce(u.username, ''),
-    m.text, m.reply_to, m.sent_at, m.edited_at, m.deleted, m.state, c.peers_read_seq, m.call";
+    m.text, m.reply_to, m.sent_at, m.edited_at, m.deleted, m.state, c.peers_read_seq, m.call,
+    m.entities, m.forwarded,
+    (SELECT group_concat(r.at || char(31) || r.emoji || char(31) || r.account_id || char(31)
+                         || coalesce(ru.username, '') || char(31)
+                         || replace(replace(coalesce(ru.display_name, ''), char(30), ''),
+                                    char(31), ''), char(30))
+     FROM reactions r LEFT JOIN users ru ON ru.id = r.account_id
+     WHERE r.chat_id = m.chat_id AND r.target_seq = m.seq),
+    EXISTS (SELECT 1 FROM pinned_messages p WHERE p.chat_id = m.chat_id AND p.seq = m.seq),
+    coalesce(u.display_name, '')";
+
+/// How many columns [`VIEW_COLUMNS`] has: a query's own columns come after them.
+pub(crate) const VIEW_COLUMN_COUNT: usize = 18;
 
 /// The joins `view_from_row` needs, after `FROM messages m`.
 pub(crate) const VIEW_JOINS: &str =
@@ -41,6 +61,7 @@ pub(crate) fn view_from_row(row: &Row<'_>, me: AccountId) -> rusqlite::Result<Me
         sender: Account {
             id: sender,
             username: row.get(4)?,
+            display_name: row.get(17)?,
         },
         outgoing,
         text: row.get(5)?,
@@ -53,7 +74,74 @@ pub(crate) fn view_from_row(row: &Row<'_>, me: AccountId) -> rusqlite::Result<Me
         call: row
             .get::<_, Option<Vec<u8>>>(12)?
             .and_then(|bytes| call_from_bytes(&bytes)),
+        entities: row
+            .get::<_, Option<Vec<u8>>>(13)?
+            .and_then(|bytes| from_stored(&bytes))
+            .unwrap_or_default(),
+        forwarded_from: row
+            .get::<_, Option<Vec<u8>>>(14)?
+            .and_then(|bytes| from_stored(&bytes)),
+        reactions: reactions_from(row.get::<_, Option<String>>(15)?.as_deref(), me),
+        pinned: row.get(16)?,
     })
+}
+
+/// Groups `at US emoji US account US username US display name` records by emoji, in the
+/// order each emoji was first given, and each emoji's people in the order they gave it.
+fn reactions_from(records: Option<&str>, me: AccountId) -> Vec<ReactionView> {
+    let mut rows: Vec<(i64, &str, AccountId, &str, &str)> = records
+        .unwrap_or_default()
+        .split('\u{1e}')
+        .filter_map(|record| {
+            let mut fields = record.split('\u{1f}');
+            let at = fields.next()?.parse().ok()?;
+            let emoji = fields.next()?;
+            let account = AccountId(fields.next()?.parse().ok()?);
+            let username = fields.next().unwrap_or_default();
+            Some((
+                at,
+                emoji,
+                account,
+                username,
+                fields.next().unwrap_or_default(),
+            ))
+        })
+        .collect();
+    rows.sort_by_key(|&(at, _, account, _, _)| (at, account.0));
+    let mut out: Vec<ReactionView> = Vec::new();
+    for (_, emoji, account, username, display_name) in rows {
+        let person = Account {
+            id: account,
+            username: username.into(),
+            display_name: display_name.into(),
+        };
+        match out.iter_mut().find(|r| r.emoji == emoji) {
+            Some(reaction) => {
+                reaction.count += 1;
+                reaction.mine |= account == me;
+                reaction.accounts.push(person);
+            }
+            None => out.push(ReactionView {
+                emoji: emoji.into(),
+                count: 1,
+                mine: account == me,
+                accounts: vec![person],
+            }),
+        }
+    }
+    out
+}
+
+/// Bytes of a stored entity list or origin.
+pub(crate) fn to_stored<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    // Strings, integers and options always serialize into a Vec.
+    postcard::to_stdvec(value).unwrap_or_default()
+}
+
+fn from_stored<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    postcard::from_bytes(bytes)
+        .map_err(|e| tracing::warn!(error = %e, "a stored message field does not read"))
+        .ok()
 }
 
 /// A stored call record's bytes.
@@ -68,13 +156,15 @@ fn call_from_bytes(bytes: &[u8]) -> Option<content::CallRecord> {
         .ok()
 }
 
-/// One message by local id.
+/// One shown message by local id (`None` for an action or one deleted for me).
 pub(crate) fn view(
     conn: &Connection,
     me: AccountId,
     local_id: i64,
 ) -> Result<Option<MessageView>, StoreError> {
-    let sql = format!("SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS} WHERE m.id = ?1");
+    let sql = format!(
+        "SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS} WHERE m.id = ?1 AND m.hidden = 0"
+    );
     Ok(conn
         .prepare_cached(&sql)?
         .query_row([local_id], |row| view_from_row(row, me))
@@ -88,7 +178,7 @@ pub(crate) fn last(
     chat: ChatId,
 ) -> Result<Option<MessageView>, StoreError> {
     let sql = format!(
-        "SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS} WHERE m.chat_id = ?1
+        "SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS} WHERE m.chat_id = ?1 AND m.hidden = 0
          ORDER BY m.seq IS NULL DESC, m.seq DESC, m.id DESC LIMIT 1"
     );
     Ok(conn
@@ -110,7 +200,7 @@ pub(crate) fn history(
     if before.is_none() {
         let sql = format!(
             "SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS}
-             WHERE m.chat_id = ?1 AND m.seq IS NULL ORDER BY m.id DESC LIMIT ?2"
+             WHERE m.chat_id = ?1 AND m.seq IS NULL AND m.hidden = 0 ORDER BY m.id DESC LIMIT ?2"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![chat.0 as i64, limit], |row| view_from_row(row, me))?;
@@ -122,7 +212,7 @@ pub(crate) fn history(
     let before = before.map(|s| s.0 as i64).unwrap_or(i64::MAX);
     let sql = format!(
         "SELECT {VIEW_COLUMNS} FROM messages m {VIEW_JOINS}
-         WHERE m.chat_id = ?1 AND m.seq < ?2 ORDER BY m.seq DESC LIMIT ?3"
+         WHERE m.chat_id = ?1 AND m.seq < ?2 AND m.hidden = 0 ORDER BY m.seq DESC LIMIT ?3"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![chat.0 as i64, before, remaining], |row| {
@@ -143,15 +233,24 @@ pub(crate) enum Source<'g> {
     History,
 }
 
+/// A message as [`upsert`] stored it.
+pub(crate) struct Stored {
+    /// Its local id.
+    pub(crate) id: i64,
+    /// It was for the chat's encryption group while this device is not in it.
+    pub(crate) missing_group: bool,
+    /// A new action read from the update log, to apply in order.
+    pub(crate) action: Option<content::Action>,
+}
+
 /// Stores a message as the server has it, merging with a local copy found by the sender's
 /// idempotency key (our own unsent message, or one stored before) or by position; the
-/// local copy keeps its text. Returns the local id, and whether the message was for the
-/// chat's encryption group while this device is not in it.
+/// local copy keeps its text.
 pub(crate) fn upsert(
     conn: &Connection,
     message: &Message,
     source: Source<'_>,
-) -> Result<(i64, bool), StoreError> {
+) -> Result<Stored, StoreError> {
     let existing: Option<(i64, String)> = conn
         .prepare_cached(
             "SELECT id, text FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2",
@@ -190,8 +289,13 @@ pub(crate) fn upsert(
         }
         conn.prepare_cached("DELETE FROM outbox WHERE message_id = ?1")?
             .execute([id])?;
-        return Ok((id, false));
+        return Ok(Stored {
+            id,
+            missing_group: false,
+            action: None,
+        });
     }
+    let in_order = matches!(source, Source::Updates(_));
     let opened = match (message.deleted, source) {
         (true, _) => e2e::sealed::Opened::deleted(),
         (false, Source::Updates(groups)) => {
@@ -207,15 +311,24 @@ pub(crate) fn upsert(
     let missing_group = opened.missing_group;
     let reply_to = opened.reply_to.or(message.reply_to);
     let call = opened.call.as_ref().map(call_bytes);
+    let entities = (!opened.entities.is_empty()).then(|| to_stored(&opened.entities));
+    let forwarded = opened.forwarded.as_ref().map(to_stored);
+    let hidden = if opened.action.is_some() {
+        HIDDEN_ACTION
+    } else {
+        SHOWN
+    };
     let text = opened.text;
     let id = conn
         .prepare_cached(
             "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text, reply_to, sent_at,
-                                   edited_at, deleted, state, call)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                   edited_at, deleted, state, call, entities, forwarded, hidden)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
              ON CONFLICT(chat_id, seq) DO UPDATE SET
                 text = excluded.text, edited_at = excluded.edited_at, deleted = excluded.deleted,
-                state = excluded.state, call = excluded.call
+                state = excluded.state, call = excluded.call, entities = excluded.entities,
+                forwarded = excluded.forwarded,
+                hidden = max(hidden, excluded.hidden)
              RETURNING id",
         )?
         .query_row(
@@ -231,10 +344,17 @@ pub(crate) fn upsert(
                 message.deleted,
                 state,
                 call,
+                entities,
+                forwarded,
+                hidden,
             ],
             |row| row.get(0),
         )?;
-    Ok((id, missing_group))
+    Ok(Stored {
+        id,
+        missing_group,
+        action: opened.action.filter(|_| in_order),
+    })
 }
 
 fn set_text(conn: &Connection, id: i64, text: &str) -> Result<(), StoreError> {
@@ -255,8 +375,9 @@ pub(crate) fn edit(
     let id: Option<i64> = conn
         .prepare_cached(
             "UPDATE messages SET text = ?3, edited_at = ?4,
-                 state = CASE WHEN ?5 THEN (CASE state WHEN ?6 THEN ?7 ELSE state END) ELSE ?6 END
-             WHERE chat_id = ?1 AND seq = ?2 AND deleted = 0
+                 state = CASE WHEN ?5 THEN (CASE state WHEN ?6 THEN ?7 ELSE state END) ELSE ?6 END,
+                 entities = ?8
+             WHERE chat_id = ?1 AND seq = ?2 AND deleted = 0 AND hidden != 2
              RETURNING id",
         )?
         .query_row(
@@ -267,7 +388,8 @@ pub(crate) fn edit(
                 at as i64,
                 opened.readable,
                 STATE_UNREADABLE,
-                STATE_SENT
+                STATE_SENT,
+                (!opened.entities.is_empty()).then(|| to_stored(&opened.entities)),
             ],
             |row| row.get(0),
         )
@@ -283,10 +405,19 @@ pub(crate) fn tombstone(
 ) -> Result<Option<i64>, StoreError> {
     let id: Option<i64> = conn
         .prepare_cached(
-            "UPDATE messages SET text = '', deleted = 1 WHERE chat_id = ?1 AND seq = ?2 RETURNING id",
+            "UPDATE messages SET text = '', deleted = 1, entities = NULL, forwarded = NULL,
+                 body = NULL
+             WHERE chat_id = ?1 AND seq = ?2 RETURNING id",
         )?
         .query_row(params![chat.0 as i64, seq.0 as i64], |row| row.get(0))
         .optional()?;
+    for table in [
+        "DELETE FROM reactions WHERE chat_id = ?1 AND target_seq = ?2",
+        "DELETE FROM pinned_messages WHERE chat_id = ?1 AND seq = ?2",
+    ] {
+        conn.prepare_cached(table)?
+            .execute(params![chat.0 as i64, seq.0 as i64])?;
+    }
     Ok(id)
 }
 

@@ -3,6 +3,7 @@
 //! [`Store`] is the async face of it; each method is one job on the store thread, and each
 //! write is one transaction.
 
+mod actions;
 mod actor;
 mod apply;
 mod business;
@@ -14,12 +15,15 @@ mod identity;
 mod messages;
 mod outbox;
 mod pins;
+mod rich;
 pub(crate) mod schema;
 mod search;
 mod session;
 mod titles;
 
+pub(crate) use actions::Refusal;
 pub(crate) use apply::Applied;
+pub(crate) use rich::KeepReason;
 pub(crate) use session::SavedSession;
 pub(crate) use titles::TitleStep;
 
@@ -306,9 +310,10 @@ impl Store {
         me: AccountId,
         query: String,
         limit: u32,
+        chat: Option<ChatId>,
     ) -> Result<Vec<SearchHit>, StoreError> {
         self.actor
-            .call(move |c| search::search(c, me, &query, limit))
+            .call(move |c| search::search(c, me, &query, limit, chat))
             .await
     }
 

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/011_synced_pins.sql"),
     include_str!("migrations/012_call_records.sql"),
     include_str!("migrations/013_chat_mute.sql"),
+    include_str!("migrations/014_rich_messages.sql"),
 ];
 
 /// Opens (or creates) the database, checks the key, and migrates to the newest schema.

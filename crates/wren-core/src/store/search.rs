@@ -1,11 +1,11 @@
 //! Full-text search over stored message text (FTS5, `unicode61 remove_diacritics 2`, so
 //! Latin and Arabic both match without their diacritics).
 
-use super::messages::{view_from_row, VIEW_COLUMNS, VIEW_JOINS};
+use super::messages::{view_from_row, VIEW_COLUMNS, VIEW_COLUMN_COUNT, VIEW_JOINS};
 use crate::error::StoreError;
 use crate::model::SearchHit;
 use rusqlite::{params, Connection};
-use wren_proto::AccountId;
+use wren_proto::{AccountId, ChatId};
 
 /// Turns what a person typed into an FTS5 query: every word must match, the last one as a
 /// prefix (search as you type); FTS5 operators in the input are taken literally.
@@ -20,12 +20,13 @@ pub(crate) fn fts_query(input: &str) -> Option<String> {
     Some(format!("{}*", words.join(" ")))
 }
 
-/// Newest matches first.
+/// Newest matches first; in one chat, or (`None`) in all.
 pub(crate) fn search(
     conn: &Connection,
     me: AccountId,
     input: &str,
     limit: u32,
+    chat: Option<ChatId>,
 ) -> Result<Vec<SearchHit>, StoreError> {
     let Some(query) = fts_query(input) else {
         return Ok(Vec::new());
@@ -39,16 +40,18 @@ pub(crate) fn search(
                 snippet(messages_fts, 0, char(1), char(2), '…', 16)
          FROM messages_fts f
          JOIN messages m ON m.id = f.rowid {VIEW_JOINS}
-         WHERE messages_fts MATCH ?1 AND m.deleted = 0
+         WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND m.hidden = 0
+               AND (?4 IS NULL OR m.chat_id = ?4)
          ORDER BY f.rowid DESC LIMIT ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![query, limit, me.0 as i64], |row| {
+    let chat = chat.map(|c| c.0 as i64);
+    let rows = stmt.query_map(params![query, limit, me.0 as i64, chat], |row| {
         let message = view_from_row(row, me)?;
         Ok((
             message,
-            row.get::<_, String>(13)?,
-            row.get::<_, String>(14)?,
+            row.get::<_, String>(VIEW_COLUMN_COUNT)?,
+            row.get::<_, String>(VIEW_COLUMN_COUNT + 1)?,
         ))
     })?;
     let mut hits = Vec::new();

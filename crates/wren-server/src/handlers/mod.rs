@@ -292,6 +292,32 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
                 "this server runs no media relay",
             )),
         }),
+        Request::SetProfile { display_name, bio } => {
+            let (display_name, bio) = match (
+                wren_proto::rules::normalize_display_name(&display_name),
+                wren_proto::rules::normalize_bio(&bio),
+            ) {
+                (Ok(name), Ok(bio)) => (name.to_owned(), bio.to_owned()),
+                (Err(e), _) => return ready(Err(bad_request(format!("display name: {e}")))),
+                (_, Err(e)) => return ready(Err(bad_request(format!("bio: {e}")))),
+            };
+            let op = WriteOp::SetProfile {
+                account: me,
+                display_name,
+                bio,
+            };
+            write(state, op).await
+        }
+        Request::GetProfile { account } => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move {
+                store
+                    .profile(account)
+                    .await?
+                    .map(Response::Profile)
+                    .ok_or_else(|| ErrorBody::new(ErrorCode::NotFound, "no such account"))
+            })
+        }
         Request::GetPinnedChats => {
             let store = std::sync::Arc::clone(&state.store);
             Box::pin(async move { Ok(Response::PinnedChats(store.pinned_chats(me).await?)) })

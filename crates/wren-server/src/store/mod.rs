@@ -233,6 +233,15 @@ pub(crate) enum WriteOp {
     },
     /// A write to channels.
     Channel(ChannelOp),
+    /// Set an account's display name and bio, and tell everyone it shares a chat with.
+    SetProfile {
+        /// Whose.
+        account: AccountId,
+        /// Checked display name ("" for none).
+        display_name: String,
+        /// Checked bio ("" for none).
+        bio: String,
+    },
     /// Pin or unpin a chat for all of a member's devices (within its plan's limit).
     SetChatPinned {
         /// The member.
@@ -498,6 +507,8 @@ pub(crate) trait Store: Send + Sync {
     async fn plan(&self, account: AccountId) -> Result<PlanInfo, StoreError>;
     /// The account's pinned chats, in the order they were pinned.
     async fn pinned_chats(&self, account: AccountId) -> Result<Vec<ChatId>, StoreError>;
+    /// An account's profile, if the account exists.
+    async fn profile(&self, account: AccountId) -> Result<Option<wren_proto::Profile>, StoreError>;
     /// An account's business profile while its plan is Business.
     async fn business_profile(
         &self,

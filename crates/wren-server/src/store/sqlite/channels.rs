@@ -133,7 +133,7 @@ pub(super) fn admins(
     }
     let mut statement = conn
         .prepare_cached(
-            "SELECT a.id, a.username, m.role FROM channel_members m \
+            "SELECT a.id, a.username, m.role, a.display_name FROM channel_members m \
              JOIN accounts a ON a.id = m.account_id \
              WHERE m.channel_id = ?1 AND m.role < 2 ORDER BY m.role, a.id",
         )
@@ -144,6 +144,7 @@ pub(super) fn admins(
                 account: wren_proto::AccountInfo {
                     id: AccountId(r.get(0)?),
                     username: r.get(1)?,
+                    display_name: r.get(3)?,
                 },
                 role: role_of(r.get(2)?),
             })

@@ -192,6 +192,10 @@ fn rebuild(
             chat,
             pinned: extra != 0,
         }),
+        update_kind::PROFILE_CHANGED => Ok(Update::ProfileChanged {
+            account: account_info(conn, AccountId(extra))?
+                .ok_or_else(|| StoreError::Corrupt(format!("account {extra} vanished")))?,
+        }),
         update_kind::MLS_WELCOME => Ok(Update::MlsWelcome {
             chat,
             log_seq: seq,

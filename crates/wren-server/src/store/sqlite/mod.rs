@@ -264,6 +264,10 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn profile(&self, account: AccountId) -> Result<Option<wren_proto::Profile>, StoreError> {
+        self.readers.with(move |c| views::profile(c, account)).await
+    }
+
     async fn business_profile(
         &self,
         account: AccountId,

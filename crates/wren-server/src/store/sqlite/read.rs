@@ -23,19 +23,22 @@ pub(super) fn credentials(
     conn: &Connection,
     username: &str,
 ) -> Result<Option<Credentials>, StoreError> {
-    conn.prepare_cached("SELECT id, username, password_hash FROM accounts WHERE username = ?1")
-        .map_err(db_err)?
-        .query_row([username], |row| {
-            Ok(Credentials {
-                account: AccountInfo {
-                    id: AccountId(row.get(0)?),
-                    username: row.get(1)?,
-                },
-                password_hash: row.get(2)?,
-            })
+    conn.prepare_cached(
+        "SELECT id, username, password_hash, display_name FROM accounts WHERE username = ?1",
+    )
+    .map_err(db_err)?
+    .query_row([username], |row| {
+        Ok(Credentials {
+            account: AccountInfo {
+                id: AccountId(row.get(0)?),
+                username: row.get(1)?,
+                display_name: row.get(3)?,
+            },
+            password_hash: row.get(2)?,
         })
-        .optional()
-        .map_err(db_err)
+    })
+    .optional()
+    .map_err(db_err)
 }
 
 /// An account by username.

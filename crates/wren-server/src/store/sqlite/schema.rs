@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_plans.sql"),
     include_str!("migrations/008_sponsored.sql"),
     include_str!("migrations/009_pins.sql"),
+    include_str!("migrations/010_profiles.sql"),
 ];
 
 /// Opens a connection with the pragmas every connection needs.

@@ -529,3 +529,67 @@ async fn health_answers_while_every_reader_is_busy() {
     }
     store.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_new_display_name_reaches_everyone_who_shares_a_chat_once_and_survives_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, sink) = open(dir.path());
+    let a = account(&store, "alice").await;
+    let b = account(&store, "bob").await;
+    let c = account(&store, "carol").await;
+    let stranger = account(&store, "dave").await;
+    // Bob shares two chats with alice: he still hears of her new name once.
+    group(&store, a, &[b, c]).await;
+    group(&store, b, &[a]).await;
+    let before = |who| sink.pts_of(who).len();
+    let counts = [a, b, c, stranger].map(before);
+    let op = |name: &str| WriteOp::SetProfile {
+        account: a,
+        display_name: name.into(),
+        bio: "bread".into(),
+    };
+    store.write(op("أليس")).await.unwrap();
+    let after = [a, b, c, stranger].map(before);
+    assert_eq!(
+        [
+            after[0] - counts[0],
+            after[1] - counts[1],
+            after[2] - counts[2],
+            after[3] - counts[3]
+        ],
+        [1, 1, 1, 0]
+    );
+    // The same name again tells nobody.
+    store.write(op("أليس")).await.unwrap();
+    assert_eq!([a, b, c, stranger].map(before), after);
+    let profile = store.profile(a).await.unwrap().unwrap();
+    assert_eq!(
+        (profile.account.display_name.as_str(), profile.bio.as_str()),
+        ("أليس", "bread")
+    );
+    // A difference rebuilds it with the name as it is now.
+    store.write(op("Alice L.")).await.unwrap();
+    let last = Pts(store.pts(b).await.unwrap().0 - 2);
+    match store.difference(b, last, 10, 1000).await.unwrap() {
+        Difference::Updates { updates, .. } => {
+            let names: Vec<String> = updates
+                .iter()
+                .filter_map(|u| match &u.update {
+                    Update::ProfileChanged { account } => Some(account.display_name.clone()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(names, ["Alice L.", "Alice L."]);
+        }
+        other => panic!("difference: {other:?}"),
+    }
+    // Members carry it.
+    let chats = store.chats(c, None).await.unwrap();
+    let alice = chats.chats[0]
+        .members
+        .iter()
+        .find(|m| m.account.id == a)
+        .unwrap();
+    assert_eq!(alice.account.display_name, "Alice L.");
+    store.shutdown().await;
+}

@@ -62,6 +62,8 @@ pub(super) mod update_kind {
     pub(crate) const TITLE_SEALED: i64 = 11;
     /// [`wren_proto::Update::ChatPinned`]
     pub(crate) const CHAT_PINNED: i64 = 12;
+    /// [`wren_proto::Update::ProfileChanged`]; `extra` is the account.
+    pub(crate) const PROFILE_CHANGED: i64 = 13;
 }
 
 /// `chats.kind` for direct chats.
@@ -163,7 +165,7 @@ pub(super) fn member_ids(conn: &Connection, chat: ChatId) -> Result<Vec<AccountI
 pub(super) fn members(conn: &Connection, chat: ChatId) -> Result<Vec<Member>, StoreError> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT m.account_id, a.username, m.role FROM members m \
+            "SELECT m.account_id, a.username, m.role, a.display_name FROM members m \
              JOIN accounts a ON a.id = m.account_id \
              WHERE m.chat_id = ?1 ORDER BY m.joined_seq, m.account_id",
         )
@@ -174,6 +176,7 @@ pub(super) fn members(conn: &Connection, chat: ChatId) -> Result<Vec<Member>, St
                 account: AccountInfo {
                     id: AccountId(row.get(0)?),
                     username: row.get(1)?,
+                    display_name: row.get(3)?,
                 },
                 role: role_of(row.get(2)?),
             })
@@ -260,16 +263,34 @@ pub(super) fn account_info(
     conn: &Connection,
     account: AccountId,
 ) -> Result<Option<AccountInfo>, StoreError> {
-    conn.prepare_cached("SELECT username FROM accounts WHERE id = ?1")
+    conn.prepare_cached("SELECT username, display_name FROM accounts WHERE id = ?1")
         .map_err(db_err)?
         .query_row([account.0], |row| {
             Ok(AccountInfo {
                 id: account,
                 username: row.get(0)?,
+                display_name: row.get(1)?,
             })
         })
         .optional()
         .map_err(db_err)
+}
+
+/// An account's display name and bio.
+pub(super) fn profile(
+    conn: &Connection,
+    account: AccountId,
+) -> Result<Option<wren_proto::Profile>, StoreError> {
+    let bio: Option<String> = conn
+        .prepare_cached("SELECT bio FROM accounts WHERE id = ?1")
+        .map_err(db_err)?
+        .query_row([account.0], |row| row.get(0))
+        .optional()
+        .map_err(db_err)?;
+    let (Some(bio), Some(account)) = (bio, account_info(conn, account)?) else {
+        return Ok(None);
+    };
+    Ok(Some(wren_proto::Profile { account, bio }))
 }
 
 /// The account's newest `pts`.

@@ -1,12 +1,14 @@
-//! Accounts and devices: register, sign in, resume, revoke.
+//! Accounts and devices: register, sign in, resume, revoke, profile.
 
-use super::Applied;
+use super::{fan_out, Applied, Pointer};
 use crate::store::sqlite::db_err;
-use crate::store::sqlite::views::account_pts;
+use crate::store::sqlite::views::{account_info, account_pts, update_kind};
 use crate::store::sqlite::views::{group_adds_code, privacy};
 use crate::store::{NewDevice, StoreError, WriteOutcome};
 use rusqlite::{params, Connection, OptionalExtension};
-use wren_proto::{AccountId, AccountInfo, DeviceId, ErrorCode, GroupAdds, Pts};
+use wren_proto::{
+    AccountId, AccountInfo, ChatId, DeviceId, ErrorCode, GroupAdds, Pts, Seq, Update,
+};
 
 /// Creates an account and its first device.
 pub(super) fn register(
@@ -47,13 +49,13 @@ pub(super) fn add_device(
     device: &NewDevice,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    let username: Option<String> = conn
-        .prepare_cached("SELECT username FROM accounts WHERE id = ?1")
+    let names: Option<(String, String)> = conn
+        .prepare_cached("SELECT username, display_name FROM accounts WHERE id = ?1")
         .map_err(db_err)?
-        .query_row([account.0], |row| row.get(0))
+        .query_row([account.0], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()
         .map_err(db_err)?;
-    let username = username.ok_or(StoreError::rejected(
+    let (username, display_name) = names.ok_or(StoreError::rejected(
         ErrorCode::Unauthorized,
         "wrong username or password",
     ))?;
@@ -70,6 +72,7 @@ pub(super) fn add_device(
         account: AccountInfo {
             id: account,
             username,
+            display_name,
         },
         device: DeviceId(id),
         pts: Pts(account_pts(conn, account)?),
@@ -84,7 +87,7 @@ pub(super) fn resume(
 ) -> Result<Applied, StoreError> {
     let found = conn
         .prepare_cached(
-            "SELECT d.id, d.account_id, a.username, a.pts FROM devices d \
+            "SELECT d.id, d.account_id, a.username, a.pts, a.display_name FROM devices d \
              JOIN accounts a ON a.id = d.account_id \
              WHERE d.token_hash = ?1 AND d.revoked_at IS NULL",
         )
@@ -95,6 +98,7 @@ pub(super) fn resume(
                 AccountInfo {
                     id: AccountId(row.get(1)?),
                     username: row.get(2)?,
+                    display_name: row.get(4)?,
                 },
                 Pts(row.get(3)?),
             ))
@@ -164,4 +168,58 @@ pub(super) fn set_group_adds(
     Ok(Applied::quiet(WriteOutcome::Privacy(privacy(
         conn, account,
     )?)))
+}
+
+/// Sets the account's display name and bio (both already checked). A new display name
+/// reaches the account's own devices and everyone who shares a chat with it, once each.
+pub(super) fn set_profile(
+    conn: &Connection,
+    account: AccountId,
+    display_name: &str,
+    bio: &str,
+) -> Result<Applied, StoreError> {
+    let old: String = conn
+        .prepare_cached("SELECT display_name FROM accounts WHERE id = ?1")
+        .map_err(db_err)?
+        .query_row([account.0], |row| row.get(0))
+        .map_err(db_err)?;
+    conn.prepare_cached("UPDATE accounts SET display_name = ?2, bio = ?3 WHERE id = ?1")
+        .map_err(db_err)?
+        .execute(params![account.0, display_name, bio])
+        .map_err(db_err)?;
+    if old == display_name {
+        return Ok(Applied::quiet(WriteOutcome::Done));
+    }
+    let info = account_info(conn, account)?
+        .ok_or_else(|| StoreError::Corrupt(format!("account {account} vanished")))?;
+    let mut audience: Vec<AccountId> = conn
+        .prepare_cached(
+            "SELECT DISTINCT other.account_id FROM members mine \
+             JOIN members other ON other.chat_id = mine.chat_id \
+             WHERE mine.account_id = ?1 AND other.account_id != ?1",
+        )
+        .map_err(db_err)?
+        .query_map([account.0], |row| row.get(0).map(AccountId))
+        .map_err(db_err)?
+        .collect::<Result<_, _>>()
+        .map_err(db_err)?;
+    audience.push(account);
+    let pointer = Pointer {
+        kind: update_kind::PROFILE_CHANGED,
+        chat: ChatId(0),
+        seq: Seq(0),
+        extra: account.0,
+    };
+    let mut deliveries = Vec::with_capacity(audience.len());
+    fan_out(
+        conn,
+        &audience,
+        pointer,
+        Update::ProfileChanged { account: info },
+        &mut deliveries,
+    )?;
+    Ok(Applied {
+        outcome: WriteOutcome::Done,
+        deliveries,
+    })
 }

@@ -145,6 +145,11 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             chat,
             pinned,
         } => pins::set_pinned(conn, account, chat, pinned, now),
+        WriteOp::SetProfile {
+            account,
+            display_name,
+            bio,
+        } => accounts::set_profile(conn, account, &display_name, &bio),
         WriteOp::SetGroupAdds { account, allowed } => {
             accounts::set_group_adds(conn, account, allowed)
         }
