@@ -554,9 +554,14 @@ impl App<'_> {
 
     /// Clicks the first element matching `css` once it exists. An element the page
     /// re-rendered between finding and clicking it is found again, not clicked stale.
+    /// It is scrolled into view first, as a user would scroll to it (a long dialog).
     pub fn click_css(&self, css: &str) {
         self.wait(&format!("{css} to be clickable"), |app| {
             let element = app.all(css).into_iter().next()?;
+            app.script(
+                "document.querySelector(arguments[0])?.scrollIntoView({ block: 'center' });",
+                json!([css]),
+            );
             app.unless_stale(&format!("click {css}"), app.session().click(&element))
         });
     }
