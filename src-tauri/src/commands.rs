@@ -226,6 +226,16 @@ pub(crate) async fn set_chat_muted(
     Ok(state.client().await?.set_muted(chat, until).await?)
 }
 
+/// Puts a chat in the account's archive, or takes it out.
+#[tauri::command]
+pub(crate) async fn set_chat_archived(
+    state: State<'_, AppState>,
+    chat: ChatId,
+    archived: bool,
+) -> Result<()> {
+    Ok(state.client().await?.set_archived(chat, archived).await?)
+}
+
 /// Searches stored messages.
 #[tauri::command]
 pub(crate) async fn search(state: State<'_, AppState>, query: String) -> Result<Vec<SearchHit>> {

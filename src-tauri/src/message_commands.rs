@@ -1,14 +1,16 @@
 //! The commands for what one does with messages beyond sending them: reactions, pins,
 //! forwarding, deleting on this device, search in a chat, jumping to a date, and opening
-//! a message's links in the system's browser, and profiles (display name and bio).
+//! a message's links in the system's browser, profiles (display name and bio), presence
+//! and chat folders.
 
 use crate::error::{Error, Result};
+use crate::models::{LastSeenChoice, PrivacyView};
 use crate::state::AppState;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use wren_core::content::entities::is_safe_url;
 use wren_core::model::Profile;
-use wren_core::{AccountId, ChatId, MessageView, SearchHit, Seq};
+use wren_core::{AccountId, ChatId, Folder, MessageView, PresenceOf, SearchHit, Seq};
 
 /// How many hits a search in one chat returns.
 const CHAT_SEARCH_LIMIT: u32 = 500;
@@ -112,6 +114,44 @@ pub(crate) async fn open_link(app: AppHandle, url: String) -> Result<()> {
     app.opener()
         .open_url(&url, None::<&str>)
         .map_err(|e| Error::Open(e.to_string()))
+}
+
+/// Who is online, or when they were last seen, as far as privacy lets this account know.
+#[tauri::command]
+pub(crate) async fn presence(
+    state: State<'_, AppState>,
+    accounts: Vec<AccountId>,
+) -> Result<Vec<PresenceOf>> {
+    Ok(state.client().await?.presence(&accounts).await?)
+}
+
+/// Chooses who sees when this account is online and was last seen.
+#[tauri::command]
+pub(crate) async fn set_last_seen(
+    state: State<'_, AppState>,
+    visibility: LastSeenChoice,
+) -> Result<PrivacyView> {
+    let privacy = state
+        .client()
+        .await?
+        .set_last_seen(visibility.into())
+        .await?;
+    Ok(PrivacyView::from(privacy))
+}
+
+/// The account's chat folders, in tab order.
+#[tauri::command]
+pub(crate) async fn folders(state: State<'_, AppState>) -> Result<Vec<Folder>> {
+    Ok(state.client().await?.folders().await?)
+}
+
+/// Replaces the account's chat folders (all of its devices get them).
+#[tauri::command]
+pub(crate) async fn set_folders(
+    state: State<'_, AppState>,
+    folders: Vec<Folder>,
+) -> Result<Vec<Folder>> {
+    Ok(state.client().await?.set_folders(folders).await?)
 }
 
 /// An account's display name and bio.

@@ -2,7 +2,7 @@
 //! own view types already serialize as the UI expects.
 
 use serde::{Deserialize, Serialize};
-use wren_core::{Account, DeviceInfo, GroupAdds, Privacy};
+use wren_core::{Account, DeviceInfo, GroupAdds, LastSeenVisibility, Privacy};
 
 /// `ProfileStatus` in the UI contract.
 #[derive(Debug, Serialize)]
@@ -60,11 +60,44 @@ impl From<GroupAddsChoice> for GroupAdds {
     }
 }
 
+/// `LastSeenVisibility` in the UI contract: who sees when the account is online.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum LastSeenChoice {
+    /// Everyone who shares a chat.
+    Everybody,
+    /// People with a direct chat.
+    Contacts,
+    /// Nobody (and then nobody else's either).
+    Nobody,
+}
+
+impl From<LastSeenChoice> for LastSeenVisibility {
+    fn from(choice: LastSeenChoice) -> LastSeenVisibility {
+        match choice {
+            LastSeenChoice::Everybody => LastSeenVisibility::Everybody,
+            LastSeenChoice::Contacts => LastSeenVisibility::Contacts,
+            LastSeenChoice::Nobody => LastSeenVisibility::Nobody,
+        }
+    }
+}
+
+impl From<LastSeenVisibility> for LastSeenChoice {
+    fn from(visibility: LastSeenVisibility) -> LastSeenChoice {
+        match visibility {
+            LastSeenVisibility::Everybody => LastSeenChoice::Everybody,
+            LastSeenVisibility::Contacts => LastSeenChoice::Contacts,
+            LastSeenVisibility::Nobody => LastSeenChoice::Nobody,
+        }
+    }
+}
+
 /// `Privacy` in the UI contract.
 #[derive(Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PrivacyView {
     group_adds: GroupAddsChoice,
+    last_seen: LastSeenChoice,
 }
 
 impl From<Privacy> for PrivacyView {
@@ -74,6 +107,7 @@ impl From<Privacy> for PrivacyView {
                 GroupAdds::Everybody => GroupAddsChoice::Everybody,
                 GroupAdds::Nobody => GroupAddsChoice::Nobody,
             },
+            last_seen: p.last_seen.into(),
         }
     }
 }
@@ -86,9 +120,13 @@ mod tests {
     fn privacy_crosses_to_the_ui_in_its_shapes() {
         let view = PrivacyView::from(Privacy {
             group_adds: GroupAdds::Nobody,
+            last_seen: LastSeenVisibility::Contacts,
         });
         let json = serde_json::to_string(&view).ok();
-        assert_eq!(json.as_deref(), Some(r#"{"groupAdds":"nobody"}"#));
+        assert_eq!(
+            json.as_deref(),
+            Some(r#"{"groupAdds":"nobody","lastSeen":"contacts"}"#)
+        );
         let choice: Option<GroupAddsChoice> = serde_json::from_str(r#""everybody""#).ok();
         assert_eq!(choice.map(GroupAdds::from), Some(GroupAdds::Everybody));
     }

@@ -130,15 +130,16 @@ impl Notifier {
     }
 }
 
-/// The title and text announcing `message` of `chat`, or `None` when the chat is muted.
+/// The title and text announcing `message` of `chat`, or `None` when the chat is muted
+/// and the message does not mention this account. People are named by display name.
 fn announcement(message: &MessageView, chat: Option<&ChatSummary>) -> Option<(String, String)> {
     match chat {
-        Some(chat) if chat.muted_until.is_some() => None,
+        Some(chat) if chat.muted_until.is_some() && !message.mentions_me => None,
         Some(chat) if chat.kind == ChatKind::Group => Some((
             chat.title.clone(),
-            format!("{}: {}", message.sender.username, message.text),
+            format!("{}: {}", message.sender.name(), message.text),
         )),
-        _ => Some((message.sender.username.clone(), message.text.clone())),
+        _ => Some((message.sender.name().to_owned(), message.text.clone())),
     }
 }
 

@@ -119,6 +119,7 @@ mod tests {
             title: format!("chat {id}"),
             members: Vec::new(),
             unread_count: unread,
+            unread_mentions: 0,
             read_seq: Seq(0),
             peers_read_seq: Seq(0),
             last_message: None,
@@ -127,6 +128,7 @@ mod tests {
             is_member: true,
             draft: String::new(),
             muted_until: None,
+            archived: false,
         }
     }
 

@@ -542,3 +542,283 @@ async fn a_display_name_in_any_script_reaches_everyone_who_shares_a_chat() {
     .await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presence_follows_connections_and_obeys_everyone_s_last_seen_setting() {
+    use wren_core::{LastSeenVisibility, PresenceView};
+    wren_tests::init_tracing();
+    let server = TestServer::start().await;
+    let (alice, _) = register(&server.url, server.scratch(), "alice").await;
+    let (bob, bob_dir) = register(&server.url, server.scratch(), "bob").await;
+    let (carol, _) = register(&server.url, server.scratch(), "carol").await;
+    let (dave, _) = register(&server.url, server.scratch(), "dave").await;
+    let bob_id = bob.account().expect("bob").id;
+    let alice_id = alice.account().expect("alice").id;
+    // Alice has a direct chat with bob; carol only a group with him; dave nothing.
+    alice.open_direct("bob").await.expect("direct");
+    let group = bob
+        .create_group("Climbing", &["carol".into()])
+        .await
+        .expect("group")
+        .id;
+    eventually(&carol, WAIT, "carol is in the group", || async {
+        carol.chat(group).await.ok()?
+    })
+    .await;
+    let seen_by = |viewer: &Client| {
+        let viewer = viewer.clone();
+        async move { viewer.presence(&[bob_id]).await.expect("presence")[0].presence }
+    };
+    assert_eq!(seen_by(&alice).await, PresenceView::Online);
+    assert_eq!(seen_by(&carol).await, PresenceView::Online);
+    assert_eq!(seen_by(&dave).await, PresenceView::Hidden, "no shared chat");
+
+    // Bob goes offline: alice hears it live, with the time.
+    let mut events = alice.events();
+    let before = now_ms();
+    bob.close().await;
+    let last_seen = loop {
+        match tokio::time::timeout(WAIT, events.recv()).await {
+            Ok(Ok(ClientEvent::Presence { account, presence })) if account == bob_id => {
+                break presence;
+            }
+            Ok(Ok(_)) => {}
+            other => panic!("no presence event: {other:?}"),
+        }
+    };
+    assert!(
+        matches!(last_seen, PresenceView::LastSeen { at } if at >= before && at <= now_ms()),
+        "{last_seen:?}"
+    );
+    assert_eq!(seen_by(&alice).await, last_seen);
+
+    // Bob, back, shows it to contacts only: alice (a direct chat) sees, carol does not.
+    let bob = Client::open(wren_tests::client_options(&bob_dir))
+        .await
+        .expect("reopen");
+    bob.wait_synced(WAIT).await.expect("synced");
+    bob.set_last_seen(LastSeenVisibility::Contacts)
+        .await
+        .expect("contacts");
+    assert_eq!(seen_by(&alice).await, PresenceView::Online);
+    assert_eq!(seen_by(&carol).await, PresenceView::Hidden);
+
+    // Nobody: hidden from everyone, and bob sees nobody else's either.
+    let privacy = bob
+        .set_last_seen(LastSeenVisibility::Nobody)
+        .await
+        .expect("nobody");
+    assert_eq!(privacy.last_seen, LastSeenVisibility::Nobody);
+    assert_eq!(seen_by(&alice).await, PresenceView::Hidden);
+    assert_eq!(
+        bob.presence(&[alice_id]).await.expect("presence")[0].presence,
+        PresenceView::Hidden
+    );
+    server.stop().await;
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archived_chat_comes_back_with_a_new_message_unless_muted_on_every_device() {
+    wren_tests::init_tracing();
+    let server = TestServer::start().await;
+    let (alice, _) = register(&server.url, server.scratch(), "alice").await;
+    let (bob, _) = register(&server.url, server.scratch(), "bob").await;
+    let chat = alice.open_direct("bob").await.expect("open").id;
+    let laptop = Client::open(wren_tests::client_options(&wren_tests::profile_dir(
+        server.scratch(),
+        "alice-laptop",
+    )))
+    .await
+    .expect("open laptop");
+    laptop
+        .login(&server.url, "alice", wren_tests::PASSWORD)
+        .await
+        .expect("login");
+    laptop.wait_synced(WAIT).await.expect("synced");
+    let archived_on = |client: &Client, archived: bool| {
+        let client = client.clone();
+        async move {
+            eventually(&client, WAIT, "the archive state", || async {
+                let summary = client.chat(chat).await.ok()??;
+                (summary.archived == archived).then_some(summary)
+            })
+            .await
+        }
+    };
+
+    alice.set_archived(chat, true).await.expect("archive");
+    archived_on(&alice, true).await;
+    archived_on(&laptop, true).await;
+
+    // A new message takes the unmuted chat out of the archive everywhere.
+    bob.send(chat, "are you there?", None).await.expect("send");
+    archived_on(&alice, false).await;
+    archived_on(&laptop, false).await;
+
+    // Muted and archived, it stays archived; the mute is on the laptop too.
+    alice
+        .set_muted(chat, Some(wren_core::MUTED_FOR_EVER))
+        .await
+        .expect("mute");
+    alice.set_archived(chat, true).await.expect("archive");
+    let muted = archived_on(&laptop, true).await;
+    assert_eq!(muted.muted_until, Some(wren_core::MUTED_FOR_EVER));
+    bob.send(chat, "still?", None).await.expect("send");
+    bob.wait_outbox_empty(WAIT).await.expect("sent");
+    eventually(&laptop, WAIT, "the laptop gets the message", || async {
+        let summary = laptop.chat(chat).await.ok()??;
+        (summary.last_message?.text == "still?").then_some(())
+    })
+    .await;
+    assert!(
+        laptop
+            .chat(chat)
+            .await
+            .expect("chat")
+            .expect("stored")
+            .archived
+    );
+    assert!(
+        alice
+            .chat(chat)
+            .await
+            .expect("chat")
+            .expect("stored")
+            .archived
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_or_a_reply_counts_as_an_unread_mention() {
+    wren_tests::init_tracing();
+    let server = TestServer::start().await;
+    let (alice, _) = register(&server.url, server.scratch(), "alice").await;
+    let (bob, _) = register(&server.url, server.scratch(), "bob").await;
+    let (carol, _) = register(&server.url, server.scratch(), "carol").await;
+    let group = alice
+        .create_group("Dinner", &["bob".into(), "carol".into()])
+        .await
+        .expect("group")
+        .id;
+    eventually(&bob, WAIT, "bob is in the group", || async {
+        bob.chat(group).await.ok()?
+    })
+    .await;
+    bob.send(group, "I'll cook", None).await.expect("send");
+    bob.wait_outbox_empty(WAIT).await.expect("sent");
+    let cook = message_with(&bob, group, "I'll cook")
+        .await
+        .and_then(|m| m.seq)
+        .expect("seq");
+    eventually(&carol, WAIT, "carol has bob's message", || async {
+        message_with(&carol, group, "I'll cook").await
+    })
+    .await;
+    alice.send(group, "lovely", None).await.expect("send");
+    carol
+        .send(group, "@BOB bring wine", None)
+        .await
+        .expect("mention");
+    carol
+        .send(group, "yes please", Some(cook))
+        .await
+        .expect("reply");
+    let summary = eventually(&bob, WAIT, "bob has two unread mentions", || async {
+        let summary = bob.chat(group).await.ok()??;
+        (summary.unread_count == 3).then_some(summary)
+    })
+    .await;
+    assert_eq!(summary.unread_mentions, 2);
+    let mention = message_with(&bob, group, "@BOB bring wine")
+        .await
+        .expect("stored");
+    assert!(mention.mentions_me);
+    assert!(
+        !message_with(&bob, group, "lovely")
+            .await
+            .expect("stored")
+            .mentions_me
+    );
+    // Reading clears them.
+    let newest = bob.history(group, None, 1).await.expect("history")[0]
+        .seq
+        .expect("seq");
+    bob.mark_read(group, newest).await.expect("read");
+    let read = bob.chat(group).await.expect("chat").expect("stored");
+    assert_eq!((read.unread_count, read.unread_mentions), (0, 0));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn folders_reach_the_account_s_other_devices_and_bad_ones_are_refused() {
+    wren_tests::init_tracing();
+    let server = TestServer::start().await;
+    let (alice, _) = register(&server.url, server.scratch(), "alice").await;
+    let (_bob, _) = register(&server.url, server.scratch(), "bob").await;
+    let chat = alice.open_direct("bob").await.expect("open").id;
+    let laptop = Client::open(wren_tests::client_options(&wren_tests::profile_dir(
+        server.scratch(),
+        "alice-laptop",
+    )))
+    .await
+    .expect("open laptop");
+    laptop
+        .login(&server.url, "alice", wren_tests::PASSWORD)
+        .await
+        .expect("login");
+    laptop.wait_synced(WAIT).await.expect("synced");
+    let mut events = laptop.events();
+    let work = wren_core::Folder {
+        id: 1,
+        name: " عمل ".into(),
+        groups: true,
+        include: vec![chat],
+        ..wren_core::Folder::default()
+    };
+    let saved = alice.set_folders(vec![work]).await.expect("set folders");
+    assert_eq!(saved[0].name, "عمل", "trimmed");
+    let heard = loop {
+        match tokio::time::timeout(WAIT, events.recv()).await {
+            Ok(Ok(ClientEvent::FoldersChanged { folders })) => break folders,
+            Ok(Ok(_)) => {}
+            other => panic!("no folders event: {other:?}"),
+        }
+    };
+    assert_eq!(heard, saved);
+    assert_eq!(laptop.folders().await.expect("folders"), saved);
+    // A device that signs in later gets them too.
+    let phone = Client::open(wren_tests::client_options(&wren_tests::profile_dir(
+        server.scratch(),
+        "alice-phone",
+    )))
+    .await
+    .expect("open phone");
+    phone
+        .login(&server.url, "alice", wren_tests::PASSWORD)
+        .await
+        .expect("login");
+    eventually(&phone, WAIT, "the phone has the folder", || async {
+        (phone.folders().await.ok()? == saved).then_some(())
+    })
+    .await;
+    // Folders that could hold nothing, or too many, are refused with the reason.
+    let empty = wren_core::Folder {
+        id: 2,
+        name: "Empty".into(),
+        ..wren_core::Folder::default()
+    };
+    let refused = alice.set_folders(vec![empty]).await;
+    assert!(
+        matches!(refused, Err(ref e) if e.code() == "invalid"),
+        "{refused:?}"
+    );
+    server.stop().await;
+}

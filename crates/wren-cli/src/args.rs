@@ -142,7 +142,16 @@ pub(crate) enum Command {
         /// The chat.
         chat: String,
     },
-    /// Mute a chat's notifications on this device (for ever unless --for), or unmute it.
+    /// Put a chat in your archive (on all your devices), or take it out with --off. A new
+    /// message takes it out again unless the chat is muted.
+    Archive {
+        /// The chat.
+        chat: String,
+        /// Take it out of the archive.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Mute a chat's notifications on all your devices (for ever unless --for), or unmute it.
     Mute {
         /// The chat.
         chat: String,
@@ -392,6 +401,33 @@ pub(crate) enum PrivacyCommand {
         /// Who may.
         allowed: GroupAddsArg,
     },
+    /// Who sees when you are online and were last seen: everybody, contacts (people you
+    /// have a direct chat with) or nobody (then you see nobody else's either).
+    LastSeen {
+        /// Who may.
+        visibility: LastSeenArg,
+    },
+}
+
+/// Who sees when this account is online, as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LastSeenArg {
+    /// Everyone who shares a chat with you.
+    Everybody,
+    /// People you have a direct chat with.
+    Contacts,
+    /// Nobody.
+    Nobody,
+}
+
+impl From<LastSeenArg> for wren_core::LastSeenVisibility {
+    fn from(arg: LastSeenArg) -> Self {
+        match arg {
+            LastSeenArg::Everybody => wren_core::LastSeenVisibility::Everybody,
+            LastSeenArg::Contacts => wren_core::LastSeenVisibility::Contacts,
+            LastSeenArg::Nobody => wren_core::LastSeenVisibility::Nobody,
+        }
+    }
 }
 
 /// Who may add this account to groups, as typed.

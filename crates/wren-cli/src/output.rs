@@ -96,8 +96,18 @@ pub(crate) fn message(m: &MessageView) -> String {
 /// `12  @bob  2 unread  bob: hello`
 pub(crate) fn chat(c: &ChatSummary) -> String {
     let title = match c.kind {
-        wren_core::ChatKind::Direct => format!("@{}", c.title),
+        // The title is the peer's display name, or its username when it has none.
+        wren_core::ChatKind::Direct => c
+            .members
+            .iter()
+            .find(|m| m.account.name() == c.title)
+            .map_or_else(|| c.title.clone(), |m| format!("@{}", m.account.username)),
         wren_core::ChatKind::Group => c.title.clone(),
+    };
+    let title = if c.archived {
+        format!("{title} (archived)")
+    } else {
+        title
     };
     let unread = if c.unread_count > 0 {
         format!("{} unread", c.unread_count)
@@ -167,22 +177,37 @@ pub(crate) fn safety_number(user: &str, number: &wren_core::e2e::SafetyNumber) -
     format!("{}\n{status}; covers {covers}", number.digits)
 }
 
-/// `privacy` as text: `who can add you to groups: nobody`.
+/// `privacy` as text: who can add you to groups, who sees your last seen time.
 pub(crate) fn privacy(p: &Privacy) -> String {
-    format!("who can add you to groups: {}", group_adds(p.group_adds))
+    format!(
+        "who can add you to groups: {}\nwho sees your last seen time: {}",
+        group_adds(p.group_adds),
+        last_seen(p.last_seen)
+    )
 }
 
-/// `privacy --json`: `{"group_adds":"nobody"}`, in the words the command line takes.
+/// `privacy --json`: `{"group_adds":"nobody","last_seen":"contacts"}`, in the words the
+/// command line takes.
 #[derive(Debug, Serialize)]
 pub(crate) struct PrivacyJson {
     group_adds: &'static str,
+    last_seen: &'static str,
 }
 
 impl From<Privacy> for PrivacyJson {
     fn from(p: Privacy) -> Self {
         PrivacyJson {
             group_adds: group_adds(p.group_adds),
+            last_seen: last_seen(p.last_seen),
         }
+    }
+}
+
+fn last_seen(visibility: wren_core::LastSeenVisibility) -> &'static str {
+    match visibility {
+        wren_core::LastSeenVisibility::Everybody => "everybody",
+        wren_core::LastSeenVisibility::Contacts => "contacts",
+        wren_core::LastSeenVisibility::Nobody => "nobody",
     }
 }
 
@@ -316,9 +341,16 @@ mod tests {
     fn privacy_is_shown_in_the_words_the_command_line_takes() {
         let nobody = Privacy {
             group_adds: GroupAdds::Nobody,
+            last_seen: wren_core::LastSeenVisibility::Contacts,
         };
-        assert_eq!(privacy(&nobody), "who can add you to groups: nobody");
+        assert_eq!(
+            privacy(&nobody),
+            "who can add you to groups: nobody\nwho sees your last seen time: contacts"
+        );
         let json = serde_json::to_string(&PrivacyJson::from(Privacy::default())).ok();
-        assert_eq!(json.as_deref(), Some(r#"{"group_adds":"everybody"}"#));
+        assert_eq!(
+            json.as_deref(),
+            Some(r#"{"group_adds":"everybody","last_seen":"everybody"}"#)
+        );
     }
 }

@@ -56,6 +56,20 @@ pub enum ClientEvent {
         /// Who, as they are now.
         account: Account,
     },
+    /// The account's chat folders changed (on another device, or after signing in).
+    #[serde(rename_all = "camelCase")]
+    FoldersChanged {
+        /// The folders now, in tab order.
+        folders: Vec<wren_proto::Folder>,
+    },
+    /// Someone who shares a chat with this account came online or went offline.
+    #[serde(rename_all = "camelCase")]
+    Presence {
+        /// Who.
+        account: wren_proto::AccountId,
+        /// What this account may know.
+        presence: crate::model::PresenceView,
+    },
     /// Messages deleted on this device only: the UI drops them.
     #[serde(rename_all = "camelCase")]
     MessagesRemoved {

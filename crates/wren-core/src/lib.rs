@@ -30,12 +30,13 @@ pub use connection::transport::{websocket_url, CA_FILE_VARIABLE};
 pub use error::{CoreError, KeyError, StoreError};
 pub use events::{ClientEvent, ConnectionState};
 pub use model::{
-    Account, ChatSummary, DeliveryState, MemberView, MessageView, ReactionView, SearchHit,
+    Account, ChatSummary, DeliveryState, MemberView, MessageView, PresenceOf, PresenceView,
+    ReactionView, SearchHit,
 };
 pub use wren_proto::{
     AccountId, BusinessProfile, CampaignId, CampaignReport, ChannelAdmin, ChannelEarnings,
     ChannelId, ChannelInfo, ChannelRole, ChatId, ChatKind, ClaimedKeyPackage, DeviceId, DeviceInfo,
-    DeviceKey, DirectoryQuery, GroupAdds, Invite, NewCampaign, NewChannel, OpeningHours, PlanInfo,
-    PlanKind, PlanLimits, Post, Privacy, QuickReply, Role, Seq, SponsoredAction, SponsoredMessage,
-    SponsoredTarget,
+    DeviceKey, DirectoryQuery, Folder, GroupAdds, Invite, LastSeenVisibility, NewCampaign,
+    NewChannel, OpeningHours, PlanInfo, PlanKind, PlanLimits, Post, Privacy, QuickReply, Role, Seq,
+    SponsoredAction, SponsoredMessage, SponsoredTarget,
 };

@@ -37,6 +37,51 @@ impl From<wren_proto::AccountInfo> for Account {
     }
 }
 
+/// Whether someone is online, as far as their privacy (and this account's) lets it be
+/// known. Serializes as `{"state": "online" | "lastSeen" | "hidden", "at"?: ms}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum PresenceView {
+    /// Online now.
+    Online,
+    /// Last seen then.
+    LastSeen {
+        /// When (ms since the epoch).
+        at: u64,
+    },
+    /// Not shown ("last seen recently").
+    Hidden,
+}
+
+impl From<wren_proto::Presence> for PresenceView {
+    fn from(presence: wren_proto::Presence) -> Self {
+        match presence {
+            wren_proto::Presence::Online => PresenceView::Online,
+            wren_proto::Presence::LastSeen(at) => PresenceView::LastSeen { at },
+            wren_proto::Presence::Hidden => PresenceView::Hidden,
+        }
+    }
+}
+
+/// One account's presence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresenceOf {
+    /// Whose.
+    pub account: AccountId,
+    /// What this account may know.
+    pub presence: PresenceView,
+}
+
+impl From<wren_proto::PresenceInfo> for PresenceOf {
+    fn from(info: wren_proto::PresenceInfo) -> Self {
+        PresenceOf {
+            account: info.account,
+            presence: info.presence.into(),
+        }
+    }
+}
+
 /// What an account says about itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -73,6 +118,8 @@ pub struct ChatSummary {
     pub members: Vec<MemberView>,
     /// Messages from others after `read_seq`.
     pub unread_count: u64,
+    /// Of those, the ones that mention this account (see [`MessageView::mentions_me`]).
+    pub unread_mentions: u64,
     /// How far this account has read.
     pub read_seq: Seq,
     /// How far any other member has read.
@@ -86,6 +133,9 @@ pub struct ChatSummary {
     /// Muted on this device until then (ms since the epoch): its messages are not
     /// announced. `None`: not muted.
     pub muted_until: Option<u64>,
+    /// In the account's archive (on all of its devices). A new message takes it out
+    /// unless it is muted.
+    pub archived: bool,
     /// Whether this account is still a member. A group it was removed from stays in the
     /// list with its history, read-only: nothing can be sent to it.
     pub is_member: bool,
@@ -146,6 +196,9 @@ pub struct MessageView {
     pub forwarded_from: Option<crate::content::ForwardedFrom>,
     /// Pinned in its chat.
     pub pinned: bool,
+    /// From someone else, naming this account by `@username` or answering one of its
+    /// messages: counted in `unread_mentions`, announced even in a muted chat.
+    pub mentions_me: bool,
 }
 
 /// One emoji's reactions on a message.

@@ -77,4 +77,7 @@ pub enum ServerFrame {
     ChannelPush(crate::ChannelPush),
     /// A call signal from another device of a chat's members; ephemeral, never stored.
     CallSignal(crate::CallSignalNotice),
+    /// Someone who shares a chat with the account came online or went offline, as the
+    /// account may know it; ephemeral, never stored (ask `GetPresence` after a reconnect).
+    Presence(crate::PresenceInfo),
 }

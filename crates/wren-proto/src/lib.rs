@@ -37,8 +37,9 @@ pub use ids::{
 };
 pub use media::MediaRelayInfo;
 pub use model::{
-    AccountInfo, CallSignalNotice, ChatInfo, ChatKind, ClaimedKeyPackage, DeviceInfo, DeviceKey,
-    GroupAdds, Member, Message, Privacy, Profile, Role, Session, TypingNotice,
+    AccountInfo, CallSignalNotice, ChatInfo, ChatKind, ChatSettings, ClaimedKeyPackage, DeviceInfo,
+    DeviceKey, Folder, GroupAdds, LastSeenVisibility, Member, Message, Presence, PresenceInfo,
+    Privacy, Profile, Role, Session, TypingNotice,
 };
 pub use plan::{BusinessProfile, OpeningHours, PlanInfo, PlanKind, PlanLimits, QuickReply};
 pub use request::{Difference, Request, Response};

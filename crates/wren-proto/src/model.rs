@@ -15,6 +15,41 @@ pub struct AccountInfo {
     pub display_name: String,
 }
 
+/// A member's own settings of a chat, the same on all of its devices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatSettings {
+    /// The chat.
+    pub chat: ChatId,
+    /// Muted until then (ms since the epoch; `i64::MAX`, centuries away: for ever, and
+    /// larger values are taken as that); `None`: not muted.
+    pub muted_until: Option<u64>,
+    /// In the archive. A new message takes the chat out unless it is muted.
+    pub archived: bool,
+}
+
+/// A chat folder: a named filter over the account's chats, shown as a tab above the chat
+/// list, the same on all of its devices. A chat is in the folder when it is listed in
+/// `include`, or matches the kinds (and, with `unread_only`, has unread messages), and is
+/// not listed in `exclude`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Folder {
+    /// Chosen by the client, unique among the account's folders.
+    pub id: u32,
+    /// The tab's name (see [`crate::rules::validate_folder`]).
+    pub name: String,
+    /// Direct chats are in it.
+    pub direct: bool,
+    /// Groups are in it.
+    pub groups: bool,
+    /// Only chats with unread messages (of those the kinds bring in).
+    pub unread_only: bool,
+    /// Chats always in it.
+    pub include: Vec<ChatId>,
+    /// Chats never in it.
+    pub exclude: Vec<ChatId>,
+}
+
 /// What an account says about itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -158,11 +193,46 @@ pub enum GroupAdds {
     Nobody,
 }
 
+/// Who sees when an account is online and when it was last seen (Telegram's "Last seen
+/// & online"). Whoever chooses [`LastSeenVisibility::Nobody`] sees nobody else's either.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LastSeenVisibility {
+    /// Everyone who shares a chat with the account.
+    #[default]
+    Everybody,
+    /// Its contacts: the people it has a direct chat with.
+    Contacts,
+    /// Nobody.
+    Nobody,
+}
+
+/// Whether an account is online, as far as its privacy (and the viewer's) lets it be known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Presence {
+    /// Connected now.
+    Online,
+    /// Last connected at this time (ms since the epoch).
+    LastSeen(u64),
+    /// Not shown to this viewer ("last seen recently").
+    Hidden,
+}
+
+/// One account's presence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceInfo {
+    /// Whose.
+    pub account: AccountId,
+    /// What the viewer may know.
+    pub presence: Presence,
+}
+
 /// An account's privacy settings, enforced by the server.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Privacy {
     /// Who may add this account to groups.
     pub group_adds: GroupAdds,
+    /// Who sees when it is online and was last seen.
+    pub last_seen: LastSeenVisibility,
 }
 
 /// A device's identity key, as listed by `ListAccountDevices`.

@@ -161,6 +161,17 @@ pub enum Request {
     },
     /// The caller's privacy settings.
     GetPrivacy,
+    /// Who sees when the caller is online and was last seen; answered with `Privacy`.
+    SetLastSeen {
+        /// The new setting.
+        visibility: crate::LastSeenVisibility,
+    },
+    /// The presence of these accounts (at most [`crate::rules::MAX_PRESENCE_QUERY`]), as
+    /// the caller may know it.
+    GetPresence {
+        /// Whose.
+        accounts: Vec<AccountId>,
+    },
     /// Set the calling device's Ed25519 identity (signature) public key. It is set once:
     /// the same key again is `Done`, a different one is `Conflict`.
     SetIdentityKey {
@@ -384,6 +395,30 @@ pub enum Request {
     },
     /// The caller's pinned chats, in the order they were pinned.
     GetPinnedChats,
+    /// Mute a chat for all of the caller's devices until a time (ms since the epoch;
+    /// `i64::MAX`: for ever), or unmute it (`None`). Answered with the settings now.
+    SetChatMuted {
+        /// The chat.
+        chat: ChatId,
+        /// Until when.
+        until: Option<u64>,
+    },
+    /// Put a chat in the caller's archive, or take it out. Answered with the settings now.
+    SetChatArchived {
+        /// The chat.
+        chat: ChatId,
+        /// In the archive or not.
+        archived: bool,
+    },
+    /// The caller's chats whose settings are not the defaults (muted or archived).
+    GetChatSettings,
+    /// Replace the caller's chat folders, in tab order; all of its devices get them.
+    SetFolders {
+        /// The folders (see [`crate::rules::validate_folders`]).
+        folders: Vec<crate::Folder>,
+    },
+    /// The caller's chat folders, in tab order.
+    GetFolders,
     /// Set the caller's display name and bio ("" clears one); everyone who shares a chat
     /// with the caller hears `ProfileChanged`.
     SetProfile {
@@ -428,8 +463,17 @@ impl Request {
             | Request::RenameChat { chat, .. }
             | Request::SetTyping { chat }
             | Request::SetChatPinned { chat, .. }
+            | Request::SetChatMuted { chat, .. }
+            | Request::SetChatArchived { chat, .. }
             | Request::CallSignal { chat, .. } => ok(chat.0),
             Request::OpenDirect { peer } | Request::GetProfile { account: peer } => ok(peer.0),
+            Request::SetFolders { folders } => folders
+                .iter()
+                .all(|f| f.include.iter().chain(&f.exclude).all(|c| ok(c.0))),
+            Request::GetPresence { accounts } => {
+                accounts.len() <= crate::rules::MAX_PRESENCE_QUERY
+                    && accounts.iter().all(|a| ok(a.0))
+            }
             Request::CreateGroup { members, .. } => members.iter().all(|m| ok(m.0)),
             Request::AddMember { chat, account } | Request::RemoveMember { chat, account } => {
                 ok(chat.0) && ok(account.0)
@@ -480,6 +524,8 @@ impl Request {
             Request::GetPlan
             | Request::SetBusinessProfile(_)
             | Request::GetPinnedChats
+            | Request::GetChatSettings
+            | Request::GetFolders
             | Request::SetProfile { .. }
             | Request::GetMediaRelay => true,
             Request::CreateChannel(_)
@@ -495,6 +541,7 @@ impl Request {
             | Request::LookupUser { .. }
             | Request::Ping
             | Request::SetGroupAdds { .. }
+            | Request::SetLastSeen { .. }
             | Request::GetPrivacy
             | Request::SetIdentityKey { .. }
             | Request::UploadKeyPackages { .. }
@@ -568,6 +615,12 @@ impl Request {
             Request::ChannelEarnings { .. } => "channel_earnings",
             Request::ChannelAdmins { .. } => "channel_admins",
             Request::SetChatPinned { .. } => "set_chat_pinned",
+            Request::SetLastSeen { .. } => "set_last_seen",
+            Request::SetChatMuted { .. } | Request::SetChatArchived { .. } => "chat_settings",
+            Request::GetChatSettings => "get_chat_settings",
+            Request::SetFolders { .. } => "set_folders",
+            Request::GetFolders => "get_folders",
+            Request::GetPresence { .. } => "get_presence",
             Request::SetProfile { .. } => "set_profile",
             Request::GetProfile { .. } => "get_profile",
             Request::GetPinnedChats => "get_pinned_chats",
@@ -617,6 +670,14 @@ pub enum Response {
     User(AccountInfo),
     /// To `GetProfile`.
     Profile(Profile),
+    /// To `SetChatMuted` and `SetChatArchived`.
+    ChatSettings(crate::ChatSettings),
+    /// To `GetChatSettings`.
+    AllChatSettings(Vec<crate::ChatSettings>),
+    /// To `SetFolders` and `GetFolders`: the folders now, in tab order.
+    Folders(Vec<crate::Folder>),
+    /// To `GetPresence`, in the order asked.
+    Presence(Vec<crate::PresenceInfo>),
     /// To `Ping`: the account's newest `pts` (zero before sign-in).
     Pong {
         /// The account's newest `pts`.

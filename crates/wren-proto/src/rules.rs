@@ -115,6 +115,69 @@ pub fn validate_title(title: &str) -> Result<&str, VisibleTextError> {
     visible_text(title, MAX_TITLE_CHARS)
 }
 
+/// The most chat folders an account has.
+pub const MAX_FOLDERS: usize = 10;
+/// The longest folder name, in characters.
+pub const MAX_FOLDER_NAME_CHARS: usize = 12;
+/// The most chats one folder lists in `include` or in `exclude`.
+pub const MAX_FOLDER_CHATS: usize = 100;
+
+/// Why a set of chat folders is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FolderError {
+    /// More than [`MAX_FOLDERS`].
+    #[error("at most {MAX_FOLDERS} folders")]
+    TooMany,
+    /// Two folders with one id.
+    #[error("two folders have the id {0}")]
+    DuplicateId(u32),
+    /// A bad name.
+    #[error("folder name: {0}")]
+    Name(VisibleTextError),
+    /// Too many listed chats, or a chat both included and excluded.
+    #[error(
+        "a folder lists at most {MAX_FOLDER_CHATS} chats to include and to exclude, none in both"
+    )]
+    Chats,
+    /// Nothing could ever be in it.
+    #[error("a folder takes direct chats, groups or listed chats")]
+    Empty,
+}
+
+/// Checks one account's folders; the names come back trimmed.
+pub fn validate_folders(folders: &mut [crate::Folder]) -> Result<(), FolderError> {
+    if folders.len() > MAX_FOLDERS {
+        return Err(FolderError::TooMany);
+    }
+    let mut ids = std::collections::HashSet::new();
+    for folder in folders.iter_mut() {
+        if !ids.insert(folder.id) {
+            return Err(FolderError::DuplicateId(folder.id));
+        }
+        folder.name = validate_folder(&folder.name)
+            .map_err(FolderError::Name)?
+            .to_owned();
+        if folder.include.len() > MAX_FOLDER_CHATS
+            || folder.exclude.len() > MAX_FOLDER_CHATS
+            || folder.include.iter().any(|c| folder.exclude.contains(c))
+        {
+            return Err(FolderError::Chats);
+        }
+        if !folder.direct && !folder.groups && folder.include.is_empty() {
+            return Err(FolderError::Empty);
+        }
+    }
+    Ok(())
+}
+
+/// Checks a folder name: 1 to [`MAX_FOLDER_NAME_CHARS`] visible characters.
+pub fn validate_folder(name: &str) -> Result<&str, VisibleTextError> {
+    visible_text(name, MAX_FOLDER_NAME_CHARS)
+}
+
+/// The most accounts one `GetPresence` may ask about.
+pub const MAX_PRESENCE_QUERY: usize = 200;
 /// The longest display name, in characters.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
 /// The longest bio, in characters.
@@ -434,6 +497,34 @@ mod tests {
             validate_password(&"x".repeat(1025)),
             Err(PasswordError::TooLong)
         );
+    }
+
+    #[test]
+    fn folders_have_names_kinds_and_sane_lists() {
+        let folder = |id, name: &str| crate::Folder {
+            id,
+            name: name.into(),
+            direct: true,
+            ..crate::Folder::default()
+        };
+        let mut ok = vec![folder(1, " Work "), folder(2, "العائلة")];
+        assert_eq!(validate_folders(&mut ok), Ok(()));
+        assert_eq!(ok[0].name, "Work");
+        assert_eq!(
+            validate_folders(&mut [folder(1, "a"), folder(1, "b")]),
+            Err(FolderError::DuplicateId(1))
+        );
+        assert!(validate_folders(&mut [folder(1, "far too long a name")]).is_err());
+        let mut empty = folder(1, "x");
+        empty.direct = false;
+        assert_eq!(validate_folders(&mut [empty]), Err(FolderError::Empty));
+        let mut both = folder(1, "x");
+        both.include = vec![crate::ChatId(5)];
+        both.exclude = vec![crate::ChatId(5)];
+        assert_eq!(validate_folders(&mut [both]), Err(FolderError::Chats));
+        let mut many: Vec<crate::Folder> =
+            (0..=MAX_FOLDERS as u32).map(|i| folder(i, "f")).collect();
+        assert_eq!(validate_folders(&mut many), Err(FolderError::TooMany));
     }
 
     #[test]

@@ -135,6 +135,11 @@ pub enum Update {
         /// Pinned or not.
         pinned: bool,
     },
+    /// The account changed its settings of a chat (muted, archived) on one of its devices,
+    /// or a new message took the chat out of the archive.
+    ChatSettingsChanged(crate::ChatSettings),
+    /// The account's chat folders, as they are now (changed on one of its devices).
+    FoldersChanged(Vec<crate::Folder>),
     /// Someone this account shares a chat with (or the account itself) changed their
     /// display name; it holds in every chat.
     ProfileChanged {
@@ -160,7 +165,8 @@ impl Update {
             | Update::MlsWelcome { chat, .. }
             | Update::TitleSealed { chat, .. }
             | Update::ChatPinned { chat, .. } => Some(*chat),
-            Update::ProfileChanged { .. } => None,
+            Update::ChatSettingsChanged(settings) => Some(settings.chat),
+            Update::ProfileChanged { .. } | Update::FoldersChanged(_) => None,
         }
     }
 }

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::mpsc;
 use wren_proto::{
-    AccountId, CallSignalNotice, ChannelId, ChannelPush, DeviceId, ErrorBody, ErrorCode, Pts,
-    ServerFrame, TypingNotice, Update,
+    AccountId, CallSignalNotice, ChannelId, ChannelPush, DeviceId, ErrorBody, ErrorCode,
+    PresenceInfo, Pts, ServerFrame, TypingNotice, Update,
 };
 
 /// A live account-log update queued for one connection.
@@ -22,14 +22,33 @@ pub(crate) struct UpdatePush {
     pub(crate) update: Arc<Update>,
 }
 
+/// A notice for a connection that is never stored: who is typing, who came online.
+#[derive(Clone, Debug)]
+pub(crate) enum Ephemeral {
+    /// Someone is typing in a chat.
+    Typing(TypingNotice),
+    /// Someone came online or went offline.
+    Presence(PresenceInfo),
+}
+
+impl Ephemeral {
+    /// The frame that carries it.
+    pub(crate) fn frame(self) -> ServerFrame {
+        match self {
+            Ephemeral::Typing(notice) => ServerFrame::Typing(notice),
+            Ephemeral::Presence(info) => ServerFrame::Presence(info),
+        }
+    }
+}
+
 /// The queues through which the hub reaches one signed-in connection.
 #[derive(Debug)]
 pub(crate) struct Outlets {
     /// Bounded: an update that does not fit is dropped (the client resyncs by `pts`).
     pub(crate) updates: mpsc::Sender<UpdatePush>,
-    /// Bounded and small: typing notices that do not fit are dropped; they never take an
-    /// update's place.
-    pub(crate) typing: mpsc::Sender<TypingNotice>,
+    /// Bounded and small: typing and presence notices that do not fit are dropped; they
+    /// never take an update's place.
+    pub(crate) ephemeral: mpsc::Sender<Ephemeral>,
     /// Unbounded: for the fatal frame that signs the connection out. The connection's
     /// reading side takes it, so that it stops acting for the device at once.
     pub(crate) control: mpsc::UnboundedSender<ServerFrame>,
@@ -99,6 +118,15 @@ struct Entry {
 pub(crate) struct Registration {
     account: AccountId,
     id: u64,
+    /// The account had no other connection: it just came online.
+    first: bool,
+}
+
+impl Registration {
+    /// Whether the account came online with this connection.
+    pub(crate) fn came_online(&self) -> bool {
+        self.first
+    }
 }
 
 /// Online connections, by account.
@@ -134,24 +162,52 @@ impl Hub {
         let mut online = self.online();
         if online.revoked.contains(&device) {
             let _ = outlets.control.send(ServerFrame::Fatal(signed_out()));
-            return Registration { account, id };
+            return Registration {
+                account,
+                id,
+                first: false,
+            };
         }
-        online.accounts.entry(account).or_default().push(Entry {
+        let entries = online.accounts.entry(account).or_default();
+        let first = entries.is_empty();
+        entries.push(Entry {
             id,
             device,
             outlets,
         });
-        Registration { account, id }
+        Registration { account, id, first }
     }
 
-    /// Stops delivering to a connection.
-    pub(crate) fn unregister(&self, registration: &Registration) {
+    /// Stops delivering to a connection; whether it was the account's last (it went
+    /// offline).
+    pub(crate) fn unregister(&self, registration: &Registration) -> bool {
         let mut online = self.online();
-        if let Some(entries) = online.accounts.get_mut(&registration.account) {
-            entries.retain(|e| e.id != registration.id);
-            if entries.is_empty() {
-                online.accounts.remove(&registration.account);
-                online.forget_channels(registration.account);
+        let Some(entries) = online.accounts.get_mut(&registration.account) else {
+            return false;
+        };
+        let before = entries.len();
+        entries.retain(|e| e.id != registration.id);
+        if before == entries.len() || !entries.is_empty() {
+            return false;
+        }
+        online.accounts.remove(&registration.account);
+        online.forget_channels(registration.account);
+        true
+    }
+
+    /// Whether the account has a signed-in connection to this server.
+    pub(crate) fn is_online(&self, account: AccountId) -> bool {
+        self.online().accounts.contains_key(&account)
+    }
+
+    /// Tells the online connections of `recipients` that someone came online or went
+    /// offline.
+    pub(crate) fn presence(&self, recipients: &[AccountId], info: PresenceInfo) {
+        let online = self.online();
+        for account in recipients {
+            for entry in online.accounts.get(account).into_iter().flatten() {
+                // A full queue just means the notice is stale by now.
+                let _ = entry.outlets.ephemeral.try_send(Ephemeral::Presence(info));
             }
         }
     }
@@ -202,7 +258,10 @@ impl Hub {
         for account in recipients {
             for entry in online.accounts.get(account).into_iter().flatten() {
                 // A full typing queue just means the notice is stale by now.
-                let _ = entry.outlets.typing.try_send(notice.clone());
+                let _ = entry
+                    .outlets
+                    .ephemeral
+                    .try_send(Ephemeral::Typing(notice.clone()));
             }
         }
     }

@@ -147,7 +147,8 @@ async fn nobody_can_put_someone_into_a_group_who_said_nobody_may() {
     assert_eq!(
         bob.call(Request::GetPrivacy).await,
         Ok(Response::Privacy(Privacy {
-            group_adds: GroupAdds::Everybody
+            group_adds: GroupAdds::Everybody,
+            ..Privacy::default()
         }))
     );
     assert_eq!(
@@ -156,7 +157,8 @@ async fn nobody_can_put_someone_into_a_group_who_said_nobody_may() {
         })
         .await,
         Ok(Response::Privacy(Privacy {
-            group_adds: GroupAdds::Nobody
+            group_adds: GroupAdds::Nobody,
+            ..Privacy::default()
         }))
     );
     let refused = alice

@@ -98,6 +98,9 @@ impl View {
             }
             Update::ChatPinned { .. } => panic!("this test pins no chats"),
             Update::ProfileChanged { .. } => panic!("this test changes no profiles"),
+            Update::ChatSettingsChanged(_) | Update::FoldersChanged(_) => {
+                panic!("this test changes no chat settings or folders")
+            }
         }
     }
 }

@@ -1121,6 +1121,14 @@ fn a_chat_muted_from_its_menu_is_not_announced_and_a_group_s_message_names_the_g
         "a muted chat was announced: {:?}",
         bus.notifications()
     );
+    // A mention gets through the mute.
+    omar.ok(&["send", "@nora", "@nora are you there?"]);
+    app.wait("the mention's notification despite the mute", |_| {
+        bus.notifications()
+            .iter()
+            .any(|n| n.summary == "omar" && n.body == "@nora are you there?")
+            .then_some(())
+    });
 
     // Unmuted, omar is announced again.
     app.context_click_text(FIRST_CHAT, "omar");

@@ -71,6 +71,9 @@ pub(super) async fn privacy(ctx: &Ctx, change: Option<PrivacyCommand>) -> Result
         Some(PrivacyCommand::Groups { allowed }) => {
             ctx.client.set_group_adds(allowed.into()).await?
         }
+        Some(PrivacyCommand::LastSeen { visibility }) => {
+            ctx.client.set_last_seen(visibility.into()).await?
+        }
     };
     if ctx.json {
         return output::json(&output::PrivacyJson::from(privacy));

@@ -125,3 +125,22 @@ pub(super) async fn group_remove(ctx: &Ctx, chat: &str, user: &str) -> Result<()
     ctx.client.remove_member(chat, account.id).await?;
     Ok(())
 }
+
+pub(super) async fn archive(ctx: &Ctx, chat: &str, archived: bool) -> Result<()> {
+    sync(ctx).await?;
+    let chat = profile::resolve_chat(&ctx.client, chat).await?;
+    ctx.client.set_archived(chat, archived).await?;
+    let summary = ctx
+        .client
+        .chat(chat)
+        .await?
+        .ok_or_else(|| anyhow!("chat {chat} is gone"))?;
+    if ctx.json {
+        return output::json(&summary);
+    }
+    output::line(&if summary.archived {
+        format!("{} is archived", summary.title)
+    } else {
+        format!("{} is not archived", summary.title)
+    })
+}

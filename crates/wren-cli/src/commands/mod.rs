@@ -62,6 +62,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             duration,
             off,
         } => chats::mute(ctx, &chat, duration.as_deref(), off).await,
+        Command::Archive { chat, off } => chats::archive(ctx, &chat, !off).await,
         Command::Group(GroupCommand::Create { title, members }) => {
             chats::group_create(ctx, &title, &members).await
         }

@@ -705,13 +705,30 @@ impl Client {
         Ok(())
     }
 
-    /// Mutes a chat's announcements on this device until `until` (ms since the epoch;
-    /// [`MUTED_FOR_EVER`]: for ever), or unmutes it (`None`). Its messages still arrive and count
-    /// as unread; they are not announced.
+    /// Mutes a chat's announcements on all of this account's devices until `until` (ms
+    /// since the epoch; [`MUTED_FOR_EVER`]: for ever), or unmutes it (`None`). Its messages
+    /// still arrive and count as unread; they are not announced. Needs the server.
     pub async fn set_muted(&self, chat: ChatId, until: Option<u64>) -> Result<(), CoreError> {
         self.check_member(chat).await?;
-        self.inner.store.set_muted(chat, until).await?;
-        if let Some(chat) = self.inner.store.chat(self.me()?, chat).await? {
+        self.change_settings(Request::SetChatMuted { chat, until })
+            .await
+    }
+
+    /// Puts a chat in this account's archive (on all of its devices), or takes it out. A
+    /// new message takes an archived chat out again unless it is muted. Needs the server.
+    pub async fn set_archived(&self, chat: ChatId, archived: bool) -> Result<(), CoreError> {
+        self.check_member(chat).await?;
+        self.change_settings(Request::SetChatArchived { chat, archived })
+            .await
+    }
+
+    async fn change_settings(&self, request: Request) -> Result<(), CoreError> {
+        let settings = match self.request(request).await? {
+            Response::ChatSettings(settings) => settings,
+            other => return Err(unexpected(other)),
+        };
+        self.inner.store.apply_settings(settings).await?;
+        if let Some(chat) = self.inner.store.chat(self.me()?, settings.chat).await? {
             let _ = self.inner.events.send(ClientEvent::ChatUpdated { chat });
         }
         Ok(())

@@ -1,9 +1,9 @@
-//! Display names and bios.
+//! Display names, bios, presence and chat folders.
 
 use super::{unexpected, Client};
 use crate::error::CoreError;
-use crate::model::Profile;
-use wren_proto::{rules, AccountId, Request, Response};
+use crate::model::{PresenceOf, Profile};
+use wren_proto::{rules, AccountId, LastSeenVisibility, Privacy, Request, Response};
 
 impl Client {
     /// Sets this account's display name and bio ("" clears one). Everyone who shares a
@@ -24,6 +24,66 @@ impl Client {
             }
         }
         self.profile(me).await
+    }
+
+    /// Whether these accounts are online, or when they were last seen, as far as their
+    /// privacy and this account's let it be known (this account itself is left out).
+    pub async fn presence(&self, accounts: &[AccountId]) -> Result<Vec<PresenceOf>, CoreError> {
+        let me = self.me()?;
+        let accounts: Vec<AccountId> = accounts.iter().copied().filter(|&a| a != me).collect();
+        if accounts.len() > rules::MAX_PRESENCE_QUERY {
+            return Err(CoreError::Invalid(format!(
+                "ask for at most {} people at a time",
+                rules::MAX_PRESENCE_QUERY
+            )));
+        }
+        if accounts.is_empty() {
+            return Ok(Vec::new());
+        }
+        match self.request(Request::GetPresence { accounts }).await? {
+            Response::Presence(list) => Ok(list.into_iter().map(PresenceOf::from).collect()),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Chooses who sees when this account is online and was last seen; with
+    /// [`LastSeenVisibility::Nobody`] it sees nobody else's either.
+    pub async fn set_last_seen(
+        &self,
+        visibility: LastSeenVisibility,
+    ) -> Result<Privacy, CoreError> {
+        match self.request(Request::SetLastSeen { visibility }).await? {
+            Response::Privacy(privacy) => Ok(privacy),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// The account's chat folders, in tab order, as this device last heard them.
+    pub async fn folders(&self) -> Result<Vec<wren_proto::Folder>, CoreError> {
+        self.me()?;
+        Ok(self.inner.store.folders().await?)
+    }
+
+    /// Replaces the account's chat folders (all of its devices get them); returns them as
+    /// the server keeps them (names trimmed). Needs the server.
+    pub async fn set_folders(
+        &self,
+        mut folders: Vec<wren_proto::Folder>,
+    ) -> Result<Vec<wren_proto::Folder>, CoreError> {
+        rules::validate_folders(&mut folders).map_err(|e| CoreError::Invalid(e.to_string()))?;
+        let folders = match self.request(Request::SetFolders { folders }).await? {
+            Response::Folders(folders) => folders,
+            other => return Err(unexpected(other)),
+        };
+        if self.inner.store.replace_folders(folders.clone()).await? {
+            let _ = self
+                .inner
+                .events
+                .send(crate::events::ClientEvent::FoldersChanged {
+                    folders: folders.clone(),
+                });
+        }
+        Ok(folders)
     }
 
     /// An account's display name and bio, as the server has them now.

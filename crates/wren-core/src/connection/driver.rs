@@ -414,6 +414,7 @@ impl Driver {
         tokio::spawn(super::pins::sync(
             self.ctx.store.clone(),
             self.requester.clone(),
+            self.ctx.events.clone(),
         ));
         // Group titles set here but not sealed yet (the app stopped first) go out now.
         match self.ctx.store.titles_to_seal().await {

@@ -47,6 +47,13 @@ impl Driver {
             }
             ServerFrame::Fatal(body) => Err(Exit::Disconnected(body.to_string())),
             ServerFrame::Welcome(_) => Ok(()),
+            ServerFrame::Presence(info) => {
+                let _ = self.ctx.events.send(ClientEvent::Presence {
+                    account: info.account,
+                    presence: info.presence.into(),
+                });
+                Ok(())
+            }
             ServerFrame::CallSignal(notice) => {
                 if let Some(auth) = self.auth() {
                     let me = crate::calls::machine::Sender {
@@ -321,6 +328,12 @@ impl Driver {
                 .ctx
                 .events
                 .send(ClientEvent::ProfileChanged { account });
+        }
+        if let Some(folders) = applied.folders {
+            let _ = self
+                .ctx
+                .events
+                .send(ClientEvent::FoldersChanged { folders });
         }
         if applied.messages.len() <= MAX_MESSAGE_EVENTS {
             self.emit_messages(applied.messages).await;

@@ -1,18 +1,44 @@
-//! Pinned chats after each sign-in: pins set here while offline go to the server (one the
-//! server refuses, past the plan's limit, is undone here), then the server's list of
-//! pins is taken for every other chat, so a device that was away shows what the account
-//! pinned elsewhere.
+//! Pinned chats and chat settings after each sign-in: pins set here while offline go to
+//! the server (one the server refuses, past the plan's limit, is undone here), then the
+//! server's lists of muted and archived chats and of pins are taken for every other chat,
+//! so a device that was away shows what the account did elsewhere.
 
 use super::Requester;
 use crate::error::CoreError;
+use crate::events::ClientEvent;
 use crate::store::Store;
+use tokio::sync::broadcast;
 use wren_proto::{Request, Response};
 
-/// Sends this device's waiting pins, then takes the server's list.
-pub(super) async fn sync(store: Store, server: Requester) {
+/// Sends this device's waiting pins, then takes the server's lists of settings, folders
+/// and pins.
+pub(super) async fn sync(store: Store, server: Requester, events: broadcast::Sender<ClientEvent>) {
     if let Err(e) = send_pending(&store, &server).await {
         tracing::debug!(error = %e, "pins not sent; again at the next sign-in");
         return;
+    }
+    match server.request(Request::GetChatSettings).await {
+        Ok(Response::AllChatSettings(list)) => match store.replace_settings(list).await {
+            Ok(changed) => {
+                for chat in changed {
+                    server.chat_changed(chat);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot keep the chat settings"),
+        },
+        Ok(other) => tracing::warn!(?other, "unexpected answer to the chat settings"),
+        Err(e) => tracing::debug!(error = %e, "cannot fetch the chat settings"),
+    }
+    match server.request(Request::GetFolders).await {
+        Ok(Response::Folders(folders)) => match store.replace_folders(folders.clone()).await {
+            Ok(true) => {
+                let _ = events.send(ClientEvent::FoldersChanged { folders });
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot keep the folders"),
+        },
+        Ok(other) => tracing::warn!(?other, "unexpected answer to the folders"),
+        Err(e) => tracing::debug!(error = %e, "cannot fetch the folders"),
     }
     match server.request(Request::GetPinnedChats).await {
         Ok(Response::PinnedChats(pinned)) => match store.replace_pins(pinned).await {

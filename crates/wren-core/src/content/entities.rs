@@ -116,6 +116,23 @@ pub fn utf16_len(text: &str) -> u32 {
     text.encode_utf16().count() as u32
 }
 
+/// Whether one of the `@mention` entities of `text` names `username` (case ignored).
+pub fn mentions(text: &str, entities: &[Entity], username: &str) -> bool {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Mention)
+        .filter_map(|e| {
+            let end = usize::try_from(e.end()).ok()?;
+            String::from_utf16(units.get(e.offset as usize..end)?).ok()
+        })
+        .any(|mention| {
+            mention
+                .strip_prefix('@')
+                .is_some_and(|name| name.eq_ignore_ascii_case(username))
+        })
+}
+
 /// Whether a UTF-16 offset falls on a character boundary of `text`.
 fn on_boundary(text: &str, offset: u32) -> bool {
     let mut at = 0u32;
@@ -384,6 +401,16 @@ mod tests {
             ),
             Err(EntityError::BadField)
         );
+    }
+
+    #[test]
+    fn a_mention_names_an_account_whatever_the_case() {
+        let text = "hi @Alice and @bob_2";
+        let entities = vec![e(EntityKind::Mention, 3, 6), e(EntityKind::Mention, 14, 6)];
+        assert!(mentions(text, &entities, "alice"));
+        assert!(mentions(text, &entities, "bob_2"));
+        assert!(!mentions(text, &entities, "ali"));
+        assert!(!mentions("alice", &[], "alice"), "plain text is no mention");
     }
 
     #[test]

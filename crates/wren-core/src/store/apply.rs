@@ -28,6 +28,8 @@ pub(crate) struct Applied {
     pub(crate) groups_to_check: BTreeSet<ChatId>,
     /// People whose display name changed, as they are now.
     pub(crate) profiles: Vec<crate::model::Account>,
+    /// The account's chat folders, when they changed.
+    pub(crate) folders: Option<Vec<wren_proto::Folder>>,
     /// The `pts` stored after the batch.
     pub(crate) pts: Pts,
 }
@@ -64,6 +66,12 @@ fn apply_one(
     out: &mut Applied,
 ) -> Result<(), StoreError> {
     let chat = match update {
+        Update::FoldersChanged(list) => {
+            if super::folders::replace(conn, list)? {
+                out.folders = Some(list.clone());
+            }
+            return Ok(());
+        }
         Update::ProfileChanged { account } => {
             chats::upsert_user(conn, account)?;
             out.chats.extend(chats::chats_with(conn, account.id)?);
@@ -82,6 +90,7 @@ fn apply_one(
             | Update::MessageDeleted { .. }
             | Update::ReadMark { .. }
             | Update::ChatPinned { .. }
+            | Update::ChatSettingsChanged(_)
     ) {
         // It may change the chat's group: the next message loads it anew.
         groups.forget(chat);
@@ -218,7 +227,8 @@ fn apply_one(
             chats::touch(conn, chat, *log_seq, 0)?;
         }
         Update::ChatPinned { pinned, .. } => pins::apply_announced(conn, chat, *pinned)?,
-        Update::ProfileChanged { .. } => {}
+        Update::ProfileChanged { .. } | Update::FoldersChanged(_) => {}
+        Update::ChatSettingsChanged(settings) => chats::apply_settings(conn, settings)?,
         Update::ChatJoined(_) => {}
     }
     Ok(())

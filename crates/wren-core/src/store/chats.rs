@@ -240,7 +240,7 @@ pub(crate) fn summary(
     let row = conn
         .prepare_cached(
             "SELECT kind, title, read_seq, peers_read_seq, last_activity_at, pinned, is_member,
-                    draft, muted_until
+                    draft, muted_until, archived
              FROM chats WHERE id = ?1",
         )?
         .query_row([chat.0 as i64], |row| {
@@ -250,6 +250,7 @@ pub(crate) fn summary(
                 row.get::<_, i64>(4)?,
                 (row.get::<_, bool>(5)?, row.get::<_, bool>(6)?),
                 (row.get::<_, String>(7)?, row.get::<_, i64>(8)?),
+                row.get::<_, bool>(9)?,
             ))
         })
         .optional()?;
@@ -259,6 +260,7 @@ pub(crate) fn summary(
         last_activity_at,
         (pinned, is_member),
         (draft, muted_until),
+        archived,
     )) = row
     else {
         return Ok(None);
@@ -285,12 +287,19 @@ pub(crate) fn summary(
         .query_row(params![chat.0 as i64, read_seq, me.0 as i64], |row| {
             row.get(0)
         })?;
+    let unread_mentions: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM messages WHERE chat_id = ?1 AND seq > ?2
+             AND mentions_me = 1 AND deleted = 0 AND hidden = 0",
+        )?
+        .query_row(params![chat.0 as i64, read_seq], |row| row.get(0))?;
     Ok(Some(ChatSummary {
         id: chat,
         kind,
         title,
         members,
         unread_count: unread_count as u64,
+        unread_mentions: unread_mentions as u64,
         read_seq: Seq(read_seq as u64),
         peers_read_seq: Seq(peers_read_seq as u64),
         last_message: messages::last(conn, me, chat)?,
@@ -299,20 +308,58 @@ pub(crate) fn summary(
         is_member,
         draft,
         muted_until: (muted_until as u64 > crate::client::now_ms()).then_some(muted_until as u64),
+        archived,
     }))
 }
 
-/// Mutes a chat's announcements on this device until `until` (ms since the epoch; `None`
-/// unmutes).
-pub(crate) fn set_muted(
+/// Takes the account's settings of a chat (muted, archived) as the server has them.
+pub(crate) fn apply_settings(
     conn: &Connection,
-    chat: ChatId,
-    until: Option<u64>,
+    settings: &wren_proto::ChatSettings,
 ) -> Result<(), StoreError> {
-    let until = until.map_or(0, |ms| i64::try_from(ms).unwrap_or(i64::MAX));
-    conn.prepare_cached("UPDATE chats SET muted_until = ?2 WHERE id = ?1")?
-        .execute(params![chat.0 as i64, until])?;
+    let until = settings
+        .muted_until
+        .map_or(0, |ms| i64::try_from(ms).unwrap_or(i64::MAX));
+    conn.prepare_cached("UPDATE chats SET muted_until = ?2, archived = ?3 WHERE id = ?1")?
+        .execute(params![settings.chat.0 as i64, until, settings.archived])?;
     Ok(())
+}
+
+/// Takes the server's list of the chats whose settings are not the defaults: every other
+/// stored chat goes back to the defaults. Returns the chats that changed.
+pub(crate) fn replace_settings(
+    conn: &Connection,
+    list: &[wren_proto::ChatSettings],
+) -> Result<Vec<ChatId>, StoreError> {
+    let current: Vec<(ChatId, i64, bool)> = {
+        let mut statement = conn.prepare_cached("SELECT id, muted_until, archived FROM chats")?;
+        let rows = statement
+            .query_map([], |r| {
+                Ok((ChatId(r.get::<_, i64>(0)? as u64), r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows
+    };
+    let mut changed = Vec::new();
+    for (chat, muted, archived) in current {
+        let wanted =
+            list.iter()
+                .find(|s| s.chat == chat)
+                .copied()
+                .unwrap_or(wren_proto::ChatSettings {
+                    chat,
+                    muted_until: None,
+                    archived: false,
+                });
+        let wanted_muted = wanted
+            .muted_until
+            .map_or(0, |ms| i64::try_from(ms).unwrap_or(i64::MAX));
+        if wanted_muted != muted || wanted.archived != archived {
+            apply_settings(conn, &wanted)?;
+            changed.push(chat);
+        }
+    }
+    Ok(changed)
 }
 
 /// Saves (or, empty, clears) the unsent text of a chat's composer.

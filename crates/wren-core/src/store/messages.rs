@@ -33,10 +33,10 @@ pub(crate) const VIEW_COLUMNS: &str =
      FROM reactions r LEFT JOIN users ru ON ru.id = r.account_id
      WHERE r.chat_id = m.chat_id AND r.target_seq = m.seq),
     EXISTS (SELECT 1 FROM pinned_messages p WHERE p.chat_id = m.chat_id AND p.seq = m.seq),
-    coalesce(u.display_name, '')";
+    coalesce(u.display_name, ''), m.mentions_me";
 
 /// How many columns [`VIEW_COLUMNS`] has: a query's own columns come after them.
-pub(crate) const VIEW_COLUMN_COUNT: usize = 18;
+pub(crate) const VIEW_COLUMN_COUNT: usize = 19;
 
 /// The joins `view_from_row` needs, after `FROM messages m`.
 pub(crate) const VIEW_JOINS: &str =
@@ -83,6 +83,7 @@ pub(crate) fn view_from_row(row: &Row<'_>, me: AccountId) -> rusqlite::Result<Me
             .and_then(|bytes| from_stored(&bytes)),
         reactions: reactions_from(row.get::<_, Option<String>>(15)?.as_deref(), me),
         pinned: row.get(16)?,
+        mentions_me: row.get(18)?,
     })
 }
 
@@ -311,6 +312,7 @@ pub(crate) fn upsert(
     let missing_group = opened.missing_group;
     let reply_to = opened.reply_to.or(message.reply_to);
     let call = opened.call.as_ref().map(call_bytes);
+    let mentions_me = mentions_owner(conn, message, &opened.text, &opened.entities, reply_to)?;
     let entities = (!opened.entities.is_empty()).then(|| to_stored(&opened.entities));
     let forwarded = opened.forwarded.as_ref().map(to_stored);
     let hidden = if opened.action.is_some() {
@@ -322,8 +324,9 @@ pub(crate) fn upsert(
     let id = conn
         .prepare_cached(
             "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text, reply_to, sent_at,
-                                   edited_at, deleted, state, call, entities, forwarded, hidden)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                                   edited_at, deleted, state, call, entities, forwarded, hidden,
+                                   mentions_me)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
              ON CONFLICT(chat_id, seq) DO UPDATE SET
                 text = excluded.text, edited_at = excluded.edited_at, deleted = excluded.deleted,
                 state = excluded.state, call = excluded.call, entities = excluded.entities,
@@ -347,6 +350,7 @@ pub(crate) fn upsert(
                 entities,
                 forwarded,
                 hidden,
+                mentions_me,
             ],
             |row| row.get(0),
         )?;
@@ -355,6 +359,39 @@ pub(crate) fn upsert(
         missing_group,
         action: opened.action.filter(|_| in_order),
     })
+}
+
+/// Whether `message` (from someone else) names this store's account by `@username` or
+/// answers one of its messages.
+fn mentions_owner(
+    conn: &Connection,
+    message: &Message,
+    text: &str,
+    entities: &[content::Entity],
+    reply_to: Option<Seq>,
+) -> Result<bool, StoreError> {
+    let Some((owner, username)) = super::session::owner(conn)? else {
+        return Ok(false);
+    };
+    if message.sender == owner {
+        return Ok(false);
+    }
+    if content::entities::mentions(text, entities, &username) {
+        return Ok(true);
+    }
+    let Some(target) = reply_to else {
+        return Ok(false);
+    };
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM messages WHERE chat_id = ?1 AND seq = ?2 AND sender_id = ?3",
+        )?
+        .query_row(
+            params![message.chat.0 as i64, target.0 as i64, owner.0 as i64],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 fn set_text(conn: &Connection, id: i64, text: &str) -> Result<(), StoreError> {

@@ -10,6 +10,7 @@ mod business;
 mod calls;
 mod channels;
 mod chats;
+mod folders;
 mod groups;
 mod identity;
 mod messages;
@@ -339,13 +340,28 @@ impl Store {
             .await
     }
 
-    pub(crate) async fn set_muted(
+    /// Takes the account's settings of a chat as the server answered them.
+    pub(crate) async fn apply_settings(
         &self,
-        chat: ChatId,
-        until: Option<u64>,
+        settings: wren_proto::ChatSettings,
     ) -> Result<(), StoreError> {
         self.actor
-            .call(move |c| chats::set_muted(c, chat, until))
+            .call(move |c| chats::apply_settings(c, &settings))
+            .await
+    }
+
+    /// Takes the server's list of non-default chat settings; returns the chats that changed.
+    pub(crate) async fn replace_settings(
+        &self,
+        list: Vec<wren_proto::ChatSettings>,
+    ) -> Result<Vec<ChatId>, StoreError> {
+        self.actor
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let changed = chats::replace_settings(&tx, &list)?;
+                tx.commit()?;
+                Ok(changed)
+            })
             .await
     }
 

@@ -17,7 +17,7 @@ mod handshake;
 mod writer;
 
 use crate::accept::SlotHandle;
-use crate::handlers::{self, accounts, Caller};
+use crate::handlers::{self, accounts, presence, Caller};
 use crate::hub::{Outlets, Registration};
 use crate::server::AppState;
 use axum::extract::ws::{Message, WebSocket};
@@ -79,13 +79,13 @@ pub(crate) async fn serve(socket: WebSocket, state: AppState, ip: IpAddr, _slot:
     let (out, out_rx) = mpsc::unbounded_channel();
     let (control, control_rx) = mpsc::unbounded_channel();
     let (updates, updates_rx) = mpsc::channel(UPDATE_QUEUE);
-    let (typing, typing_rx) = mpsc::channel(TYPING_QUEUE);
+    let (ephemeral, ephemeral_rx) = mpsc::channel(TYPING_QUEUE);
     let (channels, channels_rx) = mpsc::channel(CHANNEL_QUEUE);
     let (calls, calls_rx) = mpsc::channel(CALL_QUEUE);
     let queues = Queues {
         out: out_rx,
         updates: updates_rx,
-        typing: typing_rx,
+        ephemeral: ephemeral_rx,
         channels: channels_rx,
         calls: calls_rx,
     };
@@ -98,7 +98,7 @@ pub(crate) async fn serve(socket: WebSocket, state: AppState, ip: IpAddr, _slot:
         control,
         control_rx,
         updates,
-        typing,
+        ephemeral,
         channels,
         calls,
         session: None,
@@ -145,7 +145,7 @@ struct Connection {
     control: mpsc::UnboundedSender<ServerFrame>,
     control_rx: mpsc::UnboundedReceiver<ServerFrame>,
     updates: mpsc::Sender<crate::hub::UpdatePush>,
-    typing: mpsc::Sender<wren_proto::TypingNotice>,
+    ephemeral: mpsc::Sender<crate::hub::Ephemeral>,
     calls: mpsc::Sender<wren_proto::CallSignalNotice>,
     channels: mpsc::Sender<axum::body::Bytes>,
     session: Option<Session>,
@@ -361,7 +361,7 @@ impl Connection {
         tracing::info!(account = %caller.account.id, device = %caller.device, "signed in");
         let outlets = Outlets {
             updates: self.updates.clone(),
-            typing: self.typing.clone(),
+            ephemeral: self.ephemeral.clone(),
             control: self.control.clone(),
             channels: self.channels.clone(),
             calls: self.calls.clone(),
@@ -370,6 +370,13 @@ impl Connection {
             .state
             .hub
             .register(caller.account.id, caller.device, outlets);
+        if registration.came_online() {
+            tokio::spawn(presence::announce(
+                self.state.clone(),
+                caller.account.id,
+                wren_proto::Presence::Online,
+            ));
+        }
         // The account's channels push to this connection from before the sign-in is
         // answered, so a client that then pulls their differences misses nothing.
         match self.state.store.channel_ids(caller.account.id).await {
@@ -398,7 +405,12 @@ impl Connection {
     /// Stops pushes to this connection and forgets who it was.
     fn forget_session(&mut self) {
         if let Some(session) = self.session.take() {
-            self.state.hub.unregister(&session.registration);
+            if self.state.hub.unregister(&session.registration) {
+                tokio::spawn(presence::went_offline(
+                    self.state.clone(),
+                    session.caller.account.id,
+                ));
+            }
         }
     }
 }

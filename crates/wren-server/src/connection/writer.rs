@@ -10,14 +10,14 @@
 //! always has something to answer.
 
 use super::budget::Held;
-use crate::hub::UpdatePush;
+use crate::hub::{Ephemeral, UpdatePush};
 use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::SplitSink;
 use futures_util::SinkExt;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use wren_proto::{encode, CallSignalNotice, ServerFrame, TypingNotice, UpdateEnvelope};
+use wren_proto::{encode, CallSignalNotice, ServerFrame, UpdateEnvelope};
 
 /// How long one frame may take to be written before the peer is given up on.
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);
@@ -56,8 +56,8 @@ pub(super) struct Queues {
     pub(super) out: mpsc::UnboundedReceiver<Outgoing>,
     /// Live updates.
     pub(super) updates: mpsc::Receiver<UpdatePush>,
-    /// Typing notices.
-    pub(super) typing: mpsc::Receiver<TypingNotice>,
+    /// Typing and presence notices.
+    pub(super) ephemeral: mpsc::Receiver<Ephemeral>,
     /// Encoded channel pushes.
     pub(super) channels: mpsc::Receiver<Bytes>,
     /// Call signals.
@@ -110,8 +110,8 @@ pub(super) async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut queu
                     None => continue,
                 }
             }
-            Some(notice) = queues.typing.recv() => {
-                match Outgoing::encode(&ServerFrame::Typing(notice), None) {
+            Some(notice) = queues.ephemeral.recv() => {
+                match Outgoing::encode(&notice.frame(), None) {
                     Some(outgoing) => outgoing,
                     None => continue,
                 }

@@ -13,6 +13,7 @@ mod chats;
 mod keys;
 mod messages;
 mod mls;
+pub(crate) mod presence;
 mod sponsored;
 mod sync;
 
@@ -125,6 +126,14 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
             .await
         }
         Request::GetPrivacy => accounts::privacy(state, me),
+        Request::SetLastSeen { visibility } => {
+            let op = WriteOp::SetLastSeen {
+                account: me,
+                visibility,
+            };
+            write(state, op).await
+        }
+        Request::GetPresence { accounts } => presence::get(state, me, accounts),
         Request::SetTyping { chat } => messages::typing(state, caller, chat),
         Request::CallSignal {
             chat,
@@ -318,6 +327,43 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
                     .ok_or_else(|| ErrorBody::new(ErrorCode::NotFound, "no such account"))
             })
         }
+        Request::SetChatMuted { chat, until } => {
+            let op = WriteOp::ChangeChatSettings {
+                account: me,
+                chat,
+                change: crate::store::sqlite::SettingsChange::Muted(until),
+            };
+            write(state, op).await
+        }
+        Request::SetChatArchived { chat, archived } => {
+            let op = WriteOp::ChangeChatSettings {
+                account: me,
+                chat,
+                change: crate::store::sqlite::SettingsChange::Archived(archived),
+            };
+            write(state, op).await
+        }
+        Request::SetFolders { mut folders } => {
+            if let Err(e) = wren_proto::rules::validate_folders(&mut folders) {
+                return ready(Err(bad_request(e.to_string())));
+            }
+            write(
+                state,
+                WriteOp::SetFolders {
+                    account: me,
+                    folders,
+                },
+            )
+            .await
+        }
+        Request::GetFolders => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move { Ok(Response::Folders(store.folders(me).await?)) })
+        }
+        Request::GetChatSettings => {
+            let store = std::sync::Arc::clone(&state.store);
+            Box::pin(async move { Ok(Response::AllChatSettings(store.chat_settings(me).await?)) })
+        }
         Request::GetPinnedChats => {
             let store = std::sync::Arc::clone(&state.store);
             Box::pin(async move { Ok(Response::PinnedChats(store.pinned_chats(me).await?)) })
@@ -401,6 +447,8 @@ fn into_response(outcome: WriteOutcome) -> Response {
             chat, seq, sent_at, ..
         } => Response::Sent { chat, seq, sent_at },
         WriteOutcome::Privacy(privacy) => Response::Privacy(privacy),
+        WriteOutcome::ChatSettings(settings) => Response::ChatSettings(settings),
+        WriteOutcome::Folders(folders) => Response::Folders(folders),
         WriteOutcome::KeyPackageCount(remaining) => Response::KeyPackageCount { remaining },
         WriteOutcome::KeyPackages(claimed) => Response::KeyPackages(claimed),
         WriteOutcome::CommitAccepted { epoch, log_seq } => {

@@ -167,6 +167,20 @@ pub(crate) enum WriteOp {
         /// The most rows one op deletes.
         batch: u64,
     },
+    /// Change who sees the account's online status and last seen time.
+    SetLastSeen {
+        /// The caller.
+        account: AccountId,
+        /// The new setting.
+        visibility: wren_proto::LastSeenVisibility,
+    },
+    /// The account's last connection closed at `at` (ms since the epoch).
+    Seen {
+        /// Whose.
+        account: AccountId,
+        /// When.
+        at: u64,
+    },
     /// Change who may add the account to groups.
     SetGroupAdds {
         /// The caller.
@@ -242,6 +256,22 @@ pub(crate) enum WriteOp {
         /// Checked bio ("" for none).
         bio: String,
     },
+    /// Replace an account's chat folders (checked) for all of its devices.
+    SetFolders {
+        /// Whose.
+        account: AccountId,
+        /// In tab order.
+        folders: Vec<wren_proto::Folder>,
+    },
+    /// Change a member's settings of a chat (muted, archived) for all of its devices.
+    ChangeChatSettings {
+        /// The member.
+        account: AccountId,
+        /// The chat.
+        chat: ChatId,
+        /// What changes.
+        change: crate::store::sqlite::SettingsChange,
+    },
     /// Pin or unpin a chat for all of a member's devices (within its plan's limit).
     SetChatPinned {
         /// The member.
@@ -311,6 +341,17 @@ impl WriteOp {
     }
 }
 
+/// One account's last seen time as a viewer may know it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SeenBy {
+    /// Whose.
+    pub(crate) account: AccountId,
+    /// Whether its privacy lets the viewer know.
+    pub(crate) shown: bool,
+    /// When its last connection closed (ms since the epoch; 0: never).
+    pub(crate) last_seen: u64,
+}
+
 /// What a committed write returns to its caller.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum WriteOutcome {
@@ -347,6 +388,10 @@ pub(crate) enum WriteOutcome {
     },
     /// The account's privacy settings after the change.
     Privacy(Privacy),
+    /// A member's settings of a chat, as they are now.
+    ChatSettings(wren_proto::ChatSettings),
+    /// An account's chat folders, as they are now.
+    Folders(Vec<wren_proto::Folder>),
     /// Key packages left in a device's pool.
     KeyPackageCount(u32),
     /// One claimed key package per device.
@@ -507,6 +552,22 @@ pub(crate) trait Store: Send + Sync {
     async fn plan(&self, account: AccountId) -> Result<PlanInfo, StoreError>;
     /// The account's pinned chats, in the order they were pinned.
     async fn pinned_chats(&self, account: AccountId) -> Result<Vec<ChatId>, StoreError>;
+    /// What `viewer` may know of each account's presence: whether it is shown to them, and
+    /// when it was last seen (0: never); in the order asked, unknown accounts left out.
+    async fn presence(
+        &self,
+        viewer: AccountId,
+        accounts: Vec<AccountId>,
+    ) -> Result<Vec<SeenBy>, StoreError>;
+    /// Who may see `account`'s presence among those who share a chat with it.
+    async fn presence_audience(&self, account: AccountId) -> Result<Vec<AccountId>, StoreError>;
+    /// The account's chat folders, in tab order.
+    async fn folders(&self, account: AccountId) -> Result<Vec<wren_proto::Folder>, StoreError>;
+    /// The account's chats whose settings (muted, archived) are not the defaults.
+    async fn chat_settings(
+        &self,
+        account: AccountId,
+    ) -> Result<Vec<wren_proto::ChatSettings>, StoreError>;
     /// An account's profile, if the account exists.
     async fn profile(&self, account: AccountId) -> Result<Option<wren_proto::Profile>, StoreError>;
     /// An account's business profile while its plan is Business.

@@ -30,3 +30,10 @@ ALTER TABLE own_sealed ADD COLUMN body BLOB;
 
 -- The name each person chose to be shown by ('' when none).
 ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+
+-- In the account's archive (synced from the server with the mute, like pins).
+ALTER TABLE chats ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+
+-- Whether a message from someone else mentions this account (by @username) or answers
+-- one of its messages: counted as an unread mention, and announced even in a muted chat.
+ALTER TABLE messages ADD COLUMN mentions_me INTEGER NOT NULL DEFAULT 0;

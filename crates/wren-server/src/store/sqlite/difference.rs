@@ -64,7 +64,7 @@ pub(super) fn difference(
             (update_kind::CHAT_JOINED, Some(left)) => Update::ChatJoined(
                 chat_info_as_of(&tx, chat, left)?.ok_or_else(|| corrupt(chat, seq))?,
             ),
-            _ => rebuild(&tx, kind, chat, seq, extra, left)?,
+            _ => rebuild(&tx, account, kind, chat, seq, extra, left)?,
         };
         let envelope = UpdateEnvelope {
             pts: Pts(pts),
@@ -102,6 +102,7 @@ fn joined_view(
 /// or, for a former member, as it was when they `left`.
 fn rebuild(
     conn: &Connection,
+    account: AccountId,
     kind: i64,
     chat: ChatId,
     seq: Seq,
@@ -192,6 +193,12 @@ fn rebuild(
             chat,
             pinned: extra != 0,
         }),
+        update_kind::FOLDERS => Ok(Update::FoldersChanged(super::write::folders(
+            conn, account,
+        )?)),
+        update_kind::CHAT_SETTINGS => Ok(Update::ChatSettingsChanged(
+            super::write::chat_settings_of(conn, account, chat)?,
+        )),
         update_kind::PROFILE_CHANGED => Ok(Update::ProfileChanged {
             account: account_info(conn, AccountId(extra))?
                 .ok_or_else(|| StoreError::Corrupt(format!("account {extra} vanished")))?,

@@ -3,12 +3,14 @@
 mod channels;
 mod difference;
 pub(crate) mod plans;
+mod presence;
 mod read;
 mod reader;
 mod schema;
 mod sponsored;
 mod views;
 mod write;
+pub(crate) use write::SettingsChange;
 mod writer;
 
 use crate::store::{
@@ -261,6 +263,35 @@ impl Store for SqliteStore {
     async fn pinned_chats(&self, account: AccountId) -> Result<Vec<ChatId>, StoreError> {
         self.readers
             .with(move |c| write::pinned_chats(c, account))
+            .await
+    }
+
+    async fn folders(&self, account: AccountId) -> Result<Vec<wren_proto::Folder>, StoreError> {
+        self.readers.with(move |c| write::folders(c, account)).await
+    }
+
+    async fn chat_settings(
+        &self,
+        account: AccountId,
+    ) -> Result<Vec<wren_proto::ChatSettings>, StoreError> {
+        self.readers
+            .with(move |c| write::chat_settings(c, account))
+            .await
+    }
+
+    async fn presence(
+        &self,
+        viewer: AccountId,
+        accounts: Vec<AccountId>,
+    ) -> Result<Vec<crate::store::SeenBy>, StoreError> {
+        self.readers
+            .with(move |c| presence::seen_by(c, viewer, &accounts))
+            .await
+    }
+
+    async fn presence_audience(&self, account: AccountId) -> Result<Vec<AccountId>, StoreError> {
+        self.readers
+            .with(move |c| presence::audience(c, account))
             .await
     }
 

@@ -18,6 +18,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/008_sponsored.sql"),
     include_str!("migrations/009_pins.sql"),
     include_str!("migrations/010_profiles.sql"),
+    include_str!("migrations/011_presence.sql"),
+    include_str!("migrations/012_chat_settings.sql"),
+    include_str!("migrations/013_folders.sql"),
 ];
 
 /// Opens a connection with the pragmas every connection needs.

@@ -4,8 +4,8 @@ use super::db_err;
 use crate::store::StoreError;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, ChatInfo, ChatKind, ClientMsgId, GroupAdds, Member, Message,
-    Privacy, Role, Seq,
+    AccountId, AccountInfo, ChatId, ChatInfo, ChatKind, ClientMsgId, GroupAdds, LastSeenVisibility,
+    Member, Message, Privacy, Role, Seq,
 };
 
 /// `chat_log.kind` values.
@@ -64,6 +64,10 @@ pub(super) mod update_kind {
     pub(crate) const CHAT_PINNED: i64 = 12;
     /// [`wren_proto::Update::ProfileChanged`]; `extra` is the account.
     pub(crate) const PROFILE_CHANGED: i64 = 13;
+    /// [`wren_proto::Update::ChatSettingsChanged`], rebuilt from the settings now.
+    pub(crate) const CHAT_SETTINGS: i64 = 14;
+    /// [`wren_proto::Update::FoldersChanged`], rebuilt from the folders now.
+    pub(crate) const FOLDERS: i64 = 15;
 }
 
 /// `chats.kind` for direct chats.
@@ -418,17 +422,43 @@ pub(super) fn group_adds_code(allowed: GroupAdds) -> i64 {
 
 /// The account's privacy settings (the defaults for an unknown account).
 pub(super) fn privacy(conn: &Connection, account: AccountId) -> Result<Privacy, StoreError> {
-    let code: Option<i64> = conn
-        .prepare_cached("SELECT group_adds FROM accounts WHERE id = ?1")
+    let codes: Option<(i64, i64)> = conn
+        .prepare_cached("SELECT group_adds, last_seen_privacy FROM accounts WHERE id = ?1")
         .map_err(db_err)?
-        .query_row([account.0], |row| row.get(0))
+        .query_row([account.0], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()
         .map_err(db_err)?;
+    let (group_adds, last_seen) = codes.unwrap_or((GROUP_ADDS_EVERYBODY, 0));
     Ok(Privacy {
-        group_adds: if code == Some(GROUP_ADDS_NOBODY) {
+        group_adds: if group_adds == GROUP_ADDS_NOBODY {
             GroupAdds::Nobody
         } else {
             GroupAdds::Everybody
         },
+        last_seen: last_seen_visibility(last_seen),
     })
 }
+
+/// `accounts.last_seen_privacy` of each setting.
+pub(super) fn last_seen_code(visibility: LastSeenVisibility) -> i64 {
+    match visibility {
+        LastSeenVisibility::Everybody => LAST_SEEN_EVERYBODY,
+        LastSeenVisibility::Contacts => LAST_SEEN_CONTACTS,
+        LastSeenVisibility::Nobody => LAST_SEEN_NOBODY,
+    }
+}
+
+fn last_seen_visibility(code: i64) -> LastSeenVisibility {
+    match code {
+        LAST_SEEN_CONTACTS => LastSeenVisibility::Contacts,
+        LAST_SEEN_NOBODY => LastSeenVisibility::Nobody,
+        _ => LastSeenVisibility::Everybody,
+    }
+}
+
+/// `accounts.last_seen_privacy`: everybody.
+pub(super) const LAST_SEEN_EVERYBODY: i64 = 0;
+/// `accounts.last_seen_privacy`: contacts (a direct chat with the account).
+pub(super) const LAST_SEEN_CONTACTS: i64 = 1;
+/// `accounts.last_seen_privacy`: nobody.
+pub(super) const LAST_SEEN_NOBODY: i64 = 2;

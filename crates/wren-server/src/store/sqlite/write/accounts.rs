@@ -3,11 +3,12 @@
 use super::{fan_out, Applied, Pointer};
 use crate::store::sqlite::db_err;
 use crate::store::sqlite::views::{account_info, account_pts, update_kind};
-use crate::store::sqlite::views::{group_adds_code, privacy};
+use crate::store::sqlite::views::{group_adds_code, last_seen_code, privacy};
 use crate::store::{NewDevice, StoreError, WriteOutcome};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, DeviceId, ErrorCode, GroupAdds, Pts, Seq, Update,
+    AccountId, AccountInfo, ChatId, DeviceId, ErrorCode, GroupAdds, LastSeenVisibility, Pts, Seq,
+    Update,
 };
 
 /// Creates an account and its first device.
@@ -222,4 +223,28 @@ pub(super) fn set_profile(
         outcome: WriteOutcome::Done,
         deliveries,
     })
+}
+
+/// Changes who sees the account's online status and last seen time.
+pub(super) fn set_last_seen(
+    conn: &Connection,
+    account: AccountId,
+    visibility: LastSeenVisibility,
+) -> Result<Applied, StoreError> {
+    conn.prepare_cached("UPDATE accounts SET last_seen_privacy = ?2 WHERE id = ?1")
+        .map_err(db_err)?
+        .execute(params![account.0, last_seen_code(visibility)])
+        .map_err(db_err)?;
+    Ok(Applied::quiet(WriteOutcome::Privacy(privacy(
+        conn, account,
+    )?)))
+}
+
+/// Records when the account's last connection closed.
+pub(super) fn seen(conn: &Connection, account: AccountId, at: u64) -> Result<Applied, StoreError> {
+    conn.prepare_cached("UPDATE accounts SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1")
+        .map_err(db_err)?
+        .execute(params![account.0, at])
+        .map_err(db_err)?;
+    Ok(Applied::quiet(WriteOutcome::Done))
 }

@@ -93,6 +93,7 @@ pub(super) fn send(conn: &Connection, new: NewMessage, now: u64) -> Result<Appli
         deleted: false,
     };
     fan_out(conn, &members, p, Update::NewMessage(msg), &mut deliveries)?;
+    super::settings::unarchive_on_message(conn, chat, now, &mut deliveries)?;
     Ok(Applied {
         outcome: WriteOutcome::Sent {
             chat,

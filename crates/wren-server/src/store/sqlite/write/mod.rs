@@ -8,8 +8,11 @@ mod keys;
 mod messages;
 mod mls;
 mod pins;
+mod settings;
 
 pub(super) use pins::pinned_chats;
+pub(crate) use settings::Change as SettingsChange;
+pub(super) use settings::{all as chat_settings, folders, of as chat_settings_of};
 
 use super::db_err;
 use super::views::{chat_info, member_ids, update_kind};
@@ -145,6 +148,12 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             chat,
             pinned,
         } => pins::set_pinned(conn, account, chat, pinned, now),
+        WriteOp::ChangeChatSettings {
+            account,
+            chat,
+            change,
+        } => settings::set(conn, account, chat, change),
+        WriteOp::SetFolders { account, folders } => settings::set_folders(conn, account, folders),
         WriteOp::SetProfile {
             account,
             display_name,
@@ -153,6 +162,11 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
         WriteOp::SetGroupAdds { account, allowed } => {
             accounts::set_group_adds(conn, account, allowed)
         }
+        WriteOp::SetLastSeen {
+            account,
+            visibility,
+        } => accounts::set_last_seen(conn, account, visibility),
+        WriteOp::Seen { account, at } => accounts::seen(conn, account, at),
         WriteOp::SetIdentityKey {
             account,
             device,
