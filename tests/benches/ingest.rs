@@ -104,7 +104,13 @@ async fn catch_up(server: &TestServer, recipient: &str, sender: &str, encrypted:
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let server = TestServer::start_with(|c| c.max_difference = u64::MAX).await;
+    wren_tests::init_tracing();
+    let server = TestServer::start_with(|c| {
+        c.max_difference = u64::MAX;
+        // The raw sender seals every message before it sends any: minutes of silence.
+        c.idle_timeout = Duration::from_secs(3600);
+    })
+    .await;
     let plaintext = catch_up(&server, "bob", "alice", false).await;
     let encrypted = catch_up(&server, "carol", "dave", true).await;
 

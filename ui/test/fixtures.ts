@@ -1,6 +1,6 @@
 // Builders for test data.
 
-import type { Account, ChatSummary, MessageView } from '../src/platform/types';
+import type { Account, ChatSummary, Folder, MessageView } from '../src/platform/types';
 
 /** An account; no display name unless given. */
 export function account(id: number, username: string, displayName = ''): Account {
@@ -30,6 +30,7 @@ export function message(overrides: Partial<MessageView> = {}): MessageView {
     reactions: [],
     forwardedFrom: null,
     pinned: false,
+    mentionsMe: false,
     ...overrides,
   };
 }
@@ -44,14 +45,30 @@ export function chat(overrides: Partial<ChatSummary> = {}): ChatSummary {
       { account: bob, role: 'member' },
     ],
     unreadCount: 0,
+    unreadMentions: 0,
     readSeq: 0,
     peersReadSeq: 0,
     lastMessage: null,
     lastActivityAt: 0,
     pinned: false,
     mutedUntil: null,
+    archived: false,
     isMember: true,
     draft: '',
+    ...overrides,
+  };
+}
+
+/** A folder of direct chats and groups named "Folder" unless overridden. */
+export function folder(overrides: Partial<Folder> = {}): Folder {
+  return {
+    id: 1,
+    name: 'Folder',
+    direct: true,
+    groups: true,
+    unreadOnly: false,
+    include: [],
+    exclude: [],
     ...overrides,
   };
 }

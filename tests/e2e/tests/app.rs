@@ -1287,5 +1287,36 @@ fn formatting_reactions_pins_forwards_and_search_in_the_real_window_with_nothing
         "sami never saw the forward in the group"
     );
     app.screenshot("5-forwarded");
+
+    // Sami's CLI is not running: the header says when he was last seen.
+    let sami_row = format!("{FIRST_CHAT}:not([data-testid=\"chat-item-{group}\"])");
+    app.click_css(&sami_row);
+    app.wait("sami's last seen time in the header", |app| {
+        app.texts(&testid("chat-presence"))
+            .into_iter()
+            .find(|t| t.contains("last seen"))
+    });
+
+    // Archive the chat with sami: it leaves the list for the archive, and comes back
+    // when he writes (it is not muted).
+    app.context_click_text(&sami_row, "loud and clear");
+    app.click("chat-menu-archive");
+    app.click("archived-entry");
+    app.wait_for("archive-view");
+    app.wait("sami in the archive", |app| {
+        app.texts(&format!("{} {FIRST_CHAT}", testid("archive-list")))
+            .iter()
+            .any(|t| t.contains("loud and clear"))
+            .then_some(())
+    });
+    app.screenshot("6-archive");
+    app.click("archive-back");
+    sami.ok(&["send", "@rana", "back from the archive"]);
+    app.wait("sami back in the main list", |app| {
+        app.texts(&format!("{} {FIRST_CHAT}", testid("chat-list")))
+            .iter()
+            .any(|t| t.contains("back from the archive"))
+            .then_some(())
+    });
     app.quit();
 }

@@ -10,6 +10,8 @@ export interface MenuItem {
   icon: IconName;
   testId: string;
   danger?: boolean;
+  /** A check box item (`menuitemcheckbox`), checked or not; absent: a plain item. */
+  checked?: boolean;
   run: () => void;
 }
 
@@ -26,7 +28,9 @@ export function ContextMenu(props: {
 }): JSX.Element {
   let menu!: HTMLDivElement;
   const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-  const items = (): HTMLElement[] => [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+  const items = (): HTMLElement[] => [
+    ...menu.querySelectorAll<HTMLElement>('[role="menuitem"], [role="menuitemcheckbox"]'),
+  ];
   const onOutside = (event: MouseEvent): void => {
     if (!(event.target instanceof Node) || !menu.contains(event.target)) props.onClose();
   };
@@ -71,7 +75,8 @@ export function ContextMenu(props: {
           {(item) => (
             <button
               type="button"
-              role="menuitem"
+              role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
+              aria-checked={item.checked}
               class={item.danger === true ? 'menu-item danger' : 'menu-item'}
               data-testid={item.testId}
               tabIndex={-1}

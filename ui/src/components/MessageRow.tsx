@@ -1,7 +1,7 @@
 // One row of the message list: an optional day separator and "new messages" divider, then
 // the bubble with sender, "forwarded from", reply quote, formatted text, reactions, time and
 // ticks. A message this device could not decrypt says so, with the reason under it, never as
-// if the reason were its text.
+// if the reason were its text. A message that mentions this account is tinted.
 
 import { Show, type JSX } from 'solid-js';
 import { callRecordLabel, isMissedRecord } from '../lib/calls';
@@ -14,6 +14,7 @@ import { FormattedText } from './FormattedText';
 import { Icon } from './Icon';
 import { ReactionBar } from './ReactionBar';
 import { Ticks } from './Ticks';
+import '../styles/folders.css';
 
 export interface MessageRowProps {
   message: MessageView;
@@ -82,6 +83,7 @@ export function MessageRow(props: MessageRowProps): JSX.Element {
           'run-start': startsRun(),
           'with-avatar': isGroup() && !m().outgoing,
           highlighted: props.highlighted,
+          'mentions-me': m().mentionsMe,
         }}
       >
         <Show when={isGroup() && !m().outgoing}>

@@ -1,4 +1,5 @@
-// Search results: matching chats, then matching messages from the host's full-text search.
+// Search results: matching chats (archived ones too, marked so), then matching messages from the
+// host's full-text search.
 
 import { For, Show, createResource, type JSX } from 'solid-js';
 import { filterChannels } from '../lib/channels';
@@ -47,6 +48,7 @@ export function SearchResults(props: {
           now={props.now}
           onOpen={props.onOpenChat}
           onError={props.onError}
+          markArchived
         />
       </Show>
       <Show when={matchingChannels().length > 0}>

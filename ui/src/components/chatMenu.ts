@@ -1,8 +1,10 @@
 // The items of a chat-list row's menu: pin or unpin, mute for a while or for ever (or unmute),
-// mark as read. A group this account was removed from offers only marking it read: the host
-// refuses the rest there.
+// archive or unarchive, mark as read, then one check box per chat folder (always included in
+// it or not). A group this account was removed from offers only
+// archiving and marking it read: the host refuses pinning and muting there.
 
 import type { MessageKey } from '../i18n';
+import { withIncluded } from '../lib/folders';
 import { MUTE_LENGTHS, isMuted, muteEnd, type MuteLength } from '../lib/mute';
 import { toErrorInfo } from '../platform/errors';
 import type { ChatSummary } from '../platform/types';
@@ -17,9 +19,8 @@ const MUTE_ITEMS: Record<MuteLength, { label: MessageKey; testId: string }> = {
 };
 
 /**
- * The menu of `chat` as it is at `now` (the list's clock, so that it agrees with the row);
- * empty when there is nothing to offer. A refusal goes to `onError` with the host's reason
- * (e.g. the plan's limit of pinned chats).
+ * The menu of `chat` as it is at `now` (the list's clock, so that it agrees with the row).
+ * A refusal goes to `onError` with the host's reason (e.g. the plan's limit of pinned chats).
  */
 export function chatMenuItems(
   app: AppState,
@@ -53,12 +54,32 @@ export function chatMenuItems(
       }
     }
   }
+  items.push({
+    label: chat.archived ? t('chat.unarchive') : t('chat.archive'),
+    icon: chat.archived ? 'unarchive' : 'archive',
+    testId: chat.archived ? 'chat-menu-unarchive' : 'chat-menu-archive',
+    run: () => void app.platform.setChatArchived(id, !chat.archived).catch(fail),
+  });
   if (chat.unreadCount > 0) {
     items.push({
       label: t('chat.markRead'),
       icon: 'checks',
       testId: 'chat-menu-read',
       run: () => void app.chats.markRead(id).catch(fail),
+    });
+  }
+  const folders = app.folders.list();
+  for (const folder of folders) {
+    const included = folder.include.includes(id);
+    items.push({
+      label: t('chat.inFolder', { name: folder.name }),
+      icon: 'folder',
+      testId: `chat-menu-folder-${folder.id}`,
+      checked: included,
+      run: () => {
+        const next = withIncluded(folder, id, !included);
+        void app.folders.save(folders.map((f) => (f.id === folder.id ? next : f))).catch(fail);
+      },
     });
   }
   return items;

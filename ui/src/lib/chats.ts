@@ -2,6 +2,7 @@
 
 import type { MessageKey, Params } from '../i18n';
 import type { Account, AccountId, ChatId, ChatSummary } from '../platform/types';
+import { isMuted } from './mute';
 import { foldForSearch } from './text';
 
 /** A translation function, such as `settings.t`. */
@@ -31,9 +32,15 @@ export function sortChats(chats: readonly ChatSummary[]): ChatSummary[] {
   return [...chats].sort(compareChats);
 }
 
-/** Total unread messages across chats, for the window title and tray. */
-export function totalUnread(chats: readonly ChatSummary[]): number {
-  return chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
+/**
+ * Total unread messages across chats at `now`, for the window title and tray: an archived
+ * chat counts only while it is not muted (a muted one waits quietly in the archive).
+ */
+export function totalUnread(chats: readonly ChatSummary[], now: number): number {
+  return chats.reduce(
+    (sum, chat) => (chat.archived && isMuted(chat.mutedUntil, now) ? sum : sum + chat.unreadCount),
+    0,
+  );
 }
 
 /**

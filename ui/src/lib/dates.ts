@@ -86,3 +86,12 @@ export function formatDateTime(at: number, lang: Lang): string {
     hourCycle: systemHourCycle(),
   }).format(at);
 }
+
+/** A day of the month and a short month name ("3 Dec"), with the year when it is not this year's. */
+export function formatShortDate(at: number, now: number, lang: Lang): string {
+  const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
+  const options: Intl.DateTimeFormatOptions = sameYear
+    ? { day: 'numeric', month: 'short' }
+    : { day: 'numeric', month: 'short', year: 'numeric' };
+  return dateFormat(lang, options).format(at);
+}

@@ -3,6 +3,8 @@
 
 import { hostProfileProblem } from '../lib/business';
 import { INVITE_PREFIX, isInviteCode, isTopic, isValidHandle, normalizeHandle, searchWords } from '../lib/channels';
+import { foldersProblem } from '../lib/folders';
+import { namesUser } from '../lib/mentions';
 import { isStrongEnough } from '../lib/passcode';
 import { MEDIA_DEVICE_KINDS, devicesOfKind } from '../lib/mediaDevices';
 import { isUnencryptedRemote } from '../lib/server';
@@ -48,9 +50,11 @@ import type {
   Device,
   DirectoryQuery,
   Entity,
+  Folder,
   ForwardedFrom,
   GroupAdds,
   InviteLink,
+  LastSeenVisibility,
   MediaDeviceChoice,
   MediaDevices,
   Member,
@@ -60,6 +64,8 @@ import type {
   PlanKind,
   Platform,
   Post,
+  Presence,
+  PresenceOf,
   Privacy,
   Profile,
   ProfileStatus,
@@ -198,6 +204,8 @@ interface StoredChat {
   pinnedBy: Set<AccountId>;
   /** When each account's mute of the chat ends (ms since the epoch), as its device keeps it. */
   mutedUntil: Map<AccountId, number>;
+  /** The accounts that keep the chat in their archive. */
+  archivedBy: Set<AccountId>;
   /** Each account's unsent text, as the encrypted store keeps it. */
   drafts: Map<AccountId, string>;
   /** Messages each account deleted on its device only, by local id. */
@@ -352,6 +360,14 @@ function safetyDigits(seed: string): string {
   return digits;
 }
 
+/** The most accounts one `presence` call may name. */
+const MAX_PRESENCE_ASK = 200;
+/** When an account never seen online in this simulation was last seen. */
+const LONG_AGO_MS = 30 * 86_400_000;
+
+/** An account's real presence, before anyone's privacy is applied. */
+type SeenState = { online: true } | { online: false; at: number };
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -374,8 +390,14 @@ export class MemoryPlatform implements Platform {
   private nextChatId = 1;
   private nextLocalId = 1;
   private waitingLinks: DeepLink[] = [];
+  /** Each account's chat folders, in tab order (absent: none). */
+  private readonly foldersBy = new Map<AccountId, Folder[]>();
   /** Who may add each account to groups; absent means everybody. */
   private groupAdds = new Map<AccountId, GroupAdds>();
+  /** Who sees each account's presence; absent means everybody. */
+  private readonly lastSeenBy = new Map<AccountId, LastSeenVisibility>();
+  /** Each account's real presence: online now, or when it was last seen (absent: long ago). */
+  private readonly onlineState = new Map<AccountId, SeenState>();
   /** Wrong passwords per username since its last good login (the server's limit). */
   private failedLogins = new Map<string, number>();
   /** Whether new chats start encrypted. */
@@ -675,6 +697,21 @@ export class MemoryPlatform implements Platform {
     this.openedLinks.push(url);
   }
 
+  async folders(): Promise<Folder[]> {
+    const me = this.requireMe();
+    return structuredClone(this.foldersBy.get(me.id) ?? []);
+  }
+
+  async setFolders(folders: Folder[]): Promise<Folder[]> {
+    const me = this.requireMe();
+    const problem = foldersProblem(folders);
+    if (problem !== null) throw hostError('invalid', problem);
+    const kept = folders.map((f) => ({ ...structuredClone(f), name: f.name.trim() }));
+    this.foldersBy.set(me.id, kept);
+    this.emit({ type: 'foldersChanged', folders: structuredClone(kept) });
+    return structuredClone(kept);
+  }
+
   async profile(account: AccountId): Promise<Profile> {
     this.requireMe();
     const entry = this.accounts.get(account);
@@ -790,6 +827,14 @@ export class MemoryPlatform implements Platform {
     this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
   }
 
+  async setChatArchived(chat: ChatId, archived: boolean): Promise<void> {
+    const me = this.requireMe();
+    const c = this.readableChat(chat, me.id);
+    if (archived) c.archivedBy.add(me.id);
+    else c.archivedBy.delete(me.id);
+    this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
+  }
+
   async search(query: string): Promise<SearchHit[]> {
     const me = this.requireMe();
     const q = query.trim().toLocaleLowerCase();
@@ -866,7 +911,21 @@ export class MemoryPlatform implements Platform {
   async privacy(groupAdds: GroupAdds | null): Promise<Privacy> {
     const me = this.requireMe();
     if (groupAdds !== null) this.groupAdds.set(me.id, groupAdds);
-    return { groupAdds: this.groupAdds.get(me.id) ?? 'everybody' };
+    return this.privacyOf(me.id);
+  }
+
+  async setLastSeen(visibility: LastSeenVisibility): Promise<Privacy> {
+    const me = this.requireMe();
+    this.lastSeenBy.set(me.id, visibility);
+    return this.privacyOf(me.id);
+  }
+
+  async presence(accounts: AccountId[]): Promise<PresenceOf[]> {
+    const me = this.requireMe();
+    if (accounts.length > MAX_PRESENCE_ASK) throw hostError('invalid', `at most ${MAX_PRESENCE_ASK} accounts`);
+    return [...new Set(accounts)]
+      .filter((id) => id !== me.id && this.accounts.has(id))
+      .map((account) => ({ account, presence: this.presenceSeenBy(account, me.id) }));
   }
 
   async setPasscode(passcode: string | null): Promise<void> {
@@ -1311,14 +1370,14 @@ export class MemoryPlatform implements Platform {
   /**
    * A peer sends a message to a chat, as if it arrived from the server (its Markdown-style
    * marks read as `send` reads them); `undecryptable`: this device cannot read it, and `text`
-   * is why.
+   * is why; `replyTo`: the message it answers.
    */
-  deliver(chat: ChatId, from: string, text: string, undecryptable = false): MessageView {
+  deliver(chat: ChatId, from: string, text: string, undecryptable = false, replyTo: Seq | null = null): MessageView {
     const c = this.chatsById.get(chat);
     const sender = this.accountByName(from);
     if (c === undefined || sender === undefined) throw new Error('unknown chat or sender');
     const parsed = undecryptable ? { text, entities: [] } : parseMessage(text);
-    const m = this.append(c, sender.id, parsed.text, null, `remote-${this.nextLocalId++}`);
+    const m = this.append(c, sender.id, parsed.text, replyTo, `remote-${this.nextLocalId++}`);
     m.entities = parsed.entities;
     m.undecryptable = undecryptable;
     const me = this.me;
@@ -1376,6 +1435,27 @@ export class MemoryPlatform implements Platform {
     const problem = profileProblem(displayName, bio);
     if (problem !== null) throw new Error(problemMessage(problem));
     this.changeProfile(account.id, displayName.trim(), bio.trim());
+  }
+
+  /**
+   * A seeded user comes online (`'online'`) or goes offline, last seen at that time (Unix
+   * ms); the signed-in account hears a `presence` event, as its privacy and theirs allow,
+   * when it shares a chat with them.
+   */
+  peerPresence(username: string, state: 'online' | number): void {
+    const account = this.accountByName(username);
+    if (account === undefined) throw new Error('unknown user');
+    this.onlineState.set(account.id, state === 'online' ? { online: true } : { online: false, at: state });
+    const me = this.me;
+    if (me === null || !this.sharesChat(me.id, account.id)) return;
+    this.emit({ type: 'presence', account: account.id, presence: this.presenceSeenBy(account.id, me.id) });
+  }
+
+  /** A seeded user changes who sees their presence (as `setLastSeen` would on their device). */
+  peerSetsLastSeen(username: string, visibility: LastSeenVisibility): void {
+    const account = this.accountByName(username);
+    if (account === undefined) throw new Error('unknown user');
+    this.lastSeenBy.set(account.id, visibility);
   }
 
   /** A peer starts typing in a chat. */
@@ -1709,6 +1789,28 @@ export class MemoryPlatform implements Platform {
     );
   }
 
+  private privacyOf(account: AccountId): Privacy {
+    return { groupAdds: this.groupAdds.get(account) ?? 'everybody', lastSeen: this.lastSeenBy.get(account) ?? 'everybody' };
+  }
+
+  /**
+   * `account`'s presence as `viewer` may see it: when its owner shows it to everybody, or to
+   * contacts and they share a direct chat; never while the viewer hides their own.
+   */
+  private presenceSeenBy(account: AccountId, viewer: AccountId): Presence {
+    const shown = this.lastSeenBy.get(account) ?? 'everybody';
+    const visible =
+      (this.lastSeenBy.get(viewer) ?? 'everybody') !== 'nobody' &&
+      (shown === 'everybody' || (shown === 'contacts' && this.directChat(account, viewer) !== undefined));
+    if (!visible) return { state: 'hidden' };
+    const seen = this.onlineState.get(account) ?? { online: false, at: this.now() - LONG_AGO_MS };
+    return seen.online ? { state: 'online' } : { state: 'lastSeen', at: seen.at };
+  }
+
+  private sharesChat(a: AccountId, b: AccountId): boolean {
+    return [...this.chatsById.values()].some((c) => c.members.has(a) && c.members.has(b));
+  }
+
   private emit(event: CoreEvent): void {
     queueMicrotask(() => {
       for (const handler of this.handlers) handler(event);
@@ -1738,6 +1840,7 @@ export class MemoryPlatform implements Platform {
     this.emit({ type: 'chatUpdated', chat: this.summary(c, meId) });
     this.emit({ type: 'messageUpserted', message: this.view(c, m, meId) });
     await delay(400);
+    this.peerPresence(account.username, 'online');
     this.emit({ type: 'typing', chat: c.id, account });
     await delay(1800);
     this.deliver(c.id, account.username, REPLIES[m.seq % REPLIES.length] ?? 'OK');
@@ -1770,16 +1873,31 @@ export class MemoryPlatform implements Platform {
     };
     c.messages.push(m);
     c.readSeq.set(sender, m.seq);
+    this.unarchiveOnMessage(c, sender);
     return m;
+  }
+
+  /**
+   * As the server does: a new message takes the chat out of the archive of every other
+   * member that has not muted it (or whose mute has ended). The caller sends the summary.
+   */
+  private unarchiveOnMessage(c: StoredChat, sender: AccountId): void {
+    const now = this.now();
+    for (const id of [...c.archivedBy]) {
+      if (id !== sender && c.members.has(id) && (c.mutedUntil.get(id) ?? 0) <= now) c.archivedBy.delete(id);
+    }
   }
 
   private summary(c: StoredChat, meId: AccountId): ChatSummary {
     const readSeq = c.readSeq.get(meId) ?? 0;
     let unread = 0;
+    let unreadMentions = 0;
     for (let i = c.messages.length - 1; i >= 0; i--) {
       const m = c.messages[i];
       if (m === undefined || m.seq <= readSeq) break;
-      if (m.sender !== meId && !m.deleted) unread++;
+      if (m.sender === meId || m.deleted) continue;
+      unread++;
+      if (this.mentions(c, m, meId)) unreadMentions++;
     }
     let peersReadSeq = 0;
     for (const [id, seq] of c.readSeq) if (id !== meId && c.members.has(id)) peersReadSeq = Math.max(peersReadSeq, seq);
@@ -1800,12 +1918,14 @@ export class MemoryPlatform implements Platform {
       title: this.titleFor(c, meId),
       members,
       unreadCount: unread,
+      unreadMentions,
       readSeq,
       peersReadSeq,
       lastMessage,
       lastActivityAt: lastMessage?.sentAt ?? c.createdAt,
       pinned: c.pinnedBy.has(meId),
       mutedUntil: mutedUntil !== null && mutedUntil > this.now() ? mutedUntil : null,
+      archived: c.archivedBy.has(meId),
       isMember,
       draft: c.drafts.get(meId) ?? '',
     };
@@ -1833,7 +1953,18 @@ export class MemoryPlatform implements Platform {
       reactions: m.reactions.map((r) => this.reactionView(r, meId)),
       forwardedFrom: m.forwardedFrom === null ? null : { ...m.forwardedFrom },
       pinned: m.pinnedAt !== null,
+      mentionsMe: this.mentions(c, m, meId),
     };
+  }
+
+  /** From someone else, naming `meId` by @username or answering one of its messages. */
+  private mentions(c: StoredChat, m: StoredMessage, meId: AccountId): boolean {
+    if (m.sender === meId || m.deleted || m.undecryptable) return false;
+    const me = this.accounts.get(meId)?.account;
+    if (me !== undefined && namesUser(m.text, me.username)) return true;
+    if (m.replyTo === null) return false;
+    const quoted = c.messages[lowerBound(c.messages, m.replyTo)];
+    return quoted !== undefined && quoted.seq === m.replyTo && quoted.sender === meId;
   }
 
   private reactionView(r: StoredReaction, meId: AccountId): Reaction {
@@ -1897,6 +2028,7 @@ export class MemoryPlatform implements Platform {
       reactions: [],
       forwardedFrom: p.forwardedFrom === null ? null : { ...p.forwardedFrom },
       pinned: false,
+      mentionsMe: false,
     };
   }
 
@@ -1930,6 +2062,7 @@ export class MemoryPlatform implements Platform {
       readSeq: new Map(),
       pinnedBy: new Set(),
       mutedUntil: new Map(),
+      archivedBy: new Set(),
       drafts: new Map(),
       hiddenFor: new Map(),
       createdAt: this.now(),
@@ -2017,6 +2150,14 @@ export class MemoryPlatform implements Platform {
 
     const withErin = this.addChat('direct', '', [alice, erin], alice);
     script(withErin, [[erin, 'مرحبا! كيف حالك؟', 60 * 24 * 9]]);
+
+    // Bob is online, Carol and Dave were a while ago; Erin shows it to nobody.
+    this.onlineState.set(alice, { online: true });
+    this.onlineState.set(bob, { online: true });
+    this.onlineState.set(carol, { online: false, at: at(25) });
+    this.onlineState.set(dave, { online: false, at: at(60 * 27) });
+    this.onlineState.set(erin, { online: false, at: at(60 * 3) });
+    this.lastSeenBy.set(erin, 'nobody');
 
     if (archiveSize > 0) {
       const archive = this.addChat('group', 'Archive', [alice, bob, carol], alice);

@@ -25,8 +25,10 @@ import type {
   DeepLink,
   Device,
   DirectoryQuery,
+  Folder,
   GroupAdds,
   InviteLink,
+  LastSeenVisibility,
   MediaDeviceChoice,
   MediaDevices,
   MessageView,
@@ -34,6 +36,7 @@ import type {
   PlanInfo,
   Platform,
   Post,
+  PresenceOf,
   Profile,
   Privacy,
   ProfileStatus,
@@ -113,6 +116,12 @@ export class TauriPlatform implements Platform {
   openLink(url: string): Promise<void> {
     return call('open_link', { url });
   }
+  folders(): Promise<Folder[]> {
+    return call('folders');
+  }
+  setFolders(folders: Folder[]): Promise<Folder[]> {
+    return call('set_folders', { folders });
+  }
   profile(account: AccountId): Promise<Profile> {
     return call('profile', { account });
   }
@@ -149,6 +158,9 @@ export class TauriPlatform implements Platform {
   setChatMuted(chat: ChatId, until: number | null): Promise<void> {
     return call('set_chat_muted', { chat, until });
   }
+  setChatArchived(chat: ChatId, archived: boolean): Promise<void> {
+    return call('set_chat_archived', { chat, archived });
+  }
   search(query: string): Promise<SearchHit[]> {
     return call('search', { query });
   }
@@ -166,6 +178,12 @@ export class TauriPlatform implements Platform {
   }
   revokeDevice(id: number): Promise<void> {
     return call('revoke_device', { id });
+  }
+  setLastSeen(visibility: LastSeenVisibility): Promise<Privacy> {
+    return call('set_last_seen', { visibility });
+  }
+  presence(accounts: AccountId[]): Promise<PresenceOf[]> {
+    return call('presence', { accounts });
   }
   privacy(groupAdds: GroupAdds | null): Promise<Privacy> {
     return call('privacy', { groupAdds });

@@ -50,6 +50,8 @@ export interface ChatSummary {
   title: string;
   members: Member[];
   unreadCount: number;
+  /** Of the unread messages, those that mention this account (see `MessageView.mentionsMe`). */
+  unreadMentions: number;
   /** Newest position read by me. */
   readSeq: Seq;
   /** Newest position read by any other member (for read ticks). */
@@ -59,12 +61,17 @@ export interface ChatSummary {
   lastActivityAt: number;
   pinned: boolean;
   /**
-   * Muted on this device until then (ms since the epoch); null: not muted. A muted chat's
+   * Muted on all of the account's devices until then (ms since the epoch); null: not muted. A muted chat's
    * messages still arrive and count as unread, but the host shows no notification for them.
    * Once the time is past the chat is no longer muted (a summary sent earlier still holds
    * it). Muted for ever is a very large number (`MUTED_FOREVER`, or more: JSON may round it).
    */
   mutedUntil: number | null;
+  /**
+   * In the account's archive (the same on all of its devices). A new message takes an
+   * archived chat out of the archive unless it is muted; the summary then comes again.
+   */
+  archived: boolean;
   /**
    * False once this account was removed from the group: the chat stays with its history,
    * read-only (nothing can be sent; unsent messages show as failed).
@@ -114,7 +121,35 @@ export interface MessageView {
   forwardedFrom: ForwardedFrom | null;
   /** Pinned in its chat (the pinned bar lists it). */
   pinned: boolean;
+  /**
+   * From someone else, naming this account by @username or answering one of its messages:
+   * counted in the chat's `unreadMentions`; the host announces it even in a muted chat.
+   */
+  mentionsMe: boolean;
 }
+
+/**
+ * A chat folder: a named filter over the chats, shown as a tab above the chat list, the same
+ * on all of the account's devices. A chat is in it when its id is in `include`, or it matches
+ * the kinds (`direct`, `groups`; with `unreadOnly`, only while it has unread messages), and
+ * its id is not in `exclude`. Archived chats are never in a folder's tab.
+ */
+export interface Folder {
+  /** Chosen by the UI, unique among the folders (e.g. one more than the largest). */
+  id: number;
+  /** 1 to `MAX_FOLDER_NAME_CHARS` visible characters. */
+  name: string;
+  direct: boolean;
+  groups: boolean;
+  unreadOnly: boolean;
+  include: ChatId[];
+  exclude: ChatId[];
+}
+
+/** How many folders an account has at most. */
+export const MAX_FOLDERS = 10;
+/** The longest folder name, in characters. */
+export const MAX_FOLDER_NAME_CHARS = 12;
 
 /** What an entity does to its range of the text. */
 export type EntityKind =
@@ -210,6 +245,27 @@ export type GroupAdds = 'everybody' | 'nobody';
 /** The account's privacy settings, kept and enforced by the server. */
 export interface Privacy {
   groupAdds: GroupAdds;
+  /**
+   * Who sees when this account is online and when it was last seen: everybody, its
+   * contacts (people it has a direct chat with), or nobody. Whoever hides theirs from
+   * everybody ('nobody') sees nobody else's either.
+   */
+  lastSeen: LastSeenVisibility;
+}
+
+/** Who sees an account's online status and last seen time. */
+export type LastSeenVisibility = 'everybody' | 'contacts' | 'nobody';
+
+/**
+ * Whether someone is online, as far as their privacy (and this account's) lets it be known:
+ * online now; last seen at `at` (Unix ms); or hidden ("last seen recently").
+ */
+export type Presence = { state: 'online' } | { state: 'lastSeen'; at: number } | { state: 'hidden' };
+
+/** One account's presence. */
+export interface PresenceOf {
+  account: AccountId;
+  presence: Presence;
 }
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -549,6 +605,10 @@ export type CoreEvent =
    * their display name; the chats they are in also come again as `chatUpdated`.
    */
   | { type: 'profileChanged'; account: Account }
+  /** The account's folders changed (on another device, or after signing in). */
+  | { type: 'foldersChanged'; folders: Folder[] }
+  /** Someone this account shares a chat with came online or went offline. */
+  | { type: 'presence'; account: AccountId; presence: Presence }
   /** Messages deleted on this device (delete for me): drop these rows. */
   | { type: 'messagesRemoved'; chat: ChatId; localIds: string[] }
   | { type: 'typing'; chat: ChatId; account: Account }
@@ -659,6 +719,15 @@ export interface Platform {
    * scheme but http, https and mailto. Show the real target first when a link's text differs.
    */
   openLink(url: string): Promise<void>;
+  /** The account's chat folders, in tab order, as this device last heard them. */
+  folders(): Promise<Folder[]>;
+  /**
+   * Replaces the account's folders (tab order as given); resolves to them as the server keeps
+   * them (names trimmed) and they also come as `foldersChanged`. Rejects 'invalid' with the
+   * reason (more than `MAX_FOLDERS`, a bad name, a duplicate id, a folder nothing can be in, a
+   * chat both included and excluded), 'network' while offline.
+   */
+  setFolders(folders: Folder[]): Promise<Folder[]>;
   /** An account's profile (rejects 'not_found' for none). */
   profile(account: AccountId): Promise<Profile>;
   /**
@@ -683,6 +752,11 @@ export interface Platform {
    * `chatUpdated`. Rejects with 'not_member' in a group this account was removed from.
    */
   setChatMuted(chat: ChatId, until: number | null): Promise<void>;
+  /**
+   * Puts the chat in the account's archive or takes it out (all of its devices); the new
+   * summary arrives as `chatUpdated`. Rejects with 'network' while offline.
+   */
+  setChatArchived(chat: ChatId, archived: boolean): Promise<void>;
   search(query: string): Promise<SearchHit[]>;
   /**
    * Saves the chat's draft in the account's encrypted store ("" clears it); it comes back as
@@ -703,6 +777,13 @@ export interface Platform {
    * may add the account to groups. Resolves to the settings now in force.
    */
   privacy(groupAdds: GroupAdds | null): Promise<Privacy>;
+  /** Changes who sees this account's online status and last seen time; the settings now. */
+  setLastSeen(visibility: LastSeenVisibility): Promise<Privacy>;
+  /**
+   * The presence of these accounts (at most 200; others' only: this account is left out).
+   * Changes arrive as `presence` events for the people this account shares a chat with.
+   */
+  presence(accounts: AccountId[]): Promise<PresenceOf[]>;
   /** A new passcode needs at least 6 characters (else the code 'weak_passcode'). */
   setPasscode(passcode: string | null): Promise<void>;
   /**

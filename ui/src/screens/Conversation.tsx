@@ -1,17 +1,20 @@
-// The right column for one chat: header (with the encryption and verified marks, the call
-// buttons of a direct chat, search, and the mute and pin toggles), search in the chat (Ctrl+F)
+// The right column for one chat: header (with the encryption and verified marks, who is typing
+// or who is online, the call buttons of a direct chat, search, and the mute and pin toggles),
+// search in the chat (Ctrl+F)
 // and jump to date, the pinned messages, the warning when the contact's safety number changed,
-// a business contact's start page before the first message, message list, composer (or the
-// selection bar while messages are selected), the message menu and its dialogs (forward,
+// a business contact's start page before the first message, message list, the way to the
+// next unread mention, composer (or the selection bar while messages are selected), the message menu and its dialogs (forward,
 // delete, emoji picker).
 
 import { Show, createResource, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { Avatar } from '../components/Avatar';
 import { BusinessStartPage } from '../components/BusinessStartPage';
 import { ChatSearchBar } from '../components/ChatSearchBar';
+import { ChatSubtitle } from '../components/ChatSubtitle';
 import { Composer } from '../components/Composer';
 import { EmojiPicker } from '../components/EmojiPicker';
 import { Icon } from '../components/Icon';
+import { MentionJump } from '../components/MentionJump';
 import { MessageList, type ListController } from '../components/MessageList';
 import { MessageMenu, type MessageActions } from '../components/MessageMenu';
 import { PinnedBar } from '../components/PinnedBar';
@@ -19,6 +22,7 @@ import { SafetyWarning } from '../components/SafetyWarning';
 import { EncryptionMark, VerifiedMark } from '../components/SecurityMarks';
 import { SelectionBar } from '../components/SelectionBar';
 import { contactOf, displayTitle } from '../lib/chats';
+import { nextMention } from '../lib/mentions';
 import { firstUnreadSeq, lastOwnEditable } from '../lib/messages';
 import { canForward, canPin, copyText, hasText } from '../lib/messageRules';
 import { isMuted } from '../lib/mute';
@@ -120,6 +124,23 @@ export function Conversation(props: {
       fail(error);
       return;
     }
+    list?.scrollToSeq(seq);
+  };
+
+  /** The mention the jump button went to last: the next press goes further. */
+  let lastMention: Seq = 0;
+  /** Shows the oldest unread mention after the one shown last (history loaded as needed). */
+  const jumpToMention = async (): Promise<void> => {
+    const readSeq = current().readSeq;
+    try {
+      await conversation.loadUntil(readSeq + 1);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    const seq = nextMention(conversation.messages(), Math.max(lastMention, readSeq), readSeq);
+    if (seq === null) return;
+    lastMention = seq;
     list?.scrollToSeq(seq);
   };
 
@@ -239,13 +260,6 @@ export function Conversation(props: {
     else setMenu({ message, x, y });
   };
 
-  const subtitle = (): string => {
-    const chat = app.chats.byId(chatId) ?? props.chat;
-    const typing = app.typing.in(chatId);
-    const first = typing[0];
-    if (first !== undefined) return t('chat.typing', { name: app.people.name(first) });
-    return chat.kind === 'group' ? app.settings.plural('chat.members', chat.members.length) : t('chat.direct');
-  };
   const current = (): ChatSummary => app.chats.byId(chatId) ?? props.chat;
   const title = (): string => displayTitle(current(), t);
   const contact = (): Account | null => contactOf(current(), app.session.account()?.id);
@@ -302,14 +316,7 @@ export function Conversation(props: {
               </Show>
               <EncryptionMark encryption={app.security.encryption(chatId)} />
             </span>
-            <span
-              class="conversation-subtitle"
-              classList={{ typing: app.typing.in(chatId).length > 0 }}
-              data-testid="typing-indicator"
-              aria-live="polite"
-            >
-              {subtitle()}
-            </span>
+            <ChatSubtitle chat={current()} now={props.now} />
           </span>
         </button>
         <Show when={callable()}>
@@ -419,6 +426,9 @@ export function Conversation(props: {
           selection={selection.active() ? selection : null}
           onError={props.onError}
         />
+      </Show>
+      <Show when={ready() && !selection.active() && current().unreadMentions > 0}>
+        <MentionJump count={current().unreadMentions} onJump={() => void jumpToMention()} />
       </Show>
       <Show when={selection.active()}>
         <SelectionBar

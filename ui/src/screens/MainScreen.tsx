@@ -94,9 +94,12 @@ export function MainScreen(): JSX.Element {
     }
   };
 
-  /** The next (1) or previous (-1) of the sidebar's chats, then channels. */
+  /** The next (1) or previous (-1) of the sidebar's chats, then channels; in the archive, of its chats. */
   const switchTo = (step: -1 | 1): void => {
-    const keys = [...app.chats.ids().map((id) => `chat:${id}`), ...app.channels.ids().map((id) => `channel:${id}`)];
+    const archive = app.archiveOpen();
+    const chats = archive ? app.chats.archivedIds() : app.tabIds();
+    const channels = archive ? [] : app.channels.ids();
+    const keys = [...chats.map((id) => `chat:${id}`), ...channels.map((id) => `channel:${id}`)];
     const chat = app.activeChat();
     const channel = app.activeChannel();
     const current = chat !== null ? `chat:${chat}` : channel !== null ? `channel:${channel}` : null;
@@ -150,6 +153,7 @@ export function MainScreen(): JSX.Element {
       })
       .catch((error: unknown) => showError(errorText(t, error)));
     void Promise.all([chats, channels]).finally(() => setChatsReady(true));
+    app.folders.load().catch(() => undefined);
     // A call may be under way (the window was reloaded, or the profile unlocked).
     app.calls.load().catch(() => undefined);
     const stopMissed = app.calls.onMissedWhileBusy((call) => {
@@ -186,7 +190,7 @@ export function MainScreen(): JSX.Element {
   });
 
   createEffect(() => {
-    const unread = app.chats.totalUnread();
+    const unread = app.chats.totalUnread(now());
     document.title = unread > 0 ? `${t('app.name')} (${formatNumber(unread, app.settings.lang())})` : t('app.name');
   });
 

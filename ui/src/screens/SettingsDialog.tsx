@@ -1,5 +1,5 @@
-// Settings: account, profile and plan, appearance (theme, language, interface scale),
-// notifications, privacy, devices, passcode and auto-lock.
+// Settings: account, profile and plan, chat folders, appearance (theme, language, interface
+// scale), notifications, privacy (group adds, last seen), devices, passcode and auto-lock.
 
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
@@ -13,6 +13,8 @@ import { BUSINESS_PINNED_CHATS, BUSINESS_PUBLIC_CHANNELS, type GroupAdds, type P
 import { useApp } from '../stores/app';
 import { AUTO_LOCK_CHOICES, type AutoLock, type Theme } from '../stores/settings';
 import { errorText } from './errorText';
+import { FoldersSection } from './FoldersSection';
+import { LastSeenSetting } from './LastSeenSetting';
 import { ProfileSection } from './ProfileSection';
 
 const THEMES: { value: Theme; key: 'settings.themeLight' | 'settings.themeDark' | 'settings.themeSystem' }[] = [
@@ -109,6 +111,8 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
       <ProfileSection />
 
       <PlanSection />
+
+      <FoldersSection />
 
       <section class="settings-section" aria-labelledby="settings-appearance">
         <h3 id="settings-appearance" class="section-title">
@@ -210,6 +214,7 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
             )}
           </For>
         </fieldset>
+        <LastSeenSetting privacy={privacy()} onSaved={setPrivacy} run={run} />
       </section>
 
       <section class="settings-section" aria-labelledby="settings-devices">

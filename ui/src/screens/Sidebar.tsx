@@ -1,16 +1,23 @@
-// The left column: menu, search, connection state, the chat list and the channel list (or
-// search results), and at the bottom the ways to find and create channels.
+// The left column: menu, search, connection state, the chat list (its archived chats behind
+// the "Archived chats" row) and the channel list, or the archive, or search results; at the
+// bottom the ways to find and create channels.
 
-import { Show, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
+import { Show, createEffect, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
+import { ArchiveView } from '../components/ArchiveView';
 import { ChannelListbox } from '../components/ChannelListbox';
 import { ChatListbox } from '../components/ChatListbox';
+import { FolderTabs, folderTabId } from '../components/FolderTabs';
 import { Icon } from '../components/Icon';
 import { SearchResults } from '../components/SearchResults';
+import { archiveCounts } from '../lib/archive';
+import { folderUnread } from '../lib/folders';
 import { markChatListPainted } from '../lib/startup';
 import type { ChannelId, ChatId, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
 
 export const SEARCH_INPUT_ID = 'wren-search';
+/** The chat list's panel, which the folder tabs control. */
+const FOLDER_PANEL_ID = 'wren-folder-panel';
 const SEARCH_DEBOUNCE_MS = 200;
 
 export function Sidebar(props: {
@@ -23,6 +30,32 @@ export function Sidebar(props: {
   const t = app.settings.t;
   const [input, setInput] = createSignal('');
   const [query, setQuery] = createSignal('');
+  let nav!: HTMLElement;
+  const archive = createMemo(() => archiveCounts(app.chats.list(), props.now));
+  const hasFolders = (): boolean => app.folders.list().length > 0;
+  const tab = (): number | null => app.folderTab()?.id ?? null;
+  /** Moves focus to the tab stop of the chat list shown now. */
+  const focusList = (): void => {
+    nav.querySelector<HTMLElement>('[role="listbox"] [role="option"][tabindex="0"]')?.focus();
+  };
+  const openArchive = (): void => {
+    app.setArchiveOpen(true);
+    focusList();
+  };
+  const closeArchive = (): void => {
+    app.setArchiveOpen(false);
+    nav.querySelector<HTMLElement>('[data-testid="archived-entry"]')?.focus();
+  };
+  // The archive emptied while shown (its last chat unarchived, or taken out by a new message):
+  // back to the main list, and focus with it unless it was somewhere else.
+  createEffect(() => {
+    if (!app.archiveOpen() || !app.chats.loaded() || app.chats.archivedIds().length > 0) return;
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    const here = lost || nav.contains(document.activeElement);
+    app.setArchiveOpen(false);
+    // After the main list is back in the page.
+    if (here) queueMicrotask(focusList);
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
   onCleanup(() => clearTimeout(timer));
   createEffect(() => {
@@ -55,7 +88,7 @@ export function Sidebar(props: {
   };
 
   return (
-    <nav class="sidebar" aria-label={t('sidebar.chats')}>
+    <nav ref={nav} class="sidebar" aria-label={t('sidebar.chats')}>
       <div class="sidebar-header">
         <button
           type="button"
@@ -129,32 +162,52 @@ export function Sidebar(props: {
           }
         >
           <Show
-            when={app.chats.list().length > 0 || !app.chats.loaded()}
-            fallback={<p class="empty-note">{t('sidebar.empty')}</p>}
+            when={!app.archiveOpen()}
+            fallback={<ArchiveView now={props.now} onOpen={app.openChat} onBack={closeArchive} onError={props.onError} />}
           >
-            <ChatListbox
-              ids={app.chats.ids()}
-              chat={app.chats.byId}
-              active={app.activeChat()}
-              label={t('sidebar.chats')}
-              testId="chat-list"
-              now={props.now}
-              onOpen={app.openChat}
-              onError={props.onError}
-            />
-          </Show>
-          <Show when={app.channels.list().length > 0}>
-            <h3 class="list-heading">
-              {t('sidebar.channels')}
-            </h3>
-            <ChannelListbox
-              ids={app.channels.ids()}
-              channel={app.channels.byId}
-              active={app.activeChannel()}
-              label={t('sidebar.channels')}
-              testId="channel-list"
-              onOpen={app.openChannel}
-            />
+            <Show
+              when={app.chats.list().length > 0 || !app.chats.loaded()}
+              fallback={<p class="empty-note">{t('sidebar.empty')}</p>}
+            >
+              <Show when={hasFolders()}>
+                <FolderTabs
+                  folders={app.folders.list()}
+                  selected={tab()}
+                  unread={(folder) => folderUnread(app.chats.list(), folder)}
+                  panelId={FOLDER_PANEL_ID}
+                  onSelect={app.settings.setFolderTab}
+                />
+              </Show>
+              <div
+                id={FOLDER_PANEL_ID}
+                role={hasFolders() ? 'tabpanel' : undefined}
+                aria-labelledby={hasFolders() ? folderTabId(tab()) : undefined}
+              >
+                <ChatListbox
+                  ids={app.tabIds()}
+                  chat={app.chats.byId}
+                  active={app.activeChat()}
+                  label={app.folderTab()?.name ?? t('sidebar.chats')}
+                  testId="chat-list"
+                  now={props.now}
+                  onOpen={app.openChat}
+                  onError={props.onError}
+                  archive={tab() === null && archive().chats > 0 ? archive() : null}
+                  onOpenArchive={openArchive}
+                />
+              </div>
+            </Show>
+            <Show when={app.channels.list().length > 0}>
+              <h3 class="list-heading">{t('sidebar.channels')}</h3>
+              <ChannelListbox
+                ids={app.channels.ids()}
+                channel={app.channels.byId}
+                active={app.activeChannel()}
+                label={t('sidebar.channels')}
+                testId="channel-list"
+                onOpen={app.openChannel}
+              />
+            </Show>
           </Show>
         </Show>
       </div>

@@ -1,11 +1,12 @@
 // Everything the screens share, created once per app (and once per component test).
 
-import { batch, createContext, createSignal, useContext, type Accessor } from 'solid-js';
+import { batch, createContext, createMemo, createSignal, useContext, type Accessor } from 'solid-js';
 import type { Lang } from '../i18n';
-import { displayTitle } from '../lib/chats';
+import { contactOf, displayTitle } from '../lib/chats';
+import { folderChats } from '../lib/folders';
 import { isArrival } from '../lib/messages';
 import { isMuted } from '../lib/mute';
-import type { ChannelId, ChatId, ConnectionState, CoreEvent, MessageView, Platform } from '../platform/types';
+import type { ChannelId, ChatId, ConnectionState, CoreEvent, Folder, MessageView, Platform } from '../platform/types';
 import { callRecordLabel } from '../lib/calls';
 import { onMediaSwitched, onPipClosed } from '../lib/callWindow';
 import { createAnnouncerStore, type AnnouncerStore } from './announcer';
@@ -15,8 +16,10 @@ import { createChannelsStore, type ChannelsStore } from './channels';
 import { createChatsStore, type ChatsStore } from './chats';
 import { createConversationsStore, type ConversationsStore } from './conversation';
 import { LEGACY_DRAFTS_KEY, createDraftsStore, type DraftsStore } from './drafts';
+import { createFoldersStore, type FoldersStore } from './folders';
 import { createLinksStore, type LinksStore } from './links';
 import { createPeopleStore, type PeopleStore } from './people';
+import { createPresenceStore, type PresenceStore } from './presence';
 import { createSecurityStore, type SecurityStore } from './security';
 import { createSessionStore, type SessionStore } from './session';
 import { createSettingsStore, type SettingsStore } from './settings';
@@ -41,6 +44,12 @@ export interface AppState {
   platform: Platform;
   session: SessionStore;
   chats: ChatsStore;
+  /** The account's chat folders (tabs above the chat list). */
+  folders: FoldersStore;
+  /** The folder whose tab is chosen (remembered on this device); null: "All chats". */
+  folderTab: Accessor<Folder | null>;
+  /** The ids of the main chat list as the chosen tab shows it, in list order. */
+  tabIds: Accessor<ChatId[]>;
   /** The channels this account is in or previews, and their posts. */
   channels: ChannelsStore;
   conversations: ConversationsStore;
@@ -48,6 +57,8 @@ export interface AppState {
   /** The newest name of everyone heard of, for wherever a person is named. */
   people: PeopleStore;
   typing: TypingStore;
+  /** Who is online, as far as everyone's privacy lets it be known. */
+  presence: PresenceStore;
   settings: SettingsStore;
   /** `wren://` links waiting for the main window. */
   links: LinksStore;
@@ -74,6 +85,9 @@ export interface AppState {
   lock(): Promise<void>;
   dialog: Accessor<DialogKind | null>;
   setDialog(dialog: DialogKind | null): void;
+  /** The sidebar shows the archived chats instead of the main list. */
+  archiveOpen: Accessor<boolean>;
+  setArchiveOpen(open: boolean): void;
   connection: Accessor<ConnectionState>;
   sync: Accessor<{ done: number; total: number } | null>;
   /** Subscribes to host events; returns the unsubscribe function. */
@@ -89,6 +103,8 @@ const CONTENT_EVENTS: ReadonlySet<CoreEvent['type']> = new Set([
   'messagesRemoved',
   'typing',
   'profileChanged',
+  'foldersChanged',
+  'presence',
   'channelUpdated',
   'channelRemoved',
   'postUpserted',
@@ -115,22 +131,37 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   // them into the encrypted store would still leave this copy readable on disk until now.
   storage?.removeItem(LEGACY_DRAFTS_KEY);
   const chats = createChatsStore(platform);
+  const folders = createFoldersStore(platform);
   const drafts = createDraftsStore(platform, (chat) => chats.byId(chat)?.draft ?? '');
   const conversations = createConversationsStore(platform);
   const people = createPeopleStore();
+  const session = createSessionStore(platform);
+  const presence = createPresenceStore(platform, () => session.account()?.id);
   const loadChats = chats.load;
   chats.load = async () => {
     await loadChats();
     people.learnChats(chats.list());
+    // The contacts of the direct chats in the list, for their online dots.
+    const me = session.account()?.id;
+    const contacts = chats.list().flatMap((c) => contactOf(c, me)?.id ?? []);
+    presence.ask(contacts).catch(() => undefined);
   };
   const typing = createTypingStore(options.now);
   const [activeChat, setActiveChat] = createSignal<ChatId | null>(null);
   const [activeChannel, setActiveChannel] = createSignal<ChannelId | null>(null);
   const [dialog, setDialog] = createSignal<DialogKind | null>(null);
+  const [archiveOpen, setArchiveOpen] = createSignal(false);
   const [connection, setConnection] = createSignal<ConnectionState>('online');
   const [sync, setSync] = createSignal<{ done: number; total: number } | null>(null);
-  const session = createSessionStore(platform);
   const settings = createSettingsStore(storage, options.systemLang);
+  const folderTab = createMemo((): Folder | null => {
+    const id = settings.folderTab();
+    return id === null ? null : (folders.byId(id) ?? null);
+  });
+  const tabIds = createMemo((): ChatId[] => {
+    const folder = folderTab();
+    return folder === null ? chats.mainIds() : folderChats(chats.list(), folder).map((c) => c.id);
+  });
   const channels = createChannelsStore(platform, () => settings.lang());
   const links = createLinksStore(platform);
   const announcer = createAnnouncerStore();
@@ -158,7 +189,9 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     calls.clear();
     callVideo.clear();
     chats.clear();
+    folders.clear();
     people.clear();
+    presence.clear();
     channels.clear();
     setActiveChannel(null);
     wipeWebStorage(storage, sessionStorage);
@@ -167,6 +200,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const forgetAll = (): void => {
     setDialog(null);
     setActiveChat(null);
+    setArchiveOpen(false);
     conversations.clear();
     security.clear();
     announcer.clear();
@@ -247,8 +281,14 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
         recheck(event.message.chat);
         if (!event.message.outgoing) typing.stopped(event.message.chat, event.message.sender.id);
         break;
+      case 'foldersChanged':
+        folders.apply(event);
+        break;
       case 'typing':
         typing.started(event.chat, event.account);
+        break;
+      case 'presence':
+        presence.apply(event);
         break;
       case 'connection':
         setConnection(event.state);
@@ -296,11 +336,15 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     platform,
     session,
     chats,
+    folders,
+    folderTab,
+    tabIds,
     channels,
     conversations,
     drafts,
     people,
     typing,
+    presence,
     settings,
     links,
     announcer,
@@ -330,6 +374,8 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     },
     dialog,
     setDialog,
+    archiveOpen,
+    setArchiveOpen,
     connection,
     sync,
     start: () => {

@@ -1,6 +1,7 @@
 // The chat list: every chat summary the host reported, kept sorted for display.
 
 import { createMemo, createSignal, type Accessor } from 'solid-js';
+import { chatsIn } from '../lib/archive';
 import { sortChats, totalUnread } from '../lib/chats';
 import type { ChatId, ChatSummary, CoreEvent, Platform, Seq } from '../platform/types';
 
@@ -12,8 +13,13 @@ export interface ChatsStore {
   list: Accessor<ChatSummary[]>;
   /** The ids of [`list`], in the same order: rows keyed by id keep their DOM nodes when a chat changes. */
   ids: Accessor<ChatId[]>;
+  /** The ids of the main list: the chats not in the archive, in list order. */
+  mainIds: Accessor<ChatId[]>;
+  /** The ids of the archived chats, in list order. */
+  archivedIds: Accessor<ChatId[]>;
   byId(id: ChatId): ChatSummary | undefined;
-  totalUnread: Accessor<number>;
+  /** Unread messages for the window title and tray, with mutes judged at `now` (see `totalUnread`). */
+  totalUnread(now: number): number;
   loaded: Accessor<boolean>;
   load(): Promise<void>;
   apply(event: CoreEvent): void;
@@ -45,8 +51,10 @@ export function createChatsStore(platform: Platform): ChatsStore {
   return {
     list,
     ids: createMemo(() => list().map((c) => c.id)),
+    mainIds: createMemo(() => chatsIn(list(), false).map((c) => c.id)),
+    archivedIds: createMemo(() => chatsIn(list(), true).map((c) => c.id)),
     byId: (id) => chats().get(id),
-    totalUnread: createMemo(() => totalUnread(list())),
+    totalUnread: (now) => totalUnread(list(), now),
     loaded,
     async load() {
       const all = await platform.chats();

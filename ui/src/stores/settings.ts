@@ -1,5 +1,5 @@
 // User preferences kept on this machine: theme, language, interface scale, notification
-// preview, auto-lock, and the emoji picker's recent emojis and skin tone.
+// preview, auto-lock, the emoji picker's recent emojis and skin tone, and the folder tab shown.
 
 import { createSignal, type Accessor } from 'solid-js';
 import { isLang, translate, translatePlural, type Lang, type MessageKey, type Params, type PluralKey } from '../i18n';
@@ -37,6 +37,9 @@ export interface SettingsStore {
   /** The skin tone the emoji picker applies. */
   skinTone: Accessor<SkinTone>;
   setSkinTone(tone: SkinTone): void;
+  /** The id of the chat folder whose tab is chosen on this device; null: "All chats". */
+  folderTab: Accessor<number | null>;
+  setFolderTab(id: number | null): void;
   t(key: MessageKey, params?: Params): string;
   /** The plural form of `key` for `count` in the current language. */
   plural(key: PluralKey, count: number): string;
@@ -53,6 +56,7 @@ interface Saved {
   autoLock: AutoLock;
   recentEmojis: string[];
   skinTone: SkinTone;
+  folderTab: number | null;
 }
 
 function isTheme(value: unknown): value is Theme {
@@ -68,6 +72,7 @@ function load(storage: Storage | null, systemLang: Lang): Saved {
     autoLock: 0,
     recentEmojis: [],
     skinTone: 0,
+    folderTab: null,
   };
   const raw = storage?.getItem(SETTINGS_KEY);
   if (raw === null || raw === undefined) return fallback;
@@ -82,6 +87,7 @@ function load(storage: Storage | null, systemLang: Lang): Saved {
       autoLock: isAutoLock(parsed.autoLock) ? parsed.autoLock : fallback.autoLock,
       recentEmojis: isRecentList(parsed.recentEmojis) ? parsed.recentEmojis : fallback.recentEmojis,
       skinTone: isSkinTone(parsed.skinTone) ? parsed.skinTone : fallback.skinTone,
+      folderTab: Number.isSafeInteger(parsed.folderTab) ? (parsed.folderTab as number) : fallback.folderTab,
     };
   } catch {
     return fallback;
@@ -107,6 +113,7 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
   const [autoLock, setAutoLockSignal] = createSignal<AutoLock>(saved.autoLock);
   const [recentEmojis, setRecentEmojis] = createSignal<string[]>(saved.recentEmojis);
   const [skinTone, setSkinToneSignal] = createSignal<SkinTone>(saved.skinTone);
+  const [folderTab, setFolderTabSignal] = createSignal<number | null>(saved.folderTab);
   const persist = (): void => {
     const value: Saved = {
       theme: theme(),
@@ -116,6 +123,7 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
       autoLock: autoLock(),
       recentEmojis: recentEmojis(),
       skinTone: skinTone(),
+      folderTab: folderTab(),
     };
     storage?.setItem(SETTINGS_KEY, JSON.stringify(value));
   };
@@ -156,6 +164,11 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
     setSkinTone(tone) {
       if (!isSkinTone(tone)) return;
       setSkinToneSignal(tone);
+      persist();
+    },
+    folderTab,
+    setFolderTab(id) {
+      setFolderTabSignal(id);
       persist();
     },
     t: (key, params) => translate(lang(), key, params),

@@ -10,7 +10,7 @@ const WREN_PREFIX = 'wren.';
 /**
  * The keys that survive a wipe: only `wren.settings` (theme, language, interface scale,
  * whether notifications show message text, the idle time before locking, the emoji picker's skin
- * tone and recent emojis). These are preferences of whoever uses this
+ * tone and recent emojis, and the number of the folder tab last chosen). These are preferences of whoever uses this
  * machine, not of the account, and say nothing about its chats; the sign-in and lock
  * screens need the language, theme and scale before any profile is open.
  */

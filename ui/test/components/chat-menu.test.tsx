@@ -1,5 +1,5 @@
 // The chat list's row menu (right-click, the ContextMenu key, Shift+F10): pinning, muting for a
-// while or for ever, unmuting and marking read; how a muted chat's row looks and is named.
+// while or for ever, unmuting, archiving (see archive.test.tsx) and marking read; how a muted chat's row looks and is named.
 
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -69,6 +69,7 @@ describe('the chat row menu', () => {
       'chat-menu-mute-8h',
       'chat-menu-mute-2d',
       'chat-menu-mute-forever',
+      'chat-menu-archive',
       'chat-menu-read',
     ]);
     expect(within(menu).getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
@@ -77,6 +78,7 @@ describe('the chat row menu', () => {
       'Mute for 8 hours',
       'Mute for 2 days',
       'Mute for ever',
+      'Archive',
       'Mark as read',
     ]);
     expect(document.activeElement).toBe(within(menu).getAllByRole('menuitem')[0]);
@@ -90,6 +92,7 @@ describe('the chat row menu', () => {
       'chat-menu-mute-8h',
       'chat-menu-mute-2d',
       'chat-menu-mute-forever',
+      'chat-menu-archive',
     ]);
   });
 
@@ -136,7 +139,7 @@ describe('the chat row menu', () => {
     expect(within(row(TRIP)).getByTestId('unread-badge').classList.contains('muted')).toBe(false);
 
     const menu = rightClick(BOB);
-    expect(items(menu)).toEqual(['chat-menu-unpin', 'chat-menu-unmute', 'chat-menu-read']);
+    expect(items(menu)).toEqual(['chat-menu-unpin', 'chat-menu-unmute', 'chat-menu-archive', 'chat-menu-read']);
     fireEvent.click(within(menu).getByTestId('chat-menu-unmute'));
     await waitFor(() => expect(muteMark(BOB)).toBeNull());
     expect(muted.mock.calls[1]).toEqual([BOB, null]);
@@ -233,16 +236,14 @@ describe('the chat row menu', () => {
     expect(document.title).toBe('Wren (3)');
   });
 
-  it('offers only marking read in a group this account was removed from', async () => {
-    const { platform } = await start();
+  it('offers only archiving and marking read in a group this account was removed from', async () => {
+    const { platform, state } = await start();
     platform.removeMe(TRIP);
-    await waitFor(() => expect(screen.getByTestId(`chat-item-${TRIP}`)).toBeTruthy());
-    await waitFor(() => expect(items(rightClick(TRIP))).toEqual(['chat-menu-read']));
+    await waitFor(() => expect(state.chats.byId(TRIP)?.isMember).toBe(false));
+    expect(items(rightClick(TRIP))).toEqual(['chat-menu-archive', 'chat-menu-read']);
     fireEvent.click(within(screen.getByTestId('chat-menu')).getByTestId('chat-menu-read'));
     await waitFor(() => expect(within(row(TRIP)).queryByTestId('unread-badge')).toBeNull());
-    // Nothing left to offer: no menu.
-    fireEvent.contextMenu(row(TRIP));
-    expect(screen.queryByTestId('chat-menu')).toBeNull();
+    expect(items(rightClick(TRIP))).toEqual(['chat-menu-archive']);
   });
 
   it('works in Arabic', async () => {
@@ -257,6 +258,7 @@ describe('the chat row menu', () => {
       'كتم لمدة ٨ ساعات',
       'كتم لمدة يومين',
       'كتم دائمًا',
+      'أرشفة',
       'تعليم كمقروءة',
     ]);
     fireEvent.click(within(menu).getByTestId('chat-menu-mute-2d'));

@@ -34,7 +34,8 @@ describe('the Arabic window', () => {
     for (const time of times) expect(time.textContent).not.toMatch(LATIN_DIGIT);
 
     fireEvent.click(screen.getByTestId(`chat-item-${TRIP}`));
-    await waitFor(() => expect(screen.getByTestId('typing-indicator').textContent).toBe('٤ أعضاء'));
+    // Four members, one of the three others (bob) online.
+    await waitFor(() => expect(screen.getByTestId('typing-indicator').textContent).toBe('٤ أعضاء، واحد متصل'));
     await screen.findAllByTestId('message');
     for (const time of screen.getByTestId('message-list').querySelectorAll('time')) {
       expect(time.textContent).not.toMatch(LATIN_DIGIT);

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { renderApp } from '../render';
 
@@ -17,7 +17,7 @@ describe('who can add me to groups', () => {
     fireEvent.click(radio('group-adds-nobody'));
     await waitFor(() => expect(radio('group-adds-nobody').checked).toBe(true));
     expect(radio('group-adds-everybody').checked).toBe(false);
-    await expect(platform.privacy(null)).resolves.toEqual({ groupAdds: 'nobody' });
+    await expect(platform.privacy(null)).resolves.toEqual({ groupAdds: 'nobody', lastSeen: 'everybody' });
     // Reopened, the dialog reads it back from the server.
     fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
     await openSettings();
@@ -54,7 +54,8 @@ describe('who can add me to groups', () => {
     fireEvent.change(screen.getByTestId('settings-language'), { target: { value: 'ar' } });
     expect(screen.getByText('الخصوصية')).toBeTruthy();
     expect(screen.getByText('من يمكنه إضافتي إلى المجموعات')).toBeTruthy();
-    expect(screen.getByText('الجميع')).toBeTruthy();
-    expect(screen.getByText('لا أحد')).toBeTruthy();
+    const groupAdds = screen.getByTestId('settings-group-adds');
+    expect(within(groupAdds).getByText('الجميع')).toBeTruthy();
+    expect(within(groupAdds).getByText('لا أحد')).toBeTruthy();
   });
 });

@@ -23,7 +23,18 @@ describe('chat list order', () => {
   });
 
   it('adds up unread messages', () => {
-    expect(totalUnread([chat({ unreadCount: 3 }), chat({ unreadCount: 0 }), chat({ unreadCount: 4 })])).toBe(7);
+    expect(totalUnread([chat({ unreadCount: 3 }), chat({ unreadCount: 0 }), chat({ unreadCount: 4 })], 0)).toBe(7);
+  });
+
+  it('leaves out archived chats while they are muted, and only them', () => {
+    const now = 1_000;
+    const chats = [
+      chat({ id: 1, unreadCount: 1, mutedUntil: now + 1 }),
+      chat({ id: 2, unreadCount: 2, archived: true }),
+      chat({ id: 3, unreadCount: 4, archived: true, mutedUntil: now + 1 }),
+      chat({ id: 4, unreadCount: 8, archived: true, mutedUntil: now }),
+    ];
+    expect(totalUnread(chats, now)).toBe(1 + 2 + 8);
   });
 
   it('finds chats by title or member name, ignoring case', () => {

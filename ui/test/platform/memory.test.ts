@@ -102,6 +102,42 @@ describe('memory host', () => {
     await expect(host.setChatMuted(99, null)).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('archives a chat; a new message takes it out unless it is muted, and a mute that ran out no longer keeps it', async () => {
+    let now = 1_000_000;
+    const host = new MemoryPlatform({ signedInAs: 'alice', now: () => now });
+    const events: CoreEvent[] = [];
+    host.onEvent((e) => events.push(e));
+    const archived = async (id: number): Promise<boolean | undefined> =>
+      (await host.chats()).find((c) => c.id === id)?.archived;
+    expect((await host.chats()).map((c) => c.archived)).toEqual([false, false, false, false]);
+
+    await host.setChatArchived(BOB_CHAT, true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(events).toEqual([{ type: 'chatUpdated', chat: expect.objectContaining({ id: BOB_CHAT, archived: true }) }]);
+    // My own message leaves it where it is; the peer's brings it back.
+    await host.send(BOB_CHAT, 'from me', null);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await archived(BOB_CHAT)).toBe(true);
+    host.deliver(BOB_CHAT, 'bob', 'hello?');
+    expect(await archived(BOB_CHAT)).toBe(false);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(events.at(-1)).toEqual({ type: 'chatUpdated', chat: expect.objectContaining({ id: BOB_CHAT, archived: false }) });
+
+    await host.setChatMuted(3, now + 1000);
+    await host.setChatArchived(3, true);
+    host.deliver(3, 'carol', 'quiet');
+    expect(await archived(3)).toBe(true);
+    now += 1000;
+    host.deliver(3, 'carol', 'not so quiet');
+    expect(await archived(3)).toBe(false);
+
+    // Also in a group this account was removed from.
+    host.removeMe(2);
+    await host.setChatArchived(2, true);
+    expect(await archived(2)).toBe(true);
+    await expect(host.setChatArchived(99, true)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('only lets admins remove members', async () => {
     const host = new MemoryPlatform({ signedInAs: 'bob' });
     await expect(host.removeMember(2, 3)).rejects.toMatchObject({ code: 'forbidden' });

@@ -10,8 +10,8 @@ afterEach(() => {
 describe('privacy on the hosts', () => {
   it('the in-memory server refuses to add an account that allows nobody, naming it', async () => {
     const host = new MemoryPlatform({ signedInAs: 'alice' });
-    await expect(host.privacy(null)).resolves.toEqual({ groupAdds: 'everybody' });
-    await expect(host.privacy('nobody')).resolves.toEqual({ groupAdds: 'nobody' });
+    await expect(host.privacy(null)).resolves.toEqual({ groupAdds: 'everybody', lastSeen: 'everybody' });
+    await expect(host.privacy('nobody')).resolves.toEqual({ groupAdds: 'nobody', lastSeen: 'everybody' });
     await host.logout();
     await host.login('http://127.0.0.1:8080', 'bob', 'password', false);
     const refused = { code: 'privacy_restricted', message: '@alice does not allow being added to groups' };
@@ -19,7 +19,7 @@ describe('privacy on the hosts', () => {
     const group = await host.createGroup('Trip', ['carol']);
     await expect(host.addMember(group.id, 'alice')).rejects.toEqual(refused);
     // Only alice's own setting changed.
-    await expect(host.privacy(null)).resolves.toEqual({ groupAdds: 'everybody' });
+    await expect(host.privacy(null)).resolves.toEqual({ groupAdds: 'everybody', lastSeen: 'everybody' });
     await host.logout();
     await host.login('http://127.0.0.1:8080', 'alice', 'password', false);
     await host.privacy('everybody');

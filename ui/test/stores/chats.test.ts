@@ -23,10 +23,10 @@ describe('chats store', () => {
     expect(chats.list().map((c) => c.id)).toEqual([2, 1]);
     chats.apply({ type: 'chatUpdated', chat: chat({ id: 1, title: 'one', lastActivityAt: 30, unreadCount: 2 }) });
     expect(chats.list().map((c) => c.id)).toEqual([1, 2]);
-    expect(chats.totalUnread()).toBe(2);
+    expect(chats.totalUnread(0)).toBe(2);
     chats.apply({ type: 'chatRemoved', chat: 1 });
     expect(chats.list().map((c) => c.id)).toEqual([2]);
-    expect(chats.totalUnread()).toBe(0);
+    expect(chats.totalUnread(0)).toBe(0);
   });
 
   it('keeps a pinned chat above a newer one', () => {
