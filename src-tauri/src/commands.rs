@@ -328,6 +328,12 @@ pub(crate) fn set_notification_preview(
     state.notifier.set_preview(show, hidden_text);
 }
 
+/// Chooses which kinds of chats notify on this device.
+#[tauri::command]
+pub(crate) fn set_notify_kinds(state: State<'_, AppState>, kinds: crate::notify::NotifyKinds) {
+    state.notifier.set_kinds(kinds);
+}
+
 /// Labels the tray menu's items in the UI's language.
 #[tauri::command]
 pub(crate) fn set_tray_texts(app: AppHandle, show: String, quit: String) {

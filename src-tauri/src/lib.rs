@@ -84,6 +84,7 @@ pub fn run() {
             commands::safety_number,
             commands::set_passcode,
             commands::set_notification_preview,
+            commands::set_notify_kinds,
             commands::set_tray_texts,
             commands::take_deep_links,
             call_commands::start_call,

@@ -1,6 +1,7 @@
 //! Native notifications for new incoming messages while the window is not focused, with
 //! the sender (and the group) and, unless hidden in the settings, a preview of the text.
-//! A chat muted on this device is not announced.
+//! A muted chat, or a kind of chat switched off on this device, is not announced, except
+//! for a message that mentions this account while mentions are on.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,8 +17,34 @@ const REMEMBERED: usize = 256;
 /// The longest preview, in characters.
 const PREVIEW_CHARS: usize = 120;
 
+/// Which kinds of chats notify on this device (the UI's notification switches).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NotifyKinds {
+    /// Direct chats.
+    pub(crate) direct: bool,
+    /// Groups.
+    pub(crate) groups: bool,
+    /// Channels' posts.
+    pub(crate) channels: bool,
+    /// A message that mentions this account notifies whatever the mute and the kinds say.
+    pub(crate) mentions: bool,
+}
+
+impl Default for NotifyKinds {
+    fn default() -> Self {
+        NotifyKinds {
+            direct: true,
+            groups: true,
+            channels: true,
+            mentions: true,
+        }
+    }
+}
+
 /// Decides which messages to announce, and announces them.
 pub(crate) struct Notifier {
+    kinds: Mutex<NotifyKinds>,
     preview: AtomicBool,
     /// The body shown instead of the text when previews are hidden, in the UI's language.
     hidden_text: Mutex<String>,
@@ -27,6 +54,7 @@ pub(crate) struct Notifier {
 impl Default for Notifier {
     fn default() -> Notifier {
         Notifier {
+            kinds: Mutex::new(NotifyKinds::default()),
             preview: AtomicBool::new(true),
             hidden_text: Mutex::new("New message".into()),
             announced: Mutex::new(VecDeque::new()),
@@ -35,6 +63,18 @@ impl Default for Notifier {
 }
 
 impl Notifier {
+    /// Chooses which kinds of chats notify.
+    pub(crate) fn set_kinds(&self, kinds: NotifyKinds) {
+        tracing::info!(?kinds, "notification kinds");
+        if let Ok(mut slot) = self.kinds.lock() {
+            *slot = kinds;
+        }
+    }
+
+    fn kinds(&self) -> NotifyKinds {
+        self.kinds.lock().map(|k| *k).unwrap_or_default()
+    }
+
     /// Shows or hides the message text in notifications; `hidden_text` stands in for it
     /// when hidden.
     pub(crate) fn set_preview(&self, show: bool, hidden_text: String) {
@@ -65,7 +105,7 @@ impl Notifier {
         message: &MessageView,
         chat: Option<&ChatSummary>,
     ) {
-        let (title, text) = match announcement(message, chat) {
+        let (title, text) = match announcement(message, chat, self.kinds()) {
             Some(announcement) => announcement,
             None => return,
         };
@@ -75,7 +115,10 @@ impl Notifier {
     /// Announces a new post of a channel this device reads and has not muted, when the
     /// window is not in front (the engine sends each live post once).
     pub(crate) fn on_post(&self, app: &AppHandle, channel_title: &str, post: &wren_core::Post) {
-        if now_ms().saturating_sub(post.sent_at) > FRESH_MS || window_focused(app) {
+        if !self.kinds().channels
+            || now_ms().saturating_sub(post.sent_at) > FRESH_MS
+            || window_focused(app)
+        {
             return;
         }
         self.show(app, channel_title, &post.text);
@@ -130,11 +173,22 @@ impl Notifier {
     }
 }
 
-/// The title and text announcing `message` of `chat`, or `None` when the chat is muted
-/// and the message does not mention this account. People are named by display name.
-fn announcement(message: &MessageView, chat: Option<&ChatSummary>) -> Option<(String, String)> {
+/// The title and text announcing `message` of `chat`, or `None` when the chat is muted or
+/// its kind switched off, and the message does not get through as a mention. People are
+/// named by display name.
+fn announcement(
+    message: &MessageView,
+    chat: Option<&ChatSummary>,
+    kinds: NotifyKinds,
+) -> Option<(String, String)> {
+    let mention = kinds.mentions && message.mentions_me;
+    let kind_on = match chat.map(|c| c.kind) {
+        Some(ChatKind::Group) => kinds.groups,
+        _ => kinds.direct,
+    };
     match chat {
-        Some(chat) if chat.muted_until.is_some() && !message.mentions_me => None,
+        _ if !kind_on && !mention => None,
+        Some(chat) if chat.muted_until.is_some() && !mention => None,
         Some(chat) if chat.kind == ChatKind::Group => Some((
             chat.title.clone(),
             format!("{}: {}", message.sender.name(), message.text),
@@ -176,6 +230,91 @@ mod tests {
         assert_eq!(out.chars().count(), PREVIEW_CHARS + 1);
         assert!(out.ends_with('…'));
         assert_eq!(preview("hi"), "hi");
+    }
+
+    fn group(muted: bool) -> ChatSummary {
+        ChatSummary {
+            id: ChatId(7),
+            kind: ChatKind::Group,
+            title: "Trip".into(),
+            members: Vec::new(),
+            unread_count: 1,
+            unread_mentions: 0,
+            read_seq: Seq(0),
+            peers_read_seq: Seq(0),
+            last_message: None,
+            last_activity_at: 0,
+            pinned: false,
+            is_member: true,
+            draft: String::new(),
+            muted_until: muted.then_some(u64::MAX),
+            archived: false,
+        }
+    }
+
+    fn message(text: &str, mentions_me: bool) -> MessageView {
+        MessageView {
+            chat: ChatId(7),
+            seq: Some(Seq(3)),
+            local_id: "3".into(),
+            sender: wren_core::Account {
+                id: wren_core::AccountId(2),
+                username: "pia".into(),
+                display_name: "Pia".into(),
+            },
+            outgoing: false,
+            text: text.into(),
+            undecryptable: false,
+            reply_to: None,
+            sent_at: 0,
+            edited_at: None,
+            deleted: false,
+            state: wren_core::DeliveryState::Sent,
+            call: None,
+            entities: Vec::new(),
+            reactions: Vec::new(),
+            forwarded_from: None,
+            pinned: false,
+            mentions_me,
+        }
+    }
+
+    #[test]
+    fn mutes_and_kinds_keep_quiet_except_for_a_mention() {
+        let all = NotifyKinds::default();
+        let named = Some(("Trip".to_string(), "Pia: tent?".to_string()));
+        assert_eq!(
+            announcement(&message("tent?", false), Some(&group(false)), all),
+            named
+        );
+        assert_eq!(
+            announcement(&message("tent?", false), Some(&group(true)), all),
+            None
+        );
+        assert_eq!(
+            announcement(&message("tent?", true), Some(&group(true)), all),
+            named
+        );
+        let no_groups = NotifyKinds {
+            groups: false,
+            ..all
+        };
+        assert_eq!(
+            announcement(&message("tent?", false), Some(&group(false)), no_groups),
+            None
+        );
+        assert_eq!(
+            announcement(&message("tent?", true), Some(&group(false)), no_groups),
+            named
+        );
+        let no_mentions = NotifyKinds {
+            mentions: false,
+            ..all
+        };
+        assert_eq!(
+            announcement(&message("tent?", true), Some(&group(true)), no_mentions),
+            None
+        );
     }
 
     #[test]

@@ -161,17 +161,6 @@ pub enum Request {
     },
     /// The caller's privacy settings.
     GetPrivacy,
-    /// Who sees when the caller is online and was last seen; answered with `Privacy`.
-    SetLastSeen {
-        /// The new setting.
-        visibility: crate::LastSeenVisibility,
-    },
-    /// The presence of these accounts (at most [`crate::rules::MAX_PRESENCE_QUERY`]), as
-    /// the caller may know it.
-    GetPresence {
-        /// Whose.
-        accounts: Vec<AccountId>,
-    },
     /// Set the calling device's Ed25519 identity (signature) public key. It is set once:
     /// the same key again is `Done`, a different one is `Conflict`.
     SetIdentityKey {
@@ -395,6 +384,30 @@ pub enum Request {
     },
     /// The caller's pinned chats, in the order they were pinned.
     GetPinnedChats,
+    /// Forward a call signal, sealed for the chat's MLS group, to the other online devices
+    /// of the chat's members (not stored; members only).
+    CallSignal {
+        /// The chat.
+        chat: ChatId,
+        /// The MLS epoch whose exported key sealed it.
+        epoch: u64,
+        /// The sealed signal, at most [`crate::rules::MAX_CALL_SIGNAL_BYTES`].
+        #[serde(with = "serde_bytes")]
+        sealed: Vec<u8>,
+    },
+    /// Where the server's media relay is (`NotFound` when it runs none).
+    GetMediaRelay,
+    /// Who sees when the caller is online and was last seen; answered with `Privacy`.
+    SetLastSeen {
+        /// The new setting.
+        visibility: crate::LastSeenVisibility,
+    },
+    /// The presence of these accounts (at most [`crate::rules::MAX_PRESENCE_QUERY`]), as
+    /// the caller may know it.
+    GetPresence {
+        /// Whose.
+        accounts: Vec<AccountId>,
+    },
     /// Mute a chat for all of the caller's devices until a time (ms since the epoch;
     /// `i64::MAX`: for ever), or unmute it (`None`). Answered with the settings now.
     SetChatMuted {
@@ -432,19 +445,6 @@ pub enum Request {
         /// Whose.
         account: AccountId,
     },
-    /// Forward a call signal, sealed for the chat's MLS group, to the other online devices
-    /// of the chat's members (not stored; members only).
-    CallSignal {
-        /// The chat.
-        chat: ChatId,
-        /// The MLS epoch whose exported key sealed it.
-        epoch: u64,
-        /// The sealed signal, at most [`crate::rules::MAX_CALL_SIGNAL_BYTES`].
-        #[serde(with = "serde_bytes")]
-        sealed: Vec<u8>,
-    },
-    /// Where the server's media relay is (`NotFound` when it runs none).
-    GetMediaRelay,
 }
 
 impl Request {
@@ -668,16 +668,6 @@ pub enum Response {
     Devices(Vec<DeviceInfo>),
     /// To `LookupUser`.
     User(AccountInfo),
-    /// To `GetProfile`.
-    Profile(Profile),
-    /// To `SetChatMuted` and `SetChatArchived`.
-    ChatSettings(crate::ChatSettings),
-    /// To `GetChatSettings`.
-    AllChatSettings(Vec<crate::ChatSettings>),
-    /// To `SetFolders` and `GetFolders`: the folders now, in tab order.
-    Folders(Vec<crate::Folder>),
-    /// To `GetPresence`, in the order asked.
-    Presence(Vec<crate::PresenceInfo>),
     /// To `Ping`: the account's newest `pts` (zero before sign-in).
     Pong {
         /// The account's newest `pts`.
@@ -776,4 +766,14 @@ pub enum Response {
     PinnedChats(Vec<ChatId>),
     /// To `GetMediaRelay`.
     MediaRelay(crate::MediaRelayInfo),
+    /// To `GetProfile`.
+    Profile(Profile),
+    /// To `SetChatMuted` and `SetChatArchived`.
+    ChatSettings(crate::ChatSettings),
+    /// To `GetChatSettings`.
+    AllChatSettings(Vec<crate::ChatSettings>),
+    /// To `SetFolders` and `GetFolders`: the folders now, in tab order.
+    Folders(Vec<crate::Folder>),
+    /// To `GetPresence`, in the order asked.
+    Presence(Vec<crate::PresenceInfo>),
 }

@@ -60,6 +60,7 @@ import type {
   Member,
   MessageView,
   NewChannel,
+  NotifyKinds,
   PlanInfo,
   PlanKind,
   Platform,
@@ -434,6 +435,8 @@ export class MemoryPlatform implements Platform {
   notificationPreview = true;
   /** The body the UI last gave for notifications with hidden previews (tests read it). */
   notificationHiddenText: string | null = null;
+  /** The kinds of chats the UI last asked to be notified about; null: never asked (tests read it). */
+  notifyKinds: NotifyKinds | null = null;
   /** The tray menu labels the UI last gave, `[show, quit]` (tests read them). */
   trayTexts: [string, string] | null = null;
   /** The call this device is in. */
@@ -943,6 +946,10 @@ export class MemoryPlatform implements Platform {
   async setNotificationPreview(show: boolean, hiddenText: string): Promise<void> {
     this.notificationPreview = show;
     this.notificationHiddenText = hiddenText;
+  }
+
+  async setNotifyKinds(kinds: NotifyKinds): Promise<void> {
+    this.notifyKinds = { ...kinds };
   }
 
   async takeDeepLinks(): Promise<DeepLink[]> {

@@ -32,6 +32,7 @@ import type {
   MediaDeviceChoice,
   MediaDevices,
   MessageView,
+  NotifyKinds,
   NewChannel,
   PlanInfo,
   Platform,
@@ -190,6 +191,9 @@ export class TauriPlatform implements Platform {
   }
   setPasscode(passcode: string | null): Promise<void> {
     return call('set_passcode', { passcode });
+  }
+  setNotifyKinds(kinds: NotifyKinds): Promise<void> {
+    return call('set_notify_kinds', { kinds });
   }
   setTrayTexts(show: string, quit: string): Promise<void> {
     return call('set_tray_texts', { show, quit });

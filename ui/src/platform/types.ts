@@ -84,6 +84,15 @@ export interface ChatSummary {
 /** The `until` of `setChatMuted` that mutes a chat for ever. */
 export const MUTED_FOREVER = Number.MAX_SAFE_INTEGER;
 
+/** Which kinds of chats notify on this device. */
+export interface NotifyKinds {
+  direct: boolean;
+  groups: boolean;
+  channels: boolean;
+  /** Mentions and replies to this account notify even in muted chats and switched-off kinds. */
+  mentions: boolean;
+}
+
 /** pending: in the outbox; sent: stored by the server; read: a peer has read it. */
 export type DeliveryState = 'pending' | 'sent' | 'read' | 'failed';
 
@@ -791,6 +800,12 @@ export interface Platform {
    * language) is the body shown instead when hidden.
    */
   setNotificationPreview(show: boolean, hiddenText: string): Promise<void>;
+  /**
+   * Which kinds of chats the host announces at all on this device (Telegram's "Private
+   * chats / Groups / Channels" switches); a message that mentions this account is announced
+   * whatever its kind's switch says while `mentions` is on. Applies until changed again.
+   */
+  setNotifyKinds(kinds: NotifyKinds): Promise<void>;
   /** The tray menu's item labels, in the UI's language. */
   setTrayTexts(show: string, quit: string): Promise<void>;
   /** Returns and forgets the `wren://` links waiting in the host, oldest first. */

@@ -6,6 +6,7 @@ import { Avatar } from '../components/Avatar';
 import { Dialog } from '../components/Dialog';
 import { FormError } from '../components/FormError';
 import { Icon } from '../components/Icon';
+import { PeopleField } from '../components/PeopleField';
 import { contactOf, displayTitle, hasSealedTitle } from '../lib/chats';
 import type { Account, ChatSummary } from '../platform/types';
 import { useApp } from '../stores/app';
@@ -177,17 +178,15 @@ export function ChatInfoDialog(props: { chat: ChatSummary; onClose: () => void }
         </ul>
         <Show when={isAdmin()}>
           <form class="inline-form" onSubmit={add}>
-            <label class="field grow">
-              <span>{t('group.add')}</span>
-              <input
-                value={newMember()}
-                placeholder={t('group.addPlaceholder')}
-                onInput={(e) => setNewMember(e.currentTarget.value)}
-                autocomplete="off"
-                spellcheck={false}
-                data-testid="add-member-input"
-              />
-            </label>
+            <PeopleField
+              label={t('group.add')}
+              value={newMember()}
+              placeholder={t('group.addPlaceholder')}
+              onInput={setNewMember}
+              testId="add-member-input"
+              exclude={chat().members.map((m) => m.account.id)}
+              grow
+            />
             <button type="submit" class="button" data-testid="add-member-submit">
               {t('group.add')}
             </button>

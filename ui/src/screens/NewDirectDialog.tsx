@@ -1,8 +1,9 @@
-// Start a direct chat with someone by username.
+// Start a direct chat with someone by username (known people are suggested as it is typed).
 
 import { createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
 import { FormError } from '../components/FormError';
+import { PeopleField } from '../components/PeopleField';
 import { errorText } from './errorText';
 import { useApp } from '../stores/app';
 
@@ -30,16 +31,12 @@ export function NewDirectDialog(props: { onClose: () => void }): JSX.Element {
   return (
     <Dialog title={t('newDirect.title')} testId="new-direct-dialog" onClose={props.onClose}>
       <form class="form" onSubmit={submit}>
-        <label class="field">
-          <span>{t('newDirect.username')}</span>
-          <input
-            value={username()}
-            onInput={(e) => setUsername(e.currentTarget.value)}
-            autocomplete="off"
-            spellcheck={false}
-            data-testid="new-direct-username"
-          />
-        </label>
+        <PeopleField
+          label={t('newDirect.username')}
+          value={username()}
+          onInput={setUsername}
+          testId="new-direct-username"
+        />
         <FormError message={error()} />
         <div class="form-actions">
           <button type="button" class="button" onClick={() => props.onClose()}>

@@ -1,8 +1,9 @@
-// Create a group with a title and a list of usernames.
+// Create a group with a title and a list of usernames (known people are suggested as they are typed).
 
 import { createSignal, type JSX } from 'solid-js';
 import { Dialog } from '../components/Dialog';
 import { FormError } from '../components/FormError';
+import { PeopleField } from '../components/PeopleField';
 import { parseUsernames } from '../lib/text';
 import { useApp } from '../stores/app';
 import { errorText } from './errorText';
@@ -39,16 +40,13 @@ export function NewGroupDialog(props: { onClose: () => void }): JSX.Element {
           <span>{t('newGroup.name')}</span>
           <input value={title()} onInput={(e) => setTitle(e.currentTarget.value)} data-testid="new-group-title" />
         </label>
-        <label class="field">
-          <span>{t('newGroup.members')}</span>
-          <input
-            value={members()}
-            onInput={(e) => setMembers(e.currentTarget.value)}
-            autocomplete="off"
-            spellcheck={false}
-            data-testid="new-group-members"
-          />
-        </label>
+        <PeopleField
+          label={t('newGroup.members')}
+          value={members()}
+          onInput={setMembers}
+          testId="new-group-members"
+          several
+        />
         <FormError message={error()} />
         <div class="form-actions">
           <button type="button" class="button" onClick={() => props.onClose()}>

@@ -9,7 +9,7 @@ import { formatPercent } from '../i18n/locale';
 import { formatDate, formatListStamp } from '../lib/dates';
 import { isStrongEnough } from '../lib/passcode';
 import { SCALES } from '../lib/scale';
-import { BUSINESS_PINNED_CHATS, BUSINESS_PUBLIC_CHANNELS, type GroupAdds, type PlanInfo } from '../platform/types';
+import { BUSINESS_PINNED_CHATS, BUSINESS_PUBLIC_CHANNELS, type GroupAdds, type NotifyKinds, type PlanInfo } from '../platform/types';
 import { useApp } from '../stores/app';
 import { AUTO_LOCK_CHOICES, type AutoLock, type Theme } from '../stores/settings';
 import { errorText } from './errorText';
@@ -26,6 +26,13 @@ const THEMES: { value: Theme; key: 'settings.themeLight' | 'settings.themeDark' 
 const GROUP_ADDS: { value: GroupAdds; key: 'settings.groupAddsEverybody' | 'settings.groupAddsNobody' }[] = [
   { value: 'everybody', key: 'settings.groupAddsEverybody' },
   { value: 'nobody', key: 'settings.groupAddsNobody' },
+];
+
+/** The notification switches, kinds of chats first; mentions (which override them) last. */
+const NOTIFY_SWITCHES: { kind: keyof NotifyKinds; key: MessageKey }[] = [
+  { kind: 'direct', key: 'settings.notifyDirect' },
+  { kind: 'groups', key: 'settings.notifyGroups' },
+  { kind: 'channels', key: 'settings.notifyChannels' },
 ];
 
 const AUTO_LOCK_KEYS: Record<AutoLock, MessageKey> = {
@@ -187,6 +194,13 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
           />
           <span>{t('settings.notificationPreview')}</span>
         </label>
+        <fieldset class="choice-group" data-testid="settings-notify-kinds">
+          <legend>{t('settings.notifyKinds')}</legend>
+          <For each={NOTIFY_SWITCHES}>
+            {(option) => <NotifySwitch kind={option.kind} label={t(option.key)} />}
+          </For>
+        </fieldset>
+        <NotifySwitch kind="mentions" label={t('settings.notifyMentions')} />
       </section>
 
       <section class="settings-section" aria-labelledby="settings-privacy">
@@ -332,6 +346,22 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
       </section>
       <FormError message={error()} />
     </Dialog>
+  );
+}
+
+/** One notification switch (`notify-<kind>`), kept in the settings and told to the host. */
+function NotifySwitch(props: { kind: keyof NotifyKinds; label: string }): JSX.Element {
+  const { settings } = useApp();
+  return (
+    <label class="check-row">
+      <input
+        type="checkbox"
+        checked={settings.notifyKinds()[props.kind]}
+        onChange={(e) => settings.setNotifyKinds({ ...settings.notifyKinds(), [props.kind]: e.currentTarget.checked })}
+        data-testid={`notify-${props.kind}`}
+      />
+      <span>{props.label}</span>
+    </label>
   );
 }
 

@@ -183,6 +183,15 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     setPreview(show);
     tellHost();
   };
+  // Which kinds of chats the host announces at all (the UI's own announcer is not affected).
+  const tellNotifyKinds = (): void => {
+    platform.setNotifyKinds(settings.notifyKinds()).catch(() => undefined);
+  };
+  const setKinds = settings.setNotifyKinds;
+  settings.setNotifyKinds = (kinds) => {
+    setKinds(kinds);
+    tellNotifyKinds();
+  };
   // Signed out or locked: nothing of the account may stay in memory or in web storage.
   const forget = (): void => {
     drafts.clear();
@@ -380,6 +389,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
     sync,
     start: () => {
       tellHost();
+      tellNotifyKinds();
       tellTray();
       const stop = platform.onEvent(handle);
       // "Return to the call" in the picture-in-picture window: the call panel expands here.

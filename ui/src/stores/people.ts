@@ -8,6 +8,8 @@ import type { Account, AccountId, ChatSummary, CoreEvent, MessageView } from '..
 export interface PeopleStore {
   /** The newest account heard with this id. */
   byId(id: AccountId): Account | undefined;
+  /** Everyone heard of (the newest account of each), for people pickers. */
+  all(): Account[];
   /** The newest version of `account` (itself when nothing newer was heard). */
   latest(account: Account): Account;
   /** The name to show for a person: their newest display name, else their username. */
@@ -58,6 +60,7 @@ export function createPeopleStore(): PeopleStore {
   const latest = (account: Account): Account => people().get(account.id) ?? account;
   return {
     byId: (id) => people().get(id),
+    all: () => [...people().values()],
     latest,
     name: (account) => nameOf(latest(account)),
     learn,

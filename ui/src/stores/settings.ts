@@ -1,11 +1,12 @@
 // User preferences kept on this machine: theme, language, interface scale, notification
-// preview, auto-lock, the emoji picker's recent emojis and skin tone, and the folder tab shown.
+// preview and kinds, auto-lock, the emoji picker's recent emojis and skin tone, and the folder tab shown.
 
 import { createSignal, type Accessor } from 'solid-js';
 import { isLang, translate, translatePlural, type Lang, type MessageKey, type Params, type PluralKey } from '../i18n';
 import { applyDocumentLanguage } from '../lib/rtl';
 import { isRecentList, isSkinTone, pushRecent, type SkinTone } from '../lib/emoji';
 import { DEFAULT_SCALE, isScale } from '../lib/scale';
+import type { NotifyKinds } from '../platform/types';
 
 export type Theme = 'light' | 'dark' | 'system';
 
@@ -15,6 +16,21 @@ export type AutoLock = (typeof AUTO_LOCK_CHOICES)[number];
 
 function isAutoLock(value: unknown): value is AutoLock {
   return AUTO_LOCK_CHOICES.some((choice) => choice === value);
+}
+
+/** Every kind of chat notifies, and mentions always do: the default. */
+export const ALL_NOTIFY_KINDS: NotifyKinds = { direct: true, groups: true, channels: true, mentions: true };
+
+/** The switches kept in web storage, each false only when saved as false. */
+function readNotifyKinds(value: unknown): NotifyKinds {
+  if (typeof value !== 'object' || value === null) return ALL_NOTIFY_KINDS;
+  const saved = value as Partial<Record<keyof NotifyKinds, unknown>>;
+  return {
+    direct: saved.direct !== false,
+    groups: saved.groups !== false,
+    channels: saved.channels !== false,
+    mentions: saved.mentions !== false,
+  };
 }
 
 export interface SettingsStore {
@@ -27,6 +43,9 @@ export interface SettingsStore {
   setScale(scale: number): void;
   notificationPreview: Accessor<boolean>;
   setNotificationPreview(show: boolean): void;
+  /** Which kinds of chats notify on this device (Telegram's switches); all on by default. */
+  notifyKinds: Accessor<NotifyKinds>;
+  setNotifyKinds(kinds: NotifyKinds): void;
   /** Seconds without input after which Wren locks (when it has a passcode); 0: never. */
   autoLock: Accessor<AutoLock>;
   setAutoLock(seconds: number): void;
@@ -53,6 +72,7 @@ interface Saved {
   lang: Lang;
   scale: number;
   notificationPreview: boolean;
+  notifyKinds: NotifyKinds;
   autoLock: AutoLock;
   recentEmojis: string[];
   skinTone: SkinTone;
@@ -69,6 +89,7 @@ function load(storage: Storage | null, systemLang: Lang): Saved {
     lang: systemLang,
     scale: DEFAULT_SCALE,
     notificationPreview: true,
+    notifyKinds: ALL_NOTIFY_KINDS,
     autoLock: 0,
     recentEmojis: [],
     skinTone: 0,
@@ -84,6 +105,7 @@ function load(storage: Storage | null, systemLang: Lang): Saved {
       scale: isScale(parsed.scale) ? parsed.scale : fallback.scale,
       notificationPreview:
         typeof parsed.notificationPreview === 'boolean' ? parsed.notificationPreview : fallback.notificationPreview,
+      notifyKinds: readNotifyKinds(parsed.notifyKinds),
       autoLock: isAutoLock(parsed.autoLock) ? parsed.autoLock : fallback.autoLock,
       recentEmojis: isRecentList(parsed.recentEmojis) ? parsed.recentEmojis : fallback.recentEmojis,
       skinTone: isSkinTone(parsed.skinTone) ? parsed.skinTone : fallback.skinTone,
@@ -110,6 +132,7 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
   const [lang, setLangSignal] = createSignal<Lang>(saved.lang);
   const [scale, setScaleSignal] = createSignal(saved.scale);
   const [notificationPreview, setPreviewSignal] = createSignal(saved.notificationPreview);
+  const [notifyKinds, setNotifyKindsSignal] = createSignal<NotifyKinds>(saved.notifyKinds);
   const [autoLock, setAutoLockSignal] = createSignal<AutoLock>(saved.autoLock);
   const [recentEmojis, setRecentEmojis] = createSignal<string[]>(saved.recentEmojis);
   const [skinTone, setSkinToneSignal] = createSignal<SkinTone>(saved.skinTone);
@@ -120,6 +143,7 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
       lang: lang(),
       scale: scale(),
       notificationPreview: notificationPreview(),
+      notifyKinds: notifyKinds(),
       autoLock: autoLock(),
       recentEmojis: recentEmojis(),
       skinTone: skinTone(),
@@ -147,6 +171,11 @@ export function createSettingsStore(storage: Storage | null, systemLang: Lang = 
     notificationPreview,
     setNotificationPreview(show) {
       setPreviewSignal(show);
+      persist();
+    },
+    notifyKinds,
+    setNotifyKinds(kinds) {
+      setNotifyKindsSignal({ ...kinds });
       persist();
     },
     autoLock,

@@ -1,5 +1,9 @@
 import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
+import { createRoot } from 'solid-js';
 import { describe, expect, it, vi } from 'vitest';
+import { MemoryPlatform } from '../../src/platform/memory';
+import { createAppState } from '../../src/stores/app';
+import { SETTINGS_KEY, createSettingsStore } from '../../src/stores/settings';
 import { renderApp } from '../render';
 
 const BOB = 1;
@@ -56,6 +60,37 @@ describe('host events and calls', () => {
     expect(platform.notificationPreview).toBe(true);
     fireEvent.click(toggle);
     await waitFor(() => expect(platform.notificationPreview).toBe(false));
+  });
+
+  it('tells the host which kinds of chats notify, at start and on change, and keeps the choice', async () => {
+    const { platform } = renderApp({ signedInAs: 'alice' });
+    await screen.findByTestId('main-screen');
+    expect(platform.notifyKinds).toEqual({ direct: true, groups: true, channels: true, mentions: true });
+    const calls = vi.spyOn(platform, 'setNotifyKinds');
+    fireEvent.click(screen.getByTestId('open-settings'));
+    const groups = (await screen.findByTestId('notify-groups')) as HTMLInputElement;
+    for (const id of ['notify-direct', 'notify-groups', 'notify-channels', 'notify-mentions']) {
+      expect((screen.getByTestId(id) as HTMLInputElement).checked, id).toBe(true);
+    }
+    fireEvent.click(groups);
+    expect(calls).toHaveBeenLastCalledWith({ direct: true, groups: false, channels: true, mentions: true });
+    await waitFor(() => expect(platform.notifyKinds?.groups).toBe(false));
+    expect(groups.checked).toBe(false);
+    const reloaded = createRoot(() => createSettingsStore(window.localStorage));
+    expect(reloaded.notifyKinds()).toEqual({ direct: true, groups: false, channels: true, mentions: true });
+  });
+
+  it('pushes the saved notification kinds to the host at start', async () => {
+    window.localStorage.setItem(SETTINGS_KEY, JSON.stringify({ notifyKinds: { channels: false, mentions: false } }));
+    const platform = new MemoryPlatform({ signedInAs: 'alice' });
+    createRoot((dispose) => {
+      const state = createAppState(platform, { storage: window.localStorage, sessionStorage: window.sessionStorage });
+      const stop = state.start();
+      expect(platform.notifyKinds).toEqual({ direct: true, groups: true, channels: false, mentions: false });
+      stop();
+      dispose();
+    });
+    window.localStorage.clear();
   });
 
   it('sends the notification stand-in text in the current language', async () => {

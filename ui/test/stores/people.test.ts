@@ -27,6 +27,18 @@ describe('people', () => {
     });
   });
 
+  it('lists everyone heard of, each by their newest account', () => {
+    createRoot((dispose) => {
+      const people = createPeopleStore();
+      people.learn([account(1, 'alice'), account(2, 'bob')]);
+      people.learn([account(2, 'bob', 'Bobby')]);
+      expect(people.all()).toEqual([account(1, 'alice'), account(2, 'bob', 'Bobby')]);
+      people.clear();
+      expect(people.all()).toEqual([]);
+      dispose();
+    });
+  });
+
   it('checks a profile as the server does', () => {
     expect(profileProblem('  Alice  ', '')).toBeNull();
     expect(profileProblem('x'.repeat(64), 'y'.repeat(140))).toBeNull();

@@ -27,6 +27,28 @@ describe('settings', () => {
     expect(createRoot(() => createSettingsStore(window.localStorage)).autoLock()).toBe(0);
   });
 
+  it('keeps the notification kinds, all on by default, each off only when saved off', () => {
+    window.localStorage.clear();
+    const settings = createRoot(() => createSettingsStore(window.localStorage));
+    expect(settings.notifyKinds()).toEqual({ direct: true, groups: true, channels: true, mentions: true });
+    settings.setNotifyKinds({ direct: true, groups: false, channels: true, mentions: false });
+    expect(createRoot(() => createSettingsStore(window.localStorage)).notifyKinds()).toEqual({
+      direct: true,
+      groups: false,
+      channels: true,
+      mentions: false,
+    });
+    window.localStorage.setItem('wren.settings', JSON.stringify({ notifyKinds: { direct: 'no', channels: false } }));
+    expect(createRoot(() => createSettingsStore(window.localStorage)).notifyKinds()).toEqual({
+      direct: true,
+      groups: true,
+      channels: false,
+      mentions: true,
+    });
+    window.localStorage.setItem('wren.settings', JSON.stringify({ notifyKinds: 'off' }));
+    expect(createRoot(() => createSettingsStore(window.localStorage)).notifyKinds().groups).toBe(true);
+  });
+
   it('follows the system theme only when asked to', () => {
     expect(resolveTheme('system', true)).toBe('dark');
     expect(resolveTheme('system', false)).toBe('light');
