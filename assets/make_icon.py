@@ -1,6 +1,10 @@
-"""Writes the Wren app icon (128x128 RGBA PNG) with the standard library only.
+"""Writes the Wren app icon (a square RGBA PNG, 128 pixels unless a size is given) with the
+standard library only. The icon set in src-tauri/icons is made from a 1024-pixel one:
 
-Usage: python3 assets/make_icon.py src-tauri/icons/icon.png
+    python3 assets/make_icon.py /tmp/wren-1024.png 1024
+    (cd ui && npx tauri icon /tmp/wren-1024.png -o /tmp/wren-icons)
+
+then 32x32.png, 128x128.png, 128x128@2x.png, icon.icns and icon.ico are copied from there.
 """
 
 import math
@@ -8,7 +12,8 @@ import struct
 import sys
 import zlib
 
-SIZE = 128
+SIZE = int(sys.argv[2]) if len(sys.argv) > 2 else 128
+SCALE = SIZE / 128
 BLUE = (42, 130, 218)
 WHITE = (255, 255, 255)
 
@@ -16,13 +21,13 @@ WHITE = (255, 255, 255)
 def pixel(x: float, y: float) -> tuple:
     cx = cy = SIZE / 2
     d = math.hypot(x - cx, y - cy)
-    if d > SIZE / 2 - 2:
+    if d > SIZE / 2 - 2 * SCALE:
         return (0, 0, 0, 0)
     # A white "W" drawn as four strokes.
-    points = [(30, 40), (46, 92), (64, 56), (82, 92), (98, 40)]
+    points = [(px * SCALE, py * SCALE) for px, py in [(30, 40), (46, 92), (64, 56), (82, 92), (98, 40)]]
     for (x1, y1), (x2, y2) in zip(points, points[1:]):
         t = max(0.0, min(1.0, ((x - x1) * (x2 - x1) + (y - y1) * (y2 - y1)) / ((x2 - x1) ** 2 + (y2 - y1) ** 2)))
-        if math.hypot(x - (x1 + t * (x2 - x1)), y - (y1 + t * (y2 - y1))) < 6:
+        if math.hypot(x - (x1 + t * (x2 - x1)), y - (y1 + t * (y2 - y1))) < 6 * SCALE:
             return WHITE + (255,)
     return BLUE + (255,)
 

@@ -42,6 +42,8 @@ WREN_E2E_PACKAGES=(
     fonts-noto-color-emoji  # a call's security emojis drawn as emojis in the screenshots
     x11-utils           # xprop: checks that a call's picture-in-picture window stays above
     openbox             # a window manager for that check (the other tests run without one)
+    desktop-file-utils  # desktop-file-validate: checks the .deb package's desktop entry
+    dunst               # a notification server, for the test that clicks a notification
 )
 
 wren_install_packages() {

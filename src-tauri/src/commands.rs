@@ -3,7 +3,7 @@
 
 use crate::deep_link::{DeepLink, DeepLinks};
 use crate::error::{Error, Result};
-use crate::models::{Device, GroupAddsChoice, PrivacyView, ProfileStatus};
+use crate::models::{AccountSlot, Device, GroupAddsChoice, PrivacyView, ProfileStatus};
 use crate::state::AppState;
 use crate::tray::TrayMenu;
 use tauri::{AppHandle, Manager, State};
@@ -67,15 +67,38 @@ pub(crate) async fn login(
     password: String,
     allow_insecure: bool,
 ) -> Result<Account> {
+    state.refuse_second_sign_in(&server_url, &username).await?;
     let client = state.client().await?;
     client.allow_insecure(allow_insecure);
     Ok(client.login(&server_url, &username, &password).await?)
 }
 
-/// Signs this device out.
+/// Signs the active account out (see [`AppState::logout`]).
 #[tauri::command]
-pub(crate) async fn logout(state: State<'_, AppState>) -> Result<()> {
-    Ok(state.client().await?.logout().await?)
+pub(crate) async fn logout(app: AppHandle, state: State<'_, AppState>) -> Result<()> {
+    state.logout(&app).await
+}
+
+/// Every account slot of the app, in Ctrl+1..3 order.
+#[tauri::command]
+pub(crate) async fn account_slots(state: State<'_, AppState>) -> Result<Vec<AccountSlot>> {
+    state.slots().await
+}
+
+/// Opens a new account slot and makes it active (see [`AppState::add_account`]).
+#[tauri::command]
+pub(crate) async fn add_account(app: AppHandle, state: State<'_, AppState>) -> Result<()> {
+    state.add_account(&app).await
+}
+
+/// Makes slot `id` active (see [`AppState::switch_account`]).
+#[tauri::command]
+pub(crate) async fn switch_account(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<()> {
+    state.switch_account(&app, &id).await
 }
 
 /// The chat list.
@@ -305,7 +328,7 @@ pub(crate) async fn safety_number(
     })
 }
 
-/// Sets a new passcode, or (`None`) moves the key to the OS keychain.
+/// Sets a new passcode on every account, or (`None`) moves their keys to the OS keychain.
 #[tauri::command]
 pub(crate) async fn set_passcode(
     state: State<'_, AppState>,
@@ -314,7 +337,7 @@ pub(crate) async fn set_passcode(
     if passcode.as_deref() == Some("") {
         return Err(Error::Invalid("a passcode cannot be empty".into()));
     }
-    Ok(state.client().await?.set_passcode(passcode).await?)
+    state.set_passcode(passcode).await
 }
 
 /// Shows or hides the message text in notifications; `hidden_text` (in the UI's language)

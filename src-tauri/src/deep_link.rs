@@ -112,6 +112,12 @@ impl DeepLinks {
     }
 }
 
+/// Queues `link` for the UI without telling it: for a page about to load again, which
+/// takes the waiting links as it starts (the page being left must not take it).
+pub(crate) fn queue(app: &AppHandle, link: DeepLink) {
+    app.state::<DeepLinks>().push(link);
+}
+
 /// Registers the scheme (when `register` is set) and listens for opened links, including
 /// the one the app was started with. Needs [`DeepLinks`] managed.
 pub(crate) fn listen(app: &AppHandle, register: bool) {
@@ -138,7 +144,12 @@ pub(crate) fn listen(app: &AppHandle, register: bool) {
 fn opened(app: &AppHandle, url: &str) {
     let link = DeepLink::parse(url);
     tracing::info!(?link, "wren:// link opened");
-    app.state::<DeepLinks>().push(link);
+    open(app, link);
+}
+
+/// Queues `link` for the UI, brings the window forward and tells the UI to take it.
+pub(crate) fn open(app: &AppHandle, link: DeepLink) {
+    queue(app, link);
     crate::tray::show_window(app);
     let nudge = serde_json::json!({ "type": "linkOpened" });
     if let Err(e) = app.emit(crate::events::EVENT, nudge) {

@@ -25,6 +25,18 @@ pub(crate) enum Error {
     /// The system could not open a link.
     #[error("the link could not be opened: {0}")]
     Open(String),
+    /// Something else must end first (a call, before switching accounts).
+    #[error("{0}")]
+    Busy(String),
+    /// The account is signed in to this app already, in another slot.
+    #[error("{0}")]
+    AlreadySignedIn(String),
+    /// No such thing in this app (an account slot).
+    #[error("{0}")]
+    NotFound(String),
+    /// A file of the app could not be written.
+    #[error("{0}")]
+    Io(String),
 }
 
 impl Error {
@@ -38,7 +50,10 @@ impl Error {
             Error::Taken(_) => "taken",
             Error::Locked => "locked",
             Error::Invalid(_) => "invalid",
-            Error::Window(_) | Error::Open(_) => "internal",
+            Error::Busy(_) => "busy",
+            Error::AlreadySignedIn(_) => "already_signed_in",
+            Error::NotFound(_) => "not_found",
+            Error::Window(_) | Error::Open(_) | Error::Io(_) => "internal",
         }
     }
 

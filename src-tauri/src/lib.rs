@@ -7,6 +7,7 @@
 //! `WREN_SERVER` (the server address the sign-in screen proposes), `WREN_PASSCODE` (the
 //! profile's passcode, for headless runs), `RUST_LOG` (log filter).
 
+mod accounts;
 mod call_commands;
 mod channel_commands;
 mod commands;
@@ -47,6 +48,9 @@ pub fn run() {
             commands::register,
             commands::login,
             commands::logout,
+            commands::account_slots,
+            commands::add_account,
+            commands::switch_account,
             commands::chats,
             commands::history,
             commands::send,
@@ -169,6 +173,7 @@ fn setup(
     }
     app.manage(deep_link::DeepLinks::default());
     deep_link::listen(&handle, own_profile.is_none());
+    notify::open_chats_on_click(&handle);
     // The profile opens while the window and its web view start: `profile_status` waits
     // for it, nothing else needs it earlier.
     tauri::async_runtime::spawn(async move {

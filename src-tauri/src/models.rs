@@ -18,6 +18,20 @@ pub(crate) struct ProfileStatus {
     pub(crate) server_url: Option<String>,
 }
 
+/// `AccountSlot` in the UI contract: one account of the app.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AccountSlot {
+    /// Stable on this device.
+    pub(crate) id: String,
+    /// Who is signed in there; `None` while a new slot is not signed in yet.
+    pub(crate) account: Option<Account>,
+    /// Unread messages in its chats (what the tray counts for it).
+    pub(crate) unread: u64,
+    /// The slot the UI shows.
+    pub(crate) active: bool,
+}
+
 /// `Device` in the UI contract.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,13 +1,17 @@
-//! Native notifications for new incoming messages while the window is not focused, with
-//! the sender (and the group) and, unless hidden in the settings, a preview of the text.
+//! Native notifications for new incoming messages while they are not in view (the window
+//! is not focused, or they came to an account the window does not show), with the sender
+//! (and the group), the account when several are signed in, and, unless hidden in the
+//! settings, a preview of the text. Clicking one opens its chat in its account.
 //! A muted chat, or a kind of chat switched off on this device, is not announced, except
 //! for a message that mentions this account while mentions are on.
 
+use crate::deep_link::DeepLink;
+use crate::state::AppState;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use tauri::{AppHandle, Manager};
-use tauri_plugin_notification::NotificationExt;
+use tauri_plugin_notification::{ActiveNotification, NotificationExt};
 use wren_core::{ChatId, ChatKind, ChatSummary, MessageView, Seq};
 
 /// A message older than this when it arrives (catch-up after being offline) is not announced.
@@ -85,49 +89,75 @@ impl Notifier {
         }
     }
 
-    /// Whether `message` is a new incoming one, not announced yet, and the window is not
-    /// focused: worth looking up its chat for [`Notifier::on_message`].
-    pub(crate) fn worth_announcing(&self, app: &AppHandle, message: &MessageView) -> bool {
+    /// Whether `message` is a new incoming one, not announced yet, and not in view (the
+    /// window is not focused, or the message's account is not the one it shows: `shown`
+    /// false): worth looking up its chat for [`Notifier::on_message`].
+    pub(crate) fn worth_announcing(
+        &self,
+        app: &AppHandle,
+        message: &MessageView,
+        shown: bool,
+    ) -> bool {
         let Some(seq) = message.seq else { return false };
         !(message.outgoing
             || message.deleted
             || message.edited_at.is_some()
             || now_ms().saturating_sub(message.sent_at) > FRESH_MS
-            || window_focused(app))
+            || in_view(app, shown))
             && self.first_time(message.chat, seq)
     }
 
     /// Announces `message` of `chat` unless the chat is muted: in a group, titled with the
-    /// group and the text after the sender's name.
+    /// group and the text after the sender's name; with `account` (when several are signed
+    /// in), the title names the account it came to.
+    /// Clicking it opens the chat, in account slot `slot`.
     pub(crate) fn on_message(
         &self,
         app: &AppHandle,
         message: &MessageView,
         chat: Option<&ChatSummary>,
+        (slot, account): (&str, Option<&str>),
     ) {
         let (title, text) = match announcement(message, chat, self.kinds()) {
             Some(announcement) => announcement,
             None => return,
         };
-        self.show(app, &title, &text);
+        let target = ClickTarget {
+            slot: slot.to_owned(),
+            chat: message.chat,
+        };
+        self.show(app, &for_account(&title, account), &text, Some(target));
     }
 
-    /// Announces a new post of a channel this device reads and has not muted, when the
-    /// window is not in front (the engine sends each live post once).
-    pub(crate) fn on_post(&self, app: &AppHandle, channel_title: &str, post: &wren_core::Post) {
+    /// Announces a new post of a channel this device reads and has not muted, when it is
+    /// not in view (the engine sends each live post once).
+    pub(crate) fn on_post(
+        &self,
+        app: &AppHandle,
+        channel_title: &str,
+        post: &wren_core::Post,
+        shown: bool,
+        account: Option<&str>,
+    ) {
         if !self.kinds().channels
             || now_ms().saturating_sub(post.sent_at) > FRESH_MS
-            || window_focused(app)
+            || in_view(app, shown)
         {
             return;
         }
-        self.show(app, channel_title, &post.text);
+        self.show(app, &for_account(channel_title, account), &post.text, None);
     }
 
-    /// Announces a call that rings here when the window is not in front (a call says no
-    /// more than that it rings, so it is shown whatever the preview setting).
-    pub(crate) fn on_incoming_call(&self, app: &AppHandle, video: bool) {
-        if window_focused(app) {
+    /// Announces a call that rings here when it is not in view (a call says no more than
+    /// that it rings, so it is shown whatever the preview setting).
+    pub(crate) fn on_incoming_call(
+        &self,
+        app: &AppHandle,
+        video: bool,
+        shown: bool,
+        account: Option<&str>,
+    ) {
+        if in_view(app, shown) {
             return;
         }
         let body = if video {
@@ -135,15 +165,16 @@ impl Notifier {
         } else {
             "Incoming call"
         };
-        let shown = app.notification().builder().title("Wren").body(body).show();
+        let title = for_account("Wren", account);
+        let shown = app.notification().builder().title(title).body(body).show();
         if let Err(e) = shown {
             tracing::warn!(error = %e, "cannot show a notification");
         }
     }
 
     /// Shows a notification titled `title`: the text, or the stand-in when previews are
-    /// hidden.
-    fn show(&self, app: &AppHandle, title: &str, text: &str) {
+    /// hidden; a click on it opens `target`.
+    fn show(&self, app: &AppHandle, title: &str, text: &str, target: Option<ClickTarget>) {
         let body = if self.preview.load(Ordering::Relaxed) {
             preview(text)
         } else {
@@ -152,8 +183,13 @@ impl Notifier {
                 .map(|text| text.clone())
                 .unwrap_or_default()
         };
-        let shown = app.notification().builder().title(title).body(body).show();
-        if let Err(e) = shown {
+        let mut builder = app.notification().builder().title(title).body(body);
+        if let Some(target) = target {
+            builder = builder
+                .extra(EXTRA_SLOT, target.slot)
+                .extra(EXTRA_CHAT, target.chat.0);
+        }
+        if let Err(e) = builder.show() {
             tracing::warn!(error = %e, "cannot show a notification");
         }
     }
@@ -195,6 +231,77 @@ fn announcement(
         )),
         _ => Some((message.sender.name().to_owned(), message.text.clone())),
     }
+}
+
+/// Where a click on a notification leads: a chat of an account slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ClickTarget {
+    slot: String,
+    chat: ChatId,
+}
+
+/// The notification's extra fields that carry its [`ClickTarget`].
+const EXTRA_SLOT: &str = "wrenSlot";
+const EXTRA_CHAT: &str = "wrenChat";
+
+impl ClickTarget {
+    fn of(notification: &ActiveNotification) -> Option<ClickTarget> {
+        let extra = notification.extra();
+        Some(ClickTarget {
+            slot: extra.get(EXTRA_SLOT)?.as_str()?.to_owned(),
+            chat: ChatId(extra.get(EXTRA_CHAT)?.as_u64()?),
+        })
+    }
+}
+
+/// Makes a click on a message's notification open its chat: the window comes forward, the
+/// app switches to the account the message came to when another one is in view, and the
+/// chat opens as a `wren://chat/ID` link does.
+pub(crate) fn open_chats_on_click(app: &AppHandle) {
+    let handle = app.clone();
+    let registered = app.notification().on_action(move |performed| {
+        if performed.action_id() != CLICK {
+            return;
+        }
+        let Some(target) = performed.notification().and_then(ClickTarget::of) else {
+            return;
+        };
+        let app = handle.clone();
+        tauri::async_runtime::spawn(async move {
+            tracing::info!(?target, "notification clicked");
+            let state = app.state::<AppState>();
+            let link = DeepLink::Chat { id: target.chat.0 };
+            if state.is_active(&target.slot) {
+                crate::deep_link::open(&app, link);
+                return;
+            }
+            // The page reloads for the other account and takes the link as it starts.
+            crate::deep_link::queue(&app, link);
+            crate::tray::show_window(&app);
+            if let Err(e) = state.switch_account(&app, &target.slot).await {
+                tracing::warn!(error = %e, "cannot switch to the notification's account");
+            }
+        });
+    });
+    if let Err(e) = registered {
+        tracing::warn!(error = %e, "clicks on notifications will not open chats");
+    }
+}
+
+/// The action a click on the notification itself reports.
+const CLICK: &str = "tap";
+
+/// `title`, followed by the account it is for when several are signed in.
+fn for_account(title: &str, account: Option<&str>) -> String {
+    match account {
+        Some(account) => format!("{title} → {account}"),
+        None => title.to_owned(),
+    }
+}
+
+/// The user sees it already: its account is the one shown and the window is in front.
+fn in_view(app: &AppHandle, shown: bool) -> bool {
+    shown && window_focused(app)
 }
 
 fn window_focused(app: &AppHandle) -> bool {
@@ -315,6 +422,12 @@ mod tests {
             announcement(&message("tent?", true), Some(&group(true)), no_mentions),
             None
         );
+    }
+
+    #[test]
+    fn with_several_accounts_the_title_names_the_account() {
+        assert_eq!(for_account("Carol", Some("Bob")), "Carol → Bob");
+        assert_eq!(for_account("Carol", None), "Carol");
     }
 
     #[test]

@@ -131,3 +131,18 @@ describe('sponsored, plan and business strings', () => {
     expect(translatePlural('en', 'plan.publicChannels', 20)).toBe('Up to 20 public channels');
   });
 });
+
+describe('account strings', () => {
+  it('counts the other accounts’ unread messages with all six Arabic forms', () => {
+    const forms = [0, 1, 2, 3, 11, 100].map((n) => translatePlural('ar', 'accounts.othersUnread', n));
+    expect(new Set(forms).size).toBe(6);
+    expect(forms[3]).toBe('٣ رسائل غير مقروءة في حساباتك الأخرى');
+    expect(translatePlural('en', 'accounts.othersUnread', 1)).toBe('1 unread message in your other accounts');
+    expect(translatePlural('ar', 'accounts.full', 3)).toBe('لديك ٣ حسابات، وهو أقصى ما يتسع له رِن.');
+  });
+
+  it('isolates the account named in the switcher and in "Sign out of"', () => {
+    expect(translate('ar', 'accounts.button', { name: 'alice' })).toBe('الحسابات، مسجَّل الدخول باسم \u2068alice\u2069');
+    expect(translate('en', 'settings.logoutOf', { name: '@bob' })).toBe('Sign out of \u2068@bob\u2069');
+  });
+});

@@ -277,6 +277,36 @@ impl ProfileDir {
     }
 }
 
+impl ProfileDir {
+    /// Deletes the profile for good: its keychain entries, its database (with SQLite's
+    /// side files) and `profile.json`, then the directory if nothing else is left in it.
+    /// The store must be closed first. What is already gone is not an error.
+    pub fn destroy(&self) -> Result<(), KeyError> {
+        if let Some(file) = self.read()? {
+            for source in std::iter::once(file.key).chain(file.pending_key) {
+                if let KeySource::Keychain { entry } = source {
+                    keychain::remove(&entry);
+                }
+            }
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            remove_if_present(&self.root.join(format!("{DATABASE_FILE}{suffix}")))?;
+        }
+        remove_if_present(&self.profile_file())?;
+        if let Err(e) = std::fs::remove_dir(&self.root) {
+            tracing::debug!(error = %e, dir = %self.root.display(), "profile directory kept");
+        }
+        Ok(())
+    }
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// A fresh key: derived from a new passcode with a new salt, or random in the OS keychain.
 fn new_key(passcode: Option<&str>) -> Result<(KeySource, DatabaseKey), KeyError> {
     let rng = SystemRandom::new();
@@ -411,6 +441,30 @@ mod tests {
             profile.unlock_or_create(None),
             Err(KeyError::PasscodeRequired)
         ));
+    }
+
+    #[test]
+    fn a_destroyed_profile_leaves_nothing_of_its_own_and_spares_other_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let profile = ProfileDir::new(dir.path().join("p"));
+        profile.unlock_or_create(Some("123456")).expect("create");
+        std::fs::write(profile.database(), b"ciphertext").expect("db");
+        profile.destroy().expect("destroy");
+        assert!(!profile.root().exists(), "an emptied directory goes too");
+
+        let root = ProfileDir::new(dir.path());
+        root.unlock_or_create(Some("123456")).expect("create");
+        std::fs::write(root.database(), b"ciphertext").expect("db");
+        std::fs::write(dir.path().join("wren.db-wal"), b"wal").expect("wal");
+        std::fs::create_dir(dir.path().join("accounts")).expect("other");
+        root.destroy().expect("destroy");
+        assert!(!root.exists() && !root.database().exists());
+        assert!(!dir.path().join("wren.db-wal").exists());
+        assert!(
+            dir.path().join("accounts").is_dir(),
+            "what is not the profile's stays"
+        );
+        root.destroy().expect("destroying twice is not an error");
     }
 
     #[test]

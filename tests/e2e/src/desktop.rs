@@ -260,6 +260,32 @@ impl Desktop {
         WindowManager(child)
     }
 
+    /// Starts a real notification server (dunst) on the display and the session bus `bus`,
+    /// for a test that clicks a notification; it stops with the returned guard. The other
+    /// tests run without one (their `Notify` calls are read off the bus all the same).
+    pub fn start_notification_daemon(&self, bus: &SessionBus) -> NotificationDaemon {
+        let child = Command::new("dunst")
+            .env("DISPLAY", &self.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start dunst (apt-get install dunst): {e}"));
+        let daemon = NotificationDaemon {
+            child,
+            bus: bus.address.clone(),
+        };
+        let deadline = Instant::now() + PATIENCE;
+        while daemon.control(&["is-paused"]).is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "dunst did not come up on the bus"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        daemon
+    }
+
     /// The X window titled `title`, if one is mapped on the display.
     pub fn window_named(&self, title: &str) -> Option<String> {
         let out = Command::new("xdotool")
@@ -660,6 +686,49 @@ impl Drop for App<'_> {
         if let Some(session) = self.session.take() {
             let _ = session.end();
         }
+    }
+}
+
+/// A notification server (dunst) on a test's display and bus; stopped when dropped.
+pub struct NotificationDaemon {
+    child: Child,
+    bus: String,
+}
+
+impl NotificationDaemon {
+    /// Runs `dunstctl ARGS` against this daemon; its output, or `None` when it failed.
+    fn control(&self, args: &[&str]) -> Option<String> {
+        let out = Command::new("dunstctl")
+            .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// How many notifications are on screen.
+    pub fn displayed(&self) -> usize {
+        self.control(&["count", "displayed"])
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Clicks the newest notification on screen, as a user clicking its body does (its
+    /// default action).
+    pub fn click_newest(&self) {
+        assert!(
+            self.control(&["action", "0"]).is_some(),
+            "dunstctl could not click the notification"
+        );
+    }
+}
+
+impl Drop for NotificationDaemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

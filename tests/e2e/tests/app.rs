@@ -1320,3 +1320,109 @@ fn formatting_reactions_pins_forwards_and_search_in_the_real_window_with_nothing
     });
     app.quit();
 }
+
+#[test]
+fn two_accounts_in_one_app_each_get_their_own_messages_and_notifications_name_the_account() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = ServerProcess::start(&root.path().join("server"), free_port());
+    let bus = SessionBus::start(root.path());
+    let Some(desktop) = Desktop::start_on_bus("accounts", root.path(), &server.url, &bus) else {
+        return;
+    };
+    let notifications = desktop.start_notification_daemon(&bus);
+    let app = desktop.launch();
+    register(&app, &server.url, "anna");
+    let carol = peer(root.path(), &server, "carol");
+
+    // A second account, added from the account menu: the app shows its sign-in screen.
+    app.click("account-menu");
+    app.click("add-account");
+    app.wait_for("cancel-add-account");
+    register(&app, &server.url, "boris");
+    let profile = root.path().join("profile");
+    let stores: Vec<_> = std::fs::read_dir(profile.join("accounts"))
+        .expect("the second account's directory")
+        .filter_map(|e| Some(e.ok()?.path().join("wren.db")))
+        .filter(|db| db.exists())
+        .collect();
+    assert!(
+        profile.join("wren.db").exists(),
+        "the first account's store"
+    );
+    assert_eq!(stores.len(), 1, "the second account has a store of its own");
+
+    // A message to each: the one to the account in view shows in its list; the other is
+    // announced, named with its account, although the window is in front.
+    desktop.set_window_focus(true);
+    carol.ok(&["send", "@boris", "hello boris"]);
+    carol.ok(&["send", "@anna", "hello anna"]);
+    wait_preview(&app, "boris's message in his chat list", "hello boris");
+    let for_anna = Notification {
+        summary: "carol → anna".into(),
+        body: "hello anna".into(),
+    };
+    app.wait("the notification naming anna", |_| {
+        bus.notifications().contains(&for_anna).then_some(())
+    });
+    assert!(
+        !previews(&app).iter().any(|p| p.contains("hello anna")),
+        "anna's message shows in boris's list"
+    );
+    assert_eq!(
+        bus.notifications(),
+        vec![for_anna],
+        "the message in view is not announced"
+    );
+    let badge = app.wait_for("other-accounts-unread");
+    assert_eq!(
+        app.text(&badge).trim(),
+        "1",
+        "anna's unread count beside the menu"
+    );
+    app.screenshot("1-boris-with-a-message-for-anna");
+
+    // Clicking the notification switches to anna and opens the chat it announced.
+    app.wait("the notification on screen", |_| {
+        (notifications.displayed() > 0).then_some(())
+    });
+    notifications.click_newest();
+    message(&app, "hello anna");
+    assert!(!previews(&app).iter().any(|p| p.contains("hello boris")));
+    app.screenshot("2-anna-from-the-notification");
+
+    // Ctrl+2 and Ctrl+1 go from one account to the other.
+    app.control('2');
+    wait_preview(&app, "boris's list", "hello boris");
+    app.control('1');
+    wait_preview(&app, "anna's list", "hello anna");
+    app.click("account-menu");
+    let second = app.wait_for("account-slot-1");
+    assert!(app.text(&second).contains("boris"));
+    app.press("\u{E00C}");
+
+    // Signing boris out (from his account) deletes his store; anna stays signed in.
+    app.control('2');
+    wait_preview(&app, "boris's list", "hello boris");
+    app.click("open-settings");
+    app.click("logout");
+    wait_preview(&app, "anna back in view", "hello anna");
+    assert!(
+        stores.iter().all(|db| !db.exists()),
+        "boris's store is deleted with his sign-out"
+    );
+    assert!(profile.join("wren.db").exists());
+    app.screenshot("3-boris-signed-out");
+    app.quit();
+}
+
+/// The previews of the chat list's rows.
+fn previews(app: &App<'_>) -> Vec<String> {
+    app.texts(&testid("chat-preview"))
+}
+
+/// Waits for a chat row whose preview shows `text` (`what` names it in a failure).
+fn wait_preview(app: &App<'_>, what: &str, text: &str) {
+    app.wait(what, |app| {
+        previews(app).iter().any(|p| p.contains(text)).then_some(())
+    });
+}

@@ -12,6 +12,11 @@ export interface MenuItem {
   danger?: boolean;
   /** A check box item (`menuitemcheckbox`), checked or not; absent: a plain item. */
   checked?: boolean;
+  /**
+   * Why it cannot be chosen now (its title and description); it stays in the arrow-key order,
+   * `aria-disabled`, and choosing it does nothing.
+   */
+  disabledReason?: string;
   run: () => void;
 }
 
@@ -77,10 +82,14 @@ export function ContextMenu(props: {
               type="button"
               role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
               aria-checked={item.checked}
+              aria-disabled={item.disabledReason !== undefined ? 'true' : undefined}
+              aria-description={item.disabledReason}
+              title={item.disabledReason}
               class={item.danger === true ? 'menu-item danger' : 'menu-item'}
               data-testid={item.testId}
               tabIndex={-1}
               onClick={() => {
+                if (item.disabledReason !== undefined) return;
                 props.onClose();
                 item.run();
               }}

@@ -23,6 +23,8 @@ export const ar: Record<MessageKey, string> = {
   'login.toLogin': 'لديك حساب بالفعل؟ سجّل الدخول',
   'login.busy': 'يرجى الانتظار…',
   'login.allowInsecure': 'السماح باتصال غير مشفّر (غير آمن)',
+  'login.addTitle': 'إضافة حساب',
+  'login.addSubtitle': 'سجّل الدخول إلى حساب آخر. تبقى حساباتك الأخرى مسجَّلة الدخول.',
   'login.insecureWarning':
     'هذا العنوان غير مشفّر: يستطيع أي أحد على الشبكة بينك وبين الخادم قراءة كلمة المرور والرسائل. استخدم https:// إلا إذا كان هذا خادم تجربة تتحكم فيه.',
 
@@ -50,6 +52,8 @@ export const ar: Record<MessageKey, string> = {
   'errors.insecure':
     'عنوان الخادم هذا غير مشفّر. استخدم https:// أو اسمح باتصال غير مشفّر إن كنت تثق بالشبكة.',
   'errors.locked': 'رِن مقفل. أدخل رمز القفل لفتحه.',
+  'errors.busy': 'أنهِ المكالمة أولًا.',
+  'errors.already_signed_in': 'هذا الحساب مسجَّل دخوله في Wren على هذا الجهاز بالفعل.',
   'errors.conflict': 'هذا الاسم محجوز بالفعل.',
   'errors.unknown': 'حدث خطأ: {message}',
 
@@ -81,6 +85,11 @@ export const ar: Record<MessageKey, string> = {
   'sidebar.channels': 'القنوات',
   'sidebar.directory': 'البحث عن قنوات',
   'sidebar.newChannel': 'قناة جديدة',
+
+  'accounts.menu': 'الحسابات',
+  'accounts.button': 'الحسابات، مسجَّل الدخول باسم {name}',
+  'accounts.add': 'إضافة حساب',
+  'accounts.notSignedIn': 'لم يُسجَّل الدخول',
 
   'chat.you': 'أنت',
   'chat.deleted': 'رسالة محذوفة',
@@ -512,6 +521,7 @@ export const ar: Record<MessageKey, string> = {
   'settings.account': 'الحساب',
   'settings.server': 'الخادم: {url}',
   'settings.logout': 'تسجيل الخروج',
+  'settings.logoutOf': 'تسجيل الخروج من {name}',
   'settings.appearance': 'المظهر',
   'settings.theme': 'السمة',
   'settings.themeLight': 'فاتحة',
@@ -607,6 +617,22 @@ export const arPlurals: Record<PluralKey, Record<Intl.LDMLPluralRule, string>> =
     few: '{count} رسائل غير مقروءة',
     many: '{count} رسالة غير مقروءة',
     other: '{count} رسالة غير مقروءة',
+  },
+  'accounts.othersUnread': {
+    zero: 'لا توجد رسائل غير مقروءة في حساباتك الأخرى',
+    one: 'رسالة واحدة غير مقروءة في حساباتك الأخرى',
+    two: 'رسالتان غير مقروءتين في حساباتك الأخرى',
+    few: '{count} رسائل غير مقروءة في حساباتك الأخرى',
+    many: '{count} رسالة غير مقروءة في حساباتك الأخرى',
+    other: '{count} رسالة غير مقروءة في حساباتك الأخرى',
+  },
+  'accounts.full': {
+    zero: 'لا يتسع رِن لأي حساب.',
+    one: 'لديك حساب واحد، وهو أقصى ما يتسع له رِن.',
+    two: 'لديك حسابان، وهو أقصى ما يتسع له رِن.',
+    few: 'لديك {count} حسابات، وهو أقصى ما يتسع له رِن.',
+    many: 'لديك {count} حسابًا، وهو أقصى ما يتسع له رِن.',
+    other: 'لديك {count} حساب، وهو أقصى ما يتسع له رِن.',
   },
   'archive.chats': {
     zero: 'لا توجد محادثات',

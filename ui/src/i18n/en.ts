@@ -21,6 +21,8 @@ export const en = {
   'login.toLogin': 'Already have an account? Sign in',
   'login.busy': 'Please wait…',
   'login.allowInsecure': 'Allow an unencrypted connection (unsafe)',
+  'login.addTitle': 'Add an account',
+  'login.addSubtitle': 'Sign in to another account. Your other accounts stay signed in.',
   'login.insecureWarning':
     'This address is not encrypted: anyone on the network between you and the server can read your password and messages. Use https:// unless this is a test server you control.',
 
@@ -48,6 +50,8 @@ export const en = {
   'errors.insecure':
     'This server address is not encrypted. Use https://, or allow an unencrypted connection if you trust the network.',
   'errors.locked': 'Wren is locked. Enter the passcode to unlock it.',
+  'errors.busy': 'End the call first.',
+  'errors.already_signed_in': 'This account is already signed in to Wren here.',
   'errors.conflict': 'That name is already taken.',
   'errors.unknown': 'Something went wrong: {message}',
 
@@ -79,6 +83,11 @@ export const en = {
   'sidebar.channels': 'Channels',
   'sidebar.directory': 'Find channels',
   'sidebar.newChannel': 'New channel',
+
+  'accounts.menu': 'Accounts',
+  'accounts.button': 'Accounts, signed in as {name}',
+  'accounts.add': 'Add account',
+  'accounts.notSignedIn': 'Not signed in',
 
   'chat.you': 'You',
   'chat.deleted': 'Message deleted',
@@ -513,6 +522,7 @@ export const en = {
   'settings.account': 'Account',
   'settings.server': 'Server: {url}',
   'settings.logout': 'Sign out',
+  'settings.logoutOf': 'Sign out of {name}',
   'settings.appearance': 'Appearance',
   'settings.theme': 'Theme',
   'settings.themeLight': 'Light',
@@ -605,6 +615,14 @@ export type MessageKey = keyof typeof en;
 /** Strings that show a count, by CLDR plural category: English needs "one" and "other". */
 export const enPlurals = {
   'chat.unread': { one: '{count} unread message', other: '{count} unread messages' },
+  'accounts.othersUnread': {
+    one: '{count} unread message in your other accounts',
+    other: '{count} unread messages in your other accounts',
+  },
+  'accounts.full': {
+    one: 'You have {count} account, the most Wren holds.',
+    other: 'You have {count} accounts, the most Wren holds.',
+  },
   'chat.members': { one: '{count} member', other: '{count} members' },
   'archive.chats': { one: '{count} chat', other: '{count} chats' },
   'chat.typingMany': { one: '{count} person is typing…', other: '{count} people are typing…' },

@@ -7,6 +7,7 @@ import { foldersProblem } from '../lib/folders';
 import { namesUser } from '../lib/mentions';
 import { isStrongEnough } from '../lib/passcode';
 import { MEDIA_DEVICE_KINDS, devicesOfKind } from '../lib/mediaDevices';
+import { isMuted } from '../lib/mute';
 import { isUnencryptedRemote } from '../lib/server';
 import { nameOf, problemMessage, profileProblem } from '../lib/profile';
 import { markMatches } from '../lib/text';
@@ -21,12 +22,14 @@ import {
   FREE_PINNED_CHATS,
   FREE_PUBLIC_CHANNELS,
   HISTORY_PAGE_MAX,
+  MAX_ACCOUNTS,
   MAX_REACTIONS_PER_USER,
   MAX_VIEWS_PER_REPORT,
 } from './types';
 import type {
   Account,
   AccountId,
+  AccountSlot,
   BusinessProfile,
   CallEmojis,
   CallEndReason,
@@ -121,6 +124,11 @@ export interface MemoryOptions {
   archiveSize?: number;
   /** Start signed in as this seeded user (password "password"). */
   signedInAs?: string;
+  /**
+   * Seeded users signed in in further account slots of this app, after the one of
+   * `signedInAs` (which stays active).
+   */
+  moreAccounts?: string[];
   /** A passcode the profile is locked with at start. */
   passcode?: string;
   /** `wren://` links the app was started with, waiting for the UI. */
@@ -139,6 +147,13 @@ export interface MemoryOptions {
   channelAdmins?: Record<string, string[]>;
   /** The microphones, speakers and cameras of the simulated machine (default `SIMULATED_MEDIA_DEVICES`). */
   mediaDevices?: MediaDeviceLists;
+}
+
+/** An account slot of the simulated app: who was signed in there when it was last active. */
+interface SimulatedSlot {
+  id: string;
+  /** null: never signed in (only the active slot can be so). */
+  account: AccountId | null;
 }
 
 interface StoredCampaign extends CampaignSpec, CampaignCounts {
@@ -452,6 +467,11 @@ export class MemoryPlatform implements Platform {
   private mediaDevices: MediaDeviceLists;
   /** The devices chosen for calls (`chooseMediaDevices`), kept whatever the account. */
   private mediaChoice: MediaDeviceChoice = { microphone: null, speaker: null, camera: null };
+  /** The app's account slots in Ctrl+1..3 order; the active one's account is `me`. */
+  private slots: SimulatedSlot[] = [{ id: 'slot-1', account: null }];
+  private activeSlot = 'slot-1';
+  private nextSlotId = 2;
+  private readonly slotHandlers = new Set<(slots: AccountSlot[]) => void>();
 
   constructor(options: MemoryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -462,7 +482,7 @@ export class MemoryPlatform implements Platform {
     this.waitingLinks = [...(options.links ?? [])];
     this.encryptNew = options.encryption ?? true;
     this.mediaDevices = structuredClone(options.mediaDevices ?? SIMULATED_MEDIA_DEVICES);
-    for (const name of SEEDED_USERS) this.addAccount(name, PASSWORD);
+    for (const name of SEEDED_USERS) this.createAccount(name, PASSWORD);
     this.seed(options.archiveSize ?? 0);
     this.seedChannels(options.subscriptions ?? {}, options.channelAdmins ?? {});
     this.seedBusiness();
@@ -475,6 +495,10 @@ export class MemoryPlatform implements Platform {
     if (options.signedInAs !== undefined) {
       this.me = this.accountByName(options.signedInAs) ?? null;
       this.serverUrl = 'http://127.0.0.1:8080';
+    }
+    for (const name of options.moreAccounts ?? []) {
+      const account = this.accountByName(name);
+      if (account !== undefined) this.slots.push({ id: `slot-${this.nextSlotId++}`, account: account.id });
     }
   }
 
@@ -505,9 +529,10 @@ export class MemoryPlatform implements Platform {
     const name = username.trim();
     if (name === '' || password === '') throw hostError('invalid', 'username and password are required');
     if (this.accountByName(name) !== undefined) throw hostError('taken', 'username taken');
-    const account = this.addAccount(name, password);
+    const account = this.createAccount(name, password);
     this.me = account;
     this.serverUrl = serverUrl;
+    this.emitSlots();
     return account;
   }
 
@@ -524,11 +549,55 @@ export class MemoryPlatform implements Platform {
     this.failedLogins.delete(name);
     this.me = entry.account;
     this.serverUrl = serverUrl;
+    this.emitSlots();
     return entry.account;
   }
 
   async logout(): Promise<void> {
+    const next = this.slots.find((slot) => slot.id !== this.activeSlot && slot.account !== null);
+    if (next === undefined) {
+      this.me = null;
+    } else {
+      // Another account of this app takes over; this one's slot goes with its store.
+      this.slots = this.slots.filter((slot) => slot.id !== this.activeSlot);
+      this.activeSlot = next.id;
+      this.me = this.slotAccount(next);
+    }
+    this.emitSlots();
+  }
+
+  // ---- account slots ----
+
+  async accountSlots(): Promise<AccountSlot[]> {
+    this.requireUnlocked();
+    return this.slotList();
+  }
+
+  async addAccount(): Promise<void> {
+    this.requireSwitchable();
+    if (this.slots.length >= MAX_ACCOUNTS) throw hostError('invalid', `at most ${MAX_ACCOUNTS} accounts`);
+    this.leaveSlot();
+    const id = `slot-${this.nextSlotId++}`;
+    this.slots.push({ id, account: null });
+    this.activeSlot = id;
     this.me = null;
+    this.emitSlots();
+  }
+
+  async switchAccount(id: string): Promise<void> {
+    this.requireSwitchable();
+    const target = this.slots.find((slot) => slot.id === id);
+    if (target === undefined) throw hostError('not_found', `no account slot ${id}`);
+    if (id === this.activeSlot) return;
+    this.leaveSlot();
+    this.activeSlot = id;
+    this.me = this.slotAccount(target);
+    this.emitSlots();
+  }
+
+  onAccountSlots(handler: (slots: AccountSlot[]) => void): () => void {
+    this.slotHandlers.add(handler);
+    return () => this.slotHandlers.delete(handler);
   }
 
   // ---- chats and messages ----
@@ -736,6 +805,7 @@ export class MemoryPlatform implements Platform {
     if (upTo <= (c.readSeq.get(me.id) ?? 0)) return;
     c.readSeq.set(me.id, upTo);
     this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
+    this.emitSlots();
   }
 
   async typing(chat: ChatId): Promise<void> {
@@ -1393,6 +1463,8 @@ export class MemoryPlatform implements Platform {
       this.emit({ type: 'messageUpserted', message: view });
       this.emit({ type: 'chatUpdated', chat: this.summary(c, me.id) });
     }
+    // The unread counts of the accounts in the chat, the other slots' included.
+    this.emitSlots();
     return view;
   }
 
@@ -1770,6 +1842,7 @@ export class MemoryPlatform implements Platform {
     const account: Account = { ...entry.account, displayName };
     this.accounts.set(id, { account, password: entry.password });
     if (this.me?.id === id) this.me = account;
+    if (this.slots.some((slot) => slot.account === id) || this.me?.id === id) this.emitSlots();
     const me = this.me;
     if (me === null) return;
     const shared = [...this.chatsById.values()].filter(
@@ -1822,6 +1895,55 @@ export class MemoryPlatform implements Platform {
     queueMicrotask(() => {
       for (const handler of this.handlers) handler(event);
     });
+  }
+
+  /** Tells `onAccountSlots` handlers the slots as they are now. */
+  private emitSlots(): void {
+    if (this.slotHandlers.size === 0 || !this.unlocked) return;
+    const slots = this.slotList();
+    queueMicrotask(() => {
+      for (const handler of this.slotHandlers) handler(structuredClone(slots));
+    });
+  }
+
+  private slotList(): AccountSlot[] {
+    return this.slots.map((slot) => {
+      const active = slot.id === this.activeSlot;
+      const account = active ? this.me : this.slotAccount(slot);
+      const unread = account === null ? 0 : this.unreadOf(account.id);
+      return { id: slot.id, account: account === null ? null : { ...account }, unread, active };
+    });
+  }
+
+  /** An account's unread messages in its unmuted chats (what the tray counts for it). */
+  private unreadOf(account: AccountId): number {
+    const now = this.now();
+    let unread = 0;
+    for (const c of this.chatsById.values()) {
+      if (!(c.members.has(account) || c.removed.has(account))) continue;
+      const summary = this.summary(c, account);
+      if (!isMuted(summary.mutedUntil, now)) unread += summary.unreadCount;
+    }
+    return unread;
+  }
+
+  /** The account signed in in a slot that is not active, with its newest profile. */
+  private slotAccount(slot: SimulatedSlot): Account | null {
+    return slot.account === null ? null : (this.accounts.get(slot.account)?.account ?? null);
+  }
+
+  /** Keeps the account of the slot being left; a slot left before it was signed in goes. */
+  private leaveSlot(): void {
+    const slot = this.slots.find((s) => s.id === this.activeSlot);
+    if (slot === undefined) return;
+    if (this.me === null) this.slots = this.slots.filter((s) => s !== slot);
+    else slot.account = this.me.id;
+  }
+
+  /** Slots are added and switched only while unlocked and in no call. */
+  private requireSwitchable(): void {
+    this.requireUnlocked();
+    if (this.activeCall !== null) throw hostError('busy', 'end the call first');
   }
 
   private acknowledge(c: StoredChat, pending: PendingMessage, meId: AccountId): void {
@@ -2046,7 +2168,7 @@ export class MemoryPlatform implements Platform {
     return account === undefined ? c.title : nameOf(account);
   }
 
-  private addAccount(username: string, password: string): Account {
+  private createAccount(username: string, password: string): Account {
     const account: Account = { id: this.nextAccountId++, username, displayName: '' };
     this.accounts.set(account.id, { account, password });
     return account;
@@ -2086,8 +2208,12 @@ export class MemoryPlatform implements Platform {
     }
   }
 
-  private requireMe(): Account {
+  private requireUnlocked(): void {
     if (!this.unlocked) throw hostError('locked', 'the profile is locked; enter the passcode');
+  }
+
+  private requireMe(): Account {
+    this.requireUnlocked();
     if (this.me === null) throw hostError('unauthorized', 'not signed in');
     return this.me;
   }

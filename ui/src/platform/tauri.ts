@@ -8,6 +8,7 @@ import { parsePicture } from '../lib/i420';
 import { toErrorInfo } from './errors';
 import type {
   Account,
+  AccountSlot,
   AccountId,
   BusinessProfile,
   CallId,
@@ -50,6 +51,8 @@ import type {
 } from './types';
 
 const EVENT_NAME = 'wren://event';
+/** The Tauri event carrying the account slots whenever they change. */
+const ACCOUNTS_EVENT_NAME = 'wren://accounts';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -77,6 +80,27 @@ export class TauriPlatform implements Platform {
   }
   logout(): Promise<void> {
     return call('logout');
+  }
+  accountSlots(): Promise<AccountSlot[]> {
+    return call('account_slots');
+  }
+  addAccount(): Promise<void> {
+    return call('add_account');
+  }
+  switchAccount(id: string): Promise<void> {
+    return call('switch_account', { id });
+  }
+  onAccountSlots(handler: (slots: AccountSlot[]) => void): () => void {
+    let stopped = false;
+    let unlisten: (() => void) | null = null;
+    void listen<AccountSlot[]>(ACCOUNTS_EVENT_NAME, (event) => handler(event.payload)).then((fn) => {
+      if (stopped) fn();
+      else unlisten = fn;
+    });
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
   }
   chats(): Promise<ChatSummary[]> {
     return call('chats');

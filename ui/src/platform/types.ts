@@ -656,6 +656,24 @@ export interface ProfileStatus {
   serverUrl: string | null;
 }
 
+/** The most accounts one app holds at once (as Telegram Desktop). */
+export const MAX_ACCOUNTS = 3;
+
+/**
+ * One account slot of this app: its own encrypted store and keychain entry. The active
+ * slot is the one every other call works on; the others keep syncing in the background,
+ * count their unread messages and notify (naming their account).
+ */
+export interface AccountSlot {
+  /** Stable on this device; the order of the list is the order of Ctrl+1..3. */
+  id: string;
+  /** Who is signed in there; null while a newly added slot is not signed in yet. */
+  account: Account | null;
+  /** Unread messages in its chats (what the tray counts for it). */
+  unread: number;
+  active: boolean;
+}
+
 /** Every call rejects with an ErrorInfo on failure. */
 export interface Platform {
   profileStatus(): Promise<ProfileStatus>;
@@ -672,7 +690,30 @@ export interface Platform {
    */
   register(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<Account>;
   login(serverUrl: string, username: string, password: string, allowInsecure: boolean): Promise<Account>;
+  /**
+   * Signs the active account out. When other accounts are signed in here, this one's local
+   * store is deleted and the first of the others becomes active (the UI then reloads, see
+   * `switchAccount`); the last account stays as a signed-out profile, as before.
+   */
   logout(): Promise<void>;
+
+  /** Every account slot of this app, in Ctrl+1..3 order. Rejects 'locked' while locked. */
+  accountSlots(): Promise<AccountSlot[]>;
+  /**
+   * Opens a new, empty slot (its own store; the app's passcode when it has one) and makes
+   * it active; the UI then reloads and shows the sign-in screen for it. Rejects 'invalid'
+   * when MAX_ACCOUNTS are already there, and 'busy' during a call.
+   */
+  addAccount(): Promise<void>;
+  /**
+   * Makes `id` the active slot. A slot left before it was signed in is removed. The host
+   * does not re-render anything: the UI reloads itself (`location.reload()`) after this
+   * resolves, so every store starts again from the new account. Rejects 'not_found' for an
+   * unknown id and 'busy' during a call.
+   */
+  switchAccount(id: string): Promise<void>;
+  /** Called with the whole list whenever an account's unread count or the list changes. */
+  onAccountSlots(handler: (slots: AccountSlot[]) => void): () => void;
 
   chats(): Promise<ChatSummary[]>;
   /**

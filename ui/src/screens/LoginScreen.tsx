@@ -1,9 +1,12 @@
 // Server address, sign in and register, on one form with two submit buttons. An
-// unencrypted address to another computer needs the user's explicit, warned consent.
+// unencrypted address to another computer needs the user's explicit, warned consent. For an
+// account slot just added while another one is signed in, it says so and offers Cancel (back
+// to that account; the host removes the empty slot).
 
 import { Show, createSignal, type JSX } from 'solid-js';
 import { isUnencryptedRemote } from '../lib/server';
 import { toErrorInfo } from '../platform/errors';
+import type { AccountSlot } from '../platform/types';
 import { useApp } from '../stores/app';
 import { errorText } from './errorText';
 
@@ -21,6 +24,20 @@ export function LoginScreen(): JSX.Element {
   /** The host refused the address as unencrypted (its rule is the one that counts). */
   const [refusedInsecure, setRefusedInsecure] = createSignal(false);
   const askInsecure = (): boolean => isUnencryptedRemote(server()) || refusedInsecure();
+  /** The account to go back to when this sign-in is for an added slot. */
+  const back = (): AccountSlot | undefined => app.accounts.otherSignedIn();
+
+  const cancel = async (slot: AccountSlot): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await app.accounts.switchTo(slot.id);
+    } catch (err) {
+      setError(errorText(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const go = async (mode: 'login' | 'register'): Promise<void> => {
     if (server().trim() === '' || username().trim() === '' || password() === '') {
@@ -54,8 +71,8 @@ export function LoginScreen(): JSX.Element {
         <div class="auth-logo" aria-hidden="true">
           W
         </div>
-        <h1 id="login-title">{t('login.title')}</h1>
-        <p class="muted">{t('login.subtitle')}</p>
+        <h1 id="login-title">{back() === undefined ? t('login.title') : t('login.addTitle')}</h1>
+        <p class="muted">{back() === undefined ? t('login.subtitle') : t('login.addSubtitle')}</p>
         <label class="field">
           <span>{t('login.server')}</span>
           <input
@@ -127,6 +144,19 @@ export function LoginScreen(): JSX.Element {
         >
           {t('login.register')}
         </button>
+        <Show when={back()}>
+          {(slot) => (
+            <button
+              type="button"
+              class="button wide"
+              disabled={busy()}
+              data-testid="cancel-add-account"
+              onClick={() => void cancel(slot())}
+            >
+              {t('common.cancel')}
+            </button>
+          )}
+        </Show>
       </form>
     </main>
   );

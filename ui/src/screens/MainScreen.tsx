@@ -1,9 +1,10 @@
 // The signed-in window: chat and channel lists on the inline-start side, the open chat or
 // channel on the other, the dialogs, the call view (asking the host at start for a call under
 // way) and the live region for new messages. Owns the global shortcuts (Ctrl+K, Ctrl+L to
-// lock, Esc for the notice, Alt+Up / Alt+Down and Ctrl+Tab / Ctrl+Shift+Tab to switch between
-// the chats, then the channels, of the sidebar), locks after the chosen idle time, and opens
-// the `wren://` links waiting in the store once the chat list is loaded.
+// lock, Ctrl+1..3 to switch accounts, Esc for the notice, Alt+Up / Alt+Down and Ctrl+Tab /
+// Ctrl+Shift+Tab to switch between the chats, then the channels, of the sidebar), locks after
+// the chosen idle time, and opens the `wren://` links waiting in the store once the chat list
+// is loaded.
 
 import { Match, Show, Switch, createEffect, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { CallView } from '../components/CallView';
@@ -15,7 +16,7 @@ import { peerName } from '../lib/calls';
 import { adjacentChat } from '../lib/chats';
 import { channelRoute, chatRoute, parseChannelRoute, parseChatRoute } from '../lib/route';
 import { watchIdle } from '../lib/idle';
-import { chatSwitchStep, isLockShortcut } from '../lib/shortcuts';
+import { accountShortcut, chatSwitchStep, isLockShortcut } from '../lib/shortcuts';
 import { toErrorInfo } from '../platform/errors';
 import type { ChannelInfo, ChatId, DeepLink, Seq } from '../platform/types';
 import { useApp } from '../stores/app';
@@ -72,6 +73,7 @@ export function MainScreen(): JSX.Element {
 
   const onKeyDown = (event: KeyboardEvent): void => {
     const step = chatSwitchStep(event);
+    const account = accountShortcut(event);
     if (step !== null && app.dialog() === null) {
       // Not under a dialog, where Alt+Down still opens a <select>.
       event.preventDefault();
@@ -79,6 +81,11 @@ export function MainScreen(): JSX.Element {
     } else if (isLockShortcut(event)) {
       event.preventDefault();
       lock();
+    } else if (account !== null) {
+      event.preventDefault();
+      app.accounts.switchToIndex(account).catch((error: unknown) => {
+        if (alive) showError(errorText(t, error));
+      });
     } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k' && !event.defaultPrevented) {
       // Not when something (the composer's "insert a link") used it already.
       event.preventDefault();

@@ -54,6 +54,13 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
   const [passcode, setPasscode] = createSignal('');
   const [note, setNote] = createSignal<string | null>(null);
   const [error, setError] = createSignal<string | null>(null);
+  /** "Sign out", naming the account when there are others (only the active one signs out). */
+  const logoutLabel = (): string => {
+    const username = app.session.account()?.username;
+    return username === undefined || app.accounts.otherSignedIn() === undefined
+      ? t('settings.logout')
+      : t('settings.logoutOf', { name: `@${username}` });
+  };
 
   const run = async (action: () => Promise<void>, done?: string): Promise<void> => {
     setError(null);
@@ -107,7 +114,7 @@ export function SettingsDialog(props: { onClose: () => void }): JSX.Element {
               })
             }
           >
-            {t('settings.logout')}
+            {logoutLabel()}
           </button>
         </div>
         <Show when={app.session.serverUrl()}>

@@ -1,8 +1,9 @@
-// The left column: menu, search, connection state, the chat list (its archived chats behind
-// the "Archived chats" row) and the channel list, or the archive, or search results; at the
-// bottom the ways to find and create channels.
+// The left column: the account switcher, menu, search, connection state, the chat list (its
+// archived chats behind the "Archived chats" row) and the channel list, or the archive, or
+// search results; at the bottom the ways to find and create channels.
 
 import { Show, createEffect, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
+import { AccountSwitcher } from '../components/AccountSwitcher';
 import { ArchiveView } from '../components/ArchiveView';
 import { ChannelListbox } from '../components/ChannelListbox';
 import { ChatListbox } from '../components/ChatListbox';
@@ -23,7 +24,7 @@ const SEARCH_DEBOUNCE_MS = 200;
 export function Sidebar(props: {
   now: number;
   onOpenMessage: (chat: ChatId, seq: Seq) => void;
-  /** Shows why an action of a chat's menu failed. */
+  /** Shows why an action of a chat's menu, or a switch of account, failed. */
   onError: (message: string) => void;
 }): JSX.Element {
   const app = useApp();
@@ -90,6 +91,7 @@ export function Sidebar(props: {
   return (
     <nav ref={nav} class="sidebar" aria-label={t('sidebar.chats')}>
       <div class="sidebar-header">
+        <AccountSwitcher onError={props.onError} />
         <button
           type="button"
           class="icon-button"

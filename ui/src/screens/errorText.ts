@@ -18,6 +18,8 @@ const KNOWN: Record<string, MessageKey> = {
   not_member: 'errors.not_member',
   insecure: 'errors.insecure',
   locked: 'errors.locked',
+  busy: 'errors.busy',
+  already_signed_in: 'errors.already_signed_in',
 };
 
 export function errorText(t: (key: MessageKey, params?: Params) => string, error: unknown): string {

@@ -9,6 +9,7 @@ import { isMuted } from '../lib/mute';
 import type { ChannelId, ChatId, ConnectionState, CoreEvent, Folder, MessageView, Platform } from '../platform/types';
 import { callRecordLabel } from '../lib/calls';
 import { onMediaSwitched, onPipClosed } from '../lib/callWindow';
+import { createAccountsStore, type AccountsStore } from './accounts';
 import { createAnnouncerStore, type AnnouncerStore } from './announcer';
 import { createCallsStore, type CallsStore } from './calls';
 import { createCallVideoStore, type CallVideoStore } from './callVideo';
@@ -43,6 +44,8 @@ export type DialogKind =
 export interface AppState {
   platform: Platform;
   session: SessionStore;
+  /** The account slots of this app: switching, adding. */
+  accounts: AccountsStore;
   chats: ChatsStore;
   /** The account's chat folders (tabs above the chat list). */
   folders: FoldersStore;
@@ -121,6 +124,8 @@ export interface AppOptions {
   now?: () => number;
   /** The language to start in until the user picks one. */
   systemLang?: Lang;
+  /** Starts the page again after a switch of account (default: reloads it). */
+  reload?: () => void;
 }
 
 export function createAppState(platform: Platform, options: AppOptions = {}): AppState {
@@ -136,6 +141,11 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const conversations = createConversationsStore(platform);
   const people = createPeopleStore();
   const session = createSessionStore(platform);
+  // Whatever waits for a pause in typing belongs to the account being left.
+  const accounts = createAccountsStore(platform, session.phase, {
+    reload: options.reload,
+    leave: () => drafts.flush(),
+  });
   const presence = createPresenceStore(platform, () => session.account()?.id);
   const loadChats = chats.load;
   chats.load = async () => {
@@ -217,8 +227,11 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   };
   const logout = session.logout;
   session.logout = async () => {
-    await logout();
-    forget();
+    const replaced = await logout();
+    // Another account of this app took over: the page starts again from it.
+    if (replaced) accounts.reload();
+    else forget();
+    return replaced;
   };
   const refresh = session.refresh;
   session.refresh = async () => {
@@ -344,6 +357,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   return {
     platform,
     session,
+    accounts,
     chats,
     folders,
     folderTab,
@@ -392,6 +406,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       tellNotifyKinds();
       tellTray();
       const stop = platform.onEvent(handle);
+      const stopAccounts = accounts.start();
       // "Return to the call" in the picture-in-picture window: the call panel expands here.
       const stopPip = onPipClosed(() => calls.pipClosed());
       // Mute in the picture-in-picture window: ask how the call's switches stand now.
@@ -404,6 +419,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
       takeLinks();
       return () => {
         stop();
+        stopAccounts();
         stopPip();
         stopMedia();
         window.removeEventListener('pagehide', leave);

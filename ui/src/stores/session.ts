@@ -26,7 +26,12 @@ export interface SessionStore {
   lock(): Promise<void>;
   /** Sets a new passcode, or (null) removes it. */
   setPasscode(passcode: string | null): Promise<void>;
-  logout(): Promise<void>;
+  /**
+   * Signs the active account out. Resolves to true when another account of this app took its
+   * place (the phase stays: the page is to start again from that account); else the phase
+   * becomes 'signedOut' and it resolves to false.
+   */
+  logout(): Promise<boolean>;
   /** The host signed this device out (revoked elsewhere): back to the sign-in screen. */
   signedOut(): void;
 }
@@ -88,8 +93,11 @@ export function createSessionStore(platform: Platform): SessionStore {
     },
     async logout() {
       await platform.logout();
+      const slots = await platform.accountSlots().catch(() => []);
+      if (slots.some((slot) => slot.active && slot.account !== null)) return true;
       setAccount(null);
       setPhase('signedOut');
+      return false;
     },
     signedOut() {
       setAccount(null);

@@ -203,4 +203,32 @@ describe('tauri host', () => {
     expect(seen).toEqual([{ type: 'connection', state: 'offline' }]);
     stop();
   });
+
+  it('lists, adds and switches account slots, and delivers their changes from wren://accounts', async () => {
+    const calls: [string, unknown][] = [];
+    const slots = [{ id: 'a', account: { id: 1, username: 'alice', displayName: '' }, unread: 2, active: true }];
+    mockIPC(
+      (cmd, args) => {
+        calls.push([cmd, args]);
+        return cmd === 'account_slots' ? slots : null;
+      },
+      { shouldMockEvents: true },
+    );
+    const host = new TauriPlatform();
+    await expect(host.accountSlots()).resolves.toEqual(slots);
+    await host.addAccount();
+    await host.switchAccount('a');
+    expect(calls.filter(([cmd]) => !cmd.startsWith('plugin:'))).toEqual([
+      ['account_slots', {}],
+      ['add_account', {}],
+      ['switch_account', { id: 'a' }],
+    ]);
+    const { emit } = await import('@tauri-apps/api/event');
+    const seen: unknown[] = [];
+    const stop = host.onAccountSlots((next) => seen.push(next));
+    await new Promise((r) => setTimeout(r, 0));
+    await emit('wren://accounts', slots);
+    expect(seen).toEqual([slots]);
+    stop();
+  });
 });

@@ -15,4 +15,15 @@ describe('errorText', () => {
       'You are not allowed to do that.',
     );
   });
+
+  it('says to end the call first when the host is busy with one', () => {
+    const busy = { code: 'busy', message: 'end the call first' };
+    expect(errorText(t('en'), busy)).toBe('End the call first.');
+    expect(errorText(t('ar'), busy)).toBe('أنهِ المكالمة أولًا.');
+  });
+
+  it('says so when the account is signed in to another slot of this app', () => {
+    const twice = { code: 'already_signed_in', message: '@anna is signed in to this app already' };
+    expect(errorText(t('en'), twice)).toBe('This account is already signed in to Wren here.');
+  });
 });
