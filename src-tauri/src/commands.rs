@@ -368,6 +368,14 @@ pub(crate) fn set_tray_texts(app: AppHandle, show: String, quit: String) {
     }
 }
 
+/// The tray tooltip for `count` unread messages, in the UI's language.
+#[tauri::command]
+pub(crate) fn set_tray_unread(app: AppHandle, count: u64, tooltip: String) {
+    if let Some(menu) = app.try_state::<TrayMenu>() {
+        menu.set_unread_tooltip(&app, count, tooltip);
+    }
+}
+
 /// The `wren://` links opened since the UI last asked, oldest first.
 #[tauri::command]
 pub(crate) fn take_deep_links(links: State<'_, DeepLinks>) -> Vec<DeepLink> {

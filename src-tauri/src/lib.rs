@@ -90,6 +90,7 @@ pub fn run() {
             commands::set_notification_preview,
             commands::set_notify_kinds,
             commands::set_tray_texts,
+            commands::set_tray_unread,
             commands::take_deep_links,
             call_commands::start_call,
             call_commands::accept_call,

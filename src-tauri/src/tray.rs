@@ -1,6 +1,8 @@
 //! The tray icon: shows the unread count, brings the window back, quits.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
@@ -8,10 +10,15 @@ use wren_core::{ChatId, ClientEvent};
 
 const TRAY_ID: &str = "wren";
 
-/// The tray menu's items, kept to relabel them in the UI's language.
+/// The tray menu's items, kept to relabel them in the UI's language, and the tooltip the
+/// UI gave for an unread count.
 pub(crate) struct TrayMenu {
     show: MenuItem<Wry>,
     quit: MenuItem<Wry>,
+    /// The count on the icon now.
+    shown: AtomicU64,
+    /// The UI's tooltip for one count, in its language.
+    tooltip: Mutex<Option<(u64, String)>>,
 }
 
 impl TrayMenu {
@@ -19,6 +26,25 @@ impl TrayMenu {
     pub(crate) fn set_texts(&self, show: &str, quit: &str) -> tauri::Result<()> {
         self.show.set_text(show)?;
         self.quit.set_text(quit)
+    }
+
+    /// Takes the UI's tooltip for `count` unread messages, and shows it when that is the
+    /// count on the icon.
+    pub(crate) fn set_unread_tooltip(&self, app: &AppHandle, count: u64, tooltip: String) {
+        if let Ok(mut slot) = self.tooltip.lock() {
+            *slot = Some((count, tooltip));
+        }
+        if self.shown.load(Ordering::Relaxed) == count {
+            show_unread(app, count);
+        }
+    }
+
+    /// The UI's tooltip for `count`, when it gave one for that count.
+    fn tooltip_for(&self, count: u64) -> Option<String> {
+        let slot = self.tooltip.lock().ok()?;
+        slot.as_ref()
+            .filter(|(for_count, _)| *for_count == count)
+            .map(|(_, text)| text.clone())
     }
 }
 
@@ -39,7 +65,12 @@ pub(crate) fn create(app: &AppHandle) -> tauri::Result<TrayMenu> {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
-    Ok(TrayMenu { show, quit })
+    Ok(TrayMenu {
+        show,
+        quit,
+        shown: AtomicU64::new(0),
+        tooltip: Mutex::new(None),
+    })
 }
 
 /// Shows, unminimizes and focuses the main window.
@@ -90,14 +121,23 @@ impl Unread {
     }
 }
 
-/// Shows the unread total on the tray icon (as its label and tooltip).
+/// Shows the unread total on the tray icon: as its label, and in its tooltip, in the
+/// UI's language once the UI has given the text for this count (English until then).
 pub(crate) fn show_unread(app: &AppHandle, total: u64) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
+    let menu = app.try_state::<TrayMenu>();
+    if let Some(menu) = &menu {
+        menu.shown.store(total, Ordering::Relaxed);
+    }
+    let localized = menu.and_then(|menu| menu.tooltip_for(total));
     let (title, tooltip) = match total {
-        0 => (None, "Wren".to_string()),
-        n => (Some(n.to_string()), format!("Wren: {n} unread")),
+        0 => (None, localized.unwrap_or_else(|| "Wren".into())),
+        n => (
+            Some(n.to_string()),
+            localized.unwrap_or_else(|| format!("Wren: {n} unread")),
+        ),
     };
     if let Err(e) = tray
         .set_title(title.as_deref())

@@ -610,6 +610,14 @@ export const ar: Record<MessageKey, string> = {
 
 /** All six Arabic plural categories (0; 1; 2; 3–10; 11–99; 100–102 …) read differently. */
 export const arPlurals: Record<PluralKey, Record<Intl.LDMLPluralRule, string>> = {
+  'tray.unread': {
+    zero: 'رِن: لا توجد رسائل غير مقروءة',
+    one: 'رِن: رسالة واحدة غير مقروءة',
+    two: 'رِن: رسالتان غير مقروءتين',
+    few: 'رِن: {count} رسائل غير مقروءة',
+    many: 'رِن: {count} رسالة غير مقروءة',
+    other: 'رِن: {count} رسالة غير مقروءة',
+  },
   'chat.unread': {
     zero: 'لا توجد رسائل غير مقروءة',
     one: 'رسالة واحدة غير مقروءة',

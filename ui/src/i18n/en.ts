@@ -615,6 +615,7 @@ export type MessageKey = keyof typeof en;
 /** Strings that show a count, by CLDR plural category: English needs "one" and "other". */
 export const enPlurals = {
   'chat.unread': { one: '{count} unread message', other: '{count} unread messages' },
+  'tray.unread': { one: 'Wren: {count} unread message', other: 'Wren: {count} unread messages' },
   'accounts.othersUnread': {
     one: '{count} unread message in your other accounts',
     other: '{count} unread messages in your other accounts',

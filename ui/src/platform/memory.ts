@@ -454,6 +454,8 @@ export class MemoryPlatform implements Platform {
   notifyKinds: NotifyKinds | null = null;
   /** The tray menu labels the UI last gave, `[show, quit]` (tests read them). */
   trayTexts: [string, string] | null = null;
+  /** The last tray tooltip the UI gave, with its count. */
+  trayTooltip: [number, string] | null = null;
   /** The call this device is in. */
   private activeCall: SimulatedCall | null = null;
   private nextCallId = 1;
@@ -1011,6 +1013,10 @@ export class MemoryPlatform implements Platform {
 
   async setTrayTexts(show: string, quit: string): Promise<void> {
     this.trayTexts = [show, quit];
+  }
+
+  async setTrayUnread(count: number, tooltip: string): Promise<void> {
+    this.trayTooltip = [count, tooltip];
   }
 
   async setNotificationPreview(show: boolean, hiddenText: string): Promise<void> {

@@ -221,7 +221,10 @@ export class TauriPlatform implements Platform {
   }
   setTrayTexts(show: string, quit: string): Promise<void> {
     return call('set_tray_texts', { show, quit });
+  }  setTrayUnread(count: number, tooltip: string): Promise<void> {
+    return call('set_tray_unread', { count, tooltip });
   }
+
   setNotificationPreview(show: boolean, hiddenText: string): Promise<void> {
     return call('set_notification_preview', { show, hiddenText });
   }

@@ -849,6 +849,11 @@ export interface Platform {
   setNotifyKinds(kinds: NotifyKinds): Promise<void>;
   /** The tray menu's item labels, in the UI's language. */
   setTrayTexts(show: string, quit: string): Promise<void>;
+  /**
+   * The tray icon's tooltip while `count` messages are unread in all accounts together, in
+   * the UI's language; the host shows it whenever that is the count on the icon.
+   */
+  setTrayUnread(count: number, tooltip: string): Promise<void>;
   /** Returns and forgets the `wren://` links waiting in the host, oldest first. */
   takeDeepLinks(): Promise<DeepLink[]>;
 

@@ -1,6 +1,6 @@
 // Everything the screens share, created once per app (and once per component test).
 
-import { batch, createContext, createMemo, createSignal, useContext, type Accessor } from 'solid-js';
+import { batch, createContext, createEffect, createMemo, createSignal, useContext, type Accessor } from 'solid-js';
 import type { Lang } from '../i18n';
 import { contactOf, displayTitle } from '../lib/chats';
 import { folderChats } from '../lib/folders';
@@ -241,6 +241,12 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const tellTray = (): void => {
     platform.setTrayTexts(settings.t('tray.show'), settings.t('tray.quit')).catch(() => undefined);
   };
+  // The tray's tooltip in the UI's language, for the unread count of every account together
+  // (the host counts the same; with nothing unread it shows the app's name).
+  createEffect(() => {
+    const total = accounts.slots().reduce((sum, slot) => sum + slot.unread, 0);
+    if (total > 0) platform.setTrayUnread(total, settings.plural('tray.unread', total)).catch(() => undefined);
+  });
   const setLang = settings.setLang;
   settings.setLang = (lang) => {
     setLang(lang);
