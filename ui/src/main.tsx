@@ -4,12 +4,14 @@
 import { render } from 'solid-js/web';
 import { App } from './App';
 import { isPipWindow } from './lib/callWindow';
+import { SCRIPT_STARTED, markStartup } from './lib/startup';
 import { createPlatform } from './platform';
 import { PipView } from './screens/PipView';
 import { createAppState } from './stores/app';
 import { systemLanguage } from './stores/settings';
 import './styles/app.css';
 
+markStartup(SCRIPT_STARTED);
 const root = document.getElementById('root');
 if (root !== null) {
   const platform = createPlatform(window);

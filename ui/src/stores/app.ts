@@ -9,6 +9,7 @@ import { isMuted } from '../lib/mute';
 import type { ChannelId, ChatId, ConnectionState, CoreEvent, Folder, MessageView, Platform } from '../platform/types';
 import { callRecordLabel } from '../lib/calls';
 import { onMediaSwitched, onPipClosed } from '../lib/callWindow';
+import { CHATS_ANSWERED, STATUS_ANSWERED, markStartup } from '../lib/startup';
 import { createAccountsStore, type AccountsStore } from './accounts';
 import { createAnnouncerStore, type AnnouncerStore } from './announcer';
 import { createCallsStore, type CallsStore } from './calls';
@@ -150,6 +151,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const loadChats = chats.load;
   chats.load = async () => {
     await loadChats();
+    markStartup(CHATS_ANSWERED);
     people.learnChats(chats.list());
     // The contacts of the direct chats in the list, for their online dots.
     const me = session.account()?.id;
@@ -236,6 +238,7 @@ export function createAppState(platform: Platform, options: AppOptions = {}): Ap
   const refresh = session.refresh;
   session.refresh = async () => {
     await refresh();
+    markStartup(STATUS_ANSWERED);
     if (session.phase() === 'locked') forget();
   };
   const tellTray = (): void => {

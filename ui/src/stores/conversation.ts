@@ -7,6 +7,8 @@ import type { ChatId, MessageView, Platform, Seq } from '../platform/types';
 export const PAGE_SIZE = 100;
 /** The most pages `loadUntil` loads in one go. */
 export const MAX_JUMP_PAGES = 20;
+/** Chats kept in memory besides the one on screen; the least recently opened goes first. */
+export const KEPT_CONVERSATIONS = 8;
 
 export interface Conversation {
   chat: ChatId;
@@ -28,6 +30,8 @@ export interface Conversation {
   removeLocal(localIds: readonly string[]): void;
   /** Calls `listener` with every message upserted here from now on; returns the unsubscribe function. */
   onUpsert(listener: (message: MessageView) => void): () => void;
+  /** Forgets all but the newest `keep` messages (older ones load again when scrolled to). */
+  trim(keep: number): void;
 }
 
 function oldestSeq(messages: readonly MessageView[]): Seq | null {
@@ -113,6 +117,13 @@ export function createConversation(platform: Platform, chat: ChatId): Conversati
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    trim(keep) {
+      if (messages().length <= keep) return;
+      batch(() => {
+        setMessages((prev) => prev.slice(prev.length - keep));
+        setHasOlder(true);
+      });
+    },
     upsert(message) {
       if (message.chat !== chat || !loaded()) return;
       for (const listener of listeners) listener(message);
@@ -133,8 +144,13 @@ export function createConversation(platform: Platform, chat: ChatId): Conversati
   };
 }
 
-/** One Conversation per opened chat, kept while the app runs so switching back is instant. */
+/**
+ * One Conversation per recently opened chat, so switching back is instant. What a long
+ * scroll loaded does not stay: a chat left keeps its newest page, and only the
+ * KEPT_CONVERSATIONS chats opened last stay in memory besides the one on screen.
+ */
 export interface ConversationsStore {
+  /** The conversation of `chat`, which is now the one on screen. */
   get(chat: ChatId): Conversation;
   apply(message: MessageView): void;
   /** Marks an outgoing message of an opened chat as failed. */
@@ -150,11 +166,12 @@ export function createConversationsStore(platform: Platform): ConversationsStore
   const open = new Map<ChatId, Conversation>();
   return {
     get(chat) {
-      let c = open.get(chat);
-      if (c === undefined) {
-        c = createConversation(platform, chat);
-        open.set(chat, c);
-      }
+      const c = open.get(chat) ?? createConversation(platform, chat);
+      // Most recently opened last.
+      open.delete(chat);
+      open.set(chat, c);
+      for (const [id, other] of open) if (id !== chat) other.trim(PAGE_SIZE);
+      for (const id of [...open.keys()].slice(0, Math.max(0, open.size - 1 - KEPT_CONVERSATIONS))) open.delete(id);
       return c;
     },
     apply(message) {

@@ -1,7 +1,13 @@
 import { createRoot } from 'solid-js';
 import { describe, expect, it } from 'vitest';
 import { MemoryPlatform } from '../../src/platform/memory';
-import { MAX_JUMP_PAGES, PAGE_SIZE, createConversation } from '../../src/stores/conversation';
+import {
+  KEPT_CONVERSATIONS,
+  MAX_JUMP_PAGES,
+  PAGE_SIZE,
+  createConversation,
+  createConversationsStore,
+} from '../../src/stores/conversation';
 
 const ARCHIVE = 5;
 
@@ -72,6 +78,36 @@ describe('conversation', () => {
     conversation.upsert({ ...third, text: 'changed', editedAt: 1 });
     expect(conversation.messages()[2]?.text).toBe('changed');
     expect(conversation.messages()).toHaveLength(10);
+  });
+});
+
+describe('conversations kept in memory', () => {
+  it('keeps only the newest page of a chat left, and loads the rest again when scrolled to', async () => {
+    const platform = new MemoryPlatform({ signedInAs: 'alice', archiveSize: 1000, ackDelay: 5 });
+    const store = createRoot(() => createConversationsStore(platform));
+    const long = store.get(ARCHIVE);
+    await long.loadLatest();
+    for (let page = 0; page < 5; page++) await long.loadOlder();
+    expect(long.messages()).toHaveLength(6 * PAGE_SIZE);
+
+    const other = store.get(1);
+    await other.loadLatest();
+    expect(long.messages().map((m) => m.seq)).toEqual(Array.from({ length: PAGE_SIZE }, (_, i) => 1000 - PAGE_SIZE + i + 1));
+    expect(long.hasOlder()).toBe(true);
+    expect(store.get(ARCHIVE)).toBe(long);
+    expect(await long.loadOlder()).toBe(PAGE_SIZE);
+    expect(long.messages()[0]?.seq).toBe(1000 - 2 * PAGE_SIZE + 1);
+  });
+
+  it('forgets the chats opened least recently beyond KEPT_CONVERSATIONS', () => {
+    const platform = new MemoryPlatform({ signedInAs: 'alice' });
+    const store = createRoot(() => createConversationsStore(platform));
+    const first = store.get(1000);
+    for (let chat = 1; chat <= KEPT_CONVERSATIONS; chat++) store.get(chat);
+    expect(store.get(1000)).toBe(first);
+    store.get(2000);
+    for (let chat = 1; chat <= KEPT_CONVERSATIONS; chat++) store.get(5000 + chat);
+    expect(store.get(1000)).not.toBe(first);
   });
 });
 

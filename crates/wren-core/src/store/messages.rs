@@ -370,6 +370,13 @@ fn mentions_owner(
     entities: &[content::Entity],
     reply_to: Option<Seq>,
 ) -> Result<bool, StoreError> {
+    // Most messages name nobody and answer nothing: no need to look up who this is.
+    let names_someone = entities
+        .iter()
+        .any(|e| e.kind == content::EntityKind::Mention);
+    if !names_someone && reply_to.is_none() {
+        return Ok(false);
+    }
     let Some((owner, username)) = super::session::owner(conn)? else {
         return Ok(false);
     };

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/012_call_records.sql"),
     include_str!("migrations/013_chat_mute.sql"),
     include_str!("migrations/014_rich_messages.sql"),
+    include_str!("migrations/015_unread_indexes.sql"),
 ];
 
 /// Opens (or creates) the database, checks the key, and migrates to the newest schema.
@@ -104,5 +105,43 @@ mod tests {
         assert_eq!(*sql, format!("PRAGMA rekey = \"x'{}'\";", "a5".repeat(32)));
         // No reallocation happened: the only copy is the one that is wiped on drop.
         assert_eq!(sql.len(), sql.capacity());
+    }
+
+    /// How SQLite runs `sql`: the details of its query plan, one line each.
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut statement = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .expect("explain");
+        let details = statement
+            .query_map([], |row| row.get::<_, String>(3))
+            .expect("plan")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("rows");
+        details.join("\n")
+    }
+
+    #[test]
+    fn the_chat_list_counts_unread_messages_from_index_entries_and_mentions_from_their_own_index() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let conn = open(&dir.path().join("wren.db"), &DatabaseKey([3; 32])).expect("open");
+        let unread = plan(
+            &conn,
+            "SELECT count(*) FROM messages WHERE chat_id = 1 AND seq > 5
+             AND sender_id != 2 AND deleted = 0 AND hidden = 0",
+        );
+        assert!(
+            unread.contains("COVERING INDEX messages_shown_by_seq"),
+            "{unread}"
+        );
+        let mentions = plan(
+            &conn,
+            "SELECT count(*) FROM messages WHERE chat_id = 1 AND seq > 5
+             AND mentions_me = 1 AND deleted = 0 AND hidden = 0",
+        );
+        // Only the messages that mention this account are in that index.
+        assert!(
+            mentions.contains("INDEX messages_mentioning_me"),
+            "{mentions}"
+        );
     }
 }
