@@ -13,8 +13,8 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use wren_proto::{
     decode_server, encode, AccountId, ChannelPush, ChatId, ChatInfo, ClientFrame, ClientMsgId,
-    ErrorBody, ErrorCode, Hello, Request, RequestFrame, RequestId, Response, Seq, ServerFrame,
-    Session, TypingNotice, UpdateEnvelope, Version, PROTOCOL_VERSION,
+    ErrorBody, ErrorCode, Hello, PresenceInfo, Request, RequestFrame, RequestId, Response, Seq,
+    ServerFrame, Session, TypingNotice, UpdateEnvelope, Version, PROTOCOL_VERSION,
 };
 use wren_server::{Config, ServerError};
 
@@ -158,6 +158,7 @@ pub struct Client {
     pub typing: VecDeque<TypingNotice>,
     pub channel_pushes: VecDeque<ChannelPush>,
     pub call_signals: VecDeque<wren_proto::CallSignalNotice>,
+    pub presence: VecDeque<PresenceInfo>,
     pub session: Option<Session>,
 }
 
@@ -192,6 +193,7 @@ impl Client {
             typing: VecDeque::new(),
             channel_pushes: VecDeque::new(),
             call_signals: VecDeque::new(),
+            presence: VecDeque::new(),
             session: None,
         }
     }
@@ -247,11 +249,7 @@ impl Client {
                 Some(ServerFrame::Response { id: got, .. }) => {
                     panic!("response for {got:?} while waiting for {id:?}")
                 }
-                Some(ServerFrame::Update(u)) => self.updates.push_back(u),
-                Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
-                Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
-                Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
-                other => panic!("expected a response, got {other:?}"),
+                other => self.keep(other, "a response"),
             }
         }
     }
@@ -266,16 +264,25 @@ impl Client {
                     answered.insert(id, result);
                 }
                 Some(ServerFrame::Response { id, .. }) => panic!("an answer to {id:?}, not asked"),
-                Some(ServerFrame::Update(u)) => self.updates.push_back(u),
-                Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
-                Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
-                Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
-                other => panic!("expected responses, got {other:?}"),
+                other => self.keep(other, "responses"),
             }
         }
         ids.iter()
             .map(|id| answered.remove(id).expect("answered"))
             .collect()
+    }
+
+    /// Queues a push that arrived while waiting for something else; any other frame
+    /// (or the connection closing) fails the test, naming what was `awaited`.
+    fn keep(&mut self, frame: Option<ServerFrame>, awaited: &str) {
+        match frame {
+            Some(ServerFrame::Update(u)) => self.updates.push_back(u),
+            Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
+            Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
+            Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
+            Some(ServerFrame::Presence(p)) => self.presence.push_back(p),
+            other => panic!("expected {awaited}, got {other:?}"),
+        }
     }
 
     /// Sends a request and waits for its response.
@@ -292,10 +299,7 @@ impl Client {
         loop {
             match recv_frame(&mut self.ws).await {
                 Some(ServerFrame::Update(u)) => return u,
-                Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
-                Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
-                Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
-                other => panic!("expected an update, got {other:?}"),
+                other => self.keep(other, "an update"),
             }
         }
     }
@@ -308,10 +312,7 @@ impl Client {
         loop {
             match recv_frame(&mut self.ws).await {
                 Some(ServerFrame::Typing(t)) => return t,
-                Some(ServerFrame::Update(u)) => self.updates.push_back(u),
-                Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
-                Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
-                other => panic!("expected a typing notice, got {other:?}"),
+                other => self.keep(other, "a typing notice"),
             }
         }
     }
@@ -324,10 +325,7 @@ impl Client {
         loop {
             match recv_frame(&mut self.ws).await {
                 Some(ServerFrame::ChannelPush(p)) => return p,
-                Some(ServerFrame::Update(u)) => self.updates.push_back(u),
-                Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
-                Some(ServerFrame::CallSignal(c)) => self.call_signals.push_back(c),
-                other => panic!("expected a channel push, got {other:?}"),
+                other => self.keep(other, "a channel push"),
             }
         }
     }
@@ -340,10 +338,7 @@ impl Client {
         loop {
             match recv_frame(&mut self.ws).await {
                 Some(ServerFrame::CallSignal(c)) => return c,
-                Some(ServerFrame::Update(u)) => self.updates.push_back(u),
-                Some(ServerFrame::Typing(t)) => self.typing.push_back(t),
-                Some(ServerFrame::ChannelPush(p)) => self.channel_pushes.push_back(p),
-                other => panic!("expected a call signal, got {other:?}"),
+                other => self.keep(other, "a call signal"),
             }
         }
     }
