@@ -1,5 +1,6 @@
 //! Server throughput with 100 connected clients (messages stored and delivered per
-//! second), beside a raw SQLite insert loop with the same durability and batch size.
+//! second), beside a raw SQLite insert loop with the same durability and batch size, and
+//! the database bytes each stored message costs.
 //!
 //! `cargo bench -p wren-tests --bench throughput`
 
@@ -40,6 +41,20 @@ fn sqlite_baseline(rows: usize) -> f64 {
         tx.commit().expect("commit");
     }
     rate(rows, start.elapsed())
+}
+
+/// The size of the database as committed (WAL included): its pages times the page size.
+fn database_bytes(path: &std::path::Path) -> u64 {
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open the server's database");
+    let pages: u64 = conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .expect("page count");
+    let size: u64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .expect("page size");
+    pages * size
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -143,5 +158,11 @@ async fn main() {
         CLIENTS * PER_CLIENT,
         elapsed.as_secs_f64()
     );
+    let bytes = database_bytes(&server.scratch().join("server").join("wren.db"));
     server.stop().await;
+    println!(
+        "database after the run: {:.1} MiB, {:.0} bytes per stored 100-byte message (chat log, both members' update logs, indexes)",
+        bytes as f64 / (1024.0 * 1024.0),
+        bytes as f64 / stored.max(1) as f64
+    );
 }

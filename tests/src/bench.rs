@@ -19,7 +19,16 @@ pub fn rate(items: usize, elapsed: Duration) -> f64 {
 
 /// This process's resident set size and its peak, in MiB, from /proc (Linux).
 pub fn memory_mib() -> Option<(f64, f64)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    memory_mib_of("self")
+}
+
+/// Another process's resident set size and its peak, in MiB, from /proc (Linux).
+pub fn process_memory_mib(pid: u32) -> Option<(f64, f64)> {
+    memory_mib_of(&pid.to_string())
+}
+
+fn memory_mib_of(process: &str) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status")).ok()?;
     let field = |name: &str| -> Option<f64> {
         let line = status.lines().find(|l| l.starts_with(name))?;
         let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -34,15 +34,42 @@ impl RawClient {
 
     /// Connects and completes the handshake.
     pub async fn connect(url: &str) -> RawClient {
-        let mut client = RawClient::connect_bare(url).await;
-        client
-            .send_frame(&ClientFrame::Hello(Hello {
-                version: PROTOCOL_VERSION,
-                client: "raw".into(),
-            }))
-            .await;
-        match client.next_frame().await {
-            Some(ServerFrame::Welcome(_)) => client,
+        RawClient::connect_bare(url).await.handshake().await
+    }
+
+    /// Opens a WebSocket to `url` (`ws://IP:PORT`) from the loopback address `source`,
+    /// without the handshake; an error (no file descriptors left, say) is returned, not
+    /// a panic. Many connections need many source addresses: each has ~28,000 ports.
+    pub async fn connect_from(
+        url: &str,
+        source: std::net::IpAddr,
+    ) -> Result<RawClient, Box<dyn std::error::Error + Send + Sync>> {
+        let target: std::net::SocketAddr = url.trim_start_matches("ws://").parse()?;
+        let socket = match source {
+            std::net::IpAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+            std::net::IpAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+        };
+        socket.bind(std::net::SocketAddr::new(source, 0))?;
+        let tcp = socket.connect(target).await?;
+        let (socket, _) =
+            tokio_tungstenite::client_async(format!("{url}/ws"), MaybeTlsStream::Plain(tcp))
+                .await?;
+        Ok(RawClient {
+            socket,
+            next_id: 1,
+            pushes: Vec::new(),
+        })
+    }
+
+    /// Says `Hello` and waits for `Welcome`.
+    pub async fn handshake(mut self) -> RawClient {
+        self.send_frame(&ClientFrame::Hello(Hello {
+            version: PROTOCOL_VERSION,
+            client: "raw".into(),
+        }))
+        .await;
+        match self.next_frame().await {
+            Some(ServerFrame::Welcome(_)) => self,
             other => panic!("expected Welcome, got {other:?}"),
         }
     }

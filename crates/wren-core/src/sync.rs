@@ -220,9 +220,17 @@ impl SyncEngine {
 
     /// Signed in; the server's `pts` is `remote`.
     pub fn on_connected(&mut self, remote: Pts, now: Instant) -> Vec<SyncAction> {
-        self.remote = self.remote.max(remote);
         self.buffer.clear();
         self.failures = 0;
+        if remote < self.pts {
+            // The server holds fewer updates than this device applied: it was restored
+            // from a backup, and will number updates after `remote` again. Start over
+            // from its chat list at its `pts`.
+            self.pts = remote;
+            self.remote = remote;
+            return self.start_reset(remote, now);
+        }
+        self.remote = self.remote.max(remote);
         // Chats whose fetch the last connection did not finish.
         let chats: Vec<ChatId> = self.chat_fetches.keys().copied().collect();
         let mut actions = Vec::new();

@@ -18,6 +18,11 @@ use tracing::Instrument;
 /// read whole, so the protocol can answer an oversize frame with a clear `TooLarge`.
 const TRANSPORT_LIMIT: usize = wren_proto::codec::MAX_CLIENT_FRAME_BYTES + 64 * 1024;
 
+/// How much a connection reads from its socket at a time. tungstenite zero-fills its whole
+/// read buffer, so the default 128 KiB was resident for every idle connection; a larger
+/// frame still gets room for its full length while it is read.
+pub const WS_READ_BUFFER: usize = 4 * 1024;
+
 /// Errors of the plain HTTP endpoints; details stay in the logs.
 #[derive(Debug, thiserror::Error)]
 enum AppError {
@@ -63,6 +68,7 @@ async fn websocket(
     Extension(slot): Extension<SlotHandle>,
 ) -> Result<Response, AppError> {
     Ok(ws
+        .read_buffer_size(WS_READ_BUFFER)
         .max_message_size(TRANSPORT_LIMIT)
         .max_frame_size(TRANSPORT_LIMIT)
         .on_upgrade(move |socket| {

@@ -48,16 +48,20 @@ pub(crate) struct Outlets {
     pub(crate) updates: mpsc::Sender<UpdatePush>,
     /// Bounded and small: typing and presence notices that do not fit are dropped; they
     /// never take an update's place.
-    pub(crate) ephemeral: mpsc::Sender<Ephemeral>,
+    pub(crate) ephemeral: mpsc::Sender<Box<Ephemeral>>,
     /// Unbounded: for the fatal frame that signs the connection out. The connection's
     /// reading side takes it, so that it stops acting for the device at once.
-    pub(crate) control: mpsc::UnboundedSender<ServerFrame>,
+    ///
+    /// This queue and the next two carry boxes: a tokio channel allocates room for 32
+    /// items when it is made, and every connection has one of each, so small items keep
+    /// an idle connection small (a `ServerFrame` is 216 bytes).
+    pub(crate) control: mpsc::UnboundedSender<Box<ServerFrame>>,
     /// Bounded: encoded channel pushes (one encoding shared by every subscriber); one
     /// that does not fit is dropped, and the client pulls the channel's difference.
     pub(crate) channels: mpsc::Sender<Bytes>,
     /// Bounded: call signals; one that does not fit is dropped (the caller's device
     /// times out as when the callee is offline).
-    pub(crate) calls: mpsc::Sender<CallSignalNotice>,
+    pub(crate) calls: mpsc::Sender<Box<CallSignalNotice>>,
 }
 
 /// The hub's table.
@@ -161,7 +165,9 @@ impl Hub {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut online = self.online();
         if online.revoked.contains(&device) {
-            let _ = outlets.control.send(ServerFrame::Fatal(signed_out()));
+            let _ = outlets
+                .control
+                .send(Box::new(ServerFrame::Fatal(signed_out())));
             return Registration {
                 account,
                 id,
@@ -207,7 +213,10 @@ impl Hub {
         for account in recipients {
             for entry in online.accounts.get(account).into_iter().flatten() {
                 // A full queue just means the notice is stale by now.
-                let _ = entry.outlets.ephemeral.try_send(Ephemeral::Presence(info));
+                let _ = entry
+                    .outlets
+                    .ephemeral
+                    .try_send(Box::new(Ephemeral::Presence(info)));
             }
         }
     }
@@ -240,7 +249,10 @@ impl Hub {
         if let Some(entries) = online.accounts.get_mut(&account) {
             entries.retain(|e| {
                 if e.device == device {
-                    let _ = e.outlets.control.send(ServerFrame::Fatal(signed_out()));
+                    let _ = e
+                        .outlets
+                        .control
+                        .send(Box::new(ServerFrame::Fatal(signed_out())));
                     false
                 } else {
                     true
@@ -261,7 +273,7 @@ impl Hub {
                 let _ = entry
                     .outlets
                     .ephemeral
-                    .try_send(Ephemeral::Typing(notice.clone()));
+                    .try_send(Box::new(Ephemeral::Typing(notice.clone())));
             }
         }
     }
@@ -273,7 +285,7 @@ impl Hub {
         for account in recipients {
             for entry in online.accounts.get(account).into_iter().flatten() {
                 if entry.device != notice.device {
-                    let _ = entry.outlets.calls.try_send(notice.clone());
+                    let _ = entry.outlets.calls.try_send(Box::new(notice.clone()));
                 }
             }
         }

@@ -33,8 +33,9 @@ mod store;
 mod tls;
 mod views;
 
+pub use http::WS_READ_BUFFER;
 pub use server::{run, run_tls};
-pub use store::sqlite::set_plan;
+pub use store::sqlite::{backup, migrate, restore, set_plan, CopyProgress, Migrated, Restored};
 pub use store::OpenStoreError;
 pub use tls::TlsFiles;
 

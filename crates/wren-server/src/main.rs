@@ -1,75 +1,50 @@
-//! The `wren-server` binary: parses flags, binds, serves until SIGTERM or Ctrl-C; or runs
-//! an `admin` command on the data directory.
+//! The `wren-server` binary: parses flags (and the `--config` file), then serves until
+//! SIGTERM or Ctrl-C, or runs a maintenance command on the data directory.
 
 mod admin;
+mod maintenance;
+mod settings;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Parser;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
-use wren_server::{Config, TlsFiles};
 
 /// The Wren sync server.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
-    /// Directory for the database (created if missing).
-    #[arg(long)]
-    data_dir: PathBuf,
-    /// Address to listen on; without TLS only loopback addresses are allowed.
-    #[arg(long, default_value = "127.0.0.1:8443")]
-    listen: SocketAddr,
-    /// PEM certificate chain; enables TLS together with --tls-key.
-    #[arg(long, requires = "tls_key")]
-    tls_cert: Option<PathBuf>,
-    /// PEM private key for --tls-cert.
-    #[arg(long, requires = "tls_cert")]
-    tls_key: Option<PathBuf>,
-    /// A client further behind than this many updates must refetch its chat list.
-    #[arg(long, default_value_t = 100_000)]
-    max_difference: u64,
-    /// Sign-in attempts allowed per minute per client IP (0 = no limit).
-    #[arg(long, default_value_t = 30)]
-    auth_per_minute: u32,
-    /// Wrong passwords allowed per account in 15 minutes, from any IPs (0 = no limit).
-    #[arg(long, default_value_t = 10)]
-    failed_logins_per_account: u32,
-    /// Connections allowed at once from one client IP, IPv6 per /64 (0 = no cap).
-    #[arg(long, default_value_t = 64)]
-    max_connections_per_ip: usize,
-    /// Messages (sends, edits, deletes) one account may make per second (0 = no quota).
-    #[arg(long, default_value_t = 20)]
-    messages_per_second: u32,
-    /// Serve /metrics on this address only (for example 127.0.0.1:9090), not on --listen.
-    #[arg(long)]
-    metrics_listen: Option<SocketAddr>,
-    /// Sponsored messages are shown only in public channels with at least this many
-    /// subscribers.
-    #[arg(long, default_value_t = 1000)]
-    sponsored_min_subscribers: u64,
-    /// Run the media relay for calls on this UDP port (0: any free port) of the --listen
-    /// address.
-    #[arg(long)]
-    media_port: Option<u16>,
-    /// For tests: drop this share of media datagrams (in percent) at the relay.
-    #[arg(long, default_value_t = 0)]
-    media_loss_percent: u8,
-    /// For tests: hold each media datagram back by a random 0 to this many ms at the relay.
-    #[arg(long, default_value_t = 0)]
-    media_jitter_ms: u16,
-    /// Turn off every per-IP and per-account limit: for benchmarks and tests on one
-    /// machine, never for a server people use.
-    #[arg(long)]
-    no_limits: bool,
-    /// Instead of serving: maintenance on the data directory.
+    /// A TOML file with any of the settings below, named as the flags without the dashes
+    /// in front (`data-dir = "/var/lib/wren"`); flags override it.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    settings: settings::Settings,
+    /// What to do; without a command, `serve`.
     #[command(subcommand)]
-    admin: Option<Admin>,
+    command: Option<Command>,
 }
 
-/// `wren-server --data-dir DIR admin …`.
+/// `wren-server [COMMAND]`.
 #[derive(Debug, clap::Subcommand)]
-enum Admin {
+enum Command {
+    /// Serve clients until SIGTERM or Ctrl-C (what runs without a command).
+    Serve,
+    /// Create or upgrade the database schema, then exit (a server also does this when it
+    /// starts; refused while one runs on the data directory).
+    Migrate,
+    /// Copy the database to the new file DEST: a consistent snapshot, safe while the
+    /// server runs.
+    Backup {
+        /// Where to write the copy (must not exist).
+        dest: PathBuf,
+    },
+    /// Replace the database with the backup SRC; stop the server first. The replaced
+    /// database is kept in the data directory.
+    Restore {
+        /// The backup to restore.
+        src: PathBuf,
+    },
     /// Maintenance on the data directory (plans).
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -84,36 +59,28 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    if let Some(Admin::Admin(command)) = args.admin {
-        return admin::run(&args.data_dir, command);
-    }
-    let mut config = Config::new(&args.data_dir);
-    config.max_difference = args.max_difference;
-    config.auth_per_minute = args.auth_per_minute;
-    config.failed_logins_per_account = args.failed_logins_per_account;
-    config.max_connections_per_ip = args.max_connections_per_ip;
-    config.messages_per_second = args.messages_per_second;
-    config.metrics_listen = args.metrics_listen;
-    config.sponsored_min_subscribers = args.sponsored_min_subscribers;
-    config.media_port = args.media_port;
-    config.media_loss_percent = args.media_loss_percent;
-    config.media_jitter_ms = args.media_jitter_ms;
-    if args.no_limits {
-        tracing::warn!("every rate limit and quota is off (--no-limits)");
-        config = config.without_limits();
-    }
-    let tls = match (args.tls_cert, args.tls_key) {
-        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
-        _ => None,
+    let settings = match &args.config {
+        Some(path) => args.settings.over_file(path)?,
+        None => args.settings,
     };
-    if tls.is_none() && !args.listen.ip().is_loopback() {
-        bail!(
-            "refusing to listen on {} without TLS; pass --tls-cert and --tls-key, or use a loopback address",
-            args.listen
-        );
+    match args.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => maintenance::migrate(settings.data_dir()?),
+        Command::Backup { dest } => maintenance::backup(settings.data_dir()?, &dest),
+        Command::Restore { src } => maintenance::restore(settings.data_dir()?, &src),
+        Command::Admin(command) => admin::run(settings.data_dir()?, command),
     }
-    let listener = std::net::TcpListener::bind(args.listen)
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
+}
+
+/// Binds, prints the listening line and serves until a shutdown signal.
+async fn serve(settings: settings::Settings) -> anyhow::Result<()> {
+    let settings::Resolved {
+        config,
+        listen,
+        tls,
+    } = settings.resolve()?;
+    let listener = std::net::TcpListener::bind(listen)
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let shutdown = shutdown_signal()?;
     let scheme = if tls.is_some() { "wss" } else { "ws" };

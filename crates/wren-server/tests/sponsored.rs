@@ -264,7 +264,11 @@ async fn sponsored_messages_only_in_large_public_channels_counted_without_record
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .collect();
     assert!(
-        files.iter().all(|f| f.starts_with("wren.db")),
+        files
+            .iter()
+            .all(|f| f.starts_with("wren.db") || f == "wren.lock"),
         "the server keeps no other file (no impression log): {files:?}"
     );
+    let lock = std::fs::metadata(server.dir.path().join("wren.lock")).expect("lock file");
+    assert_eq!(lock.len(), 0, "the lock file holds nothing");
 }

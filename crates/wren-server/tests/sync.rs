@@ -240,6 +240,19 @@ async fn a_client_too_far_behind_is_told_to_start_over() {
 }
 
 #[tokio::test]
+async fn a_client_ahead_of_the_server_is_told_to_start_over() {
+    let server = TestServer::start().await;
+    let mut alice = Client::register(&server, "alice").await;
+    let bob = Client::register(&server, "bob").await;
+    alice.direct(bob.id()).await;
+    assert_eq!(
+        difference(&mut alice, 1_000, 100).await,
+        Difference::TooFarBehind { current: Pts(1) },
+        "a restored server never answers with an empty page the client would trust"
+    );
+}
+
+#[tokio::test]
 async fn a_resend_returns_the_original_and_creates_nothing() {
     let server = TestServer::start().await;
     let mut alice = Client::register(&server, "alice").await;

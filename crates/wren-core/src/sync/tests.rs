@@ -270,6 +270,28 @@ fn too_far_behind_resets_and_continues_from_the_server_pts() {
 }
 
 #[test]
+fn a_server_restored_from_a_backup_is_followed_back_to_its_pts() {
+    let t0 = Instant::now();
+    let mut engine = SyncEngine::new(Pts(900));
+    let log = Log::new(600, 100_000);
+    let actions = engine.on_connected(Pts(600), t0);
+    let mut seen = Seen::default();
+    run(&mut engine, &log, actions, t0, &mut seen);
+    assert_eq!(
+        seen.applied,
+        vec![u64::MAX],
+        "the chat list is fetched again"
+    );
+    assert_eq!(engine.pts(), Pts(600));
+    assert!(engine.is_caught_up());
+    assert_eq!(
+        applied_pts(&engine.on_update(env(601), t0)),
+        vec![601],
+        "the numbers the server hands out again are applied, not taken for duplicates"
+    );
+}
+
+#[test]
 fn a_reset_fetches_every_page_of_a_very_long_chat_list() {
     let t0 = Instant::now();
     let mut engine = SyncEngine::new(Pts(5));

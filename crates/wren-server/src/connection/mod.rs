@@ -126,7 +126,7 @@ enum Event {
     /// A WebSocket message, or the end of the stream.
     Read(Option<Result<Message, axum::Error>>),
     /// The hub signed the device out.
-    Control(ServerFrame),
+    Control(Box<ServerFrame>),
     /// Some answers were written; the budget may have room again.
     Drained,
     /// An answering task finished.
@@ -142,11 +142,11 @@ struct Connection {
     state: AppState,
     ip: IpAddr,
     out: mpsc::UnboundedSender<Outgoing>,
-    control: mpsc::UnboundedSender<ServerFrame>,
-    control_rx: mpsc::UnboundedReceiver<ServerFrame>,
+    control: mpsc::UnboundedSender<Box<ServerFrame>>,
+    control_rx: mpsc::UnboundedReceiver<Box<ServerFrame>>,
     updates: mpsc::Sender<crate::hub::UpdatePush>,
-    ephemeral: mpsc::Sender<crate::hub::Ephemeral>,
-    calls: mpsc::Sender<wren_proto::CallSignalNotice>,
+    ephemeral: mpsc::Sender<Box<crate::hub::Ephemeral>>,
+    calls: mpsc::Sender<Box<wren_proto::CallSignalNotice>>,
     channels: mpsc::Sender<axum::body::Bytes>,
     session: Option<Session>,
     /// While signed out: when the connection is closed unless it signs in.
@@ -189,7 +189,7 @@ impl Connection {
             let message = match event {
                 Event::Read(message) => message,
                 Event::Control(frame) => {
-                    self.revoked(frame);
+                    self.revoked(*frame);
                     return false;
                 }
                 Event::Drained | Event::Answered => continue,

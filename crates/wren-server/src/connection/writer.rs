@@ -57,11 +57,11 @@ pub(super) struct Queues {
     /// Live updates.
     pub(super) updates: mpsc::Receiver<UpdatePush>,
     /// Typing and presence notices.
-    pub(super) ephemeral: mpsc::Receiver<Ephemeral>,
+    pub(super) ephemeral: mpsc::Receiver<Box<Ephemeral>>,
     /// Encoded channel pushes.
     pub(super) channels: mpsc::Receiver<Bytes>,
     /// Call signals.
-    pub(super) calls: mpsc::Receiver<CallSignalNotice>,
+    pub(super) calls: mpsc::Receiver<Box<CallSignalNotice>>,
 }
 
 /// Sends one encoded frame; a peer that does not take it within [`SEND_TIMEOUT`] is
@@ -105,7 +105,7 @@ pub(super) async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut queu
                 continue;
             }
             Some(notice) = queues.calls.recv() => {
-                match Outgoing::encode(&ServerFrame::CallSignal(notice), None) {
+                match Outgoing::encode(&ServerFrame::CallSignal(*notice), None) {
                     Some(outgoing) => outgoing,
                     None => continue,
                 }

@@ -67,6 +67,23 @@ pub enum OpenStoreError {
     /// The database could not be opened or migrated.
     #[error("cannot open database: {0}")]
     Database(#[source] BackendError),
+    /// Another server (or a restore) is using the data directory.
+    #[error("another wren-server is using {}; stop it first", .0.display())]
+    InUse(std::path::PathBuf),
+    /// There is no database where one was expected.
+    #[error("no Wren database at {}", .0.display())]
+    Missing(std::path::PathBuf),
+    /// A file given as a backup is not a Wren database this server can use.
+    #[error("{} is not a Wren database backup: {reason}", .path.display())]
+    NotABackup {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The destination of a backup already exists (nothing is overwritten).
+    #[error("{} already exists; choose a new file name", .0.display())]
+    DestinationExists(std::path::PathBuf),
     /// The database was written by a newer server.
     #[error("database schema version {found} is newer than this server supports ({supported})")]
     TooNew {

@@ -21,7 +21,9 @@ use wren_proto::{
     AccountId, ChatId, ChatInfo, Difference, Member, Pts, Seq, Update, UpdateEnvelope,
 };
 
-/// The account's updates after `since`, oldest first, or `TooFarBehind`.
+/// The account's updates after `since`, oldest first, or `TooFarBehind` (also for a
+/// `since` ahead of the log: the client saw updates this database no longer has, because
+/// it was restored from a backup).
 pub(super) fn difference(
     conn: &mut Connection,
     account: AccountId,
@@ -31,7 +33,7 @@ pub(super) fn difference(
 ) -> Result<Difference, StoreError> {
     let tx = conn.transaction().map_err(db_err)?;
     let current = account_pts(&tx, account)?;
-    if current.saturating_sub(since.0) > max_difference {
+    if since.0 > current || current - since.0 > max_difference {
         return Ok(Difference::TooFarBehind {
             current: Pts(current),
         });

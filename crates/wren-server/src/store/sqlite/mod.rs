@@ -2,6 +2,8 @@
 
 mod channels;
 mod difference;
+mod lock;
+mod maintenance;
 pub(crate) mod plans;
 mod presence;
 mod read;
@@ -12,6 +14,8 @@ mod views;
 mod write;
 pub(crate) use write::SettingsChange;
 mod writer;
+
+pub use maintenance::{backup, migrate, restore, CopyProgress, Migrated, Restored};
 
 use crate::store::{
     ChatPage, Credentials, OpenStoreError, Store, StoreError, TokenOwner, UpdateSink, WriteOp,
@@ -59,6 +63,7 @@ impl SqliteStore {
         batch_cap: usize,
     ) -> Result<Self, OpenStoreError> {
         std::fs::create_dir_all(data_dir)?;
+        let lock = lock::DirLock::acquire(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let open_err = |e: StoreError| OpenStoreError::Database(Box::new(e));
         let mut conn = schema::open_connection(&path).map_err(open_err)?;
@@ -70,7 +75,7 @@ impl SqliteStore {
         let (commands, rx) = mpsc::channel(WRITE_QUEUE);
         std::thread::Builder::new()
             .name("wren-store-writer".into())
-            .spawn(move || writer::run(conn, rx, sink, batch_cap.max(1)))?;
+            .spawn(move || writer::run(conn, rx, sink, batch_cap.max(1), lock))?;
         Ok(SqliteStore {
             commands,
             readers,

@@ -38,13 +38,19 @@ pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// Brings the schema to the newest version, one migration per transaction.
-pub(super) fn migrate(conn: &mut Connection) -> Result<(), OpenStoreError> {
+/// The schema version of the newest migration this build knows.
+pub(super) fn newest_version() -> u32 {
+    u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX)
+}
+
+/// Brings the schema to the newest version, one migration per transaction; returns the
+/// version found and the version now.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(u32, u32), OpenStoreError> {
     let open_err = |e: rusqlite::Error| OpenStoreError::Database(Box::new(e));
     let found: u32 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(open_err)?;
-    let supported = u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX);
+    let supported = newest_version();
     if found > supported {
         return Err(OpenStoreError::TooNew { found, supported });
     }
@@ -56,5 +62,5 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), OpenStoreError> {
         tx.commit().map_err(open_err)?;
         tracing::info!(version = version + 1, "migrated database schema");
     }
-    Ok(())
+    Ok((found, supported.max(found)))
 }

@@ -5,6 +5,7 @@
 //! does not undo the others), commits once, and only then publishes each op's updates and
 //! answers its caller, in commit order.
 
+use super::lock::DirLock;
 use super::write::{apply, Applied};
 use crate::store::{StoreError, UpdateSink, WriteOp, WriteOutcome};
 use rusqlite::{Connection, TransactionBehavior};
@@ -24,12 +25,14 @@ pub(super) enum Command {
     Stop(oneshot::Sender<()>),
 }
 
-/// Runs the writer until it is stopped or every sender is gone.
+/// Runs the writer until it is stopped or every sender is gone, holding the data
+/// directory's `lock` until the last write is on disk.
 pub(super) fn run(
     mut conn: Connection,
     mut commands: mpsc::Receiver<Command>,
     sink: Arc<dyn UpdateSink>,
     batch_cap: usize,
+    lock: DirLock,
 ) {
     let mut batch = Vec::with_capacity(batch_cap);
     while let Some(first) = commands.blocking_recv() {
@@ -50,6 +53,8 @@ pub(super) fn run(
         commit_batch(&mut conn, &mut batch, sink.as_ref());
         if let Some(done) = stop {
             checkpoint(&conn);
+            drop(conn);
+            drop(lock);
             let _ = done.send(());
             return;
         }
