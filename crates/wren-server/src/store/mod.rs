@@ -7,6 +7,8 @@
 mod channels;
 mod error;
 pub(crate) mod sqlite;
+#[cfg(test)]
+pub(crate) mod suite;
 
 pub(crate) use channels::{ChannelOp, ChannelOutcome, ChannelSettings};
 
