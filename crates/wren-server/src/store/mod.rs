@@ -6,6 +6,7 @@
 
 mod channels;
 mod error;
+pub(crate) mod sql;
 pub(crate) mod sqlite;
 #[cfg(test)]
 pub(crate) mod suite;

@@ -4,19 +4,18 @@ mod channels;
 mod difference;
 mod lock;
 mod maintenance;
-pub(crate) mod plans;
-mod presence;
 mod read;
 mod reader;
 mod schema;
 mod sponsored;
-mod views;
+pub(crate) mod views;
 mod write;
 pub(crate) use write::SettingsChange;
 mod writer;
 
 pub use maintenance::{backup, migrate, restore, CopyProgress, Migrated, Restored};
 
+use crate::store::sql::{plans, presence, Db};
 use crate::store::{
     ChatPage, Credentials, OpenStoreError, Store, StoreError, TokenOwner, UpdateSink, WriteOp,
     WriteTicket,
@@ -261,7 +260,7 @@ impl Store for SqliteStore {
 
     async fn plan(&self, account: AccountId) -> Result<PlanInfo, StoreError> {
         self.readers
-            .with(move |c| plans::plan(c, account, writer::now_ms()))
+            .with(move |c| plans::plan(Db::Sqlite(c), account, writer::now_ms()))
             .await
     }
 
@@ -290,13 +289,13 @@ impl Store for SqliteStore {
         accounts: Vec<AccountId>,
     ) -> Result<Vec<crate::store::SeenBy>, StoreError> {
         self.readers
-            .with(move |c| presence::seen_by(c, viewer, &accounts))
+            .with(move |c| presence::seen_by(Db::Sqlite(c), viewer, &accounts))
             .await
     }
 
     async fn presence_audience(&self, account: AccountId) -> Result<Vec<AccountId>, StoreError> {
         self.readers
-            .with(move |c| presence::audience(c, account))
+            .with(move |c| presence::audience(Db::Sqlite(c), account))
             .await
     }
 
@@ -309,7 +308,7 @@ impl Store for SqliteStore {
         account: AccountId,
     ) -> Result<Option<BusinessProfile>, StoreError> {
         self.readers
-            .with(move |c| plans::profile(c, account, writer::now_ms()))
+            .with(move |c| plans::profile(Db::Sqlite(c), account, writer::now_ms()))
             .await
     }
 
@@ -405,5 +404,5 @@ pub fn set_plan(
     let open_err = |e: StoreError| OpenStoreError::Database(Box::new(e));
     let mut conn = schema::open_connection(&data_dir.join(DB_FILE)).map_err(open_err)?;
     schema::migrate(&mut conn)?;
-    plans::set_plan(&conn, username, grant, until).map_err(open_err)
+    plans::set_plan(Db::Sqlite(&conn), username, grant, until).map_err(open_err)
 }

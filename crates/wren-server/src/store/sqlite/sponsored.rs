@@ -6,6 +6,7 @@
 
 use super::channels::{no_such_channel, visible};
 use super::db_err;
+use crate::store::sql::{plans, Db};
 use crate::store::StoreError;
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{
@@ -153,7 +154,7 @@ fn eligible(
     now: u64,
 ) -> Result<Option<(String, String)>, StoreError> {
     let info = visible(conn, reader, channel)?;
-    let plan = super::plans::plan(conn, reader, now)?.plan;
+    let plan = plans::plan(Db::Sqlite(conn), reader, now)?.plan;
     let shows =
         info.handle.is_some() && info.subscribers >= min_subscribers && plan == PlanKind::Free;
     Ok(shows.then_some((info.topic, info.language)))

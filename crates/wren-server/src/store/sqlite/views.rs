@@ -71,7 +71,7 @@ pub(super) mod update_kind {
 }
 
 /// `chats.kind` for direct chats.
-pub(super) const KIND_DIRECT: i64 = 0;
+pub(crate) const KIND_DIRECT: i64 = 0;
 /// `chats.kind` for groups.
 pub(super) const KIND_GROUP: i64 = 1;
 /// `members.role` for admins.
@@ -457,8 +457,8 @@ fn last_seen_visibility(code: i64) -> LastSeenVisibility {
 }
 
 /// `accounts.last_seen_privacy`: everybody.
-pub(super) const LAST_SEEN_EVERYBODY: i64 = 0;
+pub(crate) const LAST_SEEN_EVERYBODY: i64 = 0;
 /// `accounts.last_seen_privacy`: contacts (a direct chat with the account).
-pub(super) const LAST_SEEN_CONTACTS: i64 = 1;
+pub(crate) const LAST_SEEN_CONTACTS: i64 = 1;
 /// `accounts.last_seen_privacy`: nobody.
-pub(super) const LAST_SEEN_NOBODY: i64 = 2;
+pub(crate) const LAST_SEEN_NOBODY: i64 = 2;

@@ -3,6 +3,7 @@
 //! gets a row.
 
 use super::Applied;
+use crate::store::sql::{plans, Db};
 use crate::store::sqlite::channels::{
     no_such_channel, post_from_row, role_code, visible, POST_COLUMNS,
 };
@@ -128,7 +129,7 @@ fn create(
     now: u64,
 ) -> Result<ChannelOutcome, StoreError> {
     if settings.handle.is_some() {
-        let plan = crate::store::sqlite::plans::plan(conn, owner, now)?;
+        let plan = plans::plan(Db::Sqlite(conn), owner, now)?;
         let max_public = plan.limits.public_channels;
         let owned: u32 = conn
             .prepare_cached(

@@ -16,6 +16,7 @@ pub(super) use settings::{all as chat_settings, folders, of as chat_settings_of}
 
 use super::db_err;
 use super::views::{chat_info, member_ids, update_kind};
+use crate::store::sql::{plans, Db};
 use crate::store::{Delivery, StoreError, WriteOp, WriteOutcome};
 use rusqlite::{params, Connection};
 use std::sync::Arc;
@@ -105,7 +106,7 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             Ok(Applied::quiet(WriteOutcome::Done))
         }
         WriteOp::SetBusinessProfile { account, profile } => {
-            super::plans::set_profile(conn, account, &profile, now)?;
+            plans::set_profile(Db::Sqlite(conn), account, &profile, now)?;
             Ok(Applied::quiet(WriteOutcome::Done))
         }
         WriteOp::SendMessage {

@@ -1,8 +1,8 @@
 //! Pinned chats: a member pins a chat for all of its devices, within its plan's limit.
 
 use super::{fan_out, Applied, Pointer};
+use crate::store::sql::{plans, Db};
 use crate::store::sqlite::db_err;
-use crate::store::sqlite::plans;
 use crate::store::sqlite::views::{require_member, update_kind};
 use crate::store::{StoreError, WriteOutcome};
 use rusqlite::{params, Connection};
@@ -62,7 +62,7 @@ pub(super) fn set_pinned(
 }
 
 fn check_limit(conn: &Connection, account: AccountId, now: u64) -> Result<(), StoreError> {
-    let plan = plans::plan(conn, account, now)?;
+    let plan = plans::plan(Db::Sqlite(conn), account, now)?;
     let limit = plan.limits.pinned_chats;
     let count: u32 = conn
         .prepare_cached(

@@ -1,0 +1,239 @@
+//! SQL written once for every backend: statements in the dialect SQLite and PostgreSQL
+//! share (`?N` parameters, `ON CONFLICT`, `RETURNING`, `EXISTS`), run on a [`Db`] and
+//! read by column index from a [`Row`]. Store code written against these types does not
+//! know which database it runs on; a backend adds a variant to [`Db`] and [`Row`].
+//!
+//! Store modules move here one at a time (`docs/ARCHITECTURE.md` §4); the rest still
+//! call rusqlite directly from `store/sqlite/`.
+
+pub(crate) mod plans;
+pub(crate) mod presence;
+
+use crate::store::StoreError;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+
+/// A connection (or transaction) to run statements on.
+#[derive(Clone, Copy)]
+pub(crate) enum Db<'c> {
+    /// SQLite, through rusqlite (its statement cache included).
+    Sqlite(&'c rusqlite::Connection),
+}
+
+/// One parameter of a statement.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Param<'a> {
+    /// NULL.
+    Null,
+    /// A signed integer.
+    Int(i64),
+    /// An unsigned integer; refused by the database if it is above `i64::MAX`.
+    UInt(u64),
+    /// Text.
+    Text(&'a str),
+    /// Bytes.
+    Blob(&'a [u8]),
+}
+
+/// The parameters of a statement, in `?1`, `?2`… order: `args![account.0, title]`.
+macro_rules! args {
+    ($($value:expr),* $(,)?) => {
+        &[$($crate::store::sql::Param::from($value)),*][..]
+    };
+}
+pub(crate) use args;
+
+/// One row of a result.
+pub(crate) enum Row<'r> {
+    /// A SQLite row.
+    Sqlite(&'r rusqlite::Row<'r>),
+}
+
+/// A value that can be read from a column.
+pub(crate) trait Column: Sized {
+    /// Reads column `index` of a SQLite row.
+    fn from_sqlite(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Self>;
+}
+
+impl Row<'_> {
+    /// Column `index`, as `T`.
+    pub(crate) fn get<T: Column>(&self, index: usize) -> Result<T, StoreError> {
+        match self {
+            Row::Sqlite(row) => T::from_sqlite(row, index).map_err(sqlite_err),
+        }
+    }
+}
+
+impl Db<'_> {
+    /// Runs a statement; returns the rows it changed.
+    pub(crate) fn execute(self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+        match self {
+            Db::Sqlite(conn) => {
+                let changed = conn
+                    .prepare_cached(sql)
+                    .map_err(sqlite_err)?
+                    .execute(rusqlite::params_from_iter(params))
+                    .map_err(sqlite_err)?;
+                Ok(changed as u64)
+            }
+        }
+    }
+
+    /// The first row of a query read by `read`, if there is one.
+    pub(crate) fn query_opt<T>(
+        self,
+        sql: &str,
+        params: &[Param<'_>],
+        read: impl FnMut(&Row<'_>) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(self.scan(sql, params, Some(1), read)?.pop())
+    }
+
+    /// Every row of a query, each read by `read`.
+    pub(crate) fn query_all<T>(
+        self,
+        sql: &str,
+        params: &[Param<'_>],
+        read: impl FnMut(&Row<'_>) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.scan(sql, params, None, read)
+    }
+
+    /// The first `limit` rows of a query (all without one), each read by `read`.
+    fn scan<T>(
+        self,
+        sql: &str,
+        params: &[Param<'_>],
+        limit: Option<usize>,
+        mut read: impl FnMut(&Row<'_>) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        match self {
+            Db::Sqlite(conn) => {
+                let mut statement = conn.prepare_cached(sql).map_err(sqlite_err)?;
+                let mut rows = statement
+                    .query(rusqlite::params_from_iter(params))
+                    .map_err(sqlite_err)?;
+                let mut out = Vec::new();
+                while limit.is_none_or(|most| out.len() < most) {
+                    let Some(row) = rows.next().map_err(sqlite_err)? else {
+                        break;
+                    };
+                    out.push(read(&Row::Sqlite(row))?);
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
+fn sqlite_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(Box::new(e))
+}
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match *self {
+            Param::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Param::Int(v) => ToSqlOutput::Borrowed(ValueRef::Integer(v)),
+            Param::UInt(v) => ToSqlOutput::Borrowed(ValueRef::Integer(
+                i64::try_from(v)
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+            )),
+            Param::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
+            Param::Blob(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
+        })
+    }
+}
+
+impl From<i64> for Param<'_> {
+    fn from(v: i64) -> Self {
+        Param::Int(v)
+    }
+}
+
+impl From<u64> for Param<'_> {
+    fn from(v: u64) -> Self {
+        Param::UInt(v)
+    }
+}
+
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(v: &'a String) -> Self {
+        Param::Text(v)
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for Param<'a> {
+    fn from(v: &'a Vec<u8>) -> Self {
+        Param::Blob(v)
+    }
+}
+
+impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Param::Null, Into::into)
+    }
+}
+
+/// Columns read through rusqlite's own conversions (which check ranges and types).
+macro_rules! sqlite_column {
+    ($($t:ty),*) => {
+        $(impl Column for $t {
+            fn from_sqlite(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Self> {
+                row.get(index)
+            }
+        })*
+    };
+}
+sqlite_column!(i64, u64, bool, Vec<u8>, Option<u64>);
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::Db;
+
+    #[test]
+    fn values_round_trip_and_an_unsigned_id_too_big_is_refused() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let db = Db::Sqlite(&conn);
+        db.execute("CREATE TABLE t (n INTEGER, b BLOB, s TEXT)", args![])
+            .unwrap();
+        let bytes = vec![1u8, 2, 3];
+        let name = String::from("أليس");
+        let none: Option<u64> = None;
+        db.execute(
+            "INSERT INTO t VALUES (?1, ?2, ?3)",
+            args![7u64, &bytes, &name],
+        )
+        .unwrap();
+        db.execute("INSERT INTO t VALUES (?1, ?2, NULL)", args![none, &bytes])
+            .unwrap();
+        let rows = db
+            .query_all(
+                "SELECT n, b, s IS NOT NULL FROM t ORDER BY rowid",
+                args![],
+                |r| {
+                    Ok((
+                        r.get::<Option<u64>>(0)?,
+                        r.get::<Vec<u8>>(1)?,
+                        r.get::<bool>(2)?,
+                    ))
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            rows,
+            vec![(Some(7), bytes.clone(), true), (None, bytes, false)]
+        );
+        assert_eq!(
+            db.query_opt("SELECT n FROM t WHERE n = ?1", args![99u64], |r| r
+                .get::<u64>(0))
+                .unwrap(),
+            None
+        );
+        assert!(
+            db.execute("INSERT INTO t VALUES (?1, NULL, NULL)", args![u64::MAX])
+                .is_err(),
+            "refused, not wrapped to a negative number"
+        );
+    }
+}
