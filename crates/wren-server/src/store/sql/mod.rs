@@ -8,6 +8,7 @@
 
 pub(crate) mod plans;
 pub(crate) mod presence;
+pub(crate) mod views;
 
 use crate::store::StoreError;
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -88,6 +89,17 @@ impl Db<'_> {
         Ok(self.scan(sql, params, Some(1), read)?.pop())
     }
 
+    /// The first row of a query that always has one (`count(*)`, `MAX`, `EXISTS`).
+    pub(crate) fn query_one<T>(
+        self,
+        sql: &str,
+        params: &[Param<'_>],
+        read: impl FnMut(&Row<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.query_opt(sql, params, read)?
+            .ok_or_else(|| StoreError::Corrupt(format!("no row from: {sql}")))
+    }
+
     /// Every row of a query, each read by `read`.
     pub(crate) fn query_all<T>(
         self,
@@ -156,6 +168,12 @@ impl From<u64> for Param<'_> {
     }
 }
 
+impl From<u32> for Param<'_> {
+    fn from(v: u32) -> Self {
+        Param::Int(i64::from(v))
+    }
+}
+
 impl<'a> From<&'a String> for Param<'a> {
     fn from(v: &'a String) -> Self {
         Param::Text(v)
@@ -184,7 +202,17 @@ macro_rules! sqlite_column {
         })*
     };
 }
-sqlite_column!(i64, u64, bool, Vec<u8>, Option<u64>);
+sqlite_column!(
+    i64,
+    u64,
+    bool,
+    String,
+    Vec<u8>,
+    Option<i64>,
+    Option<u64>,
+    Option<String>,
+    Option<Vec<u8>>
+);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

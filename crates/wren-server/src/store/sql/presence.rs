@@ -3,10 +3,8 @@
 //! the people it has a direct chat with, and the viewer is one), and the viewer does not
 //! hide its own from everybody.
 
+use super::views::{KIND_DIRECT, LAST_SEEN_CONTACTS, LAST_SEEN_EVERYBODY, LAST_SEEN_NOBODY};
 use super::{args, Db};
-use crate::store::sqlite::views::{
-    KIND_DIRECT, LAST_SEEN_CONTACTS, LAST_SEEN_EVERYBODY, LAST_SEEN_NOBODY,
-};
 use crate::store::{SeenBy, StoreError};
 use wren_proto::AccountId;
 

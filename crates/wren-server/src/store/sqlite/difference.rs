@@ -10,10 +10,11 @@
 
 use super::db_err;
 use super::read::FRAME_BUDGET;
-use super::views::{
+use crate::store::sql::views::{
     account_info, account_pts, chat_info, chat_info_as_of, departure_at_or_after, log_kind,
     message, message_as_of, role_of, update_kind,
 };
+use crate::store::sql::Db;
 use crate::store::StoreError;
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_DIFFERENCE_PAGE;
@@ -32,7 +33,7 @@ pub(super) fn difference(
     max_difference: u64,
 ) -> Result<Difference, StoreError> {
     let tx = conn.transaction().map_err(db_err)?;
-    let current = account_pts(&tx, account)?;
+    let current = account_pts(Db::Sqlite(&tx), account)?;
     if since.0 > current || current - since.0 > max_difference {
         return Ok(Difference::TooFarBehind {
             current: Pts(current),
@@ -58,13 +59,13 @@ pub(super) fn difference(
     let mut bytes = 0;
     for (pts, kind, chat, seq, extra) in pointers {
         let (chat, seq) = (ChatId(chat), Seq(seq));
-        let left = departure_at_or_after(&tx, chat, account, seq)?;
+        let left = departure_at_or_after(Db::Sqlite(&tx), chat, account, seq)?;
         let update = match (kind, left) {
             (update_kind::CHAT_JOINED, None) => {
                 Update::ChatJoined(joined_view(&tx, &mut joined, chat, account)?)
             }
             (update_kind::CHAT_JOINED, Some(left)) => Update::ChatJoined(
-                chat_info_as_of(&tx, chat, left)?.ok_or_else(|| corrupt(chat, seq))?,
+                chat_info_as_of(Db::Sqlite(&tx), chat, left)?.ok_or_else(|| corrupt(chat, seq))?,
             ),
             _ => rebuild(&tx, account, kind, chat, seq, extra, left)?,
         };
@@ -95,7 +96,7 @@ fn joined_view(
     if let Some(info) = cache.iter().find(|c| c.id == chat) {
         return Ok(info.clone());
     }
-    let info = chat_info(conn, chat, account)?.ok_or_else(|| corrupt(chat, Seq(0)))?;
+    let info = chat_info(Db::Sqlite(conn), chat, account)?.ok_or_else(|| corrupt(chat, Seq(0)))?;
     cache.push(info.clone());
     Ok(info)
 }
@@ -112,8 +113,8 @@ fn rebuild(
     left: Option<Seq>,
 ) -> Result<Update, StoreError> {
     let message_then = |target: Seq| match left {
-        Some(left) => message_as_of(conn, chat, target, left),
-        None => message(conn, chat, target),
+        Some(left) => message_as_of(Db::Sqlite(conn), chat, target, left),
+        None => message(Db::Sqlite(conn), chat, target),
     };
     match kind {
         update_kind::NEW_MESSAGE => message_then(seq)?
@@ -143,7 +144,8 @@ fn rebuild(
                 chat,
                 log_seq: seq,
                 member: Member {
-                    account: account_info(conn, who)?.ok_or_else(|| corrupt(chat, seq))?,
+                    account: account_info(Db::Sqlite(conn), who)?
+                        .ok_or_else(|| corrupt(chat, seq))?,
                     role: role_of(event.role),
                 },
             })
@@ -202,7 +204,7 @@ fn rebuild(
             super::write::chat_settings_of(conn, account, chat)?,
         )),
         update_kind::PROFILE_CHANGED => Ok(Update::ProfileChanged {
-            account: account_info(conn, AccountId(extra))?
+            account: account_info(Db::Sqlite(conn), AccountId(extra))?
                 .ok_or_else(|| StoreError::Corrupt(format!("account {extra} vanished")))?,
         }),
         update_kind::MLS_WELCOME => Ok(Update::MlsWelcome {

@@ -8,14 +8,13 @@ mod read;
 mod reader;
 mod schema;
 mod sponsored;
-pub(crate) mod views;
 mod write;
 pub(crate) use write::SettingsChange;
 mod writer;
 
 pub use maintenance::{backup, migrate, restore, CopyProgress, Migrated, Restored};
 
-use crate::store::sql::{plans, presence, Db};
+use crate::store::sql::{plans, presence, views, Db};
 use crate::store::{
     ChatPage, Credentials, OpenStoreError, Store, StoreError, TokenOwner, UpdateSink, WriteOp,
     WriteTicket,
@@ -99,7 +98,9 @@ impl Store for SqliteStore {
     }
 
     async fn privacy(&self, account: AccountId) -> Result<Privacy, StoreError> {
-        self.readers.with(move |c| views::privacy(c, account)).await
+        self.readers
+            .with(move |c| views::privacy(Db::Sqlite(c), account))
+            .await
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
@@ -111,7 +112,7 @@ impl Store for SqliteStore {
 
     async fn pts(&self, account: AccountId) -> Result<Pts, StoreError> {
         self.readers
-            .with(move |c| views::account_pts(c, account).map(Pts))
+            .with(move |c| views::account_pts(Db::Sqlite(c), account).map(Pts))
             .await
     }
 
@@ -300,7 +301,9 @@ impl Store for SqliteStore {
     }
 
     async fn profile(&self, account: AccountId) -> Result<Option<wren_proto::Profile>, StoreError> {
-        self.readers.with(move |c| views::profile(c, account)).await
+        self.readers
+            .with(move |c| views::profile(Db::Sqlite(c), account))
+            .await
     }
 
     async fn business_profile(

@@ -1,9 +1,10 @@
 //! Read queries: credentials, devices, chats, history.
 
 use super::db_err;
-use super::views::{
+use crate::store::sql::views::{
     chat_info, log_kind, member_ids, message_from_row, require_member, MESSAGE_COLUMNS,
 };
+use crate::store::sql::{args, Db};
 use crate::store::{ChatPage, Credentials, StoreError, TokenOwner};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_HISTORY_PAGE;
@@ -146,7 +147,7 @@ pub(super) fn chats(
     let mut chats = Vec::with_capacity(ids.len().min(MAX_CHATS_PAGE));
     let mut bytes = 0;
     for id in ids.into_iter().take(MAX_CHATS_PAGE) {
-        let Some(info) = chat_info(&tx, ChatId(id), account)? else {
+        let Some(info) = chat_info(Db::Sqlite(&tx), ChatId(id), account)? else {
             continue;
         };
         bytes += wren_proto::encoded_len(&info).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -185,8 +186,8 @@ pub(super) fn chat(
     chat: ChatId,
 ) -> Result<ChatInfo, StoreError> {
     let tx = conn.transaction().map_err(db_err)?;
-    require_member(&tx, chat, account)?;
-    chat_info(&tx, chat, account)?.ok_or_else(StoreError::not_member)
+    require_member(Db::Sqlite(&tx), chat, account)?;
+    chat_info(Db::Sqlite(&tx), chat, account)?.ok_or_else(StoreError::not_member)
 }
 
 /// The members of a chat the account is in.
@@ -196,8 +197,8 @@ pub(super) fn members_of(
     chat: ChatId,
 ) -> Result<Vec<AccountId>, StoreError> {
     let tx = conn.transaction().map_err(db_err)?;
-    require_member(&tx, chat, account)?;
-    member_ids(&tx, chat)
+    require_member(Db::Sqlite(&tx), chat, account)?;
+    member_ids(Db::Sqlite(&tx), chat)
 }
 
 /// The MLS epoch and group info of a chat the account is in.
@@ -207,7 +208,7 @@ pub(super) fn group_info(
     chat: ChatId,
 ) -> Result<(u64, Option<Vec<u8>>), StoreError> {
     let tx = conn.transaction().map_err(db_err)?;
-    require_member(&tx, chat, account)?;
+    require_member(Db::Sqlite(&tx), chat, account)?;
     let group = tx
         .prepare_cached("SELECT mls_epoch, group_info FROM chats WHERE id = ?1")
         .map_err(db_err)?
@@ -223,7 +224,7 @@ pub(super) fn sealed_title(
     chat: ChatId,
 ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
     let tx = conn.transaction().map_err(db_err)?;
-    require_member(&tx, chat, account)?;
+    require_member(Db::Sqlite(&tx), chat, account)?;
     let sealed = tx
         .prepare_cached(
             "SELECT l.target, l.payload FROM chats c \
@@ -246,24 +247,21 @@ pub(super) fn history(
     limit: u32,
 ) -> Result<Vec<Message>, StoreError> {
     let tx = conn.transaction().map_err(db_err)?;
-    require_member(&tx, chat, account)?;
+    require_member(Db::Sqlite(&tx), chat, account)?;
     let before = before.map_or(i64::MAX, |s| i64::try_from(s.0).unwrap_or(i64::MAX));
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM chat_log WHERE chat_id = ?1 AND kind = {} AND seq < ?2 \
          ORDER BY seq DESC LIMIT ?3",
         log_kind::MESSAGE
     );
-    let mut stmt = tx.prepare_cached(&sql).map_err(db_err)?;
-    let rows = stmt
-        .query_map(
-            params![chat.0, before, limit.min(MAX_HISTORY_PAGE)],
-            message_from_row,
-        )
-        .map_err(db_err)?;
+    let messages = Db::Sqlite(&tx).query_all(
+        &sql,
+        args![chat.0, before, limit.min(MAX_HISTORY_PAGE)],
+        message_from_row,
+    )?;
     let mut page = Vec::new();
     let mut bytes = 0;
-    for row in rows {
-        let msg = row.map_err(db_err)?;
+    for msg in messages {
         bytes += wren_proto::encoded_len(&msg).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         if bytes > FRAME_BUDGET && !page.is_empty() {
             break;

@@ -1,9 +1,10 @@
 //! Accounts and devices: register, sign in, resume, revoke, profile.
 
 use super::{fan_out, Applied, Pointer};
+use crate::store::sql::views::{account_info, account_pts, update_kind};
+use crate::store::sql::views::{group_adds_code, last_seen_code, privacy};
+use crate::store::sql::Db;
 use crate::store::sqlite::db_err;
-use crate::store::sqlite::views::{account_info, account_pts, update_kind};
-use crate::store::sqlite::views::{group_adds_code, last_seen_code, privacy};
 use crate::store::{NewDevice, StoreError, WriteOutcome};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{
@@ -76,7 +77,7 @@ pub(super) fn add_device(
             display_name,
         },
         device: DeviceId(id),
-        pts: Pts(account_pts(conn, account)?),
+        pts: Pts(account_pts(Db::Sqlite(conn), account)?),
     }))
 }
 
@@ -167,7 +168,8 @@ pub(super) fn set_group_adds(
         .execute(params![account.0, group_adds_code(allowed)])
         .map_err(db_err)?;
     Ok(Applied::quiet(WriteOutcome::Privacy(privacy(
-        conn, account,
+        Db::Sqlite(conn),
+        account,
     )?)))
 }
 
@@ -191,7 +193,7 @@ pub(super) fn set_profile(
     if old == display_name {
         return Ok(Applied::quiet(WriteOutcome::Done));
     }
-    let info = account_info(conn, account)?
+    let info = account_info(Db::Sqlite(conn), account)?
         .ok_or_else(|| StoreError::Corrupt(format!("account {account} vanished")))?;
     let mut audience: Vec<AccountId> = conn
         .prepare_cached(
@@ -236,7 +238,8 @@ pub(super) fn set_last_seen(
         .execute(params![account.0, last_seen_code(visibility)])
         .map_err(db_err)?;
     Ok(Applied::quiet(WriteOutcome::Privacy(privacy(
-        conn, account,
+        Db::Sqlite(conn),
+        account,
     )?)))
 }
 

@@ -1,11 +1,12 @@
 //! Chats and membership: direct chats, groups, add, remove, leave, rename.
 
 use super::{announce_joined, append_event, fan_out, notify_members, Applied, Event, Pointer};
-use crate::store::sqlite::db_err;
-use crate::store::sqlite::views::{
+use crate::store::sql::views::{
     account_info, chat_info, chat_row, log_kind, member_ids, privacy, require_member, role_code,
     update_kind, ChatRow, KIND_DIRECT, KIND_GROUP, ROLE_ADMIN,
 };
+use crate::store::sql::Db;
+use crate::store::sqlite::db_err;
 use crate::store::{Delivery, StoreError, WriteOutcome};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_GROUP_MEMBERS;
@@ -105,7 +106,7 @@ pub(super) fn add_member(
     now: u64,
 ) -> Result<Applied, StoreError> {
     require_admin(conn, chat, actor, "only admins can add members")?;
-    let current = member_ids(conn, chat)?;
+    let current = member_ids(Db::Sqlite(conn), chat)?;
     if current.contains(&account) {
         return Ok(Applied::quiet(WriteOutcome::Done));
     }
@@ -147,12 +148,12 @@ pub(super) fn remove_member(
     now: u64,
 ) -> Result<Applied, StoreError> {
     if actor == account {
-        require_member(conn, chat, actor)?;
+        require_member(Db::Sqlite(conn), chat, actor)?;
         require_group(conn, chat)?;
     } else {
         require_admin(conn, chat, actor, "only admins can remove members")?;
     }
-    let before = member_ids(conn, chat)?;
+    let before = member_ids(Db::Sqlite(conn), chat)?;
     if !before.contains(&account) {
         return Err(StoreError::rejected(
             ErrorCode::NotFound,
@@ -265,7 +266,7 @@ fn view(
     chat: ChatId,
     viewer: AccountId,
 ) -> Result<wren_proto::ChatInfo, StoreError> {
-    chat_info(conn, chat, viewer)?
+    chat_info(Db::Sqlite(conn), chat, viewer)?
         .ok_or_else(|| StoreError::Corrupt(format!("chat {chat} vanished")))
 }
 
@@ -277,7 +278,7 @@ pub(super) fn require_admin(
     actor: AccountId,
     why: &'static str,
 ) -> Result<(), StoreError> {
-    let role = require_member(conn, chat, actor)?;
+    let role = require_member(Db::Sqlite(conn), chat, actor)?;
     require_group(conn, chat)?;
     if role != Role::Admin {
         return Err(StoreError::rejected(ErrorCode::Forbidden, why));
@@ -287,7 +288,7 @@ pub(super) fn require_admin(
 
 /// Refuses membership changes on direct chats.
 fn require_group(conn: &Connection, chat: ChatId) -> Result<ChatRow, StoreError> {
-    let row = chat_row(conn, chat)?.ok_or_else(StoreError::not_member)?;
+    let row = chat_row(Db::Sqlite(conn), chat)?.ok_or_else(StoreError::not_member)?;
     if row.kind == ChatKind::Direct {
         return Err(StoreError::rejected(
             ErrorCode::BadRequest,
@@ -299,8 +300,8 @@ fn require_group(conn: &Connection, chat: ChatId) -> Result<ChatRow, StoreError>
 
 /// Checks that an account exists and lets others add it to groups.
 fn require_addable(conn: &Connection, account: AccountId) -> Result<AccountInfo, StoreError> {
-    let info = account_info(conn, account)?.ok_or(no_such_user())?;
-    if privacy(conn, account)?.group_adds == GroupAdds::Nobody {
+    let info = account_info(Db::Sqlite(conn), account)?.ok_or(no_such_user())?;
+    if privacy(Db::Sqlite(conn), account)?.group_adds == GroupAdds::Nobody {
         return Err(StoreError::rejected(
             ErrorCode::PrivacyRestricted,
             format!("@{} does not allow being added to groups", info.username),
@@ -311,7 +312,7 @@ fn require_addable(conn: &Connection, account: AccountId) -> Result<AccountInfo,
 
 /// Checks that an account exists.
 fn require_account(conn: &Connection, account: AccountId) -> Result<(), StoreError> {
-    account_info(conn, account)?
+    account_info(Db::Sqlite(conn), account)?
         .ok_or(no_such_user())
         .map(|_| ())
 }

@@ -1,10 +1,11 @@
 //! Messages and read marks: send, edit, delete, mark read.
 
 use super::{append_event, fan_out, next_seq, notify_members, Applied, Event, Pointer};
-use crate::store::sqlite::db_err;
-use crate::store::sqlite::views::{
+use crate::store::sql::views::{
     chat_row, log_kind, member_ids, message, require_member, update_kind,
 };
+use crate::store::sql::Db;
+use crate::store::sqlite::db_err;
 use crate::store::{StoreError, WriteOutcome};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{AccountId, ChatId, ChatKind, ClientMsgId, ErrorCode, Message, Role, Seq, Update};
@@ -58,13 +59,13 @@ pub(super) fn send(conn: &Connection, new: NewMessage, now: u64) -> Result<Appli
             fresh: false,
         }));
     }
-    let members = member_ids(conn, chat)?;
+    let members = member_ids(Db::Sqlite(conn), chat)?;
     if !members.contains(&sender) {
         return Err(StoreError::not_member());
     }
     super::mls::check_payload_epoch(conn, chat, epoch)?;
     if let Some(r) = reply_to {
-        if message(conn, chat, r)?.is_none() {
+        if message(Db::Sqlite(conn), chat, r)?.is_none() {
             return Err(StoreError::rejected(
                 ErrorCode::BadRequest,
                 "the message you reply to does not exist",
@@ -115,9 +116,9 @@ pub(super) fn edit(
     epoch: Option<u64>,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    require_member(conn, chat, editor)?;
+    require_member(Db::Sqlite(conn), chat, editor)?;
     super::mls::check_payload_epoch(conn, chat, epoch)?;
-    let msg = message(conn, chat, target)?
+    let msg = message(Db::Sqlite(conn), chat, target)?
         .filter(|m| !m.deleted)
         .ok_or(no_such_message())?;
     if msg.sender != editor {
@@ -162,13 +163,13 @@ pub(super) fn delete(
     target: Seq,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    let role = require_member(conn, chat, actor)?;
-    let msg = message(conn, chat, target)?.ok_or(no_such_message())?;
+    let role = require_member(Db::Sqlite(conn), chat, actor)?;
+    let msg = message(Db::Sqlite(conn), chat, target)?.ok_or(no_such_message())?;
     if msg.deleted {
         return Ok(Applied::quiet(WriteOutcome::Done));
     }
-    let is_group_admin =
-        role == Role::Admin && chat_row(conn, chat)?.is_some_and(|row| row.kind == ChatKind::Group);
+    let is_group_admin = role == Role::Admin
+        && chat_row(Db::Sqlite(conn), chat)?.is_some_and(|row| row.kind == ChatKind::Group);
     if msg.sender != actor && !is_group_admin {
         return Err(StoreError::rejected(
             ErrorCode::Forbidden,
@@ -210,7 +211,7 @@ pub(super) fn mark_read(
     chat: ChatId,
     up_to: Seq,
 ) -> Result<Applied, StoreError> {
-    require_member(conn, chat, reader)?;
+    require_member(Db::Sqlite(conn), chat, reader)?;
     let (last_seq, read_seq): (u64, u64) = conn
         .prepare_cached(
             "SELECT c.last_seq, m.read_seq FROM chats c JOIN members m ON m.chat_id = c.id \
@@ -229,7 +230,7 @@ pub(super) fn mark_read(
         .map_err(db_err)?
         .execute(params![chat.0, reader.0, up_to])
         .map_err(db_err)?;
-    let members = member_ids(conn, chat)?;
+    let members = member_ids(Db::Sqlite(conn), chat)?;
     let targets = if members.len() <= READ_MARK_FANOUT_MAX {
         members
     } else {

@@ -2,8 +2,9 @@
 //! and checking that a message was encrypted in the group's current epoch.
 
 use super::{append_event, notify_members, Applied, Event};
+use crate::store::sql::views::{log_kind, require_member, update_kind};
+use crate::store::sql::Db;
 use crate::store::sqlite::db_err;
-use crate::store::sqlite::views::{log_kind, require_member, update_kind};
 use crate::store::{StoreError, WriteOutcome};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{AccountId, ChatId, ErrorCode, Update};
@@ -25,7 +26,7 @@ pub(super) fn publish_commit(
     commit: Commit,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    require_member(conn, chat, account)?;
+    require_member(Db::Sqlite(conn), chat, account)?;
     let current = epoch_of(conn, chat)?;
     if commit.epoch != current {
         return Err(stale_or_unknown(commit.epoch, current));

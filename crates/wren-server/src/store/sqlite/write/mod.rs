@@ -15,7 +15,7 @@ pub(crate) use settings::Change as SettingsChange;
 pub(super) use settings::{all as chat_settings, folders, of as chat_settings_of};
 
 use super::db_err;
-use super::views::{chat_info, member_ids, update_kind};
+use crate::store::sql::views::{chat_info, member_ids, update_kind};
 use crate::store::sql::{plans, Db};
 use crate::store::{Delivery, StoreError, WriteOp, WriteOutcome};
 use rusqlite::{params, Connection};
@@ -365,7 +365,7 @@ fn announce_joined(
     out: &mut Vec<Delivery>,
 ) -> Result<(), StoreError> {
     for &account in accounts {
-        let info = chat_info(conn, chat, account)?
+        let info = chat_info(Db::Sqlite(conn), chat, account)?
             .ok_or_else(|| StoreError::Corrupt(format!("chat {chat} vanished")))?;
         let p = Pointer::event(update_kind::CHAT_JOINED, chat, seq);
         fan_out(conn, &[account], p, Update::ChatJoined(info), out)?;
@@ -381,7 +381,7 @@ fn notify_members(
     kind: i64,
     update: Update,
 ) -> Result<Applied, StoreError> {
-    let members = member_ids(conn, chat)?;
+    let members = member_ids(Db::Sqlite(conn), chat)?;
     let mut deliveries = Vec::with_capacity(members.len());
     let p = Pointer {
         kind,

@@ -1,9 +1,9 @@
 //! Pinned chats: a member pins a chat for all of its devices, within its plan's limit.
 
 use super::{fan_out, Applied, Pointer};
+use crate::store::sql::views::{require_member, update_kind};
 use crate::store::sql::{plans, Db};
 use crate::store::sqlite::db_err;
-use crate::store::sqlite::views::{require_member, update_kind};
 use crate::store::{StoreError, WriteOutcome};
 use rusqlite::{params, Connection};
 use wren_proto::{AccountId, ChatId, ErrorCode, PlanKind, Seq, Update};
@@ -18,7 +18,7 @@ pub(super) fn set_pinned(
     pinned: bool,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    require_member(conn, chat, account)?;
+    require_member(Db::Sqlite(conn), chat, account)?;
     let was_pinned: bool = conn
         .prepare_cached(
             "SELECT pinned_at IS NOT NULL FROM members WHERE chat_id = ?1 AND account_id = ?2",

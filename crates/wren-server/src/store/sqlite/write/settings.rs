@@ -3,8 +3,9 @@
 //! and the account's chat folders.
 
 use super::{fan_out, Applied, Pointer};
+use crate::store::sql::views::{require_member, update_kind};
+use crate::store::sql::Db;
 use crate::store::sqlite::db_err;
-use crate::store::sqlite::views::{require_member, update_kind};
 use crate::store::{Delivery, StoreError, WriteOutcome};
 use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{AccountId, ChatId, ChatSettings, Folder, Seq, Update};
@@ -25,7 +26,7 @@ pub(super) fn set(
     chat: ChatId,
     change: Change,
 ) -> Result<Applied, StoreError> {
-    require_member(conn, chat, account)?;
+    require_member(Db::Sqlite(conn), chat, account)?;
     let statement = match change {
         Change::Muted(_) => {
             "UPDATE members SET muted_until = ?3 WHERE chat_id = ?1 AND account_id = ?2"

@@ -1,15 +1,14 @@
 //! Row codes and the queries that build protocol models, shared by the writer and readers.
 
-use super::db_err;
+use super::{args, Db, Row};
 use crate::store::StoreError;
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use wren_proto::{
     AccountId, AccountInfo, ChatId, ChatInfo, ChatKind, ClientMsgId, GroupAdds, LastSeenVisibility,
     Member, Message, Privacy, Role, Seq,
 };
 
 /// `chat_log.kind` values.
-pub(super) mod log_kind {
+pub(crate) mod log_kind {
     /// A message, in its current state.
     pub(crate) const MESSAGE: i64 = 0;
     /// A message was edited (`target` = its seq).
@@ -35,7 +34,7 @@ pub(super) mod log_kind {
 }
 
 /// `updates.kind` values.
-pub(super) mod update_kind {
+pub(crate) mod update_kind {
     /// [`wren_proto::Update::NewMessage`]
     pub(crate) const NEW_MESSAGE: i64 = 0;
     /// [`wren_proto::Update::MessageEdited`]
@@ -73,14 +72,14 @@ pub(super) mod update_kind {
 /// `chats.kind` for direct chats.
 pub(crate) const KIND_DIRECT: i64 = 0;
 /// `chats.kind` for groups.
-pub(super) const KIND_GROUP: i64 = 1;
+pub(crate) const KIND_GROUP: i64 = 1;
 /// `members.role` for admins.
-pub(super) const ROLE_ADMIN: i64 = 0;
+pub(crate) const ROLE_ADMIN: i64 = 0;
 /// `members.role` for plain members.
-pub(super) const ROLE_MEMBER: i64 = 1;
+pub(crate) const ROLE_MEMBER: i64 = 1;
 
 /// The role stored for `role`.
-pub(super) fn role_code(role: Role) -> i64 {
+pub(crate) fn role_code(role: Role) -> i64 {
     match role {
         Role::Admin => ROLE_ADMIN,
         Role::Member => ROLE_MEMBER,
@@ -88,7 +87,7 @@ pub(super) fn role_code(role: Role) -> i64 {
 }
 
 /// The role a stored code means.
-pub(super) fn role_of(code: i64) -> Role {
+pub(crate) fn role_of(code: i64) -> Role {
     if code == ROLE_ADMIN {
         Role::Admin
     } else {
@@ -98,24 +97,25 @@ pub(super) fn role_of(code: i64) -> Role {
 
 /// A chat's own row.
 #[derive(Clone, Debug)]
-pub(super) struct ChatRow {
+pub(crate) struct ChatRow {
     /// Direct or group.
-    pub(super) kind: ChatKind,
+    pub(crate) kind: ChatKind,
     /// The title.
-    pub(super) title: String,
+    pub(crate) title: String,
     /// The newest log position.
-    pub(super) last_seq: Seq,
+    pub(crate) last_seq: Seq,
     /// Creation time.
-    pub(super) created_at: u64,
+    pub(crate) created_at: u64,
 }
 
 /// The chat's row, if it exists.
-pub(super) fn chat_row(conn: &Connection, chat: ChatId) -> Result<Option<ChatRow>, StoreError> {
-    conn.prepare_cached("SELECT kind, title, last_seq, created_at FROM chats WHERE id = ?1")
-        .map_err(db_err)?
-        .query_row([chat.0], |row| {
+pub(crate) fn chat_row(db: Db<'_>, chat: ChatId) -> Result<Option<ChatRow>, StoreError> {
+    db.query_opt(
+        "SELECT kind, title, last_seq, created_at FROM chats WHERE id = ?1",
+        args![chat.0],
+        |row| {
             Ok(ChatRow {
-                kind: if row.get::<_, i64>(0)? == KIND_DIRECT {
+                kind: if row.get::<i64>(0)? == KIND_DIRECT {
                     ChatKind::Direct
                 } else {
                     ChatKind::Group
@@ -124,58 +124,51 @@ pub(super) fn chat_row(conn: &Connection, chat: ChatId) -> Result<Option<ChatRow
                 last_seq: Seq(row.get(2)?),
                 created_at: row.get(3)?,
             })
-        })
-        .optional()
-        .map_err(db_err)
+        },
+    )
 }
 
 /// The account's role in the chat, or `None` if it is not a member.
-pub(super) fn role_in(
-    conn: &Connection,
+pub(crate) fn role_in(
+    db: Db<'_>,
     chat: ChatId,
     account: AccountId,
 ) -> Result<Option<Role>, StoreError> {
-    conn.prepare_cached("SELECT role FROM members WHERE chat_id = ?1 AND account_id = ?2")
-        .map_err(db_err)?
-        .query_row(params![chat.0, account.0], |row| row.get::<_, i64>(0))
-        .optional()
-        .map(|r| r.map(role_of))
-        .map_err(db_err)
+    Ok(db
+        .query_opt(
+            "SELECT role FROM members WHERE chat_id = ?1 AND account_id = ?2",
+            args![chat.0, account.0],
+            |row| row.get::<i64>(0),
+        )?
+        .map(role_of))
 }
 
 /// The account's role, or the "not a member" rejection.
-pub(super) fn require_member(
-    conn: &Connection,
+pub(crate) fn require_member(
+    db: Db<'_>,
     chat: ChatId,
     account: AccountId,
 ) -> Result<Role, StoreError> {
-    role_in(conn, chat, account)?.ok_or_else(StoreError::not_member)
+    role_in(db, chat, account)?.ok_or_else(StoreError::not_member)
 }
 
 /// The member ids of a chat, most senior first.
-pub(super) fn member_ids(conn: &Connection, chat: ChatId) -> Result<Vec<AccountId>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT account_id FROM members WHERE chat_id = ?1 ORDER BY joined_seq, account_id",
-        )
-        .map_err(db_err)?;
-    let rows = stmt
-        .query_map([chat.0], |row| row.get(0).map(AccountId))
-        .map_err(db_err)?;
-    rows.collect::<Result<_, _>>().map_err(db_err)
+pub(crate) fn member_ids(db: Db<'_>, chat: ChatId) -> Result<Vec<AccountId>, StoreError> {
+    db.query_all(
+        "SELECT account_id FROM members WHERE chat_id = ?1 ORDER BY joined_seq, account_id",
+        args![chat.0],
+        |row| row.get(0).map(AccountId),
+    )
 }
 
 /// The members of a chat with names and roles, most senior first.
-pub(super) fn members(conn: &Connection, chat: ChatId) -> Result<Vec<Member>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT m.account_id, a.username, m.role, a.display_name FROM members m \
-             JOIN accounts a ON a.id = m.account_id \
-             WHERE m.chat_id = ?1 ORDER BY m.joined_seq, m.account_id",
-        )
-        .map_err(db_err)?;
-    let rows = stmt
-        .query_map([chat.0], |row| {
+pub(crate) fn members(db: Db<'_>, chat: ChatId) -> Result<Vec<Member>, StoreError> {
+    db.query_all(
+        "SELECT m.account_id, a.username, m.role, a.display_name FROM members m \
+         JOIN accounts a ON a.id = m.account_id \
+         WHERE m.chat_id = ?1 ORDER BY m.joined_seq, m.account_id",
+        args![chat.0],
+        |row| {
             Ok(Member {
                 account: AccountInfo {
                     id: AccountId(row.get(0)?),
@@ -184,35 +177,32 @@ pub(super) fn members(conn: &Connection, chat: ChatId) -> Result<Vec<Member>, St
                 },
                 role: role_of(row.get(2)?),
             })
-        })
-        .map_err(db_err)?;
-    rows.collect::<Result<_, _>>().map_err(db_err)
+        },
+    )
 }
 
 /// The chat as `viewer` sees it now; members are empty when the viewer is not a member.
-pub(super) fn chat_info(
-    conn: &Connection,
+pub(crate) fn chat_info(
+    db: Db<'_>,
     chat: ChatId,
     viewer: AccountId,
 ) -> Result<Option<ChatInfo>, StoreError> {
-    let Some(row) = chat_row(conn, chat)? else {
+    let Some(row) = chat_row(db, chat)? else {
         return Ok(None);
     };
-    let is_member = role_in(conn, chat, viewer)?.is_some();
+    let is_member = role_in(db, chat, viewer)?.is_some();
     let members = if is_member {
-        members(conn, chat)?
+        members(db, chat)?
     } else {
         Vec::new()
     };
-    let (read_seq, peers_read_seq): (u64, u64) = conn
-        .prepare_cached(
-            "SELECT COALESCE(MAX(CASE WHEN account_id = ?2 THEN read_seq END), 0), \
-                    COALESCE(MAX(CASE WHEN account_id <> ?2 THEN read_seq END), 0) \
-             FROM members WHERE chat_id = ?1",
-        )
-        .map_err(db_err)?
-        .query_row(params![chat.0, viewer.0], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(db_err)?;
+    let (read_seq, peers_read_seq): (u64, u64) = db.query_one(
+        "SELECT COALESCE(MAX(CASE WHEN account_id = ?2 THEN read_seq END), 0), \
+                COALESCE(MAX(CASE WHEN account_id <> ?2 THEN read_seq END), 0) \
+         FROM members WHERE chat_id = ?1",
+        args![chat.0, viewer.0],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     Ok(Some(ChatInfo {
         id: chat,
         kind: row.kind,
@@ -226,19 +216,19 @@ pub(super) fn chat_info(
 }
 
 /// The columns [`message_from_row`] reads, in order.
-pub(super) const MESSAGE_COLUMNS: &str =
+pub(crate) const MESSAGE_COLUMNS: &str =
     "chat_id, seq, actor, client_msg_id, payload, reply_to, created_at, edited_at, deleted";
 
 /// A message from a row selected with [`MESSAGE_COLUMNS`].
-pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
+pub(crate) fn message_from_row(row: &Row<'_>) -> Result<Message, StoreError> {
     Ok(Message {
         chat: ChatId(row.get(0)?),
         seq: Seq(row.get(1)?),
         sender: AccountId(row.get(2)?),
         // Stored bit for bit as a signed integer; every u64 is a valid id.
-        client_msg_id: ClientMsgId(row.get::<_, Option<i64>>(3)?.unwrap_or(0) as u64),
-        payload: row.get::<_, Option<Vec<u8>>>(4)?.unwrap_or_default(),
-        reply_to: row.get::<_, Option<u64>>(5)?.map(Seq),
+        client_msg_id: ClientMsgId(row.get::<Option<i64>>(3)?.unwrap_or(0) as u64),
+        payload: row.get::<Option<Vec<u8>>>(4)?.unwrap_or_default(),
+        reply_to: row.get::<Option<u64>>(5)?.map(Seq),
         sent_at: row.get(6)?,
         edited_at: row.get(7)?,
         deleted: row.get(8)?,
@@ -246,71 +236,63 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
 }
 
 /// The message at `seq` in its current state, if that position holds a message.
-pub(super) fn message(
-    conn: &Connection,
-    chat: ChatId,
-    seq: Seq,
-) -> Result<Option<Message>, StoreError> {
+pub(crate) fn message(db: Db<'_>, chat: ChatId, seq: Seq) -> Result<Option<Message>, StoreError> {
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM chat_log WHERE chat_id = ?1 AND seq = ?2 AND kind = {}",
         log_kind::MESSAGE
     );
-    conn.prepare_cached(&sql)
-        .map_err(db_err)?
-        .query_row(params![chat.0, seq.0], message_from_row)
-        .optional()
-        .map_err(db_err)
+    db.query_opt(&sql, args![chat.0, seq.0], message_from_row)
 }
 
 /// The account's public info, if it exists.
-pub(super) fn account_info(
-    conn: &Connection,
+pub(crate) fn account_info(
+    db: Db<'_>,
     account: AccountId,
 ) -> Result<Option<AccountInfo>, StoreError> {
-    conn.prepare_cached("SELECT username, display_name FROM accounts WHERE id = ?1")
-        .map_err(db_err)?
-        .query_row([account.0], |row| {
+    db.query_opt(
+        "SELECT username, display_name FROM accounts WHERE id = ?1",
+        args![account.0],
+        |row| {
             Ok(AccountInfo {
                 id: account,
                 username: row.get(0)?,
                 display_name: row.get(1)?,
             })
-        })
-        .optional()
-        .map_err(db_err)
+        },
+    )
 }
 
 /// An account's display name and bio.
-pub(super) fn profile(
-    conn: &Connection,
+pub(crate) fn profile(
+    db: Db<'_>,
     account: AccountId,
 ) -> Result<Option<wren_proto::Profile>, StoreError> {
-    let bio: Option<String> = conn
-        .prepare_cached("SELECT bio FROM accounts WHERE id = ?1")
-        .map_err(db_err)?
-        .query_row([account.0], |row| row.get(0))
-        .optional()
-        .map_err(db_err)?;
-    let (Some(bio), Some(account)) = (bio, account_info(conn, account)?) else {
+    let bio: Option<String> = db.query_opt(
+        "SELECT bio FROM accounts WHERE id = ?1",
+        args![account.0],
+        |row| row.get(0),
+    )?;
+    let (Some(bio), Some(account)) = (bio, account_info(db, account)?) else {
         return Ok(None);
     };
     Ok(Some(wren_proto::Profile { account, bio }))
 }
 
 /// The account's newest `pts`.
-pub(super) fn account_pts(conn: &Connection, account: AccountId) -> Result<u64, StoreError> {
-    conn.prepare_cached("SELECT pts FROM accounts WHERE id = ?1")
-        .map_err(db_err)?
-        .query_row([account.0], |row| row.get(0))
-        .optional()
-        .map(|p| p.unwrap_or(0))
-        .map_err(db_err)
+pub(crate) fn account_pts(db: Db<'_>, account: AccountId) -> Result<u64, StoreError> {
+    Ok(db
+        .query_opt(
+            "SELECT pts FROM accounts WHERE id = ?1",
+            args![account.0],
+            |row| row.get(0),
+        )?
+        .unwrap_or(0))
 }
 
 /// Where `account`'s membership that covers position `seq` of `chat` ended: the first time
 /// at or after `seq` that it left or was removed, or `None` while it is still a member.
-pub(super) fn departure_at_or_after(
-    conn: &Connection,
+pub(crate) fn departure_at_or_after(
+    db: Db<'_>,
     chat: ChatId,
     account: AccountId,
     seq: Seq,
@@ -320,23 +302,21 @@ pub(super) fn departure_at_or_after(
          AND seq >= ?3",
         log_kind::MEMBER_REMOVED
     );
-    conn.prepare_cached(&sql)
-        .map_err(db_err)?
-        .query_row(params![chat.0, account.0, seq.0], |row| {
-            row.get::<_, Option<u64>>(0)
-        })
-        .map(|s| s.map(Seq))
-        .map_err(db_err)
+    Ok(db
+        .query_one(&sql, args![chat.0, account.0, seq.0], |row| {
+            row.get::<Option<u64>>(0)
+        })?
+        .map(Seq))
 }
 
 /// The chat as a former member last saw it, at `left` (the position of their departure):
 /// its title then, no member list, no read marks.
-pub(super) fn chat_info_as_of(
-    conn: &Connection,
+pub(crate) fn chat_info_as_of(
+    db: Db<'_>,
     chat: ChatId,
     left: Seq,
 ) -> Result<Option<ChatInfo>, StoreError> {
-    let Some(row) = chat_row(conn, chat)? else {
+    let Some(row) = chat_row(db, chat)? else {
         return Ok(None);
     };
     let sql = format!(
@@ -345,12 +325,8 @@ pub(super) fn chat_info_as_of(
         log_kind::RENAMED,
         log_kind::CREATED
     );
-    let title: Option<String> = conn
-        .prepare_cached(&sql)
-        .map_err(db_err)?
-        .query_row(params![chat.0, left.0], |r| r.get(0))
-        .optional()
-        .map_err(db_err)?
+    let title: Option<String> = db
+        .query_opt(&sql, args![chat.0, left.0], |r| r.get::<Option<String>>(0))?
         .flatten();
     Ok(Some(ChatInfo {
         id: chat,
@@ -367,13 +343,13 @@ pub(super) fn chat_info_as_of(
 /// The message at `seq` as it was at position `horizon` of the chat's log: edits made
 /// later are undone from the payloads their edit events kept. A message deleted for
 /// everyone stays deleted, since its content is gone from the server.
-pub(super) fn message_as_of(
-    conn: &Connection,
+pub(crate) fn message_as_of(
+    db: Db<'_>,
     chat: ChatId,
     seq: Seq,
     horizon: Seq,
 ) -> Result<Option<Message>, StoreError> {
-    let Some(mut msg) = message(conn, chat, seq)? else {
+    let Some(mut msg) = message(db, chat, seq)? else {
         return Ok(None);
     };
     if msg.deleted || msg.edited_at.is_none() {
@@ -384,12 +360,8 @@ pub(super) fn message_as_of(
          AND seq > ?3 ORDER BY seq LIMIT 1",
         log_kind::EDIT
     );
-    let replaced: Option<Option<Vec<u8>>> = conn
-        .prepare_cached(&later)
-        .map_err(db_err)?
-        .query_row(params![chat.0, seq.0, horizon.0], |r| r.get(0))
-        .optional()
-        .map_err(db_err)?;
+    let replaced: Option<Option<Vec<u8>>> =
+        db.query_opt(&later, args![chat.0, seq.0, horizon.0], |r| r.get(0))?;
     let Some(replaced) = replaced else {
         return Ok(Some(msg));
     };
@@ -398,11 +370,7 @@ pub(super) fn message_as_of(
          AND target = ?2 AND seq <= ?3",
         log_kind::EDIT
     );
-    msg.edited_at = conn
-        .prepare_cached(&earlier)
-        .map_err(db_err)?
-        .query_row(params![chat.0, seq.0, horizon.0], |r| r.get(0))
-        .map_err(db_err)?;
+    msg.edited_at = db.query_one(&earlier, args![chat.0, seq.0, horizon.0], |r| r.get(0))?;
     msg.payload = replaced.unwrap_or_default();
     Ok(Some(msg))
 }
@@ -413,7 +381,7 @@ const GROUP_ADDS_EVERYBODY: i64 = 0;
 const GROUP_ADDS_NOBODY: i64 = 1;
 
 /// The code stored for a group-adds setting.
-pub(super) fn group_adds_code(allowed: GroupAdds) -> i64 {
+pub(crate) fn group_adds_code(allowed: GroupAdds) -> i64 {
     match allowed {
         GroupAdds::Everybody => GROUP_ADDS_EVERYBODY,
         GroupAdds::Nobody => GROUP_ADDS_NOBODY,
@@ -421,13 +389,12 @@ pub(super) fn group_adds_code(allowed: GroupAdds) -> i64 {
 }
 
 /// The account's privacy settings (the defaults for an unknown account).
-pub(super) fn privacy(conn: &Connection, account: AccountId) -> Result<Privacy, StoreError> {
-    let codes: Option<(i64, i64)> = conn
-        .prepare_cached("SELECT group_adds, last_seen_privacy FROM accounts WHERE id = ?1")
-        .map_err(db_err)?
-        .query_row([account.0], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()
-        .map_err(db_err)?;
+pub(crate) fn privacy(db: Db<'_>, account: AccountId) -> Result<Privacy, StoreError> {
+    let codes: Option<(i64, i64)> = db.query_opt(
+        "SELECT group_adds, last_seen_privacy FROM accounts WHERE id = ?1",
+        args![account.0],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     let (group_adds, last_seen) = codes.unwrap_or((GROUP_ADDS_EVERYBODY, 0));
     Ok(Privacy {
         group_adds: if group_adds == GROUP_ADDS_NOBODY {
@@ -440,7 +407,7 @@ pub(super) fn privacy(conn: &Connection, account: AccountId) -> Result<Privacy, 
 }
 
 /// `accounts.last_seen_privacy` of each setting.
-pub(super) fn last_seen_code(visibility: LastSeenVisibility) -> i64 {
+pub(crate) fn last_seen_code(visibility: LastSeenVisibility) -> i64 {
     match visibility {
         LastSeenVisibility::Everybody => LAST_SEEN_EVERYBODY,
         LastSeenVisibility::Contacts => LAST_SEEN_CONTACTS,
