@@ -331,7 +331,7 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
             let op = WriteOp::ChangeChatSettings {
                 account: me,
                 chat,
-                change: crate::store::sqlite::SettingsChange::Muted(until),
+                change: crate::store::sql::SettingsChange::Muted(until),
             };
             write(state, op).await
         }
@@ -339,7 +339,7 @@ pub(crate) async fn dispatch(state: &AppState, caller: Option<&Caller>, request:
             let op = WriteOp::ChangeChatSettings {
                 account: me,
                 chat,
-                change: crate::store::sqlite::SettingsChange::Archived(archived),
+                change: crate::store::sql::SettingsChange::Archived(archived),
             };
             write(state, op).await
         }

@@ -273,7 +273,7 @@ pub(crate) enum WriteOp {
         /// The chat.
         chat: ChatId,
         /// What changes.
-        change: crate::store::sqlite::SettingsChange,
+        change: crate::store::sql::SettingsChange,
     },
     /// Pin or unpin a chat for all of a member's devices (within its plan's limit).
     SetChatPinned {

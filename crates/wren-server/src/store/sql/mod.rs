@@ -6,12 +6,18 @@
 //! Store modules move here one at a time (`docs/ARCHITECTURE.md` §4); the rest still
 //! call rusqlite directly from `store/sqlite/`.
 
+pub(crate) mod channels;
 pub(crate) mod plans;
 pub(crate) mod presence;
+pub(crate) mod sponsored;
 pub(crate) mod views;
+pub(crate) mod write;
+
+pub(crate) use write::SettingsChange;
 
 use crate::store::StoreError;
 use rusqlite::types::{ToSqlOutput, ValueRef};
+use std::borrow::Cow;
 
 /// A connection (or transaction) to run statements on.
 #[derive(Clone, Copy)]
@@ -20,8 +26,9 @@ pub(crate) enum Db<'c> {
     Sqlite(&'c rusqlite::Connection),
 }
 
-/// One parameter of a statement.
-#[derive(Clone, Copy, Debug)]
+/// One parameter of a statement: borrowed, or owned when the caller hands over a value
+/// it no longer needs (a payload, say), so that nothing is copied.
+#[derive(Clone, Debug)]
 pub(crate) enum Param<'a> {
     /// NULL.
     Null,
@@ -30,9 +37,9 @@ pub(crate) enum Param<'a> {
     /// An unsigned integer; refused by the database if it is above `i64::MAX`.
     UInt(u64),
     /// Text.
-    Text(&'a str),
+    Text(Cow<'a, str>),
     /// Bytes.
-    Blob(&'a [u8]),
+    Blob(Cow<'a, [u8]>),
 }
 
 /// The parameters of a statement, in `?1`, `?2`… order: `args![account.0, title]`.
@@ -143,11 +150,11 @@ fn sqlite_err(e: rusqlite::Error) -> StoreError {
 
 impl rusqlite::ToSql for Param<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(match *self {
+        Ok(match self {
             Param::Null => ToSqlOutput::Borrowed(ValueRef::Null),
-            Param::Int(v) => ToSqlOutput::Borrowed(ValueRef::Integer(v)),
+            Param::Int(v) => ToSqlOutput::Borrowed(ValueRef::Integer(*v)),
             Param::UInt(v) => ToSqlOutput::Borrowed(ValueRef::Integer(
-                i64::try_from(v)
+                i64::try_from(*v)
                     .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
             )),
             Param::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
@@ -176,13 +183,43 @@ impl From<u32> for Param<'_> {
 
 impl<'a> From<&'a String> for Param<'a> {
     fn from(v: &'a String) -> Self {
-        Param::Text(v)
+        Param::Text(Cow::Borrowed(v))
+    }
+}
+
+impl From<bool> for Param<'_> {
+    fn from(v: bool) -> Self {
+        Param::Int(i64::from(v))
+    }
+}
+
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(v: &'a str) -> Self {
+        Param::Text(Cow::Borrowed(v))
+    }
+}
+
+impl From<String> for Param<'_> {
+    fn from(v: String) -> Self {
+        Param::Text(Cow::Owned(v))
+    }
+}
+
+impl From<Vec<u8>> for Param<'_> {
+    fn from(v: Vec<u8>) -> Self {
+        Param::Blob(Cow::Owned(v))
+    }
+}
+
+impl<'a> From<&'a [u8]> for Param<'a> {
+    fn from(v: &'a [u8]) -> Self {
+        Param::Blob(Cow::Borrowed(v))
     }
 }
 
 impl<'a> From<&'a Vec<u8>> for Param<'a> {
     fn from(v: &'a Vec<u8>) -> Self {
-        Param::Blob(v)
+        Param::Blob(Cow::Borrowed(v))
     }
 }
 
@@ -205,6 +242,7 @@ macro_rules! sqlite_column {
 sqlite_column!(
     i64,
     u64,
+    u32,
     bool,
     String,
     Vec<u8>,

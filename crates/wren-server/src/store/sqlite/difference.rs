@@ -197,11 +197,12 @@ fn rebuild(
             chat,
             pinned: extra != 0,
         }),
-        update_kind::FOLDERS => Ok(Update::FoldersChanged(super::write::folders(
-            conn, account,
+        update_kind::FOLDERS => Ok(Update::FoldersChanged(crate::store::sql::write::folders(
+            Db::Sqlite(conn),
+            account,
         )?)),
         update_kind::CHAT_SETTINGS => Ok(Update::ChatSettingsChanged(
-            super::write::chat_settings_of(conn, account, chat)?,
+            crate::store::sql::write::chat_settings_of(Db::Sqlite(conn), account, chat)?,
         )),
         update_kind::PROFILE_CHANGED => Ok(Update::ProfileChanged {
             account: account_info(Db::Sqlite(conn), AccountId(extra))?

@@ -1,20 +1,16 @@
 //! The SQLite store: one writer thread with group commit, a pool of readers, WAL mode.
 
-mod channels;
 mod difference;
 mod lock;
 mod maintenance;
 mod read;
 mod reader;
 mod schema;
-mod sponsored;
-mod write;
-pub(crate) use write::SettingsChange;
 mod writer;
 
 pub use maintenance::{backup, migrate, restore, CopyProgress, Migrated, Restored};
 
-use crate::store::sql::{plans, presence, views, Db};
+use crate::store::sql::{channels, plans, presence, sponsored, views, write, Db};
 use crate::store::{
     ChatPage, Credentials, OpenStoreError, Store, StoreError, TokenOwner, UpdateSink, WriteOp,
     WriteTicket,
@@ -164,7 +160,7 @@ impl Store for SqliteStore {
         channel: ChannelId,
     ) -> Result<ChannelInfo, StoreError> {
         self.readers
-            .with(move |c| channels::visible(c, account, channel))
+            .with(move |c| channels::visible(Db::Sqlite(c), account, channel))
             .await
     }
 
@@ -174,12 +170,14 @@ impl Store for SqliteStore {
         handle: String,
     ) -> Result<ChannelInfo, StoreError> {
         self.readers
-            .with(move |c| channels::by_handle(c, account, &handle))
+            .with(move |c| channels::by_handle(Db::Sqlite(c), account, &handle))
             .await
     }
 
     async fn my_channels(&self, account: AccountId) -> Result<Vec<ChannelInfo>, StoreError> {
-        self.readers.with(move |c| channels::mine(c, account)).await
+        self.readers
+            .with(move |c| channels::mine(Db::Sqlite(c), account))
+            .await
     }
 
     async fn channel_admins(
@@ -188,13 +186,13 @@ impl Store for SqliteStore {
         channel: ChannelId,
     ) -> Result<Vec<wren_proto::ChannelAdmin>, StoreError> {
         self.readers
-            .with(move |c| channels::admins(c, account, channel))
+            .with(move |c| channels::admins(Db::Sqlite(c), account, channel))
             .await
     }
 
     async fn channel_ids(&self, account: AccountId) -> Result<Vec<ChannelId>, StoreError> {
         self.readers
-            .with(move |c| channels::ids_of(c, account))
+            .with(move |c| channels::ids_of(Db::Sqlite(c), account))
             .await
     }
 
@@ -206,7 +204,7 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<ChannelPosts, StoreError> {
         self.readers
-            .with(move |c| channels::difference(c, account, channel, since, limit))
+            .with(move |c| channels::difference(Db::Sqlite(c), account, channel, since, limit))
             .await
     }
 
@@ -218,7 +216,7 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<ChannelPosts, StoreError> {
         self.readers
-            .with(move |c| channels::history(c, account, channel, before, limit))
+            .with(move |c| channels::history(Db::Sqlite(c), account, channel, before, limit))
             .await
     }
 
@@ -228,7 +226,7 @@ impl Store for SqliteStore {
         query: DirectoryQuery,
     ) -> Result<Vec<ChannelInfo>, StoreError> {
         self.readers
-            .with(move |c| channels::search(c, account, &query))
+            .with(move |c| channels::search(Db::Sqlite(c), account, &query))
             .await
     }
 
@@ -239,13 +237,21 @@ impl Store for SqliteStore {
         min_subscribers: u64,
     ) -> Result<Option<SponsoredMessage>, StoreError> {
         self.readers
-            .with(move |c| sponsored::serve(c, reader, channel, min_subscribers, writer::now_ms()))
+            .with(move |c| {
+                sponsored::serve(
+                    Db::Sqlite(c),
+                    reader,
+                    channel,
+                    min_subscribers,
+                    writer::now_ms(),
+                )
+            })
             .await
     }
 
     async fn campaigns(&self, advertiser: AccountId) -> Result<Vec<CampaignReport>, StoreError> {
         self.readers
-            .with(move |c| sponsored::mine(c, advertiser, None))
+            .with(move |c| sponsored::mine(Db::Sqlite(c), advertiser, None))
             .await
     }
 
@@ -255,7 +261,7 @@ impl Store for SqliteStore {
         channel: ChannelId,
     ) -> Result<ChannelEarnings, StoreError> {
         self.readers
-            .with(move |c| sponsored::earnings(c, account, channel))
+            .with(move |c| sponsored::earnings(Db::Sqlite(c), account, channel))
             .await
     }
 
@@ -267,12 +273,14 @@ impl Store for SqliteStore {
 
     async fn pinned_chats(&self, account: AccountId) -> Result<Vec<ChatId>, StoreError> {
         self.readers
-            .with(move |c| write::pinned_chats(c, account))
+            .with(move |c| write::pinned_chats(Db::Sqlite(c), account))
             .await
     }
 
     async fn folders(&self, account: AccountId) -> Result<Vec<wren_proto::Folder>, StoreError> {
-        self.readers.with(move |c| write::folders(c, account)).await
+        self.readers
+            .with(move |c| write::folders(Db::Sqlite(c), account))
+            .await
     }
 
     async fn chat_settings(
@@ -280,7 +288,7 @@ impl Store for SqliteStore {
         account: AccountId,
     ) -> Result<Vec<wren_proto::ChatSettings>, StoreError> {
         self.readers
-            .with(move |c| write::chat_settings(c, account))
+            .with(move |c| write::chat_settings(Db::Sqlite(c), account))
             .await
     }
 

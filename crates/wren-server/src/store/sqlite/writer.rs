@@ -6,7 +6,8 @@
 //! answers its caller, in commit order.
 
 use super::lock::DirLock;
-use super::write::{apply, Applied};
+use crate::store::sql::write::{apply, Applied};
+use crate::store::sql::Db;
 use crate::store::{StoreError, UpdateSink, WriteOp, WriteOutcome};
 use rusqlite::{Connection, TransactionBehavior};
 use std::sync::Arc;
@@ -79,7 +80,7 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<(WriteOp, Reply)>, sink: 
                 let name = op.name();
                 let result = tx.savepoint().map_err(super::db_err).and_then(|sp| {
                     let before = sp.total_changes();
-                    let applied = apply(&sp, op, now)?;
+                    let applied = apply(Db::Sqlite(&sp), op, now)?;
                     let rows = sp.total_changes().saturating_sub(before);
                     sp.commit().map_err(super::db_err)?;
                     Ok((applied, rows))

@@ -5,10 +5,8 @@
 //! The counts are per campaign and per channel; no row names a reader.
 
 use super::channels::{no_such_channel, visible};
-use super::db_err;
-use crate::store::sql::{plans, Db};
+use crate::store::sql::{args, plans, Db};
 use crate::store::StoreError;
-use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{
     AccountId, CampaignId, CampaignReport, ChannelEarnings, ChannelId, ChannelRole, ErrorCode,
     NewCampaign, PlanKind, SponsoredAction, SponsoredMessage,
@@ -35,14 +33,14 @@ fn spec(bytes: &[u8]) -> Result<NewCampaign, StoreError> {
 }
 
 /// Stores a new campaign of `advertiser`; a channel target must be a public channel.
-pub(super) fn create(
-    conn: &Connection,
+pub(crate) fn create(
+    db: Db<'_>,
     advertiser: AccountId,
     campaign: &NewCampaign,
     now: u64,
 ) -> Result<CampaignReport, StoreError> {
     if let wren_proto::SponsoredTarget::Channel(handle) = &campaign.target {
-        super::channels::by_handle(conn, advertiser, handle).map_err(|_| {
+        super::channels::by_handle(db, advertiser, handle).map_err(|_| {
             StoreError::rejected(
                 ErrorCode::NotFound,
                 format!("no public channel @{handle} to lead to"),
@@ -50,66 +48,57 @@ pub(super) fn create(
         })?;
     }
     let bytes = wren_proto::encode(campaign).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let id: u64 = conn
-        .prepare_cached(
-            "INSERT INTO campaigns (advertiser_id, spec, topics, languages, budget, created_at) \
+    let id: u64 = db.query_one(
+        "INSERT INTO campaigns (advertiser_id, spec, topics, languages, budget, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-        )
-        .map_err(db_err)?
-        .query_row(
-            params![
-                advertiser.0,
-                bytes,
-                list(&campaign.topics),
-                list(&campaign.languages),
-                campaign.budget,
-                now
-            ],
-            |r| r.get(0),
-        )
-        .map_err(db_err)?;
-    report(conn, advertiser, CampaignId(id))
+        args![
+            advertiser.0,
+            bytes,
+            list(&campaign.topics),
+            list(&campaign.languages),
+            campaign.budget,
+            now
+        ],
+        |r| r.get(0),
+    )?;
+    report(db, advertiser, CampaignId(id))
 }
 
 /// One campaign of `advertiser` with its counts (`NotFound` for anyone else's).
-pub(super) fn report(
-    conn: &Connection,
+pub(crate) fn report(
+    db: Db<'_>,
     advertiser: AccountId,
     campaign: CampaignId,
 ) -> Result<CampaignReport, StoreError> {
-    mine(conn, advertiser, Some(campaign))?
+    mine(db, advertiser, Some(campaign))?
         .pop()
         .ok_or_else(|| StoreError::rejected(ErrorCode::NotFound, "no such campaign of yours"))
 }
 
 /// The campaigns of `advertiser` (or just `only`), newest first.
-pub(super) fn mine(
-    conn: &Connection,
+pub(crate) fn mine(
+    db: Db<'_>,
     advertiser: AccountId,
     only: Option<CampaignId>,
 ) -> Result<Vec<CampaignReport>, StoreError> {
-    let mut statement = conn
-        .prepare_cached(
-            "SELECT id, spec, budget, shown, clicks, reports, stopped, created_at FROM campaigns \
+    let rows = db.query_all(
+        "SELECT id, spec, budget, shown, clicks, reports, stopped, created_at FROM campaigns \
              WHERE advertiser_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY id DESC",
-        )
-        .map_err(db_err)?;
-    let rows = statement
-        .query_map(params![advertiser.0, only.map(|c| c.0)], |r| {
+        args![advertiser.0, only.map(|c| c.0)],
+        |r| {
             Ok((
-                r.get::<_, u64>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                (r.get::<_, u64>(2)?, r.get::<_, u64>(3)?),
-                (r.get::<_, u64>(4)?, r.get::<_, u64>(5)?),
-                r.get::<_, bool>(6)?,
-                r.get::<_, u64>(7)?,
+                r.get::<u64>(0)?,
+                r.get::<Vec<u8>>(1)?,
+                (r.get::<u64>(2)?, r.get::<u64>(3)?),
+                (r.get::<u64>(4)?, r.get::<u64>(5)?),
+                r.get::<bool>(6)?,
+                r.get::<u64>(7)?,
             ))
-        })
-        .map_err(db_err)?;
+        },
+    )?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, bytes, (budget, shown), (clicks, reports), stopped, created_at) =
-            row.map_err(db_err)?;
+        let (id, bytes, (budget, shown), (clicks, reports), stopped, created_at) = row;
         out.push(CampaignReport {
             id: CampaignId(id),
             campaign: spec(&bytes)?,
@@ -124,16 +113,15 @@ pub(super) fn mine(
 }
 
 /// Stops a campaign of `advertiser`.
-pub(super) fn stop(
-    conn: &Connection,
+pub(crate) fn stop(
+    db: Db<'_>,
     advertiser: AccountId,
     campaign: CampaignId,
 ) -> Result<(), StoreError> {
-    let stopped = conn
-        .prepare_cached("UPDATE campaigns SET stopped = 1 WHERE id = ?1 AND advertiser_id = ?2")
-        .map_err(db_err)?
-        .execute(params![campaign.0, advertiser.0])
-        .map_err(db_err)?;
+    let stopped = db.execute(
+        "UPDATE campaigns SET stopped = 1 WHERE id = ?1 AND advertiser_id = ?2",
+        args![campaign.0, advertiser.0],
+    )?;
     if stopped == 0 {
         return Err(StoreError::rejected(
             ErrorCode::NotFound,
@@ -147,42 +135,37 @@ pub(super) fn stop(
 /// least `min_subscribers`, and a reader on the Free plan. Returns the channel's topic
 /// and language.
 fn eligible(
-    conn: &Connection,
+    db: Db<'_>,
     reader: AccountId,
     channel: ChannelId,
     min_subscribers: u64,
     now: u64,
 ) -> Result<Option<(String, String)>, StoreError> {
-    let info = visible(conn, reader, channel)?;
-    let plan = plans::plan(Db::Sqlite(conn), reader, now)?.plan;
+    let info = visible(db, reader, channel)?;
+    let plan = plans::plan(db, reader, now)?.plan;
     let shows =
         info.handle.is_some() && info.subscribers >= min_subscribers && plan == PlanKind::Free;
     Ok(shows.then_some((info.topic, info.language)))
 }
 
 /// The sponsored message `channel` shows `reader` now, if any.
-pub(super) fn serve(
-    conn: &Connection,
+pub(crate) fn serve(
+    db: Db<'_>,
     reader: AccountId,
     channel: ChannelId,
     min_subscribers: u64,
     now: u64,
 ) -> Result<Option<SponsoredMessage>, StoreError> {
-    let Some((topic, language)) = eligible(conn, reader, channel, min_subscribers, now)? else {
+    let Some((topic, language)) = eligible(db, reader, channel, min_subscribers, now)? else {
         return Ok(None);
     };
-    let mut statement = conn
-        .prepare_cached(
-            "SELECT id, spec FROM campaigns WHERE stopped = 0 AND shown < budget \
+    let candidates: Vec<(u64, Vec<u8>)> = db.query_all(
+        "SELECT id, spec FROM campaigns WHERE stopped = 0 AND shown < budget \
              AND (topics = '' OR instr(topics, ',' || ?1 || ',') > 0) \
              AND (languages = '' OR instr(languages, ',' || ?2 || ',') > 0) ORDER BY id",
-        )
-        .map_err(db_err)?;
-    let candidates: Vec<(u64, Vec<u8>)> = statement
-        .query_map(params![topic, language], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
+        args![topic, language],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     if candidates.is_empty() {
         return Ok(None);
     }
@@ -204,8 +187,8 @@ pub(super) fn serve(
 
 /// Counts what a reader did with a sponsored message: in the campaign's counts and, for
 /// an impression, the channel's; nothing about the reader is written.
-pub(super) fn count(
-    conn: &Connection,
+pub(crate) fn count(
+    db: Db<'_>,
     reader_eligible: bool,
     campaign: CampaignId,
     channel: ChannelId,
@@ -222,14 +205,13 @@ pub(super) fn count(
         SponsoredAction::Clicked => "clicks",
         SponsoredAction::Reported => "reports",
     };
-    let counted = conn
-        .prepare_cached(&format!(
+    let counted = db.execute(
+        &format!(
             "UPDATE campaigns SET {column} = {column} + 1 \
              WHERE id = ?1 AND (?2 = 0 OR (stopped = 0 AND shown < budget))"
-        ))
-        .map_err(db_err)?
-        .execute(params![campaign.0, action == SponsoredAction::Shown])
-        .map_err(db_err)?;
+        ),
+        args![campaign.0, action == SponsoredAction::Shown],
+    )?;
     if counted == 0 {
         return Err(StoreError::rejected(
             ErrorCode::NotFound,
@@ -237,35 +219,33 @@ pub(super) fn count(
         ));
     }
     if action == SponsoredAction::Shown {
-        conn.prepare_cached(
+        db.execute(
             "INSERT INTO channel_sponsored (channel_id, shown) VALUES (?1, 1) \
              ON CONFLICT(channel_id) DO UPDATE SET shown = shown + 1",
-        )
-        .map_err(db_err)?
-        .execute([channel.0])
-        .map_err(db_err)?;
+            args![channel.0],
+        )?;
     }
     Ok(())
 }
 
 /// Whether the reader may count events of `channel`'s sponsored messages.
-pub(super) fn may_count(
-    conn: &Connection,
+pub(crate) fn may_count(
+    db: Db<'_>,
     reader: AccountId,
     channel: ChannelId,
     min_subscribers: u64,
     now: u64,
 ) -> Result<bool, StoreError> {
-    Ok(eligible(conn, reader, channel, min_subscribers, now)?.is_some())
+    Ok(eligible(db, reader, channel, min_subscribers, now)?.is_some())
 }
 
 /// What sponsored messages earned a channel, for its owner and admins.
-pub(super) fn earnings(
-    conn: &Connection,
+pub(crate) fn earnings(
+    db: Db<'_>,
     account: AccountId,
     channel: ChannelId,
 ) -> Result<ChannelEarnings, StoreError> {
-    match visible(conn, account, channel)?.role {
+    match visible(db, account, channel)?.role {
         Some(ChannelRole::Owner | ChannelRole::Admin) => {}
         Some(ChannelRole::Subscriber) => {
             return Err(StoreError::rejected(
@@ -275,12 +255,12 @@ pub(super) fn earnings(
         }
         None => return Err(no_such_channel()),
     }
-    let shown: u64 = conn
-        .prepare_cached("SELECT shown FROM channel_sponsored WHERE channel_id = ?1")
-        .map_err(db_err)?
-        .query_row([channel.0], |r| r.get(0))
-        .optional()
-        .map_err(db_err)?
+    let shown: u64 = db
+        .query_opt(
+            "SELECT shown FROM channel_sponsored WHERE channel_id = ?1",
+            args![channel.0],
+            |r| r.get(0),
+        )?
         .unwrap_or(0);
     Ok(ChannelEarnings {
         shown,

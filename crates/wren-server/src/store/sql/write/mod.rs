@@ -10,25 +10,23 @@ mod mls;
 mod pins;
 mod settings;
 
-pub(super) use pins::pinned_chats;
+pub(crate) use pins::pinned_chats;
 pub(crate) use settings::Change as SettingsChange;
-pub(super) use settings::{all as chat_settings, folders, of as chat_settings_of};
+pub(crate) use settings::{all as chat_settings, folders, of as chat_settings_of};
 
-use super::db_err;
 use crate::store::sql::views::{chat_info, member_ids, update_kind};
-use crate::store::sql::{plans, Db};
+use crate::store::sql::{args, plans, Db};
 use crate::store::{Delivery, StoreError, WriteOp, WriteOutcome};
-use rusqlite::{params, Connection};
 use std::sync::Arc;
 use wren_proto::{AccountId, ChatId, Pts, Seq, Update};
 
 /// A write op's result and the updates to publish after commit.
 #[derive(Debug)]
-pub(super) struct Applied {
+pub(crate) struct Applied {
     /// The answer for the caller.
-    pub(super) outcome: WriteOutcome,
+    pub(crate) outcome: WriteOutcome,
     /// Updates for the affected accounts, in `pts` order per account.
-    pub(super) deliveries: Vec<Delivery>,
+    pub(crate) deliveries: Vec<Delivery>,
 }
 
 impl Applied {
@@ -42,55 +40,55 @@ impl Applied {
 }
 
 /// Applies `op` at time `now` (Unix ms).
-pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied, StoreError> {
+pub(crate) fn apply(db: Db<'_>, op: WriteOp, now: u64) -> Result<Applied, StoreError> {
     match op {
         WriteOp::Register {
             username,
             password_hash,
             device,
-        } => accounts::register(conn, &username, &password_hash, &device, now),
-        WriteOp::AddDevice { account, device } => accounts::add_device(conn, account, &device, now),
-        WriteOp::Resume { token_hash } => accounts::resume(conn, &token_hash, now),
+        } => accounts::register(db, &username, &password_hash, &device, now),
+        WriteOp::AddDevice { account, device } => accounts::add_device(db, account, &device, now),
+        WriteOp::Resume { token_hash } => accounts::resume(db, &token_hash, now),
         WriteOp::RevokeDevice { account, device } => {
-            accounts::revoke_device(conn, account, device, now)
+            accounts::revoke_device(db, account, device, now)
         }
-        WriteOp::OpenDirect { me, peer } => chats::open_direct(conn, me, peer, now),
+        WriteOp::OpenDirect { me, peer } => chats::open_direct(db, me, peer, now),
         WriteOp::CreateGroup {
             creator,
             title,
             members,
-        } => chats::create_group(conn, creator, &title, &members, now),
+        } => chats::create_group(db, creator, &title, &members, now),
         WriteOp::AddMember {
             actor,
             chat,
             account,
-        } => chats::add_member(conn, actor, chat, account, now),
+        } => chats::add_member(db, actor, chat, account, now),
         WriteOp::RemoveMember {
             actor,
             chat,
             account,
-        } => chats::remove_member(conn, actor, chat, account, now),
-        WriteOp::RenameChat { actor, chat, title } => chats::rename(conn, actor, chat, &title, now),
+        } => chats::remove_member(db, actor, chat, account, now),
+        WriteOp::RenameChat { actor, chat, title } => chats::rename(db, actor, chat, &title, now),
         WriteOp::SealTitle {
             actor,
             chat,
             epoch,
             sealed,
             rename,
-        } => mls::seal_title(conn, actor, chat, (epoch, sealed, rename), now),
-        WriteOp::Channel(op) => channels::apply(conn, op, now),
+        } => mls::seal_title(db, actor, chat, (epoch, sealed, rename), now),
+        WriteOp::Channel(op) => channels::apply(db, op, now),
         WriteOp::CreateCampaign {
             advertiser,
             campaign,
         } => {
-            let report = super::sponsored::create(conn, advertiser, &campaign, now)?;
+            let report = super::sponsored::create(db, advertiser, &campaign, now)?;
             Ok(Applied::quiet(WriteOutcome::Campaign(report)))
         }
         WriteOp::StopCampaign {
             advertiser,
             campaign,
         } => {
-            super::sponsored::stop(conn, advertiser, campaign)?;
+            super::sponsored::stop(db, advertiser, campaign)?;
             Ok(Applied::quiet(WriteOutcome::Done))
         }
         WriteOp::SponsoredEvent {
@@ -100,13 +98,12 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             action,
             min_subscribers,
         } => {
-            let eligible =
-                super::sponsored::may_count(conn, reader, channel, min_subscribers, now)?;
-            super::sponsored::count(conn, eligible, campaign, channel, action)?;
+            let eligible = super::sponsored::may_count(db, reader, channel, min_subscribers, now)?;
+            super::sponsored::count(db, eligible, campaign, channel, action)?;
             Ok(Applied::quiet(WriteOutcome::Done))
         }
         WriteOp::SetBusinessProfile { account, profile } => {
-            plans::set_profile(Db::Sqlite(conn), account, &profile, now)?;
+            plans::set_profile(db, account, &profile, now)?;
             Ok(Applied::quiet(WriteOutcome::Done))
         }
         WriteOp::SendMessage {
@@ -117,7 +114,7 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             epoch,
             reply_to,
         } => messages::send(
-            conn,
+            db,
             messages::NewMessage {
                 sender,
                 chat,
@@ -134,52 +131,50 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             seq,
             payload,
             epoch,
-        } => messages::edit(conn, editor, chat, seq, payload, epoch, now),
-        WriteOp::DeleteMessage { actor, chat, seq } => {
-            messages::delete(conn, actor, chat, seq, now)
-        }
+        } => messages::edit(db, editor, chat, seq, payload, epoch, now),
+        WriteOp::DeleteMessage { actor, chat, seq } => messages::delete(db, actor, chat, seq, now),
         WriteOp::MarkRead {
             reader,
             chat,
             up_to,
-        } => messages::mark_read(conn, reader, chat, up_to),
-        WriteOp::PruneUpdates { keep, after, batch } => prune_updates(conn, keep, after, batch),
+        } => messages::mark_read(db, reader, chat, up_to),
+        WriteOp::PruneUpdates { keep, after, batch } => prune_updates(db, keep, after, batch),
         WriteOp::SetChatPinned {
             account,
             chat,
             pinned,
-        } => pins::set_pinned(conn, account, chat, pinned, now),
+        } => pins::set_pinned(db, account, chat, pinned, now),
         WriteOp::ChangeChatSettings {
             account,
             chat,
             change,
-        } => settings::set(conn, account, chat, change),
-        WriteOp::SetFolders { account, folders } => settings::set_folders(conn, account, folders),
+        } => settings::set(db, account, chat, change),
+        WriteOp::SetFolders { account, folders } => settings::set_folders(db, account, folders),
         WriteOp::SetProfile {
             account,
             display_name,
             bio,
-        } => accounts::set_profile(conn, account, &display_name, &bio),
+        } => accounts::set_profile(db, account, &display_name, &bio),
         WriteOp::SetGroupAdds { account, allowed } => {
-            accounts::set_group_adds(conn, account, allowed)
+            accounts::set_group_adds(db, account, allowed)
         }
         WriteOp::SetLastSeen {
             account,
             visibility,
-        } => accounts::set_last_seen(conn, account, visibility),
-        WriteOp::Seen { account, at } => accounts::seen(conn, account, at),
+        } => accounts::set_last_seen(db, account, visibility),
+        WriteOp::Seen { account, at } => accounts::seen(db, account, at),
         WriteOp::SetIdentityKey {
             account,
             device,
             key,
-        } => keys::set_identity_key(conn, account, device, &key),
+        } => keys::set_identity_key(db, account, device, &key),
         WriteOp::UploadKeyPackages {
             account,
             device,
             packages,
             last_resort,
-        } => keys::upload(conn, account, device, &packages, last_resort.as_deref()),
-        WriteOp::ClaimKeyPackages { account } => keys::claim(conn, account),
+        } => keys::upload(db, account, device, &packages, last_resort.as_deref()),
+        WriteOp::ClaimKeyPackages { account } => keys::claim(db, account),
         WriteOp::PublishCommit {
             account,
             chat,
@@ -188,7 +183,7 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
             group_info,
             welcome,
         } => mls::publish_commit(
-            conn,
+            db,
             account,
             chat,
             mls::Commit {
@@ -205,35 +200,35 @@ pub(super) fn apply(conn: &Connection, op: WriteOp, now: u64) -> Result<Applied,
 /// Deletes at most `batch` update-log rows no client can be served any more (see
 /// [`WriteOp::PruneUpdates`]), oldest first within each account, accounts by id.
 fn prune_updates(
-    conn: &Connection,
+    db: Db<'_>,
     keep: u64,
     after: AccountId,
     batch: u64,
 ) -> Result<Applied, StoreError> {
-    let mut accounts = conn
-        .prepare_cached("SELECT id, pts FROM accounts WHERE id > ?1 AND pts > ?2 ORDER BY id")
-        .map_err(db_err)?;
-    let mut rows = accounts.query(params![after.0, keep]).map_err(db_err)?;
-    let mut delete = conn
-        .prepare_cached(
-            "DELETE FROM updates WHERE account_id = ?1 AND pts IN \
-             (SELECT pts FROM updates WHERE account_id = ?1 AND pts <= ?2 ORDER BY pts LIMIT ?3)",
-        )
-        .map_err(db_err)?;
+    // At most `batch` accounts a write: each has at least one row to delete unless an
+    // earlier pass pruned it, so this bounds the op whichever way.
+    let accounts: Vec<(u64, u64)> = db.query_all(
+        "SELECT id, pts FROM accounts WHERE id > ?1 AND pts > ?2 ORDER BY id LIMIT ?3",
+        args![after.0, keep, batch],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let mut deleted = 0;
     let mut resume_after = None;
-    while let Some(row) = rows.next().map_err(db_err)? {
-        let (account, pts): (u64, u64) = (row.get(0).map_err(db_err)?, row.get(1).map_err(db_err)?);
+    for &(account, pts) in &accounts {
         let budget = batch - deleted;
-        let n = delete
-            .execute(params![account, pts - keep, budget])
-            .map_err(db_err)? as u64;
-        deleted += n;
+        deleted += db.execute(
+            "DELETE FROM updates WHERE account_id = ?1 AND pts IN \
+             (SELECT pts FROM updates WHERE account_id = ?1 AND pts <= ?2 ORDER BY pts LIMIT ?3)",
+            args![account, pts - keep, budget],
+        )?;
         if deleted >= batch {
             // This account may have more; the next op starts with it again.
             resume_after = Some(AccountId(account.saturating_sub(1)));
             break;
         }
+    }
+    if resume_after.is_none() && accounts.len() as u64 == batch {
+        resume_after = accounts.last().map(|&(account, _)| AccountId(account));
     }
     Ok(Applied::quiet(WriteOutcome::Pruned {
         deleted,
@@ -242,11 +237,12 @@ fn prune_updates(
 }
 
 /// Takes the next position in a chat's log.
-fn next_seq(conn: &Connection, chat: ChatId) -> Result<Seq, StoreError> {
-    conn.prepare_cached("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq")
-        .map_err(db_err)?
-        .query_row([chat.0], |row| row.get(0).map(Seq))
-        .map_err(db_err)
+fn next_seq(db: Db<'_>, chat: ChatId) -> Result<Seq, StoreError> {
+    db.query_one(
+        "UPDATE chats SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq",
+        args![chat.0],
+        |row| row.get(0).map(Seq),
+    )
 }
 
 /// A chat-log event row (not a message).
@@ -272,29 +268,22 @@ impl Event<'_> {
 }
 
 /// Appends an event row to a chat's log at its next position, which it returns.
-fn append_event(
-    conn: &Connection,
-    chat: ChatId,
-    event: &Event<'_>,
-    now: u64,
-) -> Result<Seq, StoreError> {
-    let seq = next_seq(conn, chat)?;
-    conn.prepare_cached(
+fn append_event(db: Db<'_>, chat: ChatId, event: &Event<'_>, now: u64) -> Result<Seq, StoreError> {
+    let seq = next_seq(db, chat)?;
+    db.execute(
         "INSERT INTO chat_log (chat_id, seq, kind, actor, target, text, role, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )
-    .map_err(db_err)?
-    .execute(params![
-        chat.0,
-        seq.0,
-        event.kind,
-        event.actor.0,
-        event.target,
-        event.text,
-        event.role,
-        now
-    ])
-    .map_err(db_err)?;
+        args![
+            chat.0,
+            seq.0,
+            event.kind,
+            event.actor.0,
+            event.target,
+            event.text,
+            event.role,
+            now
+        ],
+    )?;
     Ok(seq)
 }
 
@@ -320,25 +309,23 @@ impl Pointer {
 }
 
 /// Appends a pointer row to `account`'s update log and returns its `pts`.
-fn append_update(conn: &Connection, account: AccountId, p: Pointer) -> Result<Pts, StoreError> {
-    let pts: u64 = conn
-        .prepare_cached("UPDATE accounts SET pts = pts + 1 WHERE id = ?1 RETURNING pts")
-        .map_err(db_err)?
-        .query_row([account.0], |row| row.get(0))
-        .map_err(db_err)?;
-    conn.prepare_cached(
+fn append_update(db: Db<'_>, account: AccountId, p: Pointer) -> Result<Pts, StoreError> {
+    let pts: u64 = db.query_one(
+        "UPDATE accounts SET pts = pts + 1 WHERE id = ?1 RETURNING pts",
+        args![account.0],
+        |row| row.get(0),
+    )?;
+    db.execute(
         "INSERT INTO updates (account_id, pts, kind, chat_id, seq, extra) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )
-    .map_err(db_err)?
-    .execute(params![account.0, pts, p.kind, p.chat.0, p.seq.0, p.extra])
-    .map_err(db_err)?;
+        args![account.0, pts, p.kind, p.chat.0, p.seq.0, p.extra],
+    )?;
     Ok(Pts(pts))
 }
 
 /// Appends the same update to each account's log.
 fn fan_out(
-    conn: &Connection,
+    db: Db<'_>,
     accounts: &[AccountId],
     p: Pointer,
     update: Update,
@@ -346,7 +333,7 @@ fn fan_out(
 ) -> Result<(), StoreError> {
     let update = Arc::new(update);
     for &account in accounts {
-        let pts = append_update(conn, account, p)?;
+        let pts = append_update(db, account, p)?;
         out.push(Delivery {
             account,
             pts,
@@ -358,30 +345,30 @@ fn fan_out(
 
 /// Appends `ChatJoined` with the chat as each account sees it now.
 fn announce_joined(
-    conn: &Connection,
+    db: Db<'_>,
     chat: ChatId,
     seq: Seq,
     accounts: &[AccountId],
     out: &mut Vec<Delivery>,
 ) -> Result<(), StoreError> {
     for &account in accounts {
-        let info = chat_info(Db::Sqlite(conn), chat, account)?
+        let info = chat_info(db, chat, account)?
             .ok_or_else(|| StoreError::Corrupt(format!("chat {chat} vanished")))?;
         let p = Pointer::event(update_kind::CHAT_JOINED, chat, seq);
-        fan_out(conn, &[account], p, Update::ChatJoined(info), out)?;
+        fan_out(db, &[account], p, Update::ChatJoined(info), out)?;
     }
     Ok(())
 }
 
 /// Appends `update` to every member's log.
 fn notify_members(
-    conn: &Connection,
+    db: Db<'_>,
     chat: ChatId,
     seq: Seq,
     kind: i64,
     update: Update,
 ) -> Result<Applied, StoreError> {
-    let members = member_ids(Db::Sqlite(conn), chat)?;
+    let members = member_ids(db, chat)?;
     let mut deliveries = Vec::with_capacity(members.len());
     let p = Pointer {
         kind,
@@ -389,7 +376,7 @@ fn notify_members(
         seq,
         extra: 0,
     };
-    fan_out(conn, &members, p, update, &mut deliveries)?;
+    fan_out(db, &members, p, update, &mut deliveries)?;
     Ok(Applied {
         outcome: WriteOutcome::Done,
         deliveries,

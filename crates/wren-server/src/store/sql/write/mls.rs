@@ -3,10 +3,8 @@
 
 use super::{append_event, notify_members, Applied, Event};
 use crate::store::sql::views::{log_kind, require_member, update_kind};
-use crate::store::sql::Db;
-use crate::store::sqlite::db_err;
+use crate::store::sql::{args, Db};
 use crate::store::{StoreError, WriteOutcome};
-use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{AccountId, ChatId, ErrorCode, Update};
 
 /// The commit that the op carries.
@@ -20,24 +18,24 @@ pub(super) struct Commit {
 /// Accepts `commit` if it was made in the chat's current epoch: it becomes the chat's next
 /// handshake, its Welcome follows it, and every member's devices get both.
 pub(super) fn publish_commit(
-    conn: &Connection,
+    db: Db<'_>,
     account: AccountId,
     chat: ChatId,
     commit: Commit,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    require_member(Db::Sqlite(conn), chat, account)?;
-    let current = epoch_of(conn, chat)?;
+    require_member(db, chat, account)?;
+    let current = epoch_of(db, chat)?;
     if commit.epoch != current {
         return Err(stale_or_unknown(commit.epoch, current));
     }
     let epoch = current + 1;
-    conn.prepare_cached("UPDATE chats SET mls_epoch = ?2, group_info = ?3 WHERE id = ?1")
-        .map_err(db_err)?
-        .execute(params![chat.0, epoch, commit.group_info])
-        .map_err(db_err)?;
+    db.execute(
+        "UPDATE chats SET mls_epoch = ?2, group_info = ?3 WHERE id = ?1",
+        args![chat.0, epoch, commit.group_info],
+    )?;
     let log_seq = append_handshake(
-        conn,
+        db,
         chat,
         account,
         log_kind::MLS_COMMIT,
@@ -46,7 +44,7 @@ pub(super) fn publish_commit(
         now,
     )?;
     let mut applied = notify_members(
-        conn,
+        db,
         chat,
         log_seq,
         update_kind::MLS_COMMIT,
@@ -60,7 +58,7 @@ pub(super) fn publish_commit(
     )?;
     if let Some(welcome) = commit.welcome {
         let seq = append_handshake(
-            conn,
+            db,
             chat,
             account,
             log_kind::MLS_WELCOME,
@@ -69,7 +67,7 @@ pub(super) fn publish_commit(
             now,
         )?;
         let welcomed = notify_members(
-            conn,
+            db,
             chat,
             seq,
             update_kind::MLS_WELCOME,
@@ -88,11 +86,11 @@ pub(super) fn publish_commit(
 /// Checks a message payload's MLS epoch (`None`: a plaintext payload) against the chat's
 /// group: once the chat has a group, only messages of its current epoch are taken.
 pub(super) fn check_payload_epoch(
-    conn: &Connection,
+    db: Db<'_>,
     chat: ChatId,
     epoch: Option<u64>,
 ) -> Result<(), StoreError> {
-    let current = epoch_of(conn, chat)?;
+    let current = epoch_of(db, chat)?;
     match epoch {
         None if current == 0 => Ok(()),
         None => Err(StoreError::rejected(
@@ -108,14 +106,14 @@ pub(super) fn check_payload_epoch(
 /// chat's title for every member's devices, and the server forgets any plaintext title. A
 /// title sealed again (not a rename) is refused once one is sealed for that epoch.
 pub(super) fn seal_title(
-    conn: &Connection,
+    db: Db<'_>,
     actor: AccountId,
     chat: ChatId,
     (epoch, sealed, rename): (u64, Vec<u8>, bool),
     now: u64,
 ) -> Result<Applied, StoreError> {
-    super::chats::require_admin(conn, chat, actor, "only admins can set the group's title")?;
-    let current = epoch_of(conn, chat)?;
+    super::chats::require_admin(db, chat, actor, "only admins can set the group's title")?;
+    let current = epoch_of(db, chat)?;
     if current == 0 {
         return Err(StoreError::rejected(
             ErrorCode::BadRequest,
@@ -125,34 +123,24 @@ pub(super) fn seal_title(
     if epoch != current {
         return Err(stale_or_unknown(epoch, current));
     }
-    if !rename && sealed_title_epoch(conn, chat)? >= Some(epoch) {
+    if !rename && sealed_title_epoch(db, chat)? >= Some(epoch) {
         return Err(StoreError::rejected(
             ErrorCode::Conflict,
             format!("the group's title is sealed for epoch {epoch} already"),
         ));
     }
-    let log_seq = append_handshake(
-        conn,
-        chat,
-        actor,
-        log_kind::TITLE_SEALED,
-        &sealed,
-        epoch,
-        now,
+    let log_seq = append_handshake(db, chat, actor, log_kind::TITLE_SEALED, &sealed, epoch, now)?;
+    db.execute(
+        "UPDATE chats SET title = '', sealed_title_seq = ?2 WHERE id = ?1",
+        args![chat.0, log_seq.0],
     )?;
-    conn.prepare_cached("UPDATE chats SET title = '', sealed_title_seq = ?2 WHERE id = ?1")
-        .map_err(db_err)?
-        .execute(params![chat.0, log_seq.0])
-        .map_err(db_err)?;
-    conn.prepare_cached(
+    db.execute(
         "UPDATE chat_log SET text = NULL \
          WHERE chat_id = ?1 AND kind IN (?2, ?3) AND text IS NOT NULL",
-    )
-    .map_err(db_err)?
-    .execute(params![chat.0, log_kind::CREATED, log_kind::RENAMED])
-    .map_err(db_err)?;
+        args![chat.0, log_kind::CREATED, log_kind::RENAMED],
+    )?;
     let mut applied = notify_members(
-        conn,
+        db,
         chat,
         log_seq,
         update_kind::TITLE_SEALED,
@@ -168,23 +156,22 @@ pub(super) fn seal_title(
 }
 
 /// The epoch of the chat's newest sealed title.
-fn sealed_title_epoch(conn: &Connection, chat: ChatId) -> Result<Option<u64>, StoreError> {
-    conn.prepare_cached(
+fn sealed_title_epoch(db: Db<'_>, chat: ChatId) -> Result<Option<u64>, StoreError> {
+    db.query_opt(
         "SELECT l.target FROM chats c \
          JOIN chat_log l ON l.chat_id = c.id AND l.seq = c.sealed_title_seq WHERE c.id = ?1",
+        args![chat.0],
+        |r| r.get(0),
     )
-    .map_err(db_err)?
-    .query_row([chat.0], |r| r.get(0))
-    .optional()
-    .map_err(db_err)
 }
 
 /// The epoch of the chat's MLS group (0: none yet).
-pub(super) fn epoch_of(conn: &Connection, chat: ChatId) -> Result<u64, StoreError> {
-    conn.prepare_cached("SELECT mls_epoch FROM chats WHERE id = ?1")
-        .map_err(db_err)?
-        .query_row([chat.0], |r| r.get(0))
-        .map_err(db_err)
+pub(super) fn epoch_of(db: Db<'_>, chat: ChatId) -> Result<u64, StoreError> {
+    db.query_one(
+        "SELECT mls_epoch FROM chats WHERE id = ?1",
+        args![chat.0],
+        |r| r.get(0),
+    )
 }
 
 fn stale_or_unknown(epoch: u64, current: u64) -> StoreError {
@@ -202,7 +189,7 @@ fn stale_or_unknown(epoch: u64, current: u64) -> StoreError {
 }
 
 fn append_handshake(
-    conn: &Connection,
+    db: Db<'_>,
     chat: ChatId,
     actor: AccountId,
     kind: i64,
@@ -212,10 +199,10 @@ fn append_handshake(
 ) -> Result<wren_proto::Seq, StoreError> {
     let mut event = Event::new(kind, actor);
     event.target = Some(epoch);
-    let seq = append_event(conn, chat, &event, now)?;
-    conn.prepare_cached("UPDATE chat_log SET payload = ?3 WHERE chat_id = ?1 AND seq = ?2")
-        .map_err(db_err)?
-        .execute(params![chat.0, seq.0, bytes])
-        .map_err(db_err)?;
+    let seq = append_event(db, chat, &event, now)?;
+    db.execute(
+        "UPDATE chat_log SET payload = ?3 WHERE chat_id = ?1 AND seq = ?2",
+        args![chat.0, seq.0, bytes],
+    )?;
     Ok(seq)
 }

@@ -1,8 +1,7 @@
 //! Reading channels: what the caller may see of a channel, its posts, the directory.
 
-use super::db_err;
+use crate::store::sql::{args, Db, Row};
 use crate::store::StoreError;
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use wren_proto::rules::{CHANNEL_TOO_LONG, MAX_CHANNEL_PAGE, MAX_DIRECTORY_PAGE};
 use wren_proto::{
     AccountId, ChannelId, ChannelInfo, ChannelPosts, ChannelRole, DirectoryQuery, Post, Seq,
@@ -17,7 +16,7 @@ pub(super) const POST_COLUMNS: &str =
     "channel_id, seq, changed_seq, text, sent_at, edited_at, deleted, views";
 
 /// `channel_members.role` codes.
-pub(super) fn role_code(role: ChannelRole) -> i64 {
+pub(crate) fn role_code(role: ChannelRole) -> i64 {
     match role {
         ChannelRole::Owner => 0,
         ChannelRole::Admin => 1,
@@ -33,7 +32,7 @@ fn role_of(code: i64) -> ChannelRole {
     }
 }
 
-fn info_from_row(row: &Row<'_>) -> rusqlite::Result<ChannelInfo> {
+fn info_from_row(row: &Row<'_>) -> Result<ChannelInfo, StoreError> {
     Ok(ChannelInfo {
         id: ChannelId(row.get(0)?),
         handle: row.get(1)?,
@@ -43,14 +42,14 @@ fn info_from_row(row: &Row<'_>) -> rusqlite::Result<ChannelInfo> {
         language: row.get(5)?,
         subscribers: row.get(6)?,
         last_seq: Seq(row.get(7)?),
-        pinned: row.get::<_, Option<u64>>(8)?.map(Seq),
+        pinned: row.get::<Option<u64>>(8)?.map(Seq),
         created_at: row.get(9)?,
-        role: row.get::<_, Option<i64>>(10)?.map(role_of),
+        role: row.get::<Option<i64>>(10)?.map(role_of),
     })
 }
 
 /// A post from a row of [`POST_COLUMNS`].
-pub(super) fn post_from_row(row: &Row<'_>) -> rusqlite::Result<Post> {
+pub(crate) fn post_from_row(row: &Row<'_>) -> Result<Post, StoreError> {
     Ok(Post {
         channel: ChannelId(row.get(0)?),
         seq: Seq(row.get(1)?),
@@ -65,64 +64,62 @@ pub(super) fn post_from_row(row: &Row<'_>) -> rusqlite::Result<Post> {
 
 /// There is no such channel, or it is private and the caller is not in it: the same
 /// answer, so that private channels cannot be found by trying ids.
-pub(super) fn no_such_channel() -> StoreError {
+pub(crate) fn no_such_channel() -> StoreError {
     StoreError::rejected(wren_proto::ErrorCode::NotFound, "no such channel")
 }
 
 /// The channel as `account` sees it: a channel it is in, or a public one (a preview).
-pub(super) fn visible(
-    conn: &Connection,
+pub(crate) fn visible(
+    db: Db<'_>,
     account: AccountId,
     channel: ChannelId,
 ) -> Result<ChannelInfo, StoreError> {
-    conn.prepare_cached(&format!(
-        "SELECT {INFO_COLUMNS} FROM channels c LEFT JOIN channel_members m \
+    db.query_opt(
+        &format!(
+            "SELECT {INFO_COLUMNS} FROM channels c LEFT JOIN channel_members m \
          ON m.channel_id = c.id AND m.account_id = ?2 WHERE c.id = ?1"
-    ))
-    .map_err(db_err)?
-    .query_row(params![channel.0, account.0], info_from_row)
-    .optional()
-    .map_err(db_err)?
+        ),
+        args![channel.0, account.0],
+        info_from_row,
+    )?
     .filter(|info| info.role.is_some() || info.handle.is_some())
     .ok_or_else(no_such_channel)
 }
 
 /// A public channel by its (normalized) handle.
-pub(super) fn by_handle(
-    conn: &Connection,
+pub(crate) fn by_handle(
+    db: Db<'_>,
     account: AccountId,
     handle: &str,
 ) -> Result<ChannelInfo, StoreError> {
-    let id: Option<u64> = conn
-        .prepare_cached("SELECT id FROM channels WHERE handle = ?1")
-        .map_err(db_err)?
-        .query_row([handle], |r| r.get(0))
-        .optional()
-        .map_err(db_err)?;
-    visible(conn, account, ChannelId(id.ok_or_else(no_such_channel)?))
+    let id: Option<u64> = db.query_opt(
+        "SELECT id FROM channels WHERE handle = ?1",
+        args![handle],
+        |r| r.get(0),
+    )?;
+    visible(db, account, ChannelId(id.ok_or_else(no_such_channel)?))
 }
 
 /// The channels `account` is in, by id.
-pub(super) fn mine(conn: &Connection, account: AccountId) -> Result<Vec<ChannelInfo>, StoreError> {
-    let mut statement = conn
-        .prepare_cached(&format!(
+pub(crate) fn mine(db: Db<'_>, account: AccountId) -> Result<Vec<ChannelInfo>, StoreError> {
+    let rows = db.query_all(
+        &format!(
             "SELECT {INFO_COLUMNS} FROM channel_members m JOIN channels c ON c.id = m.channel_id \
              WHERE m.account_id = ?1 ORDER BY c.id"
-        ))
-        .map_err(db_err)?;
-    let rows = statement
-        .query_map([account.0], info_from_row)
-        .map_err(db_err)?;
-    rows.collect::<Result<_, _>>().map_err(db_err)
+        ),
+        args![account.0],
+        info_from_row,
+    )?;
+    Ok(rows)
 }
 
 /// The owner and admins of a channel, for its owner and admins.
-pub(super) fn admins(
-    conn: &Connection,
+pub(crate) fn admins(
+    db: Db<'_>,
     account: AccountId,
     channel: ChannelId,
 ) -> Result<Vec<wren_proto::ChannelAdmin>, StoreError> {
-    if !visible(conn, account, channel)?
+    if !visible(db, account, channel)?
         .role
         .is_some_and(ChannelRole::may_post)
     {
@@ -131,15 +128,12 @@ pub(super) fn admins(
             "only the channel's owner and admins see its admins",
         ));
     }
-    let mut statement = conn
-        .prepare_cached(
-            "SELECT a.id, a.username, m.role, a.display_name FROM channel_members m \
+    let rows = db.query_all(
+        "SELECT a.id, a.username, m.role, a.display_name FROM channel_members m \
              JOIN accounts a ON a.id = m.account_id \
              WHERE m.channel_id = ?1 AND m.role < 2 ORDER BY m.role, a.id",
-        )
-        .map_err(db_err)?;
-    let rows = statement
-        .query_map([channel.0], |r| {
+        args![channel.0],
+        |r| {
             Ok(wren_proto::ChannelAdmin {
                 account: wren_proto::AccountInfo {
                     id: AccountId(r.get(0)?),
@@ -148,49 +142,45 @@ pub(super) fn admins(
                 },
                 role: role_of(r.get(2)?),
             })
-        })
-        .map_err(db_err)?;
-    rows.collect::<Result<_, _>>().map_err(db_err)
+        },
+    )?;
+    Ok(rows)
 }
 
 /// The ids of the channels `account` is in.
-pub(super) fn ids_of(conn: &Connection, account: AccountId) -> Result<Vec<ChannelId>, StoreError> {
-    let mut statement = conn
-        .prepare_cached("SELECT channel_id FROM channel_members WHERE account_id = ?1")
-        .map_err(db_err)?;
-    let rows = statement
-        .query_map([account.0], |r| r.get(0).map(ChannelId))
-        .map_err(db_err)?;
-    rows.collect::<Result<_, _>>().map_err(db_err)
+pub(crate) fn ids_of(db: Db<'_>, account: AccountId) -> Result<Vec<ChannelId>, StoreError> {
+    let rows = db.query_all(
+        "SELECT channel_id FROM channel_members WHERE account_id = ?1",
+        args![account.0],
+        |r| r.get(0).map(ChannelId),
+    )?;
+    Ok(rows)
 }
 
 /// The posts that changed after `since`, oldest change first; a caller more than
 /// [`CHANNEL_TOO_LONG`] changes behind gets the newest page instead (`too_long`).
-pub(super) fn difference(
-    conn: &Connection,
+pub(crate) fn difference(
+    db: Db<'_>,
     account: AccountId,
     channel: ChannelId,
     since: Seq,
     limit: u32,
 ) -> Result<ChannelPosts, StoreError> {
-    let info = visible(conn, account, channel)?;
+    let info = visible(db, account, channel)?;
     let limit = limit.clamp(1, MAX_CHANNEL_PAGE);
     if info.last_seq.0.saturating_sub(since.0) > CHANNEL_TOO_LONG {
-        let mut page = history(conn, account, channel, None, limit)?;
+        let mut page = history(db, account, channel, None, limit)?;
         page.too_long = true;
         return Ok(page);
     }
-    let mut statement = conn
-        .prepare_cached(&format!(
+    let posts = db.query_all(
+        &format!(
             "SELECT {POST_COLUMNS} FROM channel_posts WHERE channel_id = ?1 AND changed_seq > ?2 \
              ORDER BY changed_seq LIMIT ?3"
-        ))
-        .map_err(db_err)?;
-    let posts = statement
-        .query_map(params![channel.0, since.0, limit], post_from_row)
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
+        ),
+        args![channel.0, since.0, limit],
+        post_from_row,
+    )?;
     Ok(ChannelPosts {
         posts,
         current: info.last_seq,
@@ -199,29 +189,23 @@ pub(super) fn difference(
 }
 
 /// Posts before `before`, newest first.
-pub(super) fn history(
-    conn: &Connection,
+pub(crate) fn history(
+    db: Db<'_>,
     account: AccountId,
     channel: ChannelId,
     before: Option<Seq>,
     limit: u32,
 ) -> Result<ChannelPosts, StoreError> {
-    let info = visible(conn, account, channel)?;
+    let info = visible(db, account, channel)?;
     let before = before.map_or(i64::MAX, |s| i64::try_from(s.0).unwrap_or(i64::MAX));
-    let mut statement = conn
-        .prepare_cached(&format!(
+    let posts = db.query_all(
+        &format!(
             "SELECT {POST_COLUMNS} FROM channel_posts WHERE channel_id = ?1 AND seq < ?2 \
              ORDER BY seq DESC LIMIT ?3"
-        ))
-        .map_err(db_err)?;
-    let posts = statement
-        .query_map(
-            params![channel.0, before, limit.clamp(1, MAX_CHANNEL_PAGE)],
-            post_from_row,
-        )
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
+        ),
+        args![channel.0, before, limit.clamp(1, MAX_CHANNEL_PAGE)],
+        post_from_row,
+    )?;
     Ok(ChannelPosts {
         posts,
         current: info.last_seq,
@@ -237,23 +221,20 @@ const DENSE_MATCHES: u32 = 1000;
 /// prefixes in title, handle, description and topic (all of them must match). Words that
 /// match many channels walk the subscribers index until a page is full; rarer ones sort
 /// their few matches.
-pub(super) fn search(
-    conn: &Connection,
+pub(crate) fn search(
+    db: Db<'_>,
     account: AccountId,
     query: &DirectoryQuery,
 ) -> Result<Vec<ChannelInfo>, StoreError> {
     let limit = query.limit.clamp(1, MAX_DIRECTORY_PAGE);
     let words = fts_query(&query.text);
     let dense = words.is_empty()
-        || conn
-            .prepare_cached(
-                "SELECT count(*) FROM (SELECT rowid FROM channels_fts \
+        || db.query_one(
+            "SELECT count(*) FROM (SELECT rowid FROM channels_fts \
                  WHERE channels_fts MATCH ?1 LIMIT ?2)",
-            )
-            .map_err(db_err)?
-            .query_row(params![words, DENSE_MATCHES], |r| r.get::<_, u32>(0))
-            .map_err(db_err)?
-            >= DENSE_MATCHES;
+            args![&words, DENSE_MATCHES],
+            |r| r.get::<u32>(0),
+        )? >= DENSE_MATCHES;
     let matching = if words.is_empty() {
         "c.handle IS NOT NULL"
     } else {
@@ -271,20 +252,31 @@ pub(super) fn search(
          AND (?2 IS NULL OR c.topic = ?2) AND (?3 IS NULL OR c.language = ?3) \
          ORDER BY c.subscribers DESC, c.id LIMIT ?4"
     );
-    let mut statement = conn.prepare_cached(&sql).map_err(db_err)?;
     let rows = if words.is_empty() {
-        statement.query_map(
-            params![account.0, query.topic, query.language, limit],
+        db.query_all(
+            &sql,
+            args![
+                account.0,
+                query.topic.as_deref(),
+                query.language.as_deref(),
+                limit
+            ],
             info_from_row,
         )
     } else {
-        statement.query_map(
-            params![account.0, query.topic, query.language, limit, words],
+        db.query_all(
+            &sql,
+            args![
+                account.0,
+                query.topic.as_deref(),
+                query.language.as_deref(),
+                limit,
+                &words
+            ],
             info_from_row,
         )
-    }
-    .map_err(db_err)?;
-    rows.collect::<Result<_, _>>().map_err(db_err)
+    }?;
+    Ok(rows)
 }
 
 /// An FTS5 query from free text: each word (letters and digits only) as a quoted prefix

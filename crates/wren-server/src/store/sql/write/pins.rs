@@ -2,45 +2,39 @@
 
 use super::{fan_out, Applied, Pointer};
 use crate::store::sql::views::{require_member, update_kind};
-use crate::store::sql::{plans, Db};
-use crate::store::sqlite::db_err;
+use crate::store::sql::{args, plans, Db};
 use crate::store::{StoreError, WriteOutcome};
-use rusqlite::{params, Connection};
 use wren_proto::{AccountId, ChatId, ErrorCode, PlanKind, Seq, Update};
 
 /// Pins or unpins `chat` for `account` at `now` (Unix ms) and tells the account's devices.
 /// Pinning past the plan's limit is refused with the limit; pins kept from a plan that
 /// ended stay, and only new ones are refused.
 pub(super) fn set_pinned(
-    conn: &Connection,
+    db: Db<'_>,
     account: AccountId,
     chat: ChatId,
     pinned: bool,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    require_member(Db::Sqlite(conn), chat, account)?;
-    let was_pinned: bool = conn
-        .prepare_cached(
-            "SELECT pinned_at IS NOT NULL FROM members WHERE chat_id = ?1 AND account_id = ?2",
-        )
-        .map_err(db_err)?
-        .query_row(params![chat.0, account.0], |r| r.get(0))
-        .map_err(db_err)?;
+    require_member(db, chat, account)?;
+    let was_pinned: bool = db.query_one(
+        "SELECT pinned_at IS NOT NULL FROM members WHERE chat_id = ?1 AND account_id = ?2",
+        args![chat.0, account.0],
+        |r| r.get(0),
+    )?;
     if was_pinned == pinned {
         return Ok(Applied::quiet(WriteOutcome::Done));
     }
     if pinned {
-        check_limit(conn, account, now)?;
+        check_limit(db, account, now)?;
     }
     // Pins keep their order even when made in the same millisecond.
-    conn.prepare_cached(
+    db.execute(
         "UPDATE members SET pinned_at = CASE WHEN ?3 THEN \
              (SELECT max(?4, coalesce(max(pinned_at), 0) + 1) FROM members WHERE account_id = ?2) \
          END WHERE chat_id = ?1 AND account_id = ?2",
-    )
-    .map_err(db_err)?
-    .execute(params![chat.0, account.0, pinned, now])
-    .map_err(db_err)?;
+        args![chat.0, account.0, pinned, now],
+    )?;
     let pointer = Pointer {
         kind: update_kind::CHAT_PINNED,
         chat,
@@ -49,7 +43,7 @@ pub(super) fn set_pinned(
     };
     let mut deliveries = Vec::with_capacity(1);
     fan_out(
-        conn,
+        db,
         &[account],
         pointer,
         Update::ChatPinned { chat, pinned },
@@ -61,16 +55,14 @@ pub(super) fn set_pinned(
     })
 }
 
-fn check_limit(conn: &Connection, account: AccountId, now: u64) -> Result<(), StoreError> {
-    let plan = plans::plan(Db::Sqlite(conn), account, now)?;
+fn check_limit(db: Db<'_>, account: AccountId, now: u64) -> Result<(), StoreError> {
+    let plan = plans::plan(db, account, now)?;
     let limit = plan.limits.pinned_chats;
-    let count: u32 = conn
-        .prepare_cached(
-            "SELECT count(*) FROM members WHERE account_id = ?1 AND pinned_at IS NOT NULL",
-        )
-        .map_err(db_err)?
-        .query_row([account.0], |r| r.get(0))
-        .map_err(db_err)?;
+    let count: u32 = db.query_one(
+        "SELECT count(*) FROM members WHERE account_id = ?1 AND pinned_at IS NOT NULL",
+        args![account.0],
+        |r| r.get(0),
+    )?;
     if count < limit {
         return Ok(());
     }
@@ -87,20 +79,12 @@ fn check_limit(conn: &Connection, account: AccountId, now: u64) -> Result<(), St
 }
 
 /// The account's pinned chats, in the order they were pinned.
-pub(in crate::store::sqlite) fn pinned_chats(
-    conn: &Connection,
-    account: AccountId,
-) -> Result<Vec<ChatId>, StoreError> {
-    let mut statement = conn
-        .prepare_cached(
-            "SELECT chat_id FROM members WHERE account_id = ?1 AND pinned_at IS NOT NULL \
+pub(crate) fn pinned_chats(db: Db<'_>, account: AccountId) -> Result<Vec<ChatId>, StoreError> {
+    let chats = db.query_all(
+        "SELECT chat_id FROM members WHERE account_id = ?1 AND pinned_at IS NOT NULL \
              ORDER BY pinned_at, chat_id",
-        )
-        .map_err(db_err)?;
-    let chats = statement
-        .query_map([account.0], |r| r.get(0).map(ChatId))
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
+        args![account.0],
+        |r| r.get(0).map(ChatId),
+    )?;
     Ok(chats)
 }

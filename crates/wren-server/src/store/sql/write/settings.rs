@@ -4,10 +4,8 @@
 
 use super::{fan_out, Applied, Pointer};
 use crate::store::sql::views::{require_member, update_kind};
-use crate::store::sql::Db;
-use crate::store::sqlite::db_err;
+use crate::store::sql::{args, Db};
 use crate::store::{Delivery, StoreError, WriteOutcome};
-use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{AccountId, ChatId, ChatSettings, Folder, Seq, Update};
 
 /// A change to one setting.
@@ -21,12 +19,12 @@ pub(crate) enum Change {
 
 /// Applies `change` to `account`'s settings of `chat` and tells its devices.
 pub(super) fn set(
-    conn: &Connection,
+    db: Db<'_>,
     account: AccountId,
     chat: ChatId,
     change: Change,
 ) -> Result<Applied, StoreError> {
-    require_member(Db::Sqlite(conn), chat, account)?;
+    require_member(db, chat, account)?;
     let statement = match change {
         Change::Muted(_) => {
             "UPDATE members SET muted_until = ?3 WHERE chat_id = ?1 AND account_id = ?2"
@@ -39,13 +37,10 @@ pub(super) fn set(
         Change::Muted(until) => until.map(|u| u.min(i64::MAX as u64) as i64),
         Change::Archived(archived) => Some(i64::from(archived)),
     };
-    conn.prepare_cached(statement)
-        .map_err(db_err)?
-        .execute(params![chat.0, account.0, value])
-        .map_err(db_err)?;
-    let settings = of(conn, account, chat)?;
+    db.execute(statement, args![chat.0, account.0, value])?;
+    let settings = of(db, account, chat)?;
     let mut deliveries = Vec::with_capacity(1);
-    announce(conn, account, settings, &mut deliveries)?;
+    announce(db, account, settings, &mut deliveries)?;
     Ok(Applied {
         outcome: WriteOutcome::ChatSettings(settings),
         deliveries,
@@ -55,47 +50,32 @@ pub(super) fn set(
 /// After a new message at `now`: members who archived the chat without muting it (or
 /// whose mute ran out) get it back in their list.
 pub(super) fn unarchive_on_message(
-    conn: &Connection,
+    db: Db<'_>,
     chat: ChatId,
     now: u64,
     deliveries: &mut Vec<Delivery>,
 ) -> Result<(), StoreError> {
-    let back: Vec<AccountId> = conn
-        .prepare_cached(
-            "UPDATE members SET archived = 0
-             WHERE chat_id = ?1 AND archived = 1 AND (muted_until IS NULL OR muted_until <= ?2)
-             RETURNING account_id",
-        )
-        .map_err(db_err)?
-        .query_map(params![chat.0, now.min(i64::MAX as u64) as i64], |row| {
-            row.get(0).map(AccountId)
-        })
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
+    let back: Vec<AccountId> = db.query_all(
+        "UPDATE members SET archived = 0
+         WHERE chat_id = ?1 AND archived = 1 AND (muted_until IS NULL OR muted_until <= ?2)
+         RETURNING account_id",
+        args![chat.0, now.min(i64::MAX as u64) as i64],
+        |row| row.get(0).map(AccountId),
+    )?;
     for account in back {
-        let settings = of(conn, account, chat)?;
-        announce(conn, account, settings, deliveries)?;
+        let settings = of(db, account, chat)?;
+        announce(db, account, settings, deliveries)?;
     }
     Ok(())
 }
 
 /// The member's settings of the chat (the defaults once it left).
-pub(in crate::store::sqlite) fn of(
-    conn: &Connection,
-    account: AccountId,
-    chat: ChatId,
-) -> Result<ChatSettings, StoreError> {
-    let row: Option<(Option<i64>, bool)> = conn
-        .prepare_cached(
-            "SELECT muted_until, archived FROM members WHERE chat_id = ?1 AND account_id = ?2",
-        )
-        .map_err(db_err)?
-        .query_row(params![chat.0, account.0], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .optional()
-        .map_err(db_err)?;
+pub(crate) fn of(db: Db<'_>, account: AccountId, chat: ChatId) -> Result<ChatSettings, StoreError> {
+    let row: Option<(Option<i64>, bool)> = db.query_opt(
+        "SELECT muted_until, archived FROM members WHERE chat_id = ?1 AND account_id = ?2",
+        args![chat.0, account.0],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     let (muted_until, archived) = row.unwrap_or((None, false));
     Ok(ChatSettings {
         chat,
@@ -105,29 +85,22 @@ pub(in crate::store::sqlite) fn of(
 }
 
 /// The account's chats whose settings are not the defaults.
-pub(in crate::store::sqlite) fn all(
-    conn: &Connection,
-    account: AccountId,
-) -> Result<Vec<ChatSettings>, StoreError> {
-    let chats: Vec<ChatId> = conn
-        .prepare_cached(
-            "SELECT chat_id FROM members
-             WHERE account_id = ?1 AND (muted_until IS NOT NULL OR archived = 1)
-             ORDER BY chat_id",
-        )
-        .map_err(db_err)?
-        .query_map([account.0], |row| row.get(0).map(ChatId))
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
+pub(crate) fn all(db: Db<'_>, account: AccountId) -> Result<Vec<ChatSettings>, StoreError> {
+    let chats: Vec<ChatId> = db.query_all(
+        "SELECT chat_id FROM members
+         WHERE account_id = ?1 AND (muted_until IS NOT NULL OR archived = 1)
+         ORDER BY chat_id",
+        args![account.0],
+        |row| row.get(0).map(ChatId),
+    )?;
     chats
         .into_iter()
-        .map(|chat| of(conn, account, chat))
+        .map(|chat| of(db, account, chat))
         .collect()
 }
 
 fn announce(
-    conn: &Connection,
+    db: Db<'_>,
     account: AccountId,
     settings: ChatSettings,
     deliveries: &mut Vec<Delivery>,
@@ -139,7 +112,7 @@ fn announce(
         extra: 0,
     };
     fan_out(
-        conn,
+        db,
         &[account],
         pointer,
         Update::ChatSettingsChanged(settings),
@@ -149,16 +122,16 @@ fn announce(
 
 /// Replaces the account's chat folders (already checked) and tells its devices.
 pub(super) fn set_folders(
-    conn: &Connection,
+    db: Db<'_>,
     account: AccountId,
     folders: Vec<Folder>,
 ) -> Result<Applied, StoreError> {
     let bytes = postcard::to_stdvec(&folders)
         .map_err(|e| StoreError::Corrupt(format!("folders do not encode: {e}")))?;
-    conn.prepare_cached("UPDATE accounts SET folders = ?2 WHERE id = ?1")
-        .map_err(db_err)?
-        .execute(params![account.0, bytes])
-        .map_err(db_err)?;
+    db.execute(
+        "UPDATE accounts SET folders = ?2 WHERE id = ?1",
+        args![account.0, bytes],
+    )?;
     let pointer = Pointer {
         kind: update_kind::FOLDERS,
         chat: ChatId(0),
@@ -167,7 +140,7 @@ pub(super) fn set_folders(
     };
     let mut deliveries = Vec::with_capacity(1);
     fan_out(
-        conn,
+        db,
         &[account],
         pointer,
         Update::FoldersChanged(folders.clone()),
@@ -180,16 +153,13 @@ pub(super) fn set_folders(
 }
 
 /// The account's chat folders, in tab order.
-pub(in crate::store::sqlite) fn folders(
-    conn: &Connection,
-    account: AccountId,
-) -> Result<Vec<Folder>, StoreError> {
-    let bytes: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT folders FROM accounts WHERE id = ?1")
-        .map_err(db_err)?
-        .query_row([account.0], |row| row.get(0))
-        .optional()
-        .map_err(db_err)?
+pub(crate) fn folders(db: Db<'_>, account: AccountId) -> Result<Vec<Folder>, StoreError> {
+    let bytes: Option<Vec<u8>> = db
+        .query_opt(
+            "SELECT folders FROM accounts WHERE id = ?1",
+            args![account.0],
+            |row| row.get(0),
+        )?
         .flatten();
     match bytes {
         None => Ok(Vec::new()),

@@ -4,10 +4,8 @@ use super::{append_event, fan_out, next_seq, notify_members, Applied, Event, Poi
 use crate::store::sql::views::{
     chat_row, log_kind, member_ids, message, require_member, update_kind,
 };
-use crate::store::sql::Db;
-use crate::store::sqlite::db_err;
+use crate::store::sql::{args, Db};
 use crate::store::{StoreError, WriteOutcome};
-use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::{AccountId, ChatId, ChatKind, ClientMsgId, ErrorCode, Message, Role, Seq, Update};
 
 /// Read marks fan out to every member only in groups up to this size.
@@ -25,7 +23,7 @@ pub(super) struct NewMessage {
 }
 
 /// Appends a message, or returns the original place of a resend.
-pub(super) fn send(conn: &Connection, new: NewMessage, now: u64) -> Result<Applied, StoreError> {
+pub(super) fn send(db: Db<'_>, new: NewMessage, now: u64) -> Result<Applied, StoreError> {
     let NewMessage {
         sender,
         chat,
@@ -34,17 +32,12 @@ pub(super) fn send(conn: &Connection, new: NewMessage, now: u64) -> Result<Appli
         epoch,
         reply_to,
     } = new;
-    let original: Option<(u64, u64, u64)> = conn
-        .prepare_cached(
-            "SELECT chat_id, seq, created_at FROM chat_log \
+    let original: Option<(u64, u64, u64)> = db.query_opt(
+        "SELECT chat_id, seq, created_at FROM chat_log \
              WHERE actor = ?1 AND client_msg_id = ?2 AND kind = 0",
-        )
-        .map_err(db_err)?
-        .query_row(params![sender.0, client_msg_id.0 as i64], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })
-        .optional()
-        .map_err(db_err)?;
+        args![sender.0, client_msg_id.0 as i64],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?;
     if let Some((original_chat, seq, sent_at)) = original {
         if original_chat != chat.0 {
             return Err(StoreError::rejected(
@@ -59,27 +52,22 @@ pub(super) fn send(conn: &Connection, new: NewMessage, now: u64) -> Result<Appli
             fresh: false,
         }));
     }
-    let members = member_ids(Db::Sqlite(conn), chat)?;
+    let members = member_ids(db, chat)?;
     if !members.contains(&sender) {
         return Err(StoreError::not_member());
     }
-    super::mls::check_payload_epoch(conn, chat, epoch)?;
+    super::mls::check_payload_epoch(db, chat, epoch)?;
     if let Some(r) = reply_to {
-        if message(Db::Sqlite(conn), chat, r)?.is_none() {
+        if message(db, chat, r)?.is_none() {
             return Err(StoreError::rejected(
                 ErrorCode::BadRequest,
                 "the message you reply to does not exist",
             ));
         }
     }
-    let seq = next_seq(conn, chat)?;
-    conn.prepare_cached(
-        "INSERT INTO chat_log (chat_id, seq, kind, actor, client_msg_id, payload, reply_to, created_at) \
-         VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)",
-    )
-    .map_err(db_err)?
-    .execute(params![chat.0, seq.0, sender.0, client_msg_id.0 as i64, payload, reply_to.map(|s| s.0), now])
-    .map_err(db_err)?;
+    let seq = next_seq(db, chat)?;
+    db.execute("INSERT INTO chat_log (chat_id, seq, kind, actor, client_msg_id, payload, reply_to, created_at) \
+         VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)", args![chat.0, seq.0, sender.0, client_msg_id.0 as i64, &payload, reply_to.map(|s| s.0), now])?;
     let mut deliveries = Vec::with_capacity(members.len());
     let p = Pointer::event(update_kind::NEW_MESSAGE, chat, seq);
     let msg = Message {
@@ -93,8 +81,8 @@ pub(super) fn send(conn: &Connection, new: NewMessage, now: u64) -> Result<Appli
         edited_at: None,
         deleted: false,
     };
-    fan_out(conn, &members, p, Update::NewMessage(msg), &mut deliveries)?;
-    super::settings::unarchive_on_message(conn, chat, now, &mut deliveries)?;
+    fan_out(db, &members, p, Update::NewMessage(msg), &mut deliveries)?;
+    super::settings::unarchive_on_message(db, chat, now, &mut deliveries)?;
     Ok(Applied {
         outcome: WriteOutcome::Sent {
             chat,
@@ -108,7 +96,7 @@ pub(super) fn send(conn: &Connection, new: NewMessage, now: u64) -> Result<Appli
 
 /// Replaces the payload of the editor's own message.
 pub(super) fn edit(
-    conn: &Connection,
+    db: Db<'_>,
     editor: AccountId,
     chat: ChatId,
     target: Seq,
@@ -116,9 +104,9 @@ pub(super) fn edit(
     epoch: Option<u64>,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    require_member(Db::Sqlite(conn), chat, editor)?;
-    super::mls::check_payload_epoch(conn, chat, epoch)?;
-    let msg = message(Db::Sqlite(conn), chat, target)?
+    require_member(db, chat, editor)?;
+    super::mls::check_payload_epoch(db, chat, epoch)?;
+    let msg = message(db, chat, target)?
         .filter(|m| !m.deleted)
         .ok_or(no_such_message())?;
     if msg.sender != editor {
@@ -127,24 +115,17 @@ pub(super) fn edit(
             "you can only edit your own messages",
         ));
     }
-    let seq = append_event(
-        conn,
-        chat,
-        &pointing_at(log_kind::EDIT, editor, target),
-        now,
-    )?;
+    let seq = append_event(db, chat, &pointing_at(log_kind::EDIT, editor, target), now)?;
     // The edit event keeps the payload it replaces, so that a former member can be shown
     // the message as it was when they left.
-    conn.prepare_cached("UPDATE chat_log SET payload = ?3 WHERE chat_id = ?1 AND seq = ?2")
-        .map_err(db_err)?
-        .execute(params![chat.0, seq.0, msg.payload])
-        .map_err(db_err)?;
-    conn.prepare_cached(
+    db.execute(
+        "UPDATE chat_log SET payload = ?3 WHERE chat_id = ?1 AND seq = ?2",
+        args![chat.0, seq.0, msg.payload],
+    )?;
+    db.execute(
         "UPDATE chat_log SET payload = ?3, edited_at = ?4 WHERE chat_id = ?1 AND seq = ?2",
-    )
-    .map_err(db_err)?
-    .execute(params![chat.0, target.0, payload, now])
-    .map_err(db_err)?;
+        args![chat.0, target.0, &payload, now],
+    )?;
     let update = Update::MessageEdited {
         chat,
         seq: target,
@@ -152,85 +133,74 @@ pub(super) fn edit(
         payload,
         edited_at: now,
     };
-    notify_members(conn, chat, seq, update_kind::EDITED, update)
+    notify_members(db, chat, seq, update_kind::EDITED, update)
 }
 
 /// Deletes a message for everyone (its sender, or a group admin); idempotent.
 pub(super) fn delete(
-    conn: &Connection,
+    db: Db<'_>,
     actor: AccountId,
     chat: ChatId,
     target: Seq,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    let role = require_member(Db::Sqlite(conn), chat, actor)?;
-    let msg = message(Db::Sqlite(conn), chat, target)?.ok_or(no_such_message())?;
+    let role = require_member(db, chat, actor)?;
+    let msg = message(db, chat, target)?.ok_or(no_such_message())?;
     if msg.deleted {
         return Ok(Applied::quiet(WriteOutcome::Done));
     }
-    let is_group_admin = role == Role::Admin
-        && chat_row(Db::Sqlite(conn), chat)?.is_some_and(|row| row.kind == ChatKind::Group);
+    let is_group_admin =
+        role == Role::Admin && chat_row(db, chat)?.is_some_and(|row| row.kind == ChatKind::Group);
     if msg.sender != actor && !is_group_admin {
         return Err(StoreError::rejected(
             ErrorCode::Forbidden,
             "you can only delete your own messages",
         ));
     }
-    let seq = append_event(
-        conn,
-        chat,
-        &pointing_at(log_kind::DELETE, actor, target),
-        now,
-    )?;
-    conn.prepare_cached(
+    let seq = append_event(db, chat, &pointing_at(log_kind::DELETE, actor, target), now)?;
+    db.execute(
         "UPDATE chat_log SET payload = X'', deleted = 1 WHERE chat_id = ?1 AND seq = ?2",
-    )
-    .map_err(db_err)?
-    .execute(params![chat.0, target.0])
-    .map_err(db_err)?;
+        args![chat.0, target.0],
+    )?;
     // Deleted for everyone means its earlier versions too.
-    conn.prepare_cached(&format!(
-        "UPDATE chat_log SET payload = NULL WHERE chat_id = ?1 AND kind = {} AND target = ?2",
-        log_kind::EDIT
-    ))
-    .map_err(db_err)?
-    .execute(params![chat.0, target.0])
-    .map_err(db_err)?;
+    db.execute(
+        &format!(
+            "UPDATE chat_log SET payload = NULL WHERE chat_id = ?1 AND kind = {} AND target = ?2",
+            log_kind::EDIT
+        ),
+        args![chat.0, target.0],
+    )?;
     let update = Update::MessageDeleted {
         chat,
         seq: target,
         log_seq: seq,
     };
-    notify_members(conn, chat, seq, update_kind::DELETED, update)
+    notify_members(db, chat, seq, update_kind::DELETED, update)
 }
 
 /// Moves the reader's mark forward (never back) and tells who needs to know.
 pub(super) fn mark_read(
-    conn: &Connection,
+    db: Db<'_>,
     reader: AccountId,
     chat: ChatId,
     up_to: Seq,
 ) -> Result<Applied, StoreError> {
-    require_member(Db::Sqlite(conn), chat, reader)?;
-    let (last_seq, read_seq): (u64, u64) = conn
-        .prepare_cached(
-            "SELECT c.last_seq, m.read_seq FROM chats c JOIN members m ON m.chat_id = c.id \
+    require_member(db, chat, reader)?;
+    let (last_seq, read_seq): (u64, u64) = db.query_one(
+        "SELECT c.last_seq, m.read_seq FROM chats c JOIN members m ON m.chat_id = c.id \
              WHERE c.id = ?1 AND m.account_id = ?2",
-        )
-        .map_err(db_err)?
-        .query_row(params![chat.0, reader.0], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .map_err(db_err)?;
+        args![chat.0, reader.0],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     let up_to = up_to.0.min(last_seq);
     if up_to <= read_seq {
         return Ok(Applied::quiet(WriteOutcome::Done));
     }
-    conn.prepare_cached("UPDATE members SET read_seq = ?3 WHERE chat_id = ?1 AND account_id = ?2")
-        .map_err(db_err)?
-        .execute(params![chat.0, reader.0, up_to])
-        .map_err(db_err)?;
-    let members = member_ids(Db::Sqlite(conn), chat)?;
+    db.execute(
+        "UPDATE members SET read_seq = ?3 WHERE chat_id = ?1 AND account_id = ?2",
+        args![chat.0, reader.0, up_to],
+    )?;
+    let members = member_ids(db, chat)?;
     let targets = if members.len() <= READ_MARK_FANOUT_MAX {
         members
     } else {
@@ -248,7 +218,7 @@ pub(super) fn mark_read(
         account: reader,
         up_to: Seq(up_to),
     };
-    fan_out(conn, &targets, p, update, &mut deliveries)?;
+    fan_out(db, &targets, p, update, &mut deliveries)?;
     Ok(Applied {
         outcome: WriteOutcome::Done,
         deliveries,

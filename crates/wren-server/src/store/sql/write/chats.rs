@@ -5,10 +5,8 @@ use crate::store::sql::views::{
     account_info, chat_info, chat_row, log_kind, member_ids, privacy, require_member, role_code,
     update_kind, ChatRow, KIND_DIRECT, KIND_GROUP, ROLE_ADMIN,
 };
-use crate::store::sql::Db;
-use crate::store::sqlite::db_err;
+use crate::store::sql::{args, Db};
 use crate::store::{Delivery, StoreError, WriteOutcome};
-use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_GROUP_MEMBERS;
 use wren_proto::{
     AccountId, AccountInfo, ChatId, ChatKind, ErrorCode, GroupAdds, Member, Role, Seq, Update,
@@ -16,7 +14,7 @@ use wren_proto::{
 
 /// Returns the direct chat of `me` and `peer`, creating it if needed.
 pub(super) fn open_direct(
-    conn: &Connection,
+    db: Db<'_>,
     me: AccountId,
     peer: AccountId,
     now: u64,
@@ -27,36 +25,35 @@ pub(super) fn open_direct(
             "you cannot open a direct chat with yourself",
         ));
     }
-    require_account(conn, peer)?;
+    require_account(db, peer)?;
     let key = format!("{}:{}", me.0.min(peer.0), me.0.max(peer.0));
-    let existing: Option<u64> = conn
-        .prepare_cached("SELECT id FROM chats WHERE direct_key = ?1")
-        .map_err(db_err)?
-        .query_row([&key], |row| row.get(0))
-        .optional()
-        .map_err(db_err)?;
+    let existing: Option<u64> = db.query_opt(
+        "SELECT id FROM chats WHERE direct_key = ?1",
+        args![&key],
+        |row| row.get(0),
+    )?;
     if let Some(id) = existing {
         return Ok(Applied::quiet(WriteOutcome::Chat(view(
-            conn,
+            db,
             ChatId(id),
             me,
         )?)));
     }
-    let chat = insert_chat(conn, KIND_DIRECT, "", Some(&key), now)?;
-    let seq = created_event(conn, chat, me, "", now)?;
-    insert_member(conn, chat, me, Role::Member, seq)?;
-    insert_member(conn, chat, peer, Role::Member, seq)?;
+    let chat = insert_chat(db, KIND_DIRECT, "", Some(&key), now)?;
+    let seq = created_event(db, chat, me, "", now)?;
+    insert_member(db, chat, me, Role::Member, seq)?;
+    insert_member(db, chat, peer, Role::Member, seq)?;
     let mut deliveries = Vec::new();
-    announce_joined(conn, chat, seq, &[me, peer], &mut deliveries)?;
+    announce_joined(db, chat, seq, &[me, peer], &mut deliveries)?;
     Ok(Applied {
-        outcome: WriteOutcome::Chat(view(conn, chat, me)?),
+        outcome: WriteOutcome::Chat(view(db, chat, me)?),
         deliveries,
     })
 }
 
 /// Creates a group with `creator` as its admin.
 pub(super) fn create_group(
-    conn: &Connection,
+    db: Db<'_>,
     creator: AccountId,
     title: &str,
     members: &[AccountId],
@@ -72,20 +69,20 @@ pub(super) fn create_group(
         return Err(too_many_members());
     }
     for &m in &everyone[1..] {
-        require_addable(conn, m)?;
+        require_addable(db, m)?;
     }
-    let chat = insert_chat(conn, KIND_GROUP, title, None, now)?;
-    let seq = created_event(conn, chat, creator, title, now)?;
+    let chat = insert_chat(db, KIND_GROUP, title, None, now)?;
+    let seq = created_event(db, chat, creator, title, now)?;
     for (i, &m) in everyone.iter().enumerate() {
         let role = if i == 0 { Role::Admin } else { Role::Member };
-        insert_member(conn, chat, m, role, seq)?;
+        insert_member(db, chat, m, role, seq)?;
     }
     // Nobody has read anything yet, so every member sees the same chat.
-    let info = view(conn, chat, creator)?;
+    let info = view(db, chat, creator)?;
     let mut deliveries = Vec::with_capacity(everyone.len());
     let p = Pointer::event(update_kind::CHAT_JOINED, chat, seq);
     fan_out(
-        conn,
+        db,
         &everyone,
         p,
         Update::ChatJoined(info.clone()),
@@ -99,18 +96,18 @@ pub(super) fn create_group(
 
 /// Adds `account` to a group (admins only; adding a member again changes nothing).
 pub(super) fn add_member(
-    conn: &Connection,
+    db: Db<'_>,
     actor: AccountId,
     chat: ChatId,
     account: AccountId,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    require_admin(conn, chat, actor, "only admins can add members")?;
-    let current = member_ids(Db::Sqlite(conn), chat)?;
+    require_admin(db, chat, actor, "only admins can add members")?;
+    let current = member_ids(db, chat)?;
     if current.contains(&account) {
         return Ok(Applied::quiet(WriteOutcome::Done));
     }
-    let added = require_addable(conn, account)?;
+    let added = require_addable(db, account)?;
     if current.len() >= MAX_GROUP_MEMBERS {
         return Err(too_many_members());
     }
@@ -119,8 +116,8 @@ pub(super) fn add_member(
         role: Some(role_code(Role::Member)),
         ..Event::new(log_kind::MEMBER_ADDED, actor)
     };
-    let seq = append_event(conn, chat, &event, now)?;
-    insert_member(conn, chat, account, Role::Member, seq)?;
+    let seq = append_event(db, chat, &event, now)?;
+    insert_member(db, chat, account, Role::Member, seq)?;
     let mut deliveries = Vec::with_capacity(current.len() + 1);
     let p = Pointer::event(update_kind::MEMBER_ADDED, chat, seq);
     let update = Update::MemberAdded {
@@ -131,8 +128,8 @@ pub(super) fn add_member(
             role: Role::Member,
         },
     };
-    fan_out(conn, &current, p, update, &mut deliveries)?;
-    announce_joined(conn, chat, seq, &[account], &mut deliveries)?;
+    fan_out(db, &current, p, update, &mut deliveries)?;
+    announce_joined(db, chat, seq, &[account], &mut deliveries)?;
     Ok(Applied {
         outcome: WriteOutcome::Done,
         deliveries,
@@ -141,19 +138,19 @@ pub(super) fn add_member(
 
 /// Removes `account` from a group; removing oneself is leaving.
 pub(super) fn remove_member(
-    conn: &Connection,
+    db: Db<'_>,
     actor: AccountId,
     chat: ChatId,
     account: AccountId,
     now: u64,
 ) -> Result<Applied, StoreError> {
     if actor == account {
-        require_member(Db::Sqlite(conn), chat, actor)?;
-        require_group(conn, chat)?;
+        require_member(db, chat, actor)?;
+        require_group(db, chat)?;
     } else {
-        require_admin(conn, chat, actor, "only admins can remove members")?;
+        require_admin(db, chat, actor, "only admins can remove members")?;
     }
-    let before = member_ids(Db::Sqlite(conn), chat)?;
+    let before = member_ids(db, chat)?;
     if !before.contains(&account) {
         return Err(StoreError::rejected(
             ErrorCode::NotFound,
@@ -164,12 +161,12 @@ pub(super) fn remove_member(
         target: Some(account.0),
         ..Event::new(log_kind::MEMBER_REMOVED, actor)
     };
-    let seq = append_event(conn, chat, &event, now)?;
-    conn.prepare_cached("DELETE FROM members WHERE chat_id = ?1 AND account_id = ?2")
-        .map_err(db_err)?
-        .execute(params![chat.0, account.0])
-        .map_err(db_err)?;
-    let promoted = promote_if_no_admin(conn, chat)?;
+    let seq = append_event(db, chat, &event, now)?;
+    db.execute(
+        "DELETE FROM members WHERE chat_id = ?1 AND account_id = ?2",
+        args![chat.0, account.0],
+    )?;
+    let promoted = promote_if_no_admin(db, chat)?;
     let mut deliveries = Vec::with_capacity(before.len());
     let p = Pointer::event(update_kind::MEMBER_REMOVED, chat, seq);
     let update = Update::MemberRemoved {
@@ -177,10 +174,10 @@ pub(super) fn remove_member(
         log_seq: seq,
         account,
     };
-    fan_out(conn, &before, p, update, &mut deliveries)?;
+    fan_out(db, &before, p, update, &mut deliveries)?;
     if let Some(promoted) = promoted {
         let remaining: Vec<AccountId> = before.into_iter().filter(|m| *m != account).collect();
-        announce_promotion(conn, chat, promoted, &remaining, now, &mut deliveries)?;
+        announce_promotion(db, chat, promoted, &remaining, now, &mut deliveries)?;
     }
     Ok(Applied {
         outcome: WriteOutcome::Done,
@@ -190,14 +187,14 @@ pub(super) fn remove_member(
 
 /// Renames a group (admins only).
 pub(super) fn rename(
-    conn: &Connection,
+    db: Db<'_>,
     actor: AccountId,
     chat: ChatId,
     title: &str,
     now: u64,
 ) -> Result<Applied, StoreError> {
-    require_admin(conn, chat, actor, "only admins can rename the group")?;
-    if super::mls::epoch_of(conn, chat)? > 0 {
+    require_admin(db, chat, actor, "only admins can rename the group")?;
+    if super::mls::epoch_of(db, chat)? > 0 {
         return Err(StoreError::rejected(
             ErrorCode::BadRequest,
             "this group is end-to-end encrypted: its title must be sealed (SealTitle)",
@@ -207,37 +204,35 @@ pub(super) fn rename(
         text: Some(title),
         ..Event::new(log_kind::RENAMED, actor)
     };
-    let seq = append_event(conn, chat, &event, now)?;
-    conn.prepare_cached("UPDATE chats SET title = ?2 WHERE id = ?1")
-        .map_err(db_err)?
-        .execute(params![chat.0, title])
-        .map_err(db_err)?;
+    let seq = append_event(db, chat, &event, now)?;
+    db.execute(
+        "UPDATE chats SET title = ?2 WHERE id = ?1",
+        args![chat.0, title],
+    )?;
     let update = Update::ChatRenamed {
         chat,
         log_seq: seq,
         title: title.to_owned(),
     };
-    notify_members(conn, chat, seq, update_kind::RENAMED, update)
+    notify_members(db, chat, seq, update_kind::RENAMED, update)
 }
 
 /// Makes the most senior member admin when no admin is left.
-fn promote_if_no_admin(conn: &Connection, chat: ChatId) -> Result<Option<AccountId>, StoreError> {
-    conn.prepare_cached(
+fn promote_if_no_admin(db: Db<'_>, chat: ChatId) -> Result<Option<AccountId>, StoreError> {
+    db.query_opt(
         "UPDATE members SET role = ?2 WHERE chat_id = ?1 \
          AND NOT EXISTS (SELECT 1 FROM members WHERE chat_id = ?1 AND role = ?2) \
          AND account_id = (SELECT account_id FROM members WHERE chat_id = ?1 \
                            ORDER BY joined_seq, account_id LIMIT 1) \
          RETURNING account_id",
+        args![chat.0, ROLE_ADMIN],
+        |row| row.get(0).map(AccountId),
     )
-    .map_err(db_err)?
-    .query_row(params![chat.0, ROLE_ADMIN], |row| row.get(0).map(AccountId))
-    .optional()
-    .map_err(db_err)
 }
 
 /// Logs and announces to `members` that `account` is now an admin.
 fn announce_promotion(
-    conn: &Connection,
+    db: Db<'_>,
     chat: ChatId,
     account: AccountId,
     members: &[AccountId],
@@ -249,7 +244,7 @@ fn announce_promotion(
         role: Some(role_code(Role::Admin)),
         ..Event::new(log_kind::ROLE_CHANGED, account)
     };
-    let seq = append_event(conn, chat, &event, now)?;
+    let seq = append_event(db, chat, &event, now)?;
     let p = Pointer::event(update_kind::ROLE_CHANGED, chat, seq);
     let update = Update::RoleChanged {
         chat,
@@ -257,29 +252,24 @@ fn announce_promotion(
         account,
         role: Role::Admin,
     };
-    fan_out(conn, members, p, update, deliveries)
+    fan_out(db, members, p, update, deliveries)
 }
 
 /// The chat as `viewer` sees it; it must exist.
-fn view(
-    conn: &Connection,
-    chat: ChatId,
-    viewer: AccountId,
-) -> Result<wren_proto::ChatInfo, StoreError> {
-    chat_info(Db::Sqlite(conn), chat, viewer)?
-        .ok_or_else(|| StoreError::Corrupt(format!("chat {chat} vanished")))
+fn view(db: Db<'_>, chat: ChatId, viewer: AccountId) -> Result<wren_proto::ChatInfo, StoreError> {
+    chat_info(db, chat, viewer)?.ok_or_else(|| StoreError::Corrupt(format!("chat {chat} vanished")))
 }
 
 /// Checks that the caller is an admin of a group: not a member → Forbidden, direct chat →
 /// BadRequest, plain member → Forbidden with `why`.
 pub(super) fn require_admin(
-    conn: &Connection,
+    db: Db<'_>,
     chat: ChatId,
     actor: AccountId,
     why: &'static str,
 ) -> Result<(), StoreError> {
-    let role = require_member(Db::Sqlite(conn), chat, actor)?;
-    require_group(conn, chat)?;
+    let role = require_member(db, chat, actor)?;
+    require_group(db, chat)?;
     if role != Role::Admin {
         return Err(StoreError::rejected(ErrorCode::Forbidden, why));
     }
@@ -287,8 +277,8 @@ pub(super) fn require_admin(
 }
 
 /// Refuses membership changes on direct chats.
-fn require_group(conn: &Connection, chat: ChatId) -> Result<ChatRow, StoreError> {
-    let row = chat_row(Db::Sqlite(conn), chat)?.ok_or_else(StoreError::not_member)?;
+fn require_group(db: Db<'_>, chat: ChatId) -> Result<ChatRow, StoreError> {
+    let row = chat_row(db, chat)?.ok_or_else(StoreError::not_member)?;
     if row.kind == ChatKind::Direct {
         return Err(StoreError::rejected(
             ErrorCode::BadRequest,
@@ -299,9 +289,9 @@ fn require_group(conn: &Connection, chat: ChatId) -> Result<ChatRow, StoreError>
 }
 
 /// Checks that an account exists and lets others add it to groups.
-fn require_addable(conn: &Connection, account: AccountId) -> Result<AccountInfo, StoreError> {
-    let info = account_info(Db::Sqlite(conn), account)?.ok_or(no_such_user())?;
-    if privacy(Db::Sqlite(conn), account)?.group_adds == GroupAdds::Nobody {
+fn require_addable(db: Db<'_>, account: AccountId) -> Result<AccountInfo, StoreError> {
+    let info = account_info(db, account)?.ok_or(no_such_user())?;
+    if privacy(db, account)?.group_adds == GroupAdds::Nobody {
         return Err(StoreError::rejected(
             ErrorCode::PrivacyRestricted,
             format!("@{} does not allow being added to groups", info.username),
@@ -311,10 +301,8 @@ fn require_addable(conn: &Connection, account: AccountId) -> Result<AccountInfo,
 }
 
 /// Checks that an account exists.
-fn require_account(conn: &Connection, account: AccountId) -> Result<(), StoreError> {
-    account_info(Db::Sqlite(conn), account)?
-        .ok_or(no_such_user())
-        .map(|_| ())
+fn require_account(db: Db<'_>, account: AccountId) -> Result<(), StoreError> {
+    account_info(db, account)?.ok_or(no_such_user()).map(|_| ())
 }
 
 fn no_such_user() -> StoreError {
@@ -330,26 +318,23 @@ fn too_many_members() -> StoreError {
 
 /// Inserts a chat row and returns its id.
 fn insert_chat(
-    conn: &Connection,
+    db: Db<'_>,
     kind: i64,
     title: &str,
     direct_key: Option<&str>,
     now: u64,
 ) -> Result<ChatId, StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO chats (kind, title, created_at, direct_key) VALUES (?1, ?2, ?3, ?4)",
+    db.query_one(
+        "INSERT INTO chats (kind, title, created_at, direct_key) VALUES (?1, ?2, ?3, ?4) \
+         RETURNING id",
+        args![kind, title, now, direct_key],
+        |r| r.get(0).map(ChatId),
     )
-    .map_err(db_err)?
-    .execute(params![kind, title, now, direct_key])
-    .map_err(db_err)?;
-    u64::try_from(conn.last_insert_rowid())
-        .map(ChatId)
-        .map_err(|_| StoreError::Corrupt("negative chat id".into()))
 }
 
 /// Logs the "chat created" event with the first title, the first position of every chat.
 fn created_event(
-    conn: &Connection,
+    db: Db<'_>,
     chat: ChatId,
     actor: AccountId,
     title: &str,
@@ -359,22 +344,20 @@ fn created_event(
         text: Some(title),
         ..Event::new(log_kind::CREATED, actor)
     };
-    append_event(conn, chat, &event, now)
+    append_event(db, chat, &event, now)
 }
 
 /// Inserts a membership row.
 fn insert_member(
-    conn: &Connection,
+    db: Db<'_>,
     chat: ChatId,
     account: AccountId,
     role: Role,
     joined_seq: Seq,
 ) -> Result<(), StoreError> {
-    conn.prepare_cached(
+    db.execute(
         "INSERT INTO members (chat_id, account_id, role, joined_seq) VALUES (?1, ?2, ?3, ?4)",
-    )
-    .map_err(db_err)?
-    .execute(params![chat.0, account.0, role_code(role), joined_seq.0])
-    .map_err(db_err)?;
+        args![chat.0, account.0, role_code(role), joined_seq.0],
+    )?;
     Ok(())
 }

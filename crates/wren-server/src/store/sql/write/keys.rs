@@ -4,27 +4,24 @@
 //! when many claims for the same account arrive together.
 
 use super::Applied;
-use crate::store::sqlite::db_err;
+use crate::store::sql::{args, Db};
 use crate::store::{StoreError, WriteOutcome};
-use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_KEY_PACKAGE_POOL;
 use wren_proto::{AccountId, ClaimedKeyPackage, DeviceId, ErrorCode};
 
 /// The identity key of a live device of `account` (`None` while it has none), or
 /// `Unauthorized` when the device is revoked or not the account's.
 fn live_identity_key(
-    conn: &Connection,
+    db: Db<'_>,
     account: AccountId,
     device: DeviceId,
 ) -> Result<Option<Vec<u8>>, StoreError> {
-    conn.prepare_cached(
+    db.query_opt(
         "SELECT identity_key FROM devices \
          WHERE id = ?1 AND account_id = ?2 AND revoked_at IS NULL",
-    )
-    .map_err(db_err)?
-    .query_row(params![device.0, account.0], |row| row.get(0))
-    .optional()
-    .map_err(db_err)?
+        args![device.0, account.0],
+        |row| row.get(0),
+    )?
     .ok_or(StoreError::rejected(
         ErrorCode::Unauthorized,
         "this session is no longer valid; sign in again",
@@ -33,51 +30,52 @@ fn live_identity_key(
 
 /// Sets a device's identity key once; the same key again changes nothing.
 pub(super) fn set_identity_key(
-    conn: &Connection,
+    db: Db<'_>,
     account: AccountId,
     device: DeviceId,
     key: &[u8; 32],
 ) -> Result<Applied, StoreError> {
-    match live_identity_key(conn, account, device)? {
+    match live_identity_key(db, account, device)? {
         Some(existing) if existing == key => Ok(Applied::quiet(WriteOutcome::Done)),
         Some(_) => Err(StoreError::rejected(
             ErrorCode::Conflict,
             "this device already has a different identity key; a device's identity never changes",
         )),
         None => {
-            conn.prepare_cached("UPDATE devices SET identity_key = ?2 WHERE id = ?1")
-                .map_err(db_err)?
-                .execute(params![device.0, &key[..]])
-                .map_err(db_err)?;
+            db.execute(
+                "UPDATE devices SET identity_key = ?2 WHERE id = ?1",
+                args![device.0, &key[..]],
+            )?;
             Ok(Applied::quiet(WriteOutcome::Done))
         }
     }
 }
 
 /// How many packages are in a device's pool.
-fn pool_size(conn: &Connection, device: DeviceId) -> Result<u64, StoreError> {
-    conn.prepare_cached("SELECT COUNT(*) FROM key_packages WHERE device_id = ?1")
-        .map_err(db_err)?
-        .query_row([device.0], |row| row.get(0))
-        .map_err(db_err)
+fn pool_size(db: Db<'_>, device: DeviceId) -> Result<u64, StoreError> {
+    db.query_one(
+        "SELECT COUNT(*) FROM key_packages WHERE device_id = ?1",
+        args![device.0],
+        |row| row.get(0),
+    )
 }
 
 /// Adds packages to a device's pool (refusing to grow it past [`MAX_KEY_PACKAGE_POOL`])
 /// and replaces its last-resort package if one is given.
 pub(super) fn upload(
-    conn: &Connection,
+    db: Db<'_>,
     account: AccountId,
     device: DeviceId,
     packages: &[Vec<u8>],
     last_resort: Option<&[u8]>,
 ) -> Result<Applied, StoreError> {
-    if live_identity_key(conn, account, device)?.is_none() {
+    if live_identity_key(db, account, device)?.is_none() {
         return Err(StoreError::rejected(
             ErrorCode::BadRequest,
             "set this device's identity key before uploading key packages",
         ));
     }
-    let pooled = pool_size(conn, device)?;
+    let pooled = pool_size(db, device)?;
     let total = pooled + packages.len() as u64;
     if total > MAX_KEY_PACKAGE_POOL as u64 {
         return Err(StoreError::rejected(
@@ -89,17 +87,17 @@ pub(super) fn upload(
             ),
         ));
     }
-    let mut insert = conn
-        .prepare_cached("INSERT INTO key_packages (device_id, package) VALUES (?1, ?2)")
-        .map_err(db_err)?;
     for package in packages {
-        insert.execute(params![device.0, package]).map_err(db_err)?;
+        db.execute(
+            "INSERT INTO key_packages (device_id, package) VALUES (?1, ?2)",
+            args![device.0, package],
+        )?;
     }
     if let Some(last_resort) = last_resort {
-        conn.prepare_cached("UPDATE devices SET last_resort_package = ?2 WHERE id = ?1")
-            .map_err(db_err)?
-            .execute(params![device.0, last_resort])
-            .map_err(db_err)?;
+        db.execute(
+            "UPDATE devices SET last_resort_package = ?2 WHERE id = ?1",
+            args![device.0, last_resort],
+        )?;
     }
     let remaining =
         u32::try_from(total).map_err(|_| StoreError::Corrupt(format!("{total} key packages")))?;
@@ -108,12 +106,12 @@ pub(super) fn upload(
 
 /// Takes one package of every live device of `account` that has an identity key: the
 /// oldest of its pool, else its last-resort package (kept), else none.
-pub(super) fn claim(conn: &Connection, account: AccountId) -> Result<Applied, StoreError> {
-    let exists = conn
-        .prepare_cached("SELECT 1 FROM accounts WHERE id = ?1")
-        .map_err(db_err)?
-        .exists([account.0])
-        .map_err(db_err)?;
+pub(super) fn claim(db: Db<'_>, account: AccountId) -> Result<Applied, StoreError> {
+    let exists: bool = db.query_one(
+        "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)",
+        args![account.0],
+        |r| r.get(0),
+    )?;
     if !exists {
         return Err(StoreError::rejected(
             ErrorCode::NotFound,
@@ -121,33 +119,24 @@ pub(super) fn claim(conn: &Connection, account: AccountId) -> Result<Applied, St
         ));
     }
     let devices: Vec<(u64, Vec<u8>, Option<Vec<u8>>)> = {
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, identity_key, last_resort_package FROM devices \
+        let rows = db.query_all(
+            "SELECT id, identity_key, last_resort_package FROM devices \
                  WHERE account_id = ?1 AND revoked_at IS NULL AND identity_key IS NOT NULL \
                  ORDER BY id",
-            )
-            .map_err(db_err)?;
-        let rows = stmt
-            .query_map([account.0], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-            })
-            .map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)?
+            args![account.0],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?;
+        Ok(rows)?
     };
-    let mut take = conn
-        .prepare_cached(
+    let mut claimed = Vec::with_capacity(devices.len());
+    for (device, identity_key, last_resort) in devices {
+        let pooled: Option<Vec<u8>> = db.query_opt(
             "DELETE FROM key_packages WHERE id = \
              (SELECT id FROM key_packages WHERE device_id = ?1 ORDER BY id LIMIT 1) \
              RETURNING package",
-        )
-        .map_err(db_err)?;
-    let mut claimed = Vec::with_capacity(devices.len());
-    for (device, identity_key, last_resort) in devices {
-        let pooled: Option<Vec<u8>> = take
-            .query_row([device], |row| row.get(0))
-            .optional()
-            .map_err(db_err)?;
+            args![device],
+            |row| row.get(0),
+        )?;
         let (package, last_resort) = match pooled {
             Some(package) => (Some(package), false),
             None => {
@@ -166,14 +155,14 @@ pub(super) fn claim(conn: &Connection, account: AccountId) -> Result<Applied, St
 }
 
 /// Deletes a device's key packages and its last-resort package (when it is revoked).
-pub(super) fn forget_packages(conn: &Connection, device: DeviceId) -> Result<(), StoreError> {
-    conn.prepare_cached("DELETE FROM key_packages WHERE device_id = ?1")
-        .map_err(db_err)?
-        .execute([device.0])
-        .map_err(db_err)?;
-    conn.prepare_cached("UPDATE devices SET last_resort_package = NULL WHERE id = ?1")
-        .map_err(db_err)?
-        .execute([device.0])
-        .map_err(db_err)?;
+pub(super) fn forget_packages(db: Db<'_>, device: DeviceId) -> Result<(), StoreError> {
+    db.execute(
+        "DELETE FROM key_packages WHERE device_id = ?1",
+        args![device.0],
+    )?;
+    db.execute(
+        "UPDATE devices SET last_resort_package = NULL WHERE id = ?1",
+        args![device.0],
+    )?;
     Ok(())
 }
