@@ -7,8 +7,10 @@
 //! call rusqlite directly from `store/sqlite/`.
 
 pub(crate) mod channels;
+pub(crate) mod difference;
 pub(crate) mod plans;
 pub(crate) mod presence;
+pub(crate) mod read;
 pub(crate) mod sponsored;
 pub(crate) mod views;
 pub(crate) mod write;
@@ -172,6 +174,12 @@ impl From<i64> for Param<'_> {
 impl From<u64> for Param<'_> {
     fn from(v: u64) -> Self {
         Param::UInt(v)
+    }
+}
+
+impl From<usize> for Param<'_> {
+    fn from(v: usize) -> Self {
+        Param::UInt(u64::try_from(v).unwrap_or(u64::MAX))
     }
 }
 

@@ -1,16 +1,14 @@
 //! The SQLite store: one writer thread with group commit, a pool of readers, WAL mode.
 
-mod difference;
 mod lock;
 mod maintenance;
-mod read;
 mod reader;
 mod schema;
 mod writer;
 
 pub use maintenance::{backup, migrate, restore, CopyProgress, Migrated, Restored};
 
-use crate::store::sql::{channels, plans, presence, sponsored, views, write, Db};
+use crate::store::sql::{channels, difference, plans, presence, read, sponsored, views, write, Db};
 use crate::store::{
     ChatPage, Credentials, OpenStoreError, Store, StoreError, TokenOwner, UpdateSink, WriteOp,
     WriteTicket,
@@ -89,26 +87,26 @@ impl Store for SqliteStore {
 
     async fn token_owner(&self, token_hash: [u8; 32]) -> Result<Option<TokenOwner>, StoreError> {
         self.readers
-            .with(move |c| read::token_owner(c, &token_hash))
+            .snapshot(move |db| read::token_owner(db, &token_hash))
             .await
     }
 
     async fn privacy(&self, account: AccountId) -> Result<Privacy, StoreError> {
         self.readers
-            .with(move |c| views::privacy(Db::Sqlite(c), account))
+            .snapshot(move |db| views::privacy(db, account))
             .await
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
         let username = username.to_owned();
         self.readers
-            .with(move |c| read::credentials(c, &username))
+            .snapshot(move |db| read::credentials(db, &username))
             .await
     }
 
     async fn pts(&self, account: AccountId) -> Result<Pts, StoreError> {
         self.readers
-            .with(move |c| views::account_pts(Db::Sqlite(c), account).map(Pts))
+            .snapshot(move |db| views::account_pts(db, account).map(Pts))
             .await
     }
 
@@ -118,19 +116,19 @@ impl Store for SqliteStore {
         current: DeviceId,
     ) -> Result<Vec<DeviceInfo>, StoreError> {
         self.readers
-            .with(move |c| read::devices(c, account, current))
+            .snapshot(move |db| read::devices(db, account, current))
             .await
     }
 
     async fn key_package_count(&self, device: DeviceId) -> Result<u32, StoreError> {
         self.readers
-            .with(move |c| read::key_package_count(c, device))
+            .snapshot(move |db| read::key_package_count(db, device))
             .await
     }
 
     async fn device_keys(&self, account: AccountId) -> Result<Vec<DeviceKey>, StoreError> {
         self.readers
-            .with(move |c| read::device_keys(c, account))
+            .snapshot(move |db| read::device_keys(db, account))
             .await
     }
 
@@ -140,7 +138,7 @@ impl Store for SqliteStore {
         chat: ChatId,
     ) -> Result<(u64, Option<Vec<u8>>), StoreError> {
         self.readers
-            .with(move |c| read::group_info(c, account, chat))
+            .snapshot(move |db| read::group_info(db, account, chat))
             .await
     }
 
@@ -150,7 +148,7 @@ impl Store for SqliteStore {
         chat: ChatId,
     ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
         self.readers
-            .with(move |c| read::sealed_title(c, account, chat))
+            .snapshot(move |db| read::sealed_title(db, account, chat))
             .await
     }
 
@@ -160,7 +158,7 @@ impl Store for SqliteStore {
         channel: ChannelId,
     ) -> Result<ChannelInfo, StoreError> {
         self.readers
-            .with(move |c| channels::visible(Db::Sqlite(c), account, channel))
+            .snapshot(move |db| channels::visible(db, account, channel))
             .await
     }
 
@@ -170,13 +168,13 @@ impl Store for SqliteStore {
         handle: String,
     ) -> Result<ChannelInfo, StoreError> {
         self.readers
-            .with(move |c| channels::by_handle(Db::Sqlite(c), account, &handle))
+            .snapshot(move |db| channels::by_handle(db, account, &handle))
             .await
     }
 
     async fn my_channels(&self, account: AccountId) -> Result<Vec<ChannelInfo>, StoreError> {
         self.readers
-            .with(move |c| channels::mine(Db::Sqlite(c), account))
+            .snapshot(move |db| channels::mine(db, account))
             .await
     }
 
@@ -186,13 +184,13 @@ impl Store for SqliteStore {
         channel: ChannelId,
     ) -> Result<Vec<wren_proto::ChannelAdmin>, StoreError> {
         self.readers
-            .with(move |c| channels::admins(Db::Sqlite(c), account, channel))
+            .snapshot(move |db| channels::admins(db, account, channel))
             .await
     }
 
     async fn channel_ids(&self, account: AccountId) -> Result<Vec<ChannelId>, StoreError> {
         self.readers
-            .with(move |c| channels::ids_of(Db::Sqlite(c), account))
+            .snapshot(move |db| channels::ids_of(db, account))
             .await
     }
 
@@ -204,7 +202,7 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<ChannelPosts, StoreError> {
         self.readers
-            .with(move |c| channels::difference(Db::Sqlite(c), account, channel, since, limit))
+            .snapshot(move |db| channels::difference(db, account, channel, since, limit))
             .await
     }
 
@@ -216,7 +214,7 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<ChannelPosts, StoreError> {
         self.readers
-            .with(move |c| channels::history(Db::Sqlite(c), account, channel, before, limit))
+            .snapshot(move |db| channels::history(db, account, channel, before, limit))
             .await
     }
 
@@ -226,7 +224,7 @@ impl Store for SqliteStore {
         query: DirectoryQuery,
     ) -> Result<Vec<ChannelInfo>, StoreError> {
         self.readers
-            .with(move |c| channels::search(Db::Sqlite(c), account, &query))
+            .snapshot(move |db| channels::search(db, account, &query))
             .await
     }
 
@@ -237,21 +235,15 @@ impl Store for SqliteStore {
         min_subscribers: u64,
     ) -> Result<Option<SponsoredMessage>, StoreError> {
         self.readers
-            .with(move |c| {
-                sponsored::serve(
-                    Db::Sqlite(c),
-                    reader,
-                    channel,
-                    min_subscribers,
-                    writer::now_ms(),
-                )
+            .snapshot(move |db| {
+                sponsored::serve(db, reader, channel, min_subscribers, writer::now_ms())
             })
             .await
     }
 
     async fn campaigns(&self, advertiser: AccountId) -> Result<Vec<CampaignReport>, StoreError> {
         self.readers
-            .with(move |c| sponsored::mine(Db::Sqlite(c), advertiser, None))
+            .snapshot(move |db| sponsored::mine(db, advertiser, None))
             .await
     }
 
@@ -261,25 +253,25 @@ impl Store for SqliteStore {
         channel: ChannelId,
     ) -> Result<ChannelEarnings, StoreError> {
         self.readers
-            .with(move |c| sponsored::earnings(Db::Sqlite(c), account, channel))
+            .snapshot(move |db| sponsored::earnings(db, account, channel))
             .await
     }
 
     async fn plan(&self, account: AccountId) -> Result<PlanInfo, StoreError> {
         self.readers
-            .with(move |c| plans::plan(Db::Sqlite(c), account, writer::now_ms()))
+            .snapshot(move |db| plans::plan(db, account, writer::now_ms()))
             .await
     }
 
     async fn pinned_chats(&self, account: AccountId) -> Result<Vec<ChatId>, StoreError> {
         self.readers
-            .with(move |c| write::pinned_chats(Db::Sqlite(c), account))
+            .snapshot(move |db| write::pinned_chats(db, account))
             .await
     }
 
     async fn folders(&self, account: AccountId) -> Result<Vec<wren_proto::Folder>, StoreError> {
         self.readers
-            .with(move |c| write::folders(Db::Sqlite(c), account))
+            .snapshot(move |db| write::folders(db, account))
             .await
     }
 
@@ -288,7 +280,7 @@ impl Store for SqliteStore {
         account: AccountId,
     ) -> Result<Vec<wren_proto::ChatSettings>, StoreError> {
         self.readers
-            .with(move |c| write::chat_settings(Db::Sqlite(c), account))
+            .snapshot(move |db| write::chat_settings(db, account))
             .await
     }
 
@@ -298,19 +290,19 @@ impl Store for SqliteStore {
         accounts: Vec<AccountId>,
     ) -> Result<Vec<crate::store::SeenBy>, StoreError> {
         self.readers
-            .with(move |c| presence::seen_by(Db::Sqlite(c), viewer, &accounts))
+            .snapshot(move |db| presence::seen_by(db, viewer, &accounts))
             .await
     }
 
     async fn presence_audience(&self, account: AccountId) -> Result<Vec<AccountId>, StoreError> {
         self.readers
-            .with(move |c| presence::audience(Db::Sqlite(c), account))
+            .snapshot(move |db| presence::audience(db, account))
             .await
     }
 
     async fn profile(&self, account: AccountId) -> Result<Option<wren_proto::Profile>, StoreError> {
         self.readers
-            .with(move |c| views::profile(Db::Sqlite(c), account))
+            .snapshot(move |db| views::profile(db, account))
             .await
     }
 
@@ -319,14 +311,14 @@ impl Store for SqliteStore {
         account: AccountId,
     ) -> Result<Option<BusinessProfile>, StoreError> {
         self.readers
-            .with(move |c| plans::profile(Db::Sqlite(c), account, writer::now_ms()))
+            .snapshot(move |db| plans::profile(db, account, writer::now_ms()))
             .await
     }
 
     async fn lookup_user(&self, username: &str) -> Result<Option<AccountInfo>, StoreError> {
         let username = username.to_owned();
         self.readers
-            .with(move |c| read::lookup_user(c, &username))
+            .snapshot(move |db| read::lookup_user(db, &username))
             .await
     }
 
@@ -336,13 +328,13 @@ impl Store for SqliteStore {
         after: Option<ChatId>,
     ) -> Result<ChatPage, StoreError> {
         self.readers
-            .with(move |c| read::chats(c, account, after))
+            .snapshot(move |db| read::chats(db, account, after))
             .await
     }
 
     async fn chat(&self, account: AccountId, chat: ChatId) -> Result<ChatInfo, StoreError> {
         self.readers
-            .with(move |c| read::chat(c, account, chat))
+            .snapshot(move |db| read::chat(db, account, chat))
             .await
     }
 
@@ -352,7 +344,7 @@ impl Store for SqliteStore {
         chat: ChatId,
     ) -> Result<Vec<AccountId>, StoreError> {
         self.readers
-            .with(move |c| read::members_of(c, account, chat))
+            .snapshot(move |db| read::members_of(db, account, chat))
             .await
     }
 
@@ -364,7 +356,7 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<Message>, StoreError> {
         self.readers
-            .with(move |c| read::history(c, account, chat, before, limit))
+            .snapshot(move |db| read::history(db, account, chat, before, limit))
             .await
     }
 
@@ -376,7 +368,7 @@ impl Store for SqliteStore {
         max_difference: u64,
     ) -> Result<Difference, StoreError> {
         self.readers
-            .with(move |c| difference::difference(c, account, since, limit, max_difference))
+            .snapshot(move |db| difference::difference(db, account, since, limit, max_difference))
             .await
     }
 

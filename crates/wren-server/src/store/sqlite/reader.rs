@@ -1,6 +1,7 @@
 //! A small pool of read connections used from blocking threads (WAL allows many readers).
 
 use super::schema::open_connection;
+use crate::store::sql::Db;
 use crate::store::StoreError;
 use rusqlite::Connection;
 use std::path::Path;
@@ -24,6 +25,20 @@ impl ReaderPool {
             idle: Mutex::new(idle),
             permits: Semaphore::new(size),
         }))
+    }
+
+    /// Runs `f` in a read transaction (one consistent snapshot, however many queries it
+    /// makes) on a pooled connection, on a blocking thread.
+    pub(super) async fn snapshot<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Db<'_>) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(super::db_err)?;
+            f(Db::Sqlite(&tx))
+        })
+        .await
     }
 
     /// Runs `f` with a read connection on a blocking thread.

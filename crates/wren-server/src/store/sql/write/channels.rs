@@ -171,8 +171,8 @@ fn insert_member(
     now: u64,
 ) -> Result<bool, StoreError> {
     let inserted = db.execute(
-        "INSERT OR IGNORE INTO channel_members (channel_id, account_id, role, joined_at) \
-             VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO channel_members (channel_id, account_id, role, joined_at) \
+         VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
         args![channel.0, account.0, role_code(role), now],
     )?;
     Ok(inserted == 1)
@@ -372,9 +372,10 @@ fn record_views(
     let mut fresh: BTreeMap<(ChannelId, Seq), u64> = BTreeMap::new();
     for (channel, seq, account) in views {
         let counted = db.execute(
-            "INSERT OR IGNORE INTO post_views (channel_id, seq, account_id) \
+            "INSERT INTO post_views (channel_id, seq, account_id) \
              SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM channel_posts \
-             WHERE channel_id = ?1 AND seq = ?2 AND deleted = 0)",
+             WHERE channel_id = ?1 AND seq = ?2 AND deleted = 0) \
+             ON CONFLICT DO NOTHING",
             args![channel.0, seq.0, account.0],
         )?;
         if counted == 1 {

@@ -159,8 +159,8 @@ pub(super) fn delete(
     }
     let seq = append_event(db, chat, &pointing_at(log_kind::DELETE, actor, target), now)?;
     db.execute(
-        "UPDATE chat_log SET payload = X'', deleted = 1 WHERE chat_id = ?1 AND seq = ?2",
-        args![chat.0, target.0],
+        "UPDATE chat_log SET payload = ?3, deleted = 1 WHERE chat_id = ?1 AND seq = ?2",
+        args![chat.0, target.0, Vec::new()],
     )?;
     // Deleted for everyone means its earlier versions too.
     db.execute(

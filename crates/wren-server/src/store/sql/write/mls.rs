@@ -30,10 +30,16 @@ pub(super) fn publish_commit(
         return Err(stale_or_unknown(commit.epoch, current));
     }
     let epoch = current + 1;
-    db.execute(
-        "UPDATE chats SET mls_epoch = ?2, group_info = ?3 WHERE id = ?1",
-        args![chat.0, epoch, commit.group_info],
+    // Conditional on the epoch read above: when another writer (another node, on a
+    // database with concurrent writers) moved the group on meanwhile, this changes nothing
+    // and the commit is refused as stale.
+    let moved = db.execute(
+        "UPDATE chats SET mls_epoch = ?2, group_info = ?3 WHERE id = ?1 AND mls_epoch = ?4",
+        args![chat.0, epoch, commit.group_info, current],
     )?;
+    if moved == 0 {
+        return Err(stale_or_unknown(commit.epoch, epoch));
+    }
     let log_seq = append_handshake(
         db,
         chat,

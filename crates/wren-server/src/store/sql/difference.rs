@@ -8,15 +8,13 @@
 //! removed from) is rebuilt as the chat was at the departure, so that nothing that
 //! happened afterwards (a new title, later edits, the chat's length) reaches them.
 
-use super::db_err;
 use super::read::FRAME_BUDGET;
 use crate::store::sql::views::{
     account_info, account_pts, chat_info, chat_info_as_of, departure_at_or_after, log_kind,
     message, message_as_of, role_of, update_kind,
 };
-use crate::store::sql::Db;
+use crate::store::sql::{args, Db};
 use crate::store::StoreError;
-use rusqlite::{params, Connection, OptionalExtension};
 use wren_proto::rules::MAX_DIFFERENCE_PAGE;
 use wren_proto::{
     AccountId, ChatId, ChatInfo, Difference, Member, Pts, Seq, Update, UpdateEnvelope,
@@ -25,49 +23,42 @@ use wren_proto::{
 /// The account's updates after `since`, oldest first, or `TooFarBehind` (also for a
 /// `since` ahead of the log: the client saw updates this database no longer has, because
 /// it was restored from a backup).
-pub(super) fn difference(
-    conn: &mut Connection,
+pub(crate) fn difference(
+    db: Db<'_>,
     account: AccountId,
     since: Pts,
     limit: u32,
     max_difference: u64,
 ) -> Result<Difference, StoreError> {
-    let tx = conn.transaction().map_err(db_err)?;
-    let current = account_pts(Db::Sqlite(&tx), account)?;
+    let current = account_pts(db, account)?;
     if since.0 > current || current - since.0 > max_difference {
         return Ok(Difference::TooFarBehind {
             current: Pts(current),
         });
     }
     let pointers: Vec<(u64, i64, u64, u64, u64)> = {
-        let mut stmt = tx
-            .prepare_cached(
-                "SELECT pts, kind, chat_id, seq, extra FROM updates \
+        let rows = db.query_all(
+            "SELECT pts, kind, chat_id, seq, extra FROM updates \
                  WHERE account_id = ?1 AND pts > ?2 ORDER BY pts LIMIT ?3",
-            )
-            .map_err(db_err)?;
-        let rows = stmt
-            .query_map(
-                params![account.0, since.0, limit.min(MAX_DIFFERENCE_PAGE)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)?
+            args![account.0, since.0, limit.min(MAX_DIFFERENCE_PAGE)],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+        Ok(rows)?
     };
     let mut joined: Vec<ChatInfo> = Vec::new();
     let mut updates = Vec::with_capacity(pointers.len());
     let mut bytes = 0;
     for (pts, kind, chat, seq, extra) in pointers {
         let (chat, seq) = (ChatId(chat), Seq(seq));
-        let left = departure_at_or_after(Db::Sqlite(&tx), chat, account, seq)?;
+        let left = departure_at_or_after(db, chat, account, seq)?;
         let update = match (kind, left) {
             (update_kind::CHAT_JOINED, None) => {
-                Update::ChatJoined(joined_view(&tx, &mut joined, chat, account)?)
+                Update::ChatJoined(joined_view(db, &mut joined, chat, account)?)
             }
             (update_kind::CHAT_JOINED, Some(left)) => Update::ChatJoined(
-                chat_info_as_of(Db::Sqlite(&tx), chat, left)?.ok_or_else(|| corrupt(chat, seq))?,
+                chat_info_as_of(db, chat, left)?.ok_or_else(|| corrupt(chat, seq))?,
             ),
-            _ => rebuild(&tx, account, kind, chat, seq, extra, left)?,
+            _ => rebuild(db, account, kind, chat, seq, extra, left)?,
         };
         let envelope = UpdateEnvelope {
             pts: Pts(pts),
@@ -88,7 +79,7 @@ pub(super) fn difference(
 
 /// The chat as the account sees it now, computed once per page.
 fn joined_view(
-    conn: &Connection,
+    db: Db<'_>,
     cache: &mut Vec<ChatInfo>,
     chat: ChatId,
     account: AccountId,
@@ -96,7 +87,7 @@ fn joined_view(
     if let Some(info) = cache.iter().find(|c| c.id == chat) {
         return Ok(info.clone());
     }
-    let info = chat_info(Db::Sqlite(conn), chat, account)?.ok_or_else(|| corrupt(chat, Seq(0)))?;
+    let info = chat_info(db, chat, account)?.ok_or_else(|| corrupt(chat, Seq(0)))?;
     cache.push(info.clone());
     Ok(info)
 }
@@ -104,7 +95,7 @@ fn joined_view(
 /// Rebuilds one update (other than `ChatJoined`) from its pointer row, as the chat is now
 /// or, for a former member, as it was when they `left`.
 fn rebuild(
-    conn: &Connection,
+    db: Db<'_>,
     account: AccountId,
     kind: i64,
     chat: ChatId,
@@ -113,15 +104,15 @@ fn rebuild(
     left: Option<Seq>,
 ) -> Result<Update, StoreError> {
     let message_then = |target: Seq| match left {
-        Some(left) => message_as_of(Db::Sqlite(conn), chat, target, left),
-        None => message(Db::Sqlite(conn), chat, target),
+        Some(left) => message_as_of(db, chat, target, left),
+        None => message(db, chat, target),
     };
     match kind {
         update_kind::NEW_MESSAGE => message_then(seq)?
             .map(Update::NewMessage)
             .ok_or_else(|| corrupt(chat, seq)),
         update_kind::EDITED => {
-            let event = event(conn, chat, seq)?;
+            let event = event(db, chat, seq)?;
             let target = Seq(event.target);
             let msg = message_then(target)?.ok_or_else(|| corrupt(chat, target))?;
             Ok(Update::MessageEdited {
@@ -134,18 +125,17 @@ fn rebuild(
         }
         update_kind::DELETED => Ok(Update::MessageDeleted {
             chat,
-            seq: Seq(event(conn, chat, seq)?.target),
+            seq: Seq(event(db, chat, seq)?.target),
             log_seq: seq,
         }),
         update_kind::MEMBER_ADDED => {
-            let event = event(conn, chat, seq)?;
+            let event = event(db, chat, seq)?;
             let who = AccountId(event.target);
             Ok(Update::MemberAdded {
                 chat,
                 log_seq: seq,
                 member: Member {
-                    account: account_info(Db::Sqlite(conn), who)?
-                        .ok_or_else(|| corrupt(chat, seq))?,
+                    account: account_info(db, who)?.ok_or_else(|| corrupt(chat, seq))?,
                     role: role_of(event.role),
                 },
             })
@@ -153,15 +143,15 @@ fn rebuild(
         update_kind::MEMBER_REMOVED => Ok(Update::MemberRemoved {
             chat,
             log_seq: seq,
-            account: AccountId(event(conn, chat, seq)?.target),
+            account: AccountId(event(db, chat, seq)?.target),
         }),
         update_kind::RENAMED => Ok(Update::ChatRenamed {
             chat,
             log_seq: seq,
-            title: event(conn, chat, seq)?.text,
+            title: event(db, chat, seq)?.text,
         }),
         update_kind::ROLE_CHANGED => {
-            let event = event(conn, chat, seq)?;
+            let event = event(db, chat, seq)?;
             Ok(Update::RoleChanged {
                 chat,
                 log_seq: seq,
@@ -175,17 +165,17 @@ fn rebuild(
             up_to: seq,
         }),
         update_kind::MLS_COMMIT => {
-            let (epoch, commit) = handshake(conn, chat, seq)?;
+            let (epoch, commit) = handshake(db, chat, seq)?;
             Ok(Update::MlsCommit {
                 chat,
                 log_seq: seq,
                 epoch,
                 commit,
-                welcome_follows: welcome_follows(conn, chat, seq)?,
+                welcome_follows: welcome_follows(db, chat, seq)?,
             })
         }
         update_kind::TITLE_SEALED => {
-            let (epoch, sealed) = handshake(conn, chat, seq)?;
+            let (epoch, sealed) = handshake(db, chat, seq)?;
             Ok(Update::TitleSealed {
                 chat,
                 log_seq: seq,
@@ -198,45 +188,41 @@ fn rebuild(
             pinned: extra != 0,
         }),
         update_kind::FOLDERS => Ok(Update::FoldersChanged(crate::store::sql::write::folders(
-            Db::Sqlite(conn),
-            account,
+            db, account,
         )?)),
         update_kind::CHAT_SETTINGS => Ok(Update::ChatSettingsChanged(
-            crate::store::sql::write::chat_settings_of(Db::Sqlite(conn), account, chat)?,
+            crate::store::sql::write::chat_settings_of(db, account, chat)?,
         )),
         update_kind::PROFILE_CHANGED => Ok(Update::ProfileChanged {
-            account: account_info(Db::Sqlite(conn), AccountId(extra))?
+            account: account_info(db, AccountId(extra))?
                 .ok_or_else(|| StoreError::Corrupt(format!("account {extra} vanished")))?,
         }),
         update_kind::MLS_WELCOME => Ok(Update::MlsWelcome {
             chat,
             log_seq: seq,
-            welcome: handshake(conn, chat, seq)?.1,
+            welcome: handshake(db, chat, seq)?.1,
         }),
         _ => Err(StoreError::Corrupt(format!("unknown update kind {kind}"))),
     }
 }
 
 /// Whether the chat-log row after the commit at `seq` is its Welcome.
-fn welcome_follows(conn: &Connection, chat: ChatId, seq: Seq) -> Result<bool, StoreError> {
-    conn.prepare_cached("SELECT kind FROM chat_log WHERE chat_id = ?1 AND seq = ?2")
-        .map_err(db_err)?
-        .query_row(params![chat.0, seq.0 + 1], |r| r.get::<_, i64>(0))
-        .optional()
-        .map_err(db_err)
-        .map(|kind| kind == Some(log_kind::MLS_WELCOME))
+fn welcome_follows(db: Db<'_>, chat: ChatId, seq: Seq) -> Result<bool, StoreError> {
+    db.query_opt(
+        "SELECT kind FROM chat_log WHERE chat_id = ?1 AND seq = ?2",
+        args![chat.0, seq.0 + 1],
+        |r| r.get::<i64>(0),
+    )
+    .map(|kind| kind == Some(log_kind::MLS_WELCOME))
 }
 
 /// The epoch and bytes of the MLS handshake row at `(chat, seq)`.
-fn handshake(conn: &Connection, chat: ChatId, seq: Seq) -> Result<(u64, Vec<u8>), StoreError> {
-    conn.prepare_cached(
-        "SELECT COALESCE(target, 0), COALESCE(payload, X'') FROM chat_log \
-         WHERE chat_id = ?1 AND seq = ?2",
-    )
-    .map_err(db_err)?
-    .query_row(params![chat.0, seq.0], |r| Ok((r.get(0)?, r.get(1)?)))
-    .optional()
-    .map_err(db_err)?
+fn handshake(db: Db<'_>, chat: ChatId, seq: Seq) -> Result<(u64, Vec<u8>), StoreError> {
+    db.query_opt(
+        "SELECT COALESCE(target, 0), payload FROM chat_log WHERE chat_id = ?1 AND seq = ?2",
+        args![chat.0, seq.0],
+        |r| Ok((r.get(0)?, r.get::<Option<Vec<u8>>>(1)?.unwrap_or_default())),
+    )?
     .ok_or_else(|| corrupt(chat, seq))
 }
 
@@ -248,21 +234,19 @@ struct EventRow {
 }
 
 /// The event row at `(chat, seq)`.
-fn event(conn: &Connection, chat: ChatId, seq: Seq) -> Result<EventRow, StoreError> {
-    conn.prepare_cached(
+fn event(db: Db<'_>, chat: ChatId, seq: Seq) -> Result<EventRow, StoreError> {
+    db.query_opt(
         "SELECT COALESCE(target, 0), COALESCE(text, ''), COALESCE(role, 1) FROM chat_log \
          WHERE chat_id = ?1 AND seq = ?2",
-    )
-    .map_err(db_err)?
-    .query_row(params![chat.0, seq.0], |r| {
-        Ok(EventRow {
-            target: r.get(0)?,
-            text: r.get(1)?,
-            role: r.get(2)?,
-        })
-    })
-    .optional()
-    .map_err(db_err)?
+        args![chat.0, seq.0],
+        |r| {
+            Ok(EventRow {
+                target: r.get(0)?,
+                text: r.get(1)?,
+                role: r.get(2)?,
+            })
+        },
+    )?
     .ok_or_else(|| corrupt(chat, seq))
 }
 
