@@ -36,15 +36,12 @@ pub(crate) fn difference(
             current: Pts(current),
         });
     }
-    let pointers: Vec<(u64, i64, u64, u64, u64)> = {
-        let rows = db.query_all(
-            "SELECT pts, kind, chat_id, seq, extra FROM updates \
-                 WHERE account_id = ?1 AND pts > ?2 ORDER BY pts LIMIT ?3",
-            args![account.0, since.0, limit.min(MAX_DIFFERENCE_PAGE)],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
-        Ok(rows)?
-    };
+    let pointers: Vec<(u64, i64, u64, u64, u64)> = db.query_all(
+        "SELECT pts, kind, chat_id, seq, extra FROM updates \
+         WHERE account_id = ?1 AND pts > ?2 ORDER BY pts LIMIT ?3",
+        args![account.0, since.0, limit.min(MAX_DIFFERENCE_PAGE)],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
     let mut joined: Vec<ChatInfo> = Vec::new();
     let mut updates = Vec::with_capacity(pointers.len());
     let mut bytes = 0;

@@ -1,14 +1,14 @@
 //! Read queries: credentials, devices, chats, history.
 
 use crate::store::sql::views::{
-    chat_info, log_kind, member_ids, message_from_row, require_member, MESSAGE_COLUMNS,
+    chat_info, log_kind, member_ids, message_from_row, require_account, require_member,
+    MESSAGE_COLUMNS,
 };
 use crate::store::sql::{args, Db};
 use crate::store::{ChatPage, Credentials, StoreError, TokenOwner};
 use wren_proto::rules::MAX_HISTORY_PAGE;
 use wren_proto::{
-    AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, DeviceKey, ErrorCode, Message,
-    Seq,
+    AccountId, AccountInfo, ChatId, ChatInfo, DeviceId, DeviceInfo, DeviceKey, Message, Seq,
 };
 
 /// The most chats one `GetChats` page holds.
@@ -76,17 +76,7 @@ pub(crate) fn key_package_count(db: Db<'_>, device: DeviceId) -> Result<u32, Sto
 
 /// The live devices of an account that have an identity key, by id.
 pub(crate) fn device_keys(db: Db<'_>, account: AccountId) -> Result<Vec<DeviceKey>, StoreError> {
-    let exists: bool = db.query_one(
-        "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)",
-        args![account.0],
-        |r| r.get(0),
-    )?;
-    if !exists {
-        return Err(StoreError::rejected(
-            ErrorCode::NotFound,
-            "there is no such account",
-        ));
-    }
+    require_account(db, account)?;
     let rows = db.query_all(
         "SELECT id, identity_key FROM devices WHERE account_id = ?1 \
              AND revoked_at IS NULL AND identity_key IS NOT NULL ORDER BY id",
@@ -109,12 +99,12 @@ pub(crate) fn chats(
     after: Option<ChatId>,
 ) -> Result<ChatPage, StoreError> {
     let after = after.map_or(0, |c| c.0);
-    let ids: Vec<u64> = {
-        let rows = db.query_all("SELECT chat_id FROM members WHERE account_id = ?1 AND chat_id > ?2                  ORDER BY chat_id LIMIT ?3", args![account.0, after, MAX_CHATS_PAGE + 1], |row| {
-                row.get(0)
-            })?;
-        Ok(rows)?
-    };
+    let ids: Vec<u64> = db.query_all(
+        "SELECT chat_id FROM members WHERE account_id = ?1 AND chat_id > ?2 \
+         ORDER BY chat_id LIMIT ?3",
+        args![account.0, after, MAX_CHATS_PAGE + 1],
+        |row| row.get(0),
+    )?;
     let mut more = ids.len() > MAX_CHATS_PAGE;
     let mut chats = Vec::with_capacity(ids.len().min(MAX_CHATS_PAGE));
     let mut bytes = 0;

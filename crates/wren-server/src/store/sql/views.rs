@@ -278,6 +278,23 @@ pub(crate) fn profile(
     Ok(Some(wren_proto::Profile { account, bio }))
 }
 
+/// `NotFound` unless the account exists.
+pub(crate) fn require_account(db: Db<'_>, account: AccountId) -> Result<(), StoreError> {
+    let exists: bool = db.query_one(
+        "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)",
+        args![account.0],
+        |r| r.get(0),
+    )?;
+    if exists {
+        Ok(())
+    } else {
+        Err(StoreError::rejected(
+            wren_proto::ErrorCode::NotFound,
+            "there is no such account",
+        ))
+    }
+}
+
 /// The account's newest `pts`.
 pub(crate) fn account_pts(db: Db<'_>, account: AccountId) -> Result<u64, StoreError> {
     Ok(db

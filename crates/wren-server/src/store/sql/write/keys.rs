@@ -4,6 +4,7 @@
 //! when many claims for the same account arrive together.
 
 use super::Applied;
+use crate::store::sql::views::require_account;
 use crate::store::sql::{args, Db};
 use crate::store::{StoreError, WriteOutcome};
 use wren_proto::rules::MAX_KEY_PACKAGE_POOL;
@@ -107,27 +108,14 @@ pub(super) fn upload(
 /// Takes one package of every live device of `account` that has an identity key: the
 /// oldest of its pool, else its last-resort package (kept), else none.
 pub(super) fn claim(db: Db<'_>, account: AccountId) -> Result<Applied, StoreError> {
-    let exists: bool = db.query_one(
-        "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)",
+    require_account(db, account)?;
+    let devices: Vec<(u64, Vec<u8>, Option<Vec<u8>>)> = db.query_all(
+        "SELECT id, identity_key, last_resort_package FROM devices \
+         WHERE account_id = ?1 AND revoked_at IS NULL AND identity_key IS NOT NULL \
+         ORDER BY id",
         args![account.0],
-        |r| r.get(0),
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
     )?;
-    if !exists {
-        return Err(StoreError::rejected(
-            ErrorCode::NotFound,
-            "there is no such account",
-        ));
-    }
-    let devices: Vec<(u64, Vec<u8>, Option<Vec<u8>>)> = {
-        let rows = db.query_all(
-            "SELECT id, identity_key, last_resort_package FROM devices \
-                 WHERE account_id = ?1 AND revoked_at IS NULL AND identity_key IS NOT NULL \
-                 ORDER BY id",
-            args![account.0],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-        )?;
-        Ok(rows)?
-    };
     let mut claimed = Vec::with_capacity(devices.len());
     for (device, identity_key, last_resort) in devices {
         let pooled: Option<Vec<u8>> = db.query_opt(

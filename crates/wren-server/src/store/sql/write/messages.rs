@@ -66,8 +66,20 @@ pub(super) fn send(db: Db<'_>, new: NewMessage, now: u64) -> Result<Applied, Sto
         }
     }
     let seq = next_seq(db, chat)?;
-    db.execute("INSERT INTO chat_log (chat_id, seq, kind, actor, client_msg_id, payload, reply_to, created_at) \
-         VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)", args![chat.0, seq.0, sender.0, client_msg_id.0 as i64, &payload, reply_to.map(|s| s.0), now])?;
+    db.execute(
+        "INSERT INTO chat_log \
+         (chat_id, seq, kind, actor, client_msg_id, payload, reply_to, created_at) \
+         VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)",
+        args![
+            chat.0,
+            seq.0,
+            sender.0,
+            client_msg_id.0 as i64,
+            &payload,
+            reply_to.map(|s| s.0),
+            now
+        ],
+    )?;
     let mut deliveries = Vec::with_capacity(members.len());
     let p = Pointer::event(update_kind::NEW_MESSAGE, chat, seq);
     let msg = Message {
