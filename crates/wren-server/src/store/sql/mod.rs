@@ -3,8 +3,8 @@
 //! read by column index from a [`Row`]. Store code written against these types does not
 //! know which database it runs on; a backend adds a variant to [`Db`] and [`Row`].
 //!
-//! Store modules move here one at a time (`docs/ARCHITECTURE.md` §4); the rest still
-//! call rusqlite directly from `store/sqlite/`.
+//! Every store module runs on it; `store/sqlite/` keeps what is SQLite's own (the
+//! writer thread, the reader pool, migrations, the data-directory lock, backups).
 
 pub(crate) mod channels;
 pub(crate) mod difference;
