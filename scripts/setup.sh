@@ -44,6 +44,7 @@ WREN_E2E_PACKAGES=(
     openbox             # a window manager for that check (the other tests run without one)
     desktop-file-utils  # desktop-file-validate: checks the .deb package's desktop entry
     dunst               # a notification server, for the test that clicks a notification
+    postgresql          # the PostgreSQL store's tests start throwaway servers with its programs
 )
 
 wren_install_packages() {

@@ -1,9 +1,9 @@
 //! `wren-server admin …`: maintenance on the server's data directory (a running server
 //! sees the change at once).
 
+use crate::settings::Location;
 use anyhow::{anyhow, bail, Context};
 use clap::{Subcommand, ValueEnum};
-use std::path::Path;
 
 /// What an administrator can do.
 #[derive(Debug, Subcommand)]
@@ -40,8 +40,21 @@ pub(crate) enum PlanArg {
     Business,
 }
 
-/// Runs an admin command on `data_dir`.
-pub(crate) fn run(data_dir: &Path, command: AdminCommand) -> anyhow::Result<()> {
+/// Grants (`grant`) or revokes the Business plan in the store at `location`.
+fn set_plan(
+    location: &Location,
+    user: &str,
+    grant: bool,
+    until: Option<u64>,
+) -> Result<wren_proto::AccountId, wren_server::OpenStoreError> {
+    match location {
+        Location::Sqlite(dir) => wren_server::set_plan(dir, user, grant, until),
+        Location::Postgres(url) => wren_server::set_plan_postgres(url, user, grant, until),
+    }
+}
+
+/// Runs an admin command on the store at `location`.
+pub(crate) fn run(location: &Location, command: AdminCommand) -> anyhow::Result<()> {
     match command {
         AdminCommand::Plan(PlanCommand::Grant {
             user,
@@ -49,7 +62,7 @@ pub(crate) fn run(data_dir: &Path, command: AdminCommand) -> anyhow::Result<()> 
             until,
         }) => {
             let until = until.as_deref().map(parse_time).transpose()?;
-            wren_server::set_plan(data_dir, &user, true, until)
+            set_plan(location, &user, true, until)
                 .with_context(|| format!("granting the Business plan to {user}"))?;
             match until {
                 Some(_) => println!("{user}: Business until {}", until_text(until)),
@@ -57,7 +70,7 @@ pub(crate) fn run(data_dir: &Path, command: AdminCommand) -> anyhow::Result<()> 
             }
         }
         AdminCommand::Plan(PlanCommand::Revoke { user }) => {
-            wren_server::set_plan(data_dir, &user, false, None)
+            set_plan(location, &user, false, None)
                 .with_context(|| format!("revoking {user}'s plan"))?;
             println!("{user}: Free");
         }

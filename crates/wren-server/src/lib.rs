@@ -35,6 +35,7 @@ mod views;
 
 pub use http::WS_READ_BUFFER;
 pub use server::{run, run_tls};
+pub use store::postgres::{migrate_postgres, set_plan_postgres};
 pub use store::sqlite::{backup, migrate, restore, set_plan, CopyProgress, Migrated, Restored};
 pub use store::OpenStoreError;
 pub use tls::TlsFiles;
@@ -47,8 +48,11 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Config {
-    /// Where the database lives; created if missing.
+    /// Where the SQLite database lives; created if missing. Unused with `postgres`.
     pub data_dir: PathBuf,
+    /// A PostgreSQL connection URL (`postgres://user@host/db`): the store lives there
+    /// instead of in `data_dir`, and several servers may share it. Default `None`.
+    pub postgres: Option<String>,
     /// A client further behind than this many updates gets `Difference::TooFarBehind`.
     /// Default 100 000.
     pub max_difference: u64,
@@ -117,6 +121,7 @@ impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Config {
             data_dir: data_dir.into(),
+            postgres: None,
             max_difference: 100_000,
             auth_per_minute: 30,
             failed_resumes_per_minute: 60,

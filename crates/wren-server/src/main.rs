@@ -5,8 +5,9 @@ mod admin;
 mod maintenance;
 mod settings;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use clap::Parser;
+use settings::Location;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
 
@@ -63,12 +64,27 @@ async fn main() -> anyhow::Result<()> {
         Some(path) => args.settings.over_file(path)?,
         None => args.settings,
     };
-    match args.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings).await,
-        Command::Migrate => maintenance::migrate(settings.data_dir()?),
-        Command::Backup { dest } => maintenance::backup(settings.data_dir()?, &dest),
-        Command::Restore { src } => maintenance::restore(settings.data_dir()?, &src),
-        Command::Admin(command) => admin::run(settings.data_dir()?, command),
+    let command = args.command.unwrap_or(Command::Serve);
+    if let Command::Serve = command {
+        return serve(settings).await;
+    }
+    let location = settings.location()?;
+    // The maintenance commands block (the PostgreSQL client on a runtime of its own).
+    tokio::task::spawn_blocking(move || maintain(&location, command)).await?
+}
+
+/// Runs a maintenance command on the store at `location`.
+fn maintain(location: &Location, command: Command) -> anyhow::Result<()> {
+    match (command, location) {
+        (Command::Serve, _) => Ok(()),
+        (Command::Migrate, Location::Sqlite(dir)) => maintenance::migrate(dir),
+        (Command::Migrate, Location::Postgres(url)) => maintenance::migrate_postgres(url),
+        (Command::Backup { dest }, Location::Sqlite(dir)) => maintenance::backup(dir, &dest),
+        (Command::Restore { src }, Location::Sqlite(dir)) => maintenance::restore(dir, &src),
+        (Command::Backup { .. } | Command::Restore { .. }, Location::Postgres(_)) => {
+            bail!("backup and restore are for the SQLite store; use pg_dump and pg_restore for PostgreSQL")
+        }
+        (Command::Admin(command), location) => admin::run(location, command),
     }
 }
 

@@ -18,6 +18,13 @@ pub(crate) fn migrate(data_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Creates or upgrades the schema of a PostgreSQL database.
+pub(crate) fn migrate_postgres(url: &str) -> anyhow::Result<()> {
+    wren_server::migrate_postgres(url).context("cannot migrate the PostgreSQL database")?;
+    println!("schema up to date");
+    Ok(())
+}
+
 /// Writes a backup of the data directory's database to `dest`.
 pub(crate) fn backup(data_dir: &Path, dest: &Path) -> anyhow::Result<()> {
     let bar = copy_bar("backing up");

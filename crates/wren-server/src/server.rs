@@ -6,6 +6,8 @@ use crate::metrics::Metrics;
 use crate::password_pool::PasswordPool;
 use crate::quota::Quotas;
 use crate::rate_limit::{AuthLimiter, Failures};
+use crate::store::postgres::PostgresStore;
+use crate::store::sql_store::SqlStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, WriteOp, WriteOutcome};
 use crate::tls::{server_config, TlsFiles};
@@ -84,14 +86,35 @@ struct Running {
     ended: mpsc::Receiver<()>,
 }
 
+/// Opens the store (SQLite in the data directory, or the PostgreSQL database configured),
+/// publishing committed updates to `hub`.
+async fn open_store(config: &Config, hub: &Arc<Hub>) -> Result<Arc<dyn Store>, ServerError> {
+    let batch_cap = config.batch_cap;
+    Ok(match &config.postgres {
+        None => Arc::new(SqlStore::new(SqliteStore::open(
+            &config.data_dir,
+            hub.clone(),
+            batch_cap,
+        )?)),
+        Some(url) => {
+            let (url, sink) = (url.clone(), hub.clone());
+            // The postgres client blocks (on a runtime of its own): not on an async task.
+            let opened =
+                tokio::task::spawn_blocking(move || PostgresStore::open(&url, sink, batch_cap))
+                    .await
+                    .map_err(std::io::Error::other)??;
+            Arc::new(SqlStore::new(opened))
+        }
+    })
+}
+
 /// Opens the store and builds the shared state.
-fn start(config: &Config, relay_ip: std::net::IpAddr) -> Result<Running, ServerError> {
+async fn start(config: &Config, relay_ip: std::net::IpAddr) -> Result<Running, ServerError> {
     let metrics = Arc::new(Metrics::new());
     let hub = Arc::new(Hub::new(Arc::clone(&metrics)));
-    let store = SqliteStore::open(&config.data_dir, hub.clone(), config.batch_cap)?;
+    let store = open_store(config, &hub).await?;
     let (stop, shutdown) = watch::channel(false);
     let (tracker, ended) = mpsc::channel(1);
-    let store: Arc<dyn Store> = Arc::new(store);
     let relay = match config.media_port {
         Some(port) => Some(crate::relay::start(
             relay_ip,
@@ -268,7 +291,7 @@ async fn serve(
         Some(addr) => Some(tokio::net::TcpListener::bind(addr).await?),
         None => None,
     };
-    let running = start(&config, listener.local_addr()?.ip())?;
+    let running = start(&config, listener.local_addr()?.ip()).await?;
     let router = http::router(Arc::clone(&running.state), metrics_listener.is_none());
     if let Some(metrics_listener) = metrics_listener {
         let app = http::metrics_router(Arc::clone(&running.state));

@@ -17,6 +17,10 @@ pub(crate) struct Settings {
     /// Directory for the database (created if missing).
     #[arg(long, global = true)]
     pub(crate) data_dir: Option<PathBuf>,
+    /// Where the data lives: `postgres://user@host/db` (several servers may share it), or
+    /// `sqlite:DIR` [default: the SQLite file in --data-dir].
+    #[arg(long)]
+    database: Option<String>,
     /// Address to listen on; without TLS only loopback addresses are allowed [default:
     /// 127.0.0.1:8443].
     #[arg(long)]
@@ -73,6 +77,15 @@ pub(crate) struct Settings {
     no_limits: bool,
 }
 
+/// Where the store is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Location {
+    /// The SQLite file in this data directory.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by connection URL.
+    Postgres(String),
+}
+
 /// What `serve` needs, resolved.
 #[derive(Debug)]
 pub(crate) struct Resolved {
@@ -98,6 +111,7 @@ impl Settings {
     fn over(self, under: Settings) -> Settings {
         Settings {
             data_dir: self.data_dir.or(under.data_dir),
+            database: self.database.or(under.database),
             listen: self.listen.or(under.listen),
             tls_cert: self.tls_cert.or(under.tls_cert),
             tls_key: self.tls_key.or(under.tls_key),
@@ -120,17 +134,35 @@ impl Settings {
         }
     }
 
-    /// The data directory, which every command needs.
-    pub(crate) fn data_dir(&self) -> anyhow::Result<&Path> {
-        match &self.data_dir {
-            Some(dir) => Ok(dir),
-            None => bail!("no data directory: pass --data-dir DIR or set data-dir in --config"),
+    /// Where the store is, which every command needs.
+    pub(crate) fn location(&self) -> anyhow::Result<Location> {
+        match self.database.as_deref() {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Location::Postgres(url.to_owned()))
+            }
+            Some(other) => match other.strip_prefix("sqlite:") {
+                Some(dir) => Ok(Location::Sqlite(dir.into())),
+                None => bail!("--database takes postgres://… or sqlite:DIR, not {other:?}"),
+            },
+            None => match &self.data_dir {
+                Some(dir) => Ok(Location::Sqlite(dir.clone())),
+                None => bail!(
+                    "no data directory: pass --data-dir DIR (or --database) or set data-dir in --config"
+                ),
+            },
         }
     }
 
     /// The settings `serve` runs with, checked.
     pub(crate) fn resolve(self) -> anyhow::Result<Resolved> {
-        let mut config = Config::new(self.data_dir()?);
+        let mut config = match self.location()? {
+            Location::Sqlite(dir) => Config::new(dir),
+            Location::Postgres(url) => {
+                let mut config = Config::new(self.data_dir.clone().unwrap_or_default());
+                config.postgres = Some(url);
+                config
+            }
+        };
         let listen = match self.listen {
             Some(listen) => listen,
             None => DEFAULT_LISTEN.parse()?,

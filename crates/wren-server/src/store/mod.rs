@@ -6,7 +6,11 @@
 
 mod channels;
 mod error;
+#[cfg(test)]
+pub(crate) mod pg_cluster;
+pub(crate) mod postgres;
 pub(crate) mod sql;
+pub(crate) mod sql_store;
 pub(crate) mod sqlite;
 #[cfg(test)]
 pub(crate) mod suite;

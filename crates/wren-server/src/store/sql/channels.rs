@@ -227,6 +227,9 @@ pub(crate) fn search(
     query: &DirectoryQuery,
 ) -> Result<Vec<ChannelInfo>, StoreError> {
     let limit = query.limit.clamp(1, MAX_DIRECTORY_PAGE);
+    if let Db::Postgres(_) = db {
+        return search_postgres(db, account, query, limit);
+    }
     let words = fts_query(&query.text);
     let dense = words.is_empty()
         || db.query_one(
@@ -279,12 +282,55 @@ pub(crate) fn search(
     Ok(rows)
 }
 
-/// An FTS5 query from free text: each word (letters and digits only) as a quoted prefix
-/// term, all required; empty when there is no word.
-fn fts_query(text: &str) -> String {
+/// The directory on PostgreSQL: the words of the `search` column, each word of the query
+/// as a required prefix, most subscribers first.
+fn search_postgres(
+    db: Db<'_>,
+    account: AccountId,
+    query: &DirectoryQuery,
+    limit: u32,
+) -> Result<Vec<ChannelInfo>, StoreError> {
+    let words = ts_query(&query.text);
+    db.query_all(
+        &format!(
+            "SELECT {INFO_COLUMNS} FROM channels c LEFT JOIN channel_members m \
+             ON m.channel_id = c.id AND m.account_id = ?1 \
+             WHERE c.handle IS NOT NULL \
+             AND (?5::text = '' OR c.search @@ to_tsquery('simple', ?5::text)) \
+             AND (?2::text IS NULL OR c.topic = ?2) AND (?3::text IS NULL OR c.language = ?3) \
+             ORDER BY c.subscribers DESC, c.id LIMIT ?4"
+        ),
+        args![
+            account.0,
+            query.topic.as_deref(),
+            query.language.as_deref(),
+            limit,
+            &words
+        ],
+        info_from_row,
+    )
+}
+
+/// A PostgreSQL text-search query from free text: each word (letters and digits only) as
+/// a quoted prefix, all required; empty when there is no word.
+fn ts_query(text: &str) -> String {
+    words(text)
+        .map(|w| format!("'{w}':*"))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// The words of a directory query: letters and digits only, at most 8.
+fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(8)
+}
+
+/// An FTS5 query from free text: each word (letters and digits only) as a quoted prefix
+/// term, all required; empty when there is no word.
+fn fts_query(text: &str) -> String {
+    words(text)
         .map(|w| format!("\"{w}\"*"))
         .collect::<Vec<_>>()
         .join(" ")
@@ -292,7 +338,14 @@ fn fts_query(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{fts_query, ts_query};
+
+    #[test]
+    fn free_text_becomes_postgres_prefix_terms_and_nothing_else() {
+        assert_eq!(ts_query("Rust news"), "'Rust':* & 'news':*");
+        assert_eq!(ts_query("  '); DROP --"), "'DROP':*");
+        assert_eq!(ts_query("*** ---"), "");
+    }
 
     #[test]
     fn free_text_becomes_prefix_terms_and_nothing_else() {

@@ -3,29 +3,37 @@
 //! read by column index from a [`Row`]. Store code written against these types does not
 //! know which database it runs on; a backend adds a variant to [`Db`] and [`Row`].
 //!
-//! Every store module runs on it; `store/sqlite/` keeps what is SQLite's own (the
-//! writer thread, the reader pool, migrations, the data-directory lock, backups).
+//! Every store module runs on it, and so does the writer loop (`writer.rs`); the
+//! backends' own parts (connections, transactions, migrations) live in `store/sqlite/`
+//! and `store/postgres/`, and `postgres.rs` here binds and reads values the way
+//! PostgreSQL types them.
 
 pub(crate) mod channels;
 pub(crate) mod difference;
 pub(crate) mod plans;
+pub(crate) mod postgres;
 pub(crate) mod presence;
 pub(crate) mod read;
 pub(crate) mod sponsored;
 pub(crate) mod views;
 pub(crate) mod write;
+pub(crate) mod writer;
 
 pub(crate) use write::SettingsChange;
 
 use crate::store::StoreError;
+use postgres::{pg_err, PgConn};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// A connection (or transaction) to run statements on.
 #[derive(Clone, Copy)]
 pub(crate) enum Db<'c> {
     /// SQLite, through rusqlite (its statement cache included).
     Sqlite(&'c rusqlite::Connection),
+    /// PostgreSQL, inside the transaction its owner opened.
+    Postgres(&'c RefCell<PgConn>),
 }
 
 /// One parameter of a statement: borrowed, or owned when the caller hands over a value
@@ -56,12 +64,16 @@ pub(crate) use args;
 pub(crate) enum Row<'r> {
     /// A SQLite row.
     Sqlite(&'r rusqlite::Row<'r>),
+    /// A PostgreSQL row.
+    Postgres(&'r ::postgres::Row),
 }
 
 /// A value that can be read from a column.
 pub(crate) trait Column: Sized {
     /// Reads column `index` of a SQLite row.
     fn from_sqlite(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Self>;
+    /// Reads column `index` of a PostgreSQL row.
+    fn from_postgres(row: &::postgres::Row, index: usize) -> Result<Self, StoreError>;
 }
 
 impl Row<'_> {
@@ -69,6 +81,7 @@ impl Row<'_> {
     pub(crate) fn get<T: Column>(&self, index: usize) -> Result<T, StoreError> {
         match self {
             Row::Sqlite(row) => T::from_sqlite(row, index).map_err(sqlite_err),
+            Row::Postgres(row) => T::from_postgres(row, index),
         }
     }
 }
@@ -85,6 +98,7 @@ impl Db<'_> {
                     .map_err(sqlite_err)?;
                 Ok(changed as u64)
             }
+            Db::Postgres(conn) => conn.borrow_mut().execute(sql, params),
         }
     }
 
@@ -142,8 +156,20 @@ impl Db<'_> {
                 }
                 Ok(out)
             }
+            Db::Postgres(conn) => {
+                let rows = conn.borrow_mut().query(sql, params, limit)?;
+                rows.iter().map(|row| read(&Row::Postgres(row))).collect()
+            }
         }
     }
+}
+
+/// The current time in Unix milliseconds.
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
 }
 
 fn sqlite_err(e: rusqlite::Error) -> StoreError {
@@ -237,67 +263,115 @@ impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
     }
 }
 
-/// Columns read through rusqlite's own conversions (which check ranges and types).
-macro_rules! sqlite_column {
-    ($($t:ty),*) => {
+/// Columns read through rusqlite's own conversions (which check ranges and types) on
+/// SQLite, and through `$postgres` on PostgreSQL.
+macro_rules! column {
+    ($($t:ty => $postgres:expr),* $(,)?) => {
         $(impl Column for $t {
             fn from_sqlite(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Self> {
                 row.get(index)
             }
+
+            fn from_postgres(row: &::postgres::Row, index: usize) -> Result<Self, StoreError> {
+                let read: fn(&::postgres::Row, usize) -> Result<$t, StoreError> = $postgres;
+                read(row, index)
+            }
         })*
     };
 }
-sqlite_column!(
-    i64,
-    u64,
-    u32,
-    bool,
-    String,
-    Vec<u8>,
-    Option<i64>,
-    Option<u64>,
-    Option<String>,
-    Option<Vec<u8>>
+
+/// A non-null integer column, converted to `T`.
+fn pg_int<T: TryFrom<i64>>(row: &::postgres::Row, index: usize) -> Result<T, StoreError> {
+    pg_opt_int(row, index)?.ok_or_else(|| StoreError::Corrupt(format!("column {index} is NULL")))
+}
+
+/// A nullable integer column, converted to `T`.
+fn pg_opt_int<T: TryFrom<i64>>(
+    row: &::postgres::Row,
+    index: usize,
+) -> Result<Option<T>, StoreError> {
+    postgres::int(row, index)?
+        .map(|v| T::try_from(v).map_err(|_| StoreError::Corrupt(format!("column {index}: {v}"))))
+        .transpose()
+}
+
+column!(
+    i64 => pg_int,
+    u64 => pg_int,
+    u32 => pg_int,
+    bool => |row, index| Ok(pg_int::<i64>(row, index)? != 0),
+    String => |row, index| row.try_get(index).map_err(pg_err),
+    Vec<u8> => |row, index| row.try_get(index).map_err(pg_err),
+    Option<i64> => pg_opt_int,
+    Option<u64> => pg_opt_int,
+    Option<String> => |row, index| row.try_get(index).map_err(pg_err),
+    Option<Vec<u8>> => |row, index| row.try_get(index).map_err(pg_err),
 );
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use super::postgres::PgConn;
     use super::Db;
+    use crate::store::pg_cluster::PgCluster;
+    use std::cell::RefCell;
 
-    #[test]
-    fn values_round_trip_and_an_unsigned_id_too_big_is_refused() {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        let db = Db::Sqlite(&conn);
-        db.execute("CREATE TABLE t (n INTEGER, b BLOB, s TEXT)", args![])
-            .unwrap();
+    /// The same statements on either backend, after `create` made table `t`.
+    fn round_trip(db: Db<'_>, create: &str) {
+        db.execute(create, args![]).unwrap();
         let bytes = vec![1u8, 2, 3];
         let name = String::from("أليس");
         let none: Option<u64> = None;
+        let first: u64 = db
+            .query_one(
+                "INSERT INTO t (n, b, s, k) VALUES (?1, ?2, ?3, 1) RETURNING id",
+                args![7u64, &bytes, &name],
+                |r| r.get(0),
+            )
+            .unwrap();
         db.execute(
-            "INSERT INTO t VALUES (?1, ?2, ?3)",
-            args![7u64, &bytes, &name],
+            "INSERT INTO t (n, b, s, k) VALUES (?1, ?2, NULL, 2)",
+            args![none, bytes.clone()],
         )
         .unwrap();
-        db.execute("INSERT INTO t VALUES (?1, ?2, NULL)", args![none, &bytes])
-            .unwrap();
+        assert_eq!(
+            db.execute(
+                "INSERT INTO t (n, k) VALUES (?1, 1) ON CONFLICT DO NOTHING",
+                args![8u64]
+            )
+            .unwrap(),
+            0,
+            "a conflict changes nothing"
+        );
         let rows = db
             .query_all(
-                "SELECT n, b, s IS NOT NULL FROM t ORDER BY rowid",
+                "SELECT id, n, b, s IS NOT NULL, s FROM t ORDER BY id",
                 args![],
                 |r| {
                     Ok((
-                        r.get::<Option<u64>>(0)?,
-                        r.get::<Vec<u8>>(1)?,
-                        r.get::<bool>(2)?,
+                        r.get::<u64>(0)?,
+                        r.get::<Option<u64>>(1)?,
+                        r.get::<Vec<u8>>(2)?,
+                        r.get::<bool>(3)?,
+                        r.get::<Option<String>>(4)?,
                     ))
                 },
             )
             .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0], (first, Some(7), bytes.clone(), true, Some(name)));
         assert_eq!(
-            rows,
-            vec![(Some(7), bytes.clone(), true), (None, bytes, false)]
+            (rows[1].1, rows[1].3, rows[1].4.clone()),
+            (None, false, None)
         );
+        let exists: bool = db
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM t WHERE n = ?1)",
+                args![7u64],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(exists);
         assert_eq!(
             db.query_opt("SELECT n FROM t WHERE n = ?1", args![99u64], |r| r
                 .get::<u64>(0))
@@ -305,9 +379,30 @@ mod tests {
             None
         );
         assert!(
-            db.execute("INSERT INTO t VALUES (?1, NULL, NULL)", args![u64::MAX])
+            db.execute("INSERT INTO t (n, k) VALUES (?1, 3)", args![u64::MAX])
                 .is_err(),
             "refused, not wrapped to a negative number"
+        );
+    }
+
+    #[test]
+    fn values_round_trip_on_sqlite() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        round_trip(
+            Db::Sqlite(&conn),
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, b BLOB, s TEXT, k INTEGER UNIQUE)",
+        );
+    }
+
+    #[test]
+    fn the_same_statements_run_on_postgres() {
+        let cluster = PgCluster::start();
+        let client = ::postgres::Client::connect(&cluster.url(), ::postgres::NoTls).unwrap();
+        let conn = RefCell::new(PgConn::new(client));
+        round_trip(
+            Db::Postgres(&conn),
+            "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, \
+             n BIGINT, b BYTEA, s TEXT, k INTEGER UNIQUE)",
         );
     }
 }

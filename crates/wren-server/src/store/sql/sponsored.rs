@@ -159,10 +159,17 @@ pub(crate) fn serve(
     let Some((topic, language)) = eligible(db, reader, channel, min_subscribers, now)? else {
         return Ok(None);
     };
+    // Where a string is found in another: named differently, same arguments.
+    let find = match db {
+        Db::Sqlite(_) => "instr",
+        Db::Postgres(_) => "strpos",
+    };
     let candidates: Vec<(u64, Vec<u8>)> = db.query_all(
-        "SELECT id, spec FROM campaigns WHERE stopped = 0 AND shown < budget \
-             AND (topics = '' OR instr(topics, ',' || ?1 || ',') > 0) \
-             AND (languages = '' OR instr(languages, ',' || ?2 || ',') > 0) ORDER BY id",
+        &format!(
+            "SELECT id, spec FROM campaigns WHERE stopped = 0 AND shown < budget \
+             AND (topics = '' OR {find}(topics, ',' || ?1 || ',') > 0) \
+             AND (languages = '' OR {find}(languages, ',' || ?2 || ',') > 0) ORDER BY id"
+        ),
         args![topic, language],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;

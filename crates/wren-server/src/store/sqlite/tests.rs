@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use super::SqliteStore;
+use crate::store::sql_store::{Engine, SqlStore};
 use crate::store::suite::{account, group, open, send, store_suite, Backend};
 use crate::store::{Store, UpdateSink, WriteOutcome};
 use std::sync::Arc;
@@ -13,7 +14,9 @@ struct Sqlite(tempfile::TempDir);
 
 impl Backend for Sqlite {
     async fn open(&self, sink: Arc<dyn UpdateSink>) -> Arc<dyn Store> {
-        Arc::new(SqliteStore::open(self.0.path(), sink, 64).unwrap())
+        Arc::new(SqlStore::new(
+            SqliteStore::open(self.0.path(), sink, 64).unwrap(),
+        ))
     }
 
     async fn count_rows(&self, table: &str) -> u64 {

@@ -216,7 +216,8 @@ pub(super) fn set_last_seen(
 /// Records when the account's last connection closed.
 pub(super) fn seen(db: Db<'_>, account: AccountId, at: u64) -> Result<Applied, StoreError> {
     db.execute(
-        "UPDATE accounts SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1",
+        "UPDATE accounts SET last_seen_at = \
+         CASE WHEN last_seen_at > ?2 THEN last_seen_at ELSE ?2 END WHERE id = ?1",
         args![account.0, at],
     )?;
     Ok(Applied::quiet(WriteOutcome::Done))
