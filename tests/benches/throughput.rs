@@ -2,7 +2,8 @@
 //! second), beside a raw SQLite insert loop with the same durability and batch size, and
 //! the database bytes each stored message costs.
 //!
-//! `cargo bench -p wren-tests --bench throughput`
+//! `cargo bench -p wren-tests --bench throughput`; with `WREN_BENCH_POSTGRES=postgres://…`
+//! the server's store is that (empty) PostgreSQL database instead of SQLite.
 
 use std::time::{Duration, Instant};
 use wren_proto::{AccountId, ClientMsgId, Request, Response, ServerFrame, Update};
@@ -59,7 +60,8 @@ fn database_bytes(path: &std::path::Path) -> u64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let server = TestServer::start().await;
+    let postgres = std::env::var("WREN_BENCH_POSTGRES").ok();
+    let server = TestServer::start_with(|c| c.postgres.clone_from(&postgres)).await;
     let mut clients = Vec::with_capacity(CLIENTS);
     for i in 0..CLIENTS {
         clients.push(RawClient::register(&server.url, &format!("user{i}")).await);
@@ -158,6 +160,11 @@ async fn main() {
         CLIENTS * PER_CLIENT,
         elapsed.as_secs_f64()
     );
+    if postgres.is_some() {
+        println!("store: PostgreSQL");
+        server.stop().await;
+        return;
+    }
     let bytes = database_bytes(&server.scratch().join("server").join("wren.db"));
     server.stop().await;
     println!(
