@@ -45,6 +45,7 @@ WREN_E2E_PACKAGES=(
     desktop-file-utils  # desktop-file-validate: checks the .deb package's desktop entry
     dunst               # a notification server, for the test that clicks a notification
     postgresql          # the PostgreSQL store's tests start throwaway servers with its programs
+    nats-server         # the cluster tests wake their server nodes through a real NATS server
 )
 
 wren_install_packages() {

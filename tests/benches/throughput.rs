@@ -1,10 +1,20 @@
 //! Server throughput with 100 connected clients (messages stored and delivered per
 //! second), beside a raw SQLite insert loop with the same durability and batch size, and
-//! the database bytes each stored message costs.
+//! the database bytes each stored message costs; then the same on PostgreSQL (a
+//! throwaway cluster with its default durability) with one node, and with two nodes woken
+//! through a throwaway nats-server, the clients spread over the nodes so that every
+//! message crosses from one node to the other.
 //!
-//! `cargo bench -p wren-tests --bench throughput`; with `WREN_BENCH_POSTGRES=postgres://…`
-//! the server's store is that (empty) PostgreSQL database instead of SQLite.
+//! `cargo bench -p wren-tests --bench throughput` (the PostgreSQL runs need the
+//! `postgresql` and `nats-server` packages; `WREN_BENCH_SQLITE_ONLY=1` skips them).
 
+#[path = "../../crates/wren-server/tests/common/nats_server.rs"]
+mod nats_server;
+#[path = "../../crates/wren-server/src/store/pg_cluster.rs"]
+mod pg_cluster;
+
+use nats_server::NatsServer;
+use pg_cluster::PgCluster;
 use std::time::{Duration, Instant};
 use wren_proto::{AccountId, ClientMsgId, Request, Response, ServerFrame, Update};
 use wren_tests::bench::{rate, row};
@@ -58,13 +68,19 @@ fn database_bytes(path: &std::path::Path) -> u64 {
     pages * size
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    let postgres = std::env::var("WREN_BENCH_POSTGRES").ok();
-    let server = TestServer::start_with(|c| c.postgres.clone_from(&postgres)).await;
+/// What one run measured.
+struct Run {
+    stored: usize,
+    delivered: usize,
+    elapsed: Duration,
+}
+
+/// 100 clients in 50 direct chats, client `i` on `servers[i % servers.len()]`.
+async fn run(servers: &[TestServer]) -> Run {
     let mut clients = Vec::with_capacity(CLIENTS);
     for i in 0..CLIENTS {
-        clients.push(RawClient::register(&server.url, &format!("user{i}")).await);
+        let url = &servers[i % servers.len()].url;
+        clients.push(RawClient::register(url, &format!("user{i}")).await);
     }
     let ids: Vec<AccountId> = clients.iter().map(|(_, s)| s.account.id).collect();
     let mut pairs = Vec::new();
@@ -127,49 +143,110 @@ async fn main() {
     }
     let mut stored = 0;
     let mut delivered = 0;
-    let mut last_store = start;
+    let mut last = start;
     for task in tasks {
         let (s, d, at) = task.await.expect("client task");
         stored += s;
         delivered += d;
-        last_store = last_store.max(at);
+        last = last.max(at);
     }
-    let elapsed = last_store.duration_since(start);
-    let baseline = sqlite_baseline(CLIENTS * PER_CLIENT);
+    Run {
+        stored,
+        delivered,
+        elapsed: last.duration_since(start),
+    }
+}
+
+/// Prints a run's figures beside `baseline`.
+fn report(what: &str, run: &Run, baseline: (&str, f64)) {
+    println!("{what}:");
+    row(
+        "  messages stored per second",
+        rate(run.stored, run.elapsed),
+        "msg/s",
+        baseline.0,
+        baseline.1,
+    );
+    row(
+        "  messages delivered (live push) per second",
+        rate(run.delivered, run.elapsed),
+        "msg/s",
+        baseline.0,
+        baseline.1,
+    );
+    println!(
+        "  stored {} of {}, pushed to the peer {} of {} in {:.2} s",
+        run.stored,
+        CLIENTS * PER_CLIENT,
+        run.delivered,
+        CLIENTS * PER_CLIENT,
+        run.elapsed.as_secs_f64()
+    );
+}
+
+/// `nodes` servers on a fresh PostgreSQL cluster (and a nats-server when more than one).
+async fn on_postgres(nodes: usize) -> Run {
+    let cluster = tokio::task::spawn_blocking(PgCluster::start_durable)
+        .await
+        .expect("start PostgreSQL");
+    let nats = (nodes > 1).then(NatsServer::start);
+    let mut servers = Vec::with_capacity(nodes);
+    for _ in 0..nodes {
+        let (url, bus) = (cluster.url(), nats.as_ref().map(NatsServer::url));
+        servers.push(
+            TestServer::start_with(move |c| {
+                c.postgres = Some(url);
+                c.nats = bus;
+            })
+            .await,
+        );
+    }
+    let result = run(&servers).await;
+    for server in servers {
+        server.stop().await;
+    }
+    tokio::task::spawn_blocking(move || drop(cluster))
+        .await
+        .expect("stop PostgreSQL");
+    result
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
     println!(
         "server throughput: {CLIENTS} clients in {} direct chats, {PER_CLIENT} messages each, {WINDOW} in flight per client",
         CLIENTS / 2
     );
-    row(
-        "messages stored per second",
-        rate(stored, elapsed),
-        "msg/s",
-        "raw SQLite inserts (WAL, FULL, 512/tx)",
-        baseline,
-    );
-    row(
-        "messages delivered (live push) per second",
-        rate(delivered, elapsed),
-        "msg/s",
-        "raw SQLite inserts (WAL, FULL, 512/tx)",
-        baseline,
-    );
-    println!(
-        "stored {stored} of {}, pushed to the peer {delivered} of {} in {:.2} s",
-        CLIENTS * PER_CLIENT,
-        CLIENTS * PER_CLIENT,
-        elapsed.as_secs_f64()
-    );
-    if postgres.is_some() {
-        println!("store: PostgreSQL");
-        server.stop().await;
-        return;
-    }
+    let server = TestServer::start().await;
+    let sqlite = run(std::slice::from_ref(&server)).await;
     let bytes = database_bytes(&server.scratch().join("server").join("wren.db"));
     server.stop().await;
+    let baseline = sqlite_baseline(CLIENTS * PER_CLIENT);
+    let raw = ("raw SQLite inserts (WAL, FULL, 512/tx)", baseline);
+    report("one node on SQLite", &sqlite, raw);
     println!(
-        "database after the run: {:.1} MiB, {:.0} bytes per stored 100-byte message (chat log, both members' update logs, indexes)",
+        "  database after the run: {:.1} MiB, {:.0} bytes per stored 100-byte message (chat log, both members' update logs, indexes)",
         bytes as f64 / (1024.0 * 1024.0),
-        bytes as f64 / stored.max(1) as f64
+        bytes as f64 / sqlite.stored.max(1) as f64
+    );
+    if std::env::var_os("WREN_BENCH_SQLITE_ONLY").is_some() || !PgCluster::available() {
+        println!("PostgreSQL runs skipped (WREN_BENCH_SQLITE_ONLY, or no postgresql package)");
+        return;
+    }
+    let one = on_postgres(1).await;
+    let sqlite_rate = rate(sqlite.stored, sqlite.elapsed);
+    report(
+        "one node on PostgreSQL",
+        &one,
+        ("one node on SQLite, this run", sqlite_rate),
+    );
+    let two = on_postgres(2).await;
+    report(
+        "two nodes on PostgreSQL + NATS (every chat's members on different nodes)",
+        &two,
+        (
+            "one node on PostgreSQL, this run",
+            rate(one.stored, one.elapsed),
+        ),
     );
 }

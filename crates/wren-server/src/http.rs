@@ -90,12 +90,25 @@ async fn media(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response 
         .on_upgrade(move |socket| crate::relay_socket::serve(socket, relay))
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<&'static str, AppError> {
+/// `ok` (or `degraded` while the bus to the other nodes is down: this node still serves
+/// its clients, and their pushes from other nodes come late), then a line per part; 503
+/// when the database does not answer.
+async fn healthz(State(state): State<AppState>) -> Result<String, AppError> {
     state.store.health().await.map_err(|e| {
         tracing::error!(error = %e, "health check failed");
         AppError::Unavailable
     })?;
-    Ok("ok")
+    let nats = match &state.bus {
+        None => "not configured",
+        Some(bus) if bus.connected() => "connected",
+        Some(_) => "disconnected",
+    };
+    let overall = if nats == "disconnected" {
+        "degraded"
+    } else {
+        "ok"
+    };
+    Ok(format!("{overall}\ndatabase: ok\nnats: {nats}\n"))
 }
 
 async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {

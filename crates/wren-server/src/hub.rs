@@ -1,16 +1,21 @@
 //! Who is online: connections by account and device, live push fan-out (account-log
 //! updates, and channel posts to the online subscribers of a channel), disconnects.
+//!
+//! With other nodes ([`crate::bus`]), every change the hub delivers here is also sent to
+//! them as a [`Notice`], and what they send comes back through [`Hub::deliver`],
+//! [`Hub::deliver_updates`] and [`Hub::deliver_channel_push`] (local only).
 
+use crate::bus::{Notice, Peers};
 use crate::metrics::Metrics;
 use crate::store::{Delivery, UpdateSink};
 use axum::body::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use tokio::sync::mpsc;
 use wren_proto::{
     AccountId, CallSignalNotice, ChannelId, ChannelPush, DeviceId, ErrorBody, ErrorCode,
-    PresenceInfo, Pts, ServerFrame, TypingNotice, Update,
+    PresenceInfo, Pts, ServerFrame, TypingNotice, Update, UpdateEnvelope,
 };
 
 /// A live account-log update queued for one connection.
@@ -139,6 +144,8 @@ pub(crate) struct Hub {
     online: Mutex<Online>,
     next_id: AtomicU64,
     metrics: Arc<Metrics>,
+    /// The other nodes, once the bus runs.
+    peers: OnceLock<Peers>,
 }
 
 impl Hub {
@@ -148,7 +155,66 @@ impl Hub {
             online: Mutex::new(Online::default()),
             next_id: AtomicU64::new(1),
             metrics,
+            peers: OnceLock::new(),
         }
+    }
+
+    /// From now on, tells the other nodes what it delivers here.
+    pub(crate) fn set_peers(&self, peers: Peers) {
+        if self.peers.set(peers).is_err() {
+            tracing::error!("the hub already has its peers");
+        }
+    }
+
+    /// Sends a notice to the other nodes, if there are any (built only then).
+    fn forward(&self, notice: impl FnOnce() -> Notice) {
+        if let Some(peers) = self.peers.get() {
+            peers.send(notice());
+        }
+    }
+
+    /// Delivers another node's notice to this node's connections.
+    pub(crate) fn deliver(&self, notice: Notice) {
+        match notice {
+            Notice::Typing { recipients, notice } => self.deliver_typing(&recipients, &notice),
+            Notice::Presence { recipients, info } => self.deliver_presence(&recipients, info),
+            Notice::CallSignal { recipients, notice } => {
+                self.deliver_call_signal(&recipients, &notice);
+            }
+            Notice::Revoked { account, device } => self.close_device(account, device),
+            Notice::Membership {
+                account,
+                channel,
+                joined,
+            } => self.follow_or_unfollow(account, channel, joined),
+            Notice::Updates { .. } | Notice::ChannelPost { .. } => {
+                tracing::error!("a stored change reached the hub without its data");
+            }
+        }
+    }
+
+    /// Pushes updates another node committed to `account`'s connections here.
+    pub(crate) fn deliver_updates(&self, account: AccountId, updates: Vec<UpdateEnvelope>) {
+        let online = self.online();
+        let Some(entries) = online.accounts.get(&account) else {
+            return;
+        };
+        for envelope in updates {
+            let update = Arc::new(envelope.update);
+            for entry in entries {
+                let push = UpdatePush {
+                    pts: envelope.pts,
+                    update: Arc::clone(&update),
+                };
+                self.offer(entry, push);
+            }
+        }
+    }
+
+    /// An account online here that follows `channel`, to read its posts as.
+    pub(crate) fn a_follower(&self, channel: ChannelId) -> Option<AccountId> {
+        let online = self.online();
+        online.channels.get(&channel)?.iter().next().copied()
     }
 
     fn online(&self) -> MutexGuard<'_, Online> {
@@ -209,6 +275,14 @@ impl Hub {
     /// Tells the online connections of `recipients` that someone came online or went
     /// offline.
     pub(crate) fn presence(&self, recipients: &[AccountId], info: PresenceInfo) {
+        self.deliver_presence(recipients, info);
+        self.forward(|| Notice::Presence {
+            recipients: recipients.to_vec(),
+            info,
+        });
+    }
+
+    fn deliver_presence(&self, recipients: &[AccountId], info: PresenceInfo) {
         let online = self.online();
         for account in recipients {
             for entry in online.accounts.get(account).into_iter().flatten() {
@@ -234,6 +308,15 @@ impl Hub {
 
     /// `account` subscribed to (`joined`) or left a channel.
     pub(crate) fn channel_membership(&self, account: AccountId, channel: ChannelId, joined: bool) {
+        self.follow_or_unfollow(account, channel, joined);
+        self.forward(|| Notice::Membership {
+            account,
+            channel,
+            joined,
+        });
+    }
+
+    fn follow_or_unfollow(&self, account: AccountId, channel: ChannelId, joined: bool) {
         let mut online = self.online();
         if !joined {
             online.unfollow(account, channel);
@@ -244,6 +327,11 @@ impl Hub {
 
     /// Closes every connection of a revoked device with a fatal "signed out" frame.
     pub(crate) fn disconnect_device(&self, account: AccountId, device: DeviceId) {
+        self.close_device(account, device);
+        self.forward(|| Notice::Revoked { account, device });
+    }
+
+    fn close_device(&self, account: AccountId, device: DeviceId) {
         let mut online = self.online();
         online.revoked.insert(device);
         if let Some(entries) = online.accounts.get_mut(&account) {
@@ -266,6 +354,14 @@ impl Hub {
 
     /// Tells the online connections of `recipients` that someone is typing.
     pub(crate) fn typing(&self, recipients: &[AccountId], notice: &TypingNotice) {
+        self.deliver_typing(recipients, notice);
+        self.forward(|| Notice::Typing {
+            recipients: recipients.to_vec(),
+            notice: notice.clone(),
+        });
+    }
+
+    fn deliver_typing(&self, recipients: &[AccountId], notice: &TypingNotice) {
         let online = self.online();
         for account in recipients {
             for entry in online.accounts.get(account).into_iter().flatten() {
@@ -281,6 +377,14 @@ impl Hub {
     /// Hands a call signal to every online connection of `recipients` but the sending
     /// device's own.
     pub(crate) fn call_signal(&self, recipients: &[AccountId], notice: &CallSignalNotice) {
+        self.deliver_call_signal(recipients, notice);
+        self.forward(|| Notice::CallSignal {
+            recipients: recipients.to_vec(),
+            notice: notice.clone(),
+        });
+    }
+
+    fn deliver_call_signal(&self, recipients: &[AccountId], notice: &CallSignalNotice) {
         let online = self.online();
         for account in recipients {
             for entry in online.accounts.get(account).into_iter().flatten() {
@@ -305,14 +409,21 @@ impl UpdateSink for Hub {
         if deliveries.is_empty() {
             return;
         }
-        let online = self.online();
-        for d in deliveries {
-            for entry in online.accounts.get(&d.account).into_iter().flatten() {
-                let push = UpdatePush {
-                    pts: d.pts,
-                    update: Arc::clone(&d.update),
-                };
-                self.offer(entry, push);
+        {
+            let online = self.online();
+            for d in deliveries {
+                for entry in online.accounts.get(&d.account).into_iter().flatten() {
+                    let push = UpdatePush {
+                        pts: d.pts,
+                        update: Arc::clone(&d.update),
+                    };
+                    self.offer(entry, push);
+                }
+            }
+        }
+        if let Some(peers) = self.peers.get() {
+            for notice in account_ranges(deliveries) {
+                peers.send(notice);
             }
         }
     }
@@ -322,7 +433,22 @@ impl UpdateSink for Hub {
     }
 
     fn publish_channel(&self, push: &Arc<ChannelPush>) {
-        let frame = ServerFrame::ChannelPush(push.as_ref().clone());
+        self.deliver_channel_push(push);
+        self.forward(|| Notice::ChannelPost {
+            channel: push.post.channel,
+            seq: push.post.changed_seq,
+        });
+    }
+
+    fn rows_written(&self, op: &'static str, rows: u64) {
+        self.metrics.rows_written(op, rows);
+    }
+}
+
+impl Hub {
+    /// Pushes a channel's change to its followers here (one encoding for all).
+    pub(crate) fn deliver_channel_push(&self, push: &ChannelPush) {
+        let frame = ServerFrame::ChannelPush(push.clone());
         let bytes = match wren_proto::encode(&frame) {
             Ok(bytes) => Bytes::from(bytes),
             Err(e) => {
@@ -344,10 +470,33 @@ impl UpdateSink for Hub {
             }
         }
     }
+}
 
-    fn rows_written(&self, op: &'static str, rows: u64) {
-        self.metrics.rows_written(op, rows);
+/// One [`Notice::Updates`] per account of a write's deliveries, in first-seen order.
+fn account_ranges(deliveries: &[Delivery]) -> Vec<Notice> {
+    let mut ranges: Vec<(AccountId, Pts, Pts)> = Vec::new();
+    let mut index: HashMap<AccountId, usize> = HashMap::new();
+    for d in deliveries {
+        match index.get(&d.account) {
+            Some(&i) => {
+                let (_, first, last) = &mut ranges[i];
+                *first = (*first).min(d.pts);
+                *last = (*last).max(d.pts);
+            }
+            None => {
+                index.insert(d.account, ranges.len());
+                ranges.push((d.account, d.pts, d.pts));
+            }
+        }
     }
+    ranges
+        .into_iter()
+        .map(|(account, first, last)| Notice::Updates {
+            account,
+            first,
+            last,
+        })
+        .collect()
 }
 
 /// What a revoked device's connections are told.

@@ -16,6 +16,7 @@
 
 mod accept;
 mod auth;
+mod bus;
 mod connection;
 mod handlers;
 mod http;
@@ -53,6 +54,10 @@ pub struct Config {
     /// A PostgreSQL connection URL (`postgres://user@host/db`): the store lives there
     /// instead of in `data_dir`, and several servers may share it. Default `None`.
     pub postgres: Option<String>,
+    /// A NATS server (`nats://host:4222`) through which the nodes that share `postgres`
+    /// wake each other after their commits; without it, a node's pushes reach only its own
+    /// connections. Default `None`.
+    pub nats: Option<String>,
     /// A client further behind than this many updates gets `Difference::TooFarBehind`.
     /// Default 100 000.
     pub max_difference: u64,
@@ -122,6 +127,7 @@ impl Config {
         Config {
             data_dir: data_dir.into(),
             postgres: None,
+            nats: None,
             max_difference: 100_000,
             auth_per_minute: 30,
             failed_resumes_per_minute: 60,
@@ -177,4 +183,7 @@ pub enum ServerError {
     /// The media relay could not start.
     #[error(transparent)]
     Relay(#[from] relay::RelayError),
+    /// The bus to the other nodes could not start.
+    #[error(transparent)]
+    Bus(#[from] bus::nats::BusError),
 }

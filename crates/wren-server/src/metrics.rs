@@ -23,6 +23,13 @@ struct OpLabels {
     op: &'static str,
 }
 
+/// The label of the wake-up counter.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WakeUpLabels {
+    /// `sent`, `received` or `dropped`.
+    event: &'static str,
+}
+
 /// A request-latency histogram: 100 µs to about 3 s.
 fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.0001, 2.0, 16))
@@ -43,6 +50,7 @@ pub(crate) struct Metrics {
     media_rooms: Gauge,
     media_bytes_received: Counter,
     media_bytes_forwarded: Counter,
+    wake_ups: Family<WakeUpLabels, Counter>,
 }
 
 impl Metrics {
@@ -112,8 +120,15 @@ impl Metrics {
             "Bytes of media datagrams the relay handed on, unchanged, to other devices",
             media_bytes_forwarded.clone(),
         );
+        let wake_ups = Family::<WakeUpLabels, Counter>::default();
+        registry.register(
+            "wake_ups",
+            "Notices between server nodes: sent, received, or dropped (queue full or unreadable)",
+            wake_ups.clone(),
+        );
         Metrics {
             registry,
+            wake_ups,
             media_rooms,
             media_bytes_received,
             media_bytes_forwarded,
@@ -163,6 +178,18 @@ impl Metrics {
     /// Records a connection closed at accept for want of a slot.
     pub(crate) fn connection_refused(&self) {
         self.connections_refused.inc();
+    }
+
+    /// Counts notices to or from the other nodes.
+    pub(crate) fn wake_ups(&self, event: &'static str, count: u64) {
+        self.wake_ups
+            .get_or_create(&WakeUpLabels { event })
+            .inc_by(count);
+    }
+
+    /// A notice for the other nodes did not fit the outgoing queue.
+    pub(crate) fn wake_up_dropped(&self) {
+        self.wake_ups("dropped", 1);
     }
 
     /// Records a live update that did not fit a connection's queue.

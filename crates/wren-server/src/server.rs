@@ -1,6 +1,7 @@
 //! Starting and stopping: the shared state, the plain and TLS entry points, graceful shutdown.
 
 use crate::accept::{accept_loop, Slots, Transport};
+use crate::bus::inbound::Inbound;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::password_pool::PasswordPool;
@@ -70,6 +71,8 @@ pub(crate) struct Shared {
     pub(crate) slots: Arc<Slots>,
     /// The media relay, when one runs.
     pub(crate) relay: Option<crate::relay::RelayInfo>,
+    /// The bus to the other nodes, when there are any.
+    pub(crate) bus: Option<crate::bus::nats::Bus>,
     /// Becomes `true` when the server shuts down.
     pub(crate) shutdown: watch::Receiver<bool>,
     /// Held by every connection task; the server waits until all are dropped.
@@ -129,6 +132,25 @@ async fn start(config: &Config, relay_ip: std::net::IpAddr) -> Result<Running, S
         )?),
         None => None,
     };
+    let bus = match &config.nats {
+        Some(url) => {
+            let inbound = Inbound::new(Arc::clone(&hub), Arc::clone(&store), config.max_difference);
+            let (bus, peers) =
+                crate::bus::nats::start(url, inbound, Arc::clone(&metrics), shutdown.clone())
+                    .await?;
+            hub.set_peers(peers);
+            Some(bus)
+        }
+        None => {
+            if config.postgres.is_some() {
+                tracing::warn!(
+                    "no NATS: this node's pushes reach only its own connections; \
+                     give every node that shares the database the same --nats"
+                );
+            }
+            None
+        }
+    };
     let state = Arc::new(Shared {
         store,
         hub,
@@ -155,6 +177,7 @@ async fn start(config: &Config, relay_ip: std::net::IpAddr) -> Result<Running, S
         sign_in_timeout: config.sign_in_timeout,
         slots: Slots::new(config.max_connections, config.max_connections_per_ip),
         relay,
+        bus,
         shutdown,
         tracker,
     });

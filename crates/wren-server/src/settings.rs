@@ -21,6 +21,10 @@ pub(crate) struct Settings {
     /// `sqlite:DIR` [default: the SQLite file in --data-dir].
     #[arg(long)]
     database: Option<String>,
+    /// The NATS server (`nats://host:4222`) through which the nodes that share a PostgreSQL
+    /// database wake each other; every such node needs it.
+    #[arg(long)]
+    nats: Option<String>,
     /// Address to listen on; without TLS only loopback addresses are allowed [default:
     /// 127.0.0.1:8443].
     #[arg(long)]
@@ -112,6 +116,7 @@ impl Settings {
         Settings {
             data_dir: self.data_dir.or(under.data_dir),
             database: self.database.or(under.database),
+            nats: self.nats.or(under.nats),
             listen: self.listen.or(under.listen),
             tls_cert: self.tls_cert.or(under.tls_cert),
             tls_key: self.tls_key.or(under.tls_key),
@@ -160,9 +165,13 @@ impl Settings {
             Location::Postgres(url) => {
                 let mut config = Config::new(self.data_dir.clone().unwrap_or_default());
                 config.postgres = Some(url);
+                config.nats = self.nats.clone();
                 config
             }
         };
+        if config.postgres.is_none() && self.nats.is_some() {
+            bail!("nats is for nodes that share a database: it needs --database postgres://…");
+        }
         let listen = match self.listen {
             Some(listen) => listen,
             None => DEFAULT_LISTEN.parse()?,

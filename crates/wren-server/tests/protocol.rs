@@ -426,7 +426,10 @@ async fn health_and_metrics_over_http() {
     let server = TestServer::start().await;
     let health = http_get(&server, "/healthz").await;
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(health.ends_with("ok"), "{health}");
+    assert!(
+        health.ends_with("\r\n\r\nok\ndatabase: ok\nnats: not configured\n"),
+        "{health}"
+    );
 
     let mut alice = Client::register(&server, "alice").await;
     let bob = Client::register(&server, "bob").await;

@@ -501,7 +501,10 @@ fn internal(context: &str, error: &dyn std::fmt::Display) -> ErrorBody {
 
 impl From<StoreError> for ErrorBody {
     fn from(e: StoreError) -> Self {
-        if matches!(e, StoreError::Database(_) | StoreError::Corrupt(_)) {
+        if matches!(
+            e,
+            StoreError::Database(_) | StoreError::Conflict(_) | StoreError::Corrupt(_)
+        ) {
             tracing::error!(error = %e, "store failed");
         }
         e.to_body()

@@ -24,6 +24,11 @@ pub(crate) enum StoreError {
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[source] BackendError),
+    /// Another writer of the same database (another node) got in the way: a deadlock, a
+    /// serialization failure, or a unique key it inserted first. Trying again sees its
+    /// commit.
+    #[error("write conflict: {0}")]
+    Conflict(#[source] BackendError),
     /// A stored value is not what the schema allows.
     #[error("corrupt data: {0}")]
     Corrupt(String),
@@ -50,7 +55,7 @@ impl StoreError {
             StoreError::Closed => {
                 ErrorBody::new(ErrorCode::ShuttingDown, "the server is shutting down")
             }
-            StoreError::Database(_) | StoreError::Corrupt(_) => {
+            StoreError::Database(_) | StoreError::Conflict(_) | StoreError::Corrupt(_) => {
                 ErrorBody::new(ErrorCode::Internal, "the server failed; try again later")
             }
         }

@@ -2,7 +2,8 @@
 //! a free loopback port with `fsync` off, stopped and deleted when dropped. As root (CI),
 //! the server runs as the `postgres` user, since PostgreSQL refuses to run as root.
 
-#![allow(clippy::unwrap_used)]
+// Each crate that includes this file uses a part of it.
+#![allow(clippy::unwrap_used, dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,9 +16,24 @@ pub(crate) struct PgCluster {
 }
 
 impl PgCluster {
-    /// Creates and starts a cluster; panics with the reason when PostgreSQL is missing
-    /// (the test command installs it).
+    /// Creates and starts a cluster without durability (`fsync` off): for tests; panics
+    /// with the reason when PostgreSQL is missing (the test command installs it).
     pub(crate) fn start() -> PgCluster {
+        Self::start_with(false)
+    }
+
+    /// A cluster with PostgreSQL's default durability (`fsync` and `synchronous_commit`
+    /// on): for benchmarks.
+    pub(crate) fn start_durable() -> PgCluster {
+        Self::start_with(true)
+    }
+
+    /// Whether PostgreSQL's server programs are installed.
+    pub(crate) fn available() -> bool {
+        server_bin().is_some()
+    }
+
+    fn start_with(durable: bool) -> PgCluster {
         let bin = server_bin().expect("PostgreSQL's server is installed (postgresql package)");
         let dir = tempfile::tempdir().unwrap();
         let root = is_root();
@@ -43,11 +59,13 @@ impl PgCluster {
             ]),
         );
         let port = free_port();
-        let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
-             -c synchronous_commit=off -c full_page_writes=off",
+        let mut options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
             dir.path().display()
         );
+        if !durable {
+            options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        }
         run(
             root,
             Command::new(bin.join("pg_ctl"))

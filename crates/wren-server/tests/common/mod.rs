@@ -18,6 +18,8 @@ use wren_proto::{
 };
 use wren_server::{Config, ServerError};
 
+pub mod nats_server;
+
 /// How long any single wait in a test may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(10);
 
@@ -83,9 +85,21 @@ impl TestServer {
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// Something clients connect to: an in-process test server, or a server process.
+pub trait Endpoint {
+    /// The WebSocket URL.
+    fn ws_url(&self) -> String;
+}
+
+impl Endpoint for TestServer {
+    fn ws_url(&self) -> String {
+        self.url()
+    }
+}
+
 /// Opens a WebSocket without saying anything.
-pub async fn raw(server: &TestServer) -> Ws {
-    let (ws, _) = tokio_tungstenite::connect_async(server.url())
+pub async fn raw(server: &impl Endpoint) -> Ws {
+    let (ws, _) = tokio_tungstenite::connect_async(server.ws_url())
         .await
         .unwrap();
     ws
@@ -164,7 +178,7 @@ pub struct Client {
 
 impl Client {
     /// Connects and completes the handshake.
-    pub async fn connect(server: &TestServer) -> Self {
+    pub async fn connect(server: &impl Endpoint) -> Self {
         Self::handshake(raw(server).await).await
     }
 
@@ -199,7 +213,7 @@ impl Client {
     }
 
     /// Connects and registers `name` with password `password123`.
-    pub async fn register(server: &TestServer, name: &str) -> Self {
+    pub async fn register(server: &impl Endpoint, name: &str) -> Self {
         Self::connect(server).await.registered(name).await
     }
 
@@ -344,7 +358,7 @@ impl Client {
     }
 
     /// Signs in with a device token (no password hashing, so tests can sign in many).
-    pub async fn resume(server: &TestServer, token: &str) -> Self {
+    pub async fn resume(server: &impl Endpoint, token: &str) -> Self {
         let mut client = Self::connect(server).await;
         match client
             .call(Request::Resume {

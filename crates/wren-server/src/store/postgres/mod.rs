@@ -86,8 +86,11 @@ fn migrate(conn: PgConn) -> Result<PgConn, OpenStoreError> {
     let open_err = |e: StoreError| OpenStoreError::Database(Box::new(e));
     let cell = RefCell::new(conn);
     let batch = |sql: &str| cell.borrow_mut().batch(sql).map_err(open_err);
-    batch("CREATE TABLE IF NOT EXISTS wren_schema (version BIGINT NOT NULL)")?;
-    batch("BEGIN; SELECT pg_advisory_xact_lock(7263)")?;
+    // Even `IF NOT EXISTS` races with itself: the version table too is made under the lock.
+    batch(
+        "BEGIN; SELECT pg_advisory_xact_lock(7263); \
+         CREATE TABLE IF NOT EXISTS wren_schema (version BIGINT NOT NULL)",
+    )?;
     let found: i64 = Db::Postgres(&cell)
         .query_opt("SELECT version FROM wren_schema", &[], |r| r.get(0))
         .map_err(open_err)?
@@ -116,6 +119,8 @@ fn migrate(conn: PgConn) -> Result<PgConn, OpenStoreError> {
 struct PgWriter(RefCell<PgConn>);
 
 impl WriteConn for PgWriter {
+    const MAY_CONFLICT: bool = true;
+
     fn begin(&mut self) -> Result<(), StoreError> {
         self.run("BEGIN")
     }

@@ -185,9 +185,20 @@ pub(super) fn int(row: &postgres::Row, index: usize) -> Result<Option<i64>, Stor
     })
 }
 
-/// Wraps a PostgreSQL error.
+/// Wraps a PostgreSQL error; a conflict with another writer is told apart (see
+/// [`StoreError::Conflict`]).
 pub(crate) fn pg_err(e: postgres::Error) -> StoreError {
-    StoreError::Database(Box::new(e))
+    use postgres::error::SqlState;
+    let conflict = [
+        SqlState::T_R_DEADLOCK_DETECTED,
+        SqlState::T_R_SERIALIZATION_FAILURE,
+        SqlState::UNIQUE_VIOLATION,
+    ];
+    if e.code().is_some_and(|code| conflict.contains(code)) {
+        StoreError::Conflict(Box::new(e))
+    } else {
+        StoreError::Database(Box::new(e))
+    }
 }
 
 #[cfg(test)]

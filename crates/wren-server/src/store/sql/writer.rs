@@ -4,12 +4,20 @@
 //! queued, applies each in its own savepoint inside one transaction (so one refused op
 //! does not undo the others), commits once, and only then publishes each op's updates and
 //! answers its caller, in commit order.
+//!
+//! On PostgreSQL other nodes write to the same database. Order there comes from the
+//! database (counters bumped with `UPDATE … RETURNING`, which locks their row until the
+//! commit; unique keys), and a conflict with another writer (a deadlock, a serialization
+//! failure, a unique key the other inserted first) rolls the batch back and tries it again.
 
 use super::write::{apply, Applied};
 use super::{now_ms, Db};
 use crate::store::{StoreError, UpdateSink, WriteOp, WriteOutcome, WriteTicket};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
+
+/// How many times an op is tried again after a conflict with another writer.
+const CONFLICT_RETRIES: u32 = 5;
 
 /// Where a write's result goes.
 pub(crate) type Reply = oneshot::Sender<Result<WriteOutcome, StoreError>>;
@@ -26,6 +34,9 @@ pub(crate) enum Command {
 /// The writer's connection: transactions and savepoints as statements, and the shared
 /// SQL run on it.
 pub(crate) trait WriteConn: Send + 'static {
+    /// Whether other writers share the database, so that an op may meet a
+    /// [`StoreError::Conflict`] and be tried again.
+    const MAY_CONFLICT: bool;
     /// Starts a write transaction.
     fn begin(&mut self) -> Result<(), StoreError>;
     /// Runs a statement without parameters (`SAVEPOINT`, `RELEASE`, `COMMIT`…).
@@ -110,7 +121,18 @@ fn run<C: WriteConn>(
 /// What one op of a batch did, with the rows it wrote.
 type OpResult = Result<(Applied, u64), StoreError>;
 
-/// Applies a batch in one transaction and answers every op.
+/// Why a batch's transaction did not commit.
+enum Failed {
+    /// Another writer got in the way: the whole batch is tried again (its locks released,
+    /// so that the other writer finishes first).
+    Conflict,
+    /// The connection failed.
+    Database(StoreError),
+}
+
+/// Applies a batch in one transaction and answers every op; after a conflict with another
+/// writer of the database the transaction is rolled back and the batch tried again, up to
+/// [`CONFLICT_RETRIES`] times (then a conflicting op is refused like any failed op).
 fn commit_batch<C: WriteConn>(
     conn: &mut C,
     batch: &mut Vec<(WriteOp, Reply)>,
@@ -119,20 +141,33 @@ fn commit_batch<C: WriteConn>(
     if batch.is_empty() {
         return;
     }
-    let now = now_ms();
-    let mut results: Vec<(OpResult, Reply, &'static str)> = Vec::with_capacity(batch.len());
-    let committed = conn.begin().and_then(|()| {
-        for (op, reply) in batch.drain(..) {
-            let name = op.name();
-            let result = apply_one(conn, op, now)?;
-            results.push((result, reply, name));
+    let (mut ops, replies): (Vec<WriteOp>, Vec<Reply>) = batch.drain(..).unzip();
+    let names: Vec<&'static str> = ops.iter().map(WriteOp::name).collect();
+    let mut retries = 0;
+    let outcome = loop {
+        let last_try = !C::MAY_CONFLICT || retries == CONFLICT_RETRIES;
+        // A copy is kept only while a retry may need it.
+        let attempt = if last_try {
+            std::mem::take(&mut ops)
+        } else {
+            ops.clone()
+        };
+        match try_batch(conn, attempt, now_ms(), last_try) {
+            Err(Failed::Conflict) => {
+                let _ = conn.run("ROLLBACK");
+                retries += 1;
+                tracing::debug!(
+                    retries,
+                    "write conflict with another node; batch tried again"
+                );
+            }
+            other => break other,
         }
-        conn.run("COMMIT")
-    });
-    match committed {
-        Ok(()) => {
+    };
+    match outcome {
+        Ok(results) => {
             sink.committed(results.len());
-            for (result, reply, name) in results {
+            for ((result, reply), name) in results.into_iter().zip(replies).zip(names) {
                 let answer = result.map(|(applied, rows)| {
                     sink.rows_written(name, rows);
                     sink.publish(&applied.deliveries);
@@ -143,42 +178,61 @@ fn commit_batch<C: WriteConn>(
                     }
                     applied.outcome
                 });
-                if let Err(e @ (StoreError::Database(_) | StoreError::Corrupt(_))) = &answer {
+                if let Err(
+                    e
+                    @ (StoreError::Database(_) | StoreError::Conflict(_) | StoreError::Corrupt(_)),
+                ) = &answer
+                {
                     tracing::error!(error = %e, "write failed");
                 }
                 let _ = reply.send(answer);
             }
         }
-        Err(e) => {
-            tracing::error!(error = %e, "group commit failed");
-            let _ = conn.run("ROLLBACK");
-            // Ops whose transaction failed to start never made it into `results`.
-            for (_, reply) in batch.drain(..) {
-                let _ = reply.send(Err(commit_failed()));
+        Err(failed) => {
+            if let Failed::Database(e) = failed {
+                tracing::error!(error = %e, "group commit failed");
             }
-            for (_, reply, _) in results {
+            let _ = conn.run("ROLLBACK");
+            for reply in replies {
                 let _ = reply.send(Err(commit_failed()));
             }
         }
     }
 }
 
-/// Applies one op in its own savepoint: kept when it succeeds, undone when it is refused.
-/// The outer error is the connection failing, which fails the whole batch.
-fn apply_one<C: WriteConn>(conn: &mut C, op: WriteOp, now: u64) -> Result<OpResult, StoreError> {
-    conn.run("SAVEPOINT op")?;
-    let before = conn.changes();
-    match conn.with_db(|db| apply(db, op, now)) {
-        Ok(applied) => {
-            let rows = conn.changes().saturating_sub(before);
-            conn.run("RELEASE op")?;
-            Ok(Ok((applied, rows)))
-        }
-        Err(refused) => {
-            conn.run("ROLLBACK TO op")?;
-            conn.run("RELEASE op")?;
-            Ok(Err(refused))
-        }
+/// One attempt at a batch: every op in its own savepoint (kept when it succeeds, undone
+/// when it is refused), then the commit. A conflict fails the attempt unless it is the
+/// last one, where it only refuses its op.
+fn try_batch<C: WriteConn>(
+    conn: &mut C,
+    ops: Vec<WriteOp>,
+    now: u64,
+    last_try: bool,
+) -> Result<Vec<OpResult>, Failed> {
+    conn.begin().map_err(Failed::Database)?;
+    let mut results = Vec::with_capacity(ops.len());
+    for op in ops {
+        conn.run("SAVEPOINT op").map_err(Failed::Database)?;
+        let before = conn.changes();
+        let result = match conn.with_db(|db| apply(db, op, now)) {
+            Ok(applied) => {
+                let rows = conn.changes().saturating_sub(before);
+                conn.run("RELEASE op").map_err(Failed::Database)?;
+                Ok((applied, rows))
+            }
+            Err(StoreError::Conflict(_)) if !last_try => return Err(Failed::Conflict),
+            Err(refused) => {
+                conn.run("ROLLBACK TO op").map_err(Failed::Database)?;
+                conn.run("RELEASE op").map_err(Failed::Database)?;
+                Err(refused)
+            }
+        };
+        results.push(result);
+    }
+    match conn.run("COMMIT") {
+        Ok(()) => Ok(results),
+        Err(StoreError::Conflict(_)) if !last_try => Err(Failed::Conflict),
+        Err(e) => Err(Failed::Database(e)),
     }
 }
 

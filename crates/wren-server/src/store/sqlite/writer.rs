@@ -15,6 +15,8 @@ pub(super) struct SqliteWriter {
 }
 
 impl WriteConn for SqliteWriter {
+    const MAY_CONFLICT: bool = false;
+
     fn begin(&mut self) -> Result<(), StoreError> {
         self.run("BEGIN IMMEDIATE")
     }

@@ -1,0 +1,223 @@
+//! The NATS side of the bus: one subject carries every node's notice batches; each node
+//! publishes what its commits changed and hands what the others publish to [`Inbound`].
+//! The client reconnects by itself; while it is away, notices are late or lost, which
+//! costs latency only.
+
+use super::inbound::Inbound;
+use super::{decode, encode, Notice, Peers, MAX_BATCH_BYTES};
+use crate::metrics::Metrics;
+use async_nats::connection::State;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+
+/// The subject of every notice batch (its wire version is in the name, so nodes of two
+/// versions never read each other's batches).
+pub(crate) const SUBJECT: &str = "wren.notices.v1";
+/// Notices waiting for the publisher at most; more are dropped.
+const QUEUE: usize = 65_536;
+/// Notices one batch carries at most.
+const BATCH: usize = 4_096;
+/// The longest wait between two reconnection attempts.
+const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(2);
+
+/// Why the bus could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum BusError {
+    /// The URL is not a NATS address.
+    #[error("cannot use the NATS address {url}: {source}")]
+    Connect {
+        /// The address given.
+        url: String,
+        /// Why.
+        #[source]
+        source: async_nats::ConnectError,
+    },
+    /// The subscription was refused.
+    #[error("cannot subscribe to {SUBJECT}: {0}")]
+    Subscribe(#[from] async_nats::SubscribeError),
+}
+
+/// A running bus: the way to ask whether it is connected.
+#[derive(Clone, Debug)]
+pub(crate) struct Bus {
+    client: async_nats::Client,
+}
+
+impl Bus {
+    /// Whether the node is connected to NATS now.
+    pub(crate) fn connected(&self) -> bool {
+        matches!(self.client.connection_state(), State::Connected)
+    }
+}
+
+/// Connects to NATS at `url` (in the background: a node starts while NATS is away, and
+/// catches up when it comes), subscribes, and starts publishing and receiving until
+/// `shutdown`; returns the bus and the queue the hub sends its notices to.
+pub(crate) async fn start(
+    url: &str,
+    inbound: Inbound,
+    metrics: Arc<Metrics>,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(Bus, Peers), BusError> {
+    let client = async_nats::ConnectOptions::new()
+        .name("wren-server")
+        .no_echo()
+        .retry_on_initial_connect()
+        .max_reconnects(None)
+        .reconnect_delay_callback(reconnect_delay)
+        .event_callback(|event| async move {
+            match event {
+                async_nats::Event::Connected => tracing::info!("connected to NATS"),
+                async_nats::Event::Disconnected => {
+                    tracing::warn!("lost NATS; other nodes' pushes wait for its return")
+                }
+                other => tracing::debug!(event = %other, "NATS"),
+            }
+        })
+        .connect(url)
+        .await
+        .map_err(|source| BusError::Connect {
+            url: url.to_owned(),
+            source,
+        })?;
+    let subscriber = client.subscribe(SUBJECT).await?;
+    let (queue, notices) = mpsc::channel(QUEUE);
+    tokio::spawn(publish(
+        client.clone(),
+        notices,
+        Arc::clone(&metrics),
+        shutdown.clone(),
+    ));
+    tokio::spawn(receive(subscriber, inbound, metrics.clone(), shutdown));
+    Ok((Bus { client }, Peers::new(queue, metrics)))
+}
+
+/// 100 ms, doubling per failed attempt, at most [`MAX_RECONNECT_DELAY`].
+fn reconnect_delay(attempts: usize) -> Duration {
+    let doublings = u32::try_from(attempts.min(8)).unwrap_or(8);
+    (Duration::from_millis(100) * 2u32.pow(doublings)).min(MAX_RECONNECT_DELAY)
+}
+
+/// Sends the queued notices, as many per message as are waiting.
+async fn publish(
+    client: async_nats::Client,
+    mut notices: mpsc::Receiver<Notice>,
+    metrics: Arc<Metrics>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        tokio::select! {
+            got = notices.recv_many(&mut batch, BATCH) => if got == 0 { return },
+            _ = shutdown.changed() => return,
+        }
+        for payload in payloads(std::mem::take(&mut batch), &metrics) {
+            let count = payload.1;
+            match client.publish(SUBJECT, payload.0).await {
+                Ok(()) => metrics.wake_ups("sent", count),
+                Err(e) => {
+                    metrics.wake_ups("dropped", count);
+                    tracing::debug!(error = %e, "cannot publish notices");
+                }
+            }
+        }
+    }
+}
+
+/// The messages that carry `notices`, each within [`MAX_BATCH_BYTES`], with how many
+/// notices each holds; a single notice too large to send is dropped.
+fn payloads(notices: Vec<Notice>, metrics: &Metrics) -> Vec<(Bytes, u64)> {
+    let count = notices.len() as u64;
+    if count == 0 {
+        return Vec::new();
+    }
+    match encode(notices.clone()) {
+        Ok(bytes) if bytes.len() <= MAX_BATCH_BYTES => vec![(Bytes::from(bytes), count)],
+        Ok(_) if count > 1 => {
+            let mut first = notices;
+            let second = first.split_off(first.len() / 2);
+            let mut both = payloads(first, metrics);
+            both.extend(payloads(second, metrics));
+            both
+        }
+        Ok(_) | Err(_) => {
+            tracing::warn!("a notice too large for NATS was dropped");
+            metrics.wake_ups("dropped", count);
+            Vec::new()
+        }
+    }
+}
+
+/// Hands every batch the other nodes publish to `inbound`, one after the other (so that an
+/// account's updates reach its connections in order).
+async fn receive(
+    mut subscriber: async_nats::Subscriber,
+    inbound: Inbound,
+    metrics: Arc<Metrics>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let message = tokio::select! {
+            message = subscriber.next() => message,
+            _ = shutdown.changed() => return,
+        };
+        let Some(message) = message else {
+            return;
+        };
+        match decode(&message.payload) {
+            Ok(notices) => {
+                metrics.wake_ups("received", notices.len() as u64);
+                inbound.handle(notices).await;
+            }
+            Err(e) => {
+                metrics.wake_ups("dropped", 1);
+                tracing::warn!(error = %e, "unreadable notices from another node");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wren_proto::{AccountId, Pts};
+
+    #[test]
+    fn reconnection_backs_off_to_a_ceiling() {
+        assert_eq!(reconnect_delay(0), Duration::from_millis(100));
+        assert_eq!(reconnect_delay(2), Duration::from_millis(400));
+        assert_eq!(reconnect_delay(50), MAX_RECONNECT_DELAY);
+    }
+
+    #[test]
+    fn a_batch_over_the_payload_limit_is_split() {
+        let metrics = Metrics::new();
+        // 6 bytes a recipient: 100,000 of them are about 600 KB.
+        let big = |account, recipients| Notice::Typing {
+            recipients: vec![AccountId(1 << 40); recipients],
+            notice: wren_proto::TypingNotice {
+                chat: wren_proto::ChatId(1),
+                account: wren_proto::AccountInfo {
+                    id: AccountId(account),
+                    username: "someone".into(),
+                    display_name: String::new(),
+                },
+            },
+        };
+        let small = Notice::Updates {
+            account: AccountId(1),
+            first: Pts(1),
+            last: Pts(1),
+        };
+        let parts = payloads(vec![big(1, 100_000), big(2, 100_000), small], &metrics);
+        assert!(payloads(vec![big(3, 200_000)], &metrics).is_empty());
+        assert_eq!(parts.len(), 2);
+        assert!(parts
+            .iter()
+            .all(|(bytes, _)| bytes.len() <= MAX_BATCH_BYTES));
+        assert_eq!(parts.iter().map(|(_, n)| n).sum::<u64>(), 3);
+    }
+}
