@@ -1,8 +1,19 @@
-//! Send → receive latency on loopback, beside a raw WebSocket echo round trip.
+//! Send → receive latency on loopback, beside a raw WebSocket echo round trip; then the
+//! server push on PostgreSQL (a throwaway cluster with its default durability) with both
+//! clients on one node, and with the sender on one node and the receiver on another,
+//! woken through a throwaway nats-server.
 //!
-//! `cargo bench -p wren-tests --bench latency`
+//! `cargo bench -p wren-tests --bench latency` (the PostgreSQL runs need the `postgresql`
+//! and `nats-server` packages; `WREN_BENCH_SQLITE_ONLY=1` skips them).
+
+#[path = "../../crates/wren-server/tests/common/nats_server.rs"]
+mod nats_server;
+#[path = "../../crates/wren-server/src/store/pg_cluster.rs"]
+mod pg_cluster;
 
 use futures_util::{SinkExt, StreamExt};
+use nats_server::NatsServer;
+use pg_cluster::PgCluster;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use wren_core::ClientEvent;
@@ -46,10 +57,11 @@ async fn echo_baseline() -> Vec<Duration> {
     samples
 }
 
-/// Raw protocol: alice's request until bob's connection gets the pushed update.
-async fn raw_protocol(server: &TestServer) -> Vec<Duration> {
-    let (mut alice, _) = RawClient::register(&server.url, "rawalice").await;
-    let (mut bob, bob_session) = RawClient::register(&server.url, "rawbob").await;
+/// Raw protocol: alice's request (on `from`) until bob's connection (on `to`) gets the
+/// pushed update; `tag` keeps the usernames of several runs on one database apart.
+async fn raw_protocol(from: &TestServer, to: &TestServer, tag: &str) -> Vec<Duration> {
+    let (mut alice, _) = RawClient::register(&from.url, &format!("rawalice{tag}")).await;
+    let (mut bob, bob_session) = RawClient::register(&to.url, &format!("rawbob{tag}")).await;
     let chat = match alice
         .request(Request::OpenDirect {
             peer: bob_session.account.id,
@@ -113,7 +125,7 @@ async fn engine(server: &TestServer) -> Vec<Duration> {
 async fn main() {
     let mut echo = echo_baseline().await;
     let server = TestServer::start().await;
-    let mut raw = raw_protocol(&server).await;
+    let mut raw = raw_protocol(&server, &server, "").await;
     let mut full = engine(&server).await;
     println!("send -> receive latency on loopback, {ROUNDS} messages of 100 bytes, one at a time");
     for p in [50.0, 99.0] {
@@ -134,4 +146,51 @@ async fn main() {
         );
     }
     server.stop().await;
+    if std::env::var_os("WREN_BENCH_SQLITE_ONLY").is_some() || !PgCluster::available() {
+        println!("PostgreSQL runs skipped (WREN_BENCH_SQLITE_ONLY, or no postgresql package)");
+        return;
+    }
+    let cluster = tokio::task::spawn_blocking(PgCluster::start_durable)
+        .await
+        .expect("start PostgreSQL");
+    let nats = NatsServer::start();
+    let mut nodes = Vec::new();
+    for _ in 0..2 {
+        let (url, bus) = (cluster.url(), nats.url());
+        nodes.push(
+            TestServer::start_with(move |c| {
+                c.postgres = Some(url);
+                c.nats = Some(bus);
+            })
+            .await,
+        );
+    }
+    // A first run warms the database's caches and each node's prepared statements.
+    raw_protocol(&nodes[1], &nodes[0], "warm").await;
+    let mut one_node = raw_protocol(&nodes[0], &nodes[0], "one").await;
+    let mut across = raw_protocol(&nodes[0], &nodes[1], "two").await;
+    println!("the same server push on PostgreSQL, two nodes woken through NATS");
+    for p in [50.0, 99.0] {
+        let echo_p = percentile_ms(&mut echo, p);
+        row(
+            &format!("p{p} push, both clients on one node"),
+            percentile_ms(&mut one_node, p),
+            "ms",
+            "raw WebSocket echo round trip",
+            echo_p,
+        );
+        row(
+            &format!("p{p} push, sender and receiver on two nodes"),
+            percentile_ms(&mut across, p),
+            "ms",
+            "raw WebSocket echo round trip",
+            echo_p,
+        );
+    }
+    for node in nodes {
+        node.stop().await;
+    }
+    tokio::task::spawn_blocking(move || drop(cluster))
+        .await
+        .expect("stop PostgreSQL");
 }

@@ -2,8 +2,8 @@
 //! second), beside a raw SQLite insert loop with the same durability and batch size, and
 //! the database bytes each stored message costs; then the same on PostgreSQL (a
 //! throwaway cluster with its default durability) with one node, and with two nodes woken
-//! through a throwaway nats-server, the clients spread over the nodes so that every
-//! message crosses from one node to the other.
+//! through a throwaway nats-server: once with both members of each chat on one node (half
+//! the chats on each), once with them on different nodes (every message crosses).
 //!
 //! `cargo bench -p wren-tests --bench throughput` (the PostgreSQL runs need the
 //! `postgresql` and `nats-server` packages; `WREN_BENCH_SQLITE_ONLY=1` skips them).
@@ -75,11 +75,24 @@ struct Run {
     elapsed: Duration,
 }
 
-/// 100 clients in 50 direct chats, client `i` on `servers[i % servers.len()]`.
-async fn run(servers: &[TestServer]) -> Run {
+/// How the clients are spread over several nodes.
+#[derive(Clone, Copy)]
+enum Spread {
+    /// Both members of a chat on one node, the chats alternating between the nodes.
+    ChatsPerNode,
+    /// The two members of every chat on different nodes.
+    MembersApart,
+}
+
+/// 100 clients in 50 direct chats (clients `2k` and `2k + 1`), spread over `servers`.
+async fn run(servers: &[TestServer], spread: Spread) -> Run {
     let mut clients = Vec::with_capacity(CLIENTS);
     for i in 0..CLIENTS {
-        let url = &servers[i % servers.len()].url;
+        let node = match spread {
+            Spread::ChatsPerNode => (i / 2) % servers.len(),
+            Spread::MembersApart => i % servers.len(),
+        };
+        let url = &servers[node].url;
         clients.push(RawClient::register(url, &format!("user{i}")).await);
     }
     let ids: Vec<AccountId> = clients.iter().map(|(_, s)| s.account.id).collect();
@@ -185,7 +198,7 @@ fn report(what: &str, run: &Run, baseline: (&str, f64)) {
 }
 
 /// `nodes` servers on a fresh PostgreSQL cluster (and a nats-server when more than one).
-async fn on_postgres(nodes: usize) -> Run {
+async fn on_postgres(nodes: usize, spread: Spread) -> Run {
     let cluster = tokio::task::spawn_blocking(PgCluster::start_durable)
         .await
         .expect("start PostgreSQL");
@@ -201,7 +214,7 @@ async fn on_postgres(nodes: usize) -> Run {
             .await,
         );
     }
-    let result = run(&servers).await;
+    let result = run(&servers, spread).await;
     for server in servers {
         server.stop().await;
     }
@@ -218,7 +231,7 @@ async fn main() {
         CLIENTS / 2
     );
     let server = TestServer::start().await;
-    let sqlite = run(std::slice::from_ref(&server)).await;
+    let sqlite = run(std::slice::from_ref(&server), Spread::ChatsPerNode).await;
     let bytes = database_bytes(&server.scratch().join("server").join("wren.db"));
     server.stop().await;
     let baseline = sqlite_baseline(CLIENTS * PER_CLIENT);
@@ -233,20 +246,24 @@ async fn main() {
         println!("PostgreSQL runs skipped (WREN_BENCH_SQLITE_ONLY, or no postgresql package)");
         return;
     }
-    let one = on_postgres(1).await;
+    let one = on_postgres(1, Spread::ChatsPerNode).await;
     let sqlite_rate = rate(sqlite.stored, sqlite.elapsed);
     report(
         "one node on PostgreSQL",
         &one,
         ("one node on SQLite, this run", sqlite_rate),
     );
-    let two = on_postgres(2).await;
+    let one_rate = rate(one.stored, one.elapsed);
+    let together = on_postgres(2, Spread::ChatsPerNode).await;
     report(
-        "two nodes on PostgreSQL + NATS (every chat's members on different nodes)",
-        &two,
-        (
-            "one node on PostgreSQL, this run",
-            rate(one.stored, one.elapsed),
-        ),
+        "two nodes on PostgreSQL + NATS, each chat's members on one node",
+        &together,
+        ("one node on PostgreSQL, this run", one_rate),
+    );
+    let apart = on_postgres(2, Spread::MembersApart).await;
+    report(
+        "two nodes on PostgreSQL + NATS, each chat's members on different nodes",
+        &apart,
+        ("one node on PostgreSQL, this run", one_rate),
     );
 }

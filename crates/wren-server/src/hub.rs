@@ -5,6 +5,7 @@
 //! them as a [`Notice`], and what they send comes back through [`Hub::deliver`],
 //! [`Hub::deliver_updates`] and [`Hub::deliver_channel_push`] (local only).
 
+use crate::bus::presence::RemotePresence;
 use crate::bus::{Notice, Peers};
 use crate::metrics::Metrics;
 use crate::store::{Delivery, UpdateSink};
@@ -12,6 +13,7 @@ use axum::body::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::Instant;
 use tokio::sync::mpsc;
 use wren_proto::{
     AccountId, CallSignalNotice, ChannelId, ChannelPush, DeviceId, ErrorBody, ErrorCode,
@@ -146,6 +148,8 @@ pub(crate) struct Hub {
     metrics: Arc<Metrics>,
     /// The other nodes, once the bus runs.
     peers: OnceLock<Peers>,
+    /// Who is online on the other nodes.
+    remote: Mutex<RemotePresence>,
 }
 
 impl Hub {
@@ -156,7 +160,22 @@ impl Hub {
             next_id: AtomicU64::new(1),
             metrics,
             peers: OnceLock::new(),
+            remote: Mutex::new(RemotePresence::default()),
         }
+    }
+
+    fn remote(&self) -> MutexGuard<'_, RemotePresence> {
+        self.remote.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The accounts online here, for the heartbeat to the other nodes.
+    pub(crate) fn online_accounts(&self) -> Vec<AccountId> {
+        self.online().accounts.keys().copied().collect()
+    }
+
+    /// Forgets the accounts of the nodes that went silent.
+    pub(crate) fn expire_remote(&self) {
+        self.remote().expire(Instant::now());
     }
 
     /// From now on, tells the other nodes what it delivers here.
@@ -173,9 +192,20 @@ impl Hub {
         }
     }
 
-    /// Delivers another node's notice to this node's connections.
-    pub(crate) fn deliver(&self, notice: Notice) {
+    /// Delivers a notice of the other node `node` to this node's connections.
+    pub(crate) fn deliver(&self, node: u64, notice: Notice) {
         match notice {
+            Notice::Online { account, online } => {
+                self.remote().online(node, account, online, Instant::now());
+            }
+            Notice::Heartbeat {
+                generation,
+                accounts,
+                last,
+            } => {
+                self.remote()
+                    .heartbeat(node, generation, accounts, last, Instant::now());
+            }
             Notice::Typing { recipients, notice } => self.deliver_typing(&recipients, &notice),
             Notice::Presence { recipients, info } => self.deliver_presence(&recipients, info),
             Notice::CallSignal { recipients, notice } => {
@@ -247,6 +277,13 @@ impl Hub {
             device,
             outlets,
         });
+        drop(online);
+        if first {
+            self.forward(|| Notice::Online {
+                account,
+                online: true,
+            });
+        }
         Registration { account, id, first }
     }
 
@@ -264,12 +301,23 @@ impl Hub {
         }
         online.accounts.remove(&registration.account);
         online.forget_channels(registration.account);
+        drop(online);
+        self.forward(|| Notice::Online {
+            account: registration.account,
+            online: false,
+        });
         true
     }
 
-    /// Whether the account has a signed-in connection to this server.
-    pub(crate) fn is_online(&self, account: AccountId) -> bool {
+    /// Whether the account has a signed-in connection to this node.
+    pub(crate) fn is_online_here(&self, account: AccountId) -> bool {
         self.online().accounts.contains_key(&account)
+    }
+
+    /// Whether the account has a signed-in connection to this node or, as far as they
+    /// said, to another one.
+    pub(crate) fn is_online(&self, account: AccountId) -> bool {
+        self.is_online_here(account) || self.remote().is_online(account)
     }
 
     /// Tells the online connections of `recipients` that someone came online or went

@@ -11,8 +11,12 @@
 //!
 //! Where UDP is blocked, a device joins the same rooms over a WebSocket at `/media`
 //! ([`crate::relay_socket`]): the same join, then one binary message per datagram.
+//!
+//! In a cluster, a call's devices may be on the relays of different nodes; the relays hand
+//! each other their datagrams through NATS ([`crate::bus::media`]).
 
 use crate::auth::token_hash;
+use crate::bus::media::MediaBridge;
 use crate::metrics::Metrics;
 use crate::store::Store;
 use bytes::Bytes;
@@ -21,7 +25,7 @@ use ring::digest::{digest, SHA256};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::sync::watch;
@@ -58,7 +62,8 @@ pub enum RelayError {
     },
 }
 
-type RoomKey = (ChatId, u64);
+/// A call's room: its chat and the call's id.
+pub(crate) type RoomKey = (ChatId, u64);
 
 /// How the relay reaches one device in a room.
 #[derive(Clone)]
@@ -107,9 +112,20 @@ pub(crate) struct Relay {
     metrics: Arc<Metrics>,
     impairment: Impairment,
     next_id: AtomicUsize,
+    /// The other nodes' relays, in a cluster.
+    bridge: OnceLock<MediaBridge>,
 }
 
 impl Relay {
+    /// From now on, shares the datagrams of calls with the other nodes' relays through
+    /// `client`.
+    pub(crate) fn bridge_through(self: &Arc<Self>, client: async_nats::Client) {
+        let bridge = MediaBridge::start(client, Arc::downgrade(self));
+        if self.bridge.set(bridge).is_err() {
+            tracing::error!("the media relay already has its bridge");
+        }
+    }
+
     /// Checks a join request: the room it names, and the device it speaks for.
     pub(crate) async fn admit(&self, bytes: &[u8]) -> Result<(RoomKey, DeviceId), Refusal> {
         let join: RelayJoin = postcard::from_bytes(bytes)
@@ -138,6 +154,9 @@ impl Relay {
         }
         if members.is_empty() {
             self.metrics.media_room(true);
+            if let Some(bridge) = self.bridge.get() {
+                bridge.room_opened(room);
+            }
         }
         members.push(Member { id, link });
         Ok(id)
@@ -151,6 +170,9 @@ impl Relay {
             if members.is_empty() {
                 rooms.remove(&room);
                 self.metrics.media_room(false);
+                if let Some(bridge) = self.bridge.get() {
+                    bridge.room_closed(room);
+                }
             }
         }
     }
@@ -169,6 +191,9 @@ impl Relay {
             .map(|m| m.link.clone())
             .collect();
         self.metrics.media_forwarded(datagram.len(), others.len());
+        if let Some(bridge) = self.bridge.get() {
+            bridge.send(room, datagram.clone());
+        }
         if impairment.jitter.is_zero() {
             send_to(&others, &datagram);
         } else {
@@ -178,6 +203,21 @@ impl Relay {
                 send_to(&others, &datagram);
             });
         }
+    }
+}
+
+impl Relay {
+    /// Hands a datagram another node's relay received for `room` to this relay's devices
+    /// in it.
+    pub(crate) fn hand_on_from_peer(&self, room: RoomKey, datagram: Bytes) {
+        let here: Vec<Link> = lock(&self.rooms)
+            .get(&room)
+            .into_iter()
+            .flatten()
+            .map(|m| m.link.clone())
+            .collect();
+        self.metrics.media_forwarded(datagram.len(), here.len());
+        send_to(&here, &datagram);
     }
 }
 
@@ -235,6 +275,7 @@ pub(crate) fn start(
         metrics,
         impairment,
         next_id: AtomicUsize::new(0),
+        bridge: OnceLock::new(),
     });
     let serving = Arc::clone(&relay);
     tokio::spawn(async move {

@@ -139,6 +139,9 @@ async fn start(config: &Config, relay_ip: std::net::IpAddr) -> Result<Running, S
                 crate::bus::nats::start(url, inbound, Arc::clone(&metrics), shutdown.clone())
                     .await?;
             hub.set_peers(peers);
+            if let Some(relay) = &relay {
+                relay.relay.bridge_through(bus.client().clone());
+            }
             Some(bus)
         }
         None => {

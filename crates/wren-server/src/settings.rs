@@ -274,6 +274,33 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_cluster_node_configuration_in_deploy_is_valid() {
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/wren-node.toml");
+        let resolved = Settings::default()
+            .over_file(std::path::Path::new(sample))
+            .unwrap()
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            resolved.config.postgres.as_deref(),
+            Some("postgres://wren@db.internal/wren")
+        );
+        assert_eq!(
+            resolved.config.nats.as_deref(),
+            Some("nats://nats.internal:4222")
+        );
+        assert!(resolved.tls.is_some());
+    }
+
+    #[test]
+    fn nats_without_a_shared_database_is_refused() {
+        let refused = file("data-dir = \"d\"\nnats = \"nats://127.0.0.1:4222\"\n")
+            .and_then(Settings::resolve)
+            .unwrap_err();
+        assert!(format!("{refused:#}").contains("postgres"), "{refused:#}");
+    }
+
+    #[test]
     fn unknown_keys_wrong_types_and_half_tls_are_refused_by_name() {
         let unknown = file("data-dir = \"d\"\nlisen = \"127.0.0.1:1\"\n").unwrap_err();
         assert!(format!("{unknown:#}").contains("lisen"), "{unknown:#}");

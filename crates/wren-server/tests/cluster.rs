@@ -1,7 +1,9 @@
 //! Two `wren-server` processes on one PostgreSQL database, woken by a real nats-server:
 //! clients on either node talk live, a revocation on one node cuts a device off on the
-//! other, a node killed mid-conversation loses no acknowledged message, NATS can die and
-//! come back, and concurrent sends from both nodes keep a chat's `seq` gap-free.
+//! other, a call's media crosses from one node's relay to the other's, presence is known
+//! across the nodes, a node killed mid-conversation loses no acknowledged message, NATS
+//! can die and come back, and concurrent sends from both nodes keep a chat's `seq`
+//! gap-free.
 
 #![allow(clippy::unwrap_used)]
 
@@ -10,13 +12,15 @@ mod common;
 mod pg_cluster;
 
 use common::nats_server::NatsServer;
-use common::{expect_fatal, recv_frame, Client, Endpoint, WAIT};
+use common::{expect_fatal, recv_frame, Client, Endpoint, Ws, WAIT};
+use futures_util::{SinkExt, StreamExt};
 use pg_cluster::PgCluster;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
 use wren_proto::{
     AccountId, ChatId, ClientFrame, ClientMsgId, Difference, ErrorCode, Message, Pts, Request,
     RequestFrame, RequestId, Response, Seq, ServerFrame, Update, UpdateEnvelope,
@@ -38,7 +42,13 @@ impl Node {
         let log = std::fs::File::create(dir.path().join("node.log")).unwrap();
         let mut child = Command::new(BIN)
             .args(["--database", database, "--nats", nats])
-            .args(["--listen", "127.0.0.1:0", "--no-limits"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--media-port",
+                "0",
+                "--no-limits",
+            ])
             .env("RUST_LOG", "wren_server=info")
             .stdout(Stdio::piped())
             .stderr(log)
@@ -507,4 +517,72 @@ async fn concurrent_sends_on_both_nodes_keep_one_gap_free_order() {
         .filter(|m| m.payload == b"sent twice")
         .count();
     assert_eq!(twice, 1);
+}
+
+/// A device's media socket (the relay's WebSocket way in) joined to call 1 of `chat`.
+async fn media_socket(node: &Node, token: &str, chat: ChatId) -> Ws {
+    let url = format!("ws://{}/media", node.addr);
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let join = wren_proto::media::RelayJoin {
+        token: token.into(),
+        chat,
+        call: 1,
+    };
+    let bytes = wren_proto::encode(&join).unwrap();
+    ws.send(WsMessage::Binary(bytes.into())).await.unwrap();
+    match tokio::time::timeout(WAIT, ws.next()).await.unwrap() {
+        Some(Ok(WsMessage::Binary(answer))) => {
+            assert_eq!(answer.as_ref(), [wren_proto::media::JOINED], "joined");
+        }
+        other => panic!("join: {other:?}"),
+    }
+    ws
+}
+
+/// Sends `datagram` from one socket until the other receives it (the relays start
+/// listening for each other a moment after a device joins).
+async fn crosses(from: &mut Ws, to: &mut Ws, datagram: &'static [u8]) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        assert!(Instant::now() < deadline, "the datagram never crossed");
+        from.send(WsMessage::Binary(datagram.into())).await.unwrap();
+        let heard = tokio::time::timeout(Duration::from_millis(100), to.next()).await;
+        if let Ok(Some(Ok(WsMessage::Binary(got)))) = heard {
+            assert_eq!(got.as_ref(), datagram);
+            return;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_calls_media_and_presence_cross_the_nodes() {
+    let cluster = Cluster::start().await;
+    let [one, two] = &cluster.nodes;
+    let mut alice = Client::register(one, "alice").await;
+    let mut bob = Client::register(two, "bob").await;
+    let chat = alice.direct(bob.id()).await.id;
+
+    let mut alice_media = media_socket(one, &alice.token(), chat).await;
+    let mut bob_media = media_socket(two, &bob.token(), chat).await;
+    crosses(&mut alice_media, &mut bob_media, b"sealed frame from alice").await;
+    crosses(&mut bob_media, &mut alice_media, b"sealed frame from bob").await;
+
+    // Bob, on node two, sees Alice online on node one; when she leaves, he is told.
+    let presence = bob
+        .call(Request::GetPresence {
+            accounts: vec![alice.id()],
+        })
+        .await;
+    let Ok(Response::Presence(seen)) = presence else {
+        panic!("presence: {presence:?}");
+    };
+    assert_eq!(seen[0].presence, wren_proto::Presence::Online);
+    let alice_id = alice.id();
+    drop((alice, alice_media));
+    loop {
+        let info = bob.next_presence().await;
+        if info.account == alice_id && matches!(info.presence, wren_proto::Presence::LastSeen(_)) {
+            break;
+        }
+    }
 }

@@ -20,6 +20,11 @@ pub(crate) struct Inbound {
 }
 
 impl Inbound {
+    /// The hub it pushes through.
+    pub(crate) fn hub(&self) -> &Arc<Hub> {
+        &self.hub
+    }
+
     /// Pushes through `hub`, reading from `store`.
     pub(crate) fn new(hub: Arc<Hub>, store: Arc<dyn Store>, max_difference: u64) -> Self {
         Inbound {
@@ -31,7 +36,7 @@ impl Inbound {
 
     /// Applies one batch: the stored changes of online accounts and followed channels are
     /// read at once (one read per account and channel, whatever the number of notices).
-    pub(crate) async fn handle(&self, notices: Vec<Notice>) {
+    pub(crate) async fn handle(&self, node: u64, notices: Vec<Notice>) {
         let mut accounts: BTreeMap<AccountId, (Pts, Pts)> = BTreeMap::new();
         let mut channels: BTreeMap<ChannelId, Seq> = BTreeMap::new();
         for notice in notices {
@@ -41,7 +46,7 @@ impl Inbound {
                     first,
                     last,
                 } => {
-                    if self.hub.is_online(account) {
+                    if self.hub.is_online_here(account) {
                         let range = accounts.entry(account).or_insert((first, last));
                         range.0 = range.0.min(first);
                         range.1 = range.1.max(last);
@@ -51,7 +56,7 @@ impl Inbound {
                     let since = channels.entry(channel).or_insert(seq);
                     *since = (*since).min(seq);
                 }
-                other => self.hub.deliver(other),
+                other => self.hub.deliver(node, other),
             }
         }
         let updates = accounts

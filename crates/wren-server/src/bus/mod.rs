@@ -7,11 +7,14 @@
 //! A lost or late notice costs latency, never data: clients resync by `pts` and `seq`.
 //!
 //! The parts: [`Notice`] and its wire form (this module), the outgoing queue
-//! ([`Peers`]), the NATS connection ([`nats`]) and what a node does with what it receives
-//! ([`inbound`]).
+//! ([`Peers`]), the NATS connection ([`nats`]), what a node does with what it receives
+//! ([`inbound`]), who is online elsewhere ([`presence`]), and calls' media between the
+//! nodes' relays ([`media`]).
 
 pub(crate) mod inbound;
+pub(crate) mod media;
 pub(crate) mod nats;
+pub(crate) mod presence;
 
 use crate::metrics::Metrics;
 use serde::{Deserialize, Serialize};
@@ -82,12 +85,30 @@ pub(crate) enum Notice {
         /// The signal.
         notice: CallSignalNotice,
     },
+    /// An account's first connection to the sending node opened (`true`), or its last one
+    /// closed.
+    Online {
+        /// The account.
+        account: AccountId,
+        /// Online there or not.
+        online: bool,
+    },
+    /// A chunk of the sending node's list of online accounts (see [`presence`]).
+    Heartbeat {
+        /// Which heartbeat: its chunks share it.
+        generation: u64,
+        /// Accounts online there.
+        accounts: Vec<AccountId>,
+        /// The heartbeat's last chunk.
+        last: bool,
+    },
 }
 
-/// The notices one NATS message carries.
+/// The notices one NATS message carries, and the node that sent them.
 #[derive(Debug, Serialize, Deserialize)]
 struct Batch {
     version: u8,
+    node: u64,
     notices: Vec<Notice>,
 }
 
@@ -102,16 +123,17 @@ pub(crate) enum BatchError {
     Version(u8),
 }
 
-/// The wire form of `notices`.
-pub(crate) fn encode(notices: Vec<Notice>) -> Result<Vec<u8>, postcard::Error> {
+/// The wire form of `notices` from `node`.
+pub(crate) fn encode(node: u64, notices: Vec<Notice>) -> Result<Vec<u8>, postcard::Error> {
     postcard::to_stdvec(&Batch {
         version: WIRE_VERSION,
+        node,
         notices,
     })
 }
 
-/// The notices of a received message.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<Notice>, BatchError> {
+/// The sending node and the notices of a received message.
+pub(crate) fn decode(bytes: &[u8]) -> Result<(u64, Vec<Notice>), BatchError> {
     if bytes.len() > MAX_BATCH_BYTES {
         return Err(BatchError::Malformed(format!("{} bytes", bytes.len())));
     }
@@ -120,7 +142,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<Notice>, BatchError> {
     if batch.version != WIRE_VERSION {
         return Err(BatchError::Version(batch.version));
     }
-    Ok(batch.notices)
+    Ok((batch.node, batch.notices))
 }
 
 /// The queue of notices for the other nodes. Sending never blocks: a notice that does not
@@ -162,8 +184,8 @@ mod tests {
                 device: DeviceId(2),
             },
         ];
-        let bytes = encode(notices.clone()).unwrap_or_default();
-        assert_eq!(decode(&bytes).ok(), Some(notices));
+        let bytes = encode(42, notices.clone()).unwrap_or_default();
+        assert_eq!(decode(&bytes).ok(), Some((42, notices)));
     }
 
     #[test]
@@ -174,6 +196,7 @@ mod tests {
         ));
         let other = postcard::to_stdvec(&Batch {
             version: WIRE_VERSION + 1,
+            node: 1,
             notices: Vec::new(),
         })
         .unwrap_or_default();

@@ -4,7 +4,9 @@
 //! costs latency only.
 
 use super::inbound::Inbound;
+use super::presence::{HEARTBEAT, HEARTBEAT_CHUNK};
 use super::{decode, encode, Notice, Peers, MAX_BATCH_BYTES};
+use crate::hub::Hub;
 use crate::metrics::Metrics;
 use async_nats::connection::State;
 use bytes::Bytes;
@@ -51,6 +53,11 @@ impl Bus {
     pub(crate) fn connected(&self) -> bool {
         matches!(self.client.connection_state(), State::Connected)
     }
+
+    /// The connection, for the media relay's own subjects.
+    pub(crate) fn client(&self) -> &async_nats::Client {
+        &self.client
+    }
 }
 
 /// Connects to NATS at `url` (in the background: a node starts while NATS is away, and
@@ -85,12 +92,15 @@ pub(crate) async fn start(
         })?;
     let subscriber = client.subscribe(SUBJECT).await?;
     let (queue, notices) = mpsc::channel(QUEUE);
-    tokio::spawn(publish(
-        client.clone(),
-        notices,
-        Arc::clone(&metrics),
-        shutdown.clone(),
-    ));
+    // Other nodes tell this node's batches apart by it; a restarted node is a new one.
+    let node = fastrand::u64(..);
+    let publisher = Publisher {
+        client: client.clone(),
+        node,
+        hub: Arc::clone(inbound.hub()),
+        metrics: Arc::clone(&metrics),
+    };
+    tokio::spawn(publisher.run(notices, shutdown.clone()));
     tokio::spawn(receive(subscriber, inbound, metrics.clone(), shutdown));
     Ok((Bus { client }, Peers::new(queue, metrics)))
 }
@@ -101,25 +111,41 @@ fn reconnect_delay(attempts: usize) -> Duration {
     (Duration::from_millis(100) * 2u32.pow(doublings)).min(MAX_RECONNECT_DELAY)
 }
 
-/// Sends the queued notices, as many per message as are waiting.
-async fn publish(
+/// What sends this node's notices.
+struct Publisher {
     client: async_nats::Client,
-    mut notices: mpsc::Receiver<Notice>,
+    node: u64,
+    hub: Arc<Hub>,
     metrics: Arc<Metrics>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let mut batch = Vec::with_capacity(BATCH);
-    loop {
-        tokio::select! {
-            got = notices.recv_many(&mut batch, BATCH) => if got == 0 { return },
-            _ = shutdown.changed() => return,
+}
+
+impl Publisher {
+    /// Sends the queued notices, as many per message as are waiting, and a heartbeat with
+    /// the accounts online here every [`HEARTBEAT`]; until `shutdown`.
+    async fn run(self, mut notices: mpsc::Receiver<Notice>, mut shutdown: watch::Receiver<bool>) {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        let mut generation = 0u64;
+        loop {
+            tokio::select! {
+                got = notices.recv_many(&mut batch, BATCH) => if got == 0 { return },
+                _ = heartbeat.tick() => {
+                    generation += 1;
+                    self.hub.expire_remote();
+                    batch.extend(heartbeat_notices(generation, self.hub.online_accounts()));
+                }
+                _ = shutdown.changed() => return,
+            }
+            self.send(std::mem::take(&mut batch)).await;
         }
-        for payload in payloads(std::mem::take(&mut batch), &metrics) {
-            let count = payload.1;
-            match client.publish(SUBJECT, payload.0).await {
-                Ok(()) => metrics.wake_ups("sent", count),
+    }
+
+    async fn send(&self, notices: Vec<Notice>) {
+        for (payload, count) in payloads(self.node, notices, &self.metrics) {
+            match self.client.publish(SUBJECT, payload).await {
+                Ok(()) => self.metrics.wake_ups("sent", count),
                 Err(e) => {
-                    metrics.wake_ups("dropped", count);
+                    self.metrics.wake_ups("dropped", count);
                     tracing::debug!(error = %e, "cannot publish notices");
                 }
             }
@@ -127,20 +153,42 @@ async fn publish(
     }
 }
 
+/// A heartbeat's notices: the accounts in chunks, the last one flagged.
+fn heartbeat_notices(generation: u64, accounts: Vec<wren_proto::AccountId>) -> Vec<Notice> {
+    let chunks: Vec<Vec<wren_proto::AccountId>> = if accounts.is_empty() {
+        vec![Vec::new()]
+    } else {
+        accounts
+            .chunks(HEARTBEAT_CHUNK)
+            .map(<[_]>::to_vec)
+            .collect()
+    };
+    let last = chunks.len() - 1;
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, accounts)| Notice::Heartbeat {
+            generation,
+            accounts,
+            last: i == last,
+        })
+        .collect()
+}
+
 /// The messages that carry `notices`, each within [`MAX_BATCH_BYTES`], with how many
 /// notices each holds; a single notice too large to send is dropped.
-fn payloads(notices: Vec<Notice>, metrics: &Metrics) -> Vec<(Bytes, u64)> {
+fn payloads(node: u64, notices: Vec<Notice>, metrics: &Metrics) -> Vec<(Bytes, u64)> {
     let count = notices.len() as u64;
     if count == 0 {
         return Vec::new();
     }
-    match encode(notices.clone()) {
+    match encode(node, notices.clone()) {
         Ok(bytes) if bytes.len() <= MAX_BATCH_BYTES => vec![(Bytes::from(bytes), count)],
         Ok(_) if count > 1 => {
             let mut first = notices;
             let second = first.split_off(first.len() / 2);
-            let mut both = payloads(first, metrics);
-            both.extend(payloads(second, metrics));
+            let mut both = payloads(node, first, metrics);
+            both.extend(payloads(node, second, metrics));
             both
         }
         Ok(_) | Err(_) => {
@@ -168,9 +216,9 @@ async fn receive(
             return;
         };
         match decode(&message.payload) {
-            Ok(notices) => {
+            Ok((node, notices)) => {
                 metrics.wake_ups("received", notices.len() as u64);
-                inbound.handle(notices).await;
+                inbound.handle(node, notices).await;
             }
             Err(e) => {
                 metrics.wake_ups("dropped", 1);
@@ -184,6 +232,22 @@ async fn receive(
 mod tests {
     use super::*;
     use wren_proto::{AccountId, Pts};
+
+    #[test]
+    fn a_heartbeat_comes_in_chunks_that_each_fit_a_message() {
+        let metrics = Metrics::new();
+        let accounts: Vec<AccountId> = (0..250_000).map(|i| AccountId(1 << 40 | i)).collect();
+        let notices = heartbeat_notices(3, accounts);
+        assert_eq!(notices.len(), 3);
+        assert!(matches!(notices[2], Notice::Heartbeat { last: true, .. }));
+        assert!(matches!(notices[0], Notice::Heartbeat { last: false, .. }));
+        let parts = payloads(9, notices, &metrics);
+        assert_eq!(parts.iter().map(|(_, n)| n).sum::<u64>(), 3);
+        assert!(matches!(
+            heartbeat_notices(4, Vec::new()).as_slice(),
+            [Notice::Heartbeat { last: true, .. }]
+        ));
+    }
 
     #[test]
     fn reconnection_backs_off_to_a_ceiling() {
@@ -212,8 +276,8 @@ mod tests {
             first: Pts(1),
             last: Pts(1),
         };
-        let parts = payloads(vec![big(1, 100_000), big(2, 100_000), small], &metrics);
-        assert!(payloads(vec![big(3, 200_000)], &metrics).is_empty());
+        let parts = payloads(9, vec![big(1, 100_000), big(2, 100_000), small], &metrics);
+        assert!(payloads(9, vec![big(3, 200_000)], &metrics).is_empty());
         assert_eq!(parts.len(), 2);
         assert!(parts
             .iter()

@@ -1,7 +1,8 @@
 //! Presence: whether someone is online, and when they were last seen, as far as their
 //! privacy and the viewer's let the viewer know. Online means a signed-in connection to
-//! this server; changes are pushed once, when an account's first connection opens and
-//! its last one closes.
+//! this node or, in a cluster, to another node (as the others say, see
+//! [`crate::bus::presence`]); changes are pushed when an account's first connection to a
+//! node opens, and when its last one anywhere closes.
 
 use super::Reply;
 use crate::server::AppState;

@@ -344,6 +344,19 @@ impl Client {
         }
     }
 
+    /// The next presence notice.
+    pub async fn next_presence(&mut self) -> PresenceInfo {
+        if let Some(p) = self.presence.pop_front() {
+            return p;
+        }
+        loop {
+            match recv_frame(&mut self.ws).await {
+                Some(ServerFrame::Presence(p)) => return p,
+                other => self.keep(other, "a presence notice"),
+            }
+        }
+    }
+
     /// The next call signal.
     pub async fn next_call_signal(&mut self) -> wren_proto::CallSignalNotice {
         if let Some(c) = self.call_signals.pop_front() {

@@ -26,6 +26,13 @@ pub(crate) struct PostgresStore {
     health: Arc<Mutex<Option<PgConn>>>,
 }
 
+/// Writes per transaction at most. Nodes that write to the same chats wait for each
+/// other's whole transaction, so shorter ones mean shorter waits: with each chat's members
+/// on different nodes, going from 512 to 60 took two nodes from 1,137 to 3,311 msg/s
+/// (`docs/PERFORMANCE.md`). It also keeps a transaction's savepoints (one per op) within
+/// the 64 subtransactions PostgreSQL caches per backend.
+const MAX_BATCH: usize = 60;
+
 impl PostgresStore {
     /// Connects to `url` (`postgres://…`), migrates the schema if needed and starts the
     /// writer, which publishes committed updates to `sink`.
@@ -39,6 +46,7 @@ impl PostgresStore {
             .map(|_| connect(url))
             .collect::<Result<Vec<_>, _>>()?;
         let health = Arc::new(Mutex::new(Some(connect(url)?)));
+        let batch_cap = batch_cap.min(MAX_BATCH);
         let writer = Writer::spawn(PgWriter(RefCell::new(writer)), sink, batch_cap, WRITE_QUEUE)?;
         Ok(PostgresStore {
             writer,

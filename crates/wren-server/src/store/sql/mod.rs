@@ -50,6 +50,8 @@ pub(crate) enum Param<'a> {
     Text(Cow<'a, str>),
     /// Bytes.
     Blob(Cow<'a, [u8]>),
+    /// A list of integers, for `= ANY(?N)` in statements that only PostgreSQL runs.
+    Ints(Vec<i64>),
 }
 
 /// The parameters of a statement, in `?1`, `?2`… order: `args![account.0, title]`.
@@ -187,6 +189,11 @@ impl rusqlite::ToSql for Param<'_> {
             )),
             Param::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
             Param::Blob(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
+            Param::Ints(_) => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    "integer lists are bound on PostgreSQL only".into(),
+                ))
+            }
         })
     }
 }

@@ -145,6 +145,10 @@ fn bind_one(param: &Param<'_>, ty: &Type) -> Result<Bound, StoreError> {
             Type::BYTEA => Ok(Box::new(v.to_vec())),
             _ => Err(mismatch()),
         },
+        Param::Ints(v) => match *ty {
+            Type::INT8_ARRAY => Ok(Box::new(v.clone())),
+            _ => Err(mismatch()),
+        },
     }
 }
 

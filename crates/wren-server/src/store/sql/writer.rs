@@ -10,7 +10,7 @@
 //! commit; unique keys), and a conflict with another writer (a deadlock, a serialization
 //! failure, a unique key the other inserted first) rolls the batch back and tries it again.
 
-use super::write::{apply, Applied};
+use super::write::{apply, lock_in_order, Applied};
 use super::{now_ms, Db};
 use crate::store::{StoreError, UpdateSink, WriteOp, WriteOutcome, WriteTicket};
 use std::sync::Arc;
@@ -18,6 +18,15 @@ use tokio::sync::{mpsc, oneshot};
 
 /// How many times an op is tried again after a conflict with another writer.
 const CONFLICT_RETRIES: u32 = 5;
+
+/// What ends an op that succeeded: for the last op of a batch, and for one with more after
+/// it.
+const KEEP: [&str; 2] = ["RELEASE op", "RELEASE op; SAVEPOINT op"];
+/// What ends an op that was refused, likewise.
+const UNDO: [&str; 2] = [
+    "ROLLBACK TO op; RELEASE op",
+    "ROLLBACK TO op; RELEASE op; SAVEPOINT op",
+];
 
 /// Where a write's result goes.
 pub(crate) type Reply = oneshot::Sender<Result<WriteOutcome, StoreError>>;
@@ -210,20 +219,29 @@ fn try_batch<C: WriteConn>(
     last_try: bool,
 ) -> Result<Vec<OpResult>, Failed> {
     conn.begin().map_err(Failed::Database)?;
-    let mut results = Vec::with_capacity(ops.len());
-    for op in ops {
-        conn.run("SAVEPOINT op").map_err(Failed::Database)?;
+    if C::MAY_CONFLICT {
+        match conn.with_db(|db| lock_in_order(db, &ops)) {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) if !last_try => return Err(Failed::Conflict),
+            Err(e) => return Err(Failed::Database(e)),
+        }
+    }
+    let count = ops.len();
+    let mut results = Vec::with_capacity(count);
+    // Closing an op's savepoint and opening the next one's is one round trip.
+    conn.run("SAVEPOINT op").map_err(Failed::Database)?;
+    for (i, op) in ops.into_iter().enumerate() {
+        let more = usize::from(i + 1 < count);
         let before = conn.changes();
         let result = match conn.with_db(|db| apply(db, op, now)) {
             Ok(applied) => {
                 let rows = conn.changes().saturating_sub(before);
-                conn.run("RELEASE op").map_err(Failed::Database)?;
+                conn.run(KEEP[more]).map_err(Failed::Database)?;
                 Ok((applied, rows))
             }
             Err(StoreError::Conflict(_)) if !last_try => return Err(Failed::Conflict),
             Err(refused) => {
-                conn.run("ROLLBACK TO op").map_err(Failed::Database)?;
-                conn.run("RELEASE op").map_err(Failed::Database)?;
+                conn.run(UNDO[more]).map_err(Failed::Database)?;
                 Err(refused)
             }
         };

@@ -15,7 +15,7 @@ pub(crate) use settings::Change as SettingsChange;
 pub(crate) use settings::{all as chat_settings, folders, of as chat_settings_of};
 
 use crate::store::sql::views::{chat_info, member_ids, update_kind};
-use crate::store::sql::{args, plans, Db};
+use crate::store::sql::{args, plans, Db, Param};
 use crate::store::{Delivery, StoreError, WriteOp, WriteOutcome};
 use std::sync::Arc;
 use wren_proto::{AccountId, ChatId, Pts, Seq, Update};
@@ -37,6 +37,44 @@ impl Applied {
             deliveries: Vec::new(),
         }
     }
+}
+
+/// Locks, in one order every writer shares (chats by id, then their members' accounts by
+/// id), the rows that the messages of a batch bump: the chats' `last_seq` and the members'
+/// `pts`. Writers of the same database (other nodes) then wait for each other's batches
+/// instead of deadlocking, as two batches that lock the same rows in arrival order do.
+pub(crate) fn lock_in_order(db: Db<'_>, ops: &[WriteOp]) -> Result<(), StoreError> {
+    let mut chats: Vec<u64> = ops
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::SendMessage { chat, .. } => Some(chat.0),
+            _ => None,
+        })
+        .collect();
+    chats.sort_unstable();
+    chats.dedup();
+    if chats.is_empty() {
+        return Ok(());
+    }
+    let chats = ints(&chats)?;
+    db.execute(
+        "SELECT id FROM chats WHERE id = ANY(?1) ORDER BY id FOR UPDATE",
+        std::slice::from_ref(&chats),
+    )?;
+    db.execute(
+        "SELECT id FROM accounts WHERE id IN \
+         (SELECT account_id FROM members WHERE chat_id = ANY(?1)) ORDER BY id FOR UPDATE",
+        &[chats],
+    )?;
+    Ok(())
+}
+
+/// Ids as a PostgreSQL integer list.
+fn ints(ids: &[u64]) -> Result<Param<'static>, StoreError> {
+    ids.iter()
+        .map(|&id| i64::try_from(id).map_err(|_| StoreError::Corrupt(format!("id {id}"))))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Param::Ints)
 }
 
 /// Applies `op` at time `now` (Unix ms).
@@ -332,6 +370,9 @@ fn fan_out(
     out: &mut Vec<Delivery>,
 ) -> Result<(), StoreError> {
     let update = Arc::new(update);
+    if matches!(db, Db::Postgres(_)) && accounts.len() > 1 && all_different(accounts) {
+        return fan_out_postgres(db, accounts, p, &update, out);
+    }
     for &account in accounts {
         let pts = append_update(db, account, p)?;
         out.push(Delivery {
@@ -340,6 +381,56 @@ fn fan_out(
             update: Arc::clone(&update),
         });
     }
+    Ok(())
+}
+
+/// Whether no account appears twice (each then gets one update per appearance).
+fn all_different(accounts: &[AccountId]) -> bool {
+    let mut sorted = accounts.to_vec();
+    sorted.sort_unstable();
+    sorted.windows(2).all(|w| w[0] != w[1])
+}
+
+/// [`fan_out`] in one round trip: every account's `pts` bumped (their rows locked in id
+/// order, like [`lock_in_order`]) and its update row inserted by one statement.
+fn fan_out_postgres(
+    db: Db<'_>,
+    accounts: &[AccountId],
+    p: Pointer,
+    update: &Arc<Update>,
+    out: &mut Vec<Delivery>,
+) -> Result<(), StoreError> {
+    let ids: Vec<u64> = accounts.iter().map(|a| a.0).collect();
+    let appended: Vec<(u64, u64)> = db.query_all(
+        "WITH locked AS \
+           (SELECT id FROM accounts WHERE id = ANY(?1) ORDER BY id FOR UPDATE), \
+         bumped AS \
+           (UPDATE accounts a SET pts = a.pts + 1 FROM locked WHERE a.id = locked.id \
+            RETURNING a.id, a.pts) \
+         INSERT INTO updates (account_id, pts, kind, chat_id, seq, extra) \
+         SELECT id, pts, ?2::BIGINT, ?3::BIGINT, ?4::BIGINT, ?5::BIGINT FROM bumped \
+         RETURNING account_id, pts",
+        &[
+            ints(&ids)?,
+            p.kind.into(),
+            p.chat.0.into(),
+            p.seq.0.into(),
+            p.extra.into(),
+        ],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    if appended.len() != accounts.len() {
+        return Err(StoreError::Corrupt(format!(
+            "{} of {} accounts to notify exist",
+            appended.len(),
+            accounts.len()
+        )));
+    }
+    out.extend(appended.into_iter().map(|(account, pts)| Delivery {
+        account: AccountId(account),
+        pts: Pts(pts),
+        update: Arc::clone(update),
+    }));
     Ok(())
 }
 
