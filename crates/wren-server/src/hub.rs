@@ -83,9 +83,25 @@ struct Online {
     channels: HashMap<ChannelId, HashSet<AccountId>>,
     /// The channels each online account is in, to forget when it goes offline.
     followed: HashMap<AccountId, HashSet<ChannelId>>,
+    /// Per online account, the newest `pts` its connections have been offered or had at
+    /// sign-in: where a catch-up after lost notices from other nodes starts.
+    delivered: HashMap<AccountId, Pts>,
 }
 
 impl Online {
+    /// The account's connections have been offered `pts`.
+    fn offered(&mut self, account: AccountId, pts: Pts) {
+        if let Some(delivered) = self.delivered.get_mut(&account) {
+            *delivered = (*delivered).max(pts);
+        }
+    }
+
+    /// The account has no connection here any more.
+    fn gone(&mut self, account: AccountId) {
+        self.accounts.remove(&account);
+        self.delivered.remove(&account);
+    }
+
     fn follow(&mut self, account: AccountId, channel: ChannelId) {
         self.channels.entry(channel).or_default().insert(account);
         self.followed.entry(account).or_default().insert(channel);
@@ -225,7 +241,10 @@ impl Hub {
 
     /// Pushes updates another node committed to `account`'s connections here.
     pub(crate) fn deliver_updates(&self, account: AccountId, updates: Vec<UpdateEnvelope>) {
-        let online = self.online();
+        let mut online = self.online();
+        if let Some(last) = updates.last() {
+            online.offered(account, last.pts);
+        }
         let Some(entries) = online.accounts.get(&account) else {
             return;
         };
@@ -241,6 +260,18 @@ impl Hub {
         }
     }
 
+    /// Where a catch-up of `account`'s updates starts: the newest `pts` its connections
+    /// here have (none when it is not online here).
+    pub(crate) fn delivered(&self, account: AccountId) -> Option<Pts> {
+        self.online().delivered.get(&account).copied()
+    }
+
+    /// [`Hub::delivered`] for every account online here.
+    pub(crate) fn all_delivered(&self) -> Vec<(AccountId, Pts)> {
+        let online = self.online();
+        online.delivered.iter().map(|(&a, &p)| (a, p)).collect()
+    }
+
     /// An account online here that follows `channel`, to read its posts as.
     pub(crate) fn a_follower(&self, channel: ChannelId) -> Option<AccountId> {
         let online = self.online();
@@ -251,12 +282,14 @@ impl Hub {
         self.online.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Starts delivering `account`'s pushes to a connection signed in as `device`.
+    /// Starts delivering `account`'s pushes to a connection signed in as `device`, whose
+    /// client has (or fetches itself) the account's updates up to `pts`.
     pub(crate) fn register(
         &self,
         account: AccountId,
         device: DeviceId,
         outlets: Outlets,
+        pts: Pts,
     ) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut online = self.online();
@@ -277,6 +310,8 @@ impl Hub {
             device,
             outlets,
         });
+        let delivered = online.delivered.entry(account).or_insert(pts);
+        *delivered = (*delivered).max(pts);
         drop(online);
         if first {
             self.forward(|| Notice::Online {
@@ -299,7 +334,7 @@ impl Hub {
         if before == entries.len() || !entries.is_empty() {
             return false;
         }
-        online.accounts.remove(&registration.account);
+        online.gone(registration.account);
         online.forget_channels(registration.account);
         drop(online);
         self.forward(|| Notice::Online {
@@ -395,7 +430,7 @@ impl Hub {
                 }
             });
             if entries.is_empty() {
-                online.accounts.remove(&account);
+                online.gone(account);
             }
         }
     }
@@ -458,8 +493,9 @@ impl UpdateSink for Hub {
             return;
         }
         {
-            let online = self.online();
+            let mut online = self.online();
             for d in deliveries {
+                online.offered(d.account, d.pts);
                 for entry in online.accounts.get(&d.account).into_iter().flatten() {
                     let push = UpdatePush {
                         pts: d.pts,

@@ -5,8 +5,9 @@
 
 mod common;
 
-use common::{expect_fatal, hello, recv_frame, send_frame, Client, TestServer, WAIT};
-use std::io::{BufRead, BufReader};
+use common::{
+    expect_fatal, hello, listening_port, recv_frame, send_frame, Client, TestServer, WAIT,
+};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use wren_proto::{ChatId, ErrorCode, Request, Response, ServerFrame, PROTOCOL_VERSION};
@@ -43,15 +44,7 @@ async fn prints_one_line_serves_and_stops_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim_end()
-        .strip_prefix("wren-server listening on ws://127.0.0.1:")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-    let port: u16 = addr.parse().unwrap();
+    let port = listening_port(&mut child);
     let url = format!("ws://127.0.0.1:{port}/ws");
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     send_frame(&mut ws, &hello(PROTOCOL_VERSION)).await;

@@ -12,11 +12,11 @@ mod common;
 mod pg_cluster;
 
 use common::nats_server::NatsServer;
-use common::{expect_fatal, recv_frame, Client, Endpoint, Ws, WAIT};
+use common::{expect_fatal, listening_port, recv_frame, Client, Endpoint, Ws, WAIT};
 use futures_util::{SinkExt, StreamExt};
 use pg_cluster::PgCluster;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -54,15 +54,7 @@ impl Node {
             .stderr(log)
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim_end()
-            .strip_prefix("wren-server listening on ws://127.0.0.1:")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        let addr = SocketAddr::from(([127, 0, 0, 1], port.parse().unwrap()));
+        let addr = SocketAddr::from(([127, 0, 0, 1], listening_port(&mut child)));
         Node { child, addr, dir }
     }
 
@@ -129,12 +121,17 @@ struct Cluster {
 
 impl Cluster {
     async fn start() -> Cluster {
+        Self::start_with(|bus| bus.to_owned()).await
+    }
+
+    /// A cluster whose second node reaches NATS at `second_bus(the NATS URL)`.
+    async fn start_with(second_bus: impl FnOnce(&str) -> String) -> Cluster {
         let postgres = tokio::task::spawn_blocking(PgCluster::start).await.unwrap();
         let nats = NatsServer::start();
         let (url, bus) = (postgres.url(), nats.url());
-        // The first node migrates the empty database; the second finds it ready.
+        // Both migrate the empty database at once: an advisory lock lets one do it.
         let first = Node::start(&url, &bus);
-        let second = Node::start(&url, &bus);
+        let second = Node::start(&url, &second_bus(&bus));
         for node in [&first, &second] {
             node.wait_for_nats().await;
         }
@@ -393,7 +390,7 @@ async fn a_killed_node_loses_no_acknowledged_message() {
 }
 
 #[tokio::test]
-async fn nats_dying_and_coming_back_loses_nothing_and_pushes_resume() {
+async fn nats_dying_and_coming_back_loses_nothing_and_catches_up_by_itself() {
     let mut cluster = Cluster::start().await;
     let [one, two] = &cluster.nodes;
     let mut alice = Client::register(one, "alice").await;
@@ -418,21 +415,21 @@ async fn nats_dying_and_coming_back_loses_nothing_and_pushes_resume() {
     for node in &cluster.nodes {
         node.wait_for_nats().await;
     }
+    // What was sent during the outage arrives by itself once NATS is back, each once.
+    let mut seen: Vec<UpdateEnvelope> = Vec::new();
+    while !texts_from(&seen, alice.id()).contains_key("during 3") {
+        seen.push(bob.next_update().await);
+    }
+    let counts = texts_from(&seen, alice.id());
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+    for text in ["during 1", "during 2", "during 3"] {
+        assert!(counts.contains_key(text), "{text} missing from {counts:?}");
+    }
+
+    // And live pushes go on.
     alice.say(chat, 9, "after").await;
     let after = expect_message(&mut bob, "after").await;
     assert!(after.seq > before.seq);
-
-    // Whatever came live meanwhile, a catch-up from the last message before the outage
-    // fills the gap, each message once.
-    let mut seen: Vec<UpdateEnvelope> = bob.updates.drain(..).collect();
-    let since = seen.first().map_or(Pts(0), |u| Pts(u.pts.0 - 1));
-    seen.extend(difference(&mut bob, since).await);
-    let texts: BTreeSet<String> = texts_from(&seen, alice.id()).into_keys().collect();
-    let counts = texts_from(&seen, alice.id());
-    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
-    for text in ["during 1", "during 2", "during 3", "after"] {
-        assert!(texts.contains(text), "{text} missing from {texts:?}");
-    }
 }
 
 #[tokio::test]
@@ -585,4 +582,103 @@ async fn a_calls_media_and_presence_cross_the_nodes() {
             break;
         }
     }
+}
+
+/// A TCP relay to NATS that can be cut and restored, to take one node off the bus while
+/// the other stays on it.
+struct Cuttable {
+    port: u16,
+    upstream: u16,
+    relay: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Cuttable {
+    /// Starts relaying to the NATS server at `upstream` (inside the test's runtime).
+    fn start(upstream: &str) -> Cuttable {
+        let upstream = upstream.rsplit(':').next().unwrap().parse().unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        Cuttable {
+            port,
+            upstream,
+            relay: Some(tokio::spawn(relay(listener, upstream))),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Closes every relayed connection and refuses new ones.
+    fn cut(&mut self) {
+        if let Some(relay) = self.relay.take() {
+            relay.abort();
+        }
+    }
+
+    /// Relays again, on the same port.
+    async fn restore(&mut self) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .unwrap();
+        self.relay = Some(tokio::spawn(relay(listener, self.upstream)));
+    }
+}
+
+/// Relays every connection to `upstream`; dropping it (aborted) drops them all.
+async fn relay(listener: tokio::net::TcpListener, upstream: u16) {
+    let mut connections = tokio::task::JoinSet::new();
+    while let Ok((mut down, _)) = listener.accept().await {
+        connections.spawn(async move {
+            if let Ok(mut up) = tokio::net::TcpStream::connect(("127.0.0.1", upstream)).await {
+                let _ = tokio::io::copy_bidirectional(&mut down, &mut up).await;
+            }
+        });
+    }
+}
+
+#[tokio::test]
+async fn a_node_back_on_nats_catches_its_clients_up_by_itself() {
+    // The second node reaches NATS through a link the test cuts, while the first stays
+    // on it: what the first publishes meanwhile never reaches the second.
+    let mut link = None;
+    let cluster = Cluster::start_with(|bus| {
+        let cuttable = Cuttable::start(bus);
+        let url = cuttable.url();
+        link = Some(cuttable);
+        url
+    })
+    .await;
+    let mut link = link.unwrap();
+    let [one, two] = &cluster.nodes;
+    let mut alice = Client::register(one, "alice").await;
+    let mut bob = Client::register(two, "bob").await;
+    let chat = alice.direct(bob.id()).await.id;
+    alice.say(chat, 1, "before").await;
+    expect_message(&mut bob, "before").await;
+
+    link.cut();
+    let deadline = Instant::now() + WAIT;
+    while !two.health().ends_with("nats: disconnected\n") {
+        assert!(
+            Instant::now() < deadline,
+            "node two does not notice the cut"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for n in 1..=3 {
+        alice.say(chat, 1 + n, &format!("while cut off {n}")).await;
+    }
+    link.restore().await;
+
+    // Nothing else is sent: node two catches Bob up from the database once it is back.
+    let mut seen: Vec<UpdateEnvelope> = Vec::new();
+    while !texts_from(&seen, alice.id()).contains_key("while cut off 3") {
+        seen.push(bob.next_update().await);
+    }
+    let counts = texts_from(&seen, alice.id());
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+    assert_eq!(counts.len(), 3, "{counts:?}");
 }

@@ -1,6 +1,12 @@
 //! What a node does with the notices of the other nodes: reads the new updates and posts
 //! of its own online accounts from the database and pushes them; hands typing, presence,
-//! call signals, revocations and channel memberships to the hub as they are.
+//! call signals, revocations and channel memberships to the hub as they are. A read starts
+//! after the newest update the account's connections here already have, so one notice
+//! also brings what lost ones announced; and when the bus comes back after an outage,
+//! every account online here is caught up at once ([`Inbound::catch_up`]).
+
+/// Accounts caught up at once after an outage (each is one read).
+const CATCH_UP_AT_ONCE: usize = 64;
 
 use super::Notice;
 use crate::hub::Hub;
@@ -68,13 +74,40 @@ impl Inbound {
         tokio::join!(join_all(updates), join_all(posts));
     }
 
-    /// Pushes the account's updates `first..=last` to its connections here.
+    /// Pushes the account's updates `first..=last` to its connections here, and any
+    /// before them that its connections have not been offered.
     async fn updates(&self, account: AccountId, first: Pts, last: Pts) {
-        let wanted = last.0.saturating_sub(first.0).saturating_add(1);
+        let announced = Pts(first.0.saturating_sub(1));
+        let since = self
+            .hub
+            .delivered(account)
+            .map_or(announced, |delivered| delivered.min(announced));
+        let wanted = last.0.saturating_sub(since.0);
         let limit = u32::try_from(wanted)
             .unwrap_or(u32::MAX)
             .min(MAX_DIFFERENCE_PAGE);
-        let since = Pts(first.0.saturating_sub(1));
+        self.read_and_push(account, since, limit).await;
+    }
+
+    /// After an outage of the bus: pushes every online account's updates that its
+    /// connections here have not been offered (a page each; a client further behind
+    /// fetches the rest itself, as after any gap).
+    pub(crate) async fn catch_up(&self) {
+        let accounts = self.hub.all_delivered();
+        tracing::info!(
+            accounts = accounts.len(),
+            "catching up after the bus came back"
+        );
+        for chunk in accounts.chunks(CATCH_UP_AT_ONCE) {
+            let reads = chunk
+                .iter()
+                .map(|&(account, since)| self.read_and_push(account, since, MAX_DIFFERENCE_PAGE));
+            join_all(reads).await;
+        }
+    }
+
+    /// Reads the account's updates after `since` and pushes them.
+    async fn read_and_push(&self, account: AccountId, since: Pts, limit: u32) {
         match self
             .store
             .difference(account, since, limit, self.max_difference)

@@ -11,6 +11,7 @@ use crate::metrics::Metrics;
 use async_nats::connection::State;
 use bytes::Bytes;
 use futures_util::StreamExt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -69,19 +70,32 @@ pub(crate) async fn start(
     metrics: Arc<Metrics>,
     shutdown: watch::Receiver<bool>,
 ) -> Result<(Bus, Peers), BusError> {
+    // Once the bus is back after an outage, the notices sent meanwhile are lost: the
+    // accounts online here are caught up from the database.
+    let lost = Arc::new(AtomicBool::new(false));
+    let catch_up = inbound.clone();
     let client = async_nats::ConnectOptions::new()
         .name("wren-server")
         .no_echo()
         .retry_on_initial_connect()
         .max_reconnects(None)
         .reconnect_delay_callback(reconnect_delay)
-        .event_callback(|event| async move {
-            match event {
-                async_nats::Event::Connected => tracing::info!("connected to NATS"),
-                async_nats::Event::Disconnected => {
-                    tracing::warn!("lost NATS; other nodes' pushes wait for its return")
+        .event_callback(move |event| {
+            let (lost, catch_up) = (Arc::clone(&lost), catch_up.clone());
+            async move {
+                match event {
+                    async_nats::Event::Connected => {
+                        tracing::info!("connected to NATS");
+                        if lost.swap(false, Ordering::Relaxed) {
+                            tokio::spawn(async move { catch_up.catch_up().await });
+                        }
+                    }
+                    async_nats::Event::Disconnected => {
+                        lost.store(true, Ordering::Relaxed);
+                        tracing::warn!("lost NATS; other nodes' pushes wait for its return");
+                    }
+                    other => tracing::debug!(event = %other, "NATS"),
                 }
-                other => tracing::debug!(event = %other, "NATS"),
             }
         })
         .connect(url)

@@ -344,17 +344,37 @@ impl Connection {
         &mut self,
         result: Result<Response, ErrorBody>,
     ) -> Result<Response, ErrorBody> {
-        let caller = match &result {
-            Ok(Response::Session(s)) => Caller {
-                account: s.account.clone(),
-                device: s.device,
-            },
+        let (caller, pts) = match &result {
+            Ok(Response::Session(s)) => {
+                let caller = Caller {
+                    account: s.account.clone(),
+                    device: s.device,
+                };
+                // A new device starts from the account's log as it is now; if that cannot
+                // be read, the hub never catches this connection up by itself.
+                let pts = self
+                    .state
+                    .store
+                    .pts(s.account.id)
+                    .await
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "cannot read the account's pts");
+                        wren_proto::Pts(u64::MAX)
+                    });
+                (caller, pts)
+            }
             Ok(Response::Resumed {
-                account, device, ..
-            }) => Caller {
-                account: account.clone(),
-                device: *device,
-            },
+                account,
+                device,
+                pts,
+                ..
+            }) => (
+                Caller {
+                    account: account.clone(),
+                    device: *device,
+                },
+                *pts,
+            ),
             _ => return result,
         };
         self.forget_session();
@@ -369,7 +389,7 @@ impl Connection {
         let registration = self
             .state
             .hub
-            .register(caller.account.id, caller.device, outlets);
+            .register(caller.account.id, caller.device, outlets, pts);
         if registration.came_online() {
             tokio::spawn(presence::announce(
                 self.state.clone(),

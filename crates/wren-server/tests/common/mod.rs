@@ -23,6 +23,20 @@ pub mod nats_server;
 /// How long any single wait in a test may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(10);
 
+/// The port a `wren-server` process listens on, read from the first line it prints.
+pub fn listening_port(child: &mut std::process::Child) -> u16 {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("the child's stdout is piped"))
+        .read_line(&mut line)
+        .unwrap();
+    line.trim_end()
+        .strip_prefix("wren-server listening on ws://127.0.0.1:")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .parse()
+        .unwrap()
+}
+
 /// A server running on `127.0.0.1:0` with a fresh data directory.
 pub struct TestServer {
     pub addr: SocketAddr,

@@ -370,9 +370,6 @@ fn fan_out(
     out: &mut Vec<Delivery>,
 ) -> Result<(), StoreError> {
     let update = Arc::new(update);
-    if matches!(db, Db::Postgres(_)) && accounts.len() > 1 && all_different(accounts) {
-        return fan_out_postgres(db, accounts, p, &update, out);
-    }
     for &account in accounts {
         let pts = append_update(db, account, p)?;
         out.push(Delivery {
@@ -381,56 +378,6 @@ fn fan_out(
             update: Arc::clone(&update),
         });
     }
-    Ok(())
-}
-
-/// Whether no account appears twice (each then gets one update per appearance).
-fn all_different(accounts: &[AccountId]) -> bool {
-    let mut sorted = accounts.to_vec();
-    sorted.sort_unstable();
-    sorted.windows(2).all(|w| w[0] != w[1])
-}
-
-/// [`fan_out`] in one round trip: every account's `pts` bumped (their rows locked in id
-/// order, like [`lock_in_order`]) and its update row inserted by one statement.
-fn fan_out_postgres(
-    db: Db<'_>,
-    accounts: &[AccountId],
-    p: Pointer,
-    update: &Arc<Update>,
-    out: &mut Vec<Delivery>,
-) -> Result<(), StoreError> {
-    let ids: Vec<u64> = accounts.iter().map(|a| a.0).collect();
-    let appended: Vec<(u64, u64)> = db.query_all(
-        "WITH locked AS \
-           (SELECT id FROM accounts WHERE id = ANY(?1) ORDER BY id FOR UPDATE), \
-         bumped AS \
-           (UPDATE accounts a SET pts = a.pts + 1 FROM locked WHERE a.id = locked.id \
-            RETURNING a.id, a.pts) \
-         INSERT INTO updates (account_id, pts, kind, chat_id, seq, extra) \
-         SELECT id, pts, ?2::BIGINT, ?3::BIGINT, ?4::BIGINT, ?5::BIGINT FROM bumped \
-         RETURNING account_id, pts",
-        &[
-            ints(&ids)?,
-            p.kind.into(),
-            p.chat.0.into(),
-            p.seq.0.into(),
-            p.extra.into(),
-        ],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    if appended.len() != accounts.len() {
-        return Err(StoreError::Corrupt(format!(
-            "{} of {} accounts to notify exist",
-            appended.len(),
-            accounts.len()
-        )));
-    }
-    out.extend(appended.into_iter().map(|(account, pts)| Delivery {
-        account: AccountId(account),
-        pts: Pts(pts),
-        update: Arc::clone(update),
-    }));
     Ok(())
 }
 
