@@ -1,14 +1,22 @@
 //! `scripts/cluster.sh`: PostgreSQL, NATS and two server nodes on loopback, where two real
 //! clients on different nodes exchange end-to-end encrypted messages live; SIGTERM stops
-//! every process and deletes the data.
+//! every process and deletes the data. And the MLS rule of one commit per epoch, with
+//! real clients racing their commits through two nodes at once.
 
+#[path = "../../crates/wren-server/tests/common/nats_server.rs"]
+mod nats_server;
+#[path = "../../crates/wren-server/src/store/pg_cluster.rs"]
+mod pg_cluster;
+
+use nats_server::NatsServer;
+use pg_cluster::PgCluster;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use wren_core::ChatId;
 use wren_tests::process::binary;
-use wren_tests::{eventually, register};
+use wren_tests::{client_options, eventually, profile_dir, register, TestServer, PASSWORD};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -76,4 +84,101 @@ async fn the_cluster_script_runs_two_nodes_that_clients_talk_across() {
             "{addr} still answers after the script stopped"
         );
     }
+}
+
+/// Waits until `client` shows `text` in the chat.
+async fn reads(client: &wren_core::Client, chat: ChatId, text: &str) {
+    eventually(
+        client,
+        WAIT,
+        "the message arrives and is readable",
+        || async { has_message(client, chat, text).await.then_some(()) },
+    )
+    .await;
+}
+
+/// A new device of `user`, signed in on `server`.
+async fn second_device(server: &TestServer, user: &str, name: &str) -> wren_core::Client {
+    let dir = profile_dir(server.scratch(), name);
+    let client = wren_core::Client::open(client_options(&dir))
+        .await
+        .expect("open");
+    client
+        .login(&server.url, user, PASSWORD)
+        .await
+        .expect("login");
+    client.wait_synced(WAIT).await.expect("sync");
+    client
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mls_commits_raced_through_two_nodes_land_one_per_epoch() {
+    let postgres = tokio::task::spawn_blocking(PgCluster::start)
+        .await
+        .expect("PostgreSQL");
+    let nats = NatsServer::start();
+    let mut nodes = Vec::new();
+    for _ in 0..2 {
+        let (url, bus) = (postgres.url(), nats.url());
+        nodes.push(
+            TestServer::start_with(move |c| {
+                c.postgres = Some(url);
+                c.nats = Some(bus);
+            })
+            .await,
+        );
+    }
+    let (alice, _) = register(&nodes[0].url, nodes[0].scratch(), "alice").await;
+    let (bob, _) = register(&nodes[1].url, nodes[1].scratch(), "bob").await;
+    let chat = alice.open_direct("bob").await.expect("open").id;
+    eventually(&bob, WAIT, "bob has the chat", || async {
+        bob.chat(chat).await.ok()?
+    })
+    .await;
+
+    // Both write first at the same moment, through different nodes: both devices try to
+    // create the chat's group, and one commit per epoch must still hold.
+    let (a, b) = tokio::join!(
+        alice.send(chat, "from alice", None),
+        bob.send(chat, "from bob", None)
+    );
+    a.expect("alice sends");
+    b.expect("bob sends");
+    reads(&alice, chat, "from bob").await;
+    reads(&bob, chat, "from alice").await;
+
+    // Two new devices sign in at once, one on each node: each joins by external commit.
+    let (laptop, tablet) = tokio::join!(
+        second_device(&nodes[0], "alice", "alice-laptop"),
+        second_device(&nodes[1], "bob", "bob-tablet")
+    );
+    let devices = [&alice, &bob, &laptop, &tablet];
+    let reference = eventually(&alice, WAIT, "all four devices in the group", || async {
+        alice
+            .encryption(chat)
+            .await
+            .ok()?
+            .filter(|g| g.devices.len() == 4)
+    })
+    .await;
+    for device in devices {
+        eventually(device, WAIT, "the same epoch and devices", || async {
+            (device.encryption(chat).await.ok()?? == reference).then_some(())
+        })
+        .await;
+    }
+    tablet
+        .send(chat, "from the tablet on node two", None)
+        .await
+        .expect("send");
+    for device in [&alice, &bob, &laptop] {
+        reads(device, chat, "from the tablet on node two").await;
+    }
+    drop((alice, bob, laptop, tablet));
+    for node in nodes {
+        node.stop().await;
+    }
+    tokio::task::spawn_blocking(move || drop(postgres))
+        .await
+        .expect("stop PostgreSQL");
 }
